@@ -1,0 +1,68 @@
+// Ingestor: reads mail files (Maildir trees, Enron-style folders, mbox, single messages), parses
+// their headers, asks the IngestGate, and hands the metadata to a MessageSink.
+//
+// Contract: files are visited in a deterministic order (sorted paths), so an interrupted run
+// followed by a re-run stores exactly what one uninterrupted run stores. A bad file or message is
+// counted with its reason and the run goes on; only a sink or gate failure ends the run.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "rapport/ingest/ingest_gate.h"
+#include "rapport/ingest/message_sink.h"
+#include "rapport/status.h"
+
+namespace rapport::ingest {
+
+enum class MailFormat { kAuto, kMaildir, kMbox, kEml };
+
+// Parses "auto", "maildir", "mbox", "eml".
+Result<MailFormat> ParseMailFormat(std::string_view name);
+
+struct IngestOptions {
+  MailFormat format = MailFormat::kAuto;
+  bool rescan = false;  // read files again even when unchanged since the last complete ingest
+};
+
+struct IngestSummary {
+  uint64_t files_total = 0;
+  uint64_t files_read = 0;
+  uint64_t files_unchanged = 0;  // skipped: completely ingested before and not changed since
+  uint64_t bytes_total = 0;
+  uint64_t bytes_done = 0;
+  uint64_t messages_read = 0;
+  uint64_t stored = 0;
+  uint64_t duplicates = 0;
+  uint64_t dropped_by_consent = 0;
+  uint64_t rejected = 0;
+  std::map<std::string, uint64_t> rejected_by_reason;
+  // The first few locations rejected for each reason, so a user can look at them.
+  std::map<std::string, std::vector<std::string>> rejected_examples;
+  std::map<std::string, uint64_t> skipped_files_by_reason;  // not mail, unreadable, ...
+};
+
+using ProgressFn = std::function<void(const IngestSummary&)>;
+
+class Ingestor {
+ public:
+  Ingestor(MessageSink& sink, IngestGate& gate, IngestOptions options)
+      : sink_(sink), gate_(gate), options_(options) {}
+
+  // Ingests every path (file or directory). `progress` is called now and then.
+  Result<IngestSummary> Run(const std::vector<std::string>& paths, const ProgressFn& progress);
+
+ private:
+  Status IngestFile(const SourceFile& file, bool in_directory, IngestSummary& summary,
+                    const ProgressFn& progress);
+  Status IngestMessage(std::string_view raw, const Provenance& where, IngestSummary& summary);
+
+  MessageSink& sink_;
+  IngestGate& gate_;
+  IngestOptions options_;
+};
+
+}  // namespace rapport::ingest

@@ -1,0 +1,41 @@
+// MessageSink: where the ingestor puts what it parsed. The store implements it.
+//
+// Contract: Add() de-duplicates (the same message twice is stored once, and the new provenance is
+// remembered); nothing is durable until Commit() or FinishFile() returns OK, and what is durable is
+// always whole messages. FinishFile() records, in the same transaction as the file's last
+// messages, that the file was ingested completely, so an unchanged file is not read again.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "rapport/model/message.h"
+#include "rapport/status.h"
+
+namespace rapport::ingest {
+
+// Identity of a source file as seen on disk; a change of size or mtime means "read it again".
+struct SourceFile {
+  std::string path;  // absolute
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+
+struct Provenance {
+  std::string_view source_kind;  // "maildir", "mbox", "eml"
+  std::string_view location;     // absolute path, "#offset" appended for mbox messages
+};
+
+enum class SinkOutcome { kStored, kDuplicate };
+
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  virtual Result<bool> AlreadyIngested(const SourceFile& file) = 0;
+  virtual Result<SinkOutcome> Add(const model::MessageMeta& meta, const Provenance& where) = 0;
+  virtual Status FinishFile(const SourceFile& file) = 0;
+  virtual Status Commit() = 0;
+};
+
+}  // namespace rapport::ingest

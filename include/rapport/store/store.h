@@ -1,0 +1,53 @@
+// Store: rapport's persistence. SQLite is the first implementation (OpenSqliteStore); a
+// PostgreSQL one for multi-server deployments will implement the same interface, so nothing
+// outside src/store knows which database is underneath.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rapport/ingest/message_sink.h"
+#include "rapport/status.h"
+
+namespace rapport::store {
+
+struct TenantConfig {
+  std::string name;
+  std::vector<std::string> domains;  // internal domains, lower-case
+  int64_t retention_days = 0;        // 0 = keep forever
+  bool keep_subjects = false;
+};
+
+struct StoreStats {
+  uint64_t messages = 0;
+  uint64_t meetings = 0;
+  uint64_t people_internal = 0;
+  uint64_t people_external = 0;
+  uint64_t bulk_messages = 0;         // list / bulk / auto-submitted: never make relationships
+  uint64_t message_sources = 0;       // mailbox copies seen, >= messages
+  std::optional<int64_t> first_sent;  // UTC seconds
+  std::optional<int64_t> last_sent;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Creates the tenant. Fails when the store already has one (one tenant per store for now).
+  virtual Status InitTenant(const TenantConfig& config) = 0;
+  // The store's tenant; FailedPrecondition when `rapport init` has not run.
+  virtual Result<TenantConfig> Tenant() = 0;
+
+  // A writer that batches messages into transactions of `batch_size`. One writer at a time.
+  virtual Result<std::unique_ptr<ingest::MessageSink>> OpenMessageWriter(size_t batch_size) = 0;
+
+  virtual Result<StoreStats> Stats() = 0;
+};
+
+// Opens (creating if needed) a SQLite store and brings its schema up to date.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+}  // namespace rapport::store

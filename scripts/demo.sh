@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds rapport, and runs its main job end to end on the embedded
+# store: writes a synthetic sample organisation's mail, ingests it into demo/rapport.db (SQLite)
+# and prints what the store now knows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAPPORT_TESTS=OFF >/dev/null
+cmake --build build/release -j "$(nproc)" --target rapport
+
+rapport=build/release/rapport
+rm -rf demo && mkdir -p demo
+export RAPPORT_DB=demo/rapport.db
+set -x
+$rapport sample --out demo/mail --messages 20000 --seed 7
+$rapport init --tenant Northwind --domain northwind.example
+$rapport ingest demo/mail
+$rapport ingest demo/mail   # again: incremental, nothing is stored twice
+$rapport stats

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds rapport with clang under AddressSanitizer + UndefinedBehavior-
+# Sanitizer (with the libFuzzer targets), and runs the whole test suite with ctest.
+# Tests that need ../shared (the real corpus) skip with a message when it is absent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+export CC=clang CXX=clang++
+cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DRAPPORT_SANITIZE=ON -DRAPPORT_FUZZ=ON >/dev/null
+cmake --build build/test -j "$(nproc)"
+
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+ctest --test-dir build/test --output-on-failure -j "$(nproc)"

@@ -1,0 +1,179 @@
+#include "cli/commands.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "cli/progress.h"
+#include "rapport/ingest/ingestor.h"
+#include "rapport/store/store.h"
+#include "sample/organisation.h"
+
+namespace rapport::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string IsoUtc(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return s;
+}
+
+Result<std::unique_ptr<store::Store>> OpenStore(const std::string& db) {
+  return store::OpenSqliteStore(db);
+}
+
+ordered_json SummaryJson(const ingest::IngestSummary& s, double seconds) {
+  return ordered_json{{"files",
+                       {{"total", s.files_total},
+                        {"read", s.files_read},
+                        {"unchanged", s.files_unchanged},
+                        {"skipped", s.skipped_files_by_reason}}},
+                      {"messages",
+                       {{"read", s.messages_read},
+                        {"stored", s.stored},
+                        {"duplicates", s.duplicates},
+                        {"dropped_by_consent", s.dropped_by_consent},
+                        {"rejected", s.rejected},
+                        {"rejected_by_reason", s.rejected_by_reason},
+                        {"rejected_examples", s.rejected_examples}}},
+                      {"bytes", s.bytes_total},
+                      {"seconds", seconds}};
+}
+
+void PrintSummary(const ingest::IngestSummary& s, double seconds) {
+  fmt::print("files read          {:>10}  (unchanged since last ingest: {})\n", s.files_read,
+             s.files_unchanged);
+  for (const auto& [reason, n] : s.skipped_files_by_reason) {
+    fmt::print("files skipped       {:>10}  {}\n", n, reason);
+  }
+  fmt::print("messages read       {:>10}\n", s.messages_read);
+  fmt::print("stored              {:>10}\n", s.stored);
+  fmt::print("duplicates          {:>10}\n", s.duplicates);
+  fmt::print("dropped by consent  {:>10}\n", s.dropped_by_consent);
+  fmt::print("rejected            {:>10}\n", s.rejected);
+  for (const auto& [reason, n] : s.rejected_by_reason) {
+    fmt::print("  {:>26}  {}  e.g. {}\n", n, reason, s.rejected_examples.at(reason).front());
+  }
+  double rate = seconds > 0 ? s.messages_read / seconds : 0;
+  fmt::print("took                {:>10.2f} s  ({:.0f} messages/s)\n", seconds, rate);
+}
+
+}  // namespace
+
+int Fail(const std::string& message) {
+  fmt::print(stderr, "rapport: error: {}\n", message);
+  return 1;
+}
+
+int RunInit(const std::string& db, const InitArgs& args) {
+  store::TenantConfig config;
+  config.name = args.tenant;
+  for (const auto& d : args.domains) {
+    std::string domain = Lower(d);
+    if (domain.empty() || domain.find('@') != std::string::npos ||
+        domain.find('.') == std::string::npos) {
+      return Fail("'" + d + "' is not a mail domain (write it like example.com)");
+    }
+    config.domains.push_back(domain);
+  }
+  config.retention_days = args.retention_days;
+  config.keep_subjects = args.keep_subjects;
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  Status st = (*store)->InitTenant(config);
+  if (!st.ok()) return Fail(st.message());
+  fmt::print("initialised tenant '{}' in {}\n", config.name, db);
+  return 0;
+}
+
+int RunIngest(const std::string& db, const IngestArgs& args) {
+  auto format = ingest::ParseMailFormat(args.format);
+  if (!format.ok()) return Fail(format.status().message());
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto writer = (*store)->OpenMessageWriter(args.batch);
+  if (!writer.ok()) return Fail(writer.status().message());
+  // The consent issue replaces this gate with the policy decision point.
+  ingest::KeepAllGate gate;
+  ingest::Ingestor ingestor(**writer, gate, {*format, args.rescan});
+  IngestProgress progress;
+  auto start = std::chrono::steady_clock::now();
+  auto summary =
+      ingestor.Run(args.paths, [&](const ingest::IngestSummary& s) { progress.Update(s); });
+  progress.Finish();
+  if (!summary.ok()) return Fail(summary.status().message());
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (args.json) {
+    fmt::print("{}\n", SummaryJson(*summary, secs).dump(2));
+  } else {
+    PrintSummary(*summary, secs);
+  }
+  return 0;
+}
+
+int RunStats(const std::string& db, bool json) {
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto tenant = (*store)->Tenant();
+  if (!tenant.ok()) return Fail(tenant.status().message());
+  auto stats = (*store)->Stats();
+  if (!stats.ok()) return Fail(stats.status().message());
+  const auto& s = *stats;
+  auto when = [](const std::optional<int64_t>& t) -> ordered_json {
+    return t ? ordered_json(IsoUtc(*t)) : ordered_json(nullptr);
+  };
+  if (json) {
+    ordered_json j{{"tenant", tenant->name},
+                   {"messages", s.messages},
+                   {"meetings", s.meetings},
+                   {"people", {{"internal", s.people_internal}, {"external", s.people_external}}},
+                   {"bulk_messages", s.bulk_messages},
+                   {"message_copies", s.message_sources},
+                   {"first", when(s.first_sent)},
+                   {"last", when(s.last_sent)}};
+    fmt::print("{}\n", j.dump(2));
+    return 0;
+  }
+  fmt::print("tenant              {}\n", tenant->name);
+  fmt::print("messages            {:>10}  ({} copies found in mailboxes)\n", s.messages,
+             s.message_sources);
+  fmt::print("  bulk / automated  {:>10}  (never count as relationships)\n", s.bulk_messages);
+  fmt::print("meetings            {:>10}\n", s.meetings);
+  fmt::print("people internal     {:>10}\n", s.people_internal);
+  fmt::print("people external     {:>10}\n", s.people_external);
+  fmt::print("first message       {}\n", s.first_sent ? IsoUtc(*s.first_sent) : "-");
+  fmt::print("last message        {}\n", s.last_sent ? IsoUtc(*s.last_sent) : "-");
+  return 0;
+}
+
+int RunSample(const SampleArgs& args) {
+  sample::OrganisationSpec spec;
+  spec.messages = args.messages;
+  spec.seed = args.seed;
+  spec.layout =
+      args.layout == "mbox" ? sample::SampleLayout::kMbox : sample::SampleLayout::kMaildir;
+  spec.internal_domain = Lower(args.domain);
+  auto summary = sample::WriteSampleOrganisation(spec, args.out);
+  if (!summary.ok()) return Fail(summary.status().message());
+  fmt::print(
+      "wrote {} messages ({} files, {:.1f} MB) for {} users and {} contacts at {} accounts to {}\n",
+      summary->messages, summary->files, summary->bytes / 1e6, summary->users, summary->contacts,
+      summary->accounts, args.out);
+  return 0;
+}
+
+}  // namespace rapport::cli

@@ -1,0 +1,41 @@
+// The rapport sub-commands. Each returns the process exit code (0 ok, 1 failure) after printing
+// its result to stdout and, on failure, one line to stderr.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace rapport::cli {
+
+struct InitArgs {
+  std::string tenant;
+  std::vector<std::string> domains;
+  int64_t retention_days = 0;
+  bool keep_subjects = false;
+};
+
+struct IngestArgs {
+  std::vector<std::string> paths;
+  std::string format = "auto";
+  bool rescan = false;
+  bool json = false;
+  size_t batch = 5000;
+};
+
+struct SampleArgs {
+  std::string out;
+  uint64_t messages = 2000;
+  uint64_t seed = 1;
+  std::string layout = "maildir";
+  std::string domain = "northwind.example";
+};
+
+int RunInit(const std::string& db, const InitArgs& args);
+int RunIngest(const std::string& db, const IngestArgs& args);
+int RunStats(const std::string& db, bool json);
+int RunSample(const SampleArgs& args);
+
+// Prints "rapport: error: MESSAGE" on stderr and returns 1.
+int Fail(const std::string& message);
+
+}  // namespace rapport::cli

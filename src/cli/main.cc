@@ -1,0 +1,68 @@
+// rapport: a thin command line over the library (SPEC §5).
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace rapport::cli;
+  CLI::App app{"rapport: relationship insights from mail and meeting metadata, under consent"};
+  app.require_subcommand(1);
+  std::string db = "rapport.db";
+  if (const char* env = std::getenv("RAPPORT_DB")) db = env;
+  app.add_option("--db", db, "store file (env RAPPORT_DB; default ./rapport.db)");
+
+  InitArgs init;
+  auto* init_cmd = app.add_subcommand("init", "create the tenant in a new store");
+  init_cmd->add_option("--tenant", init.tenant, "organisation name")->required();
+  init_cmd->add_option("--domain", init.domains, "internal mail domain (repeat for several)")
+      ->required();
+  init_cmd->add_option("--retention-days", init.retention_days, "keep data N days (0 = forever)")
+      ->check(CLI::NonNegativeNumber);
+  init_cmd->add_flag("--keep-subjects", init.keep_subjects, "store message subjects");
+
+  IngestArgs ingest;
+  auto* ingest_cmd = app.add_subcommand("ingest", "read mail files into the store");
+  ingest_cmd->add_option("paths", ingest.paths, "Maildir folders, mbox files, .eml files")
+      ->required();
+  ingest_cmd->add_option("--format", ingest.format, "auto (default), maildir, mbox or eml")
+      ->check(CLI::IsMember({"auto", "maildir", "mbox", "eml"}));
+  ingest_cmd->add_flag("--rescan", ingest.rescan, "read files again even when unchanged");
+  ingest_cmd->add_flag("--json", ingest.json, "print the summary as JSON");
+  ingest_cmd->add_option("--batch", ingest.batch, "messages per transaction")
+      ->check(CLI::Range(1, 1'000'000));
+
+  bool stats_json = false;
+  auto* stats_cmd = app.add_subcommand("stats", "what the store holds");
+  stats_cmd->add_flag("--json", stats_json, "print as JSON");
+
+  SampleArgs sample;
+  auto* sample_cmd =
+      app.add_subcommand("sample", "write a synthetic sample organisation's mail to a folder");
+  sample_cmd->add_option("--out", sample.out, "folder to create")->required();
+  sample_cmd->add_option("--messages", sample.messages, "how many messages")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}));
+  sample_cmd->add_option("--seed", sample.seed, "random seed (same seed, same files)");
+  sample_cmd->add_option("--layout", sample.layout, "maildir (default) or mbox")
+      ->check(CLI::IsMember({"maildir", "mbox"}));
+  sample_cmd->add_option("--domain", sample.domain, "the organisation's internal domain");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    std::fprintf(stderr, "rapport: usage error: %s (see rapport --help)\n", what.c_str());
+    return 2;
+  }
+
+  if (*init_cmd) return RunInit(db, init);
+  if (*ingest_cmd) return RunIngest(db, ingest);
+  if (*stats_cmd) return RunStats(db, stats_json);
+  if (*sample_cmd) return RunSample(sample);
+  return 2;
+}

@@ -1,0 +1,47 @@
+// SampleOrganisation: a deterministic, realistic synthetic organisation written as mail files, so
+// that the quick start, tests and benchmarks have data without shipping anyone's real mail.
+//
+// Contract: the same spec (seed included) always writes byte-identical files, on any machine.
+// The organisation has internal users at one internal domain, external contacts grouped into
+// accounts (company domains) plus some free-mail contacts, heavy-tailed contact frequencies
+// (a few ties carry most of the traffic), reply chains with In-Reply-To/References, Cc lists,
+// some newsletters/notifications carrying List-Id / Precedence / Auto-Submitted, and dates spread
+// over the 12 months before `end_utc`. Output size scales linearly, memory does not: 10 million
+// messages are written streaming, mbox files are split into shards.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "rapport/status.h"
+
+namespace rapport::sample {
+
+enum class SampleLayout { kMaildir, kMbox };
+
+struct OrganisationSpec {
+  uint64_t messages = 2000;
+  uint64_t seed = 1;
+  SampleLayout layout = SampleLayout::kMaildir;
+  std::string internal_domain = "northwind.example";
+  int64_t end_utc = 1782777600;  // 2026-06-30T00:00:00Z: fixed so output does not depend on today
+};
+
+struct OrganisationSummary {
+  uint64_t users = 0;
+  uint64_t contacts = 0;
+  uint64_t accounts = 0;
+  uint64_t messages = 0;
+  uint64_t files = 0;
+  uint64_t bytes = 0;
+};
+
+// Writes the organisation under `out_dir` (created if needed; must be empty or absent).
+// Maildir: out_dir/<user>/{cur,new,tmp}/... one file per message, as each user's mailbox would
+// hold it (a message appears in its sender's "sent" folder when the sender is internal, otherwise
+// in the first internal recipient's inbox: one copy per message).
+// Mbox: out_dir/mbox/part-NNNN.mbox, at most 100,000 messages per file.
+Result<OrganisationSummary> WriteSampleOrganisation(const OrganisationSpec& spec,
+                                                    const std::string& out_dir);
+
+}  // namespace rapport::sample

@@ -1,0 +1,101 @@
+#include "store/sqlite_db.h"
+
+namespace rapport::store {
+
+SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_.get(), index, value);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::BindBlob(int index, const void* data, size_t size) {
+  sqlite3_bind_blob(stmt_.get(), index, data, static_cast<int>(size), SQLITE_STATIC);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::BindNull(int index) {
+  sqlite3_bind_null(stmt_.get(), index);
+  return *this;
+}
+
+bool SqliteStatement::Step(Status& status) {
+  int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) {
+    status = Status::IoError(std::string("database error: ") +
+                             sqlite3_errmsg(sqlite3_db_handle(stmt_.get())));
+  }
+  return false;
+}
+
+Status SqliteStatement::Run() {
+  Status status;
+  while (Step(status)) {
+  }
+  Reset();
+  return status;
+}
+
+void SqliteStatement::Reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+}
+
+std::string SqliteStatement::ColumnText(int col) const {
+  const auto* p = sqlite3_column_text(stmt_.get(), col);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), col)))
+           : std::string();
+}
+
+Result<SqliteDb> SqliteDb::Open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  SqliteDb db;
+  db.db_.reset(raw);
+  if (rc != SQLITE_OK) {
+    return Status::IoError("cannot open database " + path + ": " +
+                           (raw ? sqlite3_errmsg(raw) : "out of memory") +
+                           " (check the --db path and its permissions)");
+  }
+  sqlite3_busy_timeout(raw, 10'000);
+  sqlite3_extended_result_codes(raw, 1);
+  return db;
+}
+
+Status SqliteDb::Exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string s(sql);
+  if (sqlite3_exec(db_.get(), s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : ErrorMessage();
+    sqlite3_free(err);
+    return Status::IoError("database error: " + msg);
+  }
+  return Status::Ok();
+}
+
+Result<SqliteStatement> SqliteDb::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                         SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    return Status::IoError("database error: " + ErrorMessage());
+  }
+  return SqliteStatement(stmt);
+}
+
+Result<int64_t> SqliteDb::QueryInt(std::string_view sql, int64_t fallback) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Status st;
+  int64_t v = stmt->Step(st) && !stmt->ColumnIsNull(0) ? stmt->ColumnInt(0) : fallback;
+  if (!st.ok()) return st;
+  return v;
+}
+
+}  // namespace rapport::store

@@ -1,0 +1,63 @@
+// Thin RAII wrappers over the SQLite C API: a connection and prepared statements. Errors come back
+// as Status with SQLite's message; nothing here throws. A connection belongs to one thread.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "rapport/status.h"
+
+namespace rapport::store {
+
+class SqliteStatement {
+ public:
+  SqliteStatement() = default;
+  explicit SqliteStatement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+
+  SqliteStatement& Bind(int index, int64_t value);
+  // Text and blobs are not copied: they must stay alive until the statement is reset.
+  SqliteStatement& Bind(int index, std::string_view text);
+  SqliteStatement& BindBlob(int index, const void* data, size_t size);
+  SqliteStatement& BindNull(int index);
+
+  // Steps once: true when a row is available, false when done. Errors go to `status`.
+  bool Step(Status& status);
+  // Runs to completion, then resets. For INSERT/UPDATE/DELETE.
+  Status Run();
+  void Reset();
+
+  int64_t ColumnInt(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
+  bool ColumnIsNull(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
+  std::string ColumnText(int col) const;
+
+ private:
+  struct Finalizer {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+};
+
+class SqliteDb {
+ public:
+  static Result<SqliteDb> Open(const std::string& path);
+
+  Status Exec(std::string_view sql);
+  Result<SqliteStatement> Prepare(std::string_view sql);
+  // Single-value query helper; returns `fallback` when there is no row.
+  Result<int64_t> QueryInt(std::string_view sql, int64_t fallback = 0);
+  int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_.get()); }
+  sqlite3* handle() const { return db_.get(); }
+  std::string ErrorMessage() const { return sqlite3_errmsg(db_.get()); }
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  };
+  std::unique_ptr<sqlite3, Closer> db_;
+};
+
+}  // namespace rapport::store

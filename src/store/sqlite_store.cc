@@ -1,0 +1,142 @@
+// The SQLite implementation of Store.
+#include <ctime>
+
+#include "rapport/store/store.h"
+#include "store/sqlite_db.h"
+#include "store/sqlite_message_writer.h"
+#include "store/sqlite_schema.h"
+
+namespace rapport::store {
+namespace {
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(SqliteDb db) : db_(std::move(db)) {}
+
+  Status Configure() {
+    // WAL lets readers run while an ingest writes; secure_delete overwrites freed pages so that
+    // purged data is gone from the file, not just unlinked (SPEC §1).
+    RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode = WAL"));
+    RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous = NORMAL"));
+    RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA secure_delete = ON"));
+    RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = ON"));
+    RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -65536"));  // 64 MiB
+    return MigrateSchema(db_);
+  }
+
+  Status InitTenant(const TenantConfig& config) override {
+    auto count = db_.QueryInt("SELECT count(*) FROM tenant");
+    if (!count.ok()) return count.status();
+    if (*count > 0) {
+      return Status::FailedPrecondition(
+          "this store already has a tenant; use another --db to start a new one");
+    }
+    RAPPORT_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+    Status st = InsertTenant(config);
+    if (!st.ok()) {
+      (void)db_.Exec("ROLLBACK");
+      return st;
+    }
+    return db_.Exec("COMMIT");
+  }
+
+  Result<TenantConfig> Tenant() override {
+    auto stmt = db_.Prepare("SELECT id, name, retention_days, keep_subjects FROM tenant LIMIT 1");
+    if (!stmt.ok()) return stmt.status();
+    Status st;
+    if (!stmt->Step(st)) {
+      if (!st.ok()) return st;
+      return Status::FailedPrecondition(
+          "the store has no tenant yet; run `rapport init --tenant NAME --domain DOMAIN` first");
+    }
+    TenantConfig t;
+    tenant_id_ = stmt->ColumnInt(0);
+    t.name = stmt->ColumnText(1);
+    t.retention_days = stmt->ColumnInt(2);
+    t.keep_subjects = stmt->ColumnInt(3) != 0;
+    auto domains = db_.Prepare("SELECT domain FROM tenant_domain WHERE tenant_id = ?1 ORDER BY 1");
+    if (!domains.ok()) return domains.status();
+    domains->Bind(1, tenant_id_);
+    while (domains->Step(st)) t.domains.push_back(domains->ColumnText(0));
+    if (!st.ok()) return st;
+    return t;
+  }
+
+  Result<std::unique_ptr<ingest::MessageSink>> OpenMessageWriter(size_t batch_size) override {
+    auto tenant = Tenant();
+    if (!tenant.ok()) return tenant.status();
+    auto writer = SqliteMessageWriter::Create(db_, tenant_id_, *tenant, batch_size);
+    if (!writer.ok()) return writer.status();
+    return std::unique_ptr<ingest::MessageSink>(std::move(*writer));
+  }
+
+  Result<StoreStats> Stats() override {
+    auto tenant = Tenant();
+    if (!tenant.ok()) return tenant.status();
+    StoreStats s;
+    auto stmt = db_.Prepare(R"sql(
+      SELECT (SELECT count(*) FROM message WHERE tenant_id = ?1),
+             (SELECT count(*) FROM person WHERE tenant_id = ?1 AND kind = 'internal'),
+             (SELECT count(*) FROM person WHERE tenant_id = ?1 AND kind = 'external'),
+             (SELECT count(*) FROM message WHERE tenant_id = ?1 AND is_bulk = 1),
+             (SELECT count(*) FROM provenance p JOIN message m ON m.id = p.message
+               WHERE m.tenant_id = ?1),
+             (SELECT min(sent_at) FROM message WHERE tenant_id = ?1),
+             (SELECT max(sent_at) FROM message WHERE tenant_id = ?1))sql");
+    if (!stmt.ok()) return stmt.status();
+    stmt->Bind(1, tenant_id_);
+    Status st;
+    if (stmt->Step(st)) {
+      s.messages = static_cast<uint64_t>(stmt->ColumnInt(0));
+      s.people_internal = static_cast<uint64_t>(stmt->ColumnInt(1));
+      s.people_external = static_cast<uint64_t>(stmt->ColumnInt(2));
+      s.bulk_messages = static_cast<uint64_t>(stmt->ColumnInt(3));
+      s.message_sources = static_cast<uint64_t>(stmt->ColumnInt(4));
+      if (!stmt->ColumnIsNull(5)) s.first_sent = stmt->ColumnInt(5);
+      if (!stmt->ColumnIsNull(6)) s.last_sent = stmt->ColumnInt(6);
+    }
+    if (!st.ok()) return st;
+    return s;
+  }
+
+ private:
+  Status InsertTenant(const TenantConfig& config) {
+    auto ins = db_.Prepare(
+        "INSERT INTO tenant (name, retention_days, keep_subjects, created_at) "
+        "VALUES (?1, ?2, ?3, ?4)");
+    if (!ins.ok()) return ins.status();
+    ins->Bind(1, config.name)
+        .Bind(2, config.retention_days)
+        .Bind(3, int64_t{config.keep_subjects})
+        .Bind(4, static_cast<int64_t>(std::time(nullptr)));
+    RAPPORT_RETURN_IF_ERROR(ins->Run());
+    int64_t tenant = db_.LastInsertId();
+    auto dom =
+        db_.Prepare("INSERT OR IGNORE INTO tenant_domain (tenant_id, domain) VALUES (?1, ?2)");
+    if (!dom.ok()) return dom.status();
+    for (const auto& d : config.domains) {
+      dom->Bind(1, tenant).Bind(2, d);
+      RAPPORT_RETURN_IF_ERROR(dom->Run());
+    }
+    return Status::Ok();
+  }
+
+  SqliteDb db_;
+  int64_t tenant_id_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  auto db = SqliteDb::Open(path);
+  if (!db.ok()) return db.status();
+  auto store = std::make_unique<SqliteStore>(std::move(*db));
+  Status st = store->Configure();
+  if (!st.ok()) {
+    if (st.code() == Status::Code::kFailedPrecondition) return st;
+    return Status::IoError(st.message() + " (is " + path + " a rapport store? check --db)");
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace rapport::store

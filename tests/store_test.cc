@@ -1,0 +1,108 @@
+// The SQLite store through its interface: schema versions, tenant, de-duplication, provenance.
+#include <gtest/gtest.h>
+
+#include "ingest/message_parser.h"
+#include "rapport/store/store.h"
+#include "store/sqlite_db.h"
+#include "store/sqlite_schema.h"
+#include "test_support.h"
+
+namespace rapport::store {
+namespace {
+
+using rapport::testing::TempDir;
+
+model::MessageMeta Meta(const std::string& raw) {
+  auto m = ingest::ParseMessage(raw);
+  EXPECT_TRUE(m.ok()) << m.status().message();
+  return *m;
+}
+
+TEST(SqliteStore, NewStoreIsMigratedToTheLatestVersionInWalMode) {
+  TempDir dir;
+  auto store = OpenSqliteStore(dir / "s.db");
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto db = SqliteDb::Open(dir / "s.db");
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*db->QueryInt("PRAGMA user_version"), LatestSchemaVersion());
+  auto mode = db->Prepare("PRAGMA journal_mode");
+  Status st;
+  ASSERT_TRUE(mode->Step(st));
+  EXPECT_EQ(mode->ColumnText(0), "wal");
+  // Reopening an up-to-date store changes nothing.
+  EXPECT_TRUE(OpenSqliteStore(dir / "s.db").ok());
+}
+
+TEST(SqliteStore, RefusesAStoreFromANewerRapport) {
+  TempDir dir;
+  { ASSERT_TRUE(OpenSqliteStore(dir / "s.db").ok()); }
+  {
+    auto db = SqliteDb::Open(dir / "s.db");
+    ASSERT_TRUE(db->Exec("PRAGMA user_version = 999").ok());
+  }
+  auto store = OpenSqliteStore(dir / "s.db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("upgrade rapport"), std::string::npos);
+}
+
+TEST(SqliteStore, TenantIsRequiredAndUnique) {
+  TempDir dir;
+  auto store = OpenSqliteStore(dir / "s.db");
+  EXPECT_EQ((*store)->Tenant().status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_FALSE((*store)->OpenMessageWriter(10).ok());
+  ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 30, false}).ok());
+  auto t = (*store)->Tenant();
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->name, "T");
+  EXPECT_EQ(t->domains, std::vector<std::string>{"t.example"});
+  EXPECT_EQ(t->retention_days, 30);
+  EXPECT_FALSE((*store)->InitTenant({"U", {"u.example"}, 0, false}).ok());
+}
+
+TEST(SqliteStore, DuplicatesKeepEveryCopysProvenanceAndBcc) {
+  TempDir dir;
+  auto store = OpenSqliteStore(dir / "s.db");
+  ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 0, false}).ok());
+  auto writer = (*store)->OpenMessageWriter(2);
+  ASSERT_TRUE(writer.ok());
+  std::string base =
+      "Date: 1 Jan 2026 10:00:00 +0000\nFrom: a@t.example\nTo: b@mail.t.example, "
+      "c@other.example\nSubject: x\n";
+  auto inbox = Meta("Message-ID: <1@x>\n" + base + "\n");
+  auto sent = Meta("Message-ID: <2@x>\nBcc: d@t.example\n" + base + "\n");
+  auto w = writer->get();
+  EXPECT_EQ(*w->Add(inbox, {"maildir", "/m/inbox/1"}), ingest::SinkOutcome::kStored);
+  EXPECT_EQ(*w->Add(inbox, {"maildir", "/m/inbox/1"}), ingest::SinkOutcome::kDuplicate);
+  EXPECT_EQ(*w->Add(sent, {"mbox", "/m/sent#0"}), ingest::SinkOutcome::kDuplicate);
+  ASSERT_TRUE(w->Commit().ok());
+
+  auto stats = (*store)->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->messages, 1u);
+  EXPECT_EQ(stats->message_sources, 2u);
+  // a, b (subdomain of t.example), d are internal; c is not.
+  EXPECT_EQ(stats->people_internal, 3u);
+  EXPECT_EQ(stats->people_external, 1u);
+  EXPECT_EQ(*stats->first_sent, 1767261600);
+
+  std::string dump = rapport::testing::DumpStore(dir / "s.db");
+  // Both Message-IDs lead to message 1; d, known only from the sent copy, is its Bcc (role 3).
+  EXPECT_NE(dump.find("\n1|1@x|1|\n1|2@x|1|\n"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("\n1|3|4|\n"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("\n1|/m/inbox/1|maildir|\n1|/m/sent#0|mbox|\n"), std::string::npos);
+}
+
+TEST(SqliteStore, UncommittedBatchIsRolledBackWithTheWriter) {
+  TempDir dir;
+  auto store = OpenSqliteStore(dir / "s.db");
+  ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 0, false}).ok());
+  {
+    auto writer = (*store)->OpenMessageWriter(100);
+    auto m = Meta("Date: 1 Jan 2026 10:00:00 +0000\nFrom: a@t.example\n\n");
+    EXPECT_EQ(*(*writer)->Add(m, {"eml", "/x"}), ingest::SinkOutcome::kStored);
+  }  // destroyed without Commit: nothing half-written
+  EXPECT_EQ((*store)->Stats()->messages, 0u);
+}
+
+}  // namespace
+}  // namespace rapport::store

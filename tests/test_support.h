@@ -1,0 +1,145 @@
+// What the tests share: temporary folders, running the rapport binary as a user would, reading a
+// store back for comparison, and finding ../shared (the real corpus) or skipping without it.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+namespace rapport::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("rapport-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void WriteFile(const std::string& path, const std::string& data) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << data;
+}
+
+struct CommandResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  int signal = 0;
+  std::string out, err;
+};
+
+inline std::string ShellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Runs `rapport ARGS` with extra environment assignments ("NAME=value ..."), capturing output.
+inline CommandResult RunRapport(const std::string& args, const std::string& env = "") {
+  TempDir io;
+  std::string cmd = env + " " + ShellQuote(RAPPORT_BINARY) + " " + args + " >" +
+                    ShellQuote(io / "out") + " 2>" + ShellQuote(io / "err") + " </dev/null";
+  int status = std::system(("exec 2>/dev/null; " + cmd).c_str());
+  CommandResult r;
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  // sh reports a child killed by signal N as exit status 128+N.
+  if (WIFEXITED(status) && r.exit_code > 128) r.signal = r.exit_code - 128;
+  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+  r.out = ReadFile(io / "out");
+  r.err = ReadFile(io / "err");
+  return r;
+}
+
+// The real corpus, or "" when ../shared is absent (then the caller skips).
+inline std::string SharedCorpus() {
+  std::string dir = std::string(RAPPORT_SHARED_DIR) + "/corpus";
+  return std::filesystem::is_directory(dir) ? dir : std::string();
+}
+
+#define RAPPORT_REQUIRE_CORPUS(var)                                                     \
+  std::string var = ::rapport::testing::SharedCorpus();                                 \
+  if (var.empty()) {                                                                    \
+    GTEST_SKIP() << "../shared/corpus not found: this test needs the shared real-mail " \
+                    "corpus (present in CI, absent from a plain clone)";                \
+  }
+
+// Every row of every table that holds ingested data, in a fixed order, without the wall-clock
+// columns (ingested_at, finished_at, created_at): two runs that stored the same thing compare
+// equal.
+inline std::string DumpStore(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  const char* queries[] = {
+      "SELECT id, name, retention_days, keep_subjects FROM tenant ORDER BY id",
+      "SELECT * FROM tenant_domain ORDER BY 1, 2",
+      "SELECT * FROM person ORDER BY id",
+      "SELECT * FROM address ORDER BY id",
+      "SELECT id, tenant_id, message_id, hex(fingerprint), sent_at, utc_offset_min, sender_id, "
+      "in_reply_to, list_id, precedence, auto_submitted, is_bulk, subject FROM message ORDER BY id",
+      "SELECT * FROM message_key ORDER BY 1, 2",
+      "SELECT * FROM participant ORDER BY 1, 2, 3",
+      "SELECT * FROM message_reference ORDER BY 1, 2",
+      "SELECT message, location, source_kind FROM provenance ORDER BY 1, 2",
+      "SELECT path, size, mtime_ns FROM ingested_file ORDER BY 1",
+  };
+  std::string out;
+  for (const char* q : queries) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, q, -1, &stmt, nullptr) != SQLITE_OK) {
+      out += std::string("error: ") + sqlite3_errmsg(db) + "\n";
+      continue;
+    }
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
+        const unsigned char* t = sqlite3_column_text(stmt, c);
+        out += t ? reinterpret_cast<const char*>(t) : "NULL";
+        out += '|';
+      }
+      out += '\n';
+    }
+    sqlite3_finalize(stmt);
+    out += "--\n";
+  }
+  sqlite3_close(db);
+  return out;
+}
+
+inline std::string IntegrityCheck(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  std::string result = "cannot prepare";
+  if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    result = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return result;
+}
+
+}  // namespace rapport::testing

@@ -1,16 +1,104 @@
 #include "rapport/ingest/ingestor.h"
 
-#include <chrono>
+#include <thread>
 
+#include "ingest/batch_queue.h"
 #include "ingest/mail_source.h"
 #include "ingest/mbox_reader.h"
 #include "ingest/message_parser.h"
 
 namespace rapport::ingest {
+
+// What the parsing thread hands to the writing thread, in file order.
+struct ParsedItem {
+  enum class Kind { kMessage, kRejected, kFileDone, kFileSkipped } kind;
+  model::MessageMeta meta;       // kMessage
+  std::string location;          // kMessage, kRejected
+  std::string_view source_kind;  // kMessage
+  std::string reason;            // kRejected, kFileSkipped
+  size_t file = 0;               // index into the files being read
+};
+
 namespace {
 
-constexpr uint64_t kProgressEveryMessages = 4096;
+constexpr size_t kItemsPerBatch = 256;
+constexpr size_t kQueuedBatches = 16;
 constexpr size_t kExamplesPerReason = 5;
+
+using Batch = std::vector<ParsedItem>;
+
+// The parsing side: reads each file, splits it into messages and parses their headers.
+class FileParser {
+ public:
+  FileParser(BatchQueue<Batch>& queue, MailFormat format) : queue_(queue), format_(format) {}
+
+  void Run(const std::vector<SourceFile>& files, const std::vector<bool>& in_directory) {
+    for (size_t i = 0; i < files.size() && !queue_.cancelled(); ++i) {
+      ParseFile(i, files[i], in_directory[i]);
+    }
+    Flush();
+    queue_.Close();
+  }
+
+ private:
+  void ParseFile(size_t index, const SourceFile& file, bool in_directory) {
+    auto mapped = MappedFile::Open(file.path, format_ != MailFormat::kEml);
+    if (!mapped.ok())
+      return Emit({ParsedItem::Kind::kFileSkipped, {}, {}, {}, "unreadable file", index});
+    std::string_view data = mapped->data();
+    FileKind kind = DetectFileKind(data.substr(0, 4096));
+    if (format_ == MailFormat::kMbox) kind = FileKind::kMbox;
+    if (format_ == MailFormat::kEml || format_ == MailFormat::kMaildir) {
+      kind = data.empty() ? FileKind::kEmpty : FileKind::kMessage;
+    }
+    if (kind == FileKind::kMbox) {
+      MboxReader reader(data);
+      std::string_view raw;
+      size_t offset = 0;
+      while (reader.Next(raw, offset)) {
+        ParseOne(raw, file.path + "#" + std::to_string(offset), "mbox");
+      }
+    } else if (kind == FileKind::kMessage) {
+      ParseOne(data, in_directory ? StableMaildirLocation(file.path) : file.path,
+               in_directory ? "maildir" : "eml");
+    } else {
+      return Emit(
+          {ParsedItem::Kind::kFileSkipped, {}, {}, {}, std::string(FileKindName(kind)), index});
+    }
+    Emit({ParsedItem::Kind::kFileDone, {}, {}, {}, {}, index});
+  }
+
+  void ParseOne(std::string_view raw, std::string location, std::string_view source_kind) {
+    auto parsed = ParseMessage(raw);
+    if (parsed.ok()) {
+      Emit({ParsedItem::Kind::kMessage,
+            std::move(*parsed),
+            std::move(location),
+            source_kind,
+            {},
+            0});
+    } else {
+      Emit(
+          {ParsedItem::Kind::kRejected, {}, std::move(location), {}, parsed.status().message(), 0});
+    }
+  }
+
+  void Emit(ParsedItem item) {
+    batch_.push_back(std::move(item));
+    if (batch_.size() >= kItemsPerBatch) Flush();
+  }
+
+  void Flush() {
+    if (batch_.empty()) return;
+    queue_.Push(std::move(batch_));
+    batch_ = Batch();
+    batch_.reserve(kItemsPerBatch);
+  }
+
+  BatchQueue<Batch>& queue_;
+  MailFormat format_;
+  Batch batch_;
+};
 
 }  // namespace
 
@@ -30,90 +118,78 @@ Result<IngestSummary> Ingestor::Run(const std::vector<std::string>& paths,
   if (!listed.ok()) return listed.status();
   IngestSummary summary;
   summary.files_total = listed->size();
-  for (const auto& f : *listed) summary.bytes_total += static_cast<uint64_t>(f.file.size);
-  if (progress) progress(summary);
 
+  // Decide here, on the sink's thread, which files need reading at all.
+  std::vector<SourceFile> files;
+  std::vector<bool> in_directory;
   for (const auto& f : *listed) {
+    summary.bytes_total += static_cast<uint64_t>(f.file.size);
     if (options_.format == MailFormat::kMaildir && !f.in_directory) {
       ++summary.skipped_files_by_reason["not inside a Maildir folder (--format maildir)"];
-    } else {
-      RAPPORT_RETURN_IF_ERROR(IngestFile(f.file, f.in_directory, summary, progress));
+      continue;
     }
-    summary.bytes_done += static_cast<uint64_t>(f.file.size);
+    if (!options_.rescan) {
+      auto seen = sink_.AlreadyIngested(f.file);
+      if (!seen.ok()) return seen.status();
+      if (*seen) {
+        ++summary.files_unchanged;
+        summary.bytes_done += static_cast<uint64_t>(f.file.size);
+        continue;
+      }
+    }
+    files.push_back(f.file);
+    in_directory.push_back(f.in_directory);
+  }
+  if (progress) progress(summary);
+
+  BatchQueue<Batch> queue(kQueuedBatches);
+  FileParser parser(queue, options_.format);
+  std::thread parsing([&] { parser.Run(files, in_directory); });
+  Status status;
+  while (auto batch = queue.Pop()) {
+    for (const ParsedItem& item : *batch) {
+      if (status.ok()) status = Consume(item, files, summary);
+    }
+    if (!status.ok()) queue.Cancel();
     if (progress) progress(summary);
   }
+  parsing.join();
+  RAPPORT_RETURN_IF_ERROR(status);
   RAPPORT_RETURN_IF_ERROR(sink_.Commit());
   return summary;
 }
 
-Status Ingestor::IngestFile(const SourceFile& file, bool in_directory, IngestSummary& summary,
-                            const ProgressFn& progress) {
-  if (!options_.rescan) {
-    auto seen = sink_.AlreadyIngested(file);
-    if (!seen.ok()) return seen.status();
-    if (*seen) {
-      ++summary.files_unchanged;
+Status Ingestor::Consume(const ParsedItem& item, const std::vector<SourceFile>& files,
+                         IngestSummary& summary) {
+  switch (item.kind) {
+    case ParsedItem::Kind::kFileSkipped:
+      ++summary.skipped_files_by_reason[item.reason];
+      summary.bytes_done += static_cast<uint64_t>(files[item.file].size);
+      return Status::Ok();
+    case ParsedItem::Kind::kFileDone:
+      ++summary.files_read;
+      summary.bytes_done += static_cast<uint64_t>(files[item.file].size);
+      return sink_.FinishFile(files[item.file]);
+    case ParsedItem::Kind::kRejected: {
+      ++summary.messages_read;
+      ++summary.rejected;
+      ++summary.rejected_by_reason[item.reason];
+      auto& examples = summary.rejected_examples[item.reason];
+      if (examples.size() < kExamplesPerReason) examples.push_back(item.location);
       return Status::Ok();
     }
+    case ParsedItem::Kind::kMessage:
+      break;
   }
-  auto mapped = MappedFile::Open(file.path, options_.format != MailFormat::kEml);
-  if (!mapped.ok()) {
-    ++summary.skipped_files_by_reason["unreadable file"];
-    return Status::Ok();
-  }
-  std::string_view data = mapped->data();
-  FileKind kind = DetectFileKind(data.substr(0, 4096));
-  if (options_.format == MailFormat::kMbox) kind = FileKind::kMbox;
-  if (options_.format == MailFormat::kEml || options_.format == MailFormat::kMaildir) {
-    kind = data.empty() ? FileKind::kEmpty : FileKind::kMessage;
-  }
-
-  ++summary.files_read;
-  if (kind == FileKind::kMbox) {
-    MboxReader reader(data);
-    std::string_view raw;
-    size_t offset = 0;
-    std::string location;
-    while (reader.Next(raw, offset)) {
-      location = file.path + "#" + std::to_string(offset);
-      RAPPORT_RETURN_IF_ERROR(IngestMessage(raw, {"mbox", location}, summary));
-      if (progress && summary.messages_read % kProgressEveryMessages == 0) progress(summary);
-    }
-  } else if (kind == FileKind::kMessage) {
-    std::string location = in_directory ? StableMaildirLocation(file.path) : file.path;
-    RAPPORT_RETURN_IF_ERROR(
-        IngestMessage(data, {in_directory ? "maildir" : "eml", location}, summary));
-  } else {
-    --summary.files_read;
-    ++summary.skipped_files_by_reason[std::string(FileKindName(kind))];
-    return Status::Ok();
-  }
-  return sink_.FinishFile(file);
-}
-
-Status Ingestor::IngestMessage(std::string_view raw, const Provenance& where,
-                               IngestSummary& summary) {
   ++summary.messages_read;
-  auto parsed = ParseMessage(raw);
-  if (!parsed.ok()) {
-    const std::string& reason = parsed.status().message();
-    ++summary.rejected;
-    ++summary.rejected_by_reason[reason];
-    auto& examples = summary.rejected_examples[reason];
-    if (examples.size() < kExamplesPerReason) examples.emplace_back(where.location);
-    return Status::Ok();
-  }
-  if (gate_.Filter(*parsed) == GateVerdict::kDrop) {
+  model::MessageMeta meta = item.meta;  // the gate may remove participants from its own copy
+  if (gate_.Filter(meta) == GateVerdict::kDrop) {
     ++summary.dropped_by_consent;
     return Status::Ok();
   }
-  auto outcome = sink_.Add(*parsed, where);
+  auto outcome = sink_.Add(meta, {item.source_kind, item.location});
   if (!outcome.ok()) return outcome.status();
-  if (*outcome == SinkOutcome::kStored) {
-    ++summary.stored;
-  } else {
-    ++summary.duplicates;
-  }
+  ++(*outcome == SinkOutcome::kStored ? summary.stored : summary.duplicates);
   return Status::Ok();
 }
 

@@ -1,11 +1,14 @@
 #include "store/sqlite_message_writer.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
 
 namespace rapport::store {
 namespace {
+
+constexpr size_t kParticipantsPerInsert = 8;
 
 std::string FoldAddress(std::string_view address) {
   std::string s(address);
@@ -54,6 +57,11 @@ SqliteMessageWriter::~SqliteMessageWriter() {
 }
 
 Status SqliteMessageWriter::Prepare() {
+  std::string participants_sql =
+      "INSERT OR IGNORE INTO participant (message, role, address) VALUES ";
+  for (size_t k = 0; k < kParticipantsPerInsert; ++k) {
+    participants_sql += k == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
+  }
   struct {
     SqliteStatement* stmt;
     const char* sql;
@@ -71,6 +79,7 @@ Status SqliteMessageWriter::Prepare() {
        "INSERT OR IGNORE INTO message_key (tenant_id, message_id, message) VALUES (?1, ?2, ?3)"},
       {&insert_participant_,
        "INSERT OR IGNORE INTO participant (message, role, address) VALUES (?1, ?2, ?3)"},
+      {&insert_participants_, participants_sql.c_str()},
       {&insert_reference_,
        "INSERT OR IGNORE INTO message_reference (message, position, message_id) "
        "VALUES (?1, ?2, ?3)"},
@@ -211,18 +220,39 @@ Result<int64_t> SqliteMessageWriter::InsertMessage(const model::MessageMeta& met
   return row;
 }
 
-Status SqliteMessageWriter::AddParticipants(int64_t message, const model::MessageMeta& meta) {
-  auto add = [&](model::ParticipantRole role, const model::Mailbox& m) -> Status {
+Status SqliteMessageWriter::AddParticipants(int64_t message, const model::MessageMeta& meta,
+                                            bool bcc_only) {
+  std::vector<std::pair<int64_t, int64_t>> rows;  // (role, address id), duplicates removed
+  auto collect = [&](model::ParticipantRole role, const model::Mailbox& m) -> Status {
     if (m.address.empty()) return Status::Ok();  // a name without an address names nobody yet
     auto id = AddressId(m);
     if (!id.ok()) return id.status();
-    insert_participant_.Bind(1, message).Bind(2, static_cast<int64_t>(role)).Bind(3, *id);
-    return insert_participant_.Run();
+    std::pair<int64_t, int64_t> row{static_cast<int64_t>(role), *id};
+    if (std::find(rows.begin(), rows.end(), row) == rows.end()) rows.push_back(row);
+    return Status::Ok();
   };
-  RAPPORT_RETURN_IF_ERROR(add(model::ParticipantRole::kFrom, meta.from));
-  for (const auto& m : meta.to) RAPPORT_RETURN_IF_ERROR(add(model::ParticipantRole::kTo, m));
-  for (const auto& m : meta.cc) RAPPORT_RETURN_IF_ERROR(add(model::ParticipantRole::kCc, m));
-  for (const auto& m : meta.bcc) RAPPORT_RETURN_IF_ERROR(add(model::ParticipantRole::kBcc, m));
+  if (!bcc_only) {
+    RAPPORT_RETURN_IF_ERROR(collect(model::ParticipantRole::kFrom, meta.from));
+    for (const auto& m : meta.to) RAPPORT_RETURN_IF_ERROR(collect(model::ParticipantRole::kTo, m));
+    for (const auto& m : meta.cc) RAPPORT_RETURN_IF_ERROR(collect(model::ParticipantRole::kCc, m));
+  }
+  for (const auto& m : meta.bcc) RAPPORT_RETURN_IF_ERROR(collect(model::ParticipantRole::kBcc, m));
+
+  // Several rows per statement: most of an INSERT's cost is per statement, not per row.
+  size_t i = 0;
+  for (; i + kParticipantsPerInsert <= rows.size(); i += kParticipantsPerInsert) {
+    for (size_t k = 0; k < kParticipantsPerInsert; ++k) {
+      int base = static_cast<int>(k * 3);
+      insert_participants_.Bind(base + 1, message)
+          .Bind(base + 2, rows[i + k].first)
+          .Bind(base + 3, rows[i + k].second);
+    }
+    RAPPORT_RETURN_IF_ERROR(insert_participants_.Run());
+  }
+  for (; i < rows.size(); ++i) {
+    insert_participant_.Bind(1, message).Bind(2, rows[i].first).Bind(3, rows[i].second);
+    RAPPORT_RETURN_IF_ERROR(insert_participant_.Run());
+  }
   return Status::Ok();
 }
 
@@ -258,9 +288,10 @@ Result<ingest::SinkOutcome> SqliteMessageWriter::Add(const model::MessageMeta& m
     row = *inserted;
     outcome = ingest::SinkOutcome::kStored;
   }
-  // For a duplicate this adds what only this copy carries: Bcc (sender's copy), its Message-ID,
-  // and where it was found.
-  RAPPORT_RETURN_IF_ERROR(AddParticipants(row, meta));
+  // A duplicate has the same From/To/Cc (they are in the fingerprint); it adds only what this
+  // copy carries: Bcc (the sender's copy), its Message-ID, and where it was found.
+  RAPPORT_RETURN_IF_ERROR(
+      AddParticipants(row, meta, /*bcc_only=*/outcome == ingest::SinkOutcome::kDuplicate));
   RAPPORT_RETURN_IF_ERROR(AddKeyAndProvenance(row, meta, where));
   ++added_;
   MaybeCrashForTest();

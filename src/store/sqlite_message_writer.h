@@ -35,7 +35,7 @@ class SqliteMessageWriter final : public ingest::MessageSink {
   Result<int64_t> FindExisting(const model::MessageMeta& meta);
   Result<int64_t> AddressId(const model::Mailbox& mailbox);
   Result<int64_t> InsertMessage(const model::MessageMeta& meta, int64_t sender_id);
-  Status AddParticipants(int64_t message, const model::MessageMeta& meta);
+  Status AddParticipants(int64_t message, const model::MessageMeta& meta, bool bcc_only);
   Status AddKeyAndProvenance(int64_t message, const model::MessageMeta& meta,
                              const ingest::Provenance& where);
   bool IsInternal(std::string_view address) const;
@@ -53,8 +53,8 @@ class SqliteMessageWriter final : public ingest::MessageSink {
   std::unordered_map<std::string, int64_t> address_ids_;  // cache of the address table
 
   SqliteStatement find_key_, find_fingerprint_, find_address_, insert_person_, insert_address_,
-      insert_message_, insert_key_, insert_participant_, insert_reference_, insert_provenance_,
-      find_file_, upsert_file_;
+      insert_message_, insert_key_, insert_participant_, insert_participants_, insert_reference_,
+      insert_provenance_, find_file_, upsert_file_;
 };
 
 }  // namespace rapport::store

@@ -4,6 +4,8 @@
 // Contract: files are visited in a deterministic order (sorted paths), so an interrupted run
 // followed by a re-run stores exactly what one uninterrupted run stores. A bad file or message is
 // counted with its reason and the run goes on; only a sink or gate failure ends the run.
+// Parsing runs on a second thread; the gate and the sink are only ever called from the thread
+// that called Run(), in file order.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +49,8 @@ struct IngestSummary {
 
 using ProgressFn = std::function<void(const IngestSummary&)>;
 
+struct ParsedItem;
+
 class Ingestor {
  public:
   Ingestor(MessageSink& sink, IngestGate& gate, IngestOptions options)
@@ -56,9 +60,8 @@ class Ingestor {
   Result<IngestSummary> Run(const std::vector<std::string>& paths, const ProgressFn& progress);
 
  private:
-  Status IngestFile(const SourceFile& file, bool in_directory, IngestSummary& summary,
-                    const ProgressFn& progress);
-  Status IngestMessage(std::string_view raw, const Provenance& where, IngestSummary& summary);
+  Status Consume(const ParsedItem& item, const std::vector<SourceFile>& files,
+                 IngestSummary& summary);
 
   MessageSink& sink_;
   IngestGate& gate_;

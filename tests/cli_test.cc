@@ -127,11 +127,16 @@ TEST_F(CliTest, ReIngestStoresNothingTwice) {
   json rescan = IngestJson("--rescan " + (dir_ / "m"));
   EXPECT_EQ(rescan["messages"]["stored"], 0);
   EXPECT_EQ(rescan["messages"]["duplicates"], 20);
-  // A client marking a message read renames it (":2,S" -> ":2,RS"): still the same message.
+  // A client marking a message read renames it (":2,S" -> ":2,RS"): the same file, not re-read.
   std::filesystem::rename(dir_ / "m/cur/3", dir_ / "m/cur/3:2,RS");
   json renamed = IngestJson(dir_ / "m");
-  EXPECT_EQ(renamed["messages"]["stored"], 0);
-  EXPECT_EQ(renamed["messages"]["duplicates"], 1);
+  EXPECT_EQ(renamed["files"]["unchanged"], 20);
+  EXPECT_EQ(renamed["messages"]["read"], 0);
+  // A changed file is read again; what it holds is already stored.
+  WriteFile(dir_ / "m/cur/4", Message(4) + "\n");
+  json changed = IngestJson(dir_ / "m");
+  EXPECT_EQ(changed["messages"]["read"], 1);
+  EXPECT_EQ(changed["messages"]["duplicates"], 1);
 }
 
 TEST_F(CliTest, ForcedFormats) {

@@ -88,8 +88,8 @@ inline std::string SharedCorpus() {
   }
 
 // Every row of every table that holds ingested data, in a fixed order, without the wall-clock
-// columns (ingested_at, finished_at, created_at): two runs that stored the same thing compare
-// equal.
+// columns (ingested_at, finished_at's time, created_at): two runs that stored the same thing
+// compare equal.
 inline std::string DumpStore(const std::string& db_path) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
@@ -99,12 +99,13 @@ inline std::string DumpStore(const std::string& db_path) {
       "SELECT * FROM person ORDER BY id",
       "SELECT * FROM address ORDER BY id",
       "SELECT id, tenant_id, message_id, hex(fingerprint), sent_at, utc_offset_min, sender_id, "
-      "in_reply_to, list_id, precedence, auto_submitted, is_bulk, subject FROM message ORDER BY id",
-      "SELECT * FROM message_key ORDER BY 1, 2",
+      "in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, subject, "
+      "source, source_offset FROM message ORDER BY id",
+      "SELECT * FROM message_alias ORDER BY 1, 2",
       "SELECT * FROM participant ORDER BY 1, 2, 3",
-      "SELECT * FROM message_reference ORDER BY 1, 2",
-      "SELECT message, location, source_kind FROM provenance ORDER BY 1, 2",
-      "SELECT path, size, mtime_ns FROM ingested_file ORDER BY 1",
+      "SELECT id, tenant_id, location, kind, size, mtime_ns, finished_at IS NOT NULL "
+      "FROM source_file ORDER BY id",
+      "SELECT message, source, offset FROM message_copy ORDER BY 1, 2, 3",
   };
   std::string out;
   for (const char* q : queries) {
@@ -128,6 +129,7 @@ inline std::string DumpStore(const std::string& db_path) {
   return out;
 }
 
+// "ok" when SQLite finds the file sound and no row points at a missing parent.
 inline std::string IntegrityCheck(const std::string& db_path) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
@@ -136,6 +138,12 @@ inline std::string IntegrityCheck(const std::string& db_path) {
   if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr) == SQLITE_OK &&
       sqlite3_step(stmt) == SQLITE_ROW) {
     result = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    result = std::string("foreign key violation in ") +
+             reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
   }
   sqlite3_finalize(stmt);
   sqlite3_close(db);

@@ -192,6 +192,10 @@ std::string SanitizeText(std::string_view s) {
       continue;
     }
     size_t n = Utf8SequenceLength(s, i);
+    if (n == 2 && b == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+      i += 2;  // a C1 control (U+0080..U+009F, e.g. U+009B CSI, which terminals may obey)
+      continue;
+    }
     if (n > 0) {
       out.append(s.substr(i, n));
       i += n;

@@ -58,33 +58,40 @@ HeaderBlock SplitHeaderBlock(std::string_view message) {
   if (message.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
   if (message.substr(pos, 5) == "From ") NextLine(message, pos);  // mbox envelope line
 
-  HeaderField* current = nullptr;  // re-taken after every push_back, which may reallocate
+  bool in_field = false;          // the last line read was a field or its continuation
+  std::string* folded = nullptr;  // the last field's joined value, once it has a continuation
   while (pos < message.size()) {
     std::string_view line = NextLine(message, pos);
     if (line.empty()) break;  // end of the header section
     if (IsWsp(line.front())) {
-      if (current) {
-        // Unfolding removes only the line break; the leading whitespace stays.
-        if (current->value.empty()) {
-          current->value.assign(TrimLeft(line));
-        } else {
-          current->value.append(line);
-        }
-      } else {
+      if (!in_field) {
         ++block.malformed_lines;
+        continue;
       }
+      HeaderField& current = block.fields.back();
+      if (!folded) {
+        folded = &block.unfolded.emplace_back(current.value);
+      }
+      // Unfolding removes only the line break; the leading whitespace stays.
+      if (folded->empty()) {
+        folded->assign(TrimLeft(line));
+      } else {
+        folded->append(line);
+      }
+      current.value = *folded;
       continue;
     }
+    folded = nullptr;
     if (!LooksLikeHeaderField(line)) {
       ++block.malformed_lines;
-      current = nullptr;
+      in_field = false;
       continue;
     }
     size_t colon = line.find(':');
     std::string_view name = line.substr(0, colon);
     while (!name.empty() && IsWsp(name.back())) name.remove_suffix(1);
-    block.fields.push_back({name, std::string(TrimLeft(line.substr(colon + 1)))});
-    current = &block.fields.back();
+    block.fields.push_back({name, TrimLeft(line.substr(colon + 1))});
+    in_field = true;
   }
   block.header_bytes = pos;
   return block;

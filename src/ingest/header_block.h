@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,12 +14,15 @@
 namespace rapport::ingest {
 
 struct HeaderField {
-  std::string_view name;  // as written, e.g. "Message-ID"
-  std::string value;      // unfolded (CRLF before WSP removed), leading whitespace trimmed
+  std::string_view name;   // as written, e.g. "Message-ID"
+  std::string_view value;  // unfolded (CRLF before WSP removed), leading whitespace trimmed
 };
 
 struct HeaderBlock {
   std::vector<HeaderField> fields;
+  // Values of folded fields, joined; a deque so that views into it stay valid as it grows.
+  // Unfolded values point straight into the message, so most fields cost no allocation.
+  std::deque<std::string> unfolded;
   size_t header_bytes = 0;  // bytes up to and including the blank line (or all of the input)
   size_t malformed_lines = 0;
 
@@ -26,7 +30,8 @@ struct HeaderBlock {
   const HeaderField* Find(std::string_view name) const;
 };
 
-// Splits the header section of `message`. `message` must outlive the result (names point into it).
+// Splits the header section of `message`. `message` must outlive the result (views point into
+// it). The result must not be copied (views point into its own `unfolded`); it can be moved.
 HeaderBlock SplitHeaderBlock(std::string_view message);
 
 // True when `line` starts like a header field: one or more printable non-colon characters then ':'.

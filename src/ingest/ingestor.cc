@@ -12,11 +12,11 @@ namespace rapport::ingest {
 // What the parsing thread hands to the writing thread, in file order.
 struct ParsedItem {
   enum class Kind { kMessage, kRejected, kFileDone, kFileSkipped } kind;
-  model::MessageMeta meta;       // kMessage
-  std::string location;          // kMessage, kRejected
-  std::string_view source_kind;  // kMessage
-  std::string reason;            // kRejected, kFileSkipped
   size_t file = 0;               // index into the files being read
+  uint64_t offset = 0;           // kMessage, kRejected: where the message starts in the file
+  std::string_view source_kind;  // kMessage, kRejected, kFileDone
+  model::MessageMeta meta;       // kMessage
+  std::string reason;            // kRejected, kFileSkipped
 };
 
 namespace {
@@ -43,8 +43,7 @@ class FileParser {
  private:
   void ParseFile(size_t index, const SourceFile& file, bool in_directory) {
     auto mapped = MappedFile::Open(file.path, format_ != MailFormat::kEml);
-    if (!mapped.ok())
-      return Emit({ParsedItem::Kind::kFileSkipped, {}, {}, {}, "unreadable file", index});
+    if (!mapped.ok()) return Emit(Skipped(index, "unreadable file"));
     std::string_view data = mapped->data();
     FileKind kind = DetectFileKind(data.substr(0, 4096));
     if (format_ == MailFormat::kMbox) kind = FileKind::kMbox;
@@ -55,32 +54,41 @@ class FileParser {
       MboxReader reader(data);
       std::string_view raw;
       size_t offset = 0;
-      while (reader.Next(raw, offset)) {
-        ParseOne(raw, file.path + "#" + std::to_string(offset), "mbox");
-      }
+      while (reader.Next(raw, offset)) ParseOne(raw, index, offset, "mbox");
     } else if (kind == FileKind::kMessage) {
-      ParseOne(data, in_directory ? StableMaildirLocation(file.path) : file.path,
-               in_directory ? "maildir" : "eml");
+      ParseOne(data, index, 0, in_directory ? "maildir" : "eml");
     } else {
-      return Emit(
-          {ParsedItem::Kind::kFileSkipped, {}, {}, {}, std::string(FileKindName(kind)), index});
+      return Emit(Skipped(index, std::string(FileKindName(kind))));
     }
-    Emit({ParsedItem::Kind::kFileDone, {}, {}, {}, {}, index});
+    ParsedItem done;
+    done.kind = ParsedItem::Kind::kFileDone;
+    done.file = index;
+    done.source_kind = kind == FileKind::kMbox ? "mbox" : in_directory ? "maildir" : "eml";
+    Emit(std::move(done));
   }
 
-  void ParseOne(std::string_view raw, std::string location, std::string_view source_kind) {
+  static ParsedItem Skipped(size_t index, std::string reason) {
+    ParsedItem item;
+    item.kind = ParsedItem::Kind::kFileSkipped;
+    item.file = index;
+    item.reason = std::move(reason);
+    return item;
+  }
+
+  void ParseOne(std::string_view raw, size_t index, uint64_t offset, std::string_view source_kind) {
+    ParsedItem item;
+    item.file = index;
+    item.offset = offset;
+    item.source_kind = source_kind;
     auto parsed = ParseMessage(raw);
     if (parsed.ok()) {
-      Emit({ParsedItem::Kind::kMessage,
-            std::move(*parsed),
-            std::move(location),
-            source_kind,
-            {},
-            0});
+      item.kind = ParsedItem::Kind::kMessage;
+      item.meta = std::move(*parsed);
     } else {
-      Emit(
-          {ParsedItem::Kind::kRejected, {}, std::move(location), {}, parsed.status().message(), 0});
+      item.kind = ParsedItem::Kind::kRejected;
+      item.reason = parsed.status().message();
     }
+    Emit(std::move(item));
   }
 
   void Emit(ParsedItem item) {
@@ -147,7 +155,7 @@ Result<IngestSummary> Ingestor::Run(const std::vector<std::string>& paths,
   std::thread parsing([&] { parser.Run(files, in_directory); });
   Status status;
   while (auto batch = queue.Pop()) {
-    for (const ParsedItem& item : *batch) {
+    for (ParsedItem& item : *batch) {
       if (status.ok()) status = Consume(item, files, summary);
     }
     if (!status.ok()) queue.Cancel();
@@ -159,7 +167,7 @@ Result<IngestSummary> Ingestor::Run(const std::vector<std::string>& paths,
   return summary;
 }
 
-Status Ingestor::Consume(const ParsedItem& item, const std::vector<SourceFile>& files,
+Status Ingestor::Consume(ParsedItem& item, const std::vector<SourceFile>& files,
                          IngestSummary& summary) {
   switch (item.kind) {
     case ParsedItem::Kind::kFileSkipped:
@@ -169,25 +177,29 @@ Status Ingestor::Consume(const ParsedItem& item, const std::vector<SourceFile>& 
     case ParsedItem::Kind::kFileDone:
       ++summary.files_read;
       summary.bytes_done += static_cast<uint64_t>(files[item.file].size);
-      return sink_.FinishFile(files[item.file]);
+      return sink_.FinishFile(files[item.file], item.source_kind);
     case ParsedItem::Kind::kRejected: {
       ++summary.messages_read;
       ++summary.rejected;
       ++summary.rejected_by_reason[item.reason];
       auto& examples = summary.rejected_examples[item.reason];
-      if (examples.size() < kExamplesPerReason) examples.push_back(item.location);
+      if (examples.size() < kExamplesPerReason) {
+        const std::string& where = files[item.file].location;
+        examples.push_back(item.source_kind == "mbox" ? where + "#" + std::to_string(item.offset)
+                                                      : where);
+      }
       return Status::Ok();
     }
     case ParsedItem::Kind::kMessage:
       break;
   }
   ++summary.messages_read;
-  model::MessageMeta meta = item.meta;  // the gate may remove participants from its own copy
+  model::MessageMeta& meta = item.meta;  // the gate may remove participants
   if (gate_.Filter(meta) == GateVerdict::kDrop) {
     ++summary.dropped_by_consent;
     return Status::Ok();
   }
-  auto outcome = sink_.Add(meta, {item.source_kind, item.location});
+  auto outcome = sink_.Add(meta, {item.source_kind, files[item.file].location, item.offset});
   if (!outcome.ok()) return outcome.status();
   ++(*outcome == SinkOutcome::kStored ? summary.stored : summary.duplicates);
   return Status::Ok();

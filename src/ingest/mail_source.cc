@@ -37,7 +37,7 @@ Status Walk(const fs::path& dir, std::vector<ListedFile>& out) {
     if (e.is_directory(ec) && !e.is_symlink(ec)) {
       if (!SkippedDirectory(e.path())) RAPPORT_RETURN_IF_ERROR(Walk(e.path(), out));
     } else if (e.is_regular_file(ec)) {
-      out.push_back({{e.path().string(), 0, 0}, true});
+      out.push_back({{e.path().string(), StableMaildirLocation(e.path().string()), 0, 0}, true});
     }
   }
   return Status::Ok();
@@ -98,7 +98,8 @@ Result<std::vector<ListedFile>> ListMailFiles(const std::vector<std::string>& pa
     if (fs::is_directory(st)) {
       RAPPORT_RETURN_IF_ERROR(Walk(abs.lexically_normal(), out));
     } else {
-      out.push_back({{abs.lexically_normal().string(), 0, 0}, false});
+      std::string path = abs.lexically_normal().string();
+      out.push_back({{path, path, 0, 0}, false});
     }
   }
   std::sort(out.begin(), out.end(),

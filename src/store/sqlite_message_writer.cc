@@ -8,8 +8,6 @@
 namespace rapport::store {
 namespace {
 
-constexpr size_t kParticipantsPerInsert = 8;
-
 std::string FoldAddress(std::string_view address) {
   std::string s(address);
   for (char& c : s) {
@@ -57,44 +55,52 @@ SqliteMessageWriter::~SqliteMessageWriter() {
 }
 
 Status SqliteMessageWriter::Prepare() {
-  std::string participants_sql =
-      "INSERT OR IGNORE INTO participant (message, role, address) VALUES ";
-  for (size_t k = 0; k < kParticipantsPerInsert; ++k) {
-    participants_sql += k == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
-  }
   struct {
     SqliteStatement* stmt;
-    const char* sql;
+    std::string sql;
   } statements[] = {
-      {&find_key_, "SELECT message FROM message_key WHERE tenant_id = ?1 AND message_id = ?2"},
-      {&find_fingerprint_, "SELECT id FROM message WHERE tenant_id = ?1 AND fingerprint = ?2"},
+      // Which stored message this is, and whether its Message-ID is already known (1) or not (0).
+      {&find_message_,
+       "SELECT id, 1 FROM message WHERE tenant_id = ?1 AND message_id = ?2 "
+       "UNION ALL SELECT message, 1 FROM message_alias WHERE tenant_id = ?1 AND message_id = ?2 "
+       "UNION ALL SELECT id, 0 FROM message WHERE tenant_id = ?1 AND fingerprint = ?3 LIMIT 1"},
       {&find_address_, "SELECT id FROM address WHERE tenant_id = ?1 AND address = ?2"},
       {&insert_person_, "INSERT INTO person (tenant_id, kind, display_name) VALUES (?1, ?2, ?3)"},
       {&insert_address_, "INSERT INTO address (tenant_id, address, person_id) VALUES (?1, ?2, ?3)"},
       {&insert_message_,
        "INSERT INTO message (tenant_id, message_id, fingerprint, sent_at, utc_offset_min, "
-       "sender_id, in_reply_to, list_id, precedence, auto_submitted, is_bulk, subject) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
-      {&insert_key_,
-       "INSERT OR IGNORE INTO message_key (tenant_id, message_id, message) VALUES (?1, ?2, ?3)"},
-      {&insert_participant_,
-       "INSERT OR IGNORE INTO participant (message, role, address) VALUES (?1, ?2, ?3)"},
-      {&insert_participants_, participants_sql.c_str()},
-      {&insert_reference_,
-       "INSERT OR IGNORE INTO message_reference (message, position, message_id) "
-       "VALUES (?1, ?2, ?3)"},
-      {&insert_provenance_,
-       "INSERT OR IGNORE INTO provenance (message, location, source_kind, ingested_at) "
-       "VALUES (?1, ?2, ?3, ?4)"},
-      {&find_file_, "SELECT size, mtime_ns FROM ingested_file WHERE path = ?1"},
-      {&upsert_file_,
-       "INSERT INTO ingested_file (path, size, mtime_ns, finished_at) VALUES (?1, ?2, ?3, ?4) "
-       "ON CONFLICT (path) DO UPDATE SET size = ?2, mtime_ns = ?3, finished_at = ?4"},
+       "sender_id, in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, "
+       "subject, source, source_offset, ingested_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"},
+      {&insert_alias_,
+       "INSERT OR IGNORE INTO message_alias (tenant_id, message_id, message) VALUES (?1, ?2, ?3)"},
+      // A further copy, unless it is the very copy the message was first stored from.
+      {&insert_copy_,
+       "INSERT OR IGNORE INTO message_copy (message, source, offset, ingested_at) "
+       "SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS "
+       "(SELECT 1 FROM message WHERE id = ?1 AND source = ?2 AND source_offset = ?3)"},
+      {&find_source_, "SELECT id FROM source_file WHERE tenant_id = ?1 AND location = ?2"},
+      {&insert_source_, "INSERT INTO source_file (tenant_id, location, kind) VALUES (?1, ?2, ?3)"},
+      {&find_finished_,
+       "SELECT size, mtime_ns FROM source_file "
+       "WHERE tenant_id = ?1 AND location = ?2 AND finished_at IS NOT NULL"},
+      {&finish_source_,
+       "INSERT INTO source_file (tenant_id, location, kind, size, mtime_ns, finished_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (tenant_id, location) "
+       "DO UPDATE SET size = ?4, mtime_ns = ?5, finished_at = ?6"},
   };
   for (auto& s : statements) {
     auto prepared = db_.Prepare(s.sql);
     if (!prepared.ok()) return prepared.status();
     *s.stmt = std::move(*prepared);
+  }
+  // One statement per row count: most of an INSERT's cost is per statement, not per row.
+  std::string sql = "INSERT OR IGNORE INTO participant (message, role, address) VALUES (?, ?, ?)";
+  for (size_t rows = 1; rows < insert_participants_.size(); ++rows) {
+    if (rows > 1) sql += ", (?, ?, ?)";
+    auto prepared = db_.Prepare(sql);
+    if (!prepared.ok()) return prepared.status();
+    insert_participants_[rows] = std::move(*prepared);
   }
   return Status::Ok();
 }
@@ -115,19 +121,42 @@ Status SqliteMessageWriter::Commit() {
 }
 
 Result<bool> SqliteMessageWriter::AlreadyIngested(const ingest::SourceFile& file) {
-  find_file_.Bind(1, file.path);
+  find_finished_.Bind(1, tenant_id_).Bind(2, file.location);
   Status st;
-  bool same = find_file_.Step(st) && find_file_.ColumnInt(0) == file.size &&
-              find_file_.ColumnInt(1) == file.mtime_ns;
-  find_file_.Reset();
+  bool same = find_finished_.Step(st) && find_finished_.ColumnInt(0) == file.size &&
+              find_finished_.ColumnInt(1) == file.mtime_ns;
+  find_finished_.Reset();
   if (!st.ok()) return st;
   return same;
 }
 
-Status SqliteMessageWriter::FinishFile(const ingest::SourceFile& file) {
+Status SqliteMessageWriter::FinishFile(const ingest::SourceFile& file,
+                                       std::string_view source_kind) {
   RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
-  upsert_file_.Bind(1, file.path).Bind(2, file.size).Bind(3, file.mtime_ns).Bind(4, now_);
-  return upsert_file_.Run();
+  finish_source_.Bind(1, tenant_id_)
+      .Bind(2, file.location)
+      .Bind(3, source_kind)
+      .Bind(4, file.size)
+      .Bind(5, file.mtime_ns)
+      .Bind(6, now_);
+  return finish_source_.Run();
+}
+
+Result<int64_t> SqliteMessageWriter::SourceId(const ingest::Provenance& where) {
+  if (source_id_ != 0 && where.location == source_location_) return source_id_;
+  find_source_.Bind(1, tenant_id_).Bind(2, where.location);
+  Status st;
+  int64_t id = find_source_.Step(st) ? find_source_.ColumnInt(0) : 0;
+  find_source_.Reset();
+  if (!st.ok()) return st;
+  if (id == 0) {
+    insert_source_.Bind(1, tenant_id_).Bind(2, where.location).Bind(3, where.source_kind);
+    RAPPORT_RETURN_IF_ERROR(insert_source_.Run());
+    id = db_.LastInsertId();
+  }
+  source_location_.assign(where.location);
+  source_id_ = id;
+  return id;
 }
 
 bool SqliteMessageWriter::IsInternal(std::string_view address) const {
@@ -166,26 +195,31 @@ Result<int64_t> SqliteMessageWriter::AddressId(const model::Mailbox& mailbox) {
   return id;
 }
 
-Result<int64_t> SqliteMessageWriter::FindExisting(const model::MessageMeta& meta) {
-  Status st;
-  int64_t found = 0;
-  if (!meta.message_id.empty()) {
-    find_key_.Bind(1, tenant_id_).Bind(2, meta.message_id);
-    if (find_key_.Step(st)) found = find_key_.ColumnInt(0);
-    find_key_.Reset();
-    if (!st.ok()) return st;
-    if (found) return found;
+Result<SqliteMessageWriter::Existing> SqliteMessageWriter::FindExisting(
+    const model::MessageMeta& meta) {
+  find_message_.Bind(1, tenant_id_);
+  if (meta.message_id.empty()) {
+    find_message_.BindNull(2);
+  } else {
+    find_message_.Bind(2, meta.message_id);
   }
-  find_fingerprint_.Bind(1, tenant_id_)
-      .BindBlob(2, meta.fingerprint.data(), meta.fingerprint.size());
-  if (find_fingerprint_.Step(st)) found = find_fingerprint_.ColumnInt(0);
-  find_fingerprint_.Reset();
+  find_message_.BindBlob(3, meta.fingerprint.data(), meta.fingerprint.size());
+  Status st;
+  Existing found;
+  if (find_message_.Step(st)) {
+    found.row = find_message_.ColumnInt(0);
+    found.id_known = find_message_.ColumnInt(1) != 0;
+  }
+  find_message_.Reset();
   if (!st.ok()) return st;
   return found;
 }
 
 Result<int64_t> SqliteMessageWriter::InsertMessage(const model::MessageMeta& meta,
-                                                   int64_t sender_id) {
+                                                   int64_t sender_id,
+                                                   const ingest::Provenance& where) {
+  auto source = SourceId(where);
+  if (!source.ok()) return source.status();
   auto text_or_null = [&](int index, const std::string& v) {
     if (v.empty()) {
       insert_message_.BindNull(index);
@@ -203,21 +237,22 @@ Result<int64_t> SqliteMessageWriter::InsertMessage(const model::MessageMeta& met
       .Bind(4, meta.sent.utc_seconds)
       .Bind(5, static_cast<int64_t>(meta.sent.offset_minutes))
       .Bind(6, sender_id);
-  text_or_null(7, meta.in_reply_to);
-  text_or_null(8, meta.bulk.list_id);
-  text_or_null(9, meta.bulk.precedence);
-  text_or_null(10, meta.bulk.auto_submitted);
-  insert_message_.Bind(11, int64_t{meta.bulk.IsBulk()});
-  // Subjects are content, not metadata: kept only when the tenant asked for them (SPEC §3).
-  text_or_null(12, tenant_.keep_subjects ? meta.subject : kNone);
-  RAPPORT_RETURN_IF_ERROR(insert_message_.Run());
-  int64_t row = db_.LastInsertId();
-  int64_t position = 0;
+  std::string references;
   for (const auto& ref : meta.references) {
-    insert_reference_.Bind(1, row).Bind(2, position++).Bind(3, ref);
-    RAPPORT_RETURN_IF_ERROR(insert_reference_.Run());
+    if (!references.empty()) references += ' ';
+    references += ref;
   }
-  return row;
+  text_or_null(7, meta.in_reply_to);
+  text_or_null(8, references);
+  text_or_null(9, meta.bulk.list_id);
+  text_or_null(10, meta.bulk.precedence);
+  text_or_null(11, meta.bulk.auto_submitted);
+  insert_message_.Bind(12, int64_t{meta.bulk.IsBulk()});
+  // Subjects are content, not metadata: kept only when the tenant asked for them (SPEC §3).
+  text_or_null(13, tenant_.keep_subjects ? meta.subject : kNone);
+  insert_message_.Bind(14, *source).Bind(15, static_cast<int64_t>(where.offset)).Bind(16, now_);
+  RAPPORT_RETURN_IF_ERROR(insert_message_.Run());
+  return db_.LastInsertId();
 }
 
 Status SqliteMessageWriter::AddParticipants(int64_t message, const model::MessageMeta& meta,
@@ -238,35 +273,30 @@ Status SqliteMessageWriter::AddParticipants(int64_t message, const model::Messag
   }
   for (const auto& m : meta.bcc) RAPPORT_RETURN_IF_ERROR(collect(model::ParticipantRole::kBcc, m));
 
-  // Several rows per statement: most of an INSERT's cost is per statement, not per row.
-  size_t i = 0;
-  for (; i + kParticipantsPerInsert <= rows.size(); i += kParticipantsPerInsert) {
-    for (size_t k = 0; k < kParticipantsPerInsert; ++k) {
+  for (size_t i = 0; i < rows.size();) {
+    size_t n = std::min(rows.size() - i, insert_participants_.size() - 1);
+    SqliteStatement& insert = insert_participants_[n];
+    for (size_t k = 0; k < n; ++k, ++i) {
       int base = static_cast<int>(k * 3);
-      insert_participants_.Bind(base + 1, message)
-          .Bind(base + 2, rows[i + k].first)
-          .Bind(base + 3, rows[i + k].second);
+      insert.Bind(base + 1, message).Bind(base + 2, rows[i].first).Bind(base + 3, rows[i].second);
     }
-    RAPPORT_RETURN_IF_ERROR(insert_participants_.Run());
-  }
-  for (; i < rows.size(); ++i) {
-    insert_participant_.Bind(1, message).Bind(2, rows[i].first).Bind(3, rows[i].second);
-    RAPPORT_RETURN_IF_ERROR(insert_participant_.Run());
+    RAPPORT_RETURN_IF_ERROR(insert.Run());
   }
   return Status::Ok();
 }
 
-Status SqliteMessageWriter::AddKeyAndProvenance(int64_t message, const model::MessageMeta& meta,
-                                                const ingest::Provenance& where) {
-  if (!meta.message_id.empty()) {
-    insert_key_.Bind(1, tenant_id_).Bind(2, meta.message_id).Bind(3, message);
-    RAPPORT_RETURN_IF_ERROR(insert_key_.Run());
-  }
-  insert_provenance_.Bind(1, message)
-      .Bind(2, where.location)
-      .Bind(3, where.source_kind)
-      .Bind(4, now_);
-  return insert_provenance_.Run();
+Status SqliteMessageWriter::AddAlias(int64_t message, const model::MessageMeta& meta) {
+  if (meta.message_id.empty()) return Status::Ok();
+  insert_alias_.Bind(1, tenant_id_).Bind(2, meta.message_id).Bind(3, message);
+  return insert_alias_.Run();
+}
+
+Status SqliteMessageWriter::AddCopy(int64_t message, const ingest::Provenance& where) {
+  auto source = SourceId(where);
+  if (!source.ok()) return source.status();
+  insert_copy_.Bind(1, message).Bind(2, *source).Bind(3, static_cast<int64_t>(where.offset));
+  insert_copy_.Bind(4, now_);
+  return insert_copy_.Run();
 }
 
 void SqliteMessageWriter::MaybeCrashForTest() {
@@ -278,21 +308,23 @@ Result<ingest::SinkOutcome> SqliteMessageWriter::Add(const model::MessageMeta& m
   RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
   auto existing = FindExisting(meta);
   if (!existing.ok()) return existing.status();
-  int64_t row = *existing;
+  int64_t row = existing->row;
   ingest::SinkOutcome outcome = ingest::SinkOutcome::kDuplicate;
   if (row == 0) {
     auto sender = AddressId(meta.from);
     if (!sender.ok()) return sender.status();
-    auto inserted = InsertMessage(meta, *sender);
+    auto inserted = InsertMessage(meta, *sender, where);
     if (!inserted.ok()) return inserted.status();
     row = *inserted;
     outcome = ingest::SinkOutcome::kStored;
+    RAPPORT_RETURN_IF_ERROR(AddParticipants(row, meta, /*bcc_only=*/false));
+  } else {
+    // A copy has the same From/To/Cc (they are in the fingerprint); it adds only what it alone
+    // carries: Bcc (the sender's copy) and, found by content, its own Message-ID.
+    RAPPORT_RETURN_IF_ERROR(AddParticipants(row, meta, /*bcc_only=*/true));
+    if (!existing->id_known) RAPPORT_RETURN_IF_ERROR(AddAlias(row, meta));
+    RAPPORT_RETURN_IF_ERROR(AddCopy(row, where));
   }
-  // A duplicate has the same From/To/Cc (they are in the fingerprint); it adds only what this
-  // copy carries: Bcc (the sender's copy), its Message-ID, and where it was found.
-  RAPPORT_RETURN_IF_ERROR(
-      AddParticipants(row, meta, /*bcc_only=*/outcome == ingest::SinkOutcome::kDuplicate));
-  RAPPORT_RETURN_IF_ERROR(AddKeyAndProvenance(row, meta, where));
   ++added_;
   MaybeCrashForTest();
   if (++pending_ >= batch_size_) RAPPORT_RETURN_IF_ERROR(Commit());

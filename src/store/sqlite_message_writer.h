@@ -2,6 +2,7 @@
 // `batch_size` messages, so a crash loses at most one uncommitted batch and never half a message.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -24,7 +25,7 @@ class SqliteMessageWriter final : public ingest::MessageSink {
   Result<bool> AlreadyIngested(const ingest::SourceFile& file) override;
   Result<ingest::SinkOutcome> Add(const model::MessageMeta& meta,
                                   const ingest::Provenance& where) override;
-  Status FinishFile(const ingest::SourceFile& file) override;
+  Status FinishFile(const ingest::SourceFile& file, std::string_view source_kind) override;
   Status Commit() override;
 
  private:
@@ -32,12 +33,18 @@ class SqliteMessageWriter final : public ingest::MessageSink {
                       size_t batch_size);
   Status Prepare();
   Status EnsureTransaction();
-  Result<int64_t> FindExisting(const model::MessageMeta& meta);
+  struct Existing {
+    int64_t row = 0;        // 0: a message not stored yet
+    bool id_known = false;  // its Message-ID is already recorded for that row
+  };
+  Result<Existing> FindExisting(const model::MessageMeta& meta);
   Result<int64_t> AddressId(const model::Mailbox& mailbox);
-  Result<int64_t> InsertMessage(const model::MessageMeta& meta, int64_t sender_id);
+  Result<int64_t> SourceId(const ingest::Provenance& where);
+  Result<int64_t> InsertMessage(const model::MessageMeta& meta, int64_t sender_id,
+                                const ingest::Provenance& where);
   Status AddParticipants(int64_t message, const model::MessageMeta& meta, bool bcc_only);
-  Status AddKeyAndProvenance(int64_t message, const model::MessageMeta& meta,
-                             const ingest::Provenance& where);
+  Status AddAlias(int64_t message, const model::MessageMeta& meta);
+  Status AddCopy(int64_t message, const ingest::Provenance& where);
   bool IsInternal(std::string_view address) const;
   void MaybeCrashForTest();
 
@@ -52,9 +59,12 @@ class SqliteMessageWriter final : public ingest::MessageSink {
   int64_t added_ = 0;
   std::unordered_map<std::string, int64_t> address_ids_;  // cache of the address table
 
-  SqliteStatement find_key_, find_fingerprint_, find_address_, insert_person_, insert_address_,
-      insert_message_, insert_key_, insert_participant_, insert_participants_, insert_reference_,
-      insert_provenance_, find_file_, upsert_file_;
+  std::string source_location_;  // the file being read and its source_file id
+  int64_t source_id_ = 0;
+
+  SqliteStatement find_message_, find_address_, insert_person_, insert_address_, insert_message_,
+      insert_alias_, insert_copy_, find_source_, insert_source_, find_finished_, finish_source_;
+  std::array<SqliteStatement, 9> insert_participants_;  // [n]: n rows per statement
 };
 
 }  // namespace rapport::store

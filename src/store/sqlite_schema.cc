@@ -7,7 +7,7 @@ namespace {
 
 // Never edit a migration that has shipped; add a new one.
 constexpr const char* kMigrations[] = {
-    // 1: tenants, people, messages (metadata only), provenance, ingested files.
+    // 1: tenants, people, messages (metadata only) with provenance, source files.
     R"sql(
 CREATE TABLE tenant (
   id             INTEGER PRIMARY KEY,
@@ -34,6 +34,23 @@ CREATE TABLE address (
   person_id INTEGER NOT NULL REFERENCES person(id),
   UNIQUE (tenant_id, address)
 );
+-- A file mail was read from; a Maildir file by its name without the ":2,FLAGS" suffix.
+-- finished_at is set, with the file's size and mtime, in the transaction that stores its last
+-- message: an unchanged finished file is not read again.
+CREATE TABLE source_file (
+  id          INTEGER PRIMARY KEY,
+  tenant_id   INTEGER NOT NULL REFERENCES tenant(id),
+  location    TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('maildir', 'mbox', 'eml')),
+  size        INTEGER,
+  mtime_ns    INTEGER,
+  finished_at INTEGER,
+  UNIQUE (tenant_id, location)
+);
+-- message_id is the Message-ID of the first copy stored ("sha256:<fingerprint>" when it had
+-- none); other copies' Message-IDs go to message_alias. references_ids: References, in order,
+-- separated by spaces. source, source_offset, ingested_at: the provenance of the first copy;
+-- other copies are in message_copy.
 CREATE TABLE message (
   id             INTEGER PRIMARY KEY,
   tenant_id      INTEGER NOT NULL REFERENCES tenant(id),
@@ -43,15 +60,19 @@ CREATE TABLE message (
   utc_offset_min INTEGER NOT NULL,
   sender_id      INTEGER NOT NULL REFERENCES address(id),
   in_reply_to    TEXT,
+  references_ids TEXT,
   list_id        TEXT,
   precedence     TEXT,
   auto_submitted TEXT,
   is_bulk        INTEGER NOT NULL DEFAULT 0,
   subject        TEXT,
+  source         INTEGER NOT NULL REFERENCES source_file(id),
+  source_offset  INTEGER NOT NULL,
+  ingested_at    INTEGER NOT NULL,
+  UNIQUE (tenant_id, message_id),
   UNIQUE (tenant_id, fingerprint)
 );
-CREATE INDEX message_sent ON message (tenant_id, sent_at);
-CREATE TABLE message_key (
+CREATE TABLE message_alias (
   tenant_id  INTEGER NOT NULL,
   message_id TEXT NOT NULL,
   message    INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
@@ -64,24 +85,13 @@ CREATE TABLE participant (
   PRIMARY KEY (message, role, address)
 ) WITHOUT ROWID;
 CREATE INDEX participant_address ON participant (address);
-CREATE TABLE message_reference (
-  message    INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
-  position   INTEGER NOT NULL,
-  message_id TEXT NOT NULL,
-  PRIMARY KEY (message, position)
-) WITHOUT ROWID;
-CREATE TABLE provenance (
+-- Further copies of a stored message: which file, where in it, when it was read.
+CREATE TABLE message_copy (
   message     INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
-  location    TEXT NOT NULL,
-  source_kind TEXT NOT NULL,
+  source      INTEGER NOT NULL REFERENCES source_file(id),
+  offset      INTEGER NOT NULL,
   ingested_at INTEGER NOT NULL,
-  PRIMARY KEY (message, location)
-) WITHOUT ROWID;
-CREATE TABLE ingested_file (
-  path        TEXT PRIMARY KEY,
-  size        INTEGER NOT NULL,
-  mtime_ns    INTEGER NOT NULL,
-  finished_at INTEGER NOT NULL
+  PRIMARY KEY (message, source, offset)
 ) WITHOUT ROWID;
 )sql",
 };

@@ -19,7 +19,10 @@ class SqliteStore final : public Store {
     RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode = WAL"));
     RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous = NORMAL"));
     RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA secure_delete = ON"));
-    RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = ON"));
+    // Foreign keys are declared (and checked by the tests with PRAGMA foreign_key_check) but not
+    // enforced at run time: enforcement doubles the B-tree seeks of every ingest insert, and
+    // the writer only ever inserts children after their parents. Deletes name their children.
+    RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = OFF"));
     RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -65536"));  // 64 MiB
     return MigrateSchema(db_);
   }
@@ -79,7 +82,8 @@ class SqliteStore final : public Store {
              (SELECT count(*) FROM person WHERE tenant_id = ?1 AND kind = 'internal'),
              (SELECT count(*) FROM person WHERE tenant_id = ?1 AND kind = 'external'),
              (SELECT count(*) FROM message WHERE tenant_id = ?1 AND is_bulk = 1),
-             (SELECT count(*) FROM provenance p JOIN message m ON m.id = p.message
+             (SELECT count(*) FROM message WHERE tenant_id = ?1) +
+             (SELECT count(*) FROM message_copy c JOIN message m ON m.id = c.message
                WHERE m.tenant_id = ?1),
              (SELECT min(sent_at) FROM message WHERE tenant_id = ?1),
              (SELECT max(sent_at) FROM message WHERE tenant_id = ?1))sql");

@@ -60,8 +60,7 @@ class Ingestor {
   Result<IngestSummary> Run(const std::vector<std::string>& paths, const ProgressFn& progress);
 
  private:
-  Status Consume(const ParsedItem& item, const std::vector<SourceFile>& files,
-                 IngestSummary& summary);
+  Status Consume(ParsedItem& item, const std::vector<SourceFile>& files, IngestSummary& summary);
 
   MessageSink& sink_;
   IngestGate& gate_;

@@ -17,14 +17,17 @@ namespace rapport::ingest {
 
 // Identity of a source file as seen on disk; a change of size or mtime means "read it again".
 struct SourceFile {
-  std::string path;  // absolute
+  std::string path;      // absolute
+  std::string location;  // `path`, without a Maildir ":2,FLAGS" suffix (flags change, mail doesn't)
   int64_t size = 0;
   int64_t mtime_ns = 0;
 };
 
+// Where one copy of a message was found.
 struct Provenance {
   std::string_view source_kind;  // "maildir", "mbox", "eml"
-  std::string_view location;     // absolute path, "#offset" appended for mbox messages
+  std::string_view location;     // SourceFile::location
+  uint64_t offset = 0;           // byte offset of the message in the file (mbox), else 0
 };
 
 enum class SinkOutcome { kStored, kDuplicate };
@@ -34,7 +37,7 @@ class MessageSink {
   virtual ~MessageSink() = default;
   virtual Result<bool> AlreadyIngested(const SourceFile& file) = 0;
   virtual Result<SinkOutcome> Add(const model::MessageMeta& meta, const Provenance& where) = 0;
-  virtual Status FinishFile(const SourceFile& file) = 0;
+  virtual Status FinishFile(const SourceFile& file, std::string_view source_kind) = 0;
   virtual Status Commit() = 0;
 };
 

@@ -98,13 +98,13 @@ inline std::string DumpStore(const std::string& db_path) {
       "SELECT * FROM tenant_domain ORDER BY 1, 2",
       "SELECT * FROM person ORDER BY id",
       "SELECT * FROM address ORDER BY id",
-      "SELECT id, tenant_id, message_id, hex(fingerprint), sent_at, utc_offset_min, sender_id, "
-      "in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, subject, "
-      "source, source_offset FROM message ORDER BY id",
+      ("SELECT id, tenant_id, message_id, hex(fingerprint), sent_at, utc_offset_min, sender_id, "
+       "in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, subject, "
+       "source, source_offset FROM message ORDER BY id"),
       "SELECT * FROM message_alias ORDER BY 1, 2",
       "SELECT * FROM participant ORDER BY 1, 2, 3",
-      "SELECT id, tenant_id, location, kind, size, mtime_ns, finished_at IS NOT NULL "
-      "FROM source_file ORDER BY id",
+      ("SELECT id, tenant_id, location, kind, size, mtime_ns, finished_at IS NOT NULL "
+       "FROM source_file ORDER BY id"),
       "SELECT message, source, offset FROM message_copy ORDER BY 1, 2, 3",
   };
   std::string out;

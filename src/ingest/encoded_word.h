@@ -1,11 +1,12 @@
 // Header text decoding: RFC 2047 encoded words and raw 8-bit bytes, to valid UTF-8.
 //
-// Contract: the result is always valid UTF-8 without NUL or other C0 control characters (tabs and
-// line breaks become spaces), whatever the input. Encoded words in any charset iconv knows are
-// converted; adjacent encoded words are joined (the whitespace between them is not text, RFC 2047
-// §6.2) and their bytes are concatenated before conversion, so a multibyte character split across
-// two words survives. Undecodable words are kept as written. Raw bytes that are not UTF-8 are read
-// as Windows-1252, the usual charset of mailers that send them.
+// Contract: the result is always valid UTF-8 without NUL or other control characters (C0 and C1;
+// tabs and line breaks become spaces), whatever the input, so it is safe to print on a terminal.
+// Encoded words in any charset iconv knows are converted; adjacent encoded words are joined (the
+// whitespace between them is not text, RFC 2047 §6.2) and their bytes are concatenated before
+// conversion, so a multibyte character split across two words survives. Undecodable words are kept
+// as written. Raw bytes that are not UTF-8 are read as Windows-1252, the usual charset of mailers
+// that send them.
 #pragma once
 
 #include <string>

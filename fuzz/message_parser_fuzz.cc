@@ -1,0 +1,116 @@
+// libFuzzer target: rapport's header parsers on arbitrary bytes.
+//
+// Besides "no crash and no sanitizer report", it checks what the parser contracts promise to the
+// layers above: an accepted message has a sender address with an '@'; every text handed on
+// (display names, addresses, subject, message ids, decoded header text) is valid UTF-8 without
+// control characters; a parsed date lies within the years and zones ParseDateTime accepts.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+#include <vector>
+
+#include "ingest/address_list.h"
+#include "ingest/date_time.h"
+#include "ingest/encoded_word.h"
+#include "ingest/message_id.h"
+#include "ingest/message_parser.h"
+
+namespace rapport::ingest {
+namespace {
+
+// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629 §4: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or 0.
+size_t Utf8Length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char b = byte(i);
+  size_t n = b < 0x80                 ? 1
+             : b >= 0xC2 && b <= 0xDF ? 2
+             : b >= 0xE0 && b <= 0xEF ? 3
+             : b >= 0xF0 && b <= 0xF4 ? 4
+                                      : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  if (n == 3 && ((b == 0xE0 && byte(i + 1) < 0xA0) || (b == 0xED && byte(i + 1) >= 0xA0))) return 0;
+  if (n == 4 && ((b == 0xF0 && byte(i + 1) < 0x90) || (b == 0xF4 && byte(i + 1) >= 0x90))) return 0;
+  return n;
+}
+
+// Valid UTF-8 without a Unicode control character: C0 (U+0000..U+001F), DEL, or C1
+// (U+0080..U+009F, which some terminals obey like their escape-sequence C0 twins).
+bool IsCleanText(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    size_t n = Utf8Length(s, i);
+    if (n == 0) return false;
+    auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x20 || b == 0x7F) return false;
+    if (b == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// Aborts with the broken invariant and the offending value, so libFuzzer saves the input.
+void Require(bool ok, const char* invariant, std::string_view value) {
+  if (ok) return;
+  std::fprintf(stderr, "invariant broken: %s: \"%.*s\"\n", invariant,
+               static_cast<int>(value.size()), value.data());
+  std::abort();
+}
+
+void CheckMailbox(const model::Mailbox& m) {
+  Require(IsCleanText(m.name), "mailbox name is clean UTF-8", m.name);
+  Require(IsCleanText(m.address), "mailbox address is clean UTF-8", m.address);
+}
+
+void CheckMailboxes(const std::vector<model::Mailbox>& mailboxes) {
+  for (const auto& m : mailboxes) CheckMailbox(m);
+}
+
+void CheckMessage(std::string_view input) {
+  Result<model::MessageMeta> meta = ParseMessage(input);
+  if (!meta.ok()) return;
+  const std::string& from = meta->from.address;
+  Require(!from.empty() && from.find('@') != std::string::npos, "accepted sender has an '@'", from);
+  CheckMailbox(meta->from);
+  for (const auto* list : {&meta->to, &meta->cc, &meta->bcc}) CheckMailboxes(*list);
+  Require(IsCleanText(meta->subject), "subject is clean UTF-8", meta->subject);
+  Require(IsCleanText(meta->message_id), "message id is clean UTF-8", meta->message_id);
+  Require(IsCleanText(meta->in_reply_to), "in-reply-to is clean UTF-8", meta->in_reply_to);
+  for (const auto& id : meta->references) Require(IsCleanText(id), "reference is clean", id);
+}
+
+// date_time.h: years 1900..9999 and zones within ±18:00, so the instant is within these bounds.
+void CheckDate(std::string_view input) {
+  auto date = ParseDateTime(input);
+  if (!date) return;
+  constexpr int64_t kDay = 86400, kMaxZone = 18 * 3600;
+  const int64_t earliest = DaysFromCivil(1900, 1, 1) * kDay - kMaxZone;
+  const int64_t latest = DaysFromCivil(9999, 12, 31) * kDay + kDay - 1 + kMaxZone;
+  Require(date->offset_minutes >= -18 * 60 && date->offset_minutes <= 18 * 60, "zone within ±18:00",
+          input);
+  Require(date->utc_seconds >= earliest && date->utc_seconds <= latest, "year in 1900..9999",
+          input);
+}
+
+// The field parsers on the whole input, as if it were one header value.
+void CheckFieldParsers(std::string_view input) {
+  CheckMailboxes(ParseAddressList(input));
+  CheckDate(input);
+  for (const auto& id : ParseMessageIds(input)) Require(IsCleanText(id), "message id", id);
+  std::string text = DecodeHeaderText(input);
+  Require(IsCleanText(text), "decoded header text is clean UTF-8", text);
+}
+
+}  // namespace
+}  // namespace rapport::ingest
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  rapport::ingest::CheckMessage(input);
+  rapport::ingest::CheckFieldParsers(input);
+  return 0;
+}

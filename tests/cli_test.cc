@@ -139,6 +139,18 @@ TEST_F(CliTest, ReIngestStoresNothingTwice) {
   EXPECT_EQ(changed["messages"]["duplicates"], 1);
 }
 
+TEST_F(CliTest, HeaderSectionsLongerThanTheFirstRead) {
+  // Single-message files are parsed from their first 64 KiB when the header section fits; these
+  // do not fit, so the whole file is mapped.
+  std::string huge = "X-Padding: " + std::string(200 * 1024, 'x') + "\n";
+  WriteFile(dir_ / "big/cur/1", huge + Message(1));
+  WriteFile(dir_ / "big/cur/2", huge + "From: a@b.example\nDate: 1 Jan 2026 00:00 +0000");  // no body
+  WriteFile(dir_ / "big/cur/3", std::string(300 * 1024, 'y'));
+  json s = IngestJson(dir_ / "big");
+  EXPECT_EQ(s["messages"]["stored"], 2);
+  EXPECT_EQ(s["files"]["skipped"]["not a mail file"], 1);
+}
+
 TEST_F(CliTest, ForcedFormats) {
   WriteFile(dir_ / "one.txt", Message(1));
   EXPECT_EQ(IngestJson("--format eml " + (dir_ / "one.txt"))["messages"]["stored"], 1);

@@ -1,5 +1,6 @@
 #include "rapport/ingest/ingestor.h"
 
+#include <optional>
 #include <thread>
 
 #include "ingest/batch_queue.h"
@@ -24,6 +25,7 @@ namespace {
 constexpr size_t kItemsPerBatch = 256;
 constexpr size_t kQueuedBatches = 16;
 constexpr size_t kExamplesPerReason = 5;
+constexpr size_t kHeadBytes = 64 * 1024;
 
 using Batch = std::vector<ParsedItem>;
 
@@ -42,29 +44,43 @@ class FileParser {
 
  private:
   void ParseFile(size_t index, const SourceFile& file, bool in_directory) {
-    auto mapped = MappedFile::Open(file.path, format_ != MailFormat::kEml);
-    if (!mapped.ok()) return Emit(Skipped(index, "unreadable file"));
-    std::string_view data = mapped->data();
-    FileKind kind = DetectFileKind(data.substr(0, 4096));
+    if (!ReadHead(file.path, kHeadBytes, head_).ok())
+      return Emit(Skipped(index, "unreadable file"));
+    FileKind kind = DetectFileKind(std::string_view(head_).substr(0, 4096));
     if (format_ == MailFormat::kMbox) kind = FileKind::kMbox;
     if (format_ == MailFormat::kEml || format_ == MailFormat::kMaildir) {
-      kind = data.empty() ? FileKind::kEmpty : FileKind::kMessage;
+      kind = head_.empty() ? FileKind::kEmpty : FileKind::kMessage;
     }
-    if (kind == FileKind::kMbox) {
-      MboxReader reader(data);
-      std::string_view raw;
-      size_t offset = 0;
-      while (reader.Next(raw, offset)) ParseOne(raw, index, offset, "mbox");
-    } else if (kind == FileKind::kMessage) {
-      ParseOne(data, index, 0, in_directory ? "maildir" : "eml");
-    } else {
+    if (kind != FileKind::kMbox && kind != FileKind::kMessage) {
       return Emit(Skipped(index, std::string(FileKindName(kind))));
+    }
+    std::string_view source_kind = kind == FileKind::kMbox ? "mbox"
+                                   : in_directory          ? "maildir"
+                                                           : "eml";
+    // A one-message file whose header section is in the head needs nothing more from disk.
+    std::string_view data = head_;
+    std::optional<MappedFile> mapped;
+    if (kind == FileKind::kMbox || (head_.size() == kHeadBytes && !HasHeaderEnd(head_))) {
+      auto m = MappedFile::Open(file.path, kind == FileKind::kMbox);
+      if (!m.ok()) return Emit(Skipped(index, "unreadable file"));
+      mapped.emplace(std::move(*m));
+      data = mapped->data();
     }
     ParsedItem done;
     done.kind = ParsedItem::Kind::kFileDone;
     done.file = index;
-    done.source_kind = kind == FileKind::kMbox ? "mbox" : in_directory ? "maildir" : "eml";
-    Emit(std::move(done));
+    done.source_kind = source_kind;
+    if (kind == FileKind::kMessage) {
+      // Finished before its message is handed over: the writer records both in one transaction
+      // either way, and knowing the file first saves it a lookup.
+      Emit(done);
+      return ParseOne(data, index, 0, source_kind);
+    }
+    MboxReader reader(data);
+    std::string_view raw;
+    size_t offset = 0;
+    while (reader.Next(raw, offset)) ParseOne(raw, index, offset, source_kind);
+    Emit(done);
   }
 
   static ParsedItem Skipped(size_t index, std::string reason) {
@@ -106,6 +122,7 @@ class FileParser {
   BatchQueue<Batch>& queue_;
   MailFormat format_;
   Batch batch_;
+  std::string head_;  // the first kHeadBytes of the current file
 };
 
 }  // namespace

@@ -148,6 +148,32 @@ MappedFile::~MappedFile() {
   if (addr_) ::munmap(addr_, size_);
 }
 
+Status ReadHead(const std::string& path, size_t max, std::string& buffer) {
+  buffer.resize(max);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
+  size_t got = 0;
+  while (got < max) {
+    ssize_t n = ::read(fd, buffer.data() + got, max - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return Status::IoError("cannot read " + path + ": " + std::strerror(err));
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  buffer.resize(got);
+  return Status::Ok();
+}
+
+bool HasHeaderEnd(std::string_view head) {
+  return head.find("\n\n") != std::string_view::npos ||
+         head.find("\n\r\n") != std::string_view::npos;
+}
+
 std::string StableMaildirLocation(std::string_view path) {
   size_t slash = path.rfind('/');
   size_t colon = path.find(":2,", slash == std::string_view::npos ? 0 : slash);

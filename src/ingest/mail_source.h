@@ -45,6 +45,14 @@ class MappedFile {
   size_t size_ = 0;
 };
 
+// Reads at most `max` bytes from the start of the file into `buffer` (resized to what was read).
+// One-message files are parsed from this head when their header section fits in it, which saves
+// a memory map per Maildir file and reads nothing of a long body.
+Status ReadHead(const std::string& path, size_t max, std::string& buffer);
+
+// True when `head` holds the blank line that ends a header section.
+bool HasHeaderEnd(std::string_view head);
+
 // The location of a Maildir message without its ":2,FLAGS" suffix, which changes when a mail
 // client marks the message read; the message is the same.
 std::string StableMaildirLocation(std::string_view path);

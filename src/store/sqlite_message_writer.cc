@@ -87,7 +87,7 @@ Status SqliteMessageWriter::Prepare() {
       {&finish_source_,
        "INSERT INTO source_file (tenant_id, location, kind, size, mtime_ns, finished_at) "
        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (tenant_id, location) "
-       "DO UPDATE SET size = ?4, mtime_ns = ?5, finished_at = ?6"},
+       "DO UPDATE SET size = ?4, mtime_ns = ?5, finished_at = ?6 RETURNING id"},
   };
   for (auto& s : statements) {
     auto prepared = db_.Prepare(s.sql);
@@ -139,7 +139,13 @@ Status SqliteMessageWriter::FinishFile(const ingest::SourceFile& file,
       .Bind(4, file.size)
       .Bind(5, file.mtime_ns)
       .Bind(6, now_);
-  return finish_source_.Run();
+  Status st;
+  int64_t id = finish_source_.Step(st) ? finish_source_.ColumnInt(0) : 0;
+  finish_source_.Reset();
+  RAPPORT_RETURN_IF_ERROR(st);
+  source_location_ = file.location;  // a one-message file's message comes next
+  source_id_ = id;
+  return Status::Ok();
 }
 
 Result<int64_t> SqliteMessageWriter::SourceId(const ingest::Provenance& where) {

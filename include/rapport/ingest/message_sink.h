@@ -1,9 +1,11 @@
 // MessageSink: where the ingestor puts what it parsed. The store implements it.
 //
 // Contract: Add() de-duplicates (the same message twice is stored once, and the new provenance is
-// remembered); nothing is durable until Commit() or FinishFile() returns OK, and what is durable is
-// always whole messages. FinishFile() records, in the same transaction as the file's last
-// messages, that the file was ingested completely, so an unchanged file is not read again.
+// remembered). Writes are batched: a transaction commits only right after an Add() (every batch
+// of messages) or on Commit(), so what is durable is always whole messages. FinishFile() records
+// that a file was ingested completely, so that an unchanged file is not read again; it comes after
+// the file's last message, or just before the only message of a one-message file, and in both
+// cases lands in the same transaction as that message.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds rapport, and runs its main job end to end on the embedded
-# store: writes a synthetic sample organisation's mail, ingests it into demo/rapport.db (SQLite)
-# and prints what the store now knows.
+# store: writes a synthetic sample organisation (mail with invitations as Maildir, calendars as
+# .ics, and one mailbox as a Microsoft Graph export with a delta), ingests it all into
+# demo/rapport.db (SQLite), de-duplicated, and prints what the store now knows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -13,8 +14,8 @@ rapport=build/release/rapport
 rm -rf demo && mkdir -p demo
 export RAPPORT_DB=demo/rapport.db
 set -x
-$rapport sample --out demo/mail --messages 20000 --seed 7
+$rapport sample --out demo/org --messages 20000 --seed 7
 $rapport init --tenant Northwind --domain northwind.example
-$rapport ingest demo/mail
-$rapport ingest demo/mail   # again: incremental, nothing is stored twice
+$rapport ingest demo/org
+$rapport ingest demo/org   # again: incremental, nothing is stored twice
 $rapport stats

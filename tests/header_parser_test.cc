@@ -41,6 +41,13 @@ TEST(EncodedWord, DecodesQAndBInAnyIconvCharset) {
   EXPECT_EQ(DecodeHeaderText("=?iso-2022-jp?B?GyRCJEskWyRzGyhC?="), "にほん");
 }
 
+TEST(EncodedWord, NarrowCharsetLabelsAreReadAsTheirSupersets) {
+  // "=?GB2312?" text that is really GBK (0x81 0x40 is GBK-only: U+4E02), and "ISO-8859-1" text
+  // with a Windows-1252 curly quote (0x92: U+2019), as real mailers send them.
+  EXPECT_EQ(DecodeHeaderText("=?GB2312?B?gUA=?="), "\xE4\xB8\x82");
+  EXPECT_EQ(DecodeHeaderText("=?ISO-8859-1?Q?it=92s?="), "it\xE2\x80\x99s");
+}
+
 TEST(EncodedWord, JoinsAdjacentWordsAndTheirSplitCharacters) {
   // RFC 2047 §8: whitespace between adjacent encoded words is not displayed.
   EXPECT_EQ(DecodeHeaderText("=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?="), "ab");

@@ -60,7 +60,8 @@ TEST(DetectFileKind, TellsFormatsApart) {
   EXPECT_EQ(DetectFileKind("Return-Path: <a@b>\n"), FileKind::kMessage);
   EXPECT_EQ(DetectFileKind("BEGIN:VCALENDAR\r\n"), FileKind::kICalendar);
   EXPECT_EQ(DetectFileKind("{\"value\": []}"), FileKind::kJson);
-  EXPECT_EQ(DetectFileKind("!BDN\x01\x02"), FileKind::kOutlook);
+  EXPECT_EQ(DetectFileKind("!BDN\x01\x02"), FileKind::kPst);
+  EXPECT_EQ(DetectFileKind("\xD0\xCF\x11\xE0\xA1\xB1"), FileKind::kOutlookMsg);
   EXPECT_EQ(DetectFileKind(""), FileKind::kEmpty);
   EXPECT_EQ(DetectFileKind("\x7f"
                            "ELF\x02\x01"),

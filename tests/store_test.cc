@@ -71,9 +71,9 @@ TEST(SqliteStore, DuplicatesKeepEveryCopysProvenanceAndBcc) {
   auto inbox = Meta("Message-ID: <1@x>\n" + base + "\n");
   auto sent = Meta("Message-ID: <2@x>\nBcc: d@t.example\n" + base + "\n");
   auto w = writer->get();
-  EXPECT_EQ(*w->Add(inbox, {"maildir", "/m/inbox/1", 0}), ingest::SinkOutcome::kStored);
-  EXPECT_EQ(*w->Add(inbox, {"maildir", "/m/inbox/1", 0}), ingest::SinkOutcome::kDuplicate);
-  EXPECT_EQ(*w->Add(sent, {"mbox", "/m/sent", 0}), ingest::SinkOutcome::kDuplicate);
+  EXPECT_EQ(*w->Add(inbox, {"maildir", "/m/inbox/1", 0, {}}), ingest::SinkOutcome::kStored);
+  EXPECT_EQ(*w->Add(inbox, {"maildir", "/m/inbox/1", 0, {}}), ingest::SinkOutcome::kDuplicate);
+  EXPECT_EQ(*w->Add(sent, {"mbox", "/m/sent", 0, {}}), ingest::SinkOutcome::kDuplicate);
   ASSERT_TRUE(w->Commit().ok());
 
   auto stats = (*store)->Stats();
@@ -103,7 +103,7 @@ TEST(SqliteStore, UncommittedBatchIsRolledBackWithTheWriter) {
   {
     auto writer = (*store)->OpenMessageWriter(100);
     auto m = Meta("Date: 1 Jan 2026 10:00:00 +0000\nFrom: a@t.example\n\n");
-    EXPECT_EQ(*(*writer)->Add(m, {"eml", "/x", 0}), ingest::SinkOutcome::kStored);
+    EXPECT_EQ(*(*writer)->Add(m, {"eml", "/x", 0, {}}), ingest::SinkOutcome::kStored);
   }  // destroyed without Commit: nothing half-written
   EXPECT_EQ((*store)->Stats()->messages, 0u);
 }

@@ -37,21 +37,29 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& db) {
 }
 
 ordered_json SummaryJson(const ingest::IngestSummary& s, double seconds) {
-  return ordered_json{{"files",
-                       {{"total", s.files_total},
-                        {"read", s.files_read},
-                        {"unchanged", s.files_unchanged},
-                        {"skipped", s.skipped_files_by_reason}}},
-                      {"messages",
-                       {{"read", s.messages_read},
-                        {"stored", s.stored},
-                        {"duplicates", s.duplicates},
-                        {"dropped_by_consent", s.dropped_by_consent},
-                        {"rejected", s.rejected},
-                        {"rejected_by_reason", s.rejected_by_reason},
-                        {"rejected_examples", s.rejected_examples}}},
-                      {"bytes", s.bytes_total},
-                      {"seconds", seconds}};
+  ordered_json j;
+  j["files"] = {{"total", s.files_total},
+                {"read", s.files_read},
+                {"unchanged", s.files_unchanged},
+                {"skipped", s.skipped_files_by_reason}};
+  j["messages"] = {{"read", s.messages_read},
+                   {"stored", s.stored},
+                   {"duplicates", s.duplicates},
+                   {"dropped_by_consent", s.dropped_by_consent},
+                   {"rejected", s.rejected},
+                   {"rejected_by_reason", s.rejected_by_reason},
+                   {"rejected_examples", s.rejected_examples}};
+  j["meetings"] = {{"read", s.meetings_read},
+                   {"stored", s.meetings_stored},
+                   {"duplicates", s.meetings_duplicates},
+                   {"dropped_by_consent", s.meetings_dropped_by_consent},
+                   {"rejected", s.meetings_rejected},
+                   {"rejected_by_reason", s.meetings_rejected_by_reason}};
+  j["removed"] = {{"deleted", s.removed}, {"not_stored", s.removed_unknown}};
+  j["items_skipped"] = s.skipped_items_by_reason;
+  j["bytes"] = s.bytes_total;
+  j["seconds"] = seconds;
+  return j;
 }
 
 void PrintSummary(const ingest::IngestSummary& s, double seconds) {
@@ -67,6 +75,24 @@ void PrintSummary(const ingest::IngestSummary& s, double seconds) {
   fmt::print("rejected            {:>10}\n", s.rejected);
   for (const auto& [reason, n] : s.rejected_by_reason) {
     fmt::print("  {:>26}  {}  e.g. {}\n", n, reason, s.rejected_examples.at(reason).front());
+  }
+  if (s.meetings_read + s.meetings_rejected > 0) {
+    fmt::print("meetings read       {:>10}  (occurrences)\n", s.meetings_read);
+    fmt::print("  stored            {:>10}\n", s.meetings_stored);
+    fmt::print("  duplicates        {:>10}  (merged into a stored occurrence)\n",
+               s.meetings_duplicates);
+    fmt::print("  dropped by consent{:>10}\n", s.meetings_dropped_by_consent);
+    fmt::print("  rejected          {:>10}\n", s.meetings_rejected);
+    for (const auto& [reason, n] : s.meetings_rejected_by_reason) {
+      fmt::print("  {:>26}  {}\n", n, reason);
+    }
+  }
+  if (s.removed + s.removed_unknown > 0) {
+    fmt::print("removed (Graph)     {:>10}  ({} not stored before)\n", s.removed,
+               s.removed_unknown);
+  }
+  for (const auto& [reason, n] : s.skipped_items_by_reason) {
+    fmt::print("items skipped       {:>10}  {}\n", n, reason);
   }
   double rate = seconds > 0 ? s.messages_read / seconds : 0;
   fmt::print("took                {:>10.2f} s  ({:.0f} messages/s)\n", seconds, rate);
@@ -109,7 +135,10 @@ int RunIngest(const std::string& db, const IngestArgs& args) {
   if (!writer.ok()) return Fail(writer.status().message());
   // The consent issue replaces this gate with the policy decision point.
   ingest::KeepAllGate gate;
-  ingest::Ingestor ingestor(**writer, gate, {*format, args.rescan});
+  // Recurring meetings become occurrences up to two years ahead; earlier ones from any time.
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  ingest::ExpansionWindow window{0, now + 2 * 366 * 86400};
+  ingest::Ingestor ingestor(**writer, gate, {*format, args.rescan, window});
   IngestProgress progress;
   auto start = std::chrono::steady_clock::now();
   auto summary =
@@ -140,6 +169,11 @@ int RunStats(const std::string& db, bool json) {
     ordered_json j{{"tenant", tenant->name},
                    {"messages", s.messages},
                    {"meetings", s.meetings},
+                   {"meeting_hours", s.meeting_hours},
+                   {"meetings_cancelled", s.meetings_cancelled},
+                   {"all_day_events", s.all_day_events},
+                   {"meetings_first", when(s.first_meeting)},
+                   {"meetings_last", when(s.last_meeting)},
                    {"people", {{"internal", s.people_internal}, {"external", s.people_external}}},
                    {"bulk_messages", s.bulk_messages},
                    {"message_copies", s.message_sources},
@@ -152,7 +186,11 @@ int RunStats(const std::string& db, bool json) {
   fmt::print("messages            {:>10}  ({} copies found in mailboxes)\n", s.messages,
              s.message_sources);
   fmt::print("  bulk / automated  {:>10}  (never count as relationships)\n", s.bulk_messages);
-  fmt::print("meetings            {:>10}\n", s.meetings);
+  fmt::print(
+      "meetings            {:>10}  ({:.1f} hours; {} cancelled and {} all-day not counted)\n",
+      s.meetings, s.meeting_hours, s.meetings_cancelled, s.all_day_events);
+  fmt::print("first meeting       {}\n", s.first_meeting ? IsoUtc(*s.first_meeting) : "-");
+  fmt::print("last meeting        {}\n", s.last_meeting ? IsoUtc(*s.last_meeting) : "-");
   fmt::print("people internal     {:>10}\n", s.people_internal);
   fmt::print("people external     {:>10}\n", s.people_external);
   fmt::print("first message       {}\n", s.first_sent ? IsoUtc(*s.first_sent) : "-");
@@ -173,6 +211,13 @@ int RunSample(const SampleArgs& args) {
       "wrote {} messages ({} files, {:.1f} MB) for {} users and {} contacts at {} accounts to {}\n",
       summary->messages, summary->files, summary->bytes / 1e6, summary->users, summary->contacts,
       summary->accounts, args.out);
+  if (spec.meetings) {
+    fmt::print(
+        "  plus {} meetings in {} calendars, {} invitation e-mails, and {} Graph files "
+        "({} messages of one mailbox)\n",
+        summary->meetings, summary->calendar_files, summary->invitation_messages,
+        summary->graph_files, summary->graph_messages);
+  }
   return 0;
 }
 

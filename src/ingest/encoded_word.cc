@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace rapport::ingest {
 namespace {
@@ -102,11 +103,24 @@ struct IconvCloser {
 using IconvHandle = std::unique_ptr<void, IconvCloser>;
 
 // One converter per charset and thread; iconv_open is far too slow to call per word.
+// Mailers label text with a charset narrower than the one they used; decode with the superset,
+// as browsers do (WHATWG Encoding): GB2312 mail is really GBK, Latin-1 mail is Windows-1252.
+std::string EffectiveCharset(std::string_view charset) {
+  static constexpr std::pair<std::string_view, std::string_view> kSupersets[] = {
+      {"gb2312", "GB18030"},          {"gbk", "GB18030"},          {"iso-8859-1", "WINDOWS-1252"},
+      {"us-ascii", "WINDOWS-1252"},   {"ks_c_5601-1987", "CP949"}, {"euc-kr", "CP949"},
+      {"iso-8859-9", "WINDOWS-1254"}, {"tis-620", "CP874"}};
+  for (const auto& [label, superset] : kSupersets) {
+    if (EqualsIgnoreCase(charset, label)) return std::string(superset);
+  }
+  return std::string(charset);
+}
+
 iconv_t ConverterFor(std::string_view charset) {
   thread_local std::map<std::string, IconvHandle, std::less<>> cache;
   auto it = cache.find(charset);
   if (it == cache.end()) {
-    iconv_t cd = iconv_open("UTF-8", std::string(charset).c_str());
+    iconv_t cd = iconv_open("UTF-8", EffectiveCharset(charset).c_str());
     IconvHandle handle(cd == reinterpret_cast<iconv_t>(-1) ? nullptr : cd);
     if (cache.size() > 256) cache.clear();  // hostile input can name endless charsets
     it = cache.emplace(std::string(charset), std::move(handle)).first;

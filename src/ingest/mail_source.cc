@@ -55,8 +55,8 @@ FileKind DetectFileKind(std::string_view head) {
   while (i < head.size() && (head[i] == '\r' || head[i] == '\n' || head[i] == ' ')) ++i;
   std::string_view s = head.substr(i);
   if (head.empty()) return FileKind::kEmpty;
-  if (head.substr(0, 4) == "!BDN") return FileKind::kOutlook;              // PST / OST
-  if (head.substr(0, 4) == "\xD0\xCF\x11\xE0") return FileKind::kOutlook;  // .msg (OLE2)
+  if (head.substr(0, 4) == "!BDN") return FileKind::kPst;
+  if (head.substr(0, 4) == "\xD0\xCF\x11\xE0") return FileKind::kOutlookMsg;
   if (LooksLikeMbox(head)) return FileKind::kMbox;
   if (StartsWithIgnoreCase(s, "BEGIN:VCALENDAR")) return FileKind::kICalendar;
   if (!s.empty() && (s[0] == '{' || s[0] == '[')) return FileKind::kJson;
@@ -73,17 +73,19 @@ std::string_view FileKindName(FileKind kind) {
     case FileKind::kMessage:
       return "message";
     case FileKind::kICalendar:
-      return "iCalendar file (meetings are not ingested yet)";
+      return "iCalendar";
     case FileKind::kJson:
-      return "JSON file (Graph exports are not ingested yet)";
-    case FileKind::kOutlook:
-      return "Outlook file (PST/MSG are not ingested yet)";
+      return "Graph JSON";
+    case FileKind::kPst:
+      return "Outlook PST";
+    case FileKind::kOutlookMsg:
+      return "Outlook .msg file (not read: save it as .eml or in a PST)";
     case FileKind::kEmpty:
       return "empty file";
     case FileKind::kUnknown:
-      return "not a mail file";
+      return "not a mail, calendar, Graph or Outlook file";
   }
-  return "not a mail file";
+  return "not a mail, calendar, Graph or Outlook file";
 }
 
 Result<std::vector<ListedFile>> ListMailFiles(const std::vector<std::string>& paths) {

@@ -12,9 +12,17 @@
 
 namespace rapport::ingest {
 
-// What a file holds, from its content. Calendar, JSON and Outlook files are recognised so that
-// they are reported by name (their ingestion is the meetings issue's) instead of as "not mail".
-enum class FileKind { kMbox, kMessage, kICalendar, kJson, kOutlook, kEmpty, kUnknown };
+// What a file holds, from its content (never from its name).
+enum class FileKind {
+  kMbox,
+  kMessage,
+  kICalendar,
+  kJson,        // Microsoft Graph export
+  kPst,         // Outlook PST / OST
+  kOutlookMsg,  // Outlook .msg (OLE2 compound file)
+  kEmpty,
+  kUnknown
+};
 
 FileKind DetectFileKind(std::string_view head);
 std::string_view FileKindName(FileKind kind);

@@ -25,15 +25,23 @@ struct OrganisationSpec {
   SampleLayout layout = SampleLayout::kMaildir;
   std::string internal_domain = "northwind.example";
   int64_t end_utc = 1782777600;  // 2026-06-30T00:00:00Z: fixed so output does not depend on today
+  // Calendars, invitation e-mails and the Graph export. Off writes exactly the mail-only output
+  // of earlier versions (same bytes for the same seed).
+  bool meetings = true;
 };
 
 struct OrganisationSummary {
   uint64_t users = 0;
   uint64_t contacts = 0;
   uint64_t accounts = 0;
-  uint64_t messages = 0;
-  uint64_t files = 0;
+  uint64_t messages = 0;  // person-to-person and bulk mail: OrganisationSpec::messages
+  uint64_t files = 0;     // every file written: mail, calendars and Graph
   uint64_t bytes = 0;
+  uint64_t meetings = 0;             // occurrences: a weekly series counts once a week
+  uint64_t invitation_messages = 0;  // invitation e-mails, in addition to `messages`
+  uint64_t calendar_files = 0;
+  uint64_t graph_files = 0;
+  uint64_t graph_messages = 0;  // messages in the Graph mailbox export
 };
 
 // Writes the organisation under `out_dir` (created if needed; must be empty or absent).
@@ -41,6 +49,17 @@ struct OrganisationSummary {
 // hold it (a message appears in its sender's "sent" folder when the sender is internal, otherwise
 // in the first internal recipient's inbox: one copy per message).
 // Mbox: out_dir/mbox/part-NNNN.mbox, at most 100,000 messages per file.
+// With meetings on, also:
+// * out_dir/calendar/<user>.ics: each user's calendar as an RFC 5545 export (CRLF, folded),
+//   every meeting the user organises or attends; a meeting has one UID in every file. Meetings
+//   follow the mail ties (about one per 15 person-to-person messages, at most 200,000), with
+//   weekly series (RRULE, EXDATE, RECURRENCE-ID), cancellations, all-day events and rooms.
+// * invitation e-mails (multipart/alternative with a text/calendar METHOD:REQUEST part) for
+//   about a fifth of the meetings with external people, in the chosen mail layout, numbered
+//   after the `messages` mail messages and mixed in by date.
+// * out_dir/graph/: messages-page-NNN.json (the busiest user's mailbox as paged Graph v1.0
+//   message collections, at most 50,000 messages, no bodies), messages-delta.json (tombstones),
+//   events.json (that user's events) and users.json (the directory).
 Result<OrganisationSummary> WriteSampleOrganisation(const OrganisationSpec& spec,
                                                     const std::string& out_dir);
 

@@ -148,6 +148,16 @@ class MboxOutput : public MailOutput {
 
 }  // namespace
 
+Status CreateDirectories(const std::string& dir) {
+  return CreateDir(dir);
+}
+
+Status WriteWholeFile(const std::string& path, std::string_view data) {
+  FilePtr file(std::fopen(path.c_str(), "wb"));
+  if (!file) return IoError("cannot create", path, errno);
+  return WriteAndClose(std::move(file), data, path);
+}
+
 Status PrepareOutputDir(const std::string& out_dir) {
   if (out_dir.empty()) {
     return Status::InvalidArgument("no output directory given; pass a path for the sample");

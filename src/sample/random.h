@@ -75,6 +75,7 @@ class WeightedIndex {
   void Add(uint64_t weight) { cumulative_.push_back(total() + weight); }
   size_t size() const { return cumulative_.size(); }
   uint64_t total() const { return cumulative_.empty() ? 0 : cumulative_.back(); }
+  uint64_t weight(size_t i) const { return cumulative_[i] - (i == 0 ? 0 : cumulative_[i - 1]); }
 
   // Requires total() > 0.
   size_t Pick(Rng& rng) const { return IndexOf(rng.Uniform(total())); }

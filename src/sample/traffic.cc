@@ -233,15 +233,20 @@ void Traffic::ComposeNewsletter(int64_t day) {
   text_ += s.address;
   text_ += ">\n";
   AddressHeader("To", {u});
+  NoteRobot(s.name, s.address, u);
+  facts_.subject.assign(s.name);
+  facts_.subject += ": issue ";
+  AppendNumber(facts_.subject, static_cast<uint64_t>(100 + (day - first_day_) / 7));  // weekly
+  facts_.list_id.assign(s.name);
+  facts_.list_id += " <";
+  facts_.list_id += s.list_id;
+  facts_.list_id += '>';
+  facts_.precedence = "bulk";
   text_ += "Subject: ";
-  text_ += s.name;
-  text_ += ": issue ";
-  AppendNumber(text_, static_cast<uint64_t>(100 + (day - first_day_) / 7));  // weekly issues
+  text_ += facts_.subject;
   text_ += "\nList-Id: ";
-  text_ += s.name;
-  text_ += " <";
-  text_ += s.list_id;
-  text_ += ">\nList-Unsubscribe: <mailto:unsubscribe@";
+  text_ += facts_.list_id;
+  text_ += "\nList-Unsubscribe: <mailto:unsubscribe@";
   std::string_view domain = s.address.substr(s.address.find('@') + 1);
   text_ += domain;
   text_ += "?subject=unsubscribe>,\n <https://";  // folded: the line would pass 78 columns
@@ -267,8 +272,12 @@ void Traffic::ComposeNotification(int64_t day) {
   AppendMailbox(text_, s.name, NameForm::kPlain, address);
   text_ += '\n';
   AddressHeader("To", {u});
+  NoteRobot(s.name, address, u);
+  facts_.subject =
+      FillTemplate(kNotificationSubjects[which], std::to_string(10000 + rng_.Uniform(90000)));
+  facts_.auto_submitted = "auto-generated";
   text_ += "Subject: ";
-  text_ += FillTemplate(kNotificationSubjects[which], std::to_string(10000 + rng_.Uniform(90000)));
+  text_ += facts_.subject;
   text_ += "\nAuto-Submitted: auto-generated\n";
   text_ += "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n";
   text_ += "This message was sent automatically. Please do not reply to it.\n";
@@ -282,10 +291,16 @@ void Traffic::ComposeAnnouncement(int64_t day) {
   BeginHeaders(utc, offset);
   text_ += "From: " + org_name_ + " Announcements <announce@" + spec_.internal_domain + ">\n";
   text_ += "To: all-staff@" + spec_.internal_domain + "\n";
+  facts_.robot_name = org_name_ + " Announcements";
+  facts_.robot_address = "announce@" + spec_.internal_domain;
+  facts_.list_address = "all-staff@" + spec_.internal_domain;
+  facts_.subject = FillTemplate("Company update: %",
+                                ProjectCodenames()[rng_.Uniform(ProjectCodenames().size())]);
+  facts_.list_id = "All staff <all-staff." + spec_.internal_domain + ">";
+  facts_.precedence = "list";
   text_ += "Subject: ";
-  text_ += FillTemplate("Company update: %",
-                        ProjectCodenames()[rng_.Uniform(ProjectCodenames().size())]);
-  text_ += "\nList-Id: All staff <all-staff." + spec_.internal_domain + ">\n";
+  text_ += facts_.subject;
+  text_ += "\nList-Id: " + facts_.list_id + "\n";
   text_ += "Precedence: list\n";
   text_ += "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n";
   text_ += "Please read the update on the intranet before Friday's all-hands.\n";
@@ -303,6 +318,8 @@ void Traffic::AppendMessageId(uint64_t number) {
 
 void Traffic::BeginHeaders(int64_t utc, int offset_minutes) {
   text_.clear();
+  facts_.Clear();
+  facts_.root = number_;
   text_ += "Message-ID: ";
   AppendMessageId(number_);
   text_ += "\nDate: ";
@@ -332,19 +349,23 @@ void Traffic::AddressHeader(std::string_view name, const std::vector<uint32_t>& 
 }
 
 void Traffic::ReferenceHeaders(const ThreadEntry& parent) {
+  facts_.root = parent.root;
   text_ += "In-Reply-To: ";
   AppendMessageId(parent.number);
   // The thread's root, the grandparent and the parent: a trimmed References, as mailers keep it.
   text_ += "\nReferences: ";
   if (parent.root != parent.number) {
     AppendMessageId(parent.root);
+    facts_.references.push_back(parent.root);
     text_ += ' ';
     if (parent.parent != 0 && parent.parent != parent.root) {
       AppendMessageId(parent.parent);
+      facts_.references.push_back(parent.parent);
       text_ += ' ';
     }
   }
   AppendMessageId(parent.number);
+  facts_.references.push_back(parent.number);
   text_ += '\n';
 }
 
@@ -356,17 +377,22 @@ void Traffic::WritePersonMessage(const Draft& d) {
   text_ += '\n';
   AddressHeader("To", d.to);
   AddressHeader("Cc", d.cc);
-  text_ += "Subject: ";
+  facts_.from = d.from;
+  facts_.to = d.to;
+  facts_.cc = d.cc;
+  std::string_view prefix = d.auto_reply ? "Automatic reply: " : d.parent ? "Re: " : "";
   std::string subject = SubjectText(d.subject);
-  if (d.auto_reply) {
-    text_ += "Automatic reply: ";
-  } else if (d.parent) {
-    text_ += "Re: ";
-  }
+  facts_.subject.assign(prefix);
+  facts_.subject += subject;
+  text_ += "Subject: ";
+  text_ += prefix;  // outside the encoded words, as before
   AppendHeaderText(text_, subject);
   text_ += '\n';
   if (d.parent) ReferenceHeaders(*d.parent);
-  if (d.auto_reply) text_ += "Auto-Submitted: auto-replied\n";
+  if (d.auto_reply) {
+    text_ += "Auto-Submitted: auto-replied\n";
+    facts_.auto_submitted = "auto-replied";
+  }
   text_ += "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n";
   text_ += "Content-Transfer-Encoding: 8bit\n\n";
   WriteBody(d);
@@ -403,6 +429,15 @@ void Traffic::FinishText(int64_t utc, uint32_t mailbox_user, std::string_view en
   out_.mailbox = mailboxes_[mailbox_user];
   out_.utc = utc;
   out_.number = number_;
+  facts_.number = number_;
+  facts_.utc = utc;
+}
+
+// A robot (newsletter, notifier) writes to one user.
+void Traffic::NoteRobot(std::string_view name, std::string_view address, uint32_t user) {
+  facts_.robot_name.assign(name);
+  facts_.robot_address.assign(address);
+  facts_.to.assign(1, user);
 }
 
 }  // namespace rapport::sample

@@ -26,6 +26,9 @@ class Traffic {
   // Composes the next message; the view stays valid until the next call.
   OutMessage Next();
 
+  // The fields of the message Next() returned last.
+  const MessageFacts& facts() const { return facts_; }
+
   // The Maildir folder name of every user, in user order.
   const std::vector<std::string>& mailboxes() const { return mailboxes_; }
 
@@ -74,6 +77,7 @@ class Traffic {
   void WritePersonMessage(const Draft& d);
   void WriteBody(const Draft& d);
   void FinishText(int64_t utc, uint32_t mailbox_user, std::string_view envelope_from);
+  void NoteRobot(std::string_view name, std::string_view address, uint32_t user);
 
   const OrganisationSpec& spec_;
   const Population& pop_;
@@ -88,6 +92,7 @@ class Traffic {
   uint64_t number_ = 0;   // the current message's number
   std::string text_;      // the current message, reused
   OutMessage out_;
+  MessageFacts facts_;
   std::string envelope_;
 };
 

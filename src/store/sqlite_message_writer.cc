@@ -94,6 +94,7 @@ Status SqliteMessageWriter::Prepare() {
     if (!prepared.ok()) return prepared.status();
     *s.stmt = std::move(*prepared);
   }
+  RAPPORT_RETURN_IF_ERROR(PrepareMeetingStatements());
   // One statement per row count: most of an INSERT's cost is per statement, not per row.
   std::string sql = "INSERT OR IGNORE INTO participant (message, role, address) VALUES (?, ?, ?)";
   for (size_t rows = 1; rows < insert_participants_.size(); ++rows) {
@@ -331,10 +332,16 @@ Result<ingest::SinkOutcome> SqliteMessageWriter::Add(const model::MessageMeta& m
     if (!existing->id_known) RAPPORT_RETURN_IF_ERROR(AddAlias(row, meta));
     RAPPORT_RETURN_IF_ERROR(AddCopy(row, where));
   }
+  if (!where.graph_id.empty()) RAPPORT_RETURN_IF_ERROR(RememberGraphId("message", row, where));
+  RAPPORT_RETURN_IF_ERROR(AfterItem());
+  return outcome;
+}
+
+Status SqliteMessageWriter::AfterItem() {
   ++added_;
   MaybeCrashForTest();
-  if (++pending_ >= batch_size_) RAPPORT_RETURN_IF_ERROR(Commit());
-  return outcome;
+  if (++pending_ >= batch_size_) return Commit();
+  return Status::Ok();
 }
 
 }  // namespace rapport::store

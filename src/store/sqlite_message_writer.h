@@ -26,6 +26,9 @@ class SqliteMessageWriter final : public ingest::MessageSink {
   Result<ingest::SinkOutcome> Add(const model::MessageMeta& meta,
                                   const ingest::Provenance& where) override;
   Status FinishFile(const ingest::SourceFile& file, std::string_view source_kind) override;
+  Result<ingest::SinkOutcome> AddMeeting(const model::MeetingMeta& meeting,
+                                         const ingest::Provenance& where) override;
+  Result<bool> RemoveGraphItem(std::string_view graph_id) override;
   Status Commit() override;
 
  private:
@@ -47,6 +50,20 @@ class SqliteMessageWriter final : public ingest::MessageSink {
   Status AddCopy(int64_t message, const ingest::Provenance& where);
   bool IsInternal(std::string_view address) const;
   void MaybeCrashForTest();
+  Status AfterItem();
+  Status PrepareMeetingStatements();
+  Status RememberGraphId(std::string_view kind, int64_t item, const ingest::Provenance& where);
+  // sqlite_meeting_writes.cc
+  struct StoredMeeting {
+    int64_t row = 0;
+    int32_t sequence = 0;
+  };
+  Result<StoredMeeting> FindMeeting(const model::MeetingMeta& meeting);
+  Result<int64_t> InsertMeeting(const model::MeetingMeta& meeting, const ingest::Provenance& where);
+  Status UpdateMeeting(int64_t row, const model::MeetingMeta& meeting);
+  Status MergeAttendees(int64_t row, const model::MeetingMeta& meeting, bool replace);
+  Status AddMeetingCopy(int64_t row, const ingest::Provenance& where);
+  Status DeleteItem(std::string_view kind, int64_t item);
 
   SqliteDb& db_;
   int64_t tenant_id_;
@@ -65,6 +82,9 @@ class SqliteMessageWriter final : public ingest::MessageSink {
   SqliteStatement find_message_, find_address_, insert_person_, insert_address_, insert_message_,
       insert_alias_, insert_copy_, find_source_, insert_source_, find_finished_, finish_source_;
   std::array<SqliteStatement, 9> insert_participants_;  // [n]: n rows per statement
+  SqliteStatement find_meeting_, insert_meeting_, update_meeting_, cancel_meeting_,
+      upsert_attendee_, clear_attendees_, insert_meeting_copy_, insert_graph_item_,
+      find_graph_item_;
 };
 
 }  // namespace rapport::store

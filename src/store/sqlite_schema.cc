@@ -7,7 +7,8 @@ namespace {
 
 // Never edit a migration that has shipped; add a new one.
 constexpr const char* kMigrations[] = {
-    // 1: tenants, people, messages (metadata only) with provenance, source files.
+    // 1: tenants, people, messages (metadata only) with provenance, source files. (Not shipped
+    // before meetings were added, so its source_file.kind was widened in place.)
     R"sql(
 CREATE TABLE tenant (
   id             INTEGER PRIMARY KEY,
@@ -41,7 +42,7 @@ CREATE TABLE source_file (
   id          INTEGER PRIMARY KEY,
   tenant_id   INTEGER NOT NULL REFERENCES tenant(id),
   location    TEXT NOT NULL,
-  kind        TEXT NOT NULL CHECK (kind IN ('maildir', 'mbox', 'eml')),
+  kind        TEXT NOT NULL,  -- maildir, mbox, eml, ics, graph, pst
   size        INTEGER,
   mtime_ns    INTEGER,
   finished_at INTEGER,
@@ -92,6 +93,55 @@ CREATE TABLE message_copy (
   offset      INTEGER NOT NULL,
   ingested_at INTEGER NOT NULL,
   PRIMARY KEY (message, source, offset)
+) WITHOUT ROWID;
+)sql",
+    // 2: meetings (one row per occurrence) and the ids Microsoft Graph gives items.
+    R"sql(
+-- uid + occurrence_start identify an occurrence across invitation mail, .ics and Graph exports.
+-- organizer_id is NULL when the source did not say. sequence: RFC 5545 SEQUENCE of what is
+-- stored. source, source_offset, ingested_at: provenance of the first copy read.
+CREATE TABLE meeting (
+  id               INTEGER PRIMARY KEY,
+  tenant_id        INTEGER NOT NULL REFERENCES tenant(id),
+  uid              TEXT NOT NULL,
+  occurrence_start INTEGER NOT NULL,
+  organizer_id     INTEGER REFERENCES address(id),
+  start_at         INTEGER NOT NULL,
+  start_offset_min INTEGER NOT NULL,
+  end_at           INTEGER NOT NULL,
+  all_day          INTEGER NOT NULL,
+  cancelled        INTEGER NOT NULL,
+  sequence         INTEGER NOT NULL,
+  source           INTEGER NOT NULL REFERENCES source_file(id),
+  source_offset    INTEGER NOT NULL,
+  ingested_at      INTEGER NOT NULL,
+  UNIQUE (tenant_id, uid, occurrence_start)
+);
+CREATE INDEX meeting_start ON meeting (tenant_id, start_at);
+-- role: 0 required, 1 optional, 2 chair, 3 non-participant. response: 0 none, 1 needs action,
+-- 2 accepted, 3 tentative, 4 declined, 5 delegated (model::AttendeeRole / AttendeeResponse).
+CREATE TABLE meeting_attendee (
+  meeting  INTEGER NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+  address  INTEGER NOT NULL REFERENCES address(id),
+  role     INTEGER NOT NULL,
+  response INTEGER NOT NULL,
+  PRIMARY KEY (meeting, address)
+) WITHOUT ROWID;
+CREATE INDEX meeting_attendee_address ON meeting_attendee (address);
+CREATE TABLE meeting_copy (
+  meeting     INTEGER NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+  source      INTEGER NOT NULL REFERENCES source_file(id),
+  offset      INTEGER NOT NULL,
+  ingested_at INTEGER NOT NULL,
+  PRIMARY KEY (meeting, source, offset)
+) WITHOUT ROWID;
+-- The Graph "id" of a stored message or meeting, so that a delta query's @removed finds it.
+CREATE TABLE graph_item (
+  tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+  graph_id  TEXT NOT NULL,
+  kind      TEXT NOT NULL CHECK (kind IN ('message', 'meeting')),
+  item      INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, graph_id)
 ) WITHOUT ROWID;
 )sql",
 };

@@ -100,10 +100,34 @@ class SqliteStore final : public Store {
       if (!stmt->ColumnIsNull(6)) s.last_sent = stmt->ColumnInt(6);
     }
     if (!st.ok()) return st;
+    RAPPORT_RETURN_IF_ERROR(MeetingStats(s));
     return s;
   }
 
  private:
+  Status MeetingStats(StoreStats& s) {
+    auto stmt = db_.Prepare(R"sql(
+      SELECT count(*) FILTER (WHERE cancelled = 0 AND all_day = 0),
+             coalesce(sum(end_at - start_at) FILTER (WHERE cancelled = 0 AND all_day = 0), 0),
+             count(*) FILTER (WHERE cancelled = 1),
+             count(*) FILTER (WHERE cancelled = 0 AND all_day = 1),
+             min(start_at) FILTER (WHERE cancelled = 0 AND all_day = 0),
+             max(start_at) FILTER (WHERE cancelled = 0 AND all_day = 0)
+        FROM meeting WHERE tenant_id = ?1)sql");
+    if (!stmt.ok()) return stmt.status();
+    stmt->Bind(1, tenant_id_);
+    Status st;
+    if (stmt->Step(st)) {
+      s.meetings = static_cast<uint64_t>(stmt->ColumnInt(0));
+      s.meeting_hours = static_cast<double>(stmt->ColumnInt(1)) / 3600.0;
+      s.meetings_cancelled = static_cast<uint64_t>(stmt->ColumnInt(2));
+      s.all_day_events = static_cast<uint64_t>(stmt->ColumnInt(3));
+      if (!stmt->ColumnIsNull(4)) s.first_meeting = stmt->ColumnInt(4);
+      if (!stmt->ColumnIsNull(5)) s.last_meeting = stmt->ColumnInt(5);
+    }
+    return st;
+  }
+
   Status InsertTenant(const TenantConfig& config) {
     auto ins = db_.Prepare(
         "INSERT INTO tenant (name, retention_days, keep_subjects, created_at) "

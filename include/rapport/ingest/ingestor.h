@@ -12,8 +12,11 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "rapport/ingest/expansion_window.h"
 #include "rapport/ingest/ingest_gate.h"
 #include "rapport/ingest/message_sink.h"
 #include "rapport/status.h"
@@ -28,6 +31,8 @@ Result<MailFormat> ParseMailFormat(std::string_view name);
 struct IngestOptions {
   MailFormat format = MailFormat::kAuto;
   bool rescan = false;  // read files again even when unchanged since the last complete ingest
+  // Recurring meetings are expanded into the occurrences that start in this window.
+  ExpansionWindow window;
 };
 
 struct IngestSummary {
@@ -45,6 +50,16 @@ struct IngestSummary {
   // The first few locations rejected for each reason, so a user can look at them.
   std::map<std::string, std::vector<std::string>> rejected_examples;
   std::map<std::string, uint64_t> skipped_files_by_reason;  // not mail, unreadable, ...
+
+  uint64_t meetings_read = 0;  // occurrences, after recurrence expansion
+  uint64_t meetings_stored = 0;
+  uint64_t meetings_duplicates = 0;  // merged into a stored occurrence
+  uint64_t meetings_dropped_by_consent = 0;
+  uint64_t meetings_rejected = 0;
+  std::map<std::string, uint64_t> meetings_rejected_by_reason;
+  uint64_t removed = 0;          // Graph delta tombstones that deleted a stored item
+  uint64_t removed_unknown = 0;  // tombstones for items that were never stored
+  std::map<std::string, uint64_t> skipped_items_by_reason;  // items rapport does not read
 };
 
 using ProgressFn = std::function<void(const IngestSummary&)>;
@@ -61,10 +76,13 @@ class Ingestor {
 
  private:
   Status Consume(ParsedItem& item, const std::vector<SourceFile>& files, IngestSummary& summary);
+  Status ApplyRemovals(const std::vector<SourceFile>& files, IngestSummary& summary);
 
   MessageSink& sink_;
   IngestGate& gate_;
   IngestOptions options_;
+  std::vector<std::string> removals_;  // Graph ids from delta tombstones, applied last
+  std::vector<std::pair<size_t, std::string_view>> finish_after_removals_;  // (file, kind)
 };
 
 }  // namespace rapport::ingest

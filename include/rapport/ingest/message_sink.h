@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "rapport/model/meeting.h"
 #include "rapport/model/message.h"
 #include "rapport/status.h"
 
@@ -25,11 +26,12 @@ struct SourceFile {
   int64_t mtime_ns = 0;
 };
 
-// Where one copy of a message was found.
+// Where one copy of a message or meeting was found.
 struct Provenance {
-  std::string_view source_kind;  // "maildir", "mbox", "eml"
+  std::string_view source_kind;  // "maildir", "mbox", "eml", "ics", "graph", "pst"
   std::string_view location;     // SourceFile::location
-  uint64_t offset = 0;           // byte offset of the message in the file (mbox), else 0
+  uint64_t offset = 0;  // mbox: byte offset of the message; ics/graph/pst: ordinal of the item
+  std::string_view graph_id;  // the item's Microsoft Graph id, when it came from Graph
 };
 
 enum class SinkOutcome { kStored, kDuplicate };
@@ -39,6 +41,13 @@ class MessageSink {
   virtual ~MessageSink() = default;
   virtual Result<bool> AlreadyIngested(const SourceFile& file) = 0;
   virtual Result<SinkOutcome> Add(const model::MessageMeta& meta, const Provenance& where) = 0;
+  // Stores a meeting occurrence or merges it into the stored one with the same uid and
+  // occurrence_start: a higher SEQUENCE replaces, a REPLY updates its attendees' responses, a
+  // CANCEL cancels, and copies of equal SEQUENCE add the attendees and responses they know.
+  virtual Result<SinkOutcome> AddMeeting(const model::MeetingMeta& meeting,
+                                         const Provenance& where) = 0;
+  // Deletes the message or meeting a Graph delta query reports removed; false if none is stored.
+  virtual Result<bool> RemoveGraphItem(std::string_view graph_id) = 0;
   virtual Status FinishFile(const SourceFile& file, std::string_view source_kind) = 0;
   virtual Status Commit() = 0;
 };

@@ -23,7 +23,12 @@ struct TenantConfig {
 
 struct StoreStats {
   uint64_t messages = 0;
-  uint64_t meetings = 0;
+  uint64_t meetings = 0;     // occurrences that took place: not cancelled, not all-day
+  double meeting_hours = 0;  // their total length
+  uint64_t meetings_cancelled = 0;
+  uint64_t all_day_events = 0;
+  std::optional<int64_t> first_meeting;  // UTC seconds of the earliest / latest start
+  std::optional<int64_t> last_meeting;
   uint64_t people_internal = 0;
   uint64_t people_external = 0;
   uint64_t bulk_messages = 0;         // list / bulk / auto-submitted: never make relationships

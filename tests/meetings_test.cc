@@ -1,0 +1,147 @@
+// Meetings and Microsoft 365 exports through the one ingest path, as a user runs it: the same
+// meeting from an invitation e-mail and an .ics export is one meeting; the same message from a
+// Maildir and a Graph export is one message; a Graph delta tombstone deletes what it names.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace rapport::testing {
+namespace {
+
+using nlohmann::json;
+
+// 2 March 2026, 15:00-16:00 UTC; Alice invites Bob (and a room, which is not a person).
+constexpr const char* kEvent =
+    "BEGIN:VEVENT\r\n"
+    "UID:inv-1@northwind.example\r\n"
+    "SEQUENCE:0\r\n"
+    "DTSTAMP:20260220T090000Z\r\n"
+    "DTSTART:20260302T150000Z\r\n"
+    "DTEND:20260302T160000Z\r\n"
+    "ORGANIZER;CN=Alice Liddell:mailto:alice@northwind.example\r\n"
+    "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=%s:mailto:bob@fabrikam.example\r\n"
+    "ATTENDEE;CUTYPE=ROOM;PARTSTAT=ACCEPTED:mailto:room-3a@northwind.example\r\n"
+    "END:VEVENT\r\n";
+
+std::string Event(const char* partstat) {
+  char buf[1024];
+  std::snprintf(buf, sizeof buf, kEvent, partstat);
+  return buf;
+}
+
+std::string Invitation() {
+  return "Message-ID: <invite-1@northwind.example>\r\n"
+         "Date: Fri, 20 Feb 2026 09:00:00 +0000\r\n"
+         "From: Alice Liddell <alice@northwind.example>\r\n"
+         "To: bob@fabrikam.example\r\n"
+         "Subject: Quarterly review\r\n"
+         "MIME-Version: 1.0\r\n"
+         "Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n"
+         "--b1\r\nContent-Type: text/plain\r\n\r\nPlease join.\r\n"
+         "--b1\r\nContent-Type: text/calendar; method=REQUEST; charset=UTF-8\r\n\r\n"
+         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nMETHOD:REQUEST\r\n" +
+         Event("NEEDS-ACTION") + "END:VCALENDAR\r\n--b1--\r\n";
+}
+
+class MeetingsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_ / "store.db";
+    ASSERT_EQ(RunRapport("--db " + db_ + " init --tenant N --domain northwind.example").exit_code,
+              0);
+  }
+  json Ingest(const std::string& path) {
+    auto r = RunRapport("--db " + db_ + " ingest --json " + path);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+  json Stats() {
+    auto r = RunRapport("--db " + db_ + " stats --json");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+  TempDir dir_;
+  std::string db_;
+};
+
+TEST_F(MeetingsTest, InvitationAndCalendarExportAreOneMeeting) {
+  WriteFile(dir_ / "mail/cur/1", Invitation());
+  json first = Ingest(dir_ / "mail");
+  EXPECT_EQ(first["messages"]["stored"], 1);
+  EXPECT_EQ(first["meetings"]["stored"], 1);
+
+  // Bob's calendar export of the same meeting, where he has accepted.
+  WriteFile(dir_ / "bob.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" +
+                                  Event("ACCEPTED") + "END:VCALENDAR\r\n");
+  json second = Ingest(dir_ / "bob.ics");
+  EXPECT_EQ(second["meetings"]["read"], 1);
+  EXPECT_EQ(second["meetings"]["stored"], 0);
+  EXPECT_EQ(second["meetings"]["duplicates"], 1);
+
+  json st = Stats();
+  EXPECT_EQ(st["meetings"], 1);
+  EXPECT_DOUBLE_EQ(st["meeting_hours"].get<double>(), 1.0);
+  EXPECT_EQ(st["meetings_first"], "2026-03-02T15:00:00Z");
+  // Bob's acceptance (response 2) replaced "needs action"; the room is nobody.
+  std::string dump = DumpStore(db_);
+  EXPECT_EQ(dump.find("room-3a"), std::string::npos) << dump;
+  EXPECT_EQ(IntegrityCheck(db_), "ok");
+}
+
+TEST_F(MeetingsTest, GraphCopyOfAMaildirMessageIsOneMessageAndDeltaRemovesIt) {
+  WriteFile(
+      dir_ / "mail/cur/1",
+      "Message-ID: <m1@fabrikam.example>\nDate: Mon, 2 Mar 2026 10:00:00 +0000\n"
+      "From: Bob <bob@fabrikam.example>\nTo: alice@northwind.example\nSubject: Hello\n\nHi\n");
+  EXPECT_EQ(Ingest(dir_ / "mail")["messages"]["stored"], 1);
+
+  json page = {
+      {"@odata.context", "https://graph.microsoft.com/v1.0/$metadata#users('alice')/messages"},
+      {"value",
+       {{{"id", "AAMkAAA1"},
+         {"internetMessageId", "<m1@fabrikam.example>"},
+         {"subject", "Hello"},
+         {"sentDateTime", "2026-03-02T10:00:00Z"},
+         {"from", {{"emailAddress", {{"name", "Bob"}, {"address", "bob@fabrikam.example"}}}}},
+         {"toRecipients", {{{"emailAddress", {{"address", "alice@northwind.example"}}}}}}}}}};
+  WriteFile(dir_ / "graph/messages.json", page.dump());
+  json g = Ingest(dir_ / "graph/messages.json");
+  EXPECT_EQ(g["messages"]["read"], 1);
+  EXPECT_EQ(g["messages"]["duplicates"], 1);
+  EXPECT_EQ(Stats()["messages"], 1);
+
+  json delta = {{"value",
+                 {{{"@odata.type", "#microsoft.graph.message"},
+                   {"id", "AAMkAAA1"},
+                   {"@removed", {{"reason", "deleted"}}}},
+                  {{"@odata.type", "#microsoft.graph.message"},
+                   {"id", "never-stored"},
+                   {"@removed", {{"reason", "deleted"}}}}}},
+                {"@odata.deltaLink", "https://graph.microsoft.com/v1.0/me/messages/delta?x=1"}};
+  WriteFile(dir_ / "graph/delta.json", delta.dump());
+  json d = Ingest(dir_ / "graph/delta.json");
+  EXPECT_EQ(d["removed"]["deleted"], 1);
+  EXPECT_EQ(d["removed"]["not_stored"], 1);
+  EXPECT_EQ(Stats()["messages"], 0);
+  // Deleted, not hidden: the address appears nowhere in the message tables any more.
+  EXPECT_EQ(DumpStore(db_).find("m1@fabrikam.example"), std::string::npos);
+  EXPECT_EQ(IntegrityCheck(db_), "ok");
+}
+
+TEST_F(MeetingsTest, BrokenCalendarAndJsonAreRejectedWithReasons) {
+  WriteFile(dir_ / "bad/a.ics", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n");  // unterminated
+  WriteFile(dir_ / "bad/b.json", "{\"value\": [ {\"id\": ");                      // truncated
+  json s = Ingest(dir_ / "bad");
+  EXPECT_EQ(s["messages"]["stored"], 0);
+  EXPECT_EQ(s["meetings"]["stored"], 0);
+  EXPECT_EQ(IntegrityCheck(db_), "ok");
+  // Each file is accounted for: read (with its events rejected) or skipped with a reason.
+  uint64_t skipped = 0;
+  for (const auto& [reason, n] : s["files"]["skipped"].items()) skipped += n.get<uint64_t>();
+  EXPECT_EQ(s["files"]["read"].get<uint64_t>() + skipped, 2u);
+}
+
+}  // namespace
+}  // namespace rapport::testing

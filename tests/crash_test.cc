@@ -13,9 +13,9 @@
 namespace rapport::testing {
 namespace {
 
-// 1,800 message copies (1,200 distinct) over 3 mbox files and a Maildir, with cross-file copies
-// under other Message-IDs and a Bcc seen only in some copies, so that de-duplication runs across
-// batch boundaries.
+// 1,800 message copies (1,200 distinct) and 600 meeting occurrences (300 distinct) over 3 mbox
+// files and a Maildir, with cross-file copies under other Message-IDs and a Bcc seen only in some
+// copies, so that de-duplication runs across batch boundaries.
 void WriteMail(const TempDir& dir) {
   auto message = [](int i, int copy) {
     std::string bcc = copy == 1 ? "Bcc: boss" + std::to_string(i % 7) + "@northwind.example\n" : "";
@@ -31,6 +31,20 @@ void WriteMail(const TempDir& dir) {
     for (int i = f * 400; i < (f + 1) * 400; ++i)
       mbox += "From x Tue Jun  2 10:00:00 2026\n" + message(i, 0) + "\n";
     WriteFile(dir / ("mail/box" + std::to_string(f) + ".mbox"), mbox);
+  }
+  // Meetings too: a daily series (300 occurrences) in two calendars, where the second copy adds
+  // an attendee's answer, so that merging also runs across batch boundaries.
+  for (const char* who : {"a", "b"}) {
+    std::string partstat = std::string(who) == "a" ? "NEEDS-ACTION" : "ACCEPTED";
+    WriteFile(dir / ("mail/cal/" + std::string(who) + ".ics"),
+              "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\n"
+              "UID:daily@northwind.example\r\nDTSTART:20260101T150000Z\r\n"
+              "DTEND:20260101T153000Z\r\nRRULE:FREQ=DAILY;COUNT=300\r\n"
+              "ORGANIZER:mailto:user1@northwind.example\r\n"
+              "ATTENDEE;PARTSTAT=" +
+                  partstat +
+                  ":mailto:contact7@acct7.example\r\n"
+                  "END:VEVENT\r\nEND:VCALENDAR\r\n");
   }
   for (int i = 900; i < 1500; ++i) {  // copies of mbox messages 900..1199 and 600..899
     WriteFile(dir / ("mail/maildir/cur/" + std::to_string(i)), message(i < 1200 ? i : i - 600, 1));
@@ -63,11 +77,13 @@ std::string* CrashTest::reference_ = nullptr;
 TEST_F(CrashTest, ReferenceRunStoredTheMail) {
   auto r = RunRapport("--db " + (*mail_ / "reference.db") + " stats --json");
   EXPECT_NE(r.out.find("\"messages\": 1200"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"meetings\": 300"), std::string::npos) << r.out;
 }
 
 TEST_F(CrashTest, KilledAtExactPointsThenResumedEqualsOneRun) {
-  // Before the first commit, mid-batch, on a batch boundary, inside the Maildir part, near the end.
-  for (int kill_after : {1, 150, 200, 1001, 1499}) {
+  // Before the first commit, mid-batch, on a batch boundary, inside the calendars (files sort
+  // box*.mbox, cal/, maildir/), inside the Maildir part, near the end.
+  for (int kill_after : {1, 150, 200, 1350, 1601, 2001, 2399}) {
     TempDir run;
     std::string db = run / "store.db";
     RunRapport("--db " + db + " init --tenant N --domain northwind.example");

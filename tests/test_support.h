@@ -106,6 +106,11 @@ inline std::string DumpStore(const std::string& db_path) {
       ("SELECT id, tenant_id, location, kind, size, mtime_ns, finished_at IS NOT NULL "
        "FROM source_file ORDER BY id"),
       "SELECT message, source, offset FROM message_copy ORDER BY 1, 2, 3",
+      ("SELECT id, tenant_id, uid, occurrence_start, organizer_id, start_at, start_offset_min, "
+       "end_at, all_day, cancelled, sequence, source, source_offset FROM meeting ORDER BY id"),
+      "SELECT * FROM meeting_attendee ORDER BY 1, 2",
+      "SELECT meeting, source, offset FROM meeting_copy ORDER BY 1, 2, 3",
+      "SELECT * FROM graph_item ORDER BY 1, 2",
   };
   std::string out;
   for (const char* q : queries) {

@@ -2,7 +2,6 @@
 
 #include <gmime/gmime.h>
 
-#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -47,10 +46,22 @@ void CollectPart(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
 }  // namespace
 
 bool MayCarryCalendar(std::string_view raw) {
+  // Every message passes through here, so the scan leans on string_view::find (memchr-fast)
+  // for the tail of the word and checks the rest case-insensitively only around a hit.
   static constexpr std::string_view kNeedle = "text/calendar";
-  auto it = std::search(raw.begin(), raw.end(), kNeedle.begin(), kNeedle.end(),
-                        [](char a, char b) { return (a | 0x20) == b; });
-  return it != raw.end();
+  for (std::string_view tail : {"alendar", "ALENDAR"}) {
+    for (size_t pos = raw.find(tail); pos != std::string_view::npos;
+         pos = raw.find(tail, pos + 1)) {
+      if (pos < 6) continue;
+      std::string_view candidate = raw.substr(pos - 6, kNeedle.size());
+      bool match = candidate.size() == kNeedle.size();
+      for (size_t i = 0; match && i < kNeedle.size(); ++i) {
+        match = (candidate[i] | 0x20) == kNeedle[i];
+      }
+      if (match) return true;
+    }
+  }
+  return false;
 }
 
 std::vector<std::string> ExtractCalendarParts(std::string_view raw) {

@@ -8,22 +8,14 @@
 #include <utility>
 
 #include "ingest/date_time.h"
+#include "ingest/header_block.h"
 
 namespace rapport::ingest::graph {
 namespace {
 
 constexpr int64_t kMinYear = 1900, kMaxYear = 9999;
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
+using ingest::EqualsIgnoreCase;
 
 bool IsUtcName(std::string_view name) {
   for (std::string_view utc : {"UTC", "GMT", "Z", "Etc/UTC", "Etc/GMT", "Etc/Zulu", "Zulu",

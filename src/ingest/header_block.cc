@@ -37,6 +37,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
+}
+
 bool LooksLikeHeaderField(std::string_view line) {
   size_t i = 0;
   while (i < line.size() && line[i] > ' ' && line[i] < 127 && line[i] != ':') ++i;

@@ -37,7 +37,8 @@ HeaderBlock SplitHeaderBlock(std::string_view message);
 // True when `line` starts like a header field: one or more printable non-colon characters then ':'.
 bool LooksLikeHeaderField(std::string_view line);
 
-// Case-insensitive ASCII comparison.
+// Case-insensitive ASCII comparison, and the same for a prefix.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
 
 }  // namespace rapport::ingest

@@ -1,7 +1,5 @@
 #include "ingest/icalendar.h"
 
-#include "ingest/header_block.h"
-
 #include <libical/ical.h>
 
 #include <algorithm>
@@ -18,6 +16,7 @@
 
 #include "ingest/date_time.h"
 #include "ingest/encoded_word.h"
+#include "ingest/header_block.h"
 #include "ingest/icalendar_zones.h"
 
 namespace rapport::ingest {
@@ -155,14 +154,6 @@ void AddCalendars(icalcomponent* root, std::vector<icalcomponent*>& out) {
 }
 
 // ---- People ----
-
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  }
-  return true;
-}
 
 std::string_view TrimSpace(std::string_view s) {
   size_t b = s.find_first_not_of(" \t");

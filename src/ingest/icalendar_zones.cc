@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "ingest/date_time.h"
+#include "ingest/header_block.h"
 
 namespace rapport::ingest {
 namespace {
@@ -267,17 +268,6 @@ constexpr ZoneAlias kDisplayNames[] = {
     {"Nuku'alofa", "Pacific/Tongatapu"},
     {"Samoa", "Pacific/Apia"},
 };
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::string_view Trim(std::string_view s) {
   constexpr std::string_view kSpace = " \t\"";

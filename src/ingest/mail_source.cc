@@ -43,10 +43,6 @@ Status Walk(const fs::path& dir, std::vector<ListedFile>& out) {
   return Status::Ok();
 }
 
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
-}
-
 }  // namespace
 
 FileKind DetectFileKind(std::string_view head) {

@@ -1,9 +1,11 @@
 // Outlook items -> MessageMeta / MeetingMeta (see outlook_pst.h for the contract).
+
 #include <cctype>
 #include <cstdio>
 #include <cstring>
 
 #include "ingest/encoded_word.h"
+#include "ingest/header_block.h"
 #include "ingest/message_id.h"
 #include "ingest/message_parser.h"
 #include "ingest/outlook_pst_internal.h"
@@ -22,17 +24,6 @@ constexpr int64_t kStateCanceled = 0x4;
 // (zero in the series' id), 8 creation time, 8 reserved, 4 data size, then data.
 constexpr size_t kGoidInstanceDate = 16, kGoidSizeField = 36, kGoidData = 40;
 constexpr std::string_view kVcalUidMarker("vCal-Uid\x01\x00\x00\x00", 12);
-
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Message classes are compared per dot-separated part, case-insensitively (MAPI says they are):
 // "IPM.Note" covers "IPM.Note.SMIME" but not "IPM.Notes".

@@ -85,6 +85,9 @@ TEST(Corpus, WholeCorpusIncludingHostileFilesInOneRun) {
   EXPECT_TRUE(skipped.contains("Outlook .msg file (not read: save it as .eml or in a PST)"))
       << skipped;
   EXPECT_EQ(IntegrityCheck(db), "ok");
+  // A PST item's provenance names its folder inside the file.
+  EXPECT_NE(DumpStore(db).find("Outlook.pst#/Top of Personal Folders/Inbox|pst|"),
+            std::string::npos);
 
   auto stats = RunRapport("--db " + db + " stats --json");
   ASSERT_EQ(stats.exit_code, 0);

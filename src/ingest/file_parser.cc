@@ -181,10 +181,11 @@ void FileParser::ParsePstFile(size_t index, const SourceFile& file) {
           item.file = index;
           item.offset = pst.index;
           item.source_kind = "pst";
+          item.folder = std::move(pst.folder_path);
           item.message = std::move(pst.message);
           return Emit(std::move(item));
         }
-        EmitMeetings(std::move(pst.meeting), index, pst.index, "pst");
+        EmitMeetings(std::move(pst.meeting), index, pst.index, "pst", {}, pst.folder_path);
       },
       [&](std::string_view reason) {
         EmitSimple(ParsedItem::Kind::kRejected, index, "PST: " + std::string(reason), "pst");
@@ -197,7 +198,7 @@ void FileParser::ParsePstFile(size_t index, const SourceFile& file) {
 
 void FileParser::EmitMeetings(std::vector<model::MeetingMeta> meetings, size_t index,
                               uint64_t offset, std::string_view source_kind,
-                              std::string_view graph_id) {
+                              std::string_view graph_id, std::string_view folder) {
   for (auto& m : meetings) {
     ParsedItem item;
     item.kind = ParsedItem::Kind::kMeeting;
@@ -205,6 +206,7 @@ void FileParser::EmitMeetings(std::vector<model::MeetingMeta> meetings, size_t i
     item.offset = offset;
     item.source_kind = source_kind;
     item.graph_id = std::string(graph_id);
+    item.folder = std::string(folder);
     item.meeting = std::move(m);
     Emit(std::move(item));
   }

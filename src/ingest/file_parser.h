@@ -31,6 +31,7 @@ struct ParsedItem {
   uint64_t offset = 0;           // mbox byte offset, or ordinal of the item in its file
   std::string_view source_kind;  // "maildir", "mbox", "eml", "ics", "graph", "pst"
   std::string graph_id;          // kMessage / kMeeting from Graph, kRemoval
+  std::string folder;            // the folder inside the file (PST), part of the provenance
   std::string reason;            // kRejected, kMeetingRejected, kSkippedItem, kFileSkipped
   model::MessageMeta message;    // kMessage
   model::MeetingMeta meeting;    // kMeeting
@@ -54,7 +55,8 @@ class FileParser {
   void ParsePstFile(size_t index, const SourceFile& file);
   void ParseOne(std::string_view raw, size_t index, uint64_t offset, std::string_view source_kind);
   void EmitMeetings(std::vector<model::MeetingMeta> meetings, size_t index, uint64_t offset,
-                    std::string_view source_kind, std::string_view graph_id = {});
+                    std::string_view source_kind, std::string_view graph_id = {},
+                    std::string_view folder = {});
   void EmitSimple(ParsedItem::Kind kind, size_t index, std::string reason,
                   std::string_view source_kind = {}, uint64_t offset = 0);
   void Emit(ParsedItem item);

@@ -93,7 +93,10 @@ Status Ingestor::ApplyRemovals(const std::vector<SourceFile>& files, IngestSumma
 Status Ingestor::Consume(ParsedItem& item, const std::vector<SourceFile>& files,
                          IngestSummary& summary) {
   const SourceFile& file = files[item.file];
-  Provenance where{item.source_kind, file.location, item.offset, item.graph_id};
+  // An item in a folder of a PST file is found at "file#folder", item number `offset`.
+  std::string in_folder = item.folder.empty() ? std::string() : file.location + "#" + item.folder;
+  Provenance where{item.source_kind, in_folder.empty() ? file.location : in_folder, item.offset,
+                   item.graph_id};
   switch (item.kind) {
     case ParsedItem::Kind::kFileSkipped:
       ++summary.skipped_files_by_reason[item.reason];

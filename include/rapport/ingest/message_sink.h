@@ -29,7 +29,7 @@ struct SourceFile {
 // Where one copy of a message or meeting was found.
 struct Provenance {
   std::string_view source_kind;  // "maildir", "mbox", "eml", "ics", "graph", "pst"
-  std::string_view location;     // SourceFile::location
+  std::string_view location;     // SourceFile::location, + "#folder" for an item in a PST folder
   uint64_t offset = 0;  // mbox: byte offset of the message; ics/graph/pst: ordinal of the item
   std::string_view graph_id;  // the item's Microsoft Graph id, when it came from Graph
 };

@@ -4,9 +4,12 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "cli/progress.h"
+#include "ingest/accounts_csv.h"
 #include "rapport/ingest/ingestor.h"
 #include "rapport/store/store.h"
 #include "sample/organisation.h"
@@ -145,6 +148,9 @@ int RunIngest(const std::string& db, const IngestArgs& args) {
       ingestor.Run(args.paths, [&](const ingest::IngestSummary& s) { progress.Update(s); });
   progress.Finish();
   if (!summary.ok()) return Fail(summary.status().message());
+  writer->reset();  // commits and closes the writer before the store is used again
+  Status accounts = (*store)->ResolveAccounts();
+  if (!accounts.ok()) return Fail(accounts.message());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (args.json) {
     fmt::print("{}\n", SummaryJson(*summary, secs).dump(2));
@@ -195,6 +201,49 @@ int RunStats(const std::string& db, bool json) {
   fmt::print("people external     {:>10}\n", s.people_external);
   fmt::print("first message       {}\n", s.first_sent ? IsoUtc(*s.first_sent) : "-");
   fmt::print("last message        {}\n", s.last_sent ? IsoUtc(*s.last_sent) : "-");
+  return 0;
+}
+
+int RunAccountsImport(const std::string& db, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Fail("cannot read " + file + " (check the path)");
+  std::stringstream data;
+  data << in.rdbuf();
+  auto accounts = ingest::ParseAccountsCsv(data.str(), file);
+  if (!accounts.ok()) return Fail(accounts.status().message());
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  Status st = (*store)->ImportAccounts(*accounts);
+  if (!st.ok()) return Fail(st.message());
+  fmt::print("imported {} accounts from {}\n", accounts->size(), file);
+  return 0;
+}
+
+int RunAccountsList(const std::string& db, bool json) {
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  Status resolved = (*store)->ResolveAccounts();
+  if (!resolved.ok()) return Fail(resolved.message());
+  auto accounts = (*store)->ListAccounts();
+  if (!accounts.ok()) return Fail(accounts.status().message());
+  if (json) {
+    ordered_json out = ordered_json::array();
+    for (const auto& a : *accounts) {
+      out.push_back({{"id", a.id},
+                     {"name", a.name},
+                     {"origin", a.origin},
+                     {"domains", a.domains},
+                     {"people", a.people}});
+    }
+    fmt::print("{}\n", out.dump(2));
+    return 0;
+  }
+  fmt::print("{:<40} {:>7}  {}\n", "account", "people", "domains");
+  for (const auto& a : *accounts) {
+    std::string domains;
+    for (const auto& d : a.domains) domains += (domains.empty() ? "" : ", ") + d;
+    fmt::print("{:<40} {:>7}  {}\n", a.name, a.people, domains);
+  }
   return 0;
 }
 

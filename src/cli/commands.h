@@ -34,6 +34,8 @@ int RunInit(const std::string& db, const InitArgs& args);
 int RunIngest(const std::string& db, const IngestArgs& args);
 int RunStats(const std::string& db, bool json);
 int RunSample(const SampleArgs& args);
+int RunAccountsImport(const std::string& db, const std::string& file);
+int RunAccountsList(const std::string& db, bool json);
 
 // Prints "rapport: error: MESSAGE" on stderr and returns 1.
 int Fail(const std::string& message);

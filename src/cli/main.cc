@@ -48,6 +48,16 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"maildir", "mbox"}));
   sample_cmd->add_option("--domain", sample.domain, "the organisation's internal domain");
 
+  std::string accounts_file;
+  bool accounts_json = false;
+  auto* accounts_cmd = app.add_subcommand("accounts", "customer companies (accounts)");
+  accounts_cmd->require_subcommand(1);
+  auto* accounts_import = accounts_cmd->add_subcommand(
+      "import", "import accounts from CSV: name,domain[;domain...]");
+  accounts_import->add_option("file", accounts_file, "CSV file")->required();
+  auto* accounts_list = accounts_cmd->add_subcommand("list", "list accounts and their people");
+  accounts_list->add_flag("--json", accounts_json, "print as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -64,5 +74,7 @@ int main(int argc, char** argv) {
   if (*ingest_cmd) return RunIngest(db, ingest);
   if (*stats_cmd) return RunStats(db, stats_json);
   if (*sample_cmd) return RunSample(sample);
+  if (*accounts_import) return RunAccountsImport(db, accounts_file);
+  if (*accounts_list) return RunAccountsList(db, accounts_json);
   return 2;
 }

@@ -1,5 +1,7 @@
 #include "store/sqlite_message_writer.h"
 
+#include "ingest/mail_domains.h"
+
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
@@ -66,7 +68,9 @@ Status SqliteMessageWriter::Prepare() {
        "UNION ALL SELECT id, 0 FROM message WHERE tenant_id = ?1 AND fingerprint = ?3 LIMIT 1"},
       {&find_address_, "SELECT id FROM address WHERE tenant_id = ?1 AND address = ?2"},
       {&insert_person_, "INSERT INTO person (tenant_id, kind, display_name) VALUES (?1, ?2, ?3)"},
-      {&insert_address_, "INSERT INTO address (tenant_id, address, person_id) VALUES (?1, ?2, ?3)"},
+      {&insert_address_,
+       "INSERT INTO address (tenant_id, address, person_id, org_domain, is_role) "
+       "VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&insert_message_,
        "INSERT INTO message (tenant_id, message_id, fingerprint, sent_at, utc_offset_min, "
        "sender_id, in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, "
@@ -194,7 +198,14 @@ Result<int64_t> SqliteMessageWriter::AddressId(const model::Mailbox& mailbox) {
         .Bind(2, IsInternal(key) ? "internal" : "external")
         .Bind(3, mailbox.name);
     RAPPORT_RETURN_IF_ERROR(insert_person_.Run());
-    insert_address_.Bind(1, tenant_id_).Bind(2, key).Bind(3, db_.LastInsertId());
+    size_t at = key.rfind('@');
+    const std::string org = ingest::OrganisationDomain(
+        at == std::string::npos ? std::string_view() : std::string_view(key).substr(at + 1));
+    insert_address_.Bind(1, tenant_id_)
+        .Bind(2, key)
+        .Bind(3, db_.LastInsertId())
+        .Bind(4, org)
+        .Bind(5, int64_t{ingest::IsRoleAddress(key)});
     RAPPORT_RETURN_IF_ERROR(insert_address_.Run());
     id = db_.LastInsertId();
   }

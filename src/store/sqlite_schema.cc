@@ -144,6 +144,29 @@ CREATE TABLE graph_item (
   PRIMARY KEY (tenant_id, graph_id)
 ) WITHOUT ROWID;
 )sql",
+    // 3: accounts (customer companies) and what each address's domain says (SPEC §3).
+    R"sql(
+-- org_domain: the registrable domain of the address (mail.fabrikam.com -> fabrikam.com), ''
+-- until resolved. is_role: a system or function address (noreply, postmaster, ...).
+ALTER TABLE address ADD COLUMN org_domain TEXT NOT NULL DEFAULT '';
+ALTER TABLE address ADD COLUMN is_role INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX address_org_domain ON address (tenant_id, org_domain);
+-- origin: 'import' (rapport accounts import) or 'domain' (created from a company domain seen in
+-- mail; free-mail and ISP domains never make one).
+CREATE TABLE account (
+  id        INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+  name      TEXT NOT NULL,
+  origin    TEXT NOT NULL CHECK (origin IN ('import', 'domain')),
+  UNIQUE (tenant_id, name)
+);
+CREATE TABLE account_domain (
+  tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+  domain    TEXT NOT NULL,
+  account   INTEGER NOT NULL REFERENCES account(id),
+  PRIMARY KEY (tenant_id, domain)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "rapport/store/store.h"
+#include "store/sqlite_accounts.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_message_writer.h"
 #include "store/sqlite_schema.h"
@@ -104,7 +105,28 @@ class SqliteStore final : public Store {
     return s;
   }
 
+  Status ResolveAccounts() override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::ResolveAccounts(db_, tenant_id_);
+  }
+
+  Status ImportAccounts(const std::vector<model::AccountRecord>& accounts) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    RAPPORT_RETURN_IF_ERROR(store::ImportAccounts(db_, tenant_id_, accounts));
+    return store::ResolveAccounts(db_, tenant_id_);
+  }
+
+  Result<std::vector<Account>> ListAccounts() override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::ListAccounts(db_, tenant_id_);
+  }
+
  private:
+  Status LoadTenantId() {
+    auto tenant = Tenant();
+    return tenant.ok() ? Status::Ok() : tenant.status();
+  }
+
   Status MeetingStats(StoreStats& s) {
     auto stmt = db_.Prepare(R"sql(
       SELECT count(*) FILTER (WHERE cancelled = 0 AND all_day = 0),

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rapport/ingest/message_sink.h"
+#include "rapport/model/account.h"
 #include "rapport/status.h"
 
 namespace rapport::store {
@@ -37,6 +38,15 @@ struct StoreStats {
   std::optional<int64_t> last_sent;
 };
 
+// A customer company: imported, or made from a company domain seen in mail.
+struct Account {
+  int64_t id = 0;
+  std::string name;
+  std::string origin;                // "import" or "domain"
+  std::vector<std::string> domains;  // organisation domains, sorted
+  uint64_t people = 0;               // external people (not role addresses) at those domains
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -50,6 +60,15 @@ class Store {
   virtual Result<std::unique_ptr<ingest::MessageSink>> OpenMessageWriter(size_t batch_size) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
+
+  // Brings accounts up to date with the addresses stored: every address knows its organisation
+  // domain, and every company domain of an external person belongs to an account (created from
+  // the domain when none claims it). Cheap: it touches only what changed since the last call.
+  virtual Status ResolveAccounts() = 0;
+  // Creates or extends the named accounts and points their domains at them, all in one
+  // transaction; an account made from a domain that is now claimed disappears into the import.
+  virtual Status ImportAccounts(const std::vector<model::AccountRecord>& accounts) = 0;
+  virtual Result<std::vector<Account>> ListAccounts() = 0;
 };
 
 // Opens (creating if needed) a SQLite store and brings its schema up to date.

@@ -96,6 +96,7 @@ TEST_F(CliTest, IngestThenStatsCountsByHand) {
   EXPECT_EQ(s["messages"]["duplicates"], 1);
   EXPECT_EQ(s["messages"]["rejected"], 1);
   EXPECT_EQ(s["messages"]["rejected_by_reason"]["missing or unparseable Date header"], 1);
+  EXPECT_EQ(s["messages"]["automated"], 1);  // message 3 came through a list (List-Id)
 
   auto r = RunRapport("--db " + db_ + " stats --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/progress.h"
 #include "ingest/accounts_csv.h"
@@ -49,6 +49,7 @@ ordered_json SummaryJson(const ingest::IngestSummary& s, double seconds) {
                    {"stored", s.stored},
                    {"duplicates", s.duplicates},
                    {"dropped_by_consent", s.dropped_by_consent},
+                   {"automated", s.automated},
                    {"rejected", s.rejected},
                    {"rejected_by_reason", s.rejected_by_reason},
                    {"rejected_examples", s.rejected_examples}};
@@ -74,6 +75,8 @@ void PrintSummary(const ingest::IngestSummary& s, double seconds) {
   fmt::print("messages read       {:>10}\n", s.messages_read);
   fmt::print("stored              {:>10}\n", s.stored);
   fmt::print("duplicates          {:>10}\n", s.duplicates);
+  fmt::print("automated           {:>10}  (lists, bulk, robots: kept, never a relationship)\n",
+             s.automated);
   fmt::print("dropped by consent  {:>10}\n", s.dropped_by_consent);
   fmt::print("rejected            {:>10}\n", s.rejected);
   for (const auto& [reason, n] : s.rejected_by_reason) {

@@ -4,6 +4,7 @@
 
 #include "ingest/batch_queue.h"
 #include "ingest/file_parser.h"
+#include "ingest/mail_domains.h"
 #include "ingest/mail_source.h"
 
 namespace rapport::ingest {
@@ -157,6 +158,9 @@ Status Ingestor::Consume(ParsedItem& item, const std::vector<SourceFile>& files,
   auto outcome = sink_.Add(item.message, where);
   if (!outcome.ok()) return outcome.status();
   ++(*outcome == SinkOutcome::kStored ? summary.stored : summary.duplicates);
+  if (item.message.bulk.IsBulk() || IsRoleAddress(item.message.from.address)) {
+    ++summary.automated;
+  }
   return Status::Ok();
 }
 

@@ -45,6 +45,9 @@ struct IngestSummary {
   uint64_t stored = 0;
   uint64_t duplicates = 0;
   uint64_t dropped_by_consent = 0;
+  // Of the messages kept: list/bulk/auto-submitted mail, or mail from a role address (noreply,
+  // postmaster, ...). Stored, but never evidence of a relationship.
+  uint64_t automated = 0;
   uint64_t rejected = 0;
   std::map<std::string, uint64_t> rejected_by_reason;
   // The first few locations rejected for each reason, so a user can look at them.

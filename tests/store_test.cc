@@ -108,5 +108,35 @@ TEST(SqliteStore, UncommittedBatchIsRolledBackWithTheWriter) {
   EXPECT_EQ((*store)->Stats()->messages, 0u);
 }
 
+TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
+  TempDir dir;
+  {
+    auto store = OpenSqliteStore(dir / "s.db");
+    ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 0, false}).ok());
+    auto writer = (*store)->OpenMessageWriter(10);
+    auto m = Meta(
+        "Date: 1 Jan 2026 10:00:00 +0000\nFrom: a@t.example\n"
+        "To: bob@mail.fabrikam.com, dan@gmail.com\n\n");
+    ASSERT_TRUE((*writer)->Add(m, {"eml", "/x", 0, {}}).ok());
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  {  // Take the store back to schema version 2, as an older rapport left it.
+    auto db = SqliteDb::Open(dir / "s.db");
+    for (const char* sql :
+         {"DROP TABLE account_domain", "DROP TABLE account", "DROP INDEX address_org_domain",
+          "ALTER TABLE address DROP COLUMN is_role", "ALTER TABLE address DROP COLUMN org_domain",
+          "PRAGMA user_version = 2"}) {
+      ASSERT_TRUE(db->Exec(sql).ok()) << sql;
+    }
+  }
+  auto store = OpenSqliteStore(dir / "s.db");
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto accounts = (*store)->ListAccounts();
+  ASSERT_TRUE(accounts.ok());
+  ASSERT_EQ(accounts->size(), 1u);  // fabrikam.com; gmail.com never forms one
+  EXPECT_EQ((*accounts)[0].name, "fabrikam.com");
+  EXPECT_EQ((*accounts)[0].people, 1u);
+}
+
 }  // namespace
 }  // namespace rapport::store

@@ -225,8 +225,6 @@ int RunAccountsImport(const std::string& db, const std::string& file) {
 int RunAccountsList(const std::string& db, bool json) {
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
-  Status resolved = (*store)->ResolveAccounts();
-  if (!resolved.ok()) return Fail(resolved.message());
   auto accounts = (*store)->ListAccounts();
   if (!accounts.ok()) return Fail(accounts.status().message());
   if (json) {

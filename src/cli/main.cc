@@ -52,8 +52,8 @@ int main(int argc, char** argv) {
   bool accounts_json = false;
   auto* accounts_cmd = app.add_subcommand("accounts", "customer companies (accounts)");
   accounts_cmd->require_subcommand(1);
-  auto* accounts_import = accounts_cmd->add_subcommand(
-      "import", "import accounts from CSV: name,domain[;domain...]");
+  auto* accounts_import =
+      accounts_cmd->add_subcommand("import", "import accounts from CSV: name,domain[;domain...]");
   accounts_import->add_option("file", accounts_file, "CSV file")->required();
   auto* accounts_list = accounts_cmd->add_subcommand("list", "list accounts and their people");
   accounts_list->add_flag("--json", accounts_json, "print as JSON");

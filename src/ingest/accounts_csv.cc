@@ -68,13 +68,9 @@ Result<std::vector<Row>> SplitRows(std::string_view data, std::string_view file)
   return rows;
 }
 
-std::string Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
+bool IsUtf8(std::string_view s) {
+  return SanitizeText(s).size() == s.size() || s.empty();
 }
-
-bool IsUtf8(std::string_view s) { return SanitizeText(s).size() == s.size() || s.empty(); }
 
 }  // namespace
 
@@ -87,14 +83,15 @@ Result<std::vector<model::AccountRecord>> ParseAccountsCsv(std::string_view data
   std::map<std::string, std::pair<std::string, int>> owner;  // domain -> (account, line)
   for (size_t r = 0; r < rows->size(); ++r) {
     const Row& row = (*rows)[r];
-    if (r == 0 && !row.fields.empty() && EqualsIgnoreCase(Trim(row.fields[0]), "name")) continue;
+    if (r == 0 && !row.fields.empty() && EqualsIgnoreCase(TrimSpaces(row.fields[0]), "name"))
+      continue;
     if (row.fields.size() != 2) {
-      return Problem(file, row.line,
-                     std::to_string(row.fields.size()) +
-                         " columns; expected 2: name,domain[;domain...]");
+      return Problem(
+          file, row.line,
+          std::to_string(row.fields.size()) + " columns; expected 2: name,domain[;domain...]");
     }
     model::AccountRecord account;
-    account.name = Trim(row.fields[0]);
+    account.name = std::string(TrimSpaces(row.fields[0]));
     account.line = row.line;
     if (!IsUtf8(row.fields[0]) || !IsUtf8(row.fields[1])) {
       return Problem(file, row.line, "text is not UTF-8 (save the file as UTF-8)");
@@ -103,22 +100,27 @@ Result<std::vector<model::AccountRecord>> ParseAccountsCsv(std::string_view data
     std::string_view domains = row.fields[1];
     while (!domains.empty()) {
       size_t semi = domains.find(';');
-      std::string given = Trim(domains.substr(0, semi));
+      std::string given(TrimSpaces(domains.substr(0, semi)));
       domains = semi == std::string_view::npos ? std::string_view() : domains.substr(semi + 1);
       if (given.empty()) continue;
       std::string org = given.find('@') == std::string::npos ? OrganisationDomain(given) : "";
       if (org.empty()) {
-        return Problem(file, row.line, "'" + given + "' is not a company domain (write it like "
-                                                     "fabrikam.com)");
+        return Problem(file, row.line,
+                       "'" + given +
+                           "' is not a company domain (write it like "
+                           "fabrikam.com)");
       }
       if (IsFreeMailDomain(org)) {
-        return Problem(file, row.line, "'" + org + "' is a free-mail domain; it cannot belong "
-                                                   "to an account");
+        return Problem(file, row.line,
+                       "'" + org +
+                           "' is a free-mail domain; it cannot belong "
+                           "to an account");
       }
       auto [it, fresh] = owner.emplace(org, std::make_pair(account.name, row.line));
       if (!fresh && it->second.first != account.name) {
-        return Problem(file, row.line, "'" + org + "' is already given to '" + it->second.first +
-                                           "' on line " + std::to_string(it->second.second));
+        return Problem(file, row.line,
+                       "'" + org + "' is already given to '" + it->second.first + "' on line " +
+                           std::to_string(it->second.second));
       }
       account.domains.push_back(org);
     }

@@ -39,15 +39,6 @@ inline std::optional<bool> Bool(const json& obj, const char* key) {
   return v->get<bool>();
 }
 
-inline bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 // "Local@Example.COM" -> "Local@example.com", as address_list.h does for mail headers, so the
 // same person has the same address whichever source named them; empty unless local@domain.
 inline std::string NormalizeAddress(std::string_view raw) {

@@ -6,6 +6,7 @@
 #include "ingest/graph_event.h"
 #include "ingest/graph_fields.h"
 #include "ingest/graph_time.h"
+#include "ingest/header_block.h"
 #include "ingest/message_id.h"
 #include "ingest/message_parser.h"
 
@@ -50,16 +51,16 @@ Kind KindFromName(std::string_view name) {
   if (name.starts_with(kNamespace)) name.remove_prefix(kNamespace.size());
   auto ends_with = [&](std::string_view suffix) {
     return name.size() >= suffix.size() &&
-           graph::EqualsNoCase(name.substr(name.size() - suffix.size()), suffix);
+           EqualsIgnoreCase(name.substr(name.size() - suffix.size()), suffix);
   };
   // eventMessage, eventMessageRequest ... are messages (meeting mail), not events.
   if (ends_with("message") || ends_with("messages") || name.starts_with("eventMessage")) {
     return Kind::kMessage;
   }
   for (std::string_view e : {"event", "events", "calendarView", "instances"}) {
-    if (graph::EqualsNoCase(name, e)) return Kind::kEvent;
+    if (EqualsIgnoreCase(name, e)) return Kind::kEvent;
   }
-  if (graph::EqualsNoCase(name, "user") || graph::EqualsNoCase(name, "users")) return Kind::kUser;
+  if (EqualsIgnoreCase(name, "user") || EqualsIgnoreCase(name, "users")) return Kind::kUser;
   return Kind::kUnknown;
 }
 
@@ -109,50 +110,10 @@ Kind KindFromFields(const json& item) {
   return Kind::kUnknown;
 }
 
-std::string LowerTrim(std::string_view v) {
-  std::string s = SanitizeText(v);
-  size_t b = s.find_first_not_of(' '), e = s.find_last_not_of(' ');
-  s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return s;
-}
-
-// As message_parser.cc reads these headers, so both sources give the same markers.
-std::string FirstWord(std::string_view v) {
-  std::string s = LowerTrim(v);
-  return s.substr(0, s.find_first_of(" \t;("));
-}
-
-std::string ListId(std::string_view v) {
-  size_t lt = v.find('<'), gt = v.rfind('>');
-  if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt) {
-    return LowerTrim(v.substr(lt + 1, gt - lt - 1));
-  }
-  return LowerTrim(v);
-}
-
 void ApplyHeaders(const json& headers, model::MessageMeta& m) {
   if (!headers.is_array()) return;
   for (const json& h : headers) {
-    std::string_view name = graph::Str(h, "name"), value = graph::Str(h, "value");
-    auto is = [&](std::string_view n) { return graph::EqualsNoCase(name, n); };
-    if (is("Message-ID") && m.message_id.empty()) {
-      m.message_id = ParseMessageId(value);
-    } else if (is("In-Reply-To") && m.in_reply_to.empty()) {
-      m.in_reply_to = ParseMessageId(value);
-    } else if (is("References") && m.references.empty()) {
-      m.references = ParseMessageIds(value);
-    } else if (is("List-Id") && m.bulk.list_id.empty()) {
-      m.bulk.list_id = ListId(value);
-    } else if (is("List-Unsubscribe")) {
-      m.bulk.list_unsubscribe = true;
-    } else if (is("Precedence") && m.bulk.precedence.empty()) {
-      m.bulk.precedence = FirstWord(value);
-    } else if (is("Auto-Submitted") && m.bulk.auto_submitted.empty()) {
-      m.bulk.auto_submitted = FirstWord(value);
-    }
+    ApplyThreadingOrBulkField(graph::Str(h, "name"), graph::Str(h, "value"), m);
   }
 }
 
@@ -193,14 +154,14 @@ void AddProxyAddresses(const json& list, GraphUser& u) {
   if (!list.is_array()) return;
   for (const json& p : list) {
     std::string_view v = p.is_string() ? std::string_view(p.get_ref<const std::string&>()) : "";
-    if (v.size() < 5 || !graph::EqualsNoCase(v.substr(0, 5), "smtp:")) continue;  // X500:, SIP:
+    if (v.size() < 5 || !EqualsIgnoreCase(v.substr(0, 5), "smtp:")) continue;  // X500:, SIP:
     std::string address = graph::NormalizeAddress(v.substr(5));
     if (address.empty()) continue;
     if (v.starts_with("SMTP:") && u.mail.empty()) {  // upper-case prefix: the primary address
       u.mail = std::move(address);
       continue;
     }
-    auto same = [&](const std::string& a) { return graph::EqualsNoCase(a, address); };
+    auto same = [&](const std::string& a) { return EqualsIgnoreCase(a, address); };
     if (!same(u.mail) && std::none_of(u.aliases.begin(), u.aliases.end(), same)) {
       u.aliases.push_back(std::move(address));
     }

@@ -75,12 +75,6 @@ bool ParseZoneSuffix(std::string_view s, size_t i, std::optional<int32_t>& offse
   return true;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 const icaltimezone* Ical(const GraphZone& zone) {
   return static_cast<const icaltimezone*>(zone.ical);
 }
@@ -142,7 +136,7 @@ unsigned DaysInMonth(int64_t year, unsigned month) {
 }
 
 std::optional<IsoDateTime> ParseIsoDateTime(std::string_view text) {
-  std::string_view s = Trim(text);
+  std::string_view s = TrimSpaces(text);
   size_t i = 0;
   int64_t y = 0, mo = 0, d = 0, hh = 0, mi = 0, ss = 0;
   if (!Digits(s, i, 4, y) || !Expect(s, i, '-') || !Digits(s, i, 2, mo) || !Expect(s, i, '-') ||
@@ -181,7 +175,7 @@ std::optional<model::Timestamp> ParseGraphUtc(std::string_view text) {
 }
 
 std::optional<GraphZone> ResolveGraphZone(std::string_view name) {
-  name = Trim(name);
+  name = TrimSpaces(name);
   constexpr std::string_view kPrefix = "tzone://Microsoft/";
   if (name.size() >= kPrefix.size() && EqualsIgnoreCase(name.substr(0, kPrefix.size()), kPrefix)) {
     name.remove_prefix(kPrefix.size());

@@ -41,4 +41,7 @@ bool LooksLikeHeaderField(std::string_view line);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
 
+// `s` without leading and trailing spaces and tabs.
+std::string_view TrimSpaces(std::string_view s);
+
 }  // namespace rapport::ingest

@@ -155,17 +155,11 @@ void AddCalendars(icalcomponent* root, std::vector<icalcomponent*>& out) {
 
 // ---- People ----
 
-std::string_view TrimSpace(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
 // "mailto:Local@Example.COM" -> "Local@example.com"; empty when the value is no mail address
 // (CalDAV servers also write "urn:uuid:..." or principal paths).
 std::string MailAddress(const char* raw) {
-  std::string_view v = TrimSpace(raw != nullptr ? raw : "");
-  if (StartsWithIgnoreCase(v, "mailto:")) v = TrimSpace(v.substr(7));
+  std::string_view v = TrimSpaces(raw != nullptr ? raw : "");
+  if (StartsWithIgnoreCase(v, "mailto:")) v = TrimSpaces(v.substr(7));
   size_t at = v.rfind('@');
   if (at == std::string_view::npos || at == 0 || at + 1 == v.size() ||
       v.find_first_of(" \t<>:;,\"()[]\\") != std::string_view::npos) {
@@ -338,7 +332,7 @@ std::optional<std::string_view> ReadSeries(icalcomponent* event, icalcomponent* 
   s.event = event;
   s.calendar = calendar;
   const char* uid = icalcomponent_get_uid(event);
-  s.meta.uid = SanitizeText(TrimSpace(uid != nullptr ? uid : ""));
+  s.meta.uid = SanitizeText(TrimSpaces(uid != nullptr ? uid : ""));
   if (s.meta.uid.empty()) return kRejectEventNoUid;
   if (auto r = ReadTiming(s)) return r;
   if (icalproperty* org = icalcomponent_get_first_property(event, ICAL_ORGANIZER_PROPERTY)) {

@@ -53,6 +53,28 @@ std::string FoldedAddress(const model::Mailbox& m) {
 
 }  // namespace
 
+bool ApplyThreadingOrBulkField(std::string_view n, std::string_view value,
+                               model::MessageMeta& meta) {
+  if (EqualsIgnoreCase(n, "Message-ID")) {
+    if (meta.message_id.empty()) meta.message_id = ParseMessageId(value);
+  } else if (EqualsIgnoreCase(n, "In-Reply-To")) {
+    if (meta.in_reply_to.empty()) meta.in_reply_to = ParseMessageId(value);
+  } else if (EqualsIgnoreCase(n, "References")) {
+    if (meta.references.empty()) meta.references = ParseMessageIds(value);
+  } else if (EqualsIgnoreCase(n, "List-Id")) {
+    if (meta.bulk.list_id.empty()) meta.bulk.list_id = ListId(value);
+  } else if (EqualsIgnoreCase(n, "List-Unsubscribe")) {
+    meta.bulk.list_unsubscribe = true;
+  } else if (EqualsIgnoreCase(n, "Precedence")) {
+    if (meta.bulk.precedence.empty()) meta.bulk.precedence = FirstWord(value);
+  } else if (EqualsIgnoreCase(n, "Auto-Submitted")) {
+    if (meta.bulk.auto_submitted.empty()) meta.bulk.auto_submitted = FirstWord(value);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 model::Fingerprint ComputeFingerprint(const model::MessageMeta& meta) {
   std::vector<std::string> recipients;
   for (const auto* list : {&meta.to, &meta.cc}) {
@@ -99,22 +121,10 @@ Result<model::MessageMeta> ParseMessage(std::string_view raw) {
       AppendMailboxes(meta.cc, f.value);
     } else if (EqualsIgnoreCase(n, "Bcc")) {
       AppendMailboxes(meta.bcc, f.value);
-    } else if (EqualsIgnoreCase(n, "Message-ID")) {
-      if (meta.message_id.empty()) meta.message_id = ParseMessageId(f.value);
-    } else if (EqualsIgnoreCase(n, "In-Reply-To")) {
-      if (meta.in_reply_to.empty()) meta.in_reply_to = ParseMessageId(f.value);
-    } else if (EqualsIgnoreCase(n, "References")) {
-      if (meta.references.empty()) meta.references = ParseMessageIds(f.value);
     } else if (EqualsIgnoreCase(n, "Subject")) {
       if (meta.subject.empty()) meta.subject = DecodeHeaderText(f.value);
-    } else if (EqualsIgnoreCase(n, "List-Id")) {
-      if (meta.bulk.list_id.empty()) meta.bulk.list_id = ListId(f.value);
-    } else if (EqualsIgnoreCase(n, "List-Unsubscribe")) {
-      meta.bulk.list_unsubscribe = true;
-    } else if (EqualsIgnoreCase(n, "Precedence")) {
-      if (meta.bulk.precedence.empty()) meta.bulk.precedence = FirstWord(f.value);
-    } else if (EqualsIgnoreCase(n, "Auto-Submitted")) {
-      if (meta.bulk.auto_submitted.empty()) meta.bulk.auto_submitted = FirstWord(f.value);
+    } else {
+      ApplyThreadingOrBulkField(n, f.value, meta);
     }
   }
 

@@ -22,6 +22,13 @@ inline constexpr size_t kMaxHeaderBytes = 8u << 20;
 
 Result<model::MessageMeta> ParseMessage(std::string_view raw);
 
+// Reads one header field if it is about threading or bulk mail (Message-ID, In-Reply-To,
+// References, List-Id, List-Unsubscribe, Precedence, Auto-Submitted) into `meta`, first
+// occurrence winning; false for any other field. Shared by every source that carries RFC 5322
+// headers (mail files, Graph internetMessageHeaders), so all read them the same way.
+bool ApplyThreadingOrBulkField(std::string_view name, std::string_view value,
+                               model::MessageMeta& meta);
+
 // The content fingerprint: sender, sent time, To and Cc (sorted, case-folded) and a digest of the
 // subject. Bcc is left out because only the sender's copy carries it.
 model::Fingerprint ComputeFingerprint(const model::MessageMeta& meta);

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "sample/text.h"
+#include "sample/traffic.h"
 #include "sample/zones.h"
 
 namespace rapport::sample {
@@ -239,27 +240,6 @@ void BeginCalendar(IcsLines& lines, std::string_view method) {
   lines.Add("VERSION:2.0");
   lines.Add("CALSCALE:GREGORIAN");
   lines.Add("METHOD:" + std::string(method));
-}
-
-void AppendAddressHeader(std::string& out, std::string_view name, const Population& pop,
-                         const std::vector<uint32_t>& people) {
-  if (people.empty()) return;
-  size_t line_start = out.size();
-  out += name;
-  out += ": ";
-  for (size_t i = 0; i < people.size(); ++i) {
-    const std::string& mailbox = pop.people[people[i]].mailbox;
-    if (i > 0) {
-      out += ',';
-      if (out.size() - line_start + 1 + mailbox.size() > 78) {
-        out += '\n';
-        line_start = out.size();
-      }
-      out += ' ';
-    }
-    out += mailbox;
-  }
-  out += '\n';
 }
 
 void AppendMessageId(std::string& out, uint64_t number, uint64_t seed) {

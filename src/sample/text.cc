@@ -358,6 +358,14 @@ void AppendPadded(std::string& out, uint64_t value, int width) {
   out.append(buf.data(), res.ptr);
 }
 
+void AppendClock(std::string& out, int64_t second_of_day, std::string_view separator) {
+  AppendPadded(out, static_cast<uint64_t>(second_of_day / 3600), 2);
+  out += separator;
+  AppendPadded(out, static_cast<uint64_t>(second_of_day / 60 % 60), 2);
+  out += separator;
+  AppendPadded(out, static_cast<uint64_t>(second_of_day % 60), 2);
+}
+
 void AppendRfc5322Date(std::string& out, int64_t utc, int offset_minutes) {
   int64_t local = utc + int64_t{offset_minutes} * 60;
   int64_t days = DayOf(local), secs = SecondOfDay(local), year = 0;
@@ -371,11 +379,7 @@ void AppendRfc5322Date(std::string& out, int64_t utc, int offset_minutes) {
   out += ' ';
   AppendNumber(out, static_cast<uint64_t>(year));
   out += ' ';
-  AppendPadded(out, static_cast<uint64_t>(secs / 3600), 2);
-  out += ':';
-  AppendPadded(out, static_cast<uint64_t>(secs / 60 % 60), 2);
-  out += ':';
-  AppendPadded(out, static_cast<uint64_t>(secs % 60), 2);
+  AppendClock(out, secs, ":");
   out += offset_minutes < 0 ? " -" : " +";
   int magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
   AppendPadded(out, static_cast<uint64_t>(magnitude / 60 * 100 + magnitude % 60), 4);
@@ -391,11 +395,7 @@ void AppendAsctime(std::string& out, int64_t utc) {
   out += day < 10 ? "  " : " ";
   AppendNumber(out, day);
   out += ' ';
-  AppendPadded(out, static_cast<uint64_t>(secs / 3600), 2);
-  out += ':';
-  AppendPadded(out, static_cast<uint64_t>(secs / 60 % 60), 2);
-  out += ':';
-  AppendPadded(out, static_cast<uint64_t>(secs % 60), 2);
+  AppendClock(out, secs, ":");
   out += ' ';
   AppendNumber(out, static_cast<uint64_t>(year));
 }

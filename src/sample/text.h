@@ -66,5 +66,7 @@ unsigned Weekday(int64_t days);
 
 void AppendNumber(std::string& out, uint64_t value);
 void AppendPadded(std::string& out, uint64_t value, int width);
+// "HH<sep>MM<sep>SS" of a second of the day ("09:05:00", or "090500" with an empty separator).
+void AppendClock(std::string& out, int64_t second_of_day, std::string_view separator);
 
 }  // namespace rapport::sample

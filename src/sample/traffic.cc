@@ -328,24 +328,29 @@ void Traffic::BeginHeaders(int64_t utc, int offset_minutes) {
 }
 
 // Writes "Name: a, b, c" folded before a mailbox that would pass 78 columns.
-void Traffic::AddressHeader(std::string_view name, const std::vector<uint32_t>& people) {
+void AppendAddressHeader(std::string& out, std::string_view name, const Population& pop,
+                         const std::vector<uint32_t>& people) {
   if (people.empty()) return;
-  size_t line_start = text_.size();
-  text_ += name;
-  text_ += ": ";
+  size_t line_start = out.size();
+  out += name;
+  out += ": ";
   for (size_t i = 0; i < people.size(); ++i) {
-    const std::string& mailbox = pop_.people[people[i]].mailbox;
+    const std::string& mailbox = pop.people[people[i]].mailbox;
     if (i > 0) {
-      text_ += ',';
-      if (text_.size() - line_start + 1 + mailbox.size() > 78) {
-        text_ += '\n';
-        line_start = text_.size();
+      out += ',';
+      if (out.size() - line_start + 1 + mailbox.size() > 78) {
+        out += '\n';
+        line_start = out.size();
       }
-      text_ += ' ';
+      out += ' ';
     }
-    text_ += mailbox;
+    out += mailbox;
   }
-  text_ += '\n';
+  out += '\n';
+}
+
+void Traffic::AddressHeader(std::string_view name, const std::vector<uint32_t>& people) {
+  AppendAddressHeader(text_, name, pop_, people);
 }
 
 void Traffic::ReferenceHeaders(const ThreadEntry& parent) {

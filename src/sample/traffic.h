@@ -19,6 +19,11 @@
 
 namespace rapport::sample {
 
+// Writes "Name: a, b, c" for the people's mailboxes, folded before one that would pass 78
+// columns; nothing when there is nobody. Shared by mail and invitation e-mails.
+void AppendAddressHeader(std::string& out, std::string_view name, const Population& pop,
+                         const std::vector<uint32_t>& people);
+
 class Traffic {
  public:
   Traffic(const OrganisationSpec& spec, const Population& pop);

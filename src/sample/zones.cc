@@ -47,10 +47,6 @@ void DstSpan(const OfficeZone& z, int64_t year, int64_t& start, int64_t& end) {
   }
 }
 
-void AppendDigits(std::string& out, uint64_t v, int width) {
-  AppendPadded(out, v, width);
-}
-
 }  // namespace
 
 int ZoneCount() {
@@ -97,40 +93,34 @@ void AppendIcsDate(std::string& out, int64_t days) {
   int64_t year;
   unsigned month, day;
   CivilFromDays(days, year, month, day);
-  AppendDigits(out, static_cast<uint64_t>(year), 4);
-  AppendDigits(out, month, 2);
-  AppendDigits(out, day, 2);
+  AppendPadded(out, static_cast<uint64_t>(year), 4);
+  AppendPadded(out, month, 2);
+  AppendPadded(out, day, 2);
 }
 
 void AppendIcsDateTime(std::string& out, int64_t seconds) {
   AppendIcsDate(out, DayOf(seconds));
   int64_t sod = SecondOfDay(seconds);
   out += 'T';
-  AppendDigits(out, static_cast<uint64_t>(sod / 3600), 2);
-  AppendDigits(out, static_cast<uint64_t>(sod / 60 % 60), 2);
-  AppendDigits(out, static_cast<uint64_t>(sod % 60), 2);
+  AppendClock(out, sod, "");
 }
 
 void AppendIsoDate(std::string& out, int64_t days) {
   int64_t year;
   unsigned month, day;
   CivilFromDays(days, year, month, day);
-  AppendDigits(out, static_cast<uint64_t>(year), 4);
+  AppendPadded(out, static_cast<uint64_t>(year), 4);
   out += '-';
-  AppendDigits(out, month, 2);
+  AppendPadded(out, month, 2);
   out += '-';
-  AppendDigits(out, day, 2);
+  AppendPadded(out, day, 2);
 }
 
 void AppendGraphDateTime(std::string& out, int64_t seconds) {
   int64_t sod = SecondOfDay(seconds);
   AppendIsoDate(out, DayOf(seconds));
   out += 'T';
-  AppendDigits(out, static_cast<uint64_t>(sod / 3600), 2);
-  out += ':';
-  AppendDigits(out, static_cast<uint64_t>(sod / 60 % 60), 2);
-  out += ':';
-  AppendDigits(out, static_cast<uint64_t>(sod % 60), 2);
+  AppendClock(out, sod, ":");
   out += ".0000000";
 }
 

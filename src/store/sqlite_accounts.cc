@@ -102,7 +102,8 @@ Status ResolveAccounts(SqliteDb& db, int64_t tenant) {
   });
 }
 
-Status ImportAccounts(SqliteDb& db, int64_t tenant, const std::vector<model::AccountRecord>& accounts) {
+Status ImportAccounts(SqliteDb& db, int64_t tenant,
+                      const std::vector<model::AccountRecord>& accounts) {
   return InTransaction(db, [&]() -> Status {
     for (const model::AccountRecord& a : accounts) {
       auto account = AccountNamed(db, tenant, a.name, "import");

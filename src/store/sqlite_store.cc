@@ -25,7 +25,13 @@ class SqliteStore final : public Store {
     // the writer only ever inserts children after their parents. Deletes name their children.
     RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = OFF"));
     RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -65536"));  // 64 MiB
-    return MigrateSchema(db_);
+    auto before = db_.QueryInt("PRAGMA user_version");
+    if (!before.ok()) return before.status();
+    RAPPORT_RETURN_IF_ERROR(MigrateSchema(db_));
+    // A store from before accounts (migration 3) gets its addresses resolved once, here, so that
+    // every command sees accounts without waiting for the next ingest.
+    if (*before >= 1 && *before < 3 && Tenant().ok()) return ResolveAccounts();
+    return Status::Ok();
   }
 
   Status InitTenant(const TenantConfig& config) override {

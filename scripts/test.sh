@@ -11,6 +11,12 @@ cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DRAPPORT_SANITIZE=ON -DRAPPORT_FUZZ=ON >/dev/null
 cmake --build build/test -j "$(nproc)"
 
+# The quick start's build (g++, -O3) too: g++ warns about things clang does not, and -Werror
+# would otherwise first fail in front of a user running scripts/demo.sh.
+unset CC CXX
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAPPORT_TESTS=OFF >/dev/null
+cmake --build build/release -j "$(nproc)" --target rapport
+
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"

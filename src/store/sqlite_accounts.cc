@@ -34,7 +34,7 @@ Status BackfillAddresses(SqliteDb& db, int64_t tenant) {
   RAPPORT_RETURN_IF_ERROR(st);
   for (const auto& [id, address] : rows) {
     std::string org = ingest::OrganisationDomain(address.substr(address.rfind('@') + 1));
-    if (org.empty()) org = "-";  // not a domain: marked, so it is not looked at again
+    if (org.empty()) org.push_back('-');  // not a domain: marked, so it is not looked at again
     update->Bind(1, id).Bind(2, org).Bind(3, int64_t{ingest::IsRoleAddress(address)});
     RAPPORT_RETURN_IF_ERROR(update->Run());
   }

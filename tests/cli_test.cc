@@ -118,6 +118,19 @@ TEST_F(CliTest, IngestThenStatsCountsByHand) {
   EXPECT_EQ(bytes.find("message 2"), std::string::npos);
 }
 
+TEST_F(CliTest, MailFromRobotsAndListsIsCountedAsAutomated) {
+  WriteFile(dir_ / "a/cur/1", Message(1));
+  WriteFile(dir_ / "a/cur/2", Message(2, "Precedence: bulk\n"));
+  std::string robot = Message(3);
+  robot.replace(robot.find("Alice Liddell <alice@"), 21, "<noreply@");
+  WriteFile(dir_ / "a/cur/3", robot);
+  json s = IngestJson(dir_ / "a");
+  EXPECT_EQ(s["messages"]["stored"], 3);
+  EXPECT_EQ(s["messages"]["automated"], 2);  // the bulk one and the robot's
+  auto r = RunRapport("--db " + db_ + " stats --json");
+  EXPECT_EQ(json::parse(r.out)["bulk_messages"], 2);
+}
+
 TEST_F(CliTest, ReIngestStoresNothingTwice) {
   for (int i = 0; i < 20; ++i) WriteFile(dir_ / ("m/cur/" + std::to_string(i)), Message(i));
   json first = IngestJson(dir_ / "m");

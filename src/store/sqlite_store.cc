@@ -88,7 +88,8 @@ class SqliteStore final : public Store {
       SELECT (SELECT count(*) FROM message WHERE tenant_id = ?1),
              (SELECT count(*) FROM person WHERE tenant_id = ?1 AND kind = 'internal'),
              (SELECT count(*) FROM person WHERE tenant_id = ?1 AND kind = 'external'),
-             (SELECT count(*) FROM message WHERE tenant_id = ?1 AND is_bulk = 1),
+             (SELECT count(*) FROM message m WHERE m.tenant_id = ?1 AND (m.is_bulk = 1 OR
+               (SELECT is_role FROM address WHERE id = m.sender_id) = 1)),
              (SELECT count(*) FROM message WHERE tenant_id = ?1) +
              (SELECT count(*) FROM message_copy c JOIN message m ON m.id = c.message
                WHERE m.tenant_id = ?1),

@@ -32,7 +32,7 @@ struct StoreStats {
   std::optional<int64_t> last_meeting;
   uint64_t people_internal = 0;
   uint64_t people_external = 0;
-  uint64_t bulk_messages = 0;         // list / bulk / auto-submitted: never make relationships
+  uint64_t bulk_messages = 0;  // list/bulk/auto-submitted, or from a role address (noreply, ...)
   uint64_t message_sources = 0;       // mailbox copies seen, >= messages
   std::optional<int64_t> first_sent;  // UTC seconds
   std::optional<int64_t> last_sent;

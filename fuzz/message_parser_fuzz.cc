@@ -3,7 +3,8 @@
 // Besides "no crash and no sanitizer report", it checks what the parser contracts promise to the
 // layers above: an accepted message has a sender address with an '@'; every text handed on
 // (display names, addresses, subject, message ids, decoded header text) is valid UTF-8 without
-// control characters; a parsed date lies within the years and zones ParseDateTime accepts.
+// control characters; a parsed date lies within the years and zones ParseDateTime accepts; every
+// identity hint names one of the message's From/To/Cc addresses.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -30,6 +31,21 @@ void CheckMailboxes(const std::vector<model::Mailbox>& mailboxes) {
   for (const auto& m : mailboxes) CheckMailbox(m);
 }
 
+// identity_hints.h: a hint names an address of From, To or Cc exactly as parsed, and says
+// something (an alias or a name) in clean text.
+void CheckHints(const model::MessageMeta& meta) {
+  for (const auto& h : meta.identity_hints) {
+    bool known = h.address == meta.from.address;
+    for (const auto* list : {&meta.to, &meta.cc}) {
+      for (const auto& m : *list) known = known || m.address == h.address;
+    }
+    Require(known && !h.address.empty(), "hint address is a From/To/Cc address", h.address);
+    Require(!h.alias.empty() || !h.name.empty(), "hint has an alias or a name", h.address);
+    Require(IsCleanText(h.alias), "hint alias is clean UTF-8", h.alias);
+    Require(IsCleanText(h.name), "hint name is clean UTF-8", h.name);
+  }
+}
+
 void CheckMessage(std::string_view input) {
   Result<model::MessageMeta> meta = ParseMessage(input);
   if (!meta.ok()) return;
@@ -41,6 +57,7 @@ void CheckMessage(std::string_view input) {
   Require(IsCleanText(meta->message_id), "message id is clean UTF-8", meta->message_id);
   Require(IsCleanText(meta->in_reply_to), "in-reply-to is clean UTF-8", meta->in_reply_to);
   for (const auto& id : meta->references) Require(IsCleanText(id), "reference is clean", id);
+  CheckHints(*meta);
 }
 
 // date_time.h: years 1900..9999 and zones within ±18:00, so the instant is within these bounds.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds rapport, and runs its main job end to end on the embedded
 # store: writes a synthetic sample organisation (mail with invitations as Maildir, calendars as
-# .ics, and one mailbox as a Microsoft Graph export with a delta), ingests it all into
-# demo/rapport.db (SQLite), de-duplicated, and prints what the store now knows.
+# .ics, one mailbox as a Microsoft Graph export with a delta, and the directory as Graph users
+# and groups), ingests it all into demo/rapport.db (SQLite), de-duplicated, imports the
+# directory, and prints what the store now knows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -18,4 +19,11 @@ $rapport sample --out demo/org --messages 20000 --seed 7
 $rapport init --tenant Northwind --domain northwind.example
 $rapport ingest demo/org
 $rapport ingest demo/org   # again: incremental, nothing is stored twice
+$rapport directory import demo/org/directory/users.json
+$rapport directory import demo/org/directory/groups.json
 $rapport stats
+# users.json lists one user a line, the CEO (user 0, who has no manager) first, and a member's
+# userPrincipalName is their address: the first one in the file is the CEO's.
+ceo=$(grep -m1 '"userPrincipalName"' demo/org/directory/users.json |
+  sed 's/.*"userPrincipalName":"\([^"]*\)".*/\1/')
+$rapport people show "$ceo"

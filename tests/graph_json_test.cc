@@ -390,6 +390,35 @@ TEST(GraphJson, UsersAndTombstones) {
   EXPECT_EQ(r.rejected, std::vector<std::string>{std::string(kRejectGraphTombstoneNoId)});
 }
 
+// Users and groups alone are a directory export, which an ingest skips as a whole file
+// (kSkipDirectoryExport); next to mail they are counted and the mail is read.
+TEST(GraphJson, UsersAndGroupsAloneAreADirectoryExport) {
+  auto groups = ParseOk(R"({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#groups",
+    "value": [{"id": "g1", "displayName": "Sales", "groupTypes": [], "members": []},
+              {"@odata.type": "#microsoft.graph.group", "id": "g2"},
+              {"id": "g3", "securityEnabled": true}]})");
+  EXPECT_EQ(groups.groups, 3u);
+  EXPECT_TRUE(groups.rejected.empty());
+  EXPECT_TRUE(HoldsOnlyDirectory(groups));
+  // Recognised by their fields too, without a context.
+  auto untyped = ParseOk(R"([{"id": "g1", "mailEnabled": true}, {"id": "u1", "userPrincipalName":
+    "a@contoso.com"}, {"displayName": "no id"}])");
+  EXPECT_EQ(untyped.groups, 1u);
+  EXPECT_EQ(untyped.users.size(), 1u);
+  EXPECT_FALSE(HoldsOnlyDirectory(untyped)) << "an item of no known kind is not the directory";
+  auto users = ParseOk(R"({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+    "value": [{"id": "u1", "mail": "a@contoso.com"}, {"displayName": "no address"},
+              {"id": "u2", "@removed": {"reason": "deleted"}}]})");
+  EXPECT_TRUE(HoldsOnlyDirectory(users));
+  std::string mixed = R"({"value": [{"id": "u1", "userPrincipalName": "a@contoso.com"},
+    {"@odata.type": "#microsoft.graph.message", "id": "m1", "sentDateTime": "2024-01-01T00:00:00Z",
+     "from": {"emailAddress": {"address": "a@contoso.com"}}}]})";
+  auto with_mail = ParseOk(mixed);
+  EXPECT_EQ(with_mail.messages.size(), 1u);
+  EXPECT_FALSE(HoldsOnlyDirectory(with_mail));
+  EXPECT_FALSE(HoldsOnlyDirectory(ParseOk(R"({"value": []})")));
+}
+
 TEST(GraphJson, BadInputIsRejectedNotCrashed) {
   std::string truncated(kMessage.substr(0, kMessage.size() / 2));
   EXPECT_EQ(ParseGraphJson(truncated, kWide).status().message(), kRejectInvalidJson);

@@ -111,6 +111,12 @@ inline std::string DumpStore(const std::string& db_path) {
       "SELECT * FROM meeting_attendee ORDER BY 1, 2",
       "SELECT meeting, source, offset FROM meeting_copy ORDER BY 1, 2, 3",
       "SELECT * FROM graph_item ORDER BY 1, 2",
+      "SELECT * FROM address_link ORDER BY 1, 2",
+      "SELECT * FROM address_name ORDER BY 1, 2",
+      "SELECT * FROM directory_user ORDER BY id",
+      "SELECT * FROM directory_address ORDER BY 1",
+      "SELECT * FROM directory_group ORDER BY id",
+      "SELECT * FROM group_member ORDER BY 1, 2",
   };
   std::string out;
   for (const char* q : queries) {

@@ -124,6 +124,7 @@ int RunInit(const std::string& db, const InitArgs& args) {
   }
   config.retention_days = args.retention_days;
   config.keep_subjects = args.keep_subjects;
+  config.fold_plus_addresses = args.fold_plus_addresses;
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   Status st = (*store)->InitTenant(config);
@@ -152,13 +153,20 @@ int RunIngest(const std::string& db, const IngestArgs& args) {
   progress.Finish();
   if (!summary.ok()) return Fail(summary.status().message());
   writer->reset();  // commits and closes the writer before the store is used again
-  Status accounts = (*store)->ResolveAccounts();
-  if (!accounts.ok()) return Fail(accounts.message());
+  // Who is who, from what this run learned (aliases, X.500 names); accounts follow.
+  auto people = (*store)->ResolvePeople();
+  if (!people.ok()) return Fail(people.status().message());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (args.json) {
-    fmt::print("{}\n", SummaryJson(*summary, secs).dump(2));
+    ordered_json j = SummaryJson(*summary, secs);
+    j["people"] = {{"merged", people->people_merged},
+                   {"split", people->people_split},
+                   {"addresses_moved", people->addresses_moved}};
+    fmt::print("{}\n", j.dump(2));
   } else {
     PrintSummary(*summary, secs);
+    fmt::print("people merged       {:>10}  (addresses found to be one person)\n",
+               people->people_merged);
   }
   return 0;
 }
@@ -183,7 +191,10 @@ int RunStats(const std::string& db, bool json) {
                    {"all_day_events", s.all_day_events},
                    {"meetings_first", when(s.first_meeting)},
                    {"meetings_last", when(s.last_meeting)},
-                   {"people", {{"internal", s.people_internal}, {"external", s.people_external}}},
+                   {"people",
+                    {{"internal", s.people_internal},
+                     {"guest", s.people_guest},
+                     {"external", s.people_external}}},
                    {"bulk_messages", s.bulk_messages},
                    {"message_copies", s.message_sources},
                    {"first", when(s.first_sent)},
@@ -201,6 +212,7 @@ int RunStats(const std::string& db, bool json) {
   fmt::print("first meeting       {}\n", s.first_meeting ? IsoUtc(*s.first_meeting) : "-");
   fmt::print("last meeting        {}\n", s.last_meeting ? IsoUtc(*s.last_meeting) : "-");
   fmt::print("people internal     {:>10}\n", s.people_internal);
+  fmt::print("people guest        {:>10}\n", s.people_guest);
   fmt::print("people external     {:>10}\n", s.people_external);
   fmt::print("first message       {}\n", s.first_sent ? IsoUtc(*s.first_sent) : "-");
   fmt::print("last message        {}\n", s.last_sent ? IsoUtc(*s.last_sent) : "-");
@@ -267,6 +279,8 @@ int RunSample(const SampleArgs& args) {
         "({} messages of one mailbox)\n",
         summary->meetings, summary->calendar_files, summary->invitation_messages,
         summary->graph_files, summary->graph_messages);
+    fmt::print("  plus a directory of {} users ({} guests) in {} groups\n",
+               summary->directory_users, summary->directory_guests, summary->directory_groups);
   }
   return 0;
 }

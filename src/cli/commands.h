@@ -12,6 +12,7 @@ struct InitArgs {
   std::vector<std::string> domains;
   int64_t retention_days = 0;
   bool keep_subjects = false;
+  bool fold_plus_addresses = false;
 };
 
 struct IngestArgs {
@@ -36,6 +37,9 @@ int RunStats(const std::string& db, bool json);
 int RunSample(const SampleArgs& args);
 int RunAccountsImport(const std::string& db, const std::string& file);
 int RunAccountsList(const std::string& db, bool json);
+int RunDirectoryImport(const std::string& db, const std::string& file);
+int RunDirectoryList(const std::string& db, bool json);
+int RunPeopleShow(const std::string& db, const std::string& who, bool json);
 
 // Prints "rapport: error: MESSAGE" on stderr and returns 1.
 int Fail(const std::string& message);

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--retention-days", init.retention_days, "keep data N days (0 = forever)")
       ->check(CLI::NonNegativeNumber);
   init_cmd->add_flag("--keep-subjects", init.keep_subjects, "store message subjects");
+  init_cmd->add_flag("--fold-plus-addresses", init.fold_plus_addresses,
+                     "treat alice+tag@x as alice@x (one person)");
 
   IngestArgs ingest;
   auto* ingest_cmd = app.add_subcommand("ingest", "read mail files into the store");
@@ -58,6 +60,26 @@ int main(int argc, char** argv) {
   auto* accounts_list = accounts_cmd->add_subcommand("list", "list accounts and their people");
   accounts_list->add_flag("--json", accounts_json, "print as JSON");
 
+  std::string directory_file;
+  bool directory_json = false;
+  auto* directory_cmd = app.add_subcommand("directory", "the organisation's users and groups");
+  directory_cmd->require_subcommand(1);
+  auto* directory_import = directory_cmd->add_subcommand(
+      "import", "import users and groups: CSV, or Microsoft Graph user/group JSON");
+  directory_import->add_option("file", directory_file, "CSV or JSON file")->required();
+  auto* directory_list =
+      directory_cmd->add_subcommand("list", "list directory users and internal people");
+  directory_list->add_flag("--json", directory_json, "print as JSON");
+
+  std::string person;
+  bool people_json = false;
+  auto* people_cmd = app.add_subcommand("people", "people resolved from addresses");
+  people_cmd->require_subcommand(1);
+  auto* people_show = people_cmd->add_subcommand("show", "one person: addresses, kind, activity");
+  people_show->add_option("who", person, "an address (SMTP, X.500, IMCEAEX) or a full name")
+      ->required();
+  people_show->add_flag("--json", people_json, "print as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -76,5 +98,8 @@ int main(int argc, char** argv) {
   if (*sample_cmd) return RunSample(sample);
   if (*accounts_import) return RunAccountsImport(db, accounts_file);
   if (*accounts_list) return RunAccountsList(db, accounts_json);
+  if (*directory_import) return RunDirectoryImport(db, directory_file);
+  if (*directory_list) return RunDirectoryList(db, directory_json);
+  if (*people_show) return RunPeopleShow(db, person, people_json);
   return 2;
 }

@@ -128,9 +128,13 @@ void FileParser::ParseGraphFile(size_t index, std::string_view data) {
     return EmitSimple(ParsedItem::Kind::kFileSkipped, index,
                       "Graph JSON: " + graph.status().message());
   }
+  // Users and groups are the directory, which `rapport directory import` reads, not mail.
+  if (HoldsOnlyDirectory(*graph)) {
+    return EmitSimple(ParsedItem::Kind::kFileSkipped, index, std::string(kSkipDirectoryExport));
+  }
   // JSON that holds nothing Graph would send is some other program's file, not bad Graph data.
   bool anything = !graph->messages.empty() || !graph->events.empty() || !graph->users.empty() ||
-                  !graph->removed.empty();
+                  graph->groups > 0 || !graph->removed.empty();
   bool all_unknown = std::all_of(graph->rejected.begin(), graph->rejected.end(),
                                  [](const std::string& r) { return r == kRejectGraphUnknownType; });
   if (!anything && all_unknown) {
@@ -161,9 +165,14 @@ void FileParser::ParseGraphFile(size_t index, std::string_view data) {
     item.graph_id = std::move(r.graph_id);
     Emit(std::move(item));
   }
+  // Users and groups next to mail in one file: the mail is read, they are counted.
   for (size_t i = 0; i < graph->users.size(); ++i) {
     EmitSimple(ParsedItem::Kind::kSkippedItem, index,
-               "Graph user (directory import is not built yet)", "graph");
+               "Graph user (import users with rapport directory import)", "graph");
+  }
+  for (uint64_t i = 0; i < graph->groups; ++i) {
+    EmitSimple(ParsedItem::Kind::kSkippedItem, index,
+               "Graph group (import groups with rapport directory import)", "graph");
   }
   for (const auto& reason : graph->rejected) {
     EmitSimple(ParsedItem::Kind::kRejected, index, "Graph: " + reason, "graph");

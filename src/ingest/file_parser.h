@@ -23,7 +23,7 @@ struct ParsedItem {
     kRemoval,          // a Graph delta tombstone
     kRejected,         // a message that could not be used
     kMeetingRejected,  // an event that could not be used
-    kSkippedItem,      // an item rapport does not read (e.g. a Graph user, for now)
+    kSkippedItem,      // an item rapport does not read (a Graph user next to mail)
     kFileDone,
     kFileSkipped,
   } kind;

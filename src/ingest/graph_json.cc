@@ -61,6 +61,7 @@ Kind KindFromName(std::string_view name) {
     if (EqualsIgnoreCase(name, e)) return Kind::kEvent;
   }
   if (EqualsIgnoreCase(name, "user") || EqualsIgnoreCase(name, "users")) return Kind::kUser;
+  if (EqualsIgnoreCase(name, "group") || EqualsIgnoreCase(name, "groups")) return Kind::kGroup;
   return Kind::kUnknown;
 }
 
@@ -106,6 +107,7 @@ Kind KindFromFields(const json& item) {
   if (HasAny(item, {"organizer", "attendees", "start", "iCalUId", "seriesMasterId"})) {
     return Kind::kEvent;
   }
+  if (HasAny(item, {"groupTypes", "securityEnabled", "mailEnabled"})) return Kind::kGroup;
   if (HasAny(item, {"userPrincipalName", "proxyAddresses"})) return Kind::kUser;
   return Kind::kUnknown;
 }
@@ -210,6 +212,8 @@ void AddItem(const json& item, Kind collection, graph::GraphEventParser& events,
       return events.Add(item);
     case Kind::kUser:
       return AddUser(item, out);
+    case Kind::kGroup:
+      return void(++out.groups);
     case Kind::kUnknown:
       break;
   }
@@ -253,6 +257,16 @@ Result<GraphJsonResult> ParseGraphJson(std::string_view text, const ExpansionWin
   }
   events.Finish();
   return out;
+}
+
+bool HoldsOnlyDirectory(const GraphJsonResult& r) {
+  auto directory_tombstone = [](const GraphRemoved& t) {
+    return t.kind == Kind::kUser || t.kind == Kind::kGroup;
+  };
+  auto user_without_id = [](const std::string& reason) { return reason == kRejectGraphUserNoId; };
+  return (!r.users.empty() || r.groups > 0) && r.messages.empty() && r.events.empty() &&
+         std::all_of(r.removed.begin(), r.removed.end(), directory_tombstone) &&
+         std::all_of(r.rejected.begin(), r.rejected.end(), user_without_id);
 }
 
 }  // namespace rapport::ingest

@@ -5,7 +5,7 @@
 //   "@odata.deltaLink", "@odata.context"). The resource type comes from "@odata.type" when
 //   present, else from "@odata.context" (".../messages", ".../events", ".../users"), else from
 //   the fields it has (internetMessageId/toRecipients: message; organizer/attendees/start:
-//   event; userPrincipalName: user).
+//   event; userPrincipalName: user; groupTypes/securityEnabled/mailEnabled: group).
 // * message: from (else sender), toRecipients, ccRecipients, bccRecipients (emailAddress.address
 //   and .name), sentDateTime (else receivedDateTime), internetMessageId (without <>),
 //   conversationId (ignored for now), and when internetMessageHeaders is present the
@@ -20,6 +20,9 @@
 //   seriesMasterId and originalStart; a seriesMaster's "recurrence" pattern is expanded within
 //   the window like an RRULE.
 // * user: id, displayName, mail, userPrincipalName, proxyAddresses, for the directory.
+// * group: only counted (`groups`); `rapport directory import` reads the directory. A file that
+//   holds nothing but users and groups is a directory export (HoldsOnlyDirectory), which an
+//   ingest skips as a whole file with kSkipDirectoryExport.
 // * Items with "@removed" are tombstones from a delta query: reported in `removed`.
 // * An item that cannot be used (a message without sender or date, an event without start) is
 //   skipped with a reason in `rejected`; invalid or truncated JSON gives a non-OK Result.
@@ -51,6 +54,10 @@ inline constexpr std::string_view kRejectGraphBadRecurrence =
     "Graph seriesMaster with an unreadable recurrence";
 inline constexpr std::string_view kRejectGraphUserNoId = "Graph user without id or address";
 
+// Why an ingest skips a file of Graph users and groups (see HoldsOnlyDirectory).
+inline constexpr std::string_view kSkipDirectoryExport =
+    "directory export (import it with rapport directory import)";
+
 struct GraphMessage {
   std::string graph_id;  // Graph "id", so that a later @removed tombstone can find it
   model::MessageMeta meta;
@@ -70,7 +77,7 @@ struct GraphUser {
 };
 
 struct GraphRemoved {
-  enum class Kind { kMessage, kEvent, kUser, kUnknown } kind = Kind::kUnknown;
+  enum class Kind { kMessage, kEvent, kUser, kGroup, kUnknown } kind = Kind::kUnknown;
   std::string graph_id;
 };
 
@@ -78,11 +85,16 @@ struct GraphJsonResult {
   std::vector<GraphMessage> messages;
   std::vector<GraphEvent> events;
   std::vector<GraphUser> users;
+  uint64_t groups = 0;  // directory groups: counted, not read
   std::vector<GraphRemoved> removed;
   std::vector<std::string> rejected;  // one reason per item skipped
   std::string next_link, delta_link;
 };
 
 Result<GraphJsonResult> ParseGraphJson(std::string_view json, const ExpansionWindow& window);
+
+// True when the file held users or groups and nothing else (no message, event or tombstone of
+// either; items skipped only as users without id): a directory export, not mail.
+bool HoldsOnlyDirectory(const GraphJsonResult& result);
 
 }  // namespace rapport::ingest

@@ -9,6 +9,7 @@
 #include "ingest/date_time.h"
 #include "ingest/encoded_word.h"
 #include "ingest/header_block.h"
+#include "ingest/identity_hints.h"
 #include "ingest/message_id.h"
 
 namespace rapport::ingest {
@@ -143,6 +144,7 @@ Result<model::MessageMeta> ParseMessage(std::string_view raw) {
   if (!sent) return Status::InvalidArgument(std::string(kRejectNoDate));
   meta.sent = *sent;
   meta.fingerprint = ComputeFingerprint(meta);
+  meta.identity_hints = ReadIdentityHints(block, meta);
   return meta;
 }
 

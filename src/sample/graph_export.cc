@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "sample/directory_export.h"
 #include "sample/text.h"
 #include "sample/zones.h"
 
@@ -211,12 +212,6 @@ class EventBuilder {
   uint64_t counter_ = 0;
 };
 
-// A stable GUID-shaped directory id: the seed, then the user's number.
-std::string UserId(uint32_t user, uint64_t seed) {
-  std::string s = GraphId("", seed), u = GraphId("", user + 1);
-  return s.substr(8) + "-0000-4000-8000-" + u.substr(4);
-}
-
 }  // namespace
 
 uint32_t BusiestUser(const Population& pop) {
@@ -348,7 +343,7 @@ Status GraphExport::Finish(const MeetingPlan& plan) {
     const Person& p = pop_.people[u];
     std::string alias =
         p.address.substr(0, p.address.find('@')) + "@" + tenant + ".onmicrosoft.com";
-    Json user{{"id", UserId(u, spec_.seed)},
+    Json user{{"id", DirectoryUserId(u, spec_.seed)},
               {"displayName", p.name},
               {"mail", p.address},
               {"userPrincipalName", p.address},

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sample/calendar_writer.h"
+#include "sample/directory_export.h"
 #include "sample/graph_export.h"
 #include "sample/meetings.h"
 #include "sample/output.h"
@@ -89,7 +90,7 @@ Status WriteMail(const OrganisationSpec& spec, Traffic& traffic, MailOutput& out
   return out.Finish();
 }
 
-// The mail with the invitations mixed in, then the calendars and the Graph export.
+// The mail with the invitations mixed in, then the calendars, the Graph and directory exports.
 Status WriteWithMeetings(const OrganisationSpec& spec, const Population& pop, Traffic& traffic,
                          MailOutput& out, const std::string& out_dir,
                          OrganisationSummary& summary) {
@@ -108,13 +109,19 @@ Status WriteWithMeetings(const OrganisationSpec& spec, const Population& pop, Tr
   auto calendars = WriteCalendars(out_dir, spec, pop, plan, traffic.mailboxes());
   if (!calendars.ok()) return calendars.status();
   RAPPORT_RETURN_IF_ERROR(graph.Finish(plan));
+  auto directory = WriteDirectoryExport(spec, pop, out_dir);
+  if (!directory.ok()) return directory.status();
   summary.meetings = plan.Occurrences();
   summary.invitation_messages = invitations.written();
   summary.calendar_files = calendars->files;
   summary.graph_files = graph.files();
   summary.graph_messages = graph.messages();
-  summary.files += calendars->files + graph.files();
-  summary.bytes += calendars->bytes + graph.bytes();
+  summary.directory_users = directory->users;
+  summary.directory_guests = directory->guests;
+  summary.directory_groups = directory->groups;
+  summary.directory_files = directory->files;
+  summary.files += calendars->files + graph.files() + directory->files;
+  summary.bytes += calendars->bytes + graph.bytes() + directory->bytes;
   return Status::Ok();
 }
 

@@ -25,8 +25,8 @@ struct OrganisationSpec {
   SampleLayout layout = SampleLayout::kMaildir;
   std::string internal_domain = "northwind.example";
   int64_t end_utc = 1782777600;  // 2026-06-30T00:00:00Z: fixed so output does not depend on today
-  // Calendars, invitation e-mails and the Graph export. Off writes exactly the mail-only output
-  // of earlier versions (same bytes for the same seed).
+  // Calendars, invitation e-mails, the Graph export and the directory export. Off writes exactly
+  // the mail-only output of earlier versions (same bytes for the same seed).
   bool meetings = true;
 };
 
@@ -35,13 +35,17 @@ struct OrganisationSummary {
   uint64_t contacts = 0;
   uint64_t accounts = 0;
   uint64_t messages = 0;  // person-to-person and bulk mail: OrganisationSpec::messages
-  uint64_t files = 0;     // every file written: mail, calendars and Graph
+  uint64_t files = 0;     // every file written: mail, calendars, Graph and directory
   uint64_t bytes = 0;
   uint64_t meetings = 0;             // occurrences: a weekly series counts once a week
   uint64_t invitation_messages = 0;  // invitation e-mails, in addition to `messages`
   uint64_t calendar_files = 0;
   uint64_t graph_files = 0;
-  uint64_t graph_messages = 0;  // messages in the Graph mailbox export
+  uint64_t graph_messages = 0;    // messages in the Graph mailbox export
+  uint64_t directory_users = 0;   // users in directory/users.json, guests included
+  uint64_t directory_guests = 0;  // of which guests (external contacts)
+  uint64_t directory_groups = 0;  // groups in directory/groups.json: the teams and Leadership
+  uint64_t directory_files = 0;
 };
 
 // Writes the organisation under `out_dir` (created if needed; must be empty or absent).
@@ -60,6 +64,9 @@ struct OrganisationSummary {
 // * out_dir/graph/: messages-page-NNN.json (the busiest user's mailbox as paged Graph v1.0
 //   message collections, at most 50,000 messages, no bodies), messages-delta.json (tombstones),
 //   events.json (that user's events) and users.json (the directory).
+// * out_dir/directory/users.json and groups.json: the directory as Graph v1.0 users and groups
+//   (departments, managers, groups, X.500 proxy addresses, a few guests) for
+//   `rapport directory import`; see directory_export.h.
 Result<OrganisationSummary> WriteSampleOrganisation(const OrganisationSpec& spec,
                                                     const std::string& out_dir);
 

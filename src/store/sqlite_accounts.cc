@@ -7,18 +7,6 @@
 namespace rapport::store {
 namespace {
 
-// Runs `body` in a write transaction, rolled back when it fails.
-template <typename Body>
-Status InTransaction(SqliteDb& db, Body body) {
-  RAPPORT_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  Status st = body();
-  if (!st.ok()) {
-    (void)db.Exec("ROLLBACK");
-    return st;
-  }
-  return db.Exec("COMMIT");
-}
-
 // Addresses stored before accounts existed (or by an older rapport) get their domain facts.
 Status BackfillAddresses(SqliteDb& db, int64_t tenant) {
   auto select = db.Prepare(

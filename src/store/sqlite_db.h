@@ -60,4 +60,16 @@ class SqliteDb {
   std::unique_ptr<sqlite3, Closer> db_;
 };
 
+// Runs `body` (returning Status) in a write transaction, rolled back when it fails.
+template <typename Body>
+Status InTransaction(SqliteDb& db, Body body) {
+  RAPPORT_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status st = body();
+  if (!st.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return st;
+  }
+  return db.Exec("COMMIT");
+}
+
 }  // namespace rapport::store

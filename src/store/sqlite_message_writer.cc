@@ -1,7 +1,5 @@
 #include "store/sqlite_message_writer.h"
 
-#include "ingest/mail_domains.h"
-
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
@@ -9,14 +7,6 @@
 
 namespace rapport::store {
 namespace {
-
-std::string FoldAddress(std::string_view address) {
-  std::string s(address);
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return s;
-}
 
 std::string HexFingerprint(const model::Fingerprint& fp) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -66,11 +56,6 @@ Status SqliteMessageWriter::Prepare() {
        "SELECT id, 1 FROM message WHERE tenant_id = ?1 AND message_id = ?2 "
        "UNION ALL SELECT message, 1 FROM message_alias WHERE tenant_id = ?1 AND message_id = ?2 "
        "UNION ALL SELECT id, 0 FROM message WHERE tenant_id = ?1 AND fingerprint = ?3 LIMIT 1"},
-      {&find_address_, "SELECT id FROM address WHERE tenant_id = ?1 AND address = ?2"},
-      {&insert_person_, "INSERT INTO person (tenant_id, kind, display_name) VALUES (?1, ?2, ?3)"},
-      {&insert_address_,
-       "INSERT INTO address (tenant_id, address, person_id, org_domain, is_role) "
-       "VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&insert_message_,
        "INSERT INTO message (tenant_id, message_id, fingerprint, sent_at, utc_offset_min, "
        "sender_id, in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, "
@@ -98,7 +83,11 @@ Status SqliteMessageWriter::Prepare() {
     if (!prepared.ok()) return prepared.status();
     *s.stmt = std::move(*prepared);
   }
+  auto addresses = AddressTable::Create(db_, tenant_id_, tenant_.domains);
+  if (!addresses.ok()) return addresses.status();
+  addresses_ = std::move(*addresses);
   RAPPORT_RETURN_IF_ERROR(PrepareMeetingStatements());
+  RAPPORT_RETURN_IF_ERROR(PrepareIdentityStatements());
   // One statement per row count: most of an INSERT's cost is per statement, not per row.
   std::string sql = "INSERT OR IGNORE INTO participant (message, role, address) VALUES (?, ?, ?)";
   for (size_t rows = 1; rows < insert_participants_.size(); ++rows) {
@@ -119,6 +108,7 @@ Status SqliteMessageWriter::EnsureTransaction() {
 
 Status SqliteMessageWriter::Commit() {
   if (!in_transaction_) return Status::Ok();
+  RAPPORT_RETURN_IF_ERROR(FlushNames());
   RAPPORT_RETURN_IF_ERROR(db_.Exec("COMMIT"));
   in_transaction_ = false;
   pending_ = 0;
@@ -170,47 +160,8 @@ Result<int64_t> SqliteMessageWriter::SourceId(const ingest::Provenance& where) {
   return id;
 }
 
-bool SqliteMessageWriter::IsInternal(std::string_view address) const {
-  size_t at = address.rfind('@');
-  if (at == std::string_view::npos) return false;
-  std::string_view domain = address.substr(at + 1);
-  for (const auto& d : tenant_.domains) {
-    if (domain == d) return true;
-    // Subdomains of an internal domain (mail.example.com) are internal too.
-    if (domain.size() > d.size() && domain.ends_with(d) &&
-        domain[domain.size() - d.size() - 1] == '.') {
-      return true;
-    }
-  }
-  return false;
-}
-
 Result<int64_t> SqliteMessageWriter::AddressId(const model::Mailbox& mailbox) {
-  std::string key = FoldAddress(mailbox.address);
-  if (auto it = address_ids_.find(key); it != address_ids_.end()) return it->second;
-  find_address_.Bind(1, tenant_id_).Bind(2, key);
-  Status st;
-  int64_t id = find_address_.Step(st) ? find_address_.ColumnInt(0) : 0;
-  find_address_.Reset();
-  if (!st.ok()) return st;
-  if (id == 0) {
-    insert_person_.Bind(1, tenant_id_)
-        .Bind(2, IsInternal(key) ? "internal" : "external")
-        .Bind(3, mailbox.name);
-    RAPPORT_RETURN_IF_ERROR(insert_person_.Run());
-    size_t at = key.rfind('@');
-    const std::string org = ingest::OrganisationDomain(
-        at == std::string::npos ? std::string_view() : std::string_view(key).substr(at + 1));
-    insert_address_.Bind(1, tenant_id_)
-        .Bind(2, key)
-        .Bind(3, db_.LastInsertId())
-        .Bind(4, org)
-        .Bind(5, int64_t{ingest::IsRoleAddress(key)});
-    RAPPORT_RETURN_IF_ERROR(insert_address_.Run());
-    id = db_.LastInsertId();
-  }
-  address_ids_.emplace(std::move(key), id);
-  return id;
+  return addresses_.Id(mailbox.address, mailbox.name);
 }
 
 Result<SqliteMessageWriter::Existing> SqliteMessageWriter::FindExisting(
@@ -336,6 +287,7 @@ Result<ingest::SinkOutcome> SqliteMessageWriter::Add(const model::MessageMeta& m
     row = *inserted;
     outcome = ingest::SinkOutcome::kStored;
     RAPPORT_RETURN_IF_ERROR(AddParticipants(row, meta, /*bcc_only=*/false));
+    RAPPORT_RETURN_IF_ERROR(RecordIdentity(meta));
   } else {
     // A copy has the same From/To/Cc (they are in the fingerprint); it adds only what it alone
     // carries: Bcc (the sender's copy) and, found by content, its own Message-ID.

@@ -4,12 +4,15 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "rapport/ingest/message_sink.h"
 #include "rapport/store/store.h"
+#include "store/sqlite_address_table.h"
 #include "store/sqlite_db.h"
 
 namespace rapport::store {
@@ -48,7 +51,6 @@ class SqliteMessageWriter final : public ingest::MessageSink {
   Status AddParticipants(int64_t message, const model::MessageMeta& meta, bool bcc_only);
   Status AddAlias(int64_t message, const model::MessageMeta& meta);
   Status AddCopy(int64_t message, const ingest::Provenance& where);
-  bool IsInternal(std::string_view address) const;
   void MaybeCrashForTest();
   Status AfterItem();
   Status PrepareMeetingStatements();
@@ -64,6 +66,11 @@ class SqliteMessageWriter final : public ingest::MessageSink {
   Status MergeAttendees(int64_t row, const model::MeetingMeta& meeting, bool replace);
   Status AddMeetingCopy(int64_t row, const ingest::Provenance& where);
   Status DeleteItem(std::string_view kind, int64_t item);
+  // sqlite_identity_writes.cc
+  Status PrepareIdentityStatements();
+  Status RecordIdentity(const model::MessageMeta& meta);
+  Status NoteName(int64_t address, const std::string& name, const std::string& written_as);
+  Status FlushNames();
 
   SqliteDb& db_;
   int64_t tenant_id_;
@@ -74,17 +81,22 @@ class SqliteMessageWriter final : public ingest::MessageSink {
   int64_t now_ = 0;
   int64_t crash_after_ = -1;  // RAPPORT_TEST_KILL_AFTER_MESSAGES: see MaybeCrashForTest
   int64_t added_ = 0;
-  std::unordered_map<std::string, int64_t> address_ids_;  // cache of the address table
+  AddressTable addresses_;
 
   std::string source_location_;  // the file being read and its source_file id
   int64_t source_id_ = 0;
 
-  SqliteStatement find_message_, find_address_, insert_person_, insert_address_, insert_message_,
-      insert_alias_, insert_copy_, find_source_, insert_source_, find_finished_, finish_source_;
+  SqliteStatement find_message_, insert_message_, insert_alias_, insert_copy_, find_source_,
+      insert_source_, find_finished_, finish_source_;
   std::array<SqliteStatement, 9> insert_participants_;  // [n]: n rows per statement
   SqliteStatement find_meeting_, insert_meeting_, update_meeting_, cancel_meeting_,
       upsert_attendee_, clear_attendees_, insert_meeting_copy_, insert_graph_item_,
       find_graph_item_;
+  SqliteStatement insert_link_, upsert_name_;
+  // Display names seen in this transaction, counted in memory and written at commit: most mail
+  // repeats the same few names, so this saves a write per participant.
+  std::map<std::pair<int64_t, std::string>, int64_t> pending_names_;
+  std::set<std::pair<int64_t, int64_t>> links_written_;
 };
 
 }  // namespace rapport::store

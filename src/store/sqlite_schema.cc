@@ -167,6 +167,60 @@ CREATE TABLE account_domain (
   PRIMARY KEY (tenant_id, domain)
 ) WITHOUT ROWID;
 )sql",
+    // 4: the directory, what mail says about who an address is, and people resolved from both
+    // (SPEC §3). person.kind and person.display_name are derived from these by ResolvePeople.
+    R"sql(
+ALTER TABLE tenant ADD COLUMN fold_plus_addresses INTEGER NOT NULL DEFAULT 0;
+-- user_key: the Graph object id, or the primary address for a CSV import. manager: the
+-- manager's user_key or address as imported, resolved when read.
+CREATE TABLE directory_user (
+  id           INTEGER PRIMARY KEY,
+  tenant_id    INTEGER NOT NULL REFERENCES tenant(id),
+  user_key     TEXT NOT NULL,
+  address      INTEGER NOT NULL REFERENCES address(id),
+  display_name TEXT NOT NULL DEFAULT '',
+  department   TEXT NOT NULL DEFAULT '',
+  manager      TEXT NOT NULL DEFAULT '',
+  role         TEXT NOT NULL CHECK (role IN ('member', 'guest')),
+  UNIQUE (tenant_id, user_key)
+);
+-- Every address of a directory user, the primary one included; an address has one owner.
+CREATE TABLE directory_address (
+  address INTEGER PRIMARY KEY REFERENCES address(id),
+  user    INTEGER NOT NULL REFERENCES directory_user(id)
+);
+CREATE INDEX directory_address_user ON directory_address (user);
+CREATE TABLE directory_group (
+  id        INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+  group_key TEXT NOT NULL,
+  name      TEXT NOT NULL,
+  address   INTEGER REFERENCES address(id),
+  UNIQUE (tenant_id, group_key)
+);
+CREATE TABLE group_member (
+  group_id INTEGER NOT NULL REFERENCES directory_group(id),
+  user     INTEGER NOT NULL REFERENCES directory_user(id),
+  PRIMARY KEY (group_id, user)
+) WITHOUT ROWID;
+-- Mail's own evidence that two addresses are one mailbox (an Exchange export's X.500 DN next to
+-- the SMTP address it stands for); low < high.
+CREATE TABLE address_link (
+  low  INTEGER NOT NULL REFERENCES address(id),
+  high INTEGER NOT NULL REFERENCES address(id),
+  PRIMARY KEY (low, high)
+) WITHOUT ROWID;
+-- Display names an address was written with, how often, and their NameKey for look-ups.
+CREATE TABLE address_name (
+  address  INTEGER NOT NULL REFERENCES address(id),
+  name     TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  seen     INTEGER NOT NULL,
+  PRIMARY KEY (address, name)
+) WITHOUT ROWID;
+CREATE INDEX address_name_key ON address_name (name_key);
+CREATE INDEX address_person ON address (person_id);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -4,7 +4,10 @@
 #include "rapport/store/store.h"
 #include "store/sqlite_accounts.h"
 #include "store/sqlite_db.h"
+#include "store/sqlite_directory.h"
 #include "store/sqlite_message_writer.h"
+#include "store/sqlite_people.h"
+#include "store/sqlite_person_details.h"
 #include "store/sqlite_schema.h"
 
 namespace rapport::store {
@@ -51,7 +54,8 @@ class SqliteStore final : public Store {
   }
 
   Result<TenantConfig> Tenant() override {
-    auto stmt = db_.Prepare("SELECT id, name, retention_days, keep_subjects FROM tenant LIMIT 1");
+    auto stmt = db_.Prepare(
+        "SELECT id, name, retention_days, keep_subjects, fold_plus_addresses FROM tenant LIMIT 1");
     if (!stmt.ok()) return stmt.status();
     Status st;
     if (!stmt->Step(st)) {
@@ -64,6 +68,7 @@ class SqliteStore final : public Store {
     t.name = stmt->ColumnText(1);
     t.retention_days = stmt->ColumnInt(2);
     t.keep_subjects = stmt->ColumnInt(3) != 0;
+    t.fold_plus_addresses = stmt->ColumnInt(4) != 0;
     auto domains = db_.Prepare("SELECT domain FROM tenant_domain WHERE tenant_id = ?1 ORDER BY 1");
     if (!domains.ok()) return domains.status();
     domains->Bind(1, tenant_id_);
@@ -84,17 +89,21 @@ class SqliteStore final : public Store {
     auto tenant = Tenant();
     if (!tenant.ok()) return tenant.status();
     StoreStats s;
+    // People are humans: a person with only role addresses (a robot, a group) is not one.
     auto stmt = db_.Prepare(R"sql(
+      WITH human AS (SELECT kind FROM person p WHERE tenant_id = ?1 AND EXISTS
+                       (SELECT 1 FROM address a WHERE a.person_id = p.id AND a.is_role = 0))
       SELECT (SELECT count(*) FROM message WHERE tenant_id = ?1),
-             (SELECT count(*) FROM person WHERE tenant_id = ?1 AND kind = 'internal'),
-             (SELECT count(*) FROM person WHERE tenant_id = ?1 AND kind = 'external'),
+             (SELECT count(*) FROM human WHERE kind = 'internal'),
+             (SELECT count(*) FROM human WHERE kind = 'external'),
              (SELECT count(*) FROM message m WHERE m.tenant_id = ?1 AND (m.is_bulk = 1 OR
                (SELECT is_role FROM address WHERE id = m.sender_id) = 1)),
              (SELECT count(*) FROM message WHERE tenant_id = ?1) +
              (SELECT count(*) FROM message_copy c JOIN message m ON m.id = c.message
                WHERE m.tenant_id = ?1),
              (SELECT min(sent_at) FROM message WHERE tenant_id = ?1),
-             (SELECT max(sent_at) FROM message WHERE tenant_id = ?1))sql");
+             (SELECT max(sent_at) FROM message WHERE tenant_id = ?1),
+             (SELECT count(*) FROM human WHERE kind = 'guest'))sql");
     if (!stmt.ok()) return stmt.status();
     stmt->Bind(1, tenant_id_);
     Status st;
@@ -106,6 +115,7 @@ class SqliteStore final : public Store {
       s.message_sources = static_cast<uint64_t>(stmt->ColumnInt(4));
       if (!stmt->ColumnIsNull(5)) s.first_sent = stmt->ColumnInt(5);
       if (!stmt->ColumnIsNull(6)) s.last_sent = stmt->ColumnInt(6);
+      s.people_guest = static_cast<uint64_t>(stmt->ColumnInt(7));
     }
     if (!st.ok()) return st;
     RAPPORT_RETURN_IF_ERROR(MeetingStats(s));
@@ -126,6 +136,47 @@ class SqliteStore final : public Store {
   Result<std::vector<Account>> ListAccounts() override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     return store::ListAccounts(db_, tenant_id_);
+  }
+
+  Result<PeopleResolution> ResolvePeople() override {
+    auto tenant = Tenant();
+    if (!tenant.ok()) return tenant.status();
+    PeopleResolution out;
+    RAPPORT_RETURN_IF_ERROR(InTransaction(db_, [&]() -> Status {
+      auto resolved = store::ResolvePeople(db_, tenant_id_, *tenant);
+      if (!resolved.ok()) return resolved.status();
+      out = *resolved;
+      return Status::Ok();
+    }));
+    RAPPORT_RETURN_IF_ERROR(store::ResolveAccounts(db_, tenant_id_));
+    return out;
+  }
+
+  Result<DirectoryImport> ImportDirectory(const model::Directory& directory,
+                                          std::string_view file_name) override {
+    auto tenant = Tenant();
+    if (!tenant.ok()) return tenant.status();
+    DirectoryImport out;
+    RAPPORT_RETURN_IF_ERROR(InTransaction(db_, [&]() -> Status {
+      RAPPORT_RETURN_IF_ERROR(
+          store::ImportDirectory(db_, tenant_id_, *tenant, directory, file_name, out));
+      auto resolved = store::ResolvePeople(db_, tenant_id_, *tenant);
+      if (!resolved.ok()) return resolved.status();
+      out.resolution = *resolved;
+      return Status::Ok();
+    }));
+    RAPPORT_RETURN_IF_ERROR(store::ResolveAccounts(db_, tenant_id_));
+    return out;
+  }
+
+  Result<std::vector<DirectoryEntry>> ListDirectory() override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::ListDirectory(db_, tenant_id_);
+  }
+
+  Result<PersonDetails> FindPerson(std::string_view address_or_name) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::FindPerson(db_, tenant_id_, address_or_name);
   }
 
  private:
@@ -159,13 +210,14 @@ class SqliteStore final : public Store {
 
   Status InsertTenant(const TenantConfig& config) {
     auto ins = db_.Prepare(
-        "INSERT INTO tenant (name, retention_days, keep_subjects, created_at) "
-        "VALUES (?1, ?2, ?3, ?4)");
+        "INSERT INTO tenant (name, retention_days, keep_subjects, created_at, "
+        "fold_plus_addresses) VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!ins.ok()) return ins.status();
     ins->Bind(1, config.name)
         .Bind(2, config.retention_days)
         .Bind(3, int64_t{config.keep_subjects})
-        .Bind(4, static_cast<int64_t>(std::time(nullptr)));
+        .Bind(4, static_cast<int64_t>(std::time(nullptr)))
+        .Bind(5, int64_t{config.fold_plus_addresses});
     RAPPORT_RETURN_IF_ERROR(ins->Run());
     int64_t tenant = db_.LastInsertId();
     auto dom =

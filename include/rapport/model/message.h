@@ -45,6 +45,17 @@ struct BulkMarkers {
   }
 };
 
+// What a message says about who one of its addresses is, beyond the address itself. Exchange and
+// Notes exports name the sender and recipients as the directory knew them (the X-From, X-To and
+// X-cc fields of the Enron release): "Lohman, TK </O=ENRON/OU=NA/CN=RECIPIENTS/CN=TLOHMAN>".
+struct IdentityHint {
+  std::string address;  // an address of From/To/Cc, exactly as in its Mailbox
+  std::string alias;    // another address of the same mailbox (an X.500 DN, ...); may be empty
+  std::string name;     // a display name of that mailbox; may be empty
+
+  friend bool operator==(const IdentityHint&, const IdentityHint&) = default;
+};
+
 struct MessageMeta {
   std::string message_id;  // without angle brackets; empty when the header was absent/invalid
   Timestamp sent;
@@ -55,6 +66,7 @@ struct MessageMeta {
   BulkMarkers bulk;
   std::string subject;  // decoded; kept in the store only when the tenant turns keep_subjects on
   Fingerprint fingerprint{};
+  std::vector<IdentityHint> identity_hints;  // not part of the fingerprint
 };
 
 }  // namespace rapport::model

@@ -11,6 +11,7 @@
 
 #include "rapport/ingest/message_sink.h"
 #include "rapport/model/account.h"
+#include "rapport/model/directory.h"
 #include "rapport/status.h"
 
 namespace rapport::store {
@@ -20,6 +21,8 @@ struct TenantConfig {
   std::vector<std::string> domains;  // internal domains, lower-case
   int64_t retention_days = 0;        // 0 = keep forever
   bool keep_subjects = false;
+  // alice+news@x and alice@x are one person. Off by default: some systems use '+' otherwise.
+  bool fold_plus_addresses = false;
 };
 
 struct StoreStats {
@@ -30,10 +33,12 @@ struct StoreStats {
   uint64_t all_day_events = 0;
   std::optional<int64_t> first_meeting;  // UTC seconds of the earliest / latest start
   std::optional<int64_t> last_meeting;
+  // Humans only: a person whose every address is a role address (a robot, a group) is not counted.
   uint64_t people_internal = 0;
+  uint64_t people_guest = 0;
   uint64_t people_external = 0;
-  uint64_t bulk_messages = 0;  // list/bulk/auto-submitted, or from a role address (noreply, ...)
-  uint64_t message_sources = 0;       // mailbox copies seen, >= messages
+  uint64_t bulk_messages = 0;    // list/bulk/auto-submitted, or from a role address (noreply, ...)
+  uint64_t message_sources = 0;  // mailbox copies seen, >= messages
   std::optional<int64_t> first_sent;  // UTC seconds
   std::optional<int64_t> last_sent;
 };
@@ -45,6 +50,53 @@ struct Account {
   std::string origin;                // "import" or "domain"
   std::vector<std::string> domains;  // organisation domains, sorted
   uint64_t people = 0;               // external people (not role addresses) at those domains
+};
+
+// What a pass of people resolution changed.
+struct PeopleResolution {
+  uint64_t people_merged = 0;    // people that disappeared into another (an alias was learned)
+  uint64_t people_split = 0;     // people made because evidence that joined them is gone
+  uint64_t addresses_moved = 0;  // addresses now attributed to another person
+};
+
+struct DirectoryImport {
+  uint64_t users = 0;
+  uint64_t groups = 0;
+  PeopleResolution resolution;
+};
+
+// A directory user, or an internal person the directory does not know (in_directory false).
+struct DirectoryEntry {
+  std::string address;  // primary address
+  std::string display_name;
+  std::string department;
+  std::string manager;  // the manager's primary address, when known
+  std::string role;     // "member" or "guest"
+  std::vector<std::string> aliases;
+  std::vector<std::string> groups;  // group names
+  bool in_directory = true;
+};
+
+// One person and everything the store knows about who they are (`rapport people show`).
+struct PersonDetails {
+  int64_t id = 0;
+  std::string kind;  // internal, guest or external
+  bool in_directory = false;
+  bool is_role = false;  // a system or function address (noreply, a group, ...)
+  std::string display_name;
+  std::vector<std::string> names;      // display names seen in mail, most frequent first
+  std::vector<std::string> addresses;  // every address of the person, sorted
+  std::string account;                 // the account an external person belongs to, if any
+  std::string department, manager;
+  std::vector<std::string> groups;
+  uint64_t messages_sent = 0;       // distinct messages, so an alias never counts twice
+  uint64_t messages_received = 0;   // To, Cc or Bcc
+  uint64_t messages_sent_bulk = 0;  // of messages_sent, list/bulk/auto-submitted ones
+  // A robot, a list or a newsletter: a role address, or one that only ever sent bulk mail.
+  // Such a person never makes a relationship.
+  bool automated = false;
+  uint64_t meetings = 0;                         // not cancelled, as organiser or attendee
+  std::optional<int64_t> first_seen, last_seen;  // UTC seconds of the first / last message
 };
 
 class Store {
@@ -69,6 +121,21 @@ class Store {
   // transaction; an account made from a domain that is now claimed disappears into the import.
   virtual Status ImportAccounts(const std::vector<model::AccountRecord>& accounts) = 0;
   virtual Result<std::vector<Account>> ListAccounts() = 0;
+
+  // Re-attributes addresses to people from the evidence stored (directory, mail's own links,
+  // plus-address folding): one person per human, no mail re-read. Runs after each ingest and
+  // import; cheap enough to run at any time.
+  virtual Result<PeopleResolution> ResolvePeople() = 0;
+  // Adds or updates the directory's users and groups (matched by key), then re-resolves
+  // people, all in one transaction: an error leaves the store as it was. `file_name` names the
+  // file in errors ("FILE:LINE: ...").
+  virtual Result<DirectoryImport> ImportDirectory(const model::Directory& directory,
+                                                  std::string_view file_name) = 0;
+  // Directory users by address, then internal people the directory does not know.
+  virtual Result<std::vector<DirectoryEntry>> ListDirectory() = 0;
+  // The person an address (any spelling: SMTP, X.500, IMCEAEX) or a display name belongs to.
+  // NotFound when nobody; InvalidArgument naming the candidates when a name is ambiguous.
+  virtual Result<PersonDetails> FindPerson(std::string_view address_or_name) = 0;
 };
 
 // Opens (creating if needed) a SQLite store and brings its schema up to date.

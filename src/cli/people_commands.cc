@@ -1,0 +1,144 @@
+// `rapport directory import|list` and `rapport people show`: who is who (SPEC §3).
+#include <fmt/core.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "ingest/directory_import.h"
+#include "rapport/store/store.h"
+
+namespace rapport::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string IsoDate(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+ordered_json PersonJson(const store::PersonDetails& p) {
+  auto when = [](const std::optional<int64_t>& t) -> ordered_json {
+    return t ? ordered_json(IsoDate(*t)) : ordered_json(nullptr);
+  };
+  return {{"id", p.id},
+          {"display_name", p.display_name},
+          {"kind", p.kind},
+          {"in_directory", p.in_directory},
+          {"role_address", p.is_role},
+          {"automated", p.automated},
+          {"addresses", p.addresses},
+          {"names", p.names},
+          {"account", p.account.empty() ? ordered_json(nullptr) : ordered_json(p.account)},
+          {"department", p.department},
+          {"manager", p.manager.empty() ? ordered_json(nullptr) : ordered_json(p.manager)},
+          {"groups", p.groups},
+          {"messages_sent", p.messages_sent},
+          {"messages_received", p.messages_received},
+          {"messages_sent_bulk", p.messages_sent_bulk},
+          {"meetings", p.meetings},
+          {"first_seen", when(p.first_seen)},
+          {"last_seen", when(p.last_seen)}};
+}
+
+}  // namespace
+
+int RunDirectoryImport(const std::string& db, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Fail("cannot read " + file + " (check the path)");
+  std::stringstream data;
+  data << in.rdbuf();
+  auto directory = ingest::ParseDirectoryFile(data.str(), file);
+  if (!directory.ok()) return Fail(directory.status().message());
+  auto store = store::OpenSqliteStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto imported = (*store)->ImportDirectory(*directory, file);
+  if (!imported.ok()) return Fail(imported.status().message());
+  fmt::print("imported {} users and {} groups from {}\n", imported->users, imported->groups, file);
+  fmt::print("people merged {}, split {}; addresses re-attributed {} (no mail re-read)\n",
+             imported->resolution.people_merged, imported->resolution.people_split,
+             imported->resolution.addresses_moved);
+  return 0;
+}
+
+int RunDirectoryList(const std::string& db, bool json) {
+  auto store = store::OpenSqliteStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto entries = (*store)->ListDirectory();
+  if (!entries.ok()) return Fail(entries.status().message());
+  if (json) {
+    ordered_json out = ordered_json::array();
+    for (const auto& e : *entries) {
+      out.push_back(
+          {{"address", e.address},
+           {"display_name", e.display_name},
+           {"department", e.department},
+           {"manager", e.manager.empty() ? ordered_json(nullptr) : ordered_json(e.manager)},
+           {"role", e.role},
+           {"in_directory", e.in_directory},
+           {"aliases", e.aliases},
+           {"groups", e.groups}});
+    }
+    fmt::print("{}\n", out.dump(2));
+    return 0;
+  }
+  fmt::print("{:<36} {:<28} {:<7} {:<18} {}\n", "address", "name", "role", "department", "groups");
+  size_t missing = 0;
+  for (const auto& e : *entries) {
+    std::string role = e.in_directory ? e.role : "member*";
+    missing += e.in_directory ? 0 : 1;
+    fmt::print("{:<36} {:<28} {:<7} {:<18} {}\n", e.address, e.display_name, role, e.department,
+               Joined(e.groups));
+  }
+  if (missing > 0) {
+    fmt::print("* {} internal people are not in the directory (at an internal domain)\n", missing);
+  }
+  return 0;
+}
+
+int RunPeopleShow(const std::string& db, const std::string& who, bool json) {
+  auto store = store::OpenSqliteStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto person = (*store)->FindPerson(who);
+  if (!person.ok()) return Fail(person.status().message());
+  const auto& p = *person;
+  if (json) {
+    fmt::print("{}\n", PersonJson(p).dump(2));
+    return 0;
+  }
+  std::string kind = p.kind;
+  if (p.kind == "internal" && !p.in_directory) kind += " (not in directory)";
+  if (p.automated)
+    kind += p.is_role ? ", role address: never a relationship"
+                      : ", sends only bulk mail: never a relationship";
+  fmt::print("person        {} (#{})\n", p.display_name.empty() ? "-" : p.display_name, p.id);
+  fmt::print("kind          {}\n", kind);
+  if (!p.account.empty()) fmt::print("account       {}\n", p.account);
+  if (p.in_directory) {
+    fmt::print("department    {}\n", p.department.empty() ? "-" : p.department);
+    fmt::print("manager       {}\n", p.manager.empty() ? "-" : p.manager);
+    fmt::print("groups        {}\n", p.groups.empty() ? "-" : Joined(p.groups));
+  }
+  fmt::print("addresses     {}\n", Joined(p.addresses));
+  fmt::print("names seen    {}\n", p.names.empty() ? "-" : Joined(p.names));
+  fmt::print("messages      {} sent ({} bulk), {} received\n", p.messages_sent,
+             p.messages_sent_bulk, p.messages_received);
+  fmt::print("meetings      {}\n", p.meetings);
+  if (p.first_seen)
+    fmt::print("seen          {} .. {}\n", IsoDate(*p.first_seen), IsoDate(*p.last_seen));
+  return 0;
+}
+
+}  // namespace rapport::cli

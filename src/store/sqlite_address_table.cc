@@ -1,0 +1,61 @@
+#include "store/sqlite_address_table.h"
+
+#include "ingest/address_identity.h"
+#include "ingest/mail_domains.h"
+#include "store/sqlite_people.h"
+
+namespace rapport::store {
+
+Result<AddressTable> AddressTable::Create(SqliteDb& db, int64_t tenant,
+                                          std::vector<std::string> internal_domains) {
+  AddressTable t;
+  t.db_ = &db;
+  t.tenant_ = tenant;
+  t.internal_domains_ = std::move(internal_domains);
+  struct {
+    SqliteStatement* stmt;
+    const char* sql;
+  } statements[] = {
+      {&t.find_, "SELECT id FROM address WHERE tenant_id = ?1 AND address = ?2"},
+      {&t.insert_person_, "INSERT INTO person (tenant_id, kind, display_name) VALUES (?1, ?2, ?3)"},
+      {&t.insert_address_,
+       "INSERT INTO address (tenant_id, address, person_id, org_domain, is_role) "
+       "VALUES (?1, ?2, ?3, ?4, ?5)"},
+  };
+  for (auto& s : statements) {
+    auto prepared = db.Prepare(s.sql);
+    if (!prepared.ok()) return prepared.status();
+    *s.stmt = std::move(*prepared);
+  }
+  return t;
+}
+
+Result<int64_t> AddressTable::Id(std::string_view address, std::string_view name) {
+  std::string key = ingest::AddressKey(address);
+  if (auto it = ids_.find(key); it != ids_.end()) return it->second;
+  find_.Bind(1, tenant_).Bind(2, key);
+  Status st;
+  int64_t id = find_.Step(st) ? find_.ColumnInt(0) : 0;
+  find_.Reset();
+  if (!st.ok()) return st;
+  if (id == 0) {
+    insert_person_.Bind(1, tenant_)
+        .Bind(2, IsInternalAddress(key, internal_domains_) ? "internal" : "external")
+        .Bind(3, name);
+    RAPPORT_RETURN_IF_ERROR(insert_person_.Run());
+    size_t at = key.rfind('@');
+    const std::string org = ingest::OrganisationDomain(
+        at == std::string::npos ? std::string_view() : std::string_view(key).substr(at + 1));
+    insert_address_.Bind(1, tenant_)
+        .Bind(2, key)
+        .Bind(3, db_->LastInsertId())
+        .Bind(4, org)
+        .Bind(5, int64_t{ingest::IsRoleAddress(key)});
+    RAPPORT_RETURN_IF_ERROR(insert_address_.Run());
+    id = db_->LastInsertId();
+  }
+  ids_.emplace(std::move(key), id);
+  return id;
+}
+
+}  // namespace rapport::store

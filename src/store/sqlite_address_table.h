@@ -1,0 +1,35 @@
+// AddressTable: finds or creates the row of an address (SPEC §3).
+//
+// Contract: an address is filed under its ingest::AddressKey, so every spelling of one mailbox
+// (case, IDN, IMCEAEX, X.500) shares one row. A new row gets a person of its own, internal when
+// the address is at one of the tenant's domains; ResolvePeople joins people afterwards. Ids are
+// cached for the table's life, which must not outlive a rolled-back transaction that created them.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "store/sqlite_db.h"
+
+namespace rapport::store {
+
+class AddressTable {
+ public:
+  static Result<AddressTable> Create(SqliteDb& db, int64_t tenant,
+                                     std::vector<std::string> internal_domains);
+  AddressTable() = default;
+
+  // `name` is the display name the new person starts with; unused when the address is known.
+  Result<int64_t> Id(std::string_view address, std::string_view name);
+
+ private:
+  SqliteDb* db_ = nullptr;
+  int64_t tenant_ = 0;
+  std::vector<std::string> internal_domains_;
+  SqliteStatement find_, insert_person_, insert_address_;
+  std::unordered_map<std::string, int64_t> ids_;
+};
+
+}  // namespace rapport::store

@@ -1,0 +1,82 @@
+// What the message writer learns about who an address is: the display names it is written with
+// and mail's own links between two spellings of one mailbox (SPEC §3). ResolvePeople turns these
+// into people after the ingest.
+#include "ingest/address_identity.h"
+#include "ingest/header_block.h"
+#include "store/sqlite_message_writer.h"
+
+namespace rapport::store {
+namespace {
+
+// Longer "names" are pasted text, not names; they would only bloat the store.
+constexpr size_t kMaxNameBytes = 200;
+
+}  // namespace
+
+Status SqliteMessageWriter::PrepareIdentityStatements() {
+  auto link = db_.Prepare("INSERT OR IGNORE INTO address_link (low, high) VALUES (?1, ?2)");
+  if (!link.ok()) return link.status();
+  insert_link_ = std::move(*link);
+  auto name = db_.Prepare(
+      "INSERT INTO address_name (address, name, name_key, seen) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (address, name) DO UPDATE SET seen = seen + excluded.seen");
+  if (!name.ok()) return name.status();
+  upsert_name_ = std::move(*name);
+  return Status::Ok();
+}
+
+Status SqliteMessageWriter::NoteName(int64_t address, const std::string& name,
+                                     const std::string& written_as) {
+  std::string_view trimmed = ingest::TrimSpaces(name);
+  // "alice@x.com <alice@x.com>" names nobody.
+  if (trimmed.empty() || trimmed.size() > kMaxNameBytes ||
+      (trimmed.find('@') != std::string_view::npos &&
+       ingest::AddressKey(trimmed) == ingest::AddressKey(written_as))) {
+    return Status::Ok();
+  }
+  ++pending_names_[{address, std::string(trimmed)}];
+  return Status::Ok();
+}
+
+Status SqliteMessageWriter::RecordIdentity(const model::MessageMeta& meta) {
+  auto note_names = [&](const model::Mailbox& m) -> Status {
+    if (m.name.empty() || m.address.empty()) return Status::Ok();
+    auto id = AddressId(m);
+    if (!id.ok()) return id.status();
+    return NoteName(*id, m.name, m.address);
+  };
+  RAPPORT_RETURN_IF_ERROR(note_names(meta.from));
+  for (const auto* list : {&meta.to, &meta.cc, &meta.bcc}) {
+    for (const auto& m : *list) RAPPORT_RETURN_IF_ERROR(note_names(m));
+  }
+  for (const model::IdentityHint& hint : meta.identity_hints) {
+    if (hint.address.empty()) continue;
+    auto id = AddressId(model::Mailbox{"", hint.address});
+    if (!id.ok()) return id.status();
+    if (!hint.name.empty()) RAPPORT_RETURN_IF_ERROR(NoteName(*id, hint.name, hint.address));
+    if (hint.alias.empty()) continue;
+    auto alias = AddressId(model::Mailbox{hint.name, hint.alias});
+    if (!alias.ok()) return alias.status();
+    if (*alias == *id) continue;
+    std::pair<int64_t, int64_t> link{std::min(*id, *alias), std::max(*id, *alias)};
+    if (!links_written_.insert(link).second) continue;
+    insert_link_.Bind(1, link.first).Bind(2, link.second);
+    RAPPORT_RETURN_IF_ERROR(insert_link_.Run());
+  }
+  return Status::Ok();
+}
+
+Status SqliteMessageWriter::FlushNames() {
+  for (const auto& [address_name, seen] : pending_names_) {
+    const std::string key = ingest::NameKey(address_name.second);
+    upsert_name_.Bind(1, address_name.first)
+        .Bind(2, address_name.second)
+        .Bind(3, key)
+        .Bind(4, seen);
+    RAPPORT_RETURN_IF_ERROR(upsert_name_.Run());
+  }
+  pending_names_.clear();
+  return Status::Ok();
+}
+
+}  // namespace rapport::store

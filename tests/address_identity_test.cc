@@ -162,6 +162,9 @@ TEST(NameMatchesLocalPart, CorporateAddressesBuiltFromTheName) {
   EXPECT_TRUE(NameMatchesLocalPart("Palmer, Mark A. (PR)", ".palmer@enron.com"));
   EXPECT_TRUE(NameMatchesLocalPart("Brenda Flores-Cuellar", "brenda.flores-cuellar@enron.com"));
   EXPECT_TRUE(NameMatchesLocalPart("Van Hooser, Steve", "steve.vanhooser@enron.com"));
+  EXPECT_TRUE(NameMatchesLocalPart("Nelson, Michelle", "michelle'.'nelson@enron.com"));
+  EXPECT_TRUE(NameMatchesLocalPart("O'Neil, Murray P.", "p..o'neil@enron.com"));
+  EXPECT_EQ(LocalPartTokens("'a'..b-_c'"), (std::vector<std::string_view>{"a", "b", "c"}));
 }
 
 TEST(NameMatchesLocalPart, OtherPeopleAndNonsense) {
@@ -245,6 +248,11 @@ TEST(ReadIdentityHints, PairsRecipientsOnlyWhenUnique) {
   // One recipient fits two entries: not paired.
   EXPECT_TRUE(Hints(from + "To: t.belden@enron.com\nX-To: Belden, Tim </O=A>, Belden, Tom </O=B>\n")
                   .empty());
+  // A list that names one mailbox twice (as Enron's often do) still pairs it, once.
+  EXPECT_EQ(
+      Hints(from + "To: chuck.ames@enron.com, Chuck.Ames@enron.com, x@y.com\n"
+                   "X-To: Ames, Chuck </O=E/CN=CAMES>, Ames, Chuck </O=E/CN=CAMES>, x@y.com\n"),
+      (std::vector<IdentityHint>{{"chuck.ames@enron.com", "/O=E/CN=CAMES", "Ames, Chuck"}}));
   // Cc pairs with X-cc, and the alias key alone is enough.
   EXPECT_EQ(Hints(from + "Cc: BOB@X.COM\nX-cc: Robert Q <bob@x.com>\n"),
             (std::vector<IdentityHint>{{"BOB@x.com", "bob@x.com", "Robert Q"}}));

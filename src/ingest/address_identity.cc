@@ -11,14 +11,15 @@
 namespace rapport::ingest {
 namespace {
 
+constexpr std::string_view kNotesPrefix = "notes:";
+// No real domain is longer (RFC 1035: 253); longer text is not worth handing to libidn2.
+constexpr size_t kMaxIdnaInput = 1024;
+
 // Character tests as plain comparisons: string_view::find over a set of characters costs a
 // memchr call per character, and these run for every byte of every X-To field.
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
-constexpr std::string_view kNotesPrefix = "notes:";
-// No real domain is longer (RFC 1035: 253); longer text is not worth handing to libidn2.
-constexpr size_t kMaxIdnaInput = 1024;
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
@@ -233,6 +234,39 @@ void ForEachLocalToken(std::string_view local, F f) {
   }
 }
 
+// CleanDisplayName as a view when it can be one: most names have no parentheses, and then the
+// clean name is a part of the input, not a copy (this runs for every export entry).
+std::string_view NamePart(std::string_view display_name, std::string& storage) {
+  std::string_view s = StripQuotes(display_name);
+  s = StripQuotes(s.substr(0, s.find('<')));
+  if (std::any_of(s.begin(), s.end(), [](char c) { return c == '(' || c == ')'; })) {
+    return storage = CleanDisplayName(display_name);
+  }
+  return s.substr(0, std::min(s.find('/'), s.find('@')));
+}
+
+bool IsSurname(const PersonName& name, std::string_view t) {
+  return t == name.surname || (!name.joined_surname.empty() && t == name.joined_surname);
+}
+
+// A given name, or the initial of one.
+bool IsGiven(const PersonName& name, std::string_view t) {
+  return std::any_of(name.given.begin(), name.given.end(), [&](const std::string& g) {
+    return t == g || (t.size() == 1 && g.front() == t.front());
+  });
+}
+
+// One token made of a given name or initial, then the surname: "tlohman", "timbelden".
+bool IsGivenThenSurname(const PersonName& name, std::string_view token) {
+  for (const std::string* s : {&name.surname, &name.joined_surname}) {
+    if (!s->empty() && token.size() > s->size() && token.ends_with(*s) &&
+        IsGiven(name, token.substr(0, token.size() - s->size()))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 bool IsSmtpAddress(std::string_view s) {
@@ -308,15 +342,8 @@ std::string NameKey(std::string_view display_name) {
 }
 
 PersonName ParsePersonName(std::string_view display_name) {
-  // Most names have no parentheses: then the clean name is a part of the input, not a copy.
-  std::string clean;
-  std::string_view s = StripQuotes(display_name);
-  s = StripQuotes(s.substr(0, s.find('<')));
-  if (std::none_of(s.begin(), s.end(), [](char c) { return c == '(' || c == ')'; })) {
-    s = s.substr(0, std::min(s.find('/'), s.find('@')));
-  } else {
-    s = clean = CleanDisplayName(display_name);
-  }
+  std::string storage;
+  std::string_view s = NamePart(display_name, storage);
   size_t comma = s.find(',');
   PersonName p;
   std::vector<std::string> tokens;
@@ -351,21 +378,13 @@ bool MatchesLocalPart(const PersonName& name, std::string_view local) {
     return !s.empty() && local.find(s) != std::string_view::npos;
   };
   if (!in_local(name.surname) && !in_local(name.joined_surname)) return false;
-  auto surname = [&](std::string_view x) {
-    return x == name.surname || (!name.joined_surname.empty() && x == name.joined_surname);
-  };
-  auto given = [&](std::string_view x) {
-    return std::any_of(name.given.begin(), name.given.end(), [&](const std::string& g) {
-      return x == g || (x.size() == 1 && g.front() == x.front());
-    });
-  };
   // One pass over the tokens, without storing them: first, last, and whether the tokens before
   // the last (after the first) are all given names or initials.
   std::string_view first, last;
   size_t count = 0;
   bool given_before_last = true, given_so_far = true, given_after_first = true;
   ForEachLocalToken(local, [&](std::string_view t) {
-    bool g = given(t);
+    bool g = IsGiven(name, t);
     given_before_last = given_so_far;
     given_so_far = given_so_far && g;
     if (count > 0) given_after_first = given_after_first && g;
@@ -373,17 +392,9 @@ bool MatchesLocalPart(const PersonName& name, std::string_view local) {
     last = t;
   });
   if (count == 0) return false;
-  if (surname(last) && given_before_last) return true;
-  if (count >= 2 && surname(first) && given_after_first) return true;
-  if (count != 1) return false;
-  // One token: a given name or initial, then the surname ("tlohman", "timbelden").
-  for (const std::string* s : {&name.surname, &name.joined_surname}) {
-    if (!s->empty() && first.size() > s->size() && first.ends_with(*s) &&
-        given(first.substr(0, first.size() - s->size()))) {
-      return true;
-    }
-  }
-  return false;
+  if (IsSurname(name, last) && given_before_last) return true;
+  if (count >= 2 && IsSurname(name, first) && given_after_first) return true;
+  return count == 1 && IsGivenThenSurname(name, first);
 }
 
 bool NameMatchesLocalPart(std::string_view display_name, std::string_view address) {

@@ -15,10 +15,11 @@
 //     truncated hex, an EX payload that is no DN, an unknown type, nothing usable inside), the
 //     key is the SMTP key of the whole address, as below.
 //   - anything else, SMTP "local@domain": lower-cased (ASCII; other bytes of the local part kept
-//     as written); the domain (after the last '@') loses trailing dots and, when it holds a
-//     non-ASCII byte, becomes its IDNA A-label form (libidn2, UTS #46 non-transitional, then
-//     transitional; kept lower-cased when both fail). Jörg@Bücher.DE -> jörg@xn--bcher-kva.de.
-//     Text without an '@' is simply lower-cased.
+//     as written); the domain (after the last '@') loses trailing dots and spaces and, when it
+//     holds a non-ASCII byte, becomes its IDNA A-label form (libidn2, UTS #46 non-transitional,
+//     then transitional; kept lower-cased when both fail or give anything but letters, digits,
+//     '-', '_' and '.'). Jörg@Bücher.DE -> jörg@xn--bcher-kva.de. Text without an '@' is simply
+//     lower-cased.
 // * AddressKey is idempotent: AddressKey(AddressKey(x)) == AddressKey(x) for every x (checked by
 //   fuzz/address_identity_fuzz.cc). The key of valid UTF-8 without control characters is again
 //   valid UTF-8 without control characters. An inner SMTP address is only taken from an IMCEA
@@ -52,11 +53,12 @@ std::string PlusBase(std::string_view key);
 
 // A person's name normalised so that its spellings match: surrounding quotes, a trailing "<...>",
 // parenthesised parts, a Notes hierarchy ("/HOU/ECT@ECT") and an "@ENRON" suffix are removed;
-// the rest is lower-cased (ASCII) and split at whitespace, ',', '.', '-', '_' and '"' (so
-// "Jean-Pierre" = "Jean Pierre"; an apostrophe stays inside its token: "o'neil"); initials (one
-// character) and generational suffixes (jr, sr, ii, iii, iv) are dropped; the tokens are sorted
-// and joined with one space. "Allen, Phillip K." = "Phillip K Allen" -> "allen phillip". Empty
-// when fewer than two tokens remain: one word identifies nobody.
+// the rest is lower-cased (ASCII) and split at whitespace, ',', '.', '-', '_', '"', ';' and ':'
+// (so "Jean-Pierre" = "Jean Pierre"; an apostrophe stays inside its token, "o'neil", but not at
+// its ends); initials (one character) and generational suffixes (jr, sr, ii, iii, iv) are
+// dropped; the tokens are sorted and joined with one space. "Allen, Phillip K." and
+// "Phillip K Allen" -> "allen phillip". Empty when fewer than two tokens remain: one word
+// identifies nobody.
 std::string NameKey(std::string_view display_name);
 
 // A display name read as surname and given names, for matching against local parts. "Last,
@@ -71,11 +73,11 @@ struct PersonName {
 PersonName ParsePersonName(std::string_view display_name);
 
 // True when `local` (a lower-cased local part) is built from `name` as corporate addresses are.
-// Its tokens (LocalPartTokens) are surname last with every other
-// token a given name or the initial of one (tim.belden, m..driscoll, k..allen), or surname first
-// followed by such tokens (belden.tim), or one token that is the surname with a given name or
-// its initial in front (tbelden, timbelden). A bare surname (.palmer) matches too: the caller
-// pairs only when the match is unique.
+// Its tokens (LocalPartTokens) are the surname last with every other token a given name or the
+// initial of one (tim.belden, m..driscoll, k..allen), or the surname first followed by such
+// tokens (belden.tim), or one token that is the surname with a given name or its initial in
+// front (tbelden, timbelden). A bare surname (.palmer) matches too: the caller pairs only when
+// the match is unique. "The surname" is the last surname token or all of them joined.
 bool MatchesLocalPart(const PersonName& name, std::string_view local);
 
 // The tokens MatchesLocalPart reads in a local part: split at '.', '_', '-', without quotes (')

@@ -38,6 +38,11 @@ struct Piece {
   bool angle = false;
 };
 
+// Letters, digits and '.': no character the splitter has to look at.
+bool IsPlainNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.';
+}
+
 // Splits at commas outside quotes, <...> and (...) (see the contract). An opener counts only
 // when its closer occurs later in the value, so an unbalanced one cannot swallow the whole list.
 // The last position of each closer is looked up once, when first needed (from the end, so it is
@@ -63,6 +68,10 @@ std::vector<Piece> SplitPieces(std::string_view v) {
   bool at_start = true;  // nothing but whitespace yet in this piece
   for (size_t i = 0; i < v.size(); ++i) {
     char c = v[i];
+    if (!closer && IsPlainNameChar(c)) {  // most bytes outside <...>: nothing to decide
+      at_start = false;
+      continue;
+    }
     if (closer == '>' || closer == '\'') {  // no escapes in there: jump (DNs are long)
       i = std::min(v.find(closer, i), v.size());
       closer = 0;
@@ -329,6 +338,10 @@ struct Match {
   uint32_t entry, recipient;
 };
 
+bool Matches(const std::string& alias_key, const PersonName& person, const Recipient& r) {
+  return (!alias_key.empty() && alias_key == r.Key()) || MatchesLocalPart(person, r.local);
+}
+
 // Every (entry, recipient) that match, by entry; none when the work would exceed kMaxPairs. A
 // list may name one mailbox twice (Enron's often do): a recipient with the key of the entry's
 // first match is that same mailbox, not a second match that would make the entry ambiguous.
@@ -351,7 +364,7 @@ std::vector<Match> MatchEntries(const std::vector<EntryView>& entries,
     size_t first = matches.size();
     auto check = [&](uint32_t j) {
       const Recipient& r = recipients[j];
-      if ((alias_key.empty() || alias_key != r.Key()) && !MatchesLocalPart(person, r.local)) return;
+      if (!Matches(alias_key, person, r)) return;
       if (matches.size() == first || recipients[matches[first].recipient].Key() != r.Key()) {
         matches.push_back({i, j});
       }

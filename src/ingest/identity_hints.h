@@ -9,12 +9,12 @@
 //   split at commas outside "double quotes", <angle brackets>, (parentheses) and a 'single-quoted'
 //   piece (a single quote counts only as a piece's first character, so O'Neil is no quote; an
 //   opener without a closer later in the value is plain text). Then a piece holding none of
-//   '<', '@', '/' and not quoted is glued to the next piece when that one holds a '<' and does not
-//   start with a quote: "Belden" + " Tim </O=...>". Each piece gives (name, alias): the alias is
-//   the first <...> part when it is an X.500 DN, an IMCEA or an SMTP address; a bare SMTP address
-//   (also with a Notes "@ENRON" after it) is an alias without a name; anything else bare is a name
-//   (a Notes name "Carla Hoffman/PDX/ECT@ECT" stays as written). Names are RFC 2047-decoded and,
-//   like aliases, valid UTF-8 without control characters.
+//   '<', '@', '/' and not quoted is glued to the next piece when that one holds a <...> part
+//   and does not start with a quote: "Belden" + " Tim </O=...>". Each piece gives (name, alias):
+//   the alias is the first <...> part when it is an X.500 DN, an IMCEA or an SMTP address; a
+//   bare SMTP address (also with a Notes "@ENRON" after it) is an alias without a name; anything
+//   else bare is a name (a Notes name "Carla Hoffman/PDX/ECT@ECT" stays as written). Names are
+//   RFC 2047-decoded and, like aliases, valid UTF-8 without control characters.
 // * ReadIdentityHints pairs the entries with the message's real addresses:
 //   - X-From with From: when X-From holds exactly one entry (a value without '<' and '@' is one
 //     name even with commas: "Williamson, Joannie"), unconditionally.
@@ -22,10 +22,10 @@
 //     AddressKey (the first is named in the hint). An entry and a recipient match when the entry's
 //     alias has the recipient's AddressKey or its name builds the recipient's local part
 //     (MatchesLocalPart). They pair only when the entry matches exactly that one recipient and the
-//     recipient matches no other entry; unpaired entries yield nothing. Candidates are found
-//     through an index (address key; first, last and suffixes of short one-token local parts), and
-//     a header pair that would need more than kMaxPairs (entry, recipient) checks yields nothing,
-//     so an 8 MiB header cannot cost minutes.
+//     recipient matches no other entry; unpaired entries yield nothing. In long lists candidates
+//     are found through an index (address key; first, last and suffixes of one-token local parts
+//     of up to 64 bytes), and a header pair that would need more than kMaxPairs (entry,
+//     recipient) checks yields nothing, so an 8 MiB header cannot cost minutes.
 //   - A hint without alias and name, or whose alias has the address's key and that has no name,
 //     is dropped; identical hints are kept once. Most mail has no X- fields and so no hints.
 #pragma once

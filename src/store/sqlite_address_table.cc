@@ -16,7 +16,7 @@ Result<AddressTable> AddressTable::Create(SqliteDb& db, int64_t tenant,
     SqliteStatement* stmt;
     const char* sql;
   } statements[] = {
-      {&t.find_, "SELECT id FROM address WHERE tenant_id = ?1 AND address = ?2"},
+      {&t.find_, "SELECT id, person_id FROM address WHERE tenant_id = ?1 AND address = ?2"},
       {&t.insert_person_, "INSERT INTO person (tenant_id, kind, display_name) VALUES (?1, ?2, ?3)"},
       {&t.insert_address_,
        "INSERT INTO address (tenant_id, address, person_id, org_domain, is_role) "
@@ -30,32 +30,45 @@ Result<AddressTable> AddressTable::Create(SqliteDb& db, int64_t tenant,
   return t;
 }
 
-Result<int64_t> AddressTable::Id(std::string_view address, std::string_view name) {
+Result<AddressTable::Row> AddressTable::Find(std::string_view address, std::string_view name,
+                                             int64_t person) {
+  // Most addresses recur exactly as written, so the spelling seen is looked up before the key is
+  // computed.
+  if (auto it = as_written_.find(address); it != as_written_.end()) return it->second;
   std::string key = ingest::AddressKey(address);
-  if (auto it = ids_.find(key); it != ids_.end()) return it->second;
+  if (auto it = ids_.find(key); it != ids_.end()) {
+    as_written_.emplace(std::string(address), it->second);
+    return it->second;
+  }
   find_.Bind(1, tenant_).Bind(2, key);
   Status st;
-  int64_t id = find_.Step(st) ? find_.ColumnInt(0) : 0;
+  Row row;
+  if (find_.Step(st)) row = {find_.ColumnInt(0), find_.ColumnInt(1)};
   find_.Reset();
   if (!st.ok()) return st;
-  if (id == 0) {
-    insert_person_.Bind(1, tenant_)
-        .Bind(2, IsInternalAddress(key, internal_domains_) ? "internal" : "external")
-        .Bind(3, name);
-    RAPPORT_RETURN_IF_ERROR(insert_person_.Run());
+  if (row.address == 0) {
+    row.person = person;
+    if (row.person == 0) {
+      insert_person_.Bind(1, tenant_)
+          .Bind(2, IsInternalAddress(key, internal_domains_) ? "internal" : "external")
+          .Bind(3, name);
+      RAPPORT_RETURN_IF_ERROR(insert_person_.Run());
+      row.person = db_->LastInsertId();
+    }
     size_t at = key.rfind('@');
     const std::string org = ingest::OrganisationDomain(
         at == std::string::npos ? std::string_view() : std::string_view(key).substr(at + 1));
     insert_address_.Bind(1, tenant_)
         .Bind(2, key)
-        .Bind(3, db_->LastInsertId())
+        .Bind(3, row.person)
         .Bind(4, org)
         .Bind(5, int64_t{ingest::IsRoleAddress(key)});
     RAPPORT_RETURN_IF_ERROR(insert_address_.Run());
-    id = db_->LastInsertId();
+    row.address = db_->LastInsertId();
   }
-  ids_.emplace(std::move(key), id);
-  return id;
+  ids_.emplace(std::move(key), row);
+  as_written_.emplace(std::string(address), row);
+  return row;
 }
 
 }  // namespace rapport::store

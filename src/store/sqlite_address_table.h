@@ -21,15 +21,32 @@ class AddressTable {
                                      std::vector<std::string> internal_domains);
   AddressTable() = default;
 
+  struct Row {
+    int64_t address = 0;
+    int64_t person = 0;
+  };
   // `name` is the display name the new person starts with; unused when the address is known.
-  Result<int64_t> Id(std::string_view address, std::string_view name);
+  Result<int64_t> Id(std::string_view address, std::string_view name) {
+    auto row = Find(address, name, 0);
+    if (!row.ok()) return row.status();
+    return row->address;
+  }
+  // The address's row. A new address joins `person` when it is not 0 (mail says the address is
+  // another spelling of that person's), so that people resolution has nothing to merge.
+  Result<Row> Find(std::string_view address, std::string_view name, int64_t person);
 
  private:
   SqliteDb* db_ = nullptr;
   int64_t tenant_ = 0;
   std::vector<std::string> internal_domains_;
   SqliteStatement find_, insert_person_, insert_address_;
-  std::unordered_map<std::string, int64_t> ids_;
+  // By key, and by the spelling it was asked for (heterogeneous look-up by string_view).
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Row> ids_;
+  std::unordered_map<std::string, Row, Hash, std::equal_to<>> as_written_;
 };
 
 }  // namespace rapport::store

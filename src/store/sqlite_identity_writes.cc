@@ -51,14 +51,16 @@ Status SqliteMessageWriter::RecordIdentity(const model::MessageMeta& meta) {
   }
   for (const model::IdentityHint& hint : meta.identity_hints) {
     if (hint.address.empty()) continue;
-    auto id = AddressId(model::Mailbox{"", hint.address});
-    if (!id.ok()) return id.status();
-    if (!hint.name.empty()) RAPPORT_RETURN_IF_ERROR(NoteName(*id, hint.name, hint.address));
+    auto row = addresses_.Find(hint.address, "", 0);
+    if (!row.ok()) return row.status();
+    const int64_t id = row->address;
+    if (!hint.name.empty()) RAPPORT_RETURN_IF_ERROR(NoteName(id, hint.name, hint.address));
     if (hint.alias.empty()) continue;
-    auto alias = AddressId(model::Mailbox{hint.name, hint.alias});
-    if (!alias.ok()) return alias.status();
-    if (*alias == *id) continue;
-    std::pair<int64_t, int64_t> link{std::min(*id, *alias), std::max(*id, *alias)};
+    auto alias_row = addresses_.Find(hint.alias, hint.name, row->person);
+    if (!alias_row.ok()) return alias_row.status();
+    const int64_t alias = alias_row->address;
+    if (alias == id) continue;
+    std::pair<int64_t, int64_t> link{std::min(id, alias), std::max(id, alias)};
     if (!links_written_.insert(link).second) continue;
     insert_link_.Bind(1, link.first).Bind(2, link.second);
     RAPPORT_RETURN_IF_ERROR(insert_link_.Run());

@@ -45,7 +45,8 @@ files_of() { find "$@" -type f | wc -l; }
 rapport_ingest() {  # rapport_ingest DB PATH...: a fresh store, then one ingest
   local db=$1; shift
   rm -f "$db" "$db"-wal "$db"-shm
-  "$rapport" --db "$db" init --tenant Bench --domain "$domain" >/dev/null
+  "$rapport" --db "$db" init --tenant Bench --domain "$domain" --admin a@"$domain" >/dev/null
+  "$rapport" --db "$db" consent grant identifiable --by a@"$domain" >/dev/null
   "$rapport" --db "$db" ingest "$@"
 }
 

@@ -35,7 +35,13 @@ row() {
 
 fresh() {  # fresh BINARY DB DOMAIN
   rm -f "$2" "$2"-wal "$2"-shm
-  "$1" --db "$2" init --tenant Bench --domain "$3" >/dev/null
+  # A baseline from before consent (issue 5) knows no --admin and needs no grant.
+  if "$1" init --help 2>/dev/null | grep -q -- --admin; then
+    "$1" --db "$2" init --tenant Bench --domain "$3" --admin a@"$3" >/dev/null
+    "$1" --db "$2" consent grant identifiable --by a@"$3" >/dev/null
+  else
+    "$1" --db "$2" init --tenant Bench --domain "$3" >/dev/null
+  fi
 }
 
 echo "| step | wall s | CPU s | peak RSS MiB |"

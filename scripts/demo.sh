@@ -16,14 +16,21 @@ rm -rf demo && mkdir -p demo
 export RAPPORT_DB=demo/rapport.db
 set -x
 $rapport sample --out demo/org --messages 20000 --seed 7
-$rapport init --tenant Northwind --domain northwind.example
-$rapport ingest demo/org
-$rapport ingest demo/org   # again: incremental, nothing is stored twice
-$rapport directory import demo/org/directory/users.json
-$rapport directory import demo/org/directory/groups.json
-$rapport stats
 # users.json lists one user a line, the CEO (user 0, who has no manager) first, and a member's
-# userPrincipalName is their address: the first one in the file is the CEO's.
+# userPrincipalName is their address: the first one in the file is the CEO's. The CEO is the
+# tenant's admin here.
 ceo=$(grep -m1 '"userPrincipalName"' demo/org/directory/users.json |
   sed 's/.*"userPrincipalName":"\([^"]*\)".*/\1/')
+$rapport init --tenant Northwind --domain northwind.example --admin "$ceo"
+$rapport ingest demo/org || true   # refused: nothing is collected before consent is granted
+$rapport directory import demo/org/directory/users.json
+$rapport directory import demo/org/directory/groups.json
+$rapport consent grant identifiable --by "$ceo" --terms-version 2026-11
+$rapport consent grant aggregated --by "$ceo" --terms-version 2026-11
+$rapport consent status
+$rapport ingest demo/org
+$rapport ingest demo/org   # again: incremental, nothing is stored twice
+$rapport stats
 $rapport people show "$ceo"
+$rapport consent history
+$rapport consent verify

@@ -68,8 +68,7 @@ class AccountsCli : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = dir_ / "store.db";
-    ASSERT_EQ(RunRapport("--db " + db_ + " init --tenant N --domain northwind.example").exit_code,
-              0);
+    ASSERT_EQ(testing::InitConsented(db_, "--tenant N --domain northwind.example").exit_code, 0);
   }
   json List() {
     auto r = RunRapport("--db " + db_ + " accounts list --json");
@@ -113,7 +112,7 @@ TEST(AccountsCorpus, EnronExternalPeopleGroupIntoAccountsAndFreeMailFormsNone) {
   RAPPORT_REQUIRE_CORPUS(corpus);
   TempDir dir;
   std::string db = dir / "enron.db";
-  ASSERT_EQ(RunRapport("--db " + db + " init --tenant Enron --domain enron.com").exit_code, 0);
+  ASSERT_EQ(testing::InitConsented(db, "--tenant Enron --domain enron.com").exit_code, 0);
   ASSERT_EQ(RunRapport("--db " + db + " ingest " + corpus + "/jpvance123_Amdocs_ML_Email_Analytics")
                 .exit_code,
             0);

@@ -26,7 +26,7 @@ class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = dir_ / "store.db";
-    auto r = RunRapport("--db " + db_ + " init --tenant Northwind --domain northwind.example");
+    auto r = testing::InitConsented(db_, "--tenant Northwind --domain northwind.example");
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   json IngestJson(const std::string& args) {
@@ -177,9 +177,8 @@ TEST_F(CliTest, ForcedFormats) {
 
 TEST_F(CliTest, KeepSubjectsWhenTheTenantAsks) {
   std::string db = dir_ / "subjects.db";
-  ASSERT_EQ(
-      RunRapport("--db " + db + " init --tenant S --domain s.example --keep-subjects").exit_code,
-      0);
+  ASSERT_EQ(testing::InitConsented(db, "--tenant S --domain s.example --keep-subjects").exit_code,
+            0);
   WriteFile(dir_ / "s/cur/1", Message(1));
   ASSERT_EQ(RunRapport("--db " + db + " ingest " + (dir_ / "s")).exit_code, 0);
   EXPECT_NE(DumpStore(db).find("|message 1|"), std::string::npos);

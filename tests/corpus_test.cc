@@ -48,7 +48,7 @@ TEST(Corpus, EnronMailboxesDeduplicatedAcrossCopies) {
   RAPPORT_REQUIRE_CORPUS(corpus);
   TempDir dir;
   std::string db = dir / "enron.db";
-  ASSERT_EQ(RunRapport("--db " + db + " init --tenant Enron --domain enron.com").exit_code, 0);
+  ASSERT_EQ(testing::InitConsented(db, "--tenant Enron --domain enron.com").exit_code, 0);
   json s = Ingest(db, corpus + "/jpvance123_Amdocs_ML_Email_Analytics");
   ExpectAccountedFor(s);
   // SOURCES.md counts 33,609 messages in these mbox files (Python's mailbox.mbox).
@@ -74,7 +74,7 @@ TEST(Corpus, WholeCorpusIncludingHostileFilesInOneRun) {
   RAPPORT_REQUIRE_CORPUS(corpus);
   TempDir dir;
   std::string db = dir / "all.db";
-  ASSERT_EQ(RunRapport("--db " + db + " init --tenant All --domain enron.com").exit_code, 0);
+  ASSERT_EQ(testing::InitConsented(db, "--tenant All --domain enron.com").exit_code, 0);
   json s = Ingest(db, corpus);
   ExpectAccountedFor(s);
   EXPECT_GT(s["messages"]["stored"].get<int>(), 28000);
@@ -98,7 +98,7 @@ TEST(Corpus, AdversarialMboxFromLineIsOneMessage) {
   RAPPORT_REQUIRE_CORPUS(corpus);
   TempDir dir;
   std::string db = dir / "py.db";
-  ASSERT_EQ(RunRapport("--db " + db + " init --tenant P --domain python.example").exit_code, 0);
+  ASSERT_EQ(testing::InitConsented(db, "--tenant P --domain python.example").exit_code, 0);
   // One message whose body has an unquoted "From " line; naive parsers see two.
   json s = Ingest(db, corpus + "/python_cpython/Lib/test/test_email/data/mailbox_01.mbox");
   EXPECT_EQ(s["messages"]["read"], 1);

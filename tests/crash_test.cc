@@ -63,7 +63,7 @@ class CrashTest : public ::testing::Test {
     delete mail_;
   }
   static std::string Ingest(const std::string& db, const std::string& env) {
-    RunRapport("--db " + db + " init --tenant N --domain northwind.example");
+    testing::InitConsented(db, "--tenant N --domain northwind.example");
     auto r = RunRapport("--db " + db + " ingest --batch 100 " + (*mail_ / "mail"), env);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return DumpStore(db);
@@ -86,7 +86,7 @@ TEST_F(CrashTest, KilledAtExactPointsThenResumedEqualsOneRun) {
   for (int kill_after : {1, 150, 200, 1350, 1601, 2001, 2399}) {
     TempDir run;
     std::string db = run / "store.db";
-    RunRapport("--db " + db + " init --tenant N --domain northwind.example");
+    testing::InitConsented(db, "--tenant N --domain northwind.example");
     auto killed = RunRapport("--db " + db + " ingest --batch 100 " + (*mail_ / "mail"),
                              "RAPPORT_TEST_KILL_AFTER_MESSAGES=" + std::to_string(kill_after));
     EXPECT_EQ(killed.signal, SIGKILL) << "kill point " << kill_after << ": " << killed.err;
@@ -100,7 +100,7 @@ TEST_F(CrashTest, KilledAtExactPointsThenResumedEqualsOneRun) {
 TEST_F(CrashTest, KilledTwiceThenResumed) {
   TempDir run;
   std::string db = run / "store.db";
-  RunRapport("--db " + db + " init --tenant N --domain northwind.example");
+  testing::InitConsented(db, "--tenant N --domain northwind.example");
   std::string ingest = "--db " + db + " ingest --batch 100 " + (*mail_ / "mail");
   EXPECT_EQ(RunRapport(ingest, "RAPPORT_TEST_KILL_AFTER_MESSAGES=450").signal, SIGKILL);
   EXPECT_EQ(RunRapport(ingest, "RAPPORT_TEST_KILL_AFTER_MESSAGES=333").signal, SIGKILL);
@@ -113,7 +113,7 @@ TEST_F(CrashTest, RealSigkillFromOutside) {
   for (int delay_ms : {5, 40, 120}) {
     TempDir run;
     std::string db = run / "store.db";
-    RunRapport("--db " + db + " init --tenant N --domain northwind.example");
+    testing::InitConsented(db, "--tenant N --domain northwind.example");
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {

@@ -49,8 +49,7 @@ class MeetingsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = dir_ / "store.db";
-    ASSERT_EQ(RunRapport("--db " + db_ + " init --tenant N --domain northwind.example").exit_code,
-              0);
+    ASSERT_EQ(testing::InitConsented(db_, "--tenant N --domain northwind.example").exit_code, 0);
   }
   json Ingest(const std::string& path) {
     auto r = RunRapport("--db " + db_ + " ingest --json " + path);

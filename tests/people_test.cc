@@ -19,7 +19,7 @@ class PeopleCli : public ::testing::Test {
  protected:
   void Init(const std::string& extra = "") {
     db_ = dir_ / "store.db";
-    auto r = RunRapport("--db " + db_ + " init --tenant N --domain northwind.example " + extra);
+    auto r = testing::InitConsented(db_, "--tenant N --domain northwind.example " + extra);
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   void Mail(int n, const std::string& from, const std::string& to) {
@@ -188,8 +188,7 @@ TEST_F(PeopleCli, PlusAddressesFoldOnlyWhenTheTenantSaysSo) {
 
   TempDir other;
   std::string plain = other / "plain.db";
-  ASSERT_EQ(RunRapport("--db " + plain + " init --tenant N --domain northwind.example").exit_code,
-            0);
+  ASSERT_EQ(testing::InitConsented(plain, "--tenant N --domain northwind.example").exit_code, 0);
   ASSERT_EQ(RunRapport("--db " + plain + " ingest " + (dir_ / "m")).exit_code, 0);
   auto r = RunRapport("--db " + plain + " stats --json");
   EXPECT_EQ(json::parse(r.out)["people"]["external"], 2);
@@ -242,7 +241,7 @@ class EnronPeople : public ::testing::Test {
     db_ = *dir_ / "enron.db";
     const std::string enron =
         corpus + "/jpvance123_Amdocs_ML_Email_Analytics/MailDir_to_MBOX/enron/";
-    ASSERT_EQ(RunRapport("--db " + db_ + " init --tenant Enron --domain enron.com").exit_code, 0);
+    ASSERT_EQ(testing::InitConsented(db_, "--tenant Enron --domain enron.com").exit_code, 0);
     // Phillip Allen's mailboxes, Darrell Schoolcraft's, and Diana Scholtes' FERC folder.
     auto r = RunRapport("--db " + db_ + " ingest " + enron + "enron.allen-p.* " + enron +
                         "enron.schoolcraft-d.* " + enron + "enron.scholtes-d.ferc");

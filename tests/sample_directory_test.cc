@@ -51,7 +51,8 @@ class SampleDirectory : public ::testing::Test {
                             " --seed " + std::to_string(kSeed));
     ASSERT_EQ(wrote.exit_code, 0) << wrote.err;
     sample_out_ = new std::string(wrote.out);
-    ASSERT_EQ(RunRapport("--db " + *db_ + " init --tenant Northwind --domain " + kDomain).exit_code,
+    ASSERT_EQ(testing::InitConsented(*db_, std::string("--tenant Northwind --domain ") + kDomain)
+                  .exit_code,
               0);
     ingest_ = new json(RunJson("--db " + *db_ + " ingest --json " + org));
     stats_before_ = new json(RunJson("--db " + *db_ + " stats --json"));

@@ -74,6 +74,22 @@ inline CommandResult RunRapport(const std::string& args, const std::string& env 
   return r;
 }
 
+// `rapport init ARGS` with an admin, then that admin's grant of every consent type, as a tenant
+// does before its first ingest (SPEC §1: nothing is collected without consent). Returns the
+// first command that failed, else the init.
+inline CommandResult InitConsented(const std::string& db, const std::string& init_args) {
+  const std::string admin = "admin@rapport-tests.example";
+  CommandResult init =
+      RunRapport("--db " + ShellQuote(db) + " init " + init_args + " --admin " + admin);
+  if (init.exit_code != 0) return init;
+  for (const char* type : {"personal", "aggregated", "identifiable"}) {
+    CommandResult grant =
+        RunRapport("--db " + ShellQuote(db) + " consent grant " + type + " --by " + admin);
+    if (grant.exit_code != 0) return grant;
+  }
+  return init;
+}
+
 // The real corpus, or "" when ../shared is absent (then the caller skips).
 inline std::string SharedCorpus() {
   std::string dir = std::string(RAPPORT_SHARED_DIR) + "/corpus";

@@ -10,6 +10,7 @@
 
 #include "cli/progress.h"
 #include "ingest/accounts_csv.h"
+#include "rapport/consent/consent_gate.h"
 #include "rapport/ingest/ingestor.h"
 #include "rapport/store/store.h"
 #include "sample/organisation.h"
@@ -125,6 +126,13 @@ int RunInit(const std::string& db, const InitArgs& args) {
   config.retention_days = args.retention_days;
   config.keep_subjects = args.keep_subjects;
   config.fold_plus_addresses = args.fold_plus_addresses;
+  for (const auto& a : args.admins) {
+    std::string admin = Lower(a);
+    if (admin.find('@') == std::string::npos) {
+      return Fail("'" + a + "' is not an address (write the admin like alice@example.com)");
+    }
+    config.admins.push_back(admin);
+  }
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   Status st = (*store)->InitTenant(config);
@@ -140,8 +148,8 @@ int RunIngest(const std::string& db, const IngestArgs& args) {
   if (!store.ok()) return Fail(store.status().message());
   auto writer = (*store)->OpenMessageWriter(args.batch);
   if (!writer.ok()) return Fail(writer.status().message());
-  // The consent issue replaces this gate with the policy decision point.
-  ingest::KeepAllGate gate;
+  // Nothing is collected without consent; excluded people's data is never stored (SPEC §1).
+  consent::ConsentGate gate(**store);
   // Recurring meetings become occurrences up to two years ahead; earlier ones from any time.
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   ingest::ExpansionWindow window{0, now + 2 * 366 * 86400};

@@ -13,6 +13,14 @@ struct InitArgs {
   int64_t retention_days = 0;
   bool keep_subjects = false;
   bool fold_plus_addresses = false;
+  std::vector<std::string> admins;
+};
+
+struct ConsentGrantArgs {
+  std::string type;
+  std::string by;
+  std::vector<std::string> exclude_groups;
+  std::string terms_version = "1";
 };
 
 struct IngestArgs {
@@ -40,6 +48,12 @@ int RunAccountsList(const std::string& db, bool json);
 int RunDirectoryImport(const std::string& db, const std::string& file);
 int RunDirectoryList(const std::string& db, bool json);
 int RunPeopleShow(const std::string& db, const std::string& who, bool json);
+int RunConsentGrant(const std::string& db, const ConsentGrantArgs& args);
+int RunConsentRevoke(const std::string& db, const std::string& type, const std::string& by);
+int RunConsentStatus(const std::string& db, bool json);
+int RunConsentHistory(const std::string& db, bool json);
+int RunConsentVerify(const std::string& db);
+int RunConsentReceipt(const std::string& db, const std::string& grant_id);
 
 // Prints "rapport: error: MESSAGE" on stderr and returns 1.
 int Fail(const std::string& message);

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--retention-days", init.retention_days, "keep data N days (0 = forever)")
       ->check(CLI::NonNegativeNumber);
   init_cmd->add_flag("--keep-subjects", init.keep_subjects, "store message subjects");
+  init_cmd->add_option("--admin", init.admins, "a tenant admin's address (repeat for several)");
   init_cmd->add_flag("--fold-plus-addresses", init.fold_plus_addresses,
                      "treat alice+tag@x as alice@x (one person)");
 
@@ -80,6 +81,30 @@ int main(int argc, char** argv) {
       ->required();
   people_show->add_flag("--json", people_json, "print as JSON");
 
+  ConsentGrantArgs grant;
+  std::string revoke_type, revoke_by, grant_id;
+  bool consent_json = false;
+  auto* consent_cmd = app.add_subcommand("consent", "the tenant's consent ledger (SPEC §1)");
+  consent_cmd->require_subcommand(1);
+  auto* consent_grant = consent_cmd->add_subcommand("grant", "grant a consent type (admins only)");
+  consent_grant->add_option("type", grant.type, "personal, aggregated or identifiable")->required();
+  consent_grant->add_option("--by", grant.by, "the granting admin's address")->required();
+  consent_grant->add_option("--exclude-group", grant.exclude_groups,
+                            "a directory group whose members are left out (repeat for several)");
+  consent_grant->add_option("--terms-version", grant.terms_version, "version of the terms agreed");
+  auto* consent_revoke = consent_cmd->add_subcommand("revoke", "revoke a consent type (admins)");
+  consent_revoke->add_option("type", revoke_type, "personal, aggregated or identifiable")
+      ->required();
+  consent_revoke->add_option("--by", revoke_by, "the revoking admin's address")->required();
+  auto* consent_status = consent_cmd->add_subcommand("status", "each type: in force, since, by");
+  consent_status->add_flag("--json", consent_json, "print as JSON");
+  auto* consent_history = consent_cmd->add_subcommand("history", "every grant and revoke");
+  consent_history->add_flag("--json", consent_json, "print as JSON");
+  auto* consent_verify = consent_cmd->add_subcommand("verify", "check the ledger's hash chain");
+  auto* consent_receipt =
+      consent_cmd->add_subcommand("receipt", "a grant's consent receipt (JSON)");
+  consent_receipt->add_option("grant_id", grant_id, "as consent history shows it")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -101,5 +126,11 @@ int main(int argc, char** argv) {
   if (*directory_import) return RunDirectoryImport(db, directory_file);
   if (*directory_list) return RunDirectoryList(db, directory_json);
   if (*people_show) return RunPeopleShow(db, person, people_json);
+  if (*consent_grant) return RunConsentGrant(db, grant);
+  if (*consent_revoke) return RunConsentRevoke(db, revoke_type, revoke_by);
+  if (*consent_status) return RunConsentStatus(db, consent_json);
+  if (*consent_history) return RunConsentHistory(db, consent_json);
+  if (*consent_verify) return RunConsentVerify(db);
+  if (*consent_receipt) return RunConsentReceipt(db, grant_id);
   return 2;
 }

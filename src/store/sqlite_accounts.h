@@ -10,7 +10,8 @@
 namespace rapport::store {
 
 Status ResolveAccounts(SqliteDb& db, int64_t tenant);
-Status ImportAccounts(SqliteDb& db, int64_t tenant, const std::vector<model::AccountRecord>& accounts);
+Status ImportAccounts(SqliteDb& db, int64_t tenant,
+                      const std::vector<model::AccountRecord>& accounts);
 Result<std::vector<Account>> ListAccounts(SqliteDb& db, int64_t tenant);
 
 }  // namespace rapport::store

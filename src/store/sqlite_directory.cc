@@ -266,4 +266,36 @@ Result<std::vector<DirectoryEntry>> ListDirectory(SqliteDb& db, int64_t tenant) 
   return out;
 }
 
+Result<std::vector<std::string>> ListGroups(SqliteDb& db, int64_t tenant) {
+  std::vector<std::string> out;
+  RAPPORT_RETURN_IF_ERROR(ForEachRow(
+      db, tenant, "SELECT DISTINCT name FROM directory_group WHERE tenant_id = ?1 ORDER BY 1",
+      [&](SqliteStatement& s) { out.push_back(s.ColumnText(0)); }));
+  return out;
+}
+
+// Through the person, so that addresses mail taught rapport (an X.500 DN) count too.
+Result<std::vector<std::string>> GroupMemberAddresses(SqliteDb& db, int64_t tenant,
+                                                      const std::vector<std::string>& groups) {
+  auto select = db.Prepare(R"sql(
+    SELECT DISTINCT b.address FROM directory_group g
+      JOIN group_member m ON m.group_id = g.id
+      JOIN directory_address d ON d.user = m.user
+      JOIN address a ON a.id = d.address
+      JOIN address b ON b.person_id = a.person_id
+     WHERE g.tenant_id = ?1 AND g.name = ?2 ORDER BY 1)sql");
+  if (!select.ok()) return select.status();
+  std::vector<std::string> out;
+  for (const auto& group : groups) {
+    select->Bind(1, tenant).Bind(2, group);
+    Status st;
+    while (select->Step(st)) out.push_back(select->ColumnText(0));
+    select->Reset();
+    RAPPORT_RETURN_IF_ERROR(st);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace rapport::store

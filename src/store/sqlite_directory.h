@@ -15,5 +15,8 @@ Status ImportDirectory(SqliteDb& db, int64_t tenant, const TenantConfig& config,
                        const model::Directory& directory, std::string_view file_name,
                        DirectoryImport& counts);
 Result<std::vector<DirectoryEntry>> ListDirectory(SqliteDb& db, int64_t tenant);
+Result<std::vector<std::string>> ListGroups(SqliteDb& db, int64_t tenant);
+Result<std::vector<std::string>> GroupMemberAddresses(SqliteDb& db, int64_t tenant,
+                                                      const std::vector<std::string>& groups);
 
 }  // namespace rapport::store

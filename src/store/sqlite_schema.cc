@@ -221,6 +221,26 @@ CREATE TABLE address_name (
 CREATE INDEX address_name_key ON address_name (name_key);
 CREATE INDEX address_person ON address (person_id);
 )sql",
+    // 5: consent (SPEC §1-§2): tenant admins, and the hash-chained ledgers. A ledger row is never
+    // updated or deleted; the consent layer computes and checks the chain.
+    R"sql(
+CREATE TABLE tenant_admin (
+  tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+  address   TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, address)
+) WITHOUT ROWID;
+-- ledger: 'consent' (grants and revokes) or 'audit' (every policy decision). seq counts from 1
+-- per ledger; entry is the event as canonical JSON; hash = SHA-256(prev_hash || entry), hex.
+CREATE TABLE ledger_entry (
+  tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+  ledger    TEXT NOT NULL CHECK (ledger IN ('consent', 'audit')),
+  seq       INTEGER NOT NULL,
+  entry     TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, ledger, seq)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -74,6 +74,11 @@ class SqliteStore final : public Store {
     domains->Bind(1, tenant_id_);
     while (domains->Step(st)) t.domains.push_back(domains->ColumnText(0));
     if (!st.ok()) return st;
+    auto admins = db_.Prepare("SELECT address FROM tenant_admin WHERE tenant_id = ?1 ORDER BY 1");
+    if (!admins.ok()) return admins.status();
+    admins->Bind(1, tenant_id_);
+    while (admins->Step(st)) t.admins.push_back(admins->ColumnText(0));
+    if (!st.ok()) return st;
     return t;
   }
 
@@ -179,7 +184,63 @@ class SqliteStore final : public Store {
     return store::FindPerson(db_, tenant_id_, address_or_name);
   }
 
+  Result<std::vector<std::string>> ListGroups() override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::ListGroups(db_, tenant_id_);
+  }
+
+  Result<std::vector<std::string>> GroupMemberAddresses(
+      const std::vector<std::string>& groups) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::GroupMemberAddresses(db_, tenant_id_, groups);
+  }
+
+  Status AppendLedgerRow(Ledger ledger, const LedgerRow& row) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return InTransaction(db_, [&]() -> Status {
+      auto last = db_.Prepare(
+          "SELECT coalesce(max(seq), 0) FROM ledger_entry WHERE tenant_id = ?1 AND ledger = ?2");
+      if (!last.ok()) return last.status();
+      last->Bind(1, tenant_id_).Bind(2, LedgerName(ledger));
+      Status st;
+      int64_t next = last->Step(st) ? last->ColumnInt(0) + 1 : 1;
+      RAPPORT_RETURN_IF_ERROR(st);
+      if (row.seq != next) {
+        return Status::FailedPrecondition("the " + std::string(LedgerName(ledger)) +
+                                          " ledger changed meanwhile; try again");
+      }
+      auto insert = db_.Prepare(
+          "INSERT INTO ledger_entry (tenant_id, ledger, seq, entry, prev_hash, hash) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      if (!insert.ok()) return insert.status();
+      insert->Bind(1, tenant_id_).Bind(2, LedgerName(ledger)).Bind(3, row.seq);
+      insert->Bind(4, row.entry).Bind(5, row.prev_hash).Bind(6, row.hash);
+      return insert->Run();
+    });
+  }
+
+  Result<std::vector<LedgerRow>> ReadLedger(Ledger ledger) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    auto select = db_.Prepare(
+        "SELECT seq, entry, prev_hash, hash FROM ledger_entry WHERE tenant_id = ?1 AND "
+        "ledger = ?2 ORDER BY seq");
+    if (!select.ok()) return select.status();
+    select->Bind(1, tenant_id_).Bind(2, LedgerName(ledger));
+    std::vector<LedgerRow> rows;
+    Status st;
+    while (select->Step(st)) {
+      rows.push_back({select->ColumnInt(0), select->ColumnText(1), select->ColumnText(2),
+                      select->ColumnText(3)});
+    }
+    if (!st.ok()) return st;
+    return rows;
+  }
+
  private:
+  static std::string_view LedgerName(Ledger ledger) {
+    return ledger == Ledger::kConsent ? "consent" : "audit";
+  }
+
   Status LoadTenantId() {
     auto tenant = Tenant();
     return tenant.ok() ? Status::Ok() : tenant.status();
@@ -226,6 +287,13 @@ class SqliteStore final : public Store {
     for (const auto& d : config.domains) {
       dom->Bind(1, tenant).Bind(2, d);
       RAPPORT_RETURN_IF_ERROR(dom->Run());
+    }
+    auto admin =
+        db_.Prepare("INSERT OR IGNORE INTO tenant_admin (tenant_id, address) VALUES (?1, ?2)");
+    if (!admin.ok()) return admin.status();
+    for (const auto& a : config.admins) {
+      admin->Bind(1, tenant).Bind(2, a);
+      RAPPORT_RETURN_IF_ERROR(admin->Run());
     }
     return Status::Ok();
   }

@@ -23,6 +23,18 @@ struct TenantConfig {
   bool keep_subjects = false;
   // alice+news@x and alice@x are one person. Off by default: some systems use '+' otherwise.
   bool fold_plus_addresses = false;
+  std::vector<std::string> admins = {};  // addresses of the tenant's admins (SPEC §2), lower-case
+};
+
+// The hash-chained ledgers (SPEC §2). The store keeps their rows in order and never changes one;
+// the consent layer writes and checks the chain.
+enum class Ledger { kConsent, kAudit };
+
+struct LedgerRow {
+  int64_t seq = 0;        // 1, 2, ... within its ledger
+  std::string entry;      // the event, canonical JSON
+  std::string prev_hash;  // hex SHA-256 of the previous row ("" for the first)
+  std::string hash;       // hex SHA-256 of prev_hash followed by entry
 };
 
 struct StoreStats {
@@ -136,6 +148,17 @@ class Store {
   // The person an address (any spelling: SMTP, X.500, IMCEAEX) or a display name belongs to.
   // NotFound when nobody; InvalidArgument naming the candidates when a name is ambiguous.
   virtual Result<PersonDetails> FindPerson(std::string_view address_or_name) = 0;
+
+  // Names of the directory's groups, sorted.
+  virtual Result<std::vector<std::string>> ListGroups() = 0;
+  // Every address (as stored, keyed) of the people who are members of any of these groups.
+  virtual Result<std::vector<std::string>> GroupMemberAddresses(
+      const std::vector<std::string>& groups) = 0;
+
+  // Appends a row; FailedPrecondition when its seq is not the ledger's next (someone else
+  // appended first: read again and retry).
+  virtual Status AppendLedgerRow(Ledger ledger, const LedgerRow& row) = 0;
+  virtual Result<std::vector<LedgerRow>> ReadLedger(Ledger ledger) = 0;
 };
 
 // Opens (creating if needed) a SQLite store and brings its schema up to date.

@@ -1,0 +1,34 @@
+// ConsentGate: the consent ledger deciding what an ingest may collect (SPEC §1).
+//
+// Contract: CheckRun() refuses the run when no consent type is in force (or the ledger is
+// broken). Filter() removes from each item the people excluded from every consent type in force
+// (members of the groups each grant excludes), so their data is never stored; a message they
+// sent, or a meeting they organised, is dropped whole. People excluded from some types only are
+// kept: the policy decision point hides them from those types' insights.
+#pragma once
+
+#include <string>
+#include <unordered_set>
+
+#include "rapport/consent/consent_ledger.h"
+#include "rapport/ingest/ingest_gate.h"
+#include "rapport/store/store.h"
+
+namespace rapport::consent {
+
+class ConsentGate final : public ingest::IngestGate {
+ public:
+  explicit ConsentGate(store::Store& store) : store_(store) {}
+
+  Status CheckRun() override;
+  ingest::GateVerdict Filter(model::MessageMeta& meta) override;
+  ingest::GateVerdict Filter(model::MeetingMeta& meeting) override;
+
+ private:
+  bool Excluded(const std::string& address) const;
+
+  store::Store& store_;
+  std::unordered_set<std::string> excluded_;  // address keys excluded from every type in force
+};
+
+}  // namespace rapport::consent

@@ -1,0 +1,221 @@
+// The consent ledger and what it lets ingest collect (SPEC §1-§2, issue 5).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "consent/hash_chain.h"
+#include "test_support.h"
+
+namespace rapport {
+namespace {
+
+using nlohmann::json;
+using testing::RunRapport;
+using testing::TempDir;
+using testing::WriteFile;
+
+constexpr const char* kAdmin = "ada@northwind.example";
+
+// Runs one SQL statement on a store, as someone with the file (not rapport) could.
+void Tamper(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
+  sqlite3_free(error);
+  sqlite3_close(h);
+}
+
+class ConsentCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_ / "store.db";
+    auto r = Rapport(std::string("init --tenant N --domain northwind.example --admin ") + kAdmin);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    WriteFile(dir_ / "m/cur/1",
+              "Message-ID: <1@x>\nDate: 1 Jun 2026 10:00 +0000\nFrom: alice@northwind.example\n"
+              "To: bob@fabrikam.com, carol@northwind.example\n\n");
+    WriteFile(dir_ / "m/cur/2",
+              "Message-ID: <2@x>\nDate: 2 Jun 2026 10:00 +0000\nFrom: carol@northwind.example\n"
+              "To: bob@fabrikam.com\n\n");
+  }
+  testing::CommandResult Rapport(const std::string& args) {
+    return RunRapport("--db " + db_ + " " + args);
+  }
+  json Json(const std::string& args) {
+    auto r = Rapport(args + " --json");
+    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+  TempDir dir_;
+  std::string db_;
+};
+
+TEST_F(ConsentCli, IngestWithoutConsentIsRefusedAndStoresNothing) {
+  auto r = Rapport("ingest " + (dir_ / "m"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "rapport: error: no consent is in force for tenant N, so nothing may be collected (an "
+            "admin grants one: rapport consent grant personal|aggregated|identifiable --by "
+            "ADMIN)\n");
+  EXPECT_EQ(Json("stats")["messages"], 0);
+  EXPECT_EQ(Json("stats")["people"]["internal"], 0);
+}
+
+TEST_F(ConsentCli, OnlyAnAdminGrantsAndRevokes) {
+  auto r = Rapport("consent grant identifiable --by alice@northwind.example");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "rapport: error: alice@northwind.example is not an admin of tenant N, so may not "
+            "grant consent (ask an admin: ada@northwind.example)\n");
+  EXPECT_EQ(Json("consent history"), json::array());
+  ASSERT_EQ(Rapport("consent grant identifiable --by ADA@northwind.example").exit_code, 0);
+  r = Rapport("consent revoke identifiable --by alice@northwind.example");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(Json("consent status")["identifiable"]["in_force"], true);
+  r = Rapport("consent grant everything --by " + std::string(kAdmin));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "rapport: error: 'everything' is not a consent type (personal, aggregated or "
+            "identifiable)\n");
+}
+
+TEST_F(ConsentCli, StatusAndHistoryFollowGrantsAndRevokes) {
+  json status = Json("consent status");
+  EXPECT_EQ(status["personal"]["in_force"], false);
+  EXPECT_EQ(status["personal"]["since"], nullptr);
+  ASSERT_EQ(
+      Rapport("consent grant identifiable --terms-version 7 --by " + std::string(kAdmin)).exit_code,
+      0);
+  ASSERT_EQ(Rapport("consent grant aggregated --by " + std::string(kAdmin)).exit_code, 0);
+  status = Json("consent status");
+  EXPECT_EQ(status["identifiable"]["in_force"], true);
+  EXPECT_EQ(status["identifiable"]["by"], kAdmin);
+  EXPECT_EQ(status["identifiable"]["grant_id"], "identifiable-1");
+  EXPECT_EQ(status["identifiable"]["terms_version"], "7");
+  EXPECT_EQ(status["aggregated"]["grant_id"], "aggregated-2");
+  EXPECT_EQ(status["personal"]["in_force"], false);
+
+  ASSERT_EQ(Rapport("consent revoke identifiable --by " + std::string(kAdmin)).exit_code, 0);
+  status = Json("consent status");
+  EXPECT_EQ(status["identifiable"]["in_force"], false);
+  EXPECT_EQ(status["identifiable"]["grant_id"], nullptr);
+  EXPECT_EQ(status["aggregated"]["in_force"], true);
+  auto r = Rapport("consent revoke identifiable --by " + std::string(kAdmin));
+  EXPECT_EQ(r.exit_code, 1);  // nothing to revoke: the ledger holds only changes
+
+  json history = Json("consent history");
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[0]["event"], "grant");
+  EXPECT_EQ(history[2]["event"], "revoke");
+  EXPECT_EQ(history[2]["type"], "identifiable");
+  EXPECT_EQ(history[2]["seq"], 3);
+
+  r = Rapport("consent receipt identifiable-1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json receipt = json::parse(r.out);
+  EXPECT_EQ(receipt["consentReceiptID"], "identifiable-1");
+  EXPECT_EQ(receipt["piiControllers"][0]["piiController"], "N");
+  EXPECT_EQ(receipt["rapport"]["terms_version"], "7");
+  EXPECT_EQ(receipt["services"][0]["purposes"][0]["termination"].get<std::string>().rfind(
+                "revoked at ", 0),
+            0u);
+  EXPECT_EQ(Rapport("consent receipt nope-9").exit_code, 1);
+}
+
+TEST_F(ConsentCli, ATamperedLedgerNamesItsFirstBadEntryAndGrantsNothing) {
+  for (const char* type : {"personal", "identifiable", "aggregated"}) {
+    ASSERT_EQ(Rapport(std::string("consent grant ") + type + " --by " + kAdmin).exit_code, 0);
+  }
+  EXPECT_EQ(Rapport("consent verify").out, "consent ledger: 3 entries, hash chain intact\n");
+
+  // Someone with the file rewrites who granted entry 2.
+  Tamper(db_, "UPDATE ledger_entry SET entry = replace(entry, 'ada@', 'eve@') WHERE seq = 2");
+  auto r = Rapport("consent verify");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "rapport: error: consent ledger entry 2 was changed after it was written (its hash "
+            "does not match) (restore the store from a backup)\n");
+  // Fail closed: no state can be read, so ingest collects nothing.
+  EXPECT_EQ(Rapport("consent status").exit_code, 1);
+  r = Rapport("ingest " + (dir_ / "m"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("consent ledger entry 2 was changed"), std::string::npos) << r.err;
+  EXPECT_EQ(Rapport("consent grant personal --by " + std::string(kAdmin)).exit_code, 1);
+}
+
+TEST_F(ConsentCli, ARemovedLedgerEntryIsNamed) {
+  ASSERT_EQ(Rapport("consent grant personal --by " + std::string(kAdmin)).exit_code, 0);
+  ASSERT_EQ(Rapport("consent revoke personal --by " + std::string(kAdmin)).exit_code, 0);
+  Tamper(db_, "DELETE FROM ledger_entry WHERE seq = 1");  // hide that it was ever granted
+  auto r = Rapport("consent verify");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "rapport: error: consent ledger entry 1 is missing (the next entry is 2) (restore the "
+            "store from a backup)\n");
+}
+
+TEST_F(ConsentCli, AGroupExcludedFromEveryTypeInForceIsNeverStored) {
+  WriteFile(dir_ / "dir.csv",
+            "address,display_name,groups\nalice@northwind.example,Alice,Sales\n"
+            "carol@northwind.example,Carol,M&A\n");
+  ASSERT_EQ(Rapport("directory import " + (dir_ / "dir.csv")).exit_code, 0);
+  auto r = Rapport("consent grant identifiable --exclude-group Nobody --by " + std::string(kAdmin));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("group 'Nobody' is not in the directory"), std::string::npos) << r.err;
+  ASSERT_EQ(Rapport("consent grant identifiable --exclude-group M\\&A --by " + std::string(kAdmin))
+                .exit_code,
+            0);
+  EXPECT_EQ(Json("consent status")["identifiable"]["excluded_groups"], json({"M&A"}));
+
+  json summary = Json("ingest " + (dir_ / "m"));
+  EXPECT_EQ(summary["messages"]["stored"], 1);              // alice's message, without carol
+  EXPECT_EQ(summary["messages"]["dropped_by_consent"], 1);  // carol's own message
+  json carol = Json("people show carol@northwind.example");
+  EXPECT_EQ(carol["messages_sent"], 0);
+  EXPECT_EQ(carol["messages_received"], 0);
+  EXPECT_EQ(Json("people show bob@fabrikam.com")["messages_received"], 1);
+}
+
+TEST_F(ConsentCli, AGroupExcludedFromOnlySomeTypesIsStoredForTheOthers) {
+  WriteFile(dir_ / "dir.csv", "address,groups\ncarol@northwind.example,M&A\n");
+  ASSERT_EQ(Rapport("directory import " + (dir_ / "dir.csv")).exit_code, 0);
+  ASSERT_EQ(Rapport("consent grant identifiable --exclude-group M\\&A --by " + std::string(kAdmin))
+                .exit_code,
+            0);
+  ASSERT_EQ(Rapport("consent grant aggregated --by " + std::string(kAdmin)).exit_code, 0);
+  json summary = Json("ingest " + (dir_ / "m"));
+  EXPECT_EQ(summary["messages"]["stored"], 2);
+  EXPECT_EQ(summary["messages"]["dropped_by_consent"], 0);
+}
+
+TEST(HashChain, NamesTheFirstChangedRemovedOrReorderedRow) {
+  std::vector<store::LedgerRow> rows;
+  for (const char* entry : {"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"}) {
+    rows.push_back(consent::NextRow(rows.empty() ? nullptr : &rows.back(), entry));
+  }
+  EXPECT_FALSE(consent::VerifyChain(rows).first_broken);
+  EXPECT_EQ(consent::VerifyChain(rows).entries, 3);
+  EXPECT_EQ(rows[0].hash, consent::ChainHash("", "{\"a\":1}"));
+  EXPECT_EQ(rows[0].hash.size(), 64u);
+
+  auto changed = rows;
+  changed[1].entry = "{\"b\":3}";
+  EXPECT_EQ(consent::VerifyChain(changed).first_broken, 2);
+
+  auto reordered = rows;
+  std::swap(reordered[1].entry, reordered[2].entry);
+  std::swap(reordered[1].hash, reordered[2].hash);
+  std::swap(reordered[1].prev_hash, reordered[2].prev_hash);
+  EXPECT_EQ(consent::VerifyChain(reordered).first_broken, 2);
+
+  auto removed = rows;
+  removed.erase(removed.begin() + 1);
+  removed[1].seq = 2;  // renumbered to hide the gap: the link still breaks
+  EXPECT_EQ(consent::VerifyChain(removed).first_broken, 2);
+  EXPECT_EQ(consent::VerifyChain(removed).problem,
+            "does not follow the entry before it (removed, inserted or re-ordered)");
+}
+
+}  // namespace
+}  // namespace rapport

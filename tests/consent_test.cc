@@ -189,6 +189,22 @@ TEST_F(ConsentCli, AGroupExcludedFromOnlySomeTypesIsStoredForTheOthers) {
   EXPECT_EQ(summary["messages"]["dropped_by_consent"], 0);
 }
 
+TEST_F(ConsentCli, AUserOptedOutOfEverythingIsNeverStoredAndKeptOnlyAsAHash) {
+  ASSERT_EQ(Rapport("consent grant aggregated --by " + std::string(kAdmin)).exit_code, 0);
+  auto r = Rapport("optout add carol@northwind.example --scope all");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json summary = Json("ingest " + (dir_ / "m"));
+  EXPECT_EQ(summary["messages"]["stored"], 1);
+  EXPECT_EQ(summary["messages"]["dropped_by_consent"], 1);
+  r = Rapport("people show carol@northwind.example");
+  EXPECT_EQ(r.exit_code, 1);  // never stored, not even as a recipient
+  EXPECT_EQ(testing::ReadFile(db_).find("carol@"), std::string::npos);
+  json list = Json("optout list");
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["scope"], "all");
+  EXPECT_EQ(list[0]["address_hash"].get<std::string>().size(), 64u);
+}
+
 TEST(HashChain, NamesTheFirstChangedRemovedOrReorderedRow) {
   std::vector<store::LedgerRow> rows;
   for (const char* entry : {"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"}) {

@@ -16,6 +16,18 @@ struct InitArgs {
   std::vector<std::string> admins;
 };
 
+struct AccessCheckArgs {
+  std::string as, insight, subject, tenant;
+  bool json = false;
+};
+
+struct OptOutArgs {
+  std::string action;  // add, remove, list
+  std::string user;
+  std::string scope = "identifiable";
+  bool json = false;
+};
+
 struct ConsentGrantArgs {
   std::string type;
   std::string by;
@@ -54,6 +66,14 @@ int RunConsentStatus(const std::string& db, bool json);
 int RunConsentHistory(const std::string& db, bool json);
 int RunConsentVerify(const std::string& db);
 int RunConsentReceipt(const std::string& db, const std::string& grant_id);
+// Prints the decision (allow or deny, with the reason); exit 0 either way.
+int RunAccessCheck(const std::string& db, const AccessCheckArgs& args);
+int RunAuditList(const std::string& db, bool json, int64_t since);
+int RunAuditVerify(const std::string& db);
+int RunOptOut(const std::string& db, const OptOutArgs& args);
+int RunSettingsShow(const std::string& db, bool json);
+int RunSettingsSet(const std::string& db, const std::string& name, const std::string& value,
+                   const std::string& by);
 
 // Prints "rapport: error: MESSAGE" on stderr and returns 1.
 int Fail(const std::string& message);

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <ctime>
 
 #include "cli/commands.h"
 
@@ -105,6 +106,57 @@ int main(int argc, char** argv) {
       consent_cmd->add_subcommand("receipt", "a grant's consent receipt (JSON)");
   consent_receipt->add_option("grant_id", grant_id, "as consent history shows it")->required();
 
+  AccessCheckArgs access;
+  auto* access_cmd = app.add_subcommand("access", "the policy decision point");
+  access_cmd->require_subcommand(1);
+  auto* access_check =
+      access_cmd->add_subcommand("check", "may USER see this insight? (the decision is audited)");
+  access_check->add_option("--as", access.as, "the caller's address")->required();
+  access_check
+      ->add_option("--insight", access.insight,
+                   "who-knows-whom, relationship, personal or engagement")
+      ->required();
+  access_check->add_option("--subject", access.subject, "the person it is about, if any");
+  access_check->add_option("--tenant", access.tenant, "the tenant asked in (default: this one)");
+  access_check->add_flag("--json", access.json, "print as JSON");
+
+  bool audit_json = false;
+  std::string audit_since;
+  auto* audit_cmd = app.add_subcommand("audit", "the access audit ledger");
+  audit_cmd->require_subcommand(1);
+  auto* audit_list = audit_cmd->add_subcommand("list", "every policy decision");
+  audit_list->add_flag("--json", audit_json, "print as JSON");
+  audit_list->add_option("--since", audit_since, "only decisions from this UTC date (YYYY-MM-DD)");
+  auto* audit_verify = audit_cmd->add_subcommand("verify", "check the audit ledger's hash chain");
+
+  OptOutArgs optout;
+  auto* optout_cmd = app.add_subcommand("optout", "users who opted out (SPEC §1)");
+  optout_cmd->require_subcommand(1);
+  for (const char* action : {"add", "remove", "list"}) {
+    auto* sub = optout_cmd->add_subcommand(action, std::string(action) + " an opt-out");
+    sub->callback([&optout, action] { optout.action = action; });
+    if (std::string(action) != "list") {
+      sub->add_option("user", optout.user, "the user's address")->required();
+    }
+    if (std::string(action) == "add") {
+      sub->add_option("--scope", optout.scope, "identifiable (default) or all")
+          ->check(CLI::IsMember({"identifiable", "all"}));
+    }
+    if (std::string(action) == "list") sub->add_flag("--json", optout.json, "print as JSON");
+  }
+
+  bool settings_json = false;
+  std::string setting_name, setting_value, setting_by;
+  auto* settings_cmd = app.add_subcommand("settings", "tenant settings");
+  settings_cmd->require_subcommand(1);
+  auto* settings_show = settings_cmd->add_subcommand("show", "the settings the policy reads");
+  settings_show->add_flag("--json", settings_json, "print as JSON");
+  auto* settings_set = settings_cmd->add_subcommand("set", "change a setting (admins only)");
+  settings_set->add_option("name", setting_name, "guests_see_identifiable or guest_access")
+      ->required();
+  settings_set->add_option("value", setting_value, "true|false, or addresses")->required();
+  settings_set->add_option("--by", setting_by, "the admin's address")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -132,5 +184,22 @@ int main(int argc, char** argv) {
   if (*consent_history) return RunConsentHistory(db, consent_json);
   if (*consent_verify) return RunConsentVerify(db);
   if (*consent_receipt) return RunConsentReceipt(db, grant_id);
+  if (*access_check) return RunAccessCheck(db, access);
+  if (*audit_list) {
+    int64_t since = 0;
+    if (!audit_since.empty()) {
+      std::tm tm{};
+      if (!strptime(audit_since.c_str(), "%Y-%m-%d", &tm)) {
+        std::fprintf(stderr, "rapport: usage error: --since wants a date like 2026-11-26\n");
+        return 2;
+      }
+      since = static_cast<int64_t>(timegm(&tm));
+    }
+    return RunAuditList(db, audit_json, since);
+  }
+  if (*audit_verify) return RunAuditVerify(db);
+  if (*optout_cmd) return RunOptOut(db, optout);
+  if (*settings_show) return RunSettingsShow(db, settings_json);
+  if (*settings_set) return RunSettingsSet(db, setting_name, setting_value, setting_by);
   return 2;
 }

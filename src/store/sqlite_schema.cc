@@ -241,6 +241,23 @@ CREATE TABLE ledger_entry (
   PRIMARY KEY (tenant_id, ledger, seq)
 ) WITHOUT ROWID;
 )sql",
+    // 6: tenant settings and opt-outs. An opt-out remembers a keyed hash of the address (SPEC §1),
+    // never the address.
+    R"sql(
+CREATE TABLE tenant_setting (
+  tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+  name      TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, name)
+) WITHOUT ROWID;
+CREATE TABLE optout (
+  tenant_id    INTEGER NOT NULL REFERENCES tenant(id),
+  address_hash TEXT NOT NULL,
+  scope        TEXT NOT NULL CHECK (scope IN ('identifiable', 'all')),
+  at           INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, address_hash)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

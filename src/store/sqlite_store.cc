@@ -236,6 +236,85 @@ class SqliteStore final : public Store {
     return rows;
   }
 
+  Result<std::optional<LedgerRow>> LastLedgerRow(Ledger ledger) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    auto select = db_.Prepare(
+        "SELECT seq, entry, prev_hash, hash FROM ledger_entry WHERE tenant_id = ?1 AND "
+        "ledger = ?2 ORDER BY seq DESC LIMIT 1");
+    if (!select.ok()) return select.status();
+    select->Bind(1, tenant_id_).Bind(2, LedgerName(ledger));
+    Status st;
+    std::optional<LedgerRow> row;
+    if (select->Step(st)) {
+      row = LedgerRow{select->ColumnInt(0), select->ColumnText(1), select->ColumnText(2),
+                      select->ColumnText(3)};
+    }
+    if (!st.ok()) return st;
+    return row;
+  }
+
+  Result<std::optional<std::string>> Setting(std::string_view name) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    auto select =
+        db_.Prepare("SELECT value FROM tenant_setting WHERE tenant_id = ?1 AND name = ?2");
+    if (!select.ok()) return select.status();
+    select->Bind(1, tenant_id_).Bind(2, name);
+    Status st;
+    std::optional<std::string> value;
+    if (select->Step(st)) value = select->ColumnText(0);
+    if (!st.ok()) return st;
+    return value;
+  }
+
+  Status SetSetting(std::string_view name, std::string_view value) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    auto upsert = db_.Prepare(
+        "INSERT INTO tenant_setting (tenant_id, name, value) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (tenant_id, name) DO UPDATE SET value = ?3");
+    if (!upsert.ok()) return upsert.status();
+    upsert->Bind(1, tenant_id_).Bind(2, name).Bind(3, value);
+    return upsert->Run();
+  }
+
+  Status SetOptOut(std::string_view address_hash, std::string_view scope, int64_t at) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    auto stmt = db_.Prepare(
+        scope.empty()
+            ? "DELETE FROM optout WHERE tenant_id = ?1 AND address_hash = ?2"
+            : "INSERT INTO optout (tenant_id, address_hash, scope, at) VALUES (?1, ?2, ?3, ?4) "
+              "ON CONFLICT (tenant_id, address_hash) DO UPDATE SET scope = ?3, at = ?4");
+    if (!stmt.ok()) return stmt.status();
+    stmt->Bind(1, tenant_id_).Bind(2, address_hash);
+    if (!scope.empty()) stmt->Bind(3, scope).Bind(4, at);
+    return stmt->Run();
+  }
+
+  Result<std::optional<std::string>> OptOutScope(std::string_view address_hash) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    auto select =
+        db_.Prepare("SELECT scope FROM optout WHERE tenant_id = ?1 AND address_hash = ?2");
+    if (!select.ok()) return select.status();
+    select->Bind(1, tenant_id_).Bind(2, address_hash);
+    Status st;
+    std::optional<std::string> scope;
+    if (select->Step(st)) scope = select->ColumnText(0);
+    if (!st.ok()) return st;
+    return scope;
+  }
+
+  Result<std::vector<std::pair<std::string, std::string>>> ListOptOuts() override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    auto select = db_.Prepare(
+        "SELECT address_hash, scope FROM optout WHERE tenant_id = ?1 ORDER BY at, address_hash");
+    if (!select.ok()) return select.status();
+    select->Bind(1, tenant_id_);
+    std::vector<std::pair<std::string, std::string>> out;
+    Status st;
+    while (select->Step(st)) out.emplace_back(select->ColumnText(0), select->ColumnText(1));
+    if (!st.ok()) return st;
+    return out;
+  }
+
  private:
   static std::string_view LedgerName(Ledger ledger) {
     return ledger == Ledger::kConsent ? "consent" : "audit";

@@ -159,6 +159,17 @@ class Store {
   // appended first: read again and retry).
   virtual Status AppendLedgerRow(Ledger ledger, const LedgerRow& row) = 0;
   virtual Result<std::vector<LedgerRow>> ReadLedger(Ledger ledger) = 0;
+  // The last row, without reading the rest (the audit ledger grows with every decision).
+  virtual Result<std::optional<LedgerRow>> LastLedgerRow(Ledger ledger) = 0;
+
+  // Tenant settings by name; nullopt when never set.
+  virtual Result<std::optional<std::string>> Setting(std::string_view name) = 0;
+  virtual Status SetSetting(std::string_view name, std::string_view value) = 0;
+
+  // Opt-outs, by keyed hash of the address; scope "identifiable" or "all", "" to remove.
+  virtual Status SetOptOut(std::string_view address_hash, std::string_view scope, int64_t at) = 0;
+  virtual Result<std::optional<std::string>> OptOutScope(std::string_view address_hash) = 0;
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ListOptOuts() = 0;
 };
 
 // Opens (creating if needed) a SQLite store and brings its schema up to date.

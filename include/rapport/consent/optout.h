@@ -1,0 +1,43 @@
+// OptOuts: users who opted out of identifiable insights or of everything (SPEC §1).
+//
+// Contract: an opt-out is remembered as a keyed hash (HMAC-SHA256 under a secret made for the
+// tenant on first use) of each of the user's addresses, never as the address, so that a later
+// ingest can still recognise and drop the user. Opting out covers every address the store knows
+// for the person at that time.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rapport/status.h"
+#include "rapport/store/store.h"
+
+namespace rapport::consent {
+
+enum class OptOutScope { kIdentifiable, kAll };
+
+class OptOuts {
+ public:
+  explicit OptOuts(store::Store& store) : store_(store) {}
+
+  // Opts the person with this address out (all their addresses); returns how many addresses.
+  Result<size_t> Add(std::string_view address, OptOutScope scope, int64_t now);
+  Result<size_t> Remove(std::string_view address);
+  // The widest scope the person with this address is opted out of, if any.
+  Result<std::optional<OptOutScope>> ScopeOf(std::string_view address);
+  // The same for this one address only (cheap: no look-up of the person; for ingest).
+  Result<std::optional<OptOutScope>> ScopeOfAddress(std::string_view address);
+  // Keyed hash of an address (its ingest::AddressKey), hex.
+  Result<std::string> HashOf(std::string_view address);
+
+ private:
+  Result<std::vector<std::string>> AddressesOf(std::string_view address);
+  Result<std::string> Secret();
+
+  store::Store& store_;
+  std::string secret_;
+};
+
+}  // namespace rapport::consent

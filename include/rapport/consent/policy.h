@@ -1,0 +1,75 @@
+// PolicyDecisionPoint: the one function every read of an insight goes through (SPEC §2).
+//
+// Contract: Decide(principal, kind, subject) answers allow or deny with a reason, from the
+// consent ledger, the directory, the tenant's settings and the opt-outs -- never from what the
+// caller claims about itself: the principal is an address and a tenant, and its role is looked up
+// here. Every decision, allowed or denied, is appended to the hash-chained access audit ledger
+// before it is returned; when the audit cannot be written the answer is an error, never an allow.
+// Checks run in this order, and the first that fails is the reason:
+//   1. wrong tenant            2. caller is not a user of this tenant
+//   3. consent <type> not in force
+//   4. personal insights are only for their owner      (personal)
+//   5. caller is a guest / guest not authorised         (identifiable, aggregated)
+//   6. subject opted out       7. subject is in an excluded group
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "rapport/consent/consent_ledger.h"
+#include "rapport/status.h"
+#include "rapport/store/store.h"
+
+namespace rapport::consent {
+
+enum class InsightKind { kWhoKnowsWhom, kRelationship, kPersonal, kEngagement };
+std::string_view InsightKindName(InsightKind kind);  // "who-knows-whom", "relationship", ...
+Result<InsightKind> ParseInsightKind(std::string_view name);
+ConsentType ConsentFor(InsightKind kind);  // which consent type covers it (SPEC §1)
+
+enum class Role { kAdmin, kMember, kGuest, kNone };
+std::string_view RoleName(Role role);
+
+struct Principal {
+  std::string address;  // who asks (from a token or --as)
+  std::string tenant;   // the tenant they asked in
+};
+
+// What the insight is about: a person's address, or empty for an account or an aggregate.
+struct Subject {
+  std::string address;
+};
+
+struct PolicyDecision {
+  bool allow = false;
+  std::string reason;  // why not; "allowed" when allowed
+  Role role = Role::kNone;
+};
+
+// Tenant settings the policy reads (rapport settings set NAME VALUE).
+inline constexpr std::string_view kGuestsSeeIdentifiable = "guests_see_identifiable";
+inline constexpr std::string_view kGuestAccess = "guest_access";  // addresses, comma-separated
+
+class PolicyDecisionPoint {
+ public:
+  explicit PolicyDecisionPoint(store::Store& store) : store_(store) {}
+
+  Result<PolicyDecision> Decide(const Principal& principal, InsightKind kind,
+                                const Subject& subject, int64_t now);
+
+ private:
+  Result<PolicyDecision> Evaluate(const Principal& principal, InsightKind kind,
+                                  const Subject& subject);
+  Result<Role> RoleOf(const std::string& address);
+  Result<bool> GuestAuthorised(const std::string& address);
+  Result<std::optional<std::string>> SubjectDenial(InsightKind kind, const Subject& subject,
+                                                   const ConsentState& state);
+  Status Audit(const Principal& principal, InsightKind kind, const Subject& subject,
+               const PolicyDecision& decision, int64_t now);
+
+  store::Store& store_;
+};
+
+}  // namespace rapport::consent

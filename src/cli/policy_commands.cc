@@ -1,0 +1,187 @@
+// `rapport access check`, `audit`, `optout` and `settings`: the policy decision point and what it
+// reads, from the command line (SPEC §1-§2).
+#include <fmt/core.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "consent/hash_chain.h"
+#include "rapport/consent/optout.h"
+#include "rapport/consent/policy.h"
+#include "rapport/store/store.h"
+
+namespace rapport::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+int64_t Now() {
+  return static_cast<int64_t>(std::time(nullptr));
+}
+
+std::string IsoTime(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Settings an admin may change, and the values each takes.
+bool ValidSetting(const std::string& name, const std::string& value) {
+  if (name == consent::kGuestsSeeIdentifiable) return value == "true" || value == "false";
+  return name == consent::kGuestAccess;
+}
+
+Status RequireAdmin(store::Store& store, const std::string& by) {
+  auto tenant = store.Tenant();
+  if (!tenant.ok()) return tenant.status();
+  std::string who = by;
+  for (char& c : who) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  for (const auto& a : tenant->admins) {
+    if (a == who) return Status::Ok();
+  }
+  return Status::FailedPrecondition(by + " is not an admin of tenant " + tenant->name +
+                                    ", so may not change its settings");
+}
+
+}  // namespace
+
+int RunAccessCheck(const std::string& db, const AccessCheckArgs& args) {
+  auto kind = consent::ParseInsightKind(args.insight);
+  if (!kind.ok()) return Fail(kind.status().message());
+  auto store = store::OpenSqliteStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto tenant = (*store)->Tenant();
+  if (!tenant.ok()) return Fail(tenant.status().message());
+  consent::PolicyDecisionPoint pdp(**store);
+  consent::Principal principal{args.as, args.tenant.empty() ? tenant->name : args.tenant};
+  auto decision = pdp.Decide(principal, *kind, {args.subject}, Now());
+  if (!decision.ok()) return Fail(decision.status().message());
+  if (args.json) {
+    fmt::print("{}\n", ordered_json{{"decision", decision->allow ? "allow" : "deny"},
+                                    {"reason", decision->reason},
+                                    {"role", consent::RoleName(decision->role)}}
+                           .dump(2));
+  } else {
+    fmt::print("{}: {} (caller's role: {})\n", decision->allow ? "allow" : "deny", decision->reason,
+               consent::RoleName(decision->role));
+  }
+  return 0;  // the check itself succeeded, whatever it answered
+}
+
+int RunAuditList(const std::string& db, bool json, int64_t since) {
+  auto store = store::OpenSqliteStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto rows = (*store)->ReadLedger(store::Ledger::kAudit);
+  if (!rows.ok()) return Fail(rows.status().message());
+  ordered_json out = ordered_json::array();
+  for (const auto& row : *rows) {
+    ordered_json e = ordered_json::parse(row.entry, nullptr, false);
+    if (e.is_discarded() || e.value("at", int64_t{0}) < since) continue;
+    e["at"] = IsoTime(e.value("at", int64_t{0}));
+    out.push_back(std::move(e));
+  }
+  if (json) {
+    fmt::print("{}\n", out.dump(2));
+    return 0;
+  }
+  for (const auto& e : out) {
+    fmt::print("{:>6}  {}  {:<5} {:<15} {} ({}) -> {}: {}\n", e.value("seq", int64_t{0}),
+               e.value("at", ""), e.value("decision", ""), e.value("insight", ""),
+               e.value("principal", ""), e.value("role", ""), e.value("subject", ""),
+               e.value("reason", ""));
+  }
+  return 0;
+}
+
+int RunAuditVerify(const std::string& db) {
+  auto store = store::OpenSqliteStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto rows = (*store)->ReadLedger(store::Ledger::kAudit);
+  if (!rows.ok()) return Fail(rows.status().message());
+  consent::ChainCheck check = consent::VerifyChain(*rows);
+  if (check.first_broken) {
+    return Fail("audit ledger entry " + std::to_string(*check.first_broken) + " " + check.problem +
+                " (restore the store from a backup)");
+  }
+  fmt::print("audit ledger: {} entries, hash chain intact\n", check.entries);
+  return 0;
+}
+
+int RunOptOut(const std::string& db, const OptOutArgs& args) {
+  auto store = store::OpenSqliteStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  consent::OptOuts optouts(**store);
+  if (args.action == "list") {
+    auto list = (*store)->ListOptOuts();
+    if (!list.ok()) return Fail(list.status().message());
+    ordered_json out = ordered_json::array();
+    for (const auto& [hash, scope] : *list) {
+      out.push_back({{"address_hash", hash}, {"scope", scope}});
+    }
+    if (args.json) {
+      fmt::print("{}\n", out.dump(2));
+    } else {
+      fmt::print("{} opt-outs (kept as keyed hashes, never as addresses)\n", list->size());
+      for (const auto& [hash, scope] : *list) fmt::print("  {}  {}\n", hash, scope);
+    }
+    return 0;
+  }
+  if (args.user.empty()) return Fail("name the user: rapport optout " + args.action + " USER");
+  if (args.action == "add") {
+    auto n = optouts.Add(
+        args.user,
+        args.scope == "all" ? consent::OptOutScope::kAll : consent::OptOutScope::kIdentifiable,
+        Now());
+    if (!n.ok()) return Fail(n.status().message());
+    fmt::print("{} opted out of {} ({} addresses remembered as keyed hashes)\n", args.user,
+               args.scope == "all" ? "everything" : "identifiable insights", *n);
+    return 0;
+  }
+  auto n = optouts.Remove(args.user);
+  if (!n.ok()) return Fail(n.status().message());
+  fmt::print("{} no longer opted out ({} addresses)\n", args.user, *n);
+  return 0;
+}
+
+int RunSettingsShow(const std::string& db, bool json) {
+  auto store = store::OpenSqliteStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  ordered_json out = ordered_json::object();
+  for (std::string_view name : {consent::kGuestsSeeIdentifiable, consent::kGuestAccess}) {
+    auto value = (*store)->Setting(name);
+    if (!value.ok()) return Fail(value.status().message());
+    const std::string fallback = name == consent::kGuestsSeeIdentifiable ? "false" : "";
+    out[std::string(name)] = value->value_or(fallback);
+  }
+  if (json) {
+    fmt::print("{}\n", out.dump(2));
+  } else {
+    for (const auto& [name, value] : out.items()) {
+      fmt::print("{:<24} {}\n", name, value.get<std::string>());
+    }
+  }
+  return 0;
+}
+
+int RunSettingsSet(const std::string& db, const std::string& name, const std::string& value,
+                   const std::string& by) {
+  if (!ValidSetting(name, value)) {
+    return Fail("'" + name + " = " + value +
+                "' is not a setting (guests_see_identifiable true|false, guest_access "
+                "ADDRESS[,ADDRESS...])");
+  }
+  auto store = store::OpenSqliteStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  Status st = RequireAdmin(**store, by);
+  if (!st.ok()) return Fail(st.message());
+  st = (*store)->SetSetting(name, value);
+  if (!st.ok()) return Fail(st.message());
+  fmt::print("{} = {}\n", name, value);
+  return 0;
+}
+
+}  // namespace rapport::cli

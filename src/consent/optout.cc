@@ -1,0 +1,114 @@
+#include "rapport/consent/optout.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "ingest/address_identity.h"
+
+namespace rapport::consent {
+namespace {
+
+constexpr std::string_view kSecretSetting = "optout_secret";
+
+std::string Hex(const unsigned char* data, size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(kHex[data[i] >> 4]);
+    out.push_back(kHex[data[i] & 15]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> OptOuts::Secret() {
+  if (!secret_.empty()) return secret_;
+  auto stored = store_.Setting(kSecretSetting);
+  if (!stored.ok()) return stored.status();
+  if (*stored) {
+    secret_ = **stored;
+    return secret_;
+  }
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    return Status::IoError("the system's random generator failed; try again");
+  }
+  secret_ = Hex(bytes, sizeof bytes);
+  RAPPORT_RETURN_IF_ERROR(store_.SetSetting(kSecretSetting, secret_));
+  return secret_;
+}
+
+Result<std::string> OptOuts::HashOf(std::string_view address) {
+  auto secret = Secret();
+  if (!secret.ok()) return secret.status();
+  const std::string key = ingest::AddressKey(address);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!HMAC(EVP_sha256(), secret->data(), static_cast<int>(secret->size()),
+            reinterpret_cast<const unsigned char*>(key.data()), key.size(), mac, &length)) {
+    return Status::IoError("HMAC-SHA256 failed (OpenSSL); try again");
+  }
+  return Hex(mac, length);
+}
+
+Result<std::vector<std::string>> OptOuts::AddressesOf(std::string_view address) {
+  auto person = store_.FindPerson(address);
+  if (person.ok()) return person->addresses;
+  if (person.status().code() != Status::Code::kNotFound) return person.status();
+  // Not in the store yet: remember the address itself, so that a later ingest drops it.
+  return std::vector<std::string>{ingest::AddressKey(address)};
+}
+
+Result<size_t> OptOuts::Add(std::string_view address, OptOutScope scope, int64_t now) {
+  if (address.find('@') == std::string_view::npos) {
+    return Status::InvalidArgument("'" + std::string(address) +
+                                   "' is not an address (opt a user out by address)");
+  }
+  auto addresses = AddressesOf(address);
+  if (!addresses.ok()) return addresses.status();
+  for (const auto& a : *addresses) {
+    auto hash = HashOf(a);
+    if (!hash.ok()) return hash.status();
+    RAPPORT_RETURN_IF_ERROR(
+        store_.SetOptOut(*hash, scope == OptOutScope::kAll ? "all" : "identifiable", now));
+  }
+  return addresses->size();
+}
+
+Result<size_t> OptOuts::Remove(std::string_view address) {
+  auto addresses = AddressesOf(address);
+  if (!addresses.ok()) return addresses.status();
+  for (const auto& a : *addresses) {
+    auto hash = HashOf(a);
+    if (!hash.ok()) return hash.status();
+    RAPPORT_RETURN_IF_ERROR(store_.SetOptOut(*hash, "", 0));
+  }
+  return addresses->size();
+}
+
+Result<std::optional<OptOutScope>> OptOuts::ScopeOfAddress(std::string_view address) {
+  auto hash = HashOf(address);
+  if (!hash.ok()) return hash.status();
+  auto scope = store_.OptOutScope(*hash);
+  if (!scope.ok()) return scope.status();
+  if (!*scope) return std::optional<OptOutScope>();
+  return std::optional<OptOutScope>(**scope == "all" ? OptOutScope::kAll
+                                                     : OptOutScope::kIdentifiable);
+}
+
+Result<std::optional<OptOutScope>> OptOuts::ScopeOf(std::string_view address) {
+  auto addresses = AddressesOf(address);
+  if (!addresses.ok()) return addresses.status();
+  std::optional<OptOutScope> widest;
+  for (const auto& a : *addresses) {
+    auto scope = ScopeOfAddress(a);
+    if (!scope.ok()) return scope.status();
+    if (*scope == OptOutScope::kAll) return scope;
+    if (*scope) widest = scope.value();
+  }
+  return widest;
+}
+
+}  // namespace rapport::consent

@@ -1,0 +1,201 @@
+#include "rapport/consent/policy.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "consent/hash_chain.h"
+#include "ingest/address_identity.h"
+#include "rapport/consent/optout.h"
+
+namespace rapport::consent {
+namespace {
+
+PolicyDecision Deny(std::string reason, Role role) {
+  return {false, std::move(reason), role};
+}
+
+std::vector<std::string> SplitList(std::string_view s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string_view::npos) comma = s.size();
+    std::string item = ingest::AddressKey(s.substr(start, comma - start));
+    if (!item.empty()) out.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view InsightKindName(InsightKind kind) {
+  switch (kind) {
+    case InsightKind::kWhoKnowsWhom:
+      return "who-knows-whom";
+    case InsightKind::kRelationship:
+      return "relationship";
+    case InsightKind::kPersonal:
+      return "personal";
+    case InsightKind::kEngagement:
+      return "engagement";
+  }
+  return "personal";
+}
+
+Result<InsightKind> ParseInsightKind(std::string_view name) {
+  for (InsightKind k : {InsightKind::kWhoKnowsWhom, InsightKind::kRelationship,
+                        InsightKind::kPersonal, InsightKind::kEngagement}) {
+    if (name == InsightKindName(k)) return k;
+  }
+  return Status::InvalidArgument(
+      "'" + std::string(name) +
+      "' is not an insight (who-knows-whom, relationship, personal or engagement)");
+}
+
+ConsentType ConsentFor(InsightKind kind) {
+  switch (kind) {
+    case InsightKind::kPersonal:
+      return ConsentType::kPersonal;
+    case InsightKind::kEngagement:
+      return ConsentType::kAggregated;
+    case InsightKind::kWhoKnowsWhom:
+    case InsightKind::kRelationship:
+      return ConsentType::kIdentifiable;
+  }
+  return ConsentType::kIdentifiable;
+}
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kAdmin:
+      return "admin";
+    case Role::kMember:
+      return "member";
+    case Role::kGuest:
+      return "guest";
+    case Role::kNone:
+      return "none";
+  }
+  return "none";
+}
+
+// Admins are named at init; members are internal people (in the directory or at an internal
+// domain); guests are the directory's guests. Anyone else is nobody here.
+Result<Role> PolicyDecisionPoint::RoleOf(const std::string& address) {
+  auto tenant = store_.Tenant();
+  if (!tenant.ok()) return tenant.status();
+  const std::string key = ingest::AddressKey(address);
+  if (std::find(tenant->admins.begin(), tenant->admins.end(), key) != tenant->admins.end()) {
+    return Role::kAdmin;
+  }
+  auto person = store_.FindPerson(key);
+  if (!person.ok()) {
+    if (person.status().code() == Status::Code::kNotFound) return Role::kNone;
+    return person.status();
+  }
+  if (person->kind == "internal") return Role::kMember;
+  if (person->kind == "guest") return Role::kGuest;
+  return Role::kNone;
+}
+
+Result<bool> PolicyDecisionPoint::GuestAuthorised(const std::string& address) {
+  auto access = store_.Setting(kGuestAccess);
+  if (!access.ok()) return access.status();
+  if (!*access) return false;
+  auto list = SplitList(**access);
+  return std::find(list.begin(), list.end(), ingest::AddressKey(address)) != list.end();
+}
+
+// Why the subject may not be shown for this kind, if so: opted out, or in an excluded group.
+Result<std::optional<std::string>> PolicyDecisionPoint::SubjectDenial(InsightKind kind,
+                                                                      const Subject& subject,
+                                                                      const ConsentState& state) {
+  if (subject.address.empty()) return std::optional<std::string>();
+  OptOuts optouts(store_);
+  auto scope = optouts.ScopeOf(subject.address);
+  if (!scope.ok()) return scope.status();
+  if (*scope && (**scope == OptOutScope::kAll || kind != InsightKind::kPersonal)) {
+    return std::optional<std::string>("subject opted out");
+  }
+  const TypeState& t = state.of(ConsentFor(kind));
+  auto excluded = store_.GroupMemberAddresses(t.last->excluded_groups);
+  if (!excluded.ok()) return excluded.status();
+  if (std::binary_search(excluded->begin(), excluded->end(), ingest::AddressKey(subject.address))) {
+    return std::optional<std::string>("subject is in an excluded group");
+  }
+  return std::optional<std::string>();
+}
+
+Result<PolicyDecision> PolicyDecisionPoint::Evaluate(const Principal& principal, InsightKind kind,
+                                                     const Subject& subject) {
+  auto tenant = store_.Tenant();
+  if (!tenant.ok()) return tenant.status();
+  if (principal.tenant != tenant->name) return Deny("wrong tenant", Role::kNone);
+  auto role = RoleOf(principal.address);
+  if (!role.ok()) return role.status();
+  if (*role == Role::kNone) return Deny("caller is not a user of this tenant", *role);
+  ConsentLedger ledger(store_);
+  auto state = ledger.State();
+  if (!state.ok()) return state.status();
+  const ConsentType type = ConsentFor(kind);
+  if (!state->of(type).in_force) {
+    return Deny("consent " + std::string(ConsentTypeName(type)) + " not in force", *role);
+  }
+  if (kind == InsightKind::kPersonal) {
+    if (ingest::AddressKey(subject.address) != ingest::AddressKey(principal.address)) {
+      return Deny("personal insights are only for their owner", *role);
+    }
+  } else if (*role == Role::kGuest) {
+    auto authorised = GuestAuthorised(principal.address);
+    if (!authorised.ok()) return authorised.status();
+    if (type == ConsentType::kIdentifiable) {
+      auto setting = store_.Setting(kGuestsSeeIdentifiable);
+      if (!setting.ok()) return setting.status();
+      if (!*authorised || *setting != std::optional<std::string>("true")) {
+        return Deny("caller is a guest", *role);
+      }
+    } else if (!*authorised) {
+      return Deny("guest not authorised", *role);
+    }
+  }
+  auto denial = SubjectDenial(kind, subject, *state);
+  if (!denial.ok()) return denial.status();
+  if (*denial) return Deny(**denial, *role);
+  return PolicyDecision{true, "allowed", *role};
+}
+
+Status PolicyDecisionPoint::Audit(const Principal& principal, InsightKind kind,
+                                  const Subject& subject, const PolicyDecision& decision,
+                                  int64_t now) {
+  auto last = store_.LastLedgerRow(store::Ledger::kAudit);
+  if (!last.ok()) return last.status();
+  // An opted-out subject is remembered by keyed hash only, in the audit as everywhere (SPEC §1).
+  std::string who = ingest::AddressKey(subject.address);
+  if (decision.reason == "subject opted out") {
+    auto hash = OptOuts(store_).HashOf(subject.address);
+    if (!hash.ok()) return hash.status();
+    who = "optout:" + *hash;
+  }
+  nlohmann::ordered_json entry{{"seq", *last ? (*last)->seq + 1 : 1},
+                               {"at", now},
+                               {"principal", ingest::AddressKey(principal.address)},
+                               {"tenant", principal.tenant},
+                               {"role", RoleName(decision.role)},
+                               {"insight", InsightKindName(kind)},
+                               {"subject", who},
+                               {"decision", decision.allow ? "allow" : "deny"},
+                               {"reason", decision.reason}};
+  store::LedgerRow row = NextRow(*last ? &**last : nullptr, entry.dump());
+  return store_.AppendLedgerRow(store::Ledger::kAudit, row);
+}
+
+Result<PolicyDecision> PolicyDecisionPoint::Decide(const Principal& principal, InsightKind kind,
+                                                   const Subject& subject, int64_t now) {
+  auto decision = Evaluate(principal, kind, subject);
+  if (!decision.ok()) return decision.status();
+  RAPPORT_RETURN_IF_ERROR(Audit(principal, kind, subject, *decision, now));
+  return decision;
+}
+
+}  // namespace rapport::consent

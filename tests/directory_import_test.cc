@@ -157,6 +157,12 @@ TEST(DirectoryCsv, HeaderProblems) {
             "d.csv:1: column 3 has no name (name it or remove it)");
   EXPECT_EQ(CsvError("address,Groups,groups\n"),
             "d.csv:1: the column 'groups' appears twice (keep one)");
+  // Found by the fuzzer: a quoted first field that spans lines still gives a one-line error,
+  // with the value cut short.
+  EXPECT_EQ(CsvError("\"x\ny@z.com/" + std::string(80, 'o') + "\"\n"),
+            "d.csv:1: no header row: the first row holds the address 'x y@z.com/" +
+                std::string(50, 'o') +
+                "...' (add a first row naming the columns, such as address,display_name)");
 }
 
 TEST(DirectoryCsv, AddressProblems) {

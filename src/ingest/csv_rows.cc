@@ -40,7 +40,23 @@ Status CheckUtf8(const std::vector<CsvRow>& rows, std::string_view file) {
 }  // namespace
 
 Status CsvProblem(std::string_view file, int line, const std::string& what) {
-  return Status::InvalidArgument(std::string(file) + ":" + std::to_string(line) + ": " + what);
+  // One line, whatever the file held: a quoted field may span lines.
+  std::string text = what;
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return Status::InvalidArgument(std::string(file) + ":" + std::to_string(line) + ": " + text);
+}
+
+std::string QuotedForMessage(std::string_view s) {
+  constexpr size_t kMax = 60;
+  std::string out = "'";
+  size_t n = std::min(s.size(), kMax);
+  while (n < s.size() && n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  for (char c : s.substr(0, n)) out.push_back(static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
+  if (n < s.size()) out += "...";
+  out.push_back('\'');
+  return out;
 }
 
 bool IsValidUtf8(std::string_view s) {

@@ -27,6 +27,10 @@ Result<std::vector<CsvRow>> SplitCsvRows(std::string_view data, std::string_view
 // Status::InvalidArgument("FILE:LINE: what").
 Status CsvProblem(std::string_view file_name, int line, const std::string& what);
 
+// A value from the file as an error message shows it: in quotes, control characters as spaces,
+// cut after 60 bytes (with "...") so that the message stays one short line.
+std::string QuotedForMessage(std::string_view s);
+
 // True when `s` is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points
 // above U+10FFFF).
 bool IsValidUtf8(std::string_view s);

@@ -27,11 +27,8 @@ constexpr std::string_view kKnownColumns =
 // Where each known column is in a row; -1 when the file does not have it.
 using ColumnIndex = std::array<int, kColumns>;
 
-// Built by appending: g++ 12 -O3 warns (-Wrestrict, falsely) about "'" + std::string(s).
 std::string Quoted(std::string_view s) {
-  std::string out = "'";
-  out.append(s).push_back('\'');
-  return out;
+  return QuotedForMessage(s);
 }
 
 Result<ColumnIndex> ReadHeader(const std::vector<CsvRow>& rows, std::string_view file) {

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "ingest/csv_rows.h"
 #include "ingest/directory_import.h"
 #include "ingest/encoded_word.h"
 #include "ingest/graph_fields.h"
@@ -29,11 +30,8 @@ constexpr int kMaxDepth = 64;
 constexpr std::string_view kExportHint =
     "export with $select=id,mail,userPrincipalName,proxyAddresses";
 
-// Built by appending: g++ 12 -O3 warns (-Wrestrict, falsely) about "'" + std::string(s).
 std::string Quoted(std::string_view s) {
-  std::string out = "'";
-  out.append(s).push_back('\'');
-  return out;
+  return QuotedForMessage(s);
 }
 
 // Only nlohmann's message for a parse error, which the DOM parser without exceptions drops.

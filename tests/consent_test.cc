@@ -205,6 +205,63 @@ TEST_F(ConsentCli, AUserOptedOutOfEverythingIsNeverStoredAndKeptOnlyAsAHash) {
   EXPECT_EQ(list[0]["address_hash"].get<std::string>().size(), 64u);
 }
 
+// Every byte of the store's files, the WAL included.
+std::string StoreBytes(const std::string& db) {
+  return testing::ReadFile(db) + testing::ReadFile(db + "-wal");
+}
+
+TEST_F(ConsentCli, RevokingTheLastConsentPurgesEveryCollectedByteInTheSameStep) {
+  ASSERT_EQ(Rapport("consent grant identifiable --by " + std::string(kAdmin)).exit_code, 0);
+  ASSERT_EQ(Rapport("ingest " + (dir_ / "m")).exit_code, 0);
+  ASSERT_NE(StoreBytes(db_).find("bob@fabrikam.com"), std::string::npos);  // the grep can see
+
+  auto r = Rapport("consent revoke identifiable --by " + std::string(kAdmin));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "revoked consent identifiable by ada@northwind.example\n"
+            "purged what no consent in force covers: 2 messages, 0 meetings, 3 addresses\n");
+  const std::string bytes = StoreBytes(db_);
+  for (const char* purged : {"bob@fabrikam.com", "carol@northwind", "alice@northwind", "2@x"}) {
+    EXPECT_EQ(bytes.find(purged), std::string::npos) << purged << " is still in the file";
+  }
+  EXPECT_EQ(Json("stats")["messages"], 0);
+  EXPECT_EQ(Json("consent history").size(), 2u);  // the ledger stays
+  EXPECT_EQ(Rapport("consent verify").exit_code, 0);
+
+  // A new grant starts from nothing: the files are read again.
+  ASSERT_EQ(Rapport("consent grant identifiable --by " + std::string(kAdmin)).exit_code, 0);
+  EXPECT_EQ(Json("ingest " + (dir_ / "m"))["messages"]["stored"], 2);
+}
+
+TEST_F(ConsentCli, RevokingOneTypePurgesOnlyWhoTheRemainingTypesExclude) {
+  WriteFile(dir_ / "dir.csv", "address,groups\ncarol@northwind.example,M&A\n");
+  ASSERT_EQ(Rapport("directory import " + (dir_ / "dir.csv")).exit_code, 0);
+  ASSERT_EQ(Rapport("consent grant identifiable --by " + std::string(kAdmin)).exit_code, 0);
+  ASSERT_EQ(Rapport("consent grant aggregated --exclude-group M\\&A --by " + std::string(kAdmin))
+                .exit_code,
+            0);
+  ASSERT_EQ(Json("ingest " + (dir_ / "m"))["messages"]["stored"], 2);  // identifiable covers carol
+  auto r = Rapport("consent revoke identifiable --by " + std::string(kAdmin));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Json("stats")["messages"], 1);  // carol's own message went; alice's stays
+  json carol = Json("people show carol@northwind.example");  // her directory entry stays
+  EXPECT_EQ(carol["messages_sent"], 0);
+  EXPECT_EQ(carol["messages_received"], 0);
+  EXPECT_EQ(Json("people show bob@fabrikam.com")["messages_received"], 1);
+}
+
+TEST_F(ConsentCli, AnOptOutOfEverythingPurgesThatUsersData) {
+  ASSERT_EQ(Rapport("consent grant identifiable --by " + std::string(kAdmin)).exit_code, 0);
+  ASSERT_EQ(Rapport("ingest " + (dir_ / "m")).exit_code, 0);
+  ASSERT_EQ(Rapport("optout add carol@northwind.example --scope all").exit_code, 0);
+  EXPECT_EQ(Json("stats")["messages"], 1);
+  EXPECT_EQ(StoreBytes(db_).find("carol@northwind"), std::string::npos);
+  EXPECT_EQ(Rapport("people show carol@northwind.example").exit_code, 1);
+  // Remembered by hash: a later ingest drops her again.
+  EXPECT_EQ(Json("ingest --rescan " + (dir_ / "m"))["messages"]["dropped_by_consent"], 1);
+  EXPECT_EQ(StoreBytes(db_).find("carol@northwind"), std::string::npos);
+}
+
 TEST(HashChain, NamesTheFirstChangedRemovedOrReorderedRow) {
   std::vector<store::LedgerRow> rows;
   for (const char* entry : {"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"}) {

@@ -7,9 +7,19 @@
 #include <cassert>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace rapport {
+
+// 'text', for error messages. Built by appending: g++ 12 at -O3 warns falsely (-Wrestrict) on
+// "'" + std::string(text).
+inline std::string SingleQuoted(std::string_view text) {
+  std::string out(1, '\'');
+  out.append(text);
+  out.push_back('\'');
+  return out;
+}
 
 class Status {
  public:

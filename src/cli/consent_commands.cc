@@ -72,6 +72,12 @@ std::string PurposeOf(consent::ConsentType type) {
   return "";
 }
 
+void PrintPurged(const store::PurgeCounts& p) {
+  if (p.messages + p.meetings + p.addresses == 0) return;
+  fmt::print("purged what no consent in force covers: {} messages, {} meetings, {} addresses\n",
+             p.messages, p.meetings, p.addresses);
+}
+
 }  // namespace
 
 int RunConsentGrant(const std::string& db, const ConsentGrantArgs& args) {
@@ -88,10 +94,12 @@ int RunConsentGrant(const std::string& db, const ConsentGrantArgs& args) {
     }
   }
   consent::ConsentLedger ledger(**store);
-  auto e = ledger.Grant(*type, args.by, args.terms_version, args.exclude_groups, Now());
-  if (!e.ok()) return Fail(e.status().message());
-  fmt::print("granted consent {} ({}) by {}{}\n", consent::ConsentTypeName(e->type), e->grant_id,
-             e->by, e->excluded_groups.empty() ? "" : ", excluding " + Joined(e->excluded_groups));
+  auto change = ledger.Grant(*type, args.by, args.terms_version, args.exclude_groups, Now());
+  if (!change.ok()) return Fail(change.status().message());
+  const auto& e = change->event;
+  fmt::print("granted consent {} ({}) by {}{}\n", consent::ConsentTypeName(e.type), e.grant_id,
+             e.by, e.excluded_groups.empty() ? "" : ", excluding " + Joined(e.excluded_groups));
+  PrintPurged(change->purged);
   return 0;
 }
 
@@ -101,9 +109,11 @@ int RunConsentRevoke(const std::string& db, const std::string& type_name, const 
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(store.status().message());
   consent::ConsentLedger ledger(**store);
-  auto e = ledger.Revoke(*type, by, Now());
-  if (!e.ok()) return Fail(e.status().message());
-  fmt::print("revoked consent {} by {}\n", consent::ConsentTypeName(e->type), e->by);
+  auto change = ledger.Revoke(*type, by, Now());
+  if (!change.ok()) return Fail(change.status().message());
+  fmt::print("revoked consent {} by {}\n", consent::ConsentTypeName(change->event.type),
+             change->event.by);
+  PrintPurged(change->purged);
   return 0;
 }
 

@@ -170,8 +170,8 @@ int RunSettingsShow(const std::string& db, bool json) {
 int RunSettingsSet(const std::string& db, const std::string& name, const std::string& value,
                    const std::string& by) {
   if (!ValidSetting(name, value)) {
-    return Fail("'" + name + " = " + value +
-                "' is not a setting (guests_see_identifiable true|false, guest_access "
+    return Fail(SingleQuoted(name + " = " + value) +
+                " is not a setting (guests_see_identifiable true|false, guest_access "
                 "ADDRESS[,ADDRESS...])");
   }
   auto store = store::OpenSqliteStore(db);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "consent/exclusions.h"
 #include "consent/hash_chain.h"
 
 namespace rapport::consent {
@@ -80,8 +81,8 @@ Result<ConsentType> ParseConsentType(std::string_view name) {
   for (ConsentType t : kConsentTypes) {
     if (Lower(name) == ConsentTypeName(t)) return t;
   }
-  return Status::InvalidArgument("'" + std::string(name) +
-                                 "' is not a consent type (personal, aggregated or identifiable)");
+  return Status::InvalidArgument(SingleQuoted(name) +
+                                 " is not a consent type (personal, aggregated or identifiable)");
 }
 
 bool ConsentState::AnyInForce() const {
@@ -124,21 +125,27 @@ Result<std::vector<ConsentEvent>> ConsentLedger::ReadChecked() {
   return events;
 }
 
-Result<ConsentEvent> ConsentLedger::Append(ConsentEvent event) {
-  auto rows = store_.ReadLedger(store::Ledger::kConsent);
-  if (!rows.ok()) return rows.status();
-  event.seq = static_cast<int64_t>(rows->size()) + 1;
+Result<ConsentChange> ConsentLedger::Append(ConsentEvent event, ConsentState state) {
+  auto last = store_.LastLedgerRow(store::Ledger::kConsent);
+  if (!last.ok()) return last.status();
+  event.seq = *last ? (*last)->seq + 1 : 1;
   if (event.grant) {
     event.grant_id = std::string(ConsentTypeName(event.type)) + "-" + std::to_string(event.seq);
   }
-  store::LedgerRow row = NextRow(rows->empty() ? nullptr : &rows->back(), EntryOf(event));
-  RAPPORT_RETURN_IF_ERROR(store_.AppendLedgerRow(store::Ledger::kConsent, row));
-  return event;
+  store::LedgerRow row = NextRow(*last ? &**last : nullptr, EntryOf(event));
+  TypeState& t = state.types[static_cast<size_t>(event.type)];
+  t.in_force = event.grant;
+  t.last = event;
+  auto plan = PlanPurge(store_, state);
+  if (!plan.ok()) return plan.status();
+  auto purged = store_.Purge(*plan, &row);
+  if (!purged.ok()) return purged.status();
+  return ConsentChange{std::move(event), *purged};
 }
 
-Result<ConsentEvent> ConsentLedger::Grant(ConsentType type, std::string_view admin,
-                                          std::string_view terms_version,
-                                          std::vector<std::string> excluded_groups, int64_t now) {
+Result<ConsentChange> ConsentLedger::Grant(ConsentType type, std::string_view admin,
+                                           std::string_view terms_version,
+                                           std::vector<std::string> excluded_groups, int64_t now) {
   RAPPORT_RETURN_IF_ERROR(RequireAdmin(admin, "grant consent"));
   auto state = State();  // refuses to extend a broken ledger
   if (!state.ok()) return state.status();
@@ -152,10 +159,10 @@ Result<ConsentEvent> ConsentLedger::Grant(ConsentType type, std::string_view adm
   e.at = now;
   e.terms_version = terms_version;
   e.excluded_groups = std::move(excluded_groups);
-  return Append(std::move(e));
+  return Append(std::move(e), std::move(*state));
 }
 
-Result<ConsentEvent> ConsentLedger::Revoke(ConsentType type, std::string_view admin, int64_t now) {
+Result<ConsentChange> ConsentLedger::Revoke(ConsentType type, std::string_view admin, int64_t now) {
   RAPPORT_RETURN_IF_ERROR(RequireAdmin(admin, "revoke consent"));
   auto state = State();
   if (!state.ok()) return state.status();
@@ -168,7 +175,7 @@ Result<ConsentEvent> ConsentLedger::Revoke(ConsentType type, std::string_view ad
   e.type = type;
   e.by = Lower(admin);
   e.at = now;
-  return Append(std::move(e));
+  return Append(std::move(e), std::move(*state));
 }
 
 Result<ConsentState> ConsentLedger::State(std::optional<int64_t> at) {

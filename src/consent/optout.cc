@@ -4,7 +4,9 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "consent/exclusions.h"
 #include "ingest/address_identity.h"
+#include "rapport/consent/consent_ledger.h"
 
 namespace rapport::consent {
 namespace {
@@ -63,8 +65,8 @@ Result<std::vector<std::string>> OptOuts::AddressesOf(std::string_view address) 
 
 Result<size_t> OptOuts::Add(std::string_view address, OptOutScope scope, int64_t now) {
   if (address.find('@') == std::string_view::npos) {
-    return Status::InvalidArgument("'" + std::string(address) +
-                                   "' is not an address (opt a user out by address)");
+    return Status::InvalidArgument(SingleQuoted(address) +
+                                   " is not an address (opt a user out by address)");
   }
   auto addresses = AddressesOf(address);
   if (!addresses.ok()) return addresses.status();
@@ -73,6 +75,16 @@ Result<size_t> OptOuts::Add(std::string_view address, OptOutScope scope, int64_t
     if (!hash.ok()) return hash.status();
     RAPPORT_RETURN_IF_ERROR(
         store_.SetOptOut(*hash, scope == OptOutScope::kAll ? "all" : "identifiable", now));
+  }
+  // Their data goes when no consent in force covers it any more (SPEC §1). With no consent in
+  // force nothing was collected, so there is nothing to purge.
+  auto state = ConsentLedger(store_).State();
+  if (!state.ok()) return state.status();
+  if (state->AnyInForce()) {
+    auto plan = PlanPurge(store_, *state);
+    if (!plan.ok()) return plan.status();
+    auto purged = store_.Purge(*plan, nullptr);
+    if (!purged.ok()) return purged.status();
   }
   return addresses->size();
 }

@@ -49,8 +49,8 @@ Result<InsightKind> ParseInsightKind(std::string_view name) {
     if (name == InsightKindName(k)) return k;
   }
   return Status::InvalidArgument(
-      "'" + std::string(name) +
-      "' is not an insight (who-knows-whom, relationship, personal or engagement)");
+      SingleQuoted(name) +
+      " is not an insight (who-knows-whom, relationship, personal or engagement)");
 }
 
 ConsentType ConsentFor(InsightKind kind) {

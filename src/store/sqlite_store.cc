@@ -8,6 +8,7 @@
 #include "store/sqlite_message_writer.h"
 #include "store/sqlite_people.h"
 #include "store/sqlite_person_details.h"
+#include "store/sqlite_purge.h"
 #include "store/sqlite_schema.h"
 
 namespace rapport::store {
@@ -197,26 +198,35 @@ class SqliteStore final : public Store {
 
   Status AppendLedgerRow(Ledger ledger, const LedgerRow& row) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return InTransaction(db_, [&]() -> Status {
-      auto last = db_.Prepare(
-          "SELECT coalesce(max(seq), 0) FROM ledger_entry WHERE tenant_id = ?1 AND ledger = ?2");
-      if (!last.ok()) return last.status();
-      last->Bind(1, tenant_id_).Bind(2, LedgerName(ledger));
-      Status st;
-      int64_t next = last->Step(st) ? last->ColumnInt(0) + 1 : 1;
-      RAPPORT_RETURN_IF_ERROR(st);
-      if (row.seq != next) {
-        return Status::FailedPrecondition("the " + std::string(LedgerName(ledger)) +
-                                          " ledger changed meanwhile; try again");
-      }
-      auto insert = db_.Prepare(
-          "INSERT INTO ledger_entry (tenant_id, ledger, seq, entry, prev_hash, hash) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-      if (!insert.ok()) return insert.status();
-      insert->Bind(1, tenant_id_).Bind(2, LedgerName(ledger)).Bind(3, row.seq);
-      insert->Bind(4, row.entry).Bind(5, row.prev_hash).Bind(6, row.hash);
-      return insert->Run();
-    });
+    return InTransaction(db_, [&] { return AppendRow(ledger, row); });
+  }
+
+  Result<std::vector<std::string>> AddressKeys() override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    auto select = db_.Prepare("SELECT address FROM address WHERE tenant_id = ?1 ORDER BY 1");
+    if (!select.ok()) return select.status();
+    select->Bind(1, tenant_id_);
+    std::vector<std::string> keys;
+    Status st;
+    while (select->Step(st)) keys.push_back(select->ColumnText(0));
+    if (!st.ok()) return st;
+    return keys;
+  }
+
+  Result<PurgeCounts> Purge(const PurgePlan& plan, const LedgerRow* consent_row) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    PurgeCounts counts;
+    RAPPORT_RETURN_IF_ERROR(InTransaction(db_, [&]() -> Status {
+      if (consent_row) RAPPORT_RETURN_IF_ERROR(AppendRow(Ledger::kConsent, *consent_row));
+      auto purged = PurgeCollected(db_, tenant_id_, plan);
+      if (!purged.ok()) return purged.status();
+      counts = *purged;
+      return Status::Ok();
+    }));
+    // secure_delete zeroed the freed pages; the checkpoint moves them into the main file and
+    // empties the WAL, so no copy of the purged rows is left in either file.
+    if (!plan.empty()) RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+    return counts;
   }
 
   Result<std::vector<LedgerRow>> ReadLedger(Ledger ledger) override {
@@ -316,6 +326,28 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Appends inside the caller's transaction; refuses a row that is not the ledger's next.
+  Status AppendRow(Ledger ledger, const LedgerRow& row) {
+    auto last = db_.Prepare(
+        "SELECT coalesce(max(seq), 0) FROM ledger_entry WHERE tenant_id = ?1 AND ledger = ?2");
+    if (!last.ok()) return last.status();
+    last->Bind(1, tenant_id_).Bind(2, LedgerName(ledger));
+    Status st;
+    int64_t next = last->Step(st) ? last->ColumnInt(0) + 1 : 1;
+    RAPPORT_RETURN_IF_ERROR(st);
+    if (row.seq != next) {
+      return Status::FailedPrecondition("the " + std::string(LedgerName(ledger)) +
+                                        " ledger changed meanwhile; try again");
+    }
+    auto insert = db_.Prepare(
+        "INSERT INTO ledger_entry (tenant_id, ledger, seq, entry, prev_hash, hash) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!insert.ok()) return insert.status();
+    insert->Bind(1, tenant_id_).Bind(2, LedgerName(ledger)).Bind(3, row.seq);
+    insert->Bind(4, row.entry).Bind(5, row.prev_hash).Bind(6, row.hash);
+    return insert->Run();
+  }
+
   static std::string_view LedgerName(Ledger ledger) {
     return ledger == Ledger::kConsent ? "consent" : "audit";
   }

@@ -10,20 +10,19 @@
 
 #include <memory>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
-#include <vector>
 
 #include "rapport/consent/consent_ledger.h"
-#include "rapport/consent/optout.h"
 #include "rapport/ingest/ingest_gate.h"
 #include "rapport/store/store.h"
 
 namespace rapport::consent {
 
+class Exclusions;
+
 class ConsentGate final : public ingest::IngestGate {
  public:
-  explicit ConsentGate(store::Store& store) : store_(store), optouts_(store) {}
+  explicit ConsentGate(store::Store& store);
+  ~ConsentGate() override;
 
   Status CheckRun() override;
   ingest::GateVerdict Filter(model::MessageMeta& meta) override;
@@ -31,14 +30,9 @@ class ConsentGate final : public ingest::IngestGate {
 
  private:
   bool Excluded(const std::string& address);
-  bool ExcludedFromAll(const std::string& key);
 
   store::Store& store_;
-  OptOuts optouts_;
-  bool any_exclusion_ = false;  // no group excluded and nobody opted out: nothing to check
-  // Per consent type in force: whether it is identifiable, and the address keys its grant excludes.
-  std::vector<std::pair<bool, std::unordered_set<std::string>>> in_force_;
-  std::unordered_map<std::string, bool> verdicts_;  // address key -> excluded from all
+  std::unique_ptr<Exclusions> exclusions_;  // set by CheckRun
 };
 
 }  // namespace rapport::consent

@@ -57,14 +57,23 @@ struct ChainCheck {
   std::string problem;                  // what is wrong with it
 };
 
+// A grant or revoke, and what it purged in the same transaction.
+struct ConsentChange {
+  ConsentEvent event;
+  store::PurgeCounts purged;
+};
+
 class ConsentLedger {
  public:
   explicit ConsentLedger(store::Store& store) : store_(store) {}
 
-  Result<ConsentEvent> Grant(ConsentType type, std::string_view admin,
-                             std::string_view terms_version,
-                             std::vector<std::string> excluded_groups, int64_t now);
-  Result<ConsentEvent> Revoke(ConsentType type, std::string_view admin, int64_t now);
+  // Each change purges, in the transaction that records it, the data no consent in force after
+  // it covers (SPEC §1): everything when no type remains, else the people excluded from every
+  // type that remains.
+  Result<ConsentChange> Grant(ConsentType type, std::string_view admin,
+                              std::string_view terms_version,
+                              std::vector<std::string> excluded_groups, int64_t now);
+  Result<ConsentChange> Revoke(ConsentType type, std::string_view admin, int64_t now);
 
   // The state after every event up to `at` (default: all).
   Result<ConsentState> State(std::optional<int64_t> at = std::nullopt);
@@ -74,7 +83,7 @@ class ConsentLedger {
  private:
   Status RequireAdmin(std::string_view admin, std::string_view action);
   Result<std::vector<ConsentEvent>> ReadChecked();
-  Result<ConsentEvent> Append(ConsentEvent event);
+  Result<ConsentChange> Append(ConsentEvent event, ConsentState state);
 
   store::Store& store_;
 };

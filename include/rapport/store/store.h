@@ -111,6 +111,23 @@ struct PersonDetails {
   std::optional<int64_t> first_seen, last_seen;  // UTC seconds of the first / last message
 };
 
+// What a purge removes (SPEC §1): everything collected from mail and meetings, or what some
+// people took part in. The ledgers, the audit, settings, opt-outs, the directory and imported
+// accounts stay.
+struct PurgePlan {
+  bool everything = false;
+  // Address keys; every address of their people goes with them: the messages and meetings they
+  // sent or organised, and their place in everyone else's.
+  std::vector<std::string> addresses;
+  bool empty() const { return !everything && addresses.empty(); }
+};
+
+struct PurgeCounts {
+  uint64_t messages = 0;
+  uint64_t meetings = 0;
+  uint64_t addresses = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -154,6 +171,12 @@ class Store {
   // Every address (as stored, keyed) of the people who are members of any of these groups.
   virtual Result<std::vector<std::string>> GroupMemberAddresses(
       const std::vector<std::string>& groups) = 0;
+
+  // Every address key of the tenant (for purge planning).
+  virtual Result<std::vector<std::string>> AddressKeys() = 0;
+  // Appends `row` to the consent ledger (when given) and purges, in one transaction; then
+  // checkpoints the WAL, so that with secure_delete the purged bytes are gone from the files.
+  virtual Result<PurgeCounts> Purge(const PurgePlan& plan, const LedgerRow* consent_row) = 0;
 
   // Appends a row; FailedPrecondition when its seq is not the ledger's next (someone else
   // appended first: read again and retry).

@@ -1,6 +1,8 @@
 // The consent ledger and what it lets ingest collect (SPEC §1-§2, issue 5).
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 #include <nlohmann/json.hpp>
 
 #include "consent/hash_chain.h"
@@ -260,6 +262,40 @@ TEST_F(ConsentCli, AnOptOutOfEverythingPurgesThatUsersData) {
   // Remembered by hash: a later ingest drops her again.
   EXPECT_EQ(Json("ingest --rescan " + (dir_ / "m"))["messages"]["dropped_by_consent"], 1);
   EXPECT_EQ(StoreBytes(db_).find("carol@northwind"), std::string::npos);
+}
+
+// Retention counts back from the real clock, so these messages are dated from it.
+std::string DaysAgo(int days) {
+  std::time_t t = std::time(nullptr) - days * 86400;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  return buf;
+}
+
+TEST_F(ConsentCli, RetentionKeepsOldMailOutAndPurgeExpiredRemovesWhatAged) {
+  ASSERT_EQ(Rapport("consent grant identifiable --by " + std::string(kAdmin)).exit_code, 0);
+  ASSERT_EQ(Rapport("settings set retention_days 30 --by " + std::string(kAdmin)).exit_code, 0);
+  TempDir mail;
+  WriteFile(mail / "cur/old", "Message-ID: <old@x>\nDate: " + DaysAgo(40) +
+                                  "\nFrom: alice@northwind.example\nTo: olaf@fabrikam.com\n\n");
+  WriteFile(mail / "cur/new", "Message-ID: <new@x>\nDate: " + DaysAgo(10) +
+                                  "\nFrom: alice@northwind.example\nTo: nina@fabrikam.com\n\n");
+  json summary = Json("ingest " + mail.path().string());
+  EXPECT_EQ(summary["messages"]["stored"], 1);
+  EXPECT_EQ(summary["messages"]["dropped_by_consent"], 1);  // 40 days old: past retention
+  EXPECT_EQ(StoreBytes(db_).find("olaf@"), std::string::npos);
+
+  // The tenant shortens retention: the 10-day-old message and its addresses expire.
+  ASSERT_EQ(Rapport("settings set retention_days 5 --by " + std::string(kAdmin)).exit_code, 0);
+  EXPECT_EQ(Json("settings show")["retention_days"], "5");
+  auto r = Rapport("purge --expired");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1 messages, 0 meetings, 2 addresses"), std::string::npos) << r.out;
+  EXPECT_EQ(Json("stats")["messages"], 0);
+  EXPECT_EQ(StoreBytes(db_).find("nina@"), std::string::npos);
+  EXPECT_EQ(Rapport("settings set retention_days -1 --by " + std::string(kAdmin)).exit_code, 1);
 }
 
 TEST(HashChain, NamesTheFirstChangedRemovedOrReorderedRow) {

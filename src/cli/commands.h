@@ -72,6 +72,7 @@ int RunAuditList(const std::string& db, bool json, int64_t since);
 int RunAuditVerify(const std::string& db);
 int RunOptOut(const std::string& db, const OptOutArgs& args);
 int RunSettingsShow(const std::string& db, bool json);
+int RunPurgeExpired(const std::string& db);
 int RunSettingsSet(const std::string& db, const std::string& name, const std::string& value,
                    const std::string& by);
 

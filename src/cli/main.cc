@@ -152,10 +152,16 @@ int main(int argc, char** argv) {
   auto* settings_show = settings_cmd->add_subcommand("show", "the settings the policy reads");
   settings_show->add_flag("--json", settings_json, "print as JSON");
   auto* settings_set = settings_cmd->add_subcommand("set", "change a setting (admins only)");
-  settings_set->add_option("name", setting_name, "guests_see_identifiable or guest_access")
+  settings_set
+      ->add_option("name", setting_name, "retention_days, guests_see_identifiable or guest_access")
       ->required();
   settings_set->add_option("value", setting_value, "true|false, or addresses")->required();
   settings_set->add_option("--by", setting_by, "the admin's address")->required();
+
+  bool purge_expired = false;
+  auto* purge_cmd = app.add_subcommand("purge", "remove collected data");
+  purge_cmd->add_flag("--expired", purge_expired, "what is older than the tenant's retention_days")
+      ->required();
 
   try {
     app.parse(argc, argv);
@@ -199,6 +205,7 @@ int main(int argc, char** argv) {
   }
   if (*audit_verify) return RunAuditVerify(db);
   if (*optout_cmd) return RunOptOut(db, optout);
+  if (*purge_cmd) return RunPurgeExpired(db);
   if (*settings_show) return RunSettingsShow(db, settings_json);
   if (*settings_set) return RunSettingsSet(db, setting_name, setting_value, setting_by);
   return 2;

@@ -29,9 +29,15 @@ std::string IsoTime(int64_t seconds) {
   return buf;
 }
 
+constexpr std::string_view kRetentionDays = "retention_days";
+
 // Settings an admin may change, and the values each takes.
 bool ValidSetting(const std::string& name, const std::string& value) {
   if (name == consent::kGuestsSeeIdentifiable) return value == "true" || value == "false";
+  if (name == kRetentionDays) {
+    return !value.empty() && value.size() < 7 &&
+           value.find_first_not_of("0123456789") == std::string::npos;
+  }
   return name == consent::kGuestAccess;
 }
 
@@ -150,7 +156,10 @@ int RunOptOut(const std::string& db, const OptOutArgs& args) {
 int RunSettingsShow(const std::string& db, bool json) {
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(store.status().message());
+  auto tenant = (*store)->Tenant();
+  if (!tenant.ok()) return Fail(tenant.status().message());
   ordered_json out = ordered_json::object();
+  out[std::string(kRetentionDays)] = std::to_string(tenant->retention_days);
   for (std::string_view name : {consent::kGuestsSeeIdentifiable, consent::kGuestAccess}) {
     auto value = (*store)->Setting(name);
     if (!value.ok()) return Fail(value.status().message());
@@ -171,16 +180,38 @@ int RunSettingsSet(const std::string& db, const std::string& name, const std::st
                    const std::string& by) {
   if (!ValidSetting(name, value)) {
     return Fail(SingleQuoted(name + " = " + value) +
-                " is not a setting (guests_see_identifiable true|false, guest_access "
-                "ADDRESS[,ADDRESS...])");
+                " is not a setting (retention_days DAYS, guests_see_identifiable true|false, "
+                "guest_access ADDRESS[,ADDRESS...])");
   }
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(store.status().message());
   Status st = RequireAdmin(**store, by);
   if (!st.ok()) return Fail(st.message());
-  st = (*store)->SetSetting(name, value);
+  st = name == kRetentionDays ? (*store)->SetRetentionDays(std::stoll(value))
+                              : (*store)->SetSetting(name, value);
   if (!st.ok()) return Fail(st.message());
   fmt::print("{} = {}\n", name, value);
+  return 0;
+}
+
+int RunPurgeExpired(const std::string& db) {
+  auto store = store::OpenSqliteStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto tenant = (*store)->Tenant();
+  if (!tenant.ok()) return Fail(tenant.status().message());
+  if (tenant->retention_days == 0) {
+    fmt::print("retention_days is 0 (keep forever): nothing expires\n");
+    return 0;
+  }
+  store::PurgePlan plan;
+  plan.older_than = Now() - tenant->retention_days * 86400;
+  auto purged = (*store)->Purge(plan, nullptr);
+  if (!purged.ok()) return Fail(purged.status().message());
+  fmt::print(
+      "purged what is older than {} days (before {}): {} messages, {} meetings, {} "
+      "addresses\n",
+      tenant->retention_days, IsoTime(*plan.older_than), purged->messages, purged->meetings,
+      purged->addresses);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "rapport/consent/consent_gate.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "consent/exclusions.h"
 #include "ingest/address_identity.h"
@@ -25,6 +26,9 @@ Status ConsentGate::CheckRun() {
   auto exclusions = Exclusions::For(store_, *state);
   if (!exclusions.ok()) return exclusions.status();
   exclusions_ = std::make_unique<Exclusions>(std::move(*exclusions));
+  if (tenant->retention_days > 0) {
+    oldest_ = static_cast<int64_t>(std::time(nullptr)) - tenant->retention_days * 86400;
+  }
   return Status::Ok();
 }
 
@@ -33,6 +37,7 @@ bool ConsentGate::Excluded(const std::string& address) {
 }
 
 ingest::GateVerdict ConsentGate::Filter(model::MessageMeta& meta) {
+  if (meta.sent.utc_seconds < oldest_) return ingest::GateVerdict::kDrop;
   if (!exclusions_ || !exclusions_->any()) return ingest::GateVerdict::kKeep;
   if (Excluded(meta.from.address)) return ingest::GateVerdict::kDrop;
   for (auto* list : {&meta.to, &meta.cc, &meta.bcc}) {
@@ -44,6 +49,7 @@ ingest::GateVerdict ConsentGate::Filter(model::MessageMeta& meta) {
 }
 
 ingest::GateVerdict ConsentGate::Filter(model::MeetingMeta& meeting) {
+  if (meeting.end.utc_seconds < oldest_) return ingest::GateVerdict::kDrop;
   if (!exclusions_ || !exclusions_->any()) return ingest::GateVerdict::kKeep;
   if (Excluded(meeting.organizer.address)) return ingest::GateVerdict::kDrop;
   std::erase_if(meeting.attendees, [&](const auto& a) { return Excluded(a.who.address); });

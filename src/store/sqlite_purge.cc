@@ -23,6 +23,13 @@ Status Select(SqliteDb& db, int64_t tenant, const PurgePlan& plan) {
                               "CREATE TEMP TABLE purge_address (id INTEGER PRIMARY KEY);"
                               "CREATE TEMP TABLE purge_message (id INTEGER PRIMARY KEY);"
                               "CREATE TEMP TABLE purge_meeting (id INTEGER PRIMARY KEY);"));
+  if (plan.older_than) {
+    const std::string cutoff = std::to_string(*plan.older_than);
+    return Run(db, "INSERT INTO purge_message SELECT id FROM message WHERE tenant_id = " + t +
+                       " AND sent_at < " + cutoff +
+                       ";INSERT INTO purge_meeting SELECT id FROM meeting WHERE tenant_id = " + t +
+                       " AND end_at < " + cutoff);
+  }
   if (plan.everything) {
     return Run(db, "INSERT INTO purge_address SELECT id FROM address WHERE tenant_id = " + t +
                        ";INSERT INTO purge_message SELECT id FROM message WHERE tenant_id = " + t +
@@ -70,6 +77,17 @@ Result<PurgeCounts> PurgeCollected(SqliteDb& db, int64_t tenant, const PurgePlan
           "DELETE FROM meeting WHERE id IN purge_meeting;"
           "DELETE FROM address_name WHERE address IN purge_address;"
           "DELETE FROM address_link WHERE low IN purge_address OR high IN purge_address;"));
+  if (plan.older_than) {
+    // Addresses only expired mail mentioned go too: an address is personal data.
+    RAPPORT_RETURN_IF_ERROR(Run(
+        db, "INSERT INTO purge_address SELECT id FROM address a WHERE tenant_id = " + t +
+                " AND NOT EXISTS (SELECT 1 FROM participant p WHERE p.address = a.id)"
+                " AND NOT EXISTS (SELECT 1 FROM message m WHERE m.sender_id = a.id)"
+                " AND NOT EXISTS (SELECT 1 FROM meeting_attendee x WHERE x.address = a.id)"
+                " AND NOT EXISTS (SELECT 1 FROM meeting m WHERE m.organizer_id = a.id);"
+                "DELETE FROM address_name WHERE address IN purge_address;"
+                "DELETE FROM address_link WHERE low IN purge_address OR high IN purge_address;"));
+  }
   auto before = db.QueryInt("SELECT count(*) FROM address WHERE tenant_id = " + t);
   if (!before.ok()) return before.status();
   RAPPORT_RETURN_IF_ERROR(

@@ -201,6 +201,14 @@ class SqliteStore final : public Store {
     return InTransaction(db_, [&] { return AppendRow(ledger, row); });
   }
 
+  Status SetRetentionDays(int64_t days) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    auto update = db_.Prepare("UPDATE tenant SET retention_days = ?2 WHERE id = ?1");
+    if (!update.ok()) return update.status();
+    update->Bind(1, tenant_id_).Bind(2, days);
+    return update->Run();
+  }
+
   Result<std::vector<std::string>> AddressKeys() override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     auto select = db_.Prepare("SELECT address FROM address WHERE tenant_id = ?1 ORDER BY 1");

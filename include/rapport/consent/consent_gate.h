@@ -5,9 +5,11 @@
 // -- members of the groups a grant excludes, users opted out of everything, and users opted out
 // of identifiable insights for the identifiable type -- so their data is never stored; a message
 // they sent, or a meeting they organised, is dropped whole. People excluded from some types only
-// are kept: the policy decision point hides them from those types' insights.
+// are kept: the policy decision point hides them from those types' insights. With the tenant's
+// retention_days, messages sent and meetings ended before the retention window are dropped too.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -33,6 +35,7 @@ class ConsentGate final : public ingest::IngestGate {
 
   store::Store& store_;
   std::unique_ptr<Exclusions> exclusions_;  // set by CheckRun
+  int64_t oldest_ = INT64_MIN;              // UTC seconds: older items are past retention
 };
 
 }  // namespace rapport::consent

@@ -119,7 +119,10 @@ struct PurgePlan {
   // Address keys; every address of their people goes with them: the messages and meetings they
   // sent or organised, and their place in everyone else's.
   std::vector<std::string> addresses;
-  bool empty() const { return !everything && addresses.empty(); }
+  // Retention: messages sent and meetings ended before this time (UTC seconds), then every
+  // address nothing stored mentions any more.
+  std::optional<int64_t> older_than;
+  bool empty() const { return !everything && addresses.empty() && !older_than; }
 };
 
 struct PurgeCounts {
@@ -172,6 +175,8 @@ class Store {
   virtual Result<std::vector<std::string>> GroupMemberAddresses(
       const std::vector<std::string>& groups) = 0;
 
+  // Keep collected data this many days (0: forever); what is older is purged by `purge --expired`.
+  virtual Status SetRetentionDays(int64_t days) = 0;
   // Every address key of the tenant (for purge planning).
   virtual Result<std::vector<std::string>> AddressKeys() = 0;
   // Appends `row` to the consent ledger (when given) and purges, in one transaction; then

@@ -31,6 +31,9 @@ $rapport consent status
 $rapport ingest demo/org
 $rapport ingest demo/org   # again: incremental, nothing is stored twice
 $rapport stats
-$rapport people show "$ceo"
+$rapport people show "$ceo" --as "$ceo"
+$rapport access check --as "$ceo" --insight personal --subject "$ceo"   # not granted: denied, with the reason
+$rapport audit list   # every decision, hash-chained
+$rapport audit verify
 $rapport consent history
 $rapport consent verify

@@ -146,6 +146,28 @@ TEST_F(ConsentCli, ATamperedLedgerNamesItsFirstBadEntryAndGrantsNothing) {
   EXPECT_EQ(Rapport("consent grant personal --by " + std::string(kAdmin)).exit_code, 1);
 }
 
+TEST_F(ConsentCli, EveryAccessDecisionIsAuditedAndATamperedAuditRowIsNamed) {
+  ASSERT_EQ(Rapport("consent grant identifiable --by " + std::string(kAdmin)).exit_code, 0);
+  auto r = Rapport("access check --as " + std::string(kAdmin) +
+                   " --insight relationship --subject bob@fabrikam.com");
+  EXPECT_EQ(r.out, "allow: allowed (caller's role: admin)\n");
+  r = Rapport("access check --as mallory@evil.example --insight relationship");
+  EXPECT_EQ(r.out, "deny: caller is not a user of this tenant (caller's role: none)\n");
+  json audit = Json("audit list");
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0]["decision"], "allow");
+  EXPECT_EQ(audit[1]["reason"], "caller is not a user of this tenant");
+  EXPECT_EQ(Rapport("audit verify").out, "audit ledger: 2 entries, hash chain intact\n");
+  // Someone turns the denial into an allow.
+  Tamper(db_, "UPDATE ledger_entry SET entry = replace(entry, '\"deny\"', '\"allow\"') "
+              "WHERE ledger = 'audit' AND seq = 2");
+  r = Rapport("audit verify");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "rapport: error: audit ledger entry 2 was changed after it was written (its hash does "
+            "not match) (restore the store from a backup)\n");
+}
+
 TEST_F(ConsentCli, ARemovedLedgerEntryIsNamed) {
   ASSERT_EQ(Rapport("consent grant personal --by " + std::string(kAdmin)).exit_code, 0);
   ASSERT_EQ(Rapport("consent revoke personal --by " + std::string(kAdmin)).exit_code, 0);
@@ -173,10 +195,12 @@ TEST_F(ConsentCli, AGroupExcludedFromEveryTypeInForceIsNeverStored) {
   json summary = Json("ingest " + (dir_ / "m"));
   EXPECT_EQ(summary["messages"]["stored"], 1);              // alice's message, without carol
   EXPECT_EQ(summary["messages"]["dropped_by_consent"], 1);  // carol's own message
-  json carol = Json("people show carol@northwind.example");
-  EXPECT_EQ(carol["messages_sent"], 0);
-  EXPECT_EQ(carol["messages_received"], 0);
-  EXPECT_EQ(Json("people show bob@fabrikam.com")["messages_received"], 1);
+  EXPECT_EQ(Json("people show bob@fabrikam.com --as " + std::string(kAdmin))["messages_received"],
+            1);
+  // Excluded people are absent from insights, the person view included.
+  r = Rapport("people show carol@northwind.example --as " + std::string(kAdmin));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "rapport: error: not allowed: subject is in an excluded group\n");
 }
 
 TEST_F(ConsentCli, AGroupExcludedFromOnlySomeTypesIsStoredForTheOthers) {
@@ -198,7 +222,7 @@ TEST_F(ConsentCli, AUserOptedOutOfEverythingIsNeverStoredAndKeptOnlyAsAHash) {
   json summary = Json("ingest " + (dir_ / "m"));
   EXPECT_EQ(summary["messages"]["stored"], 1);
   EXPECT_EQ(summary["messages"]["dropped_by_consent"], 1);
-  r = Rapport("people show carol@northwind.example");
+  r = Rapport("people show carol@northwind.example --as " + std::string(kAdmin));
   EXPECT_EQ(r.exit_code, 1);  // never stored, not even as a recipient
   EXPECT_EQ(testing::ReadFile(db_).find("carol@"), std::string::npos);
   json list = Json("optout list");
@@ -246,10 +270,15 @@ TEST_F(ConsentCli, RevokingOneTypePurgesOnlyWhoTheRemainingTypesExclude) {
   auto r = Rapport("consent revoke identifiable --by " + std::string(kAdmin));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Json("stats")["messages"], 1);  // carol's own message went; alice's stays
-  json carol = Json("people show carol@northwind.example");  // her directory entry stays
+  EXPECT_EQ(Json("directory list")[0]["address"],
+            "carol@northwind.example");                       // the directory stays
+  EXPECT_EQ(StoreBytes(db_).find("2@x"), std::string::npos);  // her message's id is gone
+  ASSERT_EQ(Rapport("consent grant identifiable --by " + std::string(kAdmin)).exit_code, 0);
+  json carol = Json("people show carol@northwind.example --as " + std::string(kAdmin));
   EXPECT_EQ(carol["messages_sent"], 0);
-  EXPECT_EQ(carol["messages_received"], 0);
-  EXPECT_EQ(Json("people show bob@fabrikam.com")["messages_received"], 1);
+  EXPECT_EQ(carol["messages_received"], 0);  // her place in alice's message went too
+  EXPECT_EQ(Json("people show bob@fabrikam.com --as " + std::string(kAdmin))["messages_received"],
+            1);
 }
 
 TEST_F(ConsentCli, AnOptOutOfEverythingPurgesThatUsersData) {
@@ -258,7 +287,8 @@ TEST_F(ConsentCli, AnOptOutOfEverythingPurgesThatUsersData) {
   ASSERT_EQ(Rapport("optout add carol@northwind.example --scope all").exit_code, 0);
   EXPECT_EQ(Json("stats")["messages"], 1);
   EXPECT_EQ(StoreBytes(db_).find("carol@northwind"), std::string::npos);
-  EXPECT_EQ(Rapport("people show carol@northwind.example").exit_code, 1);
+  EXPECT_EQ(Rapport("people show carol@northwind.example --as " + std::string(kAdmin)).exit_code,
+            1);
   // Remembered by hash: a later ingest drops her again.
   EXPECT_EQ(Json("ingest --rescan " + (dir_ / "m"))["messages"]["dropped_by_consent"], 1);
   EXPECT_EQ(StoreBytes(db_).find("carol@northwind"), std::string::npos);

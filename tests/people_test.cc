@@ -33,7 +33,8 @@ class PeopleCli : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   json Show(const std::string& who) {
-    auto r = RunRapport("--db " + db_ + " people show " + testing::ShellQuote(who) + " --json");
+    auto r = RunRapport("--db " + db_ + " people show " + testing::ShellQuote(who) +
+                        " --json --as admin@rapport-tests.example");
     EXPECT_EQ(r.exit_code, 0) << who << ": " << r.err;
     return json::parse(r.out, nullptr, false);
   }
@@ -130,7 +131,7 @@ TEST_F(PeopleCli, DirectoryListsUsersAndFlagsInternalPeopleItDoesNotKnow) {
   EXPECT_EQ(list[3]["in_directory"], false);
   EXPECT_EQ(Show("eve@partner.example")["kind"], "guest");
   EXPECT_EQ(Show("dave@northwind.example")["kind"], "internal");
-  r = RunRapport("--db " + db_ + " people show Gina");
+  r = RunRapport("--db " + db_ + " people show Gina --as admin@rapport-tests.example");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("too short to name one person"), std::string::npos) << r.err;
 }
@@ -213,12 +214,13 @@ TEST_F(PeopleCli, UnknownPeopleAndAmbiguousNamesGetOneClearLine) {
   Init();
   Mail(1, "Sam Lee <sam@northwind.example>", "Sam Lee <sam.lee@fabrikam.com>");
   Ingest();
-  auto r = RunRapport("--db " + db_ + " people show nobody@nowhere.example");
+  auto r = RunRapport("--db " + db_ +
+                      " people show nobody@nowhere.example --as admin@rapport-tests.example");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
             "rapport: error: nobody with the address nobody@nowhere.example is in this store "
             "(check the spelling, or ingest mail that has it)\n");
-  r = RunRapport("--db " + db_ + " people show 'Lee, Sam'");
+  r = RunRapport("--db " + db_ + " people show 'Lee, Sam' --as admin@rapport-tests.example");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
             "rapport: error: \"Lee, Sam\" names 2 people; give one of their addresses instead\n");
@@ -252,7 +254,8 @@ class EnronPeople : public ::testing::Test {
     dir_ = nullptr;
   }
   json Show(const std::string& who) {
-    auto r = RunRapport("--db " + db_ + " people show " + testing::ShellQuote(who) + " --json");
+    auto r = RunRapport("--db " + db_ + " people show " + testing::ShellQuote(who) +
+                        " --json --as admin@rapport-tests.example");
     EXPECT_EQ(r.exit_code, 0) << who << ": " << r.err;
     return json::parse(r.out, nullptr, false);
   }

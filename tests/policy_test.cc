@@ -165,7 +165,8 @@ TEST(AccessMatrix, CallersUnknownToTheTenantAreNobody) {
 TEST(AccessMatrix, OptedOutAndExcludedSubjectsAreAbsent) {
   Tenant tenant("all");
   const std::string carol = "carol@northwind.example", olga = "olga@northwind.example";
-  for (InsightKind kind : {InsightKind::kWhoKnowsWhom, InsightKind::kRelationship}) {
+  for (InsightKind kind :
+       {InsightKind::kWhoKnowsWhom, InsightKind::kRelationship, InsightKind::kPerson}) {
     for (const char* caller : {"ada@northwind.example", "dave@northwind.example"}) {
       EXPECT_EQ(tenant.Decide(caller, kind, carol).reason, Reason('E', kind));
       EXPECT_EQ(tenant.Decide(caller, kind, olga).reason, Reason('X', kind));

@@ -76,7 +76,8 @@ class SampleDirectory : public ::testing::Test {
   }
 
   static json Show(const std::string& who) {
-    return RunJson("--db " + *db_ + " people show " + ShellQuote(who) + " --json");
+    return RunJson("--db " + *db_ + " people show " + ShellQuote(who) +
+                   " --json --as admin@rapport-tests.example");
   }
 
   // The directory list's entry for `address`, or null.

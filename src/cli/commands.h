@@ -59,7 +59,8 @@ int RunAccountsImport(const std::string& db, const std::string& file);
 int RunAccountsList(const std::string& db, bool json);
 int RunDirectoryImport(const std::string& db, const std::string& file);
 int RunDirectoryList(const std::string& db, bool json);
-int RunPeopleShow(const std::string& db, const std::string& who, bool json);
+int RunPeopleShow(const std::string& db, const std::string& who, const std::string& as,
+                  bool json);
 int RunConsentGrant(const std::string& db, const ConsentGrantArgs& args);
 int RunConsentRevoke(const std::string& db, const std::string& type, const std::string& by);
 int RunConsentStatus(const std::string& db, bool json);

@@ -80,6 +80,9 @@ int main(int argc, char** argv) {
   auto* people_show = people_cmd->add_subcommand("show", "one person: addresses, kind, activity");
   people_show->add_option("who", person, "an address (SMTP, X.500, IMCEAEX) or a full name")
       ->required();
+  std::string people_as;
+  people_show->add_option("--as", people_as, "the caller's address (the policy decides)")
+      ->required();
   people_show->add_flag("--json", people_json, "print as JSON");
 
   ConsentGrantArgs grant;
@@ -183,7 +186,7 @@ int main(int argc, char** argv) {
   if (*accounts_list) return RunAccountsList(db, accounts_json);
   if (*directory_import) return RunDirectoryImport(db, directory_file);
   if (*directory_list) return RunDirectoryList(db, directory_json);
-  if (*people_show) return RunPeopleShow(db, person, people_json);
+  if (*people_show) return RunPeopleShow(db, person, people_as, people_json);
   if (*consent_grant) return RunConsentGrant(db, grant);
   if (*consent_revoke) return RunConsentRevoke(db, revoke_type, revoke_by);
   if (*consent_status) return RunConsentStatus(db, consent_json);

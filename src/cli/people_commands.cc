@@ -1,12 +1,14 @@
 // `rapport directory import|list` and `rapport people show`: who is who (SPEC §3).
 #include <fmt/core.h>
 
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "ingest/directory_import.h"
+#include "rapport/consent/policy.h"
 #include "rapport/store/store.h"
 
 namespace rapport::cli {
@@ -108,10 +110,20 @@ int RunDirectoryList(const std::string& db, bool json) {
   return 0;
 }
 
-int RunPeopleShow(const std::string& db, const std::string& who, bool json) {
+int RunPeopleShow(const std::string& db, const std::string& who, const std::string& as, bool json) {
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(store.status().message());
+  auto tenant = (*store)->Tenant();
+  if (!tenant.ok()) return Fail(tenant.status().message());
+  // Resolved first only to name the subject to the policy point; nothing is shown before it
+  // allows, and whether someone exists is not told to a caller it denies.
   auto person = (*store)->FindPerson(who);
+  std::string subject = person.ok() && !person->addresses.empty() ? person->addresses.front() : who;
+  consent::PolicyDecisionPoint pdp(**store);
+  auto decision = pdp.Decide({as, tenant->name}, consent::InsightKind::kPerson, {subject},
+                             static_cast<int64_t>(std::time(nullptr)));
+  if (!decision.ok()) return Fail(decision.status().message());
+  if (!decision->allow) return Fail("not allowed: " + decision->reason);
   if (!person.ok()) return Fail(person.status().message());
   const auto& p = *person;
   if (json) {

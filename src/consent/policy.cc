@@ -39,13 +39,15 @@ std::string_view InsightKindName(InsightKind kind) {
       return "personal";
     case InsightKind::kEngagement:
       return "engagement";
+    case InsightKind::kPerson:
+      return "person";
   }
   return "personal";
 }
 
 Result<InsightKind> ParseInsightKind(std::string_view name) {
   for (InsightKind k : {InsightKind::kWhoKnowsWhom, InsightKind::kRelationship,
-                        InsightKind::kPersonal, InsightKind::kEngagement}) {
+                        InsightKind::kPersonal, InsightKind::kEngagement, InsightKind::kPerson}) {
     if (name == InsightKindName(k)) return k;
   }
   return Status::InvalidArgument(
@@ -61,6 +63,7 @@ ConsentType ConsentFor(InsightKind kind) {
       return ConsentType::kAggregated;
     case InsightKind::kWhoKnowsWhom:
     case InsightKind::kRelationship:
+    case InsightKind::kPerson:
       return ConsentType::kIdentifiable;
   }
   return ConsentType::kIdentifiable;
@@ -171,11 +174,17 @@ Status PolicyDecisionPoint::Audit(const Principal& principal, InsightKind kind,
   auto last = store_.LastLedgerRow(store::Ledger::kAudit);
   if (!last.ok()) return last.status();
   // An opted-out subject is remembered by keyed hash only, in the audit as everywhere (SPEC §1).
+  // Whatever the reason for the decision, not just "subject opted out".
   std::string who = ingest::AddressKey(subject.address);
-  if (decision.reason == "subject opted out") {
-    auto hash = OptOuts(store_).HashOf(subject.address);
-    if (!hash.ok()) return hash.status();
-    who = "optout:" + *hash;
+  if (!who.empty()) {
+    OptOuts optouts(store_);
+    auto scope = optouts.ScopeOf(subject.address);
+    if (!scope.ok()) return scope.status();
+    if (*scope) {
+      auto hash = optouts.HashOf(subject.address);
+      if (!hash.ok()) return hash.status();
+      who = "optout:" + *hash;
+    }
   }
   nlohmann::ordered_json entry{{"seq", *last ? (*last)->seq + 1 : 1},
                                {"at", now},

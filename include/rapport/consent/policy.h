@@ -24,7 +24,8 @@
 
 namespace rapport::consent {
 
-enum class InsightKind { kWhoKnowsWhom, kRelationship, kPersonal, kEngagement };
+// kPerson: who someone is and how much they mail (`rapport people show`), identifiable data.
+enum class InsightKind { kWhoKnowsWhom, kRelationship, kPersonal, kEngagement, kPerson };
 std::string_view InsightKindName(InsightKind kind);  // "who-knows-whom", "relationship", ...
 Result<InsightKind> ParseInsightKind(std::string_view name);
 ConsentType ConsentFor(InsightKind kind);  // which consent type covers it (SPEC §1)

@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/format.h"
 
 #include <fmt/core.h>
 
@@ -19,15 +20,6 @@ namespace rapport::cli {
 namespace {
 
 using nlohmann::ordered_json;
-
-std::string IsoUtc(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string Lower(std::string s) {
   for (char& c : s) {
@@ -188,7 +180,7 @@ int RunStats(const std::string& db, bool json) {
   if (!stats.ok()) return Fail(stats.status().message());
   const auto& s = *stats;
   auto when = [](const std::optional<int64_t>& t) -> ordered_json {
-    return t ? ordered_json(IsoUtc(*t)) : ordered_json(nullptr);
+    return t ? ordered_json(IsoTime(*t)) : ordered_json(nullptr);
   };
   if (json) {
     ordered_json j{{"tenant", tenant->name},
@@ -217,13 +209,13 @@ int RunStats(const std::string& db, bool json) {
   fmt::print(
       "meetings            {:>10}  ({:.1f} hours; {} cancelled and {} all-day not counted)\n",
       s.meetings, s.meeting_hours, s.meetings_cancelled, s.all_day_events);
-  fmt::print("first meeting       {}\n", s.first_meeting ? IsoUtc(*s.first_meeting) : "-");
-  fmt::print("last meeting        {}\n", s.last_meeting ? IsoUtc(*s.last_meeting) : "-");
+  fmt::print("first meeting       {}\n", s.first_meeting ? IsoTime(*s.first_meeting) : "-");
+  fmt::print("last meeting        {}\n", s.last_meeting ? IsoTime(*s.last_meeting) : "-");
   fmt::print("people internal     {:>10}\n", s.people_internal);
   fmt::print("people guest        {:>10}\n", s.people_guest);
   fmt::print("people external     {:>10}\n", s.people_external);
-  fmt::print("first message       {}\n", s.first_sent ? IsoUtc(*s.first_sent) : "-");
-  fmt::print("last message        {}\n", s.last_sent ? IsoUtc(*s.last_sent) : "-");
+  fmt::print("first message       {}\n", s.first_sent ? IsoTime(*s.first_sent) : "-");
+  fmt::print("last message        {}\n", s.last_sent ? IsoTime(*s.last_sent) : "-");
   return 0;
 }
 

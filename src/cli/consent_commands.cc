@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/format.h"
 #include "rapport/consent/consent_ledger.h"
 #include "rapport/store/store.h"
 
@@ -13,19 +14,6 @@ namespace rapport::cli {
 namespace {
 
 using nlohmann::ordered_json;
-
-std::string IsoTime(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-int64_t Now() {
-  return static_cast<int64_t>(std::time(nullptr));
-}
 
 ordered_json EventJson(const consent::ConsentEvent& e) {
   ordered_json j{{"seq", e.seq},
@@ -39,12 +27,6 @@ ordered_json EventJson(const consent::ConsentEvent& e) {
     j["excluded_groups"] = e.excluded_groups;
   }
   return j;
-}
-
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 // What the grant with this id became: still in force, replaced by a later grant, or revoked.

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/format.h"
 #include "ingest/directory_import.h"
 #include "rapport/consent/policy.h"
 #include "rapport/store/store.h"
@@ -15,21 +16,6 @@ namespace rapport::cli {
 namespace {
 
 using nlohmann::ordered_json;
-
-std::string IsoDate(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 ordered_json PersonJson(const store::PersonDetails& p) {
   auto when = [](const std::optional<int64_t>& t) -> ordered_json {

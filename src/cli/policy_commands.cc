@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/format.h"
 #include "consent/hash_chain.h"
 #include "rapport/consent/optout.h"
 #include "rapport/consent/policy.h"
@@ -15,19 +16,6 @@ namespace rapport::cli {
 namespace {
 
 using nlohmann::ordered_json;
-
-int64_t Now() {
-  return static_cast<int64_t>(std::time(nullptr));
-}
-
-std::string IsoTime(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 constexpr std::string_view kRetentionDays = "retention_days";
 

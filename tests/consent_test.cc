@@ -158,6 +158,9 @@ TEST_F(ConsentCli, EveryAccessDecisionIsAuditedAndATamperedAuditRowIsNamed) {
   EXPECT_EQ(audit[0]["decision"], "allow");
   EXPECT_EQ(audit[1]["reason"], "caller is not a user of this tenant");
   EXPECT_EQ(Rapport("audit verify").out, "audit ledger: 2 entries, hash chain intact\n");
+  json about_bob = Json("audit list --subject Bob@Fabrikam.com");
+  ASSERT_EQ(about_bob.size(), 1u);  // found by hashing the address asked about
+  EXPECT_EQ(about_bob[0]["subject"].get<std::string>().substr(0, 5), "hmac:");
   // Someone turns the denial into an allow.
   Tamper(db_, "UPDATE ledger_entry SET entry = replace(entry, '\"deny\"', '\"allow\"') "
               "WHERE ledger = 'audit' AND seq = 2");

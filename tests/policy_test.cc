@@ -190,7 +190,7 @@ TEST(AccessMatrix, AnAuthorisedGuestSeesIdentifiableInsightsOnlyWhenTheTenantAll
             "caller is a guest");
 }
 
-TEST(AccessMatrix, EveryDecisionIsAuditedAndOptedOutSubjectsOnlyByHash) {
+TEST(AccessMatrix, EveryDecisionIsAuditedWithItsSubjectAsAKeyedHash) {
   Tenant tenant("identifiable");
   tenant.Decide("dave@northwind.example", InsightKind::kWhoKnowsWhom, "alice@northwind.example");
   tenant.Decide("dave@northwind.example", InsightKind::kWhoKnowsWhom, "olga@northwind.example");
@@ -199,7 +199,13 @@ TEST(AccessMatrix, EveryDecisionIsAuditedAndOptedOutSubjectsOnlyByHash) {
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_NE((*rows)[0].entry.find("\"decision\":\"allow\""), std::string::npos) << (*rows)[0].entry;
   EXPECT_NE((*rows)[1].entry.find("\"reason\":\"subject opted out\""), std::string::npos);
+  // Subjects are kept as keyed hashes, whether they opted out or not: no address can be stuck in
+  // an append-only ledger.
   EXPECT_EQ((*rows)[1].entry.find("olga"), std::string::npos) << (*rows)[1].entry;
+  EXPECT_EQ((*rows)[0].entry.find("alice"), std::string::npos) << (*rows)[0].entry;
+  auto alice = OptOuts(tenant.store()).HashOf("alice@northwind.example");
+  ASSERT_TRUE(alice.ok());
+  EXPECT_NE((*rows)[0].entry.find("\"subject\":\"hmac:" + *alice + "\""), std::string::npos);
   EXPECT_EQ((*rows)[1].prev_hash, (*rows)[0].hash);
 }
 

@@ -59,8 +59,7 @@ int RunAccountsImport(const std::string& db, const std::string& file);
 int RunAccountsList(const std::string& db, bool json);
 int RunDirectoryImport(const std::string& db, const std::string& file);
 int RunDirectoryList(const std::string& db, bool json);
-int RunPeopleShow(const std::string& db, const std::string& who, const std::string& as,
-                  bool json);
+int RunPeopleShow(const std::string& db, const std::string& who, const std::string& as, bool json);
 int RunConsentGrant(const std::string& db, const ConsentGrantArgs& args);
 int RunConsentRevoke(const std::string& db, const std::string& type, const std::string& by);
 int RunConsentStatus(const std::string& db, bool json);
@@ -69,7 +68,7 @@ int RunConsentVerify(const std::string& db);
 int RunConsentReceipt(const std::string& db, const std::string& grant_id);
 // Prints the decision (allow or deny, with the reason); exit 0 either way.
 int RunAccessCheck(const std::string& db, const AccessCheckArgs& args);
-int RunAuditList(const std::string& db, bool json, int64_t since);
+int RunAuditList(const std::string& db, bool json, int64_t since, const std::string& subject);
 int RunAuditVerify(const std::string& db);
 int RunOptOut(const std::string& db, const OptOutArgs& args);
 int RunSettingsShow(const std::string& db, bool json);

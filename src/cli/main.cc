@@ -130,6 +130,8 @@ int main(int argc, char** argv) {
   auto* audit_list = audit_cmd->add_subcommand("list", "every policy decision");
   audit_list->add_flag("--json", audit_json, "print as JSON");
   audit_list->add_option("--since", audit_since, "only decisions from this UTC date (YYYY-MM-DD)");
+  std::string audit_subject;
+  audit_list->add_option("--subject", audit_subject, "only decisions about this address");
   auto* audit_verify = audit_cmd->add_subcommand("verify", "check the audit ledger's hash chain");
 
   OptOutArgs optout;
@@ -204,7 +206,7 @@ int main(int argc, char** argv) {
       }
       since = static_cast<int64_t>(timegm(&tm));
     }
-    return RunAuditList(db, audit_json, since);
+    return RunAuditList(db, audit_json, since, audit_subject);
   }
   if (*audit_verify) return RunAuditVerify(db);
   if (*optout_cmd) return RunOptOut(db, optout);

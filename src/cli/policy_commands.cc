@@ -66,15 +66,22 @@ int RunAccessCheck(const std::string& db, const AccessCheckArgs& args) {
   return 0;  // the check itself succeeded, whatever it answered
 }
 
-int RunAuditList(const std::string& db, bool json, int64_t since) {
+int RunAuditList(const std::string& db, bool json, int64_t since, const std::string& subject) {
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(store.status().message());
+  std::string wanted;  // subjects are audited as keyed hashes: hash the one asked about
+  if (!subject.empty()) {
+    auto hash = consent::OptOuts(**store).HashOf(subject);
+    if (!hash.ok()) return Fail(hash.status().message());
+    wanted = "hmac:" + *hash;
+  }
   auto rows = (*store)->ReadLedger(store::Ledger::kAudit);
   if (!rows.ok()) return Fail(rows.status().message());
   ordered_json out = ordered_json::array();
   for (const auto& row : *rows) {
     ordered_json e = ordered_json::parse(row.entry, nullptr, false);
     if (e.is_discarded() || e.value("at", int64_t{0}) < since) continue;
+    if (!wanted.empty() && e.value("subject", "") != wanted) continue;
     e["at"] = IsoTime(e.value("at", int64_t{0}));
     out.push_back(std::move(e));
   }

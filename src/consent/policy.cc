@@ -174,17 +174,14 @@ Status PolicyDecisionPoint::Audit(const Principal& principal, InsightKind kind,
   auto last = store_.LastLedgerRow(store::Ledger::kAudit);
   if (!last.ok()) return last.status();
   // An opted-out subject is remembered by keyed hash only, in the audit as everywhere (SPEC §1).
-  // Whatever the reason for the decision, not just "subject opted out".
-  std::string who = ingest::AddressKey(subject.address);
-  if (!who.empty()) {
-    OptOuts optouts(store_);
-    auto scope = optouts.ScopeOf(subject.address);
-    if (!scope.ok()) return scope.status();
-    if (*scope) {
-      auto hash = optouts.HashOf(subject.address);
-      if (!hash.ok()) return hash.status();
-      who = "optout:" + *hash;
-    }
+  // The subject is kept as its keyed hash (as opt-outs are), never as the address: the audit is
+  // append-only, so an address in it could never be purged. "Who looked at X?" is still
+  // answered by hashing X (rapport audit list --subject X).
+  std::string who;
+  if (!subject.address.empty()) {
+    auto hash = OptOuts(store_).HashOf(subject.address);
+    if (!hash.ok()) return hash.status();
+    who = "hmac:" + *hash;
   }
   nlohmann::ordered_json entry{{"seq", *last ? (*last)->seq + 1 : 1},
                                {"at", now},

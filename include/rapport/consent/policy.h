@@ -4,7 +4,8 @@
 // consent ledger, the directory, the tenant's settings and the opt-outs -- never from what the
 // caller claims about itself: the principal is an address and a tenant, and its role is looked up
 // here. Every decision, allowed or denied, is appended to the hash-chained access audit ledger
-// before it is returned; when the audit cannot be written the answer is an error, never an allow.
+// before it is returned (the subject as a keyed hash: the ledger can never be purged); when the
+// audit cannot be written the answer is an error, never an allow.
 // Checks run in this order, and the first that fails is the reason:
 //   1. wrong tenant            2. caller is not a user of this tenant
 //   3. consent <type> not in force

@@ -177,6 +177,12 @@ TEST_F(PeopleCli, AnX500ProxyAddressFromGraphClaimsMailSentUnderIt) {
   EXPECT_EQ(dave["messages_sent"], 2);  // 1 under the X.500 address, 2 under SMTP
   EXPECT_EQ(dave["addresses"],
             json({"/o=northwind/ou=exchange/cn=recipients/cn=dave", "dave@northwind.example"}));
+  // The view was audited; asked about by any of dave's addresses, the audit finds it.
+  auto r2 = RunRapport("--db " + db_ + " audit list --json --subject dave@northwind.example");
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  json audit = json::parse(r2.out);
+  ASSERT_GE(audit.size(), 2u);  // dave, before the import; then his X.500 address
+  EXPECT_EQ(audit.back()["insight"], "person");
 }
 
 TEST_F(PeopleCli, PlusAddressesFoldOnlyWhenTheTenantSaysSo) {

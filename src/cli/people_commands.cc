@@ -104,7 +104,16 @@ int RunPeopleShow(const std::string& db, const std::string& who, const std::stri
   // Resolved first only to name the subject to the policy point; nothing is shown before it
   // allows, and whether someone exists is not told to a caller it denies.
   auto person = (*store)->FindPerson(who);
-  std::string subject = person.ok() && !person->addresses.empty() ? person->addresses.front() : who;
+  // The address as given, or for a name the person's first SMTP address.
+  std::string subject = who;
+  if (who.find('@') == std::string::npos && person.ok()) {
+    for (const auto& a : person->addresses) {
+      if (a.find('@') != std::string::npos) {
+        subject = a;
+        break;
+      }
+    }
+  }
   consent::PolicyDecisionPoint pdp(**store);
   auto decision = pdp.Decide({as, tenant->name}, consent::InsightKind::kPerson, {subject},
                              static_cast<int64_t>(std::time(nullptr)));

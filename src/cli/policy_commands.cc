@@ -4,6 +4,7 @@
 
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/format.h"
@@ -69,11 +70,20 @@ int RunAccessCheck(const std::string& db, const AccessCheckArgs& args) {
 int RunAuditList(const std::string& db, bool json, int64_t since, const std::string& subject) {
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(store.status().message());
-  std::string wanted;  // subjects are audited as keyed hashes: hash the one asked about
+  // Subjects are audited as keyed hashes: hash the address asked about, and every other address
+  // of that person, since a decision may have named them by any.
+  std::set<std::string> wanted;
   if (!subject.empty()) {
-    auto hash = consent::OptOuts(**store).HashOf(subject);
-    if (!hash.ok()) return Fail(hash.status().message());
-    wanted = "hmac:" + *hash;
+    std::vector<std::string> addresses{subject};
+    if (auto person = (*store)->FindPerson(subject); person.ok()) {
+      addresses.insert(addresses.end(), person->addresses.begin(), person->addresses.end());
+    }
+    consent::OptOuts optouts(**store);
+    for (const auto& a : addresses) {
+      auto hash = optouts.HashOf(a);
+      if (!hash.ok()) return Fail(hash.status().message());
+      wanted.insert("hmac:" + *hash);
+    }
   }
   auto rows = (*store)->ReadLedger(store::Ledger::kAudit);
   if (!rows.ok()) return Fail(rows.status().message());
@@ -81,7 +91,7 @@ int RunAuditList(const std::string& db, bool json, int64_t since, const std::str
   for (const auto& row : *rows) {
     ordered_json e = ordered_json::parse(row.entry, nullptr, false);
     if (e.is_discarded() || e.value("at", int64_t{0}) < since) continue;
-    if (!wanted.empty() && e.value("subject", "") != wanted) continue;
+    if (!wanted.empty() && !wanted.count(e.value("subject", ""))) continue;
     e["at"] = IsoTime(e.value("at", int64_t{0}));
     out.push_back(std::move(e));
   }

@@ -1,0 +1,62 @@
+// TieStrength: how strong the tie between an internal user u and an external person c is, from
+// their interactions (SPEC §4.1). docs/strength.md gives the formula and why each term is there.
+//
+// Contract: a pure function of the interactions and the "as of" time. Interactions after as_of
+// are ignored. Every interaction's weight is positive and decays with age, so more interactions,
+// or more recent ones, never lower the strength; the result does not depend on the order of the
+// interactions. One-way traffic -- c wrote to u, and u never wrote to c, answered, or met c -- is
+// no relationship: strength 0.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace rapport::insights {
+
+enum class InteractionKind {
+  kEmailToContact,    // u -> c
+  kEmailFromContact,  // c -> u
+  kReplyToContact,    // u -> c, in reply to a message of c's
+  kReplyFromContact,  // c -> u, in reply to a message of u's
+  kMeeting,           // both attended (not cancelled, neither declined)
+};
+
+struct Interaction {
+  InteractionKind kind = InteractionKind::kEmailToContact;
+  int64_t at = 0;        // UTC seconds
+  int participants = 2;  // everyone in it: sender and recipients, or attendees (>= 2)
+};
+
+struct TieParameters {
+  double email_to = 1.0;    // u wrote: u invested in the tie
+  double email_from = 0.6;  // c wrote: weaker, u may not even have read it
+  double reply_to = 1.5;    // a reply shows a conversation, not a broadcast
+  double reply_from = 1.2;
+  double meeting = 2.0;        // time spent together
+  double half_life_days = 90;  // an interaction counts half after this long
+  double saturation = 3.0;     // raw score at which strength is 1 - 1/e (0.63)
+};
+
+enum class TieLabel { kStrong, kFamiliar, kWeak };
+std::string_view TieLabelName(TieLabel label);  // "strong", "familiar", "weak"
+TieLabel LabelFor(double strength);             // >= 0.7, 0.4 .. 0.7, < 0.4
+
+// The explanation shown with a strength: counts by kind, first and last interaction.
+struct TieExplanation {
+  int emails_to = 0, emails_from = 0, replies_to = 0, replies_from = 0, meetings = 0;
+  std::optional<int64_t> first, last;
+};
+
+struct TieStrength {
+  double strength = 0;  // 0..1
+  double raw = 0;       // sum of decayed, participant-divided weights
+  TieLabel label = TieLabel::kWeak;
+  TieExplanation explanation;
+};
+
+TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_t as_of,
+                               const TieParameters& parameters = {});
+
+}  // namespace rapport::insights

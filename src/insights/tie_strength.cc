@@ -1,0 +1,95 @@
+#include "rapport/insights/tie_strength.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace rapport::insights {
+namespace {
+
+double WeightOf(InteractionKind kind, const TieParameters& p) {
+  switch (kind) {
+    case InteractionKind::kEmailToContact:
+      return p.email_to;
+    case InteractionKind::kEmailFromContact:
+      return p.email_from;
+    case InteractionKind::kReplyToContact:
+      return p.reply_to;
+    case InteractionKind::kReplyFromContact:
+      return p.reply_from;
+    case InteractionKind::kMeeting:
+      return p.meeting;
+  }
+  return 0;
+}
+
+void Count(InteractionKind kind, TieExplanation& e) {
+  switch (kind) {
+    case InteractionKind::kEmailToContact:
+      ++e.emails_to;
+      break;
+    case InteractionKind::kEmailFromContact:
+      ++e.emails_from;
+      break;
+    case InteractionKind::kReplyToContact:
+      ++e.replies_to;
+      break;
+    case InteractionKind::kReplyFromContact:
+      ++e.replies_from;
+      break;
+    case InteractionKind::kMeeting:
+      ++e.meetings;
+      break;
+  }
+}
+
+}  // namespace
+
+std::string_view TieLabelName(TieLabel label) {
+  switch (label) {
+    case TieLabel::kStrong:
+      return "strong";
+    case TieLabel::kFamiliar:
+      return "familiar";
+    case TieLabel::kWeak:
+      return "weak";
+  }
+  return "weak";
+}
+
+TieLabel LabelFor(double strength) {
+  if (strength >= 0.7) return TieLabel::kStrong;
+  if (strength >= 0.4) return TieLabel::kFamiliar;
+  return TieLabel::kWeak;
+}
+
+TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_t as_of,
+                               const TieParameters& p) {
+  TieStrength t;
+  TieExplanation& e = t.explanation;
+  std::vector<double> terms;
+  terms.reserve(interactions.size());
+  for (const Interaction& i : interactions) {
+    if (i.at > as_of) continue;  // the future is not evidence yet
+    Count(i.kind, e);
+    e.first = std::min(e.first.value_or(i.at), i.at);
+    e.last = std::max(e.last.value_or(i.at), i.at);
+    const double age_days = static_cast<double>(as_of - i.at) / 86400.0;
+    const double decay = std::exp2(-age_days / p.half_life_days);
+    // A message to 10 people or a meeting of 10 says less about each pair than a one-to-one.
+    const int others = std::max(1, i.participants - 1);
+    terms.push_back(WeightOf(i.kind, p) * decay / others);
+  }
+  // Summed in a fixed order (ascending), so the result is bit-for-bit the same whatever order
+  // the mail was ingested in; small terms first also loses the least precision.
+  std::sort(terms.begin(), terms.end());
+  for (double term : terms) t.raw += term;
+  // u must have taken part: written, answered or met. Mail only from c is not a relationship.
+  const bool two_way = e.emails_to + e.replies_to + e.meetings > 0;
+  if (!two_way) t.raw = 0;
+  t.strength = 1.0 - std::exp(-t.raw / p.saturation);
+  t.label = LabelFor(t.strength);
+  return t;
+}
+
+}  // namespace rapport::insights

@@ -329,6 +329,11 @@ TEST_F(ConsentCli, RetentionKeepsOldMailOutAndPurgeExpiredRemovesWhatAged) {
   EXPECT_EQ(Json("stats")["messages"], 0);
   EXPECT_EQ(StoreBytes(db_).find("nina@"), std::string::npos);
   EXPECT_EQ(Rapport("settings set retention_days -1 --by " + std::string(kAdmin)).exit_code, 1);
+  auto denied = Rapport("settings set retention_days 0 --by alice@northwind.example");
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_EQ(denied.err,
+            "rapport: error: alice@northwind.example is not an admin of tenant N, so may not "
+            "change its settings (ask an admin: ada@northwind.example)\n");
 }
 
 TEST(HashChain, NamesTheFirstChangedRemovedOrReorderedRow) {

@@ -103,11 +103,11 @@ int RunPeopleShow(const std::string& db, const std::string& who, const std::stri
   if (!tenant.ok()) return Fail(tenant.status().message());
   // Resolved first only to name the subject to the policy point; nothing is shown before it
   // allows, and whether someone exists is not told to a caller it denies.
-  auto person = (*store)->FindPerson(who);
+  auto identity = (*store)->IdentifyPerson(who);
   // The address as given, or for a name the person's first SMTP address.
   std::string subject = who;
-  if (who.find('@') == std::string::npos && person.ok()) {
-    for (const auto& a : person->addresses) {
+  if (who.find('@') == std::string::npos && identity.ok()) {
+    for (const auto& a : identity->addresses) {
       if (a.find('@') != std::string::npos) {
         subject = a;
         break;
@@ -115,10 +115,11 @@ int RunPeopleShow(const std::string& db, const std::string& who, const std::stri
     }
   }
   consent::PolicyDecisionPoint pdp(**store);
-  auto decision = pdp.Decide({as, tenant->name}, consent::InsightKind::kPerson, {subject},
-                             static_cast<int64_t>(std::time(nullptr)));
+  auto decision = pdp.Decide({as, tenant->name}, consent::InsightKind::kPerson, {subject}, Now());
   if (!decision.ok()) return Fail(decision.status().message());
   if (!decision->allow) return Fail("not allowed: " + decision->reason);
+  if (!identity.ok()) return Fail(identity.status().message());
+  auto person = (*store)->FindPerson(who);  // now with the activity counts
   if (!person.ok()) return Fail(person.status().message());
   const auto& p = *person;
   if (json) {

@@ -30,18 +30,6 @@ bool ValidSetting(const std::string& name, const std::string& value) {
   return name == consent::kGuestAccess;
 }
 
-Status RequireAdmin(store::Store& store, const std::string& by) {
-  auto tenant = store.Tenant();
-  if (!tenant.ok()) return tenant.status();
-  std::string who = by;
-  for (char& c : who) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  for (const auto& a : tenant->admins) {
-    if (a == who) return Status::Ok();
-  }
-  return Status::FailedPrecondition(by + " is not an admin of tenant " + tenant->name +
-                                    ", so may not change its settings");
-}
-
 }  // namespace
 
 int RunAccessCheck(const std::string& db, const AccessCheckArgs& args) {
@@ -75,7 +63,7 @@ int RunAuditList(const std::string& db, bool json, int64_t since, const std::str
   std::set<std::string> wanted;
   if (!subject.empty()) {
     std::vector<std::string> addresses{subject};
-    if (auto person = (*store)->FindPerson(subject); person.ok()) {
+    if (auto person = (*store)->IdentifyPerson(subject); person.ok()) {
       addresses.insert(addresses.end(), person->addresses.begin(), person->addresses.end());
     }
     consent::OptOuts optouts(**store);
@@ -190,7 +178,7 @@ int RunSettingsSet(const std::string& db, const std::string& name, const std::st
   }
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(store.status().message());
-  Status st = RequireAdmin(**store, by);
+  Status st = consent::RequireAdmin(**store, by, "change its settings");
   if (!st.ok()) return Fail(st.message());
   st = name == kRetentionDays ? (*store)->SetRetentionDays(std::stoll(value))
                               : (*store)->SetSetting(name, value);

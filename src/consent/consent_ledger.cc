@@ -89,8 +89,8 @@ bool ConsentState::AnyInForce() const {
   return std::any_of(types.begin(), types.end(), [](const TypeState& t) { return t.in_force; });
 }
 
-Status ConsentLedger::RequireAdmin(std::string_view admin, std::string_view action) {
-  auto tenant = store_.Tenant();
+Status RequireAdmin(store::Store& store, std::string_view admin, std::string_view action) {
+  auto tenant = store.Tenant();
   if (!tenant.ok()) return tenant.status();
   const std::string who = Lower(admin);
   if (std::find(tenant->admins.begin(), tenant->admins.end(), who) != tenant->admins.end()) {
@@ -146,7 +146,7 @@ Result<ConsentChange> ConsentLedger::Append(ConsentEvent event, ConsentState sta
 Result<ConsentChange> ConsentLedger::Grant(ConsentType type, std::string_view admin,
                                            std::string_view terms_version,
                                            std::vector<std::string> excluded_groups, int64_t now) {
-  RAPPORT_RETURN_IF_ERROR(RequireAdmin(admin, "grant consent"));
+  RAPPORT_RETURN_IF_ERROR(RequireAdmin(store_, admin, "grant consent"));
   auto state = State();  // refuses to extend a broken ledger
   if (!state.ok()) return state.status();
   std::sort(excluded_groups.begin(), excluded_groups.end());
@@ -163,7 +163,7 @@ Result<ConsentChange> ConsentLedger::Grant(ConsentType type, std::string_view ad
 }
 
 Result<ConsentChange> ConsentLedger::Revoke(ConsentType type, std::string_view admin, int64_t now) {
-  RAPPORT_RETURN_IF_ERROR(RequireAdmin(admin, "revoke consent"));
+  RAPPORT_RETURN_IF_ERROR(RequireAdmin(store_, admin, "revoke consent"));
   auto state = State();
   if (!state.ok()) return state.status();
   if (!state->of(type).in_force) {

@@ -56,7 +56,7 @@ Result<std::string> OptOuts::HashOf(std::string_view address) {
 }
 
 Result<std::vector<std::string>> OptOuts::AddressesOf(std::string_view address) {
-  auto person = store_.FindPerson(address);
+  auto person = store_.IdentifyPerson(address);
   if (person.ok()) return person->addresses;
   if (person.status().code() != Status::Code::kNotFound) return person.status();
   // Not in the store yet: remember the address itself, so that a later ingest drops it.

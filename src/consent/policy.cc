@@ -92,7 +92,7 @@ Result<Role> PolicyDecisionPoint::RoleOf(const std::string& address) {
   if (std::find(tenant->admins.begin(), tenant->admins.end(), key) != tenant->admins.end()) {
     return Role::kAdmin;
   }
-  auto person = store_.FindPerson(key);
+  auto person = store_.IdentifyPerson(key);
   if (!person.ok()) {
     if (person.status().code() == Status::Code::kNotFound) return Role::kNone;
     return person.status();

@@ -60,6 +60,19 @@ class SqliteDb {
   std::unique_ptr<sqlite3, Closer> db_;
 };
 
+// Prepares `sql`, binds `args` to ?1, ?2, ... (integers or text that outlives the call) and
+// calls each(statement) for every row.
+template <typename Each, typename... Args>
+Status ForEachRow(SqliteDb& db, std::string_view sql, Each each, const Args&... args) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  int index = 0;
+  (stmt->Bind(++index, args), ...);
+  Status st;
+  while (stmt->Step(st)) each(*stmt);
+  return st;
+}
+
 // Runs `body` (returning Status) in a write transaction, rolled back when it fails.
 template <typename Body>
 Status InTransaction(SqliteDb& db, Body body) {

@@ -188,29 +188,12 @@ Status ImportDirectory(SqliteDb& db, int64_t tenant, const TenantConfig& config,
   return Status::Ok();
 }
 
-}  // namespace rapport::store
-
-namespace rapport::store {
-namespace {
-
-template <typename Each>
-Status ForEachRow(SqliteDb& db, int64_t tenant, const char* sql, Each each) {
-  auto stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, tenant);
-  Status st;
-  while (stmt->Step(st)) each(*stmt);
-  return st;
-}
-
-}  // namespace
-
 Result<std::vector<DirectoryEntry>> ListDirectory(SqliteDb& db, int64_t tenant) {
   std::vector<DirectoryEntry> out;
   std::map<int64_t, size_t> index;                // user id -> entry
   std::map<std::string, std::string> primary_of;  // user key -> primary address
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
-      db, tenant,
+      db,
       "SELECT u.id, a.address, u.display_name, u.department, u.manager, u.role, u.user_key "
       "FROM directory_user u JOIN address a ON a.id = u.address WHERE u.tenant_id = ?1 "
       "ORDER BY a.address",
@@ -225,7 +208,8 @@ Result<std::vector<DirectoryEntry>> ListDirectory(SqliteDb& db, int64_t tenant) 
                        {},
                        true});
         primary_of[s.ColumnText(6)] = s.ColumnText(1);
-      }));
+      },
+      tenant));
   for (auto& e : out) {  // a manager named by key is shown by address
     if (auto it = primary_of.find(e.manager); it != primary_of.end()) {
       e.manager = it->second;
@@ -234,20 +218,22 @@ Result<std::vector<DirectoryEntry>> ListDirectory(SqliteDb& db, int64_t tenant) 
     }
   }
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
-      db, tenant,
+      db,
       "SELECT d.user, a.address FROM directory_address d JOIN address a ON a.id = d.address "
       "JOIN directory_user u ON u.id = d.user WHERE u.tenant_id = ?1 AND a.id <> u.address "
       "ORDER BY 1, 2",
-      [&](SqliteStatement& s) { out[index[s.ColumnInt(0)]].aliases.push_back(s.ColumnText(1)); }));
+      [&](SqliteStatement& s) { out[index[s.ColumnInt(0)]].aliases.push_back(s.ColumnText(1)); },
+      tenant));
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
-      db, tenant,
+      db,
       "SELECT m.user, g.name FROM group_member m JOIN directory_group g ON g.id = m.group_id "
       "WHERE g.tenant_id = ?1 ORDER BY 1, 2",
-      [&](SqliteStatement& s) { out[index[s.ColumnInt(0)]].groups.push_back(s.ColumnText(1)); }));
+      [&](SqliteStatement& s) { out[index[s.ColumnInt(0)]].groups.push_back(s.ColumnText(1)); },
+      tenant));
   // Internal humans (not groups or robots) the directory does not know; SMTP addresses first.
   std::map<int64_t, size_t> person_index;
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
-      db, tenant,
+      db,
       "SELECT p.id, a.address, p.display_name FROM person p JOIN address a ON a.person_id = p.id "
       "WHERE p.tenant_id = ?1 AND p.kind = 'internal' AND NOT EXISTS (SELECT 1 FROM address b "
       "JOIN directory_address d ON d.address = b.id WHERE b.person_id = p.id) AND EXISTS "
@@ -260,7 +246,8 @@ Result<std::vector<DirectoryEntry>> ListDirectory(SqliteDb& db, int64_t tenant) 
         } else {
           out[it->second].aliases.push_back(s.ColumnText(1));
         }
-      }));
+      },
+      tenant));
   std::sort(out.begin() + static_cast<std::ptrdiff_t>(index.size()), out.end(),
             [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.address < b.address; });
   return out;
@@ -269,8 +256,8 @@ Result<std::vector<DirectoryEntry>> ListDirectory(SqliteDb& db, int64_t tenant) 
 Result<std::vector<std::string>> ListGroups(SqliteDb& db, int64_t tenant) {
   std::vector<std::string> out;
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
-      db, tenant, "SELECT DISTINCT name FROM directory_group WHERE tenant_id = ?1 ORDER BY 1",
-      [&](SqliteStatement& s) { out.push_back(s.ColumnText(0)); }));
+      db, "SELECT DISTINCT name FROM directory_group WHERE tenant_id = ?1 ORDER BY 1",
+      [&](SqliteStatement& s) { out.push_back(s.ColumnText(0)); }, tenant));
   return out;
 }
 

@@ -85,13 +85,8 @@ class Resolution {
 
  private:
   template <typename Each>
-  Status Query(const std::string& sql, Each each) {
-    auto stmt = db_.Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, tenant_);
-    Status st;
-    while (stmt->Step(st)) each(*stmt);
-    return st;
+  Status Query(std::string_view sql, Each each) {
+    return ForEachRow(db_, sql, each, tenant_);
   }
 
   Status LoadAddresses() {

@@ -22,17 +22,6 @@ bool LooksLikeAddress(std::string_view s) {
          ingest::StartsWithIgnoreCase(s, "imcea");
 }
 
-// Binds ?1 = tenant, ?2 = `value`, then calls `each` per row.
-template <typename Each>
-Status ForEachRow(SqliteDb& db, const char* sql, int64_t tenant, int64_t value, Each each) {
-  auto stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, tenant).Bind(2, value);
-  Status st;
-  while (stmt->Step(st)) each(*stmt);
-  return st;
-}
-
 Result<int64_t> PersonByAddress(SqliteDb& db, int64_t tenant, std::string_view address) {
   auto find = db.Prepare("SELECT person_id FROM address WHERE tenant_id = ?1 AND address = ?2");
   if (!find.ok()) return find.status();
@@ -83,23 +72,25 @@ Result<int64_t> PersonByName(SqliteDb& db, int64_t tenant, std::string_view name
 }
 
 Status FillIdentity(SqliteDb& db, int64_t tenant, PersonDetails& p) {
-  RAPPORT_RETURN_IF_ERROR(
-      ForEachRow(db, "SELECT kind, display_name FROM person WHERE tenant_id = ?1 AND id = ?2",
-                 tenant, p.id, [&](SqliteStatement& s) {
-                   p.kind = s.ColumnText(0);
-                   p.display_name = s.ColumnText(1);
-                 }));
+  RAPPORT_RETURN_IF_ERROR(ForEachRow(
+      db, "SELECT kind, display_name FROM person WHERE tenant_id = ?1 AND id = ?2",
+      [&](SqliteStatement& s) {
+        p.kind = s.ColumnText(0);
+        p.display_name = s.ColumnText(1);
+      },
+      tenant, p.id));
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
       db, "SELECT address, is_role FROM address WHERE tenant_id = ?1 AND person_id = ?2 ORDER BY 1",
-      tenant, p.id, [&](SqliteStatement& s) {
+      [&](SqliteStatement& s) {
         p.addresses.push_back(s.ColumnText(0));
         p.is_role = p.is_role || s.ColumnInt(1) != 0;
-      }));
+      },
+      tenant, p.id));
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
       db,
       "SELECT n.name FROM address_name n JOIN address a ON a.id = n.address "
       "WHERE a.tenant_id = ?1 AND a.person_id = ?2 GROUP BY n.name ORDER BY sum(n.seen) DESC, 1",
-      tenant, p.id, [&](SqliteStatement& s) { p.names.push_back(s.ColumnText(0)); }));
+      [&](SqliteStatement& s) { p.names.push_back(s.ColumnText(0)); }, tenant, p.id));
   return ForEachRow(
       db,
       "SELECT c.name FROM address a JOIN account_domain d ON d.tenant_id = a.tenant_id AND "
@@ -107,7 +98,7 @@ Status FillIdentity(SqliteDb& db, int64_t tenant, PersonDetails& p) {
       "p.id = a.person_id WHERE a.tenant_id = ?1 AND a.person_id = ?2 AND p.kind = 'external' "
       "AND a.is_role = 0 "
       "GROUP BY c.name ORDER BY count(*) DESC, 1 LIMIT 1",
-      tenant, p.id, [&](SqliteStatement& s) { p.account = s.ColumnText(0); });
+      [&](SqliteStatement& s) { p.account = s.ColumnText(0); }, tenant, p.id);
 }
 
 Status FillDirectory(SqliteDb& db, int64_t tenant, PersonDetails& p) {
@@ -118,11 +109,12 @@ Status FillDirectory(SqliteDb& db, int64_t tenant, PersonDetails& p) {
       "SELECT u.id, u.department, u.manager FROM directory_user u JOIN directory_address d "
       "ON d.user = u.id JOIN address a ON a.id = d.address "
       "WHERE u.tenant_id = ?1 AND a.person_id = ?2 LIMIT 1",
-      tenant, p.id, [&](SqliteStatement& s) {
+      [&](SqliteStatement& s) {
         user = s.ColumnInt(0);
         p.department = s.ColumnText(1);
         manager = s.ColumnText(2);
-      }));
+      },
+      tenant, p.id));
   if (user == 0) return Status::Ok();
   p.in_directory = true;
   auto find = db.Prepare(
@@ -134,10 +126,11 @@ Status FillDirectory(SqliteDb& db, int64_t tenant, PersonDetails& p) {
   p.manager =
       find->Step(st) ? find->ColumnText(0) : (manager.empty() ? "" : ingest::AddressKey(manager));
   RAPPORT_RETURN_IF_ERROR(st);
-  return ForEachRow(db,
-                    "SELECT g.name FROM group_member m JOIN directory_group g ON g.id = m.group_id "
-                    "WHERE g.tenant_id = ?1 AND m.user = ?2 ORDER BY 1",
-                    tenant, user, [&](SqliteStatement& s) { p.groups.push_back(s.ColumnText(0)); });
+  return ForEachRow(
+      db,
+      "SELECT g.name FROM group_member m JOIN directory_group g ON g.id = m.group_id "
+      "WHERE g.tenant_id = ?1 AND m.user = ?2 ORDER BY 1",
+      [&](SqliteStatement& s) { p.groups.push_back(s.ColumnText(0)); }, tenant, user);
 }
 
 // Distinct messages and meetings, so a message to two of a person's addresses counts once.
@@ -149,13 +142,14 @@ Status FillActivity(SqliteDb& db, int64_t tenant, PersonDetails& p) {
       "count(DISTINCT t.message) FILTER (WHERE t.role = 0 AND m.is_bulk = 1) "
       "FROM participant t JOIN address a ON a.id = t.address JOIN message m ON m.id = t.message "
       "WHERE a.tenant_id = ?1 AND a.person_id = ?2",
-      tenant, p.id, [&](SqliteStatement& s) {
+      [&](SqliteStatement& s) {
         p.messages_sent = static_cast<uint64_t>(s.ColumnInt(0));
         p.messages_received = static_cast<uint64_t>(s.ColumnInt(1));
         if (!s.ColumnIsNull(2)) p.first_seen = s.ColumnInt(2);
         if (!s.ColumnIsNull(3)) p.last_seen = s.ColumnInt(3);
         p.messages_sent_bulk = static_cast<uint64_t>(s.ColumnInt(4));
-      }));
+      },
+      tenant, p.id));
   p.automated = p.is_role || (p.messages_sent > 0 && p.messages_sent_bulk == p.messages_sent);
   // Declined invitations and cancelled meetings were not attended (response 4 = declined).
   return ForEachRow(
@@ -164,13 +158,14 @@ Status FillActivity(SqliteDb& db, int64_t tenant, PersonDetails& p) {
       "m.organizer_id IN (SELECT id FROM address WHERE person_id = ?2) OR EXISTS (SELECT 1 "
       "FROM meeting_attendee t JOIN address a ON a.id = t.address WHERE t.meeting = m.id AND "
       "a.person_id = ?2 AND t.response <> 4))",
-      tenant, p.id,
-      [&](SqliteStatement& s) { p.meetings = static_cast<uint64_t>(s.ColumnInt(0)); });
+      [&](SqliteStatement& s) { p.meetings = static_cast<uint64_t>(s.ColumnInt(0)); }, tenant,
+      p.id);
 }
 
 }  // namespace
 
-Result<PersonDetails> FindPerson(SqliteDb& db, int64_t tenant, std::string_view query) {
+Result<PersonDetails> FindPerson(SqliteDb& db, int64_t tenant, std::string_view query,
+                                 bool activity) {
   query = ingest::TrimSpaces(query);
   auto id = LooksLikeAddress(query) ? PersonByAddress(db, tenant, query)
                                     : PersonByName(db, tenant, query);
@@ -179,7 +174,7 @@ Result<PersonDetails> FindPerson(SqliteDb& db, int64_t tenant, std::string_view 
   p.id = *id;
   RAPPORT_RETURN_IF_ERROR(FillIdentity(db, tenant, p));
   RAPPORT_RETURN_IF_ERROR(FillDirectory(db, tenant, p));
-  RAPPORT_RETURN_IF_ERROR(FillActivity(db, tenant, p));
+  if (activity) RAPPORT_RETURN_IF_ERROR(FillActivity(db, tenant, p));
   return p;
 }
 

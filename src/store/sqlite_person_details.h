@@ -8,6 +8,8 @@
 
 namespace rapport::store {
 
-Result<PersonDetails> FindPerson(SqliteDb& db, int64_t tenant, std::string_view address_or_name);
+// With `activity`, also the message and meeting counts.
+Result<PersonDetails> FindPerson(SqliteDb& db, int64_t tenant, std::string_view address_or_name,
+                                 bool activity);
 
 }  // namespace rapport::store

@@ -182,7 +182,12 @@ class SqliteStore final : public Store {
 
   Result<PersonDetails> FindPerson(std::string_view address_or_name) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::FindPerson(db_, tenant_id_, address_or_name);
+    return store::FindPerson(db_, tenant_id_, address_or_name, /*activity=*/true);
+  }
+
+  Result<PersonDetails> IdentifyPerson(std::string_view address_or_name) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::FindPerson(db_, tenant_id_, address_or_name, /*activity=*/false);
   }
 
   Result<std::vector<std::string>> ListGroups() override {

@@ -50,6 +50,10 @@ struct ConsentState {
   bool AnyInForce() const;
 };
 
+// OK when `admin` is one of the tenant's admins (named at init); else a FailedPrecondition that
+// says who may `action` instead. The one check of every admin-only change.
+Status RequireAdmin(store::Store& store, std::string_view admin, std::string_view action);
+
 // The result of checking a chain: its length, and the first entry that does not fit.
 struct ChainCheck {
   int64_t entries = 0;
@@ -81,7 +85,6 @@ class ConsentLedger {
   Result<ChainCheck> Verify();
 
  private:
-  Status RequireAdmin(std::string_view admin, std::string_view action);
   Result<std::vector<ConsentEvent>> ReadChecked();
   Result<ConsentChange> Append(ConsentEvent event, ConsentState state);
 

@@ -168,6 +168,9 @@ class Store {
   // The person an address (any spelling: SMTP, X.500, IMCEAEX) or a display name belongs to.
   // NotFound when nobody; InvalidArgument naming the candidates when a name is ambiguous.
   virtual Result<PersonDetails> FindPerson(std::string_view address_or_name) = 0;
+  // FindPerson without the activity counts (they scan the person's mail): cheap enough for
+  // every policy decision.
+  virtual Result<PersonDetails> IdentifyPerson(std::string_view address_or_name) = 0;
 
   // Names of the directory's groups, sorted.
   virtual Result<std::vector<std::string>> ListGroups() = 0;

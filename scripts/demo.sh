@@ -3,7 +3,7 @@
 # store: writes a synthetic sample organisation (mail with invitations as Maildir, calendars as
 # .ics, one mailbox as a Microsoft Graph export with a delta, and the directory as Graph users
 # and groups), ingests it all into demo/rapport.db (SQLite), de-duplicated, imports the
-# directory, and prints what the store now knows.
+# directory, prints what the store now knows, and asks Who Knows Whom.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -32,6 +32,13 @@ $rapport ingest demo/org
 $rapport ingest demo/org   # again: incremental, nothing is stored twice
 $rapport stats
 $rapport people show "$ceo" --as "$ceo"
+# Who Knows Whom: the sample's busiest external contact, then a whole account.
+contact=$(sqlite3 "$RAPPORT_DB" "SELECT a.address FROM participant t JOIN address a ON a.id = t.address
+  JOIN person p ON p.id = a.person_id WHERE p.kind = 'external' AND a.is_role = 0
+  GROUP BY a.id ORDER BY count(*) DESC, a.address LIMIT 1")
+$rapport who-knows "$contact" --as "$ceo"
+$rapport who-knows coho-insurance.example --as "$ceo" --top 3
+$rapport who-knows "$contact" --as guest@contoso.example || true   # not a user: denied, with the reason
 $rapport access check --as "$ceo" --insight personal --subject "$ceo"   # not granted: denied, with the reason
 $rapport audit list   # every decision, hash-chained
 $rapport audit verify

@@ -1,6 +1,7 @@
 // Tie strength (SPEC §4.1, docs/strength.md): every expected value is worked out by hand from
-// the default parameters (weights to 1.0, from 0.6, reply to 1.5, reply from 1.2, meeting 2.0;
-// half-life 90 days; saturation 3), as strength = 1 - exp(-raw / 3).
+// the default parameters (weights to 1.0, from 1.25, reply to 1.5, reply from 1.9, meeting 2.0;
+// half-life 730 days; a term divided by (other participants)^0.1; saturation 8), as
+// strength = 1 - exp(-raw / 8).
 #include "rapport/insights/tie_strength.h"
 
 #include <gtest/gtest.h>
@@ -23,46 +24,64 @@ TEST(TieStrength, OneEmailToday) {
   std::vector<Interaction> v{At(InteractionKind::kEmailToContact, 0)};
   TieStrength t = ComputeTieStrength(v, kNow);
   EXPECT_DOUBLE_EQ(t.raw, 1.0);
-  EXPECT_NEAR(t.strength, 0.283469, 1e-6);  // 1 - e^(-1/3)
+  EXPECT_NEAR(t.strength, 0.117503, 1e-6);  // 1 - e^(-1/8)
   EXPECT_EQ(t.label, TieLabel::kWeak);
   EXPECT_EQ(t.explanation.emails_to, 1);
   EXPECT_EQ(t.explanation.first, kNow);
 }
 
-TEST(TieStrength, AgeHalvesAnInteractionEveryNinetyDays) {
-  std::vector<Interaction> v{At(InteractionKind::kEmailToContact, 90)};
+TEST(TieStrength, AgeHalvesAnInteractionEveryTwoYears) {
+  std::vector<Interaction> v{At(InteractionKind::kEmailToContact, 730)};
   TieStrength t = ComputeTieStrength(v, kNow);
   EXPECT_DOUBLE_EQ(t.raw, 0.5);
-  EXPECT_NEAR(t.strength, 0.153518, 1e-6);  // 1 - e^(-1/6)
+  EXPECT_NEAR(t.strength, 0.060587, 1e-6);  // 1 - e^(-1/16)
 }
 
 TEST(TieStrength, MoreParticipantsSayLessAboutThePair) {
   std::vector<Interaction> v{At(InteractionKind::kEmailToContact, 0, 6)};  // u and 5 recipients
-  EXPECT_DOUBLE_EQ(ComputeTieStrength(v, kNow).raw, 0.2);
+  EXPECT_NEAR(ComputeTieStrength(v, kNow).raw, 0.851340, 1e-6);            // 1 / 5^0.1
+  TieParameters divide_fully;
+  divide_fully.participant_exponent = 1;
+  EXPECT_DOUBLE_EQ(ComputeTieStrength(v, kNow, divide_fully).raw, 0.2);  // 1 / 5
 }
 
 TEST(TieStrength, OneWayTrafficIsNoRelationship) {
   std::vector<Interaction> v{At(InteractionKind::kEmailFromContact, 0),
-                             At(InteractionKind::kEmailFromContact, 1),
-                             At(InteractionKind::kReplyFromContact, 2)};
+                             At(InteractionKind::kEmailFromContact, 0),
+                             At(InteractionKind::kReplyFromContact, 0)};
   TieStrength t = ComputeTieStrength(v, kNow);
   EXPECT_EQ(t.strength, 0.0);
+  EXPECT_NEAR(t.raw, 4.4, 1e-12);  // 1.25 + 1.25 + 1.9: kept for ranking, never shown
   EXPECT_EQ(t.label, TieLabel::kWeak);
   EXPECT_EQ(t.explanation.emails_from, 2);  // still explained
   EXPECT_EQ(t.explanation.replies_from, 1);
 }
 
-// 2 emails to (2.0) + 1 from (0.6) + 1 reply to (1.5) + a meeting of 3 (2.0 / 2 = 1.0) = 5.1.
-TEST(TieStrength, AConversationWithAMeetingIsStrong) {
+// 2 emails to (2.0) + 1 from (1.25) + 1 reply to (1.5) + a meeting of 3 (2.0 / 2^0.1 = 1.866066)
+// = 6.616066.
+TEST(TieStrength, AConversationWithAMeetingIsFamiliar) {
   std::vector<Interaction> v{
       At(InteractionKind::kEmailToContact, 0), At(InteractionKind::kEmailToContact, 0),
       At(InteractionKind::kEmailFromContact, 0), At(InteractionKind::kReplyToContact, 0),
       At(InteractionKind::kMeeting, 0, 3)};
   TieStrength t = ComputeTieStrength(v, kNow);
-  EXPECT_NEAR(t.raw, 5.1, 1e-12);
-  EXPECT_NEAR(t.strength, 0.817316, 1e-6);  // 1 - e^(-1.7)
-  EXPECT_EQ(t.label, TieLabel::kStrong);
+  EXPECT_NEAR(t.raw, 6.616066, 1e-6);
+  EXPECT_NEAR(t.strength, 0.562644, 1e-6);  // 1 - e^(-0.827008)
+  EXPECT_EQ(t.label, TieLabel::kFamiliar);
   EXPECT_EQ(t.explanation.meetings, 1);
+}
+
+// Ten one-to-one e-mails today, five each way: 5 x 1.0 + 5 x 1.25 = 11.25 -> 1 - e^(-1.40625).
+TEST(TieStrength, TenExchangesTodayAreStrong) {
+  std::vector<Interaction> v;
+  for (int i = 0; i < 5; ++i) {
+    v.push_back(At(InteractionKind::kEmailToContact, 0));
+    v.push_back(At(InteractionKind::kEmailFromContact, 0));
+  }
+  TieStrength t = ComputeTieStrength(v, kNow);
+  EXPECT_NEAR(t.raw, 11.25, 1e-12);
+  EXPECT_NEAR(t.strength, 0.754939, 1e-6);
+  EXPECT_EQ(t.label, TieLabel::kStrong);
 }
 
 TEST(TieStrength, TheFutureIsNotEvidence) {

@@ -23,7 +23,15 @@ inline std::string SingleQuoted(std::string_view text) {
 
 class Status {
  public:
-  enum class Code { kOk, kInvalidArgument, kNotFound, kCorruption, kIoError, kFailedPrecondition };
+  enum class Code {
+    kOk,
+    kInvalidArgument,
+    kNotFound,
+    kCorruption,
+    kIoError,
+    kFailedPrecondition,
+    kPermissionDenied
+  };
 
   Status() = default;
   static Status Ok() { return Status(); }
@@ -35,6 +43,11 @@ class Status {
   static Status IoError(std::string msg) { return {Code::kIoError, std::move(msg)}; }
   static Status FailedPrecondition(std::string msg) {
     return {Code::kFailedPrecondition, std::move(msg)};
+  }
+
+  // The policy decision point said no; the message is its reason.
+  static Status PermissionDenied(std::string msg) {
+    return {Code::kPermissionDenied, std::move(msg)};
   }
 
   bool ok() const { return code_ == Code::kOk; }

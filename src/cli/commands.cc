@@ -104,6 +104,11 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+int Usage(const std::string& message) {
+  fmt::print(stderr, "rapport: usage error: {} (see rapport --help)\n", message);
+  return 2;
+}
+
 int RunInit(const std::string& db, const InitArgs& args) {
   store::TenantConfig config;
   config.name = args.tenant;

@@ -78,5 +78,7 @@ int RunSettingsSet(const std::string& db, const std::string& name, const std::st
 
 // Prints "rapport: error: MESSAGE" on stderr and returns 1.
 int Fail(const std::string& message);
+// Prints "rapport: usage error: MESSAGE (see rapport --help)" on stderr and returns 2.
+int Usage(const std::string& message);
 
 }  // namespace rapport::cli

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,25 @@ inline std::string IsoTime(int64_t seconds) {  // 2026-11-26T21:35:04Z
 
 inline std::string IsoDate(int64_t seconds) {  // 2026-11-26
   return FormatUtc(seconds, "%Y-%m-%d");
+}
+
+// "2001-06-01" (midnight UTC) or "2001-06-01T12:30:00Z"; nullopt when neither.
+inline std::optional<int64_t> ParseUtc(const std::string& text) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (!end || *end) {
+    tm = std::tm{};
+    end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  }
+  if (!end || *end) return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+// Characters, not bytes, in UTF-8 text: what a terminal column needs.
+inline size_t DisplayWidth(const std::string& text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
 }
 
 inline std::string Joined(const std::vector<std::string>& items) {

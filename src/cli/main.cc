@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "cli/commands.h"
+#include "cli/insight_commands.h"
 
 int main(int argc, char** argv) {
   using namespace rapport::cli;
@@ -168,6 +169,8 @@ int main(int argc, char** argv) {
   purge_cmd->add_flag("--expired", purge_expired, "what is older than the tenant's retention_days")
       ->required();
 
+  auto run_insight = AddInsightCommands(app, db);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -180,6 +183,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (int code = run_insight(); code >= 0) return code;
   if (*init_cmd) return RunInit(db, init);
   if (*ingest_cmd) return RunIngest(db, ingest);
   if (*stats_cmd) return RunStats(db, stats_json);

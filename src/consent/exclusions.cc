@@ -13,7 +13,7 @@ Result<Exclusions> Exclusions::For(store::Store& store, const ConsentState& stat
     auto members = store.GroupMemberAddresses(t.last->excluded_groups);
     if (!members.ok()) return members.status();
     e.any_ = e.any_ || !members->empty();
-    e.in_force_.emplace_back(type == ConsentType::kIdentifiable,
+    e.in_force_.emplace_back(type,
                              std::unordered_set<std::string>(members->begin(), members->end()));
   }
   return e;
@@ -24,13 +24,24 @@ bool Exclusions::ExcludedFromAll(const std::string& key) {
   if (auto it = verdicts_.find(key); it != verdicts_.end()) return it->second;
   auto scope = optouts_.ScopeOfAddress(key);
   bool excluded = true;
-  for (const auto& [identifiable, members] : in_force_) {
+  for (const auto& [type, members] : in_force_) {
     const bool opted_out =
-        !scope.ok() || (*scope && (**scope == OptOutScope::kAll || identifiable));
+        !scope.ok() ||
+        (*scope && (**scope == OptOutScope::kAll || type == ConsentType::kIdentifiable));
     if (!opted_out && !members.count(key)) excluded = false;
   }
   verdicts_.emplace(key, excluded);
   return excluded;
+}
+
+bool Exclusions::ExcludedFrom(ConsentType type, const std::string& key) {
+  auto scope = optouts_.ScopeOfAddress(key);
+  if (!scope.ok()) return true;  // when in doubt, show nothing
+  if (*scope && (**scope == OptOutScope::kAll || type == ConsentType::kIdentifiable)) return true;
+  for (const auto& [t, members] : in_force_) {
+    if (t == type) return members.count(key) > 0;
+  }
+  return true;  // not in force: nothing is covered
 }
 
 Result<store::PurgePlan> PlanPurge(store::Store& store, const ConsentState& state) {

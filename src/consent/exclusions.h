@@ -27,14 +27,17 @@ class Exclusions {
   bool any() const { return any_; }
   // `key` is an ingest::AddressKey.
   bool ExcludedFromAll(const std::string& key);
+  // Whether `key` is excluded from this type (which must be in force): opted out of it, or in
+  // a group its grant excludes.
+  bool ExcludedFrom(ConsentType type, const std::string& key);
 
  private:
   explicit Exclusions(store::Store& store) : optouts_(store) {}
 
   OptOuts optouts_;
   bool any_ = false;
-  // Per type in force: whether it is identifiable, and the address keys its grant excludes.
-  std::vector<std::pair<bool, std::unordered_set<std::string>>> in_force_;
+  // Per type in force: the type, and the address keys its grant excludes.
+  std::vector<std::pair<ConsentType, std::unordered_set<std::string>>> in_force_;
   std::unordered_map<std::string, bool> verdicts_;
 };
 

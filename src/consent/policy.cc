@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "consent/exclusions.h"
 #include "consent/hash_chain.h"
 #include "ingest/address_identity.h"
 #include "rapport/consent/optout.h"
@@ -128,6 +129,26 @@ Result<std::optional<std::string>> PolicyDecisionPoint::SubjectDenial(InsightKin
     return std::optional<std::string>("subject is in an excluded group");
   }
   return std::optional<std::string>();
+}
+
+PolicyDecisionPoint::PolicyDecisionPoint(store::Store& store) : store_(store) {}
+PolicyDecisionPoint::~PolicyDecisionPoint() = default;
+
+Result<bool> PolicyDecisionPoint::MayAppear(InsightKind kind, int64_t person) {
+  if (!exclusions_) {
+    auto state = ConsentLedger(store_).State();
+    if (!state.ok()) return state.status();
+    auto exclusions = Exclusions::For(store_, *state);
+    if (!exclusions.ok()) return exclusions.status();
+    exclusions_ = std::make_unique<Exclusions>(std::move(*exclusions));
+  }
+  if (!exclusions_->any()) return true;  // nobody opted out, no group excluded
+  auto addresses = store_.AddressesOf(person);
+  if (!addresses.ok()) return addresses.status();
+  for (const auto& key : *addresses) {
+    if (exclusions_->ExcludedFrom(ConsentFor(kind), key)) return false;
+  }
+  return true;
 }
 
 Result<PolicyDecision> PolicyDecisionPoint::Evaluate(const Principal& principal, InsightKind kind,

@@ -77,17 +77,17 @@ TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_
     const double age_days = static_cast<double>(as_of - i.at) / 86400.0;
     const double decay = std::exp2(-age_days / p.half_life_days);
     // A message to 10 people or a meeting of 10 says less about each pair than a one-to-one.
-    const int others = std::max(1, i.participants - 1);
-    terms.push_back(WeightOf(i.kind, p) * decay / others);
+    const double others = std::max(1, i.participants - 1);
+    terms.push_back(WeightOf(i.kind, p) * decay / std::pow(others, p.participant_exponent));
   }
   // Summed in a fixed order (ascending), so the result is bit-for-bit the same whatever order
   // the mail was ingested in; small terms first also loses the least precision.
   std::sort(terms.begin(), terms.end());
   for (double term : terms) t.raw += term;
-  // u must have taken part: written, answered or met. Mail only from c is not a relationship.
+  // u must have taken part: written, answered or met. Mail only from c is not a relationship,
+  // though its raw score still says who c turns to (the ranking uses it; see StrongerTie).
   const bool two_way = e.emails_to + e.replies_to + e.meetings > 0;
-  if (!two_way) t.raw = 0;
-  t.strength = 1.0 - std::exp(-t.raw / p.saturation);
+  t.strength = two_way ? 1.0 - std::exp(-t.raw / p.saturation) : 0.0;
   t.label = LabelFor(t.strength);
   return t;
 }

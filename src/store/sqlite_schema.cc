@@ -258,6 +258,10 @@ CREATE TABLE optout (
   PRIMARY KEY (tenant_id, address_hash)
 ) WITHOUT ROWID;
 )sql",
+    R"sql(
+-- Insights read a person's meetings by organiser as well as by attendee.
+CREATE INDEX meeting_organizer ON meeting (organizer_id);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -3,6 +3,7 @@
 
 #include "rapport/store/store.h"
 #include "store/sqlite_accounts.h"
+#include "store/sqlite_activity.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_directory.h"
 #include "store/sqlite_message_writer.h"
@@ -188,6 +189,27 @@ class SqliteStore final : public Store {
   Result<PersonDetails> IdentifyPerson(std::string_view address_or_name) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     return store::FindPerson(db_, tenant_id_, address_or_name, /*activity=*/false);
+  }
+
+  Result<Activity> ReadActivity(const ActivityQuery& query) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::ReadActivity(db_, tenant_id_, query);
+  }
+
+  Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(
+      const std::vector<int64_t>& ids) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::SummarizePeople(db_, tenant_id_, ids);
+  }
+
+  Result<std::vector<int64_t>> PeopleAtDomains(const std::vector<std::string>& domains) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::PeopleAtDomains(db_, tenant_id_, domains);
+  }
+
+  Result<std::vector<std::string>> AddressesOf(int64_t person) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::AddressesOf(db_, tenant_id_, person);
   }
 
   Result<std::vector<std::string>> ListGroups() override {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,12 +55,21 @@ struct PolicyDecision {
 inline constexpr std::string_view kGuestsSeeIdentifiable = "guests_see_identifiable";
 inline constexpr std::string_view kGuestAccess = "guest_access";  // addresses, comma-separated
 
+class Exclusions;
+
 class PolicyDecisionPoint {
  public:
-  explicit PolicyDecisionPoint(store::Store& store) : store_(store) {}
+  explicit PolicyDecisionPoint(store::Store& store);
+  ~PolicyDecisionPoint();
 
   Result<PolicyDecision> Decide(const Principal& principal, InsightKind kind,
                                 const Subject& subject, int64_t now);
+
+  // After an allowed decision: whether a person may appear inside that insight (a colleague in
+  // Who Knows Whom, a contact in someone's top contacts). False when any of the person's
+  // addresses opted out, or is in a group that the consent covering `kind` excludes; on any
+  // doubt, false. A PolicyDecisionPoint serves one request: exclusions are read once.
+  Result<bool> MayAppear(InsightKind kind, int64_t person);
 
  private:
   Result<PolicyDecision> Evaluate(const Principal& principal, InsightKind kind,
@@ -72,6 +82,7 @@ class PolicyDecisionPoint {
                const PolicyDecision& decision, int64_t now);
 
   store::Store& store_;
+  std::unique_ptr<Exclusions> exclusions_;  // read by the first MayAppear
 };
 
 }  // namespace rapport::consent

@@ -5,7 +5,8 @@
 // are ignored. Every interaction's weight is positive and decays with age, so more interactions,
 // or more recent ones, never lower the strength; the result does not depend on the order of the
 // interactions. One-way traffic -- c wrote to u, and u never wrote to c, answered, or met c -- is
-// no relationship: strength 0.
+// no relationship: strength 0 (its raw score is kept: it still ranks u above someone c never
+// wrote to). The defaults are the ones `rapport eval wkw` chose on Enron (docs/strength.md).
 #pragma once
 
 #include <cstdint>
@@ -30,13 +31,15 @@ struct Interaction {
 };
 
 struct TieParameters {
-  double email_to = 1.0;    // u wrote: u invested in the tie
-  double email_from = 0.6;  // c wrote: weaker, u may not even have read it
-  double reply_to = 1.5;    // a reply shows a conversation, not a broadcast
-  double reply_from = 1.2;
-  double meeting = 2.0;        // time spent together
-  double half_life_days = 90;  // an interaction counts half after this long
-  double saturation = 3.0;     // raw score at which strength is 1 - 1/e (0.63)
+  double email_to = 1.0;     // u wrote: u invested in the tie
+  double email_from = 1.25;  // c wrote: c chose u, and whom c writes to is whom c will write to
+  double reply_to = 1.5;     // a reply shows a conversation, not a broadcast (1.5 x email)
+  double reply_from = 1.9;
+  double meeting = 2.0;         // time spent together
+  double half_life_days = 730;  // an interaction counts half after two years
+  // A term is divided by (other participants)^exponent: a message to many says less per pair.
+  double participant_exponent = 0.1;
+  double saturation = 8.0;  // raw score at which strength is 1 - 1/e (0.63)
 };
 
 enum class TieLabel { kStrong, kFamiliar, kWeak };
@@ -51,7 +54,7 @@ struct TieExplanation {
 
 struct TieStrength {
   double strength = 0;  // 0..1
-  double raw = 0;       // sum of decayed, participant-divided weights
+  double raw = 0;       // sum of decayed, participant-divided weights (one-way traffic too)
   TieLabel label = TieLabel::kWeak;
   TieExplanation explanation;
 };

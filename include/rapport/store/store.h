@@ -7,12 +7,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "rapport/ingest/message_sink.h"
 #include "rapport/model/account.h"
 #include "rapport/model/directory.h"
 #include "rapport/status.h"
+#include "rapport/store/activity.h"
 
 namespace rapport::store {
 
@@ -171,6 +173,16 @@ class Store {
   // FindPerson without the activity counts (they scan the person's mail): cheap enough for
   // every policy decision.
   virtual Result<PersonDetails> IdentifyPerson(std::string_view address_or_name) = 0;
+
+  // The mail and meetings these people took part in (or everyone's), with every participant
+  // resolved to a person and summarised. Reads only: safe while an ingest writes.
+  virtual Result<Activity> ReadActivity(const ActivityQuery& query) = 0;
+  virtual Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(
+      const std::vector<int64_t>& ids) = 0;
+  // External people (not role addresses) at these organisation domains, by id.
+  virtual Result<std::vector<int64_t>> PeopleAtDomains(const std::vector<std::string>& domains) = 0;
+  // Every address key of a person, sorted (for exclusion checks).
+  virtual Result<std::vector<std::string>> AddressesOf(int64_t person) = 0;
 
   // Names of the directory's groups, sorted.
   virtual Result<std::vector<std::string>> ListGroups() = 0;

@@ -1,0 +1,33 @@
+// Ties: the interactions between each internal user and each external person, read from stored
+// activity (SPEC §4.1), ready for ComputeTieStrength.
+//
+// Contract: an e-mail is an interaction between its sender and each recipient, one internal and
+// the other external; a meeting is one between every internal and every external attendee who
+// both attended (not cancelled, not all-day, neither declined). Bulk mail, role addresses,
+// guests, and anyone whose every message in the activity is bulk (a newsletter) make no tie. A
+// message replying (In-Reply-To, else the last References) to the other side's message in the same
+// activity is a reply. The result does not depend on the order the activity lists its items in.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "rapport/insights/tie_strength.h"
+#include "rapport/store/activity.h"
+
+namespace rapport::insights {
+
+struct TieInteractions {
+  int64_t user = 0;                       // internal person
+  int64_t contact = 0;                    // external person
+  std::vector<Interaction> interactions;  // by time
+};
+
+// Every (user, contact) pair in the activity with an interaction before `until`, sorted by user
+// then contact.
+std::vector<TieInteractions> CollectTies(const store::Activity& activity, int64_t until);
+
+// Whether a person can take part in a tie at all: internal or external, not a role address.
+bool MakesTies(const store::Activity& activity, int64_t person);
+
+}  // namespace rapport::insights

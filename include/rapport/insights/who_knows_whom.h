@@ -1,0 +1,55 @@
+// WhoKnowsWhom: which colleagues know an external contact, an account or a domain, strongest tie
+// first (SPEC §4.2).
+//
+// Contract: the caller's request goes through the policy decision point (kind who-knows-whom,
+// the contact as subject) before anything is read; a denial comes back as PermissionDenied with
+// the policy's reason. Colleagues excluded from identifiable insights never appear, and neither
+// do an account's excluded contacts in the counts. A colleague's tie to an account is their tie
+// to all its people together (one set of interactions); only two-way ties are listed. For a
+// contact, when fewer than `top` colleagues know them, colleagues who know others at the
+// contact's organisation follow (via_account).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "rapport/consent/policy.h"
+#include "rapport/insights/target.h"
+#include "rapport/insights/tie_strength.h"
+#include "rapport/store/store.h"
+
+namespace rapport::insights {
+
+struct KnownColleague {
+  store::PersonSummary colleague;
+  TieStrength tie;
+  int contacts = 0;  // how many of the target's people the colleague has interacted with
+  // Knows other people at the contact's organisation, not the contact: listed after everyone
+  // who knows the contact, when fewer than `top` do.
+  bool via_account = false;
+};
+
+struct WhoKnowsWhomAnswer {
+  Target target;
+  int64_t as_of = 0;
+  std::vector<KnownColleague> colleagues;  // strongest first, at most `top`
+};
+
+struct InsightRequest {
+  consent::Principal caller;
+  int64_t as_of = 0;  // UTC seconds: nothing later is evidence
+  int64_t now = 0;    // when the request is made (the audit's time)
+};
+
+Result<WhoKnowsWhomAnswer> WhoKnowsWhom(store::Store& store, consent::PolicyDecisionPoint& policy,
+                                        const InsightRequest& request, std::string_view target,
+                                        size_t top = 5);
+
+// The strongest-first order of Who Knows Whom, used by the evaluation too: the raw score, then
+// the person id. Among two-way ties this is the order of strength (a monotone map of raw); the
+// evaluation also ranks one-way ties by it, which Who Knows Whom does not list.
+bool StrongerTie(const TieStrength& a, int64_t a_id, const TieStrength& b, int64_t b_id);
+
+}  // namespace rapport::insights

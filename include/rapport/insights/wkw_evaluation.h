@@ -1,0 +1,42 @@
+// WkwEvaluation: does Who Knows Whom's ranking find the colleagues who will actually deal with a
+// contact? Measured on held-out future mail against two baselines (issue 6, `rapport eval wkw`).
+//
+// Contract: only interactions before `split` rank; those in [split, split + horizon) decide
+// who was relevant. Two query sets, scored separately:
+//   known contacts -- external people with an interaction before the split and one after;
+//   new contacts at known accounts -- external people with none before and one after, at a
+//     non-free-mail organisation domain that had interactions before.
+// For each query every internal user is ranked by rapport (StrongerTie of the tie to the
+// contact, or to the whole domain for new contacts), by frequency (count of interactions) and by
+// recency (latest interaction first); users with no interaction follow in id order, the same for
+// all three. Interactions are those of CollectTies (bulk mail and role addresses make none).
+#pragma once
+
+#include <cstdint>
+
+#include "rapport/insights/tie_strength.h"
+#include "rapport/store/activity.h"
+
+namespace rapport::insights {
+
+struct RankingScores {
+  double mrr = 0;          // mean over queries of 1 / rank of the first relevant user
+  double recall_at_1 = 0;  // mean share of the relevant users ranked first
+  double recall_at_5 = 0;  // ... in the top 5
+};
+
+struct QuerySetScores {
+  int queries = 0;
+  RankingScores rapport, frequency, recency;
+};
+
+struct WkwEvaluation {
+  QuerySetScores known_contacts;
+  QuerySetScores new_contacts_at_known_accounts;
+  int internal_users = 0;  // how many were ranked for each query
+};
+
+WkwEvaluation EvaluateWhoKnowsWhom(const store::Activity& everything, int64_t split,
+                                   int64_t horizon_seconds, const TieParameters& parameters = {});
+
+}  // namespace rapport::insights

@@ -1,0 +1,64 @@
+// Activity: the stored mail and meetings some people took part in, with every participant
+// resolved to the person they are now (SPEC §3). The insights read it; they never see addresses
+// or rows, only people and items.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace rapport::store {
+
+enum class PersonKind : uint8_t { kInternal, kGuest, kExternal };
+
+// What an insight shows of a person.
+struct PersonSummary {
+  int64_t id = 0;
+  PersonKind kind = PersonKind::kExternal;
+  std::string name;        // directory name, else the name most often written, else ""
+  std::string address;     // the directory's primary address, else an SMTP address
+  std::string org_domain;  // registrable domain of most of its addresses (fabrikam.com)
+  std::string account;     // the account an external person belongs to, if any
+  int64_t account_id = 0;
+  bool is_role = false;  // every address is a system or function address: never a relationship
+};
+
+struct MailItem {
+  int64_t id = 0;
+  std::string message_id;   // as stored ("sha256:..." when the message had none)
+  std::string in_reply_to;  // the parent's Message-ID (In-Reply-To, else the last References)
+  int64_t sent_at = 0;      // UTC seconds
+  int32_t utc_offset_min = 0;
+  bool bulk = false;  // list, bulk or auto-submitted mail, or from a role address
+  int64_t sender = 0;
+  std::vector<int64_t> recipients;  // To, Cc, Bcc: distinct people, never the sender
+};
+
+struct MeetingItem {
+  int64_t id = 0;
+  int64_t start = 0, end = 0;  // UTC seconds
+  bool cancelled = false, all_day = false;
+  int64_t organizer = 0;  // 0 when the source did not say
+  // People who attended: the organiser, and attendees who did not decline and were not marked
+  // non-participants. Distinct.
+  std::vector<int64_t> attendees;
+  std::vector<int64_t> declined;  // invited, declined (shown in analytics, never counted)
+};
+
+// Whose activity, and when: [from, to) in UTC seconds.
+struct ActivityQuery {
+  std::vector<int64_t> people;  // person ids; ignored when everyone is set
+  bool everyone = false;        // the whole store (evaluation)
+  int64_t from = std::numeric_limits<int64_t>::min();
+  int64_t to = std::numeric_limits<int64_t>::max();
+};
+
+struct Activity {
+  std::vector<MailItem> mail;                         // by sent_at, then id
+  std::vector<MeetingItem> meetings;                  // by start, then id
+  std::unordered_map<int64_t, PersonSummary> people;  // everyone in those items
+};
+
+}  // namespace rapport::store

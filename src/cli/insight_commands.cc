@@ -1,0 +1,47 @@
+// `rapport who-knows`, `introduce` and `eval wkw`: Who Knows Whom (SPEC §4.2) and its evaluation.
+#include "cli/insight_commands.h"
+
+#include <memory>
+
+#include "cli/insight_runs.h"
+
+namespace rapport::cli {
+
+std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
+  auto args = std::make_shared<InsightArgs>();
+  auto* who = app.add_subcommand("who-knows", "colleagues who know a contact, account or @domain");
+  who->add_option("target", args->target, "an address, a person's name, an account or @domain")
+      ->required();
+  who->add_option("--as", args->as, "the caller's address (the policy decides)")->required();
+  who->add_option("--top", args->top, "how many colleagues (default 5)")
+      ->check(CLI::Range(1, 1000));
+  who->add_option("--as-of", args->as_of, "evaluate at this UTC date (YYYY-MM-DD), not now");
+  who->add_flag("--json", args->json, "print as JSON");
+
+  auto* intro = app.add_subcommand("introduce",
+                                   "draft a message asking a colleague for an "
+                                   "introduction (.eml on stdout or --out)");
+  intro->add_option("target", args->target, "the contact to be introduced to")->required();
+  intro->add_option("--via", args->via, "the colleague who knows them")->required();
+  intro->add_option("--as", args->as, "the caller's address (the policy decides)")->required();
+  intro->add_option("--out", args->out, "write the message to this file");
+  intro->add_option("--as-of", args->as_of, "evaluate at this UTC date (YYYY-MM-DD), not now");
+
+  auto* eval = app.add_subcommand("eval", "measure insights against held-out mail");
+  eval->require_subcommand(1);
+  auto* wkw = eval->add_subcommand("wkw", "rank colleagues before a date, score against after");
+  wkw->add_option("--split", args->split, "UTC date (YYYY-MM-DD): learn before, test after")
+      ->required();
+  wkw->add_option("--horizon", args->horizon, "days after the split to test on (default 180)")
+      ->check(CLI::Range(1, 3650));
+  wkw->add_flag("--json", args->json, "print as JSON");
+
+  return [=, &db]() -> int {
+    if (*who) return RunWhoKnows(db, *args);
+    if (*intro) return RunIntroduce(db, *args);
+    if (*wkw) return RunEvalWkw(db, *args);
+    return -1;
+  };
+}
+
+}  // namespace rapport::cli

@@ -1,0 +1,87 @@
+#include "rapport/insights/target.h"
+
+#include <cctype>
+
+#include "ingest/address_identity.h"
+#include "ingest/header_block.h"
+#include "ingest/mail_domains.h"
+
+namespace rapport::insights {
+namespace {
+
+Result<Target> PersonTarget(store::Store& store, std::string_view text) {
+  auto person = store.IdentifyPerson(text);
+  if (!person.ok()) return person.status();
+  if (person->kind != "external") {
+    std::string msg(text);
+    msg += " is ";
+    msg += person->kind == "internal" ? "a colleague" : "a guest";
+    msg += "; give an external contact, an account or @domain";
+    return Status::InvalidArgument(msg);
+  }
+  Target t;
+  t.kind = Target::Kind::kPerson;
+  // The policy point and the audit name the person by the address given, or the first SMTP one.
+  t.address = std::string(text);
+  if (text.find('@') == std::string_view::npos || text.starts_with('/')) {
+    for (const auto& a : person->addresses) {
+      if (a.find('@') != std::string::npos && !ingest::StartsWithIgnoreCase(a, "imcea")) {
+        t.address = a;
+        break;
+      }
+    }
+  }
+  std::string name = person->display_name;
+  for (const auto& written : person->names) {  // most often written first; not an address
+    if (!name.empty()) break;
+    if (written.find('@') == std::string::npos) name = written;
+  }
+  t.label = name.empty() ? t.address : name + " <" + t.address + ">";
+  t.people = {person->id};
+  return t;
+}
+
+Result<Target> DomainTarget(store::Store& store, std::string_view domain) {
+  Target t;
+  t.kind = Target::Kind::kDomain;
+  std::string lower(domain);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string org = ingest::OrganisationDomain(lower);
+  if (org.empty())
+    return Status::InvalidArgument("'@' must be followed by a domain: @fabrikam.com");
+  t.label = "@" + org;
+  auto people = store.PeopleAtDomains({org});
+  if (!people.ok()) return people.status();
+  if (people->empty()) {
+    return Status::NotFound("nobody at " + t.label +
+                            " is in this store (check the domain, or ingest mail from it)");
+  }
+  t.people = std::move(*people);
+  return t;
+}
+
+}  // namespace
+
+Result<Target> ResolveTarget(store::Store& store, std::string_view text) {
+  text = ingest::TrimSpaces(text);
+  if (text.empty()) return Status::InvalidArgument("give a contact, an account or @domain");
+  if (text.starts_with('@')) return DomainTarget(store, text.substr(1));
+  if (text.find('@') != std::string_view::npos || text.starts_with('/')) {
+    return PersonTarget(store, text);
+  }
+  auto accounts = store.ListAccounts();
+  if (!accounts.ok()) return accounts.status();
+  for (const auto& account : *accounts) {
+    if (!ingest::EqualsIgnoreCase(account.name, text)) continue;
+    Target t;
+    t.kind = Target::Kind::kAccount;
+    t.label = account.name;
+    auto people = store.PeopleAtDomains(account.domains);
+    if (!people.ok()) return people.status();
+    t.people = std::move(*people);
+    return t;
+  }
+  return PersonTarget(store, text);
+}
+
+}  // namespace rapport::insights

@@ -1,0 +1,110 @@
+#include "rapport/insights/ties.h"
+
+#include <algorithm>
+#include <map>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace rapport::insights {
+namespace {
+
+using store::PersonKind;
+
+const store::PersonSummary* Find(const store::Activity& a, int64_t person) {
+  auto it = a.people.find(person);
+  return it == a.people.end() ? nullptr : &it->second;
+}
+
+bool Is(const store::Activity& a, int64_t person, PersonKind kind) {
+  const auto* p = Find(a, person);
+  return p && p->kind == kind && !p->is_role;
+}
+
+using PairMap = std::map<std::pair<int64_t, int64_t>, std::vector<Interaction>>;
+
+void AddMail(const store::Activity& a, const store::MailItem& m, int64_t parent_sender,
+             PairMap& pairs) {
+  const int participants = 1 + static_cast<int>(m.recipients.size());
+  const bool from_us = Is(a, m.sender, PersonKind::kInternal);
+  const bool from_them = Is(a, m.sender, PersonKind::kExternal);
+  for (int64_t r : m.recipients) {
+    const bool reply = parent_sender == r;
+    if (from_us && Is(a, r, PersonKind::kExternal)) {
+      pairs[{m.sender, r}].push_back(
+          {reply ? InteractionKind::kReplyToContact : InteractionKind::kEmailToContact, m.sent_at,
+           participants});
+    } else if (from_them && Is(a, r, PersonKind::kInternal)) {
+      pairs[{r, m.sender}].push_back(
+          {reply ? InteractionKind::kReplyFromContact : InteractionKind::kEmailFromContact,
+           m.sent_at, participants});
+    }
+  }
+}
+
+void AddMeeting(const store::Activity& a, const store::MeetingItem& g, PairMap& pairs) {
+  if (g.cancelled || g.all_day) return;
+  const int participants = static_cast<int>(g.attendees.size());
+  for (int64_t u : g.attendees) {
+    if (!Is(a, u, PersonKind::kInternal)) continue;
+    for (int64_t c : g.attendees) {
+      if (Is(a, c, PersonKind::kExternal)) {
+        pairs[{u, c}].push_back({InteractionKind::kMeeting, g.start, participants});
+      }
+    }
+  }
+}
+
+// Senders whose every message here is bulk: newsletters and robots, never a relationship.
+std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity) {
+  std::unordered_map<int64_t, bool> only_bulk;
+  for (const auto& m : activity.mail) {
+    auto [it, added] = only_bulk.emplace(m.sender, m.bulk);
+    if (!added) it->second = it->second && m.bulk;
+  }
+  std::unordered_set<int64_t> out;
+  for (const auto& [sender, bulk] : only_bulk) {
+    if (bulk) out.insert(sender);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool MakesTies(const store::Activity& activity, int64_t person) {
+  return Is(activity, person, PersonKind::kInternal) || Is(activity, person, PersonKind::kExternal);
+}
+
+std::vector<TieInteractions> CollectTies(const store::Activity& activity, int64_t until) {
+  std::unordered_map<std::string_view, int64_t> sender_of;  // Message-ID -> sender
+  for (const auto& m : activity.mail) sender_of.emplace(m.message_id, m.sender);
+  const auto robots = BulkOnlySenders(activity);
+  PairMap pairs;
+  for (const auto& m : activity.mail) {
+    if (m.bulk || m.sent_at >= until || robots.count(m.sender)) continue;
+    int64_t parent_sender = 0;
+    if (!m.in_reply_to.empty()) {
+      if (auto it = sender_of.find(m.in_reply_to); it != sender_of.end()) {
+        parent_sender = it->second;
+      }
+    }
+    AddMail(activity, m, parent_sender, pairs);
+  }
+  for (const auto& g : activity.meetings) {
+    if (g.start < until) AddMeeting(activity, g, pairs);
+  }
+  std::erase_if(pairs, [&](const auto& pair) {
+    return robots.count(pair.first.first) || robots.count(pair.first.second);
+  });
+  std::vector<TieInteractions> out;
+  out.reserve(pairs.size());
+  for (auto& [key, list] : pairs) {
+    std::sort(list.begin(), list.end(), [](const Interaction& x, const Interaction& y) {
+      return std::tie(x.at, x.kind, x.participants) < std::tie(y.at, y.kind, y.participants);
+    });
+    out.push_back({key.first, key.second, std::move(list)});
+  }
+  return out;
+}
+
+}  // namespace rapport::insights

@@ -1,0 +1,135 @@
+#include "rapport/insights/who_knows_whom.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "ingest/mail_domains.h"
+#include "rapport/insights/ties.h"
+
+namespace rapport::insights {
+namespace {
+
+// Decides on the target (resolved, or as typed when it could not be): every request is audited,
+// and a denied caller learns the reason, not whether the target exists.
+Status Decide(consent::PolicyDecisionPoint& policy, const InsightRequest& request,
+              const std::string& subject) {
+  auto decision =
+      policy.Decide(request.caller, consent::InsightKind::kWhoKnowsWhom, {subject}, request.now);
+  if (!decision.ok()) return decision.status();
+  if (!decision->allow) return Status::PermissionDenied(decision->reason);
+  return Status::Ok();
+}
+
+// The target's people who may be counted (an account's opted-out contacts are not).
+Result<std::set<int64_t>> CountableContacts(consent::PolicyDecisionPoint& policy,
+                                            const Target& target) {
+  std::set<int64_t> out;
+  for (int64_t person : target.people) {
+    auto may = policy.MayAppear(consent::InsightKind::kWhoKnowsWhom, person);
+    if (!may.ok()) return may.status();
+    if (*may) out.insert(person);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool StrongerTie(const TieStrength& a, int64_t a_id, const TieStrength& b, int64_t b_id) {
+  if (a.raw != b.raw) return a.raw > b.raw;
+  return a_id < b_id;
+}
+
+namespace {
+
+// Every colleague with a two-way tie to any of `contacts` (one tie per colleague, over all of
+// them), strongest first, skipping `skip`.
+Result<std::vector<KnownColleague>> RankColleagues(store::Store& store,
+                                                   const std::set<int64_t>& contacts,
+                                                   const std::set<int64_t>& skip, int64_t as_of,
+                                                   bool via_account) {
+  std::vector<KnownColleague> ranked;
+  if (contacts.empty()) return ranked;
+  store::ActivityQuery query;
+  query.people.assign(contacts.begin(), contacts.end());
+  query.to = as_of + 1;
+  auto activity = store.ReadActivity(query);
+  if (!activity.ok()) return activity.status();
+  std::map<int64_t, std::pair<std::vector<Interaction>, int>> by_user;
+  for (auto& tie : CollectTies(*activity, as_of + 1)) {
+    if (!contacts.count(tie.contact) || skip.count(tie.user)) continue;
+    auto& [interactions, count] = by_user[tie.user];
+    interactions.insert(interactions.end(), tie.interactions.begin(), tie.interactions.end());
+    ++count;
+  }
+  for (const auto& [user, entry] : by_user) {
+    TieStrength tie = ComputeTieStrength(entry.first, as_of);
+    if (tie.strength <= 0) continue;  // one-way traffic is no relationship
+    ranked.push_back({activity->people.at(user), tie, entry.second, via_account});
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const KnownColleague& a, const KnownColleague& b) {
+    return StrongerTie(a.tie, a.colleague.id, b.tie, b.colleague.id);
+  });
+  return ranked;
+}
+
+// Appends to `out` the colleagues the policy lets appear, until it holds `top`.
+Status AppendVisible(consent::PolicyDecisionPoint& policy, std::vector<KnownColleague>& ranked,
+                     size_t top, std::vector<KnownColleague>& out) {
+  for (auto& colleague : ranked) {
+    if (out.size() >= top) break;
+    auto may = policy.MayAppear(consent::InsightKind::kWhoKnowsWhom, colleague.colleague.id);
+    if (!may.ok()) return may.status();
+    if (*may) out.push_back(std::move(colleague));
+  }
+  return Status::Ok();
+}
+
+// The other people at a contact's organisation (not free mail) whom the policy lets count.
+Result<std::set<int64_t>> PeopleAtAccountOf(store::Store& store,
+                                            consent::PolicyDecisionPoint& policy, int64_t contact) {
+  auto summary = store.SummarizePeople({contact});
+  if (!summary.ok()) return summary.status();
+  const std::string domain = summary->count(contact) ? summary->at(contact).org_domain : "";
+  if (domain.empty() || ingest::IsFreeMailDomain(domain)) return std::set<int64_t>();
+  auto people = store.PeopleAtDomains({domain});
+  if (!people.ok()) return people.status();
+  Target others;
+  for (int64_t p : *people) {
+    if (p != contact) others.people.push_back(p);
+  }
+  return CountableContacts(policy, others);
+}
+
+}  // namespace
+
+Result<WhoKnowsWhomAnswer> WhoKnowsWhom(store::Store& store, consent::PolicyDecisionPoint& policy,
+                                        const InsightRequest& request, std::string_view text,
+                                        size_t top) {
+  auto target = ResolveTarget(store, text);
+  if (!target.ok()) {
+    RAPPORT_RETURN_IF_ERROR(Decide(policy, request, std::string(text)));
+    return target.status();
+  }
+  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, target->address));
+  auto contacts = CountableContacts(policy, *target);
+  if (!contacts.ok()) return contacts.status();
+  auto direct = RankColleagues(store, *contacts, {}, request.as_of, false);
+  if (!direct.ok()) return direct.status();
+  WhoKnowsWhomAnswer answer{std::move(*target), request.as_of, {}};
+  RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
+  if (answer.target.kind != Target::Kind::kPerson || answer.colleagues.size() >= top) {
+    return answer;
+  }
+  // Too few know the contact: then who knows their colleagues at the same organisation.
+  auto others = PeopleAtAccountOf(store, policy, answer.target.people.front());
+  if (!others.ok()) return others.status();
+  std::set<int64_t> listed;
+  for (const auto& c : *direct) listed.insert(c.colleague.id);
+  auto via_account = RankColleagues(store, *others, listed, request.as_of, true);
+  if (!via_account.ok()) return via_account.status();
+  RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *via_account, top, answer.colleagues));
+  return answer;
+}
+
+}  // namespace rapport::insights

@@ -1,0 +1,225 @@
+#include "store/sqlite_activity.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace rapport::store {
+namespace {
+
+// Ids as a JSON array, for "IN (SELECT value FROM json_each(?))": one statement, any count.
+template <typename T>
+std::string JsonArray(const std::vector<T>& values) {
+  return nlohmann::json(values).dump();
+}
+
+// The messages (or meetings) of the focus people, as a CTE named `items`.
+constexpr const char* kFocusMail =
+    "WITH focus(id) AS (SELECT id FROM address WHERE tenant_id = ?1 AND person_id IN "
+    "(SELECT value FROM json_each(?2))), "
+    "items(id) AS (SELECT DISTINCT message FROM participant WHERE address IN focus) ";
+constexpr const char* kEveryoneMail =
+    "WITH items(id) AS (SELECT id FROM message WHERE tenant_id = ?1 AND ?2 IS NOT NULL) ";
+
+constexpr const char* kFocusMeetings =
+    "WITH focus(id) AS (SELECT id FROM address WHERE tenant_id = ?1 AND person_id IN "
+    "(SELECT value FROM json_each(?2))), "
+    "items(id) AS (SELECT meeting FROM meeting_attendee WHERE address IN focus "
+    "UNION SELECT id FROM meeting WHERE organizer_id IN focus) ";
+constexpr const char* kEveryoneMeetings =
+    "WITH items(id) AS (SELECT id FROM meeting WHERE tenant_id = ?1 AND ?2 IS NOT NULL) ";
+
+void AddDistinct(std::vector<int64_t>& list, int64_t person) {
+  if (std::find(list.begin(), list.end(), person) == list.end()) list.push_back(person);
+}
+
+// The last Message-ID of a space-separated References list.
+std::string LastReference(const std::string& references) {
+  const size_t end = references.find_last_not_of(' ');
+  if (end == std::string::npos) return "";
+  const size_t space = references.rfind(' ', end);
+  return references.substr(space == std::string::npos ? 0 : space + 1,
+                           end - (space == std::string::npos ? 0 : space + 1) + 1);
+}
+
+Status ReadMail(SqliteDb& db, int64_t tenant, const ActivityQuery& q, const std::string& ids,
+                Activity& out) {
+  // One row per participant (role 0 is the sender), in item order.
+  const std::string sql =
+      std::string(q.everyone ? kEveryoneMail : kFocusMail) +
+      "SELECT m.id, m.message_id, coalesce(m.in_reply_to, ''), coalesce(m.references_ids, ''), "
+      "m.sent_at, m.utc_offset_min, m.is_bulk, t.role, a.person_id, a.is_role "
+      "FROM items JOIN message m ON m.id = items.id JOIN participant t ON t.message = m.id "
+      "JOIN address a ON a.id = t.address WHERE m.sent_at >= ?3 AND m.sent_at < ?4 "
+      "ORDER BY m.sent_at, m.id, t.role";
+  return ForEachRow(
+      db, sql,
+      [&](SqliteStatement& s) {
+        const int64_t id = s.ColumnInt(0);
+        if (out.mail.empty() || out.mail.back().id != id) {
+          MailItem item;
+          item.id = id;
+          item.message_id = s.ColumnText(1);
+          item.in_reply_to = s.ColumnText(2);
+          if (item.in_reply_to.empty()) item.in_reply_to = LastReference(s.ColumnText(3));
+          item.sent_at = s.ColumnInt(4);
+          item.utc_offset_min = static_cast<int32_t>(s.ColumnInt(5));
+          item.bulk = s.ColumnInt(6) != 0;
+          out.mail.push_back(std::move(item));
+        }
+        MailItem& item = out.mail.back();
+        const int64_t person = s.ColumnInt(8);
+        if (s.ColumnInt(7) == 0) {
+          item.sender = person;
+          item.bulk = item.bulk || s.ColumnInt(9) != 0;
+          std::erase(item.recipients, person);
+        } else if (person != item.sender) {
+          AddDistinct(item.recipients, person);
+        }
+      },
+      tenant, ids, q.from, q.to);
+}
+
+Status ReadMeetings(SqliteDb& db, int64_t tenant, const ActivityQuery& q, const std::string& ids,
+                    Activity& out) {
+  // Response 4 is declined, role 3 a non-participant (model::AttendeeResponse / AttendeeRole).
+  const std::string sql =
+      std::string(q.everyone ? kEveryoneMeetings : kFocusMeetings) +
+      "SELECT g.id, g.start_at, g.end_at, g.all_day, g.cancelled, coalesce(o.person_id, 0), "
+      "a.person_id, t.role, t.response FROM items JOIN meeting g ON g.id = items.id "
+      "LEFT JOIN address o ON o.id = g.organizer_id "
+      "LEFT JOIN meeting_attendee t ON t.meeting = g.id LEFT JOIN address a ON a.id = t.address "
+      "WHERE g.start_at >= ?3 AND g.start_at < ?4 ORDER BY g.start_at, g.id";
+  return ForEachRow(
+      db, sql,
+      [&](SqliteStatement& s) {
+        const int64_t id = s.ColumnInt(0);
+        if (out.meetings.empty() || out.meetings.back().id != id) {
+          MeetingItem item;
+          item.id = id;
+          item.start = s.ColumnInt(1);
+          item.end = s.ColumnInt(2);
+          item.all_day = s.ColumnInt(3) != 0;
+          item.cancelled = s.ColumnInt(4) != 0;
+          item.organizer = s.ColumnInt(5);
+          if (item.organizer != 0) item.attendees.push_back(item.organizer);
+          out.meetings.push_back(std::move(item));
+        }
+        if (s.ColumnIsNull(6)) return;
+        MeetingItem& item = out.meetings.back();
+        const int64_t person = s.ColumnInt(6);
+        if (person == item.organizer) return;
+        if (s.ColumnInt(8) == 4) {
+          AddDistinct(item.declined, person);
+        } else if (s.ColumnInt(7) != 3) {
+          AddDistinct(item.attendees, person);
+        }
+      },
+      tenant, ids, q.from, q.to);
+}
+
+}  // namespace
+
+Result<Activity> ReadActivity(SqliteDb& db, int64_t tenant, const ActivityQuery& query) {
+  Activity out;
+  if (!query.everyone && query.people.empty()) return out;
+  const std::string ids = JsonArray(query.people);
+  RAPPORT_RETURN_IF_ERROR(ReadMail(db, tenant, query, ids, out));
+  RAPPORT_RETURN_IF_ERROR(ReadMeetings(db, tenant, query, ids, out));
+  std::vector<int64_t> people;
+  for (const auto& m : out.mail) {
+    people.push_back(m.sender);
+    people.insert(people.end(), m.recipients.begin(), m.recipients.end());
+  }
+  for (const auto& g : out.meetings) {
+    people.insert(people.end(), g.attendees.begin(), g.attendees.end());
+    people.insert(people.end(), g.declined.begin(), g.declined.end());
+  }
+  std::sort(people.begin(), people.end());
+  people.erase(std::unique(people.begin(), people.end()), people.end());
+  auto summaries = SummarizePeople(db, tenant, people);
+  if (!summaries.ok()) return summaries.status();
+  out.people = std::move(*summaries);
+  return out;
+}
+
+Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(
+    SqliteDb& db, int64_t tenant, const std::vector<int64_t>& ids) {
+  std::unordered_map<int64_t, PersonSummary> out;
+  if (ids.empty()) return out;
+  // The shown address: the directory's primary one, else the SMTP address (not X.500/IMCEA)
+  // most often written with a name (the one people use).
+  // The shown name: the directory's, else the name most often written.
+  Status st = ForEachRow(
+      db,
+      "SELECT p.id, p.kind, p.display_name, min(a.is_role), "
+      "(SELECT d.display_name FROM address x JOIN directory_address y ON y.address = x.id "
+      " JOIN directory_user d ON d.id = y.user AND d.address = x.id WHERE x.person_id = p.id), "
+      "(SELECT x.address FROM address x JOIN directory_address y ON y.address = x.id "
+      " JOIN directory_user d ON d.id = y.user AND d.address = x.id WHERE x.person_id = p.id), "
+      "(SELECT x.address FROM address x LEFT JOIN address_name n ON n.address = x.id "
+      " WHERE x.person_id = p.id AND instr(x.address, '@') > 0 AND x.address NOT LIKE 'imcea%' "
+      " GROUP BY x.id ORDER BY coalesce(sum(n.seen), 0) DESC, x.address LIMIT 1), "
+      "min(a.address), "
+      "(SELECT n.name FROM address x JOIN address_name n ON n.address = x.id "
+      " WHERE x.person_id = p.id AND instr(n.name, '@') = 0 "
+      " GROUP BY n.name ORDER BY sum(n.seen) DESC, 1 LIMIT 1), "
+      "(SELECT c.id || ' ' || c.name FROM address x JOIN account_domain d ON d.tenant_id = "
+      " x.tenant_id AND d.domain = x.org_domain JOIN account c ON c.id = d.account "
+      " WHERE x.person_id = p.id AND x.is_role = 0 AND p.kind = 'external' "
+      " GROUP BY c.id ORDER BY count(*) DESC, c.name LIMIT 1), "
+      "(SELECT x.org_domain FROM address x WHERE x.person_id = p.id AND x.is_role = 0 "
+      " AND x.org_domain NOT IN ('', '-') GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) "
+      "FROM person p JOIN address a ON a.person_id = p.id "
+      "WHERE p.tenant_id = ?1 AND p.id IN (SELECT value FROM json_each(?2)) GROUP BY p.id",
+      [&](SqliteStatement& s) {
+        PersonSummary p;
+        p.id = s.ColumnInt(0);
+        const std::string kind = s.ColumnText(1);
+        p.kind = kind == "internal" ? PersonKind::kInternal
+                 : kind == "guest"  ? PersonKind::kGuest
+                                    : PersonKind::kExternal;
+        p.is_role = s.ColumnInt(3) != 0;
+        p.name = s.ColumnIsNull(4) ? "" : s.ColumnText(4);
+        if (p.name.empty()) p.name = s.ColumnText(2);
+        if (p.name.empty() && !s.ColumnIsNull(8)) p.name = s.ColumnText(8);
+        p.address = !s.ColumnIsNull(5)   ? s.ColumnText(5)
+                    : !s.ColumnIsNull(6) ? s.ColumnText(6)
+                                         : s.ColumnText(7);
+        if (!s.ColumnIsNull(10)) p.org_domain = s.ColumnText(10);
+        if (!s.ColumnIsNull(9)) {
+          const std::string account = s.ColumnText(9);
+          const size_t space = account.find(' ');
+          p.account_id = std::stoll(account.substr(0, space));
+          p.account = account.substr(space + 1);
+        }
+        out.emplace(p.id, std::move(p));
+      },
+      tenant, JsonArray(ids));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<int64_t>> PeopleAtDomains(SqliteDb& db, int64_t tenant,
+                                             const std::vector<std::string>& org_domains) {
+  std::vector<int64_t> out;
+  Status st = ForEachRow(
+      db,
+      "SELECT DISTINCT a.person_id FROM address a JOIN person p ON p.id = a.person_id "
+      "WHERE a.tenant_id = ?1 AND a.org_domain IN (SELECT value FROM json_each(?2)) "
+      "AND a.is_role = 0 AND p.kind = 'external' ORDER BY 1",
+      [&](SqliteStatement& s) { out.push_back(s.ColumnInt(0)); }, tenant, JsonArray(org_domains));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<std::string>> AddressesOf(SqliteDb& db, int64_t tenant, int64_t person) {
+  std::vector<std::string> out;
+  Status st = ForEachRow(
+      db, "SELECT address FROM address WHERE tenant_id = ?1 AND person_id = ?2 ORDER BY 1",
+      [&](SqliteStatement& s) { out.push_back(s.ColumnText(0)); }, tenant, person);
+  if (!st.ok()) return st;
+  return out;
+}
+
+}  // namespace rapport::store

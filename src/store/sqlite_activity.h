@@ -1,0 +1,26 @@
+// Activity and people summaries in the SQLite store (insights' reads). Called by SqliteStore.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "rapport/status.h"
+#include "rapport/store/activity.h"
+#include "store/sqlite_db.h"
+
+namespace rapport::store {
+
+Result<Activity> ReadActivity(SqliteDb& db, int64_t tenant, const ActivityQuery& query);
+
+Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(SqliteDb& db, int64_t tenant,
+                                                                   const std::vector<int64_t>& ids);
+
+// External people (not role addresses) with an address at one of these organisation domains.
+Result<std::vector<int64_t>> PeopleAtDomains(SqliteDb& db, int64_t tenant,
+                                             const std::vector<std::string>& org_domains);
+
+// Every address key of a person, sorted.
+Result<std::vector<std::string>> AddressesOf(SqliteDb& db, int64_t tenant, int64_t person);
+
+}  // namespace rapport::store

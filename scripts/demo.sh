@@ -3,7 +3,8 @@
 # store: writes a synthetic sample organisation (mail with invitations as Maildir, calendars as
 # .ics, one mailbox as a Microsoft Graph export with a delta, and the directory as Graph users
 # and groups), ingests it all into demo/rapport.db (SQLite), de-duplicated, imports the
-# directory, prints what the store now knows, and asks Who Knows Whom.
+# directory, prints what the store now knows, and asks for insights: Who Knows Whom,
+# relationship analytics, and (once granted) personal insights.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -36,10 +37,14 @@ $rapport people show "$ceo" --as "$ceo"
 contact=$(sqlite3 "$RAPPORT_DB" "SELECT a.address FROM participant t JOIN address a ON a.id = t.address
   JOIN person p ON p.id = a.person_id WHERE p.kind = 'external' AND a.is_role = 0
   GROUP BY a.id ORDER BY count(*) DESC, a.address LIMIT 1")
-$rapport who-knows "$contact" --as "$ceo"
-$rapport who-knows coho-insurance.example --as "$ceo" --top 3
+$rapport who-knows "$contact" --as "$ceo" --as-of 2026-06-28
+$rapport who-knows coho-insurance.example --as "$ceo" --top 3 --as-of 2026-06-28
 $rapport who-knows "$contact" --as guest@contoso.example || true   # not a user: denied, with the reason
+$rapport relationship coho-insurance.example --as "$ceo" --as-of 2026-06-28   # the sample ends in June 2026
 $rapport access check --as "$ceo" --insight personal --subject "$ceo"   # not granted: denied, with the reason
+$rapport me --as "$ceo" --as-of 2026-06-28 || true   # the same denial, from the insight itself
+$rapport consent grant personal --by "$ceo" --terms-version 2026-11
+$rapport me --as "$ceo" --as-of 2026-06-28
 $rapport audit list   # every decision, hash-chained
 $rapport audit verify
 $rapport consent history

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
@@ -18,6 +19,7 @@
 #include "ingest/message_parser.h"
 #include "sample/organisation.h"
 #include "sample_test_util.h"
+#include "test_support.h"
 
 namespace rapport::sample {
 namespace {
@@ -309,6 +311,31 @@ TEST(SampleOrganisation, RejectsAnInvalidInternalDomain) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), Status::Code::kInvalidArgument);
   EXPECT_FALSE(fs::exists(tmp.Sub("out")));
+}
+
+// Benchmarks need more users than the message count would give (issue 6: 10,000 users);
+// --users sets them, and the directory export follows.
+TEST(SampleOrganisation, UsersOptionSetsTheDirectorysMembers) {
+  TempDir tmp;
+  std::string out = tmp.Sub("out");
+  auto r = rapport::testing::RunRapport("sample --users 40 --messages 3000 --layout mbox --out " +
+                                        rapport::testing::ShellQuote(out));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("for 40 users"), std::string::npos) << r.out;
+  auto users = nlohmann::json::parse(ReadFile(fs::path(out) / "directory" / "users.json"));
+  size_t members = 0;
+  for (const auto& u : users["value"]) members += u["userType"] == "Member";
+  EXPECT_EQ(members, 40u);
+  EXPECT_GE(RawMessages(out, SampleLayout::kMbox).size(), 3000u);  // plus invitations
+}
+
+TEST(SampleOrganisation, UsersOptionRejectsOutOfRangeCounts) {
+  TempDir tmp;
+  for (const char* users : {"1", "100001"}) {
+    auto r = rapport::testing::RunRapport(std::string("sample --messages 10 --users ") + users +
+                                          " --out " + rapport::testing::ShellQuote(tmp.Sub(users)));
+    EXPECT_EQ(r.exit_code, 2) << users << ": " << r.err;
+  }
 }
 
 }  // namespace

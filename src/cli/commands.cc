@@ -268,6 +268,7 @@ int RunAccountsList(const std::string& db, bool json) {
 int RunSample(const SampleArgs& args) {
   sample::OrganisationSpec spec;
   spec.messages = args.messages;
+  spec.users = args.users;
   spec.seed = args.seed;
   spec.layout =
       args.layout == "mbox" ? sample::SampleLayout::kMbox : sample::SampleLayout::kMaildir;

@@ -46,6 +46,7 @@ struct IngestArgs {
 struct SampleArgs {
   std::string out;
   uint64_t messages = 2000;
+  uint64_t users = 0;  // 0: derived from messages
   uint64_t seed = 1;
   std::string layout = "maildir";
   std::string domain = "northwind.example";

@@ -27,6 +27,22 @@ std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
   intro->add_option("--out", args->out, "write the message to this file");
   intro->add_option("--as-of", args->as_of, "evaluate at this UTC date (YYYY-MM-DD), not now");
 
+  auto* rel = app.add_subcommand("relationship", "relationship analytics for a contact or account");
+  rel->add_option("target", args->target, "an address, a person's name, an account or @domain")
+      ->required();
+  rel->add_option("--as", args->as, "the caller's address (the policy decides)")->required();
+  rel->add_option("--days", args->days, "the window, in days to --as-of (default 60)")
+      ->check(CLI::Range(7, 3650));
+  rel->add_option("--as-of", args->as_of, "evaluate at this UTC date (YYYY-MM-DD), not now");
+  rel->add_flag("--json", args->json, "print as JSON");
+
+  auto* me = app.add_subcommand("me", "your own insights: contacts, cold ties, replies owed");
+  me->add_option("--as", args->as, "your address (personal insights are only for you)")->required();
+  me->add_option("--days", args->days, "the window, in days to --as-of (default 28)")
+      ->check(CLI::Range(7, 3650));
+  me->add_option("--as-of", args->as_of, "evaluate at this UTC date (YYYY-MM-DD), not now");
+  me->add_flag("--json", args->json, "print as JSON");
+
   auto* eval = app.add_subcommand("eval", "measure insights against held-out mail");
   eval->require_subcommand(1);
   auto* wkw = eval->add_subcommand("wkw", "rank colleagues before a date, score against after");
@@ -40,6 +56,11 @@ std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
     if (*who) return RunWhoKnows(db, *args);
     if (*intro) return RunIntroduce(db, *args);
     if (*wkw) return RunEvalWkw(db, *args);
+    if (*rel) return RunRelationship(db, *args);
+    if (*me) {
+      if (me->count("--days") == 0) args->days = 28;
+      return RunMe(db, *args);
+    }
     return -1;
   };
 }

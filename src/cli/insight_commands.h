@@ -1,5 +1,5 @@
-// The insight sub-commands (SPEC §4): who-knows, introduce, eval. Each asks the policy decision
-// point first, through the insights library.
+// The insight sub-commands (SPEC §4): who-knows, introduce, relationship, me, eval. Each asks the
+// policy decision point first, through the insights library.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -1,8 +1,14 @@
-// What the insight sub-commands were given, and the functions that run them.
+// What the insight sub-commands were given, what they share (the store, the policy point and the
+// caller's request), and the functions that run them.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
+
+#include "rapport/consent/policy.h"
+#include "rapport/insights/who_knows_whom.h"
+#include "rapport/store/store.h"
 
 namespace rapport::cli {
 
@@ -10,11 +16,30 @@ struct InsightArgs {
   std::string target, as, as_of, via, out, split;
   size_t top = 5;
   int horizon = 180;
+  int days = 60;
   bool json = false;
 };
+
+// An open store, the policy point for this request, and the request itself.
+struct InsightContext {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<consent::PolicyDecisionPoint> policy;
+  insights::InsightRequest request;
+  int code = 0;  // the exit code when opening failed
+  explicit operator bool() const { return policy != nullptr; }
+};
+
+// Opens the store for args.as at --as-of (default now); on failure prints the one-line error and
+// returns a context whose `code` is the exit code.
+InsightContext OpenInsight(const std::string& db, const InsightArgs& args);
+
+// Prints an insight's failure ("not allowed: REASON" for a denial) and returns 1.
+int FailInsight(const Status& status);
 
 int RunWhoKnows(const std::string& db, const InsightArgs& args);
 int RunIntroduce(const std::string& db, const InsightArgs& args);
 int RunEvalWkw(const std::string& db, const InsightArgs& args);
+int RunRelationship(const std::string& db, const InsightArgs& args);
+int RunMe(const std::string& db, const InsightArgs& args);
 
 }  // namespace rapport::cli

@@ -11,6 +11,7 @@
 #include "consent/hash_chain.h"
 #include "rapport/consent/optout.h"
 #include "rapport/consent/policy.h"
+#include "rapport/insights/insight_settings.h"
 #include "rapport/store/store.h"
 
 namespace rapport::cli {
@@ -159,6 +160,9 @@ int RunSettingsShow(const std::string& db, bool json) {
     const std::string fallback = name == consent::kGuestsSeeIdentifiable ? "false" : "";
     out[std::string(name)] = value->value_or(fallback);
   }
+  auto insight = insights::LoadInsightSettings(**store);
+  if (!insight.ok()) return Fail(insight.status().message());
+  for (const auto& [name, value] : insights::InsightSettingValues(*insight)) out[name] = value;
   if (json) {
     fmt::print("{}\n", out.dump(2));
   } else {
@@ -171,10 +175,14 @@ int RunSettingsShow(const std::string& db, bool json) {
 
 int RunSettingsSet(const std::string& db, const std::string& name, const std::string& value,
                    const std::string& by) {
-  if (!ValidSetting(name, value)) {
+  if (insights::IsInsightSetting(name)) {
+    if (std::string what = insights::CheckInsightSetting(name, value); !what.empty()) {
+      return Fail(SingleQuoted(value) + " is not a value for " + name + ": it takes " + what);
+    }
+  } else if (!ValidSetting(name, value)) {
     return Fail(SingleQuoted(name + " = " + value) +
                 " is not a setting (retention_days DAYS, guests_see_identifiable true|false, "
-                "guest_access ADDRESS[,ADDRESS...])");
+                "guest_access ADDRESS[,ADDRESS...], or one of rapport settings show)");
   }
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(store.status().message());

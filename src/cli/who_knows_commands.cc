@@ -84,39 +84,27 @@ void PrintTable(const insights::WhoKnowsWhomAnswer& a) {
 
 std::optional<WhoKnowsReply> AskWhoKnows(const std::string& db, const InsightArgs& args, size_t top,
                                          int& code) {
-  code = 1;
-  const int64_t now = Now();
-  int64_t as_of = now;
-  if (!args.as_of.empty()) {
-    auto parsed = ParseUtc(args.as_of);
-    if (!parsed) {
-      code = Usage("--as-of wants a UTC date like 2001-06-01");
-      return std::nullopt;
-    }
-    as_of = *parsed;
-  }
-  auto store = store::OpenSqliteStore(db);
-  if (!store.ok()) return Fail(store.status().message()), std::nullopt;
-  auto tenant = (*store)->Tenant();
-  if (!tenant.ok()) return Fail(tenant.status().message()), std::nullopt;
-  consent::PolicyDecisionPoint policy(**store);
-  insights::InsightRequest request{{args.as, tenant->name}, as_of, now};
-  auto answer = insights::WhoKnowsWhom(**store, policy, request, args.target, top);
+  auto context = OpenInsight(db, args);
+  code = context.code;
+  if (!context) return std::nullopt;
+  auto answer =
+      insights::WhoKnowsWhom(*context.store, *context.policy, context.request, args.target, top);
   if (!answer.ok()) {
-    const bool denied = answer.status().code() == Status::Code::kPermissionDenied;
-    Fail(denied ? "not allowed: " + answer.status().message() : answer.status().message());
+    code = FailInsight(answer.status());
     return std::nullopt;
   }
   WhoKnowsReply reply{std::move(*answer), "", args.as, 0};
-  if (auto caller = (*store)->IdentifyPerson(args.as); caller.ok()) {
+  if (auto caller = context.store->IdentifyPerson(args.as); caller.ok()) {
     reply.caller_name = caller->display_name;
   }
   if (!args.via.empty()) {
-    auto via = (*store)->IdentifyPerson(args.via);
-    if (!via.ok()) return Fail(via.status().message()), std::nullopt;
+    auto via = context.store->IdentifyPerson(args.via);
+    if (!via.ok()) {
+      code = Fail(via.status().message());
+      return std::nullopt;
+    }
     reply.via_person = via->id;
   }
-  code = 0;
   return reply;
 }
 

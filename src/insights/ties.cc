@@ -55,7 +55,8 @@ void AddMeeting(const store::Activity& a, const store::MeetingItem& g, PairMap& 
   }
 }
 
-// Senders whose every message here is bulk: newsletters and robots, never a relationship.
+}  // namespace
+
 std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity) {
   std::unordered_map<int64_t, bool> only_bulk;
   for (const auto& m : activity.mail) {
@@ -68,8 +69,6 @@ std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity) {
   }
   return out;
 }
-
-}  // namespace
 
 bool MakesTies(const store::Activity& activity, int64_t person) {
   return Is(activity, person, PersonKind::kInternal) || Is(activity, person, PersonKind::kExternal);

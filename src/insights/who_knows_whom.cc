@@ -5,35 +5,10 @@
 #include <set>
 
 #include "ingest/mail_domains.h"
+#include "insights/decide.h"
 #include "rapport/insights/ties.h"
 
 namespace rapport::insights {
-namespace {
-
-// Decides on the target (resolved, or as typed when it could not be): every request is audited,
-// and a denied caller learns the reason, not whether the target exists.
-Status Decide(consent::PolicyDecisionPoint& policy, const InsightRequest& request,
-              const std::string& subject) {
-  auto decision =
-      policy.Decide(request.caller, consent::InsightKind::kWhoKnowsWhom, {subject}, request.now);
-  if (!decision.ok()) return decision.status();
-  if (!decision->allow) return Status::PermissionDenied(decision->reason);
-  return Status::Ok();
-}
-
-// The target's people who may be counted (an account's opted-out contacts are not).
-Result<std::set<int64_t>> CountableContacts(consent::PolicyDecisionPoint& policy,
-                                            const Target& target) {
-  std::set<int64_t> out;
-  for (int64_t person : target.people) {
-    auto may = policy.MayAppear(consent::InsightKind::kWhoKnowsWhom, person);
-    if (!may.ok()) return may.status();
-    if (*may) out.insert(person);
-  }
-  return out;
-}
-
-}  // namespace
 
 bool StrongerTie(const TieStrength& a, int64_t a_id, const TieStrength& b, int64_t b_id) {
   if (a.raw != b.raw) return a.raw > b.raw;
@@ -41,6 +16,8 @@ bool StrongerTie(const TieStrength& a, int64_t a_id, const TieStrength& b, int64
 }
 
 namespace {
+
+constexpr auto kKind = consent::InsightKind::kWhoKnowsWhom;
 
 // Every colleague with a two-way tie to any of `contacts` (one tie per colleague, over all of
 // them), strongest first, skipping `skip`.
@@ -78,7 +55,7 @@ Status AppendVisible(consent::PolicyDecisionPoint& policy, std::vector<KnownColl
                      size_t top, std::vector<KnownColleague>& out) {
   for (auto& colleague : ranked) {
     if (out.size() >= top) break;
-    auto may = policy.MayAppear(consent::InsightKind::kWhoKnowsWhom, colleague.colleague.id);
+    auto may = policy.MayAppear(kKind, colleague.colleague.id);
     if (!may.ok()) return may.status();
     if (*may) out.push_back(std::move(colleague));
   }
@@ -94,11 +71,8 @@ Result<std::set<int64_t>> PeopleAtAccountOf(store::Store& store,
   if (domain.empty() || ingest::IsFreeMailDomain(domain)) return std::set<int64_t>();
   auto people = store.PeopleAtDomains({domain});
   if (!people.ok()) return people.status();
-  Target others;
-  for (int64_t p : *people) {
-    if (p != contact) others.people.push_back(p);
-  }
-  return CountableContacts(policy, others);
+  std::erase(*people, contact);
+  return Countable(policy, kKind, *people);
 }
 
 }  // namespace
@@ -108,11 +82,11 @@ Result<WhoKnowsWhomAnswer> WhoKnowsWhom(store::Store& store, consent::PolicyDeci
                                         size_t top) {
   auto target = ResolveTarget(store, text);
   if (!target.ok()) {
-    RAPPORT_RETURN_IF_ERROR(Decide(policy, request, std::string(text)));
+    RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, std::string(text)));
     return target.status();
   }
-  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, target->address));
-  auto contacts = CountableContacts(policy, *target);
+  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, target->address));
+  auto contacts = Countable(policy, kKind, target->people);
   if (!contacts.ok()) return contacts.status();
   auto direct = RankColleagues(store, *contacts, {}, request.as_of, false);
   if (!direct.ok()) return direct.status();

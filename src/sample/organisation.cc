@@ -16,6 +16,8 @@ namespace rapport::sample {
 namespace {
 
 constexpr uint64_t kMaxMessages = 1'000'000'000;
+// At least two: an internal meeting of a team of one invites someone from another team.
+constexpr uint64_t kMinAskedUsers = 2, kMaxAskedUsers = 100'000;
 constexpr uint64_t kMessagesPerMbox = 100'000;
 
 // The domain becomes part of every internal address, so only plain DNS names are accepted.
@@ -34,6 +36,10 @@ Status CheckSpec(const OrganisationSpec& spec) {
   if (spec.messages > kMaxMessages) {
     return Status::InvalidArgument("--messages " + std::to_string(spec.messages) +
                                    " is more than the sample supports; use at most 1000000000");
+  }
+  if (spec.users != 0 && (spec.users < kMinAskedUsers || spec.users > kMaxAskedUsers)) {
+    return Status::InvalidArgument("--users " + std::to_string(spec.users) +
+                                   " is outside what the sample supports; use 2 to 100000");
   }
   if (!IsPlainDomain(spec.internal_domain)) {
     return Status::InvalidArgument("internal domain '" + spec.internal_domain +

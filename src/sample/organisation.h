@@ -21,6 +21,9 @@ enum class SampleLayout { kMaildir, kMbox };
 
 struct OrganisationSpec {
   uint64_t messages = 2000;
+  // Internal users; 0 derives them from `messages` (one per 2,000, from 10 to 5,000), which
+  // keeps the output of a spec without it unchanged. Accounts and contacts follow the users.
+  uint64_t users = 0;
   uint64_t seed = 1;
   SampleLayout layout = SampleLayout::kMaildir;
   std::string internal_domain = "northwind.example";

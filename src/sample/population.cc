@@ -243,10 +243,14 @@ uint64_t UserCountFor(uint64_t messages) {
   return std::clamp<uint64_t>(messages / kMessagesPerUser, kMinUsers, kMaxUsers);
 }
 
+uint64_t UserCountFor(const OrganisationSpec& spec) {
+  return spec.users != 0 ? spec.users : UserCountFor(spec.messages);
+}
+
 Population BuildPopulation(const OrganisationSpec& spec) {
   Rng rng(spec.seed, kRngStream);
   Population pop;
-  uint64_t users = UserCountFor(spec.messages);
+  uint64_t users = UserCountFor(spec);
   uint64_t accounts = std::clamp<uint64_t>(users * 3 / 5 + 6, 8, 3000);
   AddUsers(pop, users, spec.internal_domain, rng);
   AddAccounts(pop, accounts, spec.internal_domain, rng);

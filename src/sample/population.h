@@ -49,7 +49,11 @@ struct Population {
   uint32_t first_freemail = 0;               // people[first_freemail, end) are free-mail contacts
 };
 
+// How many internal users `messages` messages get when the spec does not say.
 uint64_t UserCountFor(uint64_t messages);
+
+// The spec's users, else UserCountFor(messages).
+uint64_t UserCountFor(const OrganisationSpec& spec);
 
 Population BuildPopulation(const OrganisationSpec& spec);
 

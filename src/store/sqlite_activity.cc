@@ -180,9 +180,10 @@ Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(
                  : kind == "guest"  ? PersonKind::kGuest
                                     : PersonKind::kExternal;
         p.is_role = s.ColumnInt(3) != 0;
-        p.name = s.ColumnIsNull(4) ? "" : s.ColumnText(4);
-        if (p.name.empty()) p.name = s.ColumnText(2);
-        if (p.name.empty() && !s.ColumnIsNull(8)) p.name = s.ColumnText(8);
+        for (int col : {4, 2, 8}) {  // directory, person, most written; never an address
+          std::string name = s.ColumnIsNull(col) ? "" : s.ColumnText(col);
+          if (p.name.empty() && name.find('@') == std::string::npos) p.name = std::move(name);
+        }
         p.address = !s.ColumnIsNull(5)   ? s.ColumnText(5)
                     : !s.ColumnIsNull(6) ? s.ColumnText(6)
                                          : s.ColumnText(7);

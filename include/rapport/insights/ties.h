@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <unordered_set>
 #include <vector>
 
 #include "rapport/insights/tie_strength.h"
@@ -26,6 +27,9 @@ struct TieInteractions {
 // Every (user, contact) pair in the activity with an interaction before `until`, sorted by user
 // then contact.
 std::vector<TieInteractions> CollectTies(const store::Activity& activity, int64_t until);
+
+// Senders whose every message in the activity is bulk: newsletters and robots.
+std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity);
 
 // Whether a person can take part in a tie at all: internal or external, not a role address.
 bool MakesTies(const store::Activity& activity, int64_t person);

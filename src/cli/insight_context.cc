@@ -1,0 +1,44 @@
+#include "cli/commands.h"
+#include "cli/format.h"
+#include "cli/insight_runs.h"
+
+namespace rapport::cli {
+
+InsightContext OpenInsight(const std::string& db, const InsightArgs& args) {
+  InsightContext c;
+  c.code = 1;
+  const int64_t now = Now();
+  int64_t as_of = now;
+  if (!args.as_of.empty()) {
+    auto parsed = ParseUtc(args.as_of);
+    if (!parsed) {
+      c.code = Usage("--as-of wants a UTC date like 2001-06-01");
+      return c;
+    }
+    as_of = *parsed;
+  }
+  auto store = store::OpenSqliteStore(db);
+  if (!store.ok()) {
+    Fail(store.status().message());
+    return c;
+  }
+  auto tenant = (*store)->Tenant();
+  if (!tenant.ok()) {
+    Fail(tenant.status().message());
+    return c;
+  }
+  c.store = std::move(*store);
+  c.policy = std::make_unique<consent::PolicyDecisionPoint>(*c.store);
+  c.request = {{args.as, tenant->name}, as_of, now};
+  c.code = 0;
+  return c;
+}
+
+int FailInsight(const Status& status) {
+  if (status.code() == Status::Code::kPermissionDenied) {
+    return Fail("not allowed: " + status.message());
+  }
+  return Fail(status.message());
+}
+
+}  // namespace rapport::cli

@@ -1,0 +1,128 @@
+// `rapport relationship`: relationship analytics for a contact or an account (SPEC §4.3).
+#include <fmt/core.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/format.h"
+#include "cli/insight_runs.h"
+#include "rapport/insights/relationship.h"
+
+namespace rapport::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+double Rounded(double x, double unit = 100) {
+  return std::round(x * unit) / unit;
+}
+
+ordered_json When(const std::optional<int64_t>& t) {
+  return t ? ordered_json(IsoTime(*t)) : ordered_json(nullptr);
+}
+
+ordered_json SideJson(const insights::SideKpis& s) {
+  return {{"emails_sent", s.emails_sent},
+          {"emails_received", s.emails_received},
+          {"replies", s.replies},
+          {"meetings_organised", s.meetings_organised},
+          {"hours_spent", Rounded(s.hours_spent)},
+          {"median_response_hours", s.median_response_hours
+                                        ? ordered_json(Rounded(*s.median_response_hours))
+                                        : ordered_json(nullptr)}};
+}
+
+ordered_json AnswerJson(const insights::RelationshipAnswer& a) {
+  ordered_json out{{"target", a.target.label},
+                   {"as_of", IsoTime(a.as_of)},
+                   {"days", a.days},
+                   {"by_us", SideJson(a.by_us)},
+                   {"by_them", SideJson(a.by_them)},
+                   {"meetings", a.meetings},
+                   {"last_interaction", When(a.last_interaction)},
+                   {"next_interaction", When(a.next_interaction)},
+                   {"most_contacted", ordered_json::array()},
+                   {"timeline", ordered_json::array()}};
+  for (const auto& c : a.most_contacted) {
+    out["most_contacted"].push_back({{"name", c.colleague.name},
+                                     {"address", c.colleague.address},
+                                     {"interactions", c.interactions}});
+  }
+  for (const auto& w : a.timeline) {
+    out["timeline"].push_back({{"week", IsoDate(w.week_start)},
+                               {"emails_by_us", w.emails_by_us},
+                               {"emails_by_them", w.emails_by_them},
+                               {"meetings", w.meetings}});
+  }
+  ordered_json factors = ordered_json::array();
+  for (const auto& f : a.health.factors) {
+    factors.push_back({{"name", f.name},
+                       {"value", Rounded(f.value, 1000)},
+                       {"weight", f.weight},
+                       {"detail", f.detail}});
+  }
+  out["health"] = {{"score", a.health.score},
+                   {"grade", a.health.grade},
+                   {"trend", a.trend},
+                   {"previous_score", a.previous_score},
+                   {"factors", factors}};
+  return out;
+}
+
+std::string Hours(const std::optional<double>& h) {
+  return h ? fmt::format("{:.1f} h", *h) : "-";
+}
+
+void Print(const insights::RelationshipAnswer& a) {
+  fmt::print("relationship with {}, {} days to {}\n\n", a.target.label, a.days, IsoDate(a.as_of));
+  fmt::print("{:<20} {:>9} {:>9}\n", "", "by us", "by them");
+  fmt::print("{:<20} {:>9} {:>9}\n", "e-mails sent", a.by_us.emails_sent, a.by_them.emails_sent);
+  fmt::print("{:<20} {:>9} {:>9}\n", "e-mails received", a.by_us.emails_received,
+             a.by_them.emails_received);
+  fmt::print("{:<20} {:>9} {:>9}\n", "replies", a.by_us.replies, a.by_them.replies);
+  fmt::print("{:<20} {:>9} {:>9}\n", "meetings organised", a.by_us.meetings_organised,
+             a.by_them.meetings_organised);
+  fmt::print("{:<20} {:>9.1f} {:>9.1f}\n", "hours spent", a.by_us.hours_spent,
+             a.by_them.hours_spent);
+  fmt::print("{:<20} {:>9} {:>9}\n\n", "median response", Hours(a.by_us.median_response_hours),
+             Hours(a.by_them.median_response_hours));
+  fmt::print("meetings together   {}\n", a.meetings);
+  fmt::print("last interaction    {}\n", a.last_interaction ? IsoDate(*a.last_interaction) : "-");
+  fmt::print("next interaction    {}\n", a.next_interaction ? IsoTime(*a.next_interaction) : "-");
+  std::vector<std::string> names;
+  for (const auto& c : a.most_contacted) {
+    names.push_back(fmt::format("{} ({})",
+                                c.colleague.name.empty() ? c.colleague.address : c.colleague.name,
+                                c.interactions));
+  }
+  fmt::print("most contacted      {}\n\n", names.empty() ? "-" : Joined(names));
+  fmt::print("health {} ({}), trend {} (from {})\n", a.health.score, a.health.grade, a.trend,
+             a.previous_score);
+  for (const auto& f : a.health.factors) {
+    fmt::print("  {:<15} {:>5.2f} x {:>2.0f}  {}\n", f.name, f.value, f.weight, f.detail);
+  }
+  fmt::print("\nweek of       by us  by them  meetings\n");
+  for (const auto& w : a.timeline) {
+    fmt::print("{}  {:>6}  {:>7}  {:>8}\n", IsoDate(w.week_start), w.emails_by_us, w.emails_by_them,
+               w.meetings);
+  }
+}
+
+}  // namespace
+
+int RunRelationship(const std::string& db, const InsightArgs& args) {
+  auto context = OpenInsight(db, args);
+  if (!context) return context.code;
+  auto answer = insights::AnalyseRelationship(*context.store, *context.policy, context.request,
+                                              args.target, args.days);
+  if (!answer.ok()) return FailInsight(answer.status());
+  if (args.json) {
+    fmt::print("{}\n", AnswerJson(*answer).dump(2));
+  } else {
+    Print(*answer);
+  }
+  return 0;
+}
+
+}  // namespace rapport::cli

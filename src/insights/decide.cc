@@ -1,0 +1,24 @@
+#include "insights/decide.h"
+
+namespace rapport::insights {
+
+Status Decide(consent::PolicyDecisionPoint& policy, const InsightRequest& request,
+              consent::InsightKind kind, const std::string& subject) {
+  auto decision = policy.Decide(request.caller, kind, {subject}, request.now);
+  if (!decision.ok()) return decision.status();
+  if (!decision->allow) return Status::PermissionDenied(decision->reason);
+  return Status::Ok();
+}
+
+Result<std::set<int64_t>> Countable(consent::PolicyDecisionPoint& policy, consent::InsightKind kind,
+                                    const std::vector<int64_t>& people) {
+  std::set<int64_t> out;
+  for (int64_t person : people) {
+    auto may = policy.MayAppear(kind, person);
+    if (!may.ok()) return may.status();
+    if (*may) out.insert(person);
+  }
+  return out;
+}
+
+}  // namespace rapport::insights

@@ -1,0 +1,23 @@
+// What every insight does first: ask the policy decision point, and keep out the people it may not
+// show. Internal to src/insights.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "rapport/consent/policy.h"
+#include "rapport/insights/who_knows_whom.h"
+
+namespace rapport::insights {
+
+// Decides for the caller; a denial becomes PermissionDenied with the policy's reason.
+Status Decide(consent::PolicyDecisionPoint& policy, const InsightRequest& request,
+              consent::InsightKind kind, const std::string& subject);
+
+// Of `people`, those who may appear in (or be counted by) an insight of `kind`.
+Result<std::set<int64_t>> Countable(consent::PolicyDecisionPoint& policy, consent::InsightKind kind,
+                                    const std::vector<int64_t>& people);
+
+}  // namespace rapport::insights

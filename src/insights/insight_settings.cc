@@ -1,0 +1,115 @@
+#include "rapport/insights/insight_settings.h"
+
+#include <charconv>
+#include <cstdlib>
+
+#include "ingest/icalendar_zones.h"
+
+namespace rapport::insights {
+namespace {
+
+constexpr std::string_view kWeightSent = "health_weight_email_sent";
+constexpr std::string_view kWeightReceived = "health_weight_email_received";
+constexpr std::string_view kWeightMeeting = "health_weight_meeting";
+constexpr std::string_view kFrequency = "expected_frequency";
+constexpr std::string_view kGrades = "grade_ranges";
+constexpr std::string_view kTimeZone = "time_zone";
+constexpr std::string_view kColdAfter = "cold_after_days";
+
+bool ParseDouble(std::string_view text, double& out) {
+  const std::string s(text);
+  char* end = nullptr;
+  out = std::strtod(s.c_str(), &end);
+  return !s.empty() && end == s.c_str() + s.size();
+}
+
+bool ParseInt(std::string_view text, int& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+int PeriodDays(std::string_view frequency) {
+  if (frequency == "daily") return 1;
+  if (frequency == "weekly") return 7;
+  if (frequency == "biweekly") return 14;
+  if (frequency == "monthly") return 30;
+  return 0;
+}
+
+// "60,40" -> good 60, fair 40.
+bool ParseGrades(std::string_view text, int& good, int& fair) {
+  const size_t comma = text.find(',');
+  if (comma == std::string_view::npos) return false;
+  return ParseInt(text.substr(0, comma), good) && ParseInt(text.substr(comma + 1), fair) &&
+         0 < fair && fair < good && good <= 100;
+}
+
+std::string FormatWeight(double w) {
+  std::string s = std::to_string(w);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+bool IsInsightSetting(std::string_view name) {
+  for (std::string_view known :
+       {kWeightSent, kWeightReceived, kWeightMeeting, kFrequency, kGrades, kTimeZone, kColdAfter}) {
+    if (name == known) return true;
+  }
+  return false;
+}
+
+std::string CheckInsightSetting(std::string_view name, std::string_view value) {
+  if (name == kWeightSent || name == kWeightReceived || name == kWeightMeeting) {
+    double w = 0;
+    if (!ParseDouble(value, w) || w < 0.5 || w > 1.5) return "a weight from 0.5 to 1.5 (±50 %)";
+  } else if (name == kFrequency) {
+    if (PeriodDays(value) == 0) return "daily, weekly, biweekly or monthly";
+  } else if (name == kGrades) {
+    int good = 0, fair = 0;
+    if (!ParseGrades(value, good, fair)) return "GOOD,FAIR: where Good and Fair start (60,40)";
+  } else if (name == kTimeZone) {
+    if (!ingest::ResolveTimeZone(nullptr, value)) return "an IANA time zone (Europe/Berlin)";
+  } else if (name == kColdAfter) {
+    int days = 0;
+    if (!ParseInt(value, days) || days < 1 || days > 3650) return "days, from 1 to 3650";
+  }
+  return "";
+}
+
+std::vector<std::pair<std::string, std::string>> InsightSettingValues(const InsightSettings& s) {
+  return {{std::string(kWeightSent), FormatWeight(s.weight_email_sent)},
+          {std::string(kWeightReceived), FormatWeight(s.weight_email_received)},
+          {std::string(kWeightMeeting), FormatWeight(s.weight_meeting)},
+          {std::string(kFrequency), s.expected_frequency},
+          {std::string(kGrades), std::to_string(s.grade_good) + "," + std::to_string(s.grade_fair)},
+          {std::string(kTimeZone), s.time_zone},
+          {std::string(kColdAfter), std::to_string(s.cold_after_days)}};
+}
+
+Result<InsightSettings> LoadInsightSettings(store::Store& store) {
+  InsightSettings s;
+  for (std::string_view name :
+       {kWeightSent, kWeightReceived, kWeightMeeting, kFrequency, kGrades, kTimeZone, kColdAfter}) {
+    auto value = store.Setting(name);
+    if (!value.ok()) return value.status();
+    // A value that no longer checks out (set by hand in the file) keeps the default.
+    if (!*value || !CheckInsightSetting(name, **value).empty()) continue;
+    const std::string& v = **value;
+    if (name == kWeightSent) ParseDouble(v, s.weight_email_sent);
+    if (name == kWeightReceived) ParseDouble(v, s.weight_email_received);
+    if (name == kWeightMeeting) ParseDouble(v, s.weight_meeting);
+    if (name == kFrequency) {
+      s.expected_frequency = v;
+      s.period_days = PeriodDays(v);
+    }
+    if (name == kGrades) ParseGrades(v, s.grade_good, s.grade_fair);
+    if (name == kTimeZone) s.time_zone = v;
+    if (name == kColdAfter) ParseInt(v, s.cold_after_days);
+  }
+  return s;
+}
+
+}  // namespace rapport::insights

@@ -1,0 +1,157 @@
+#include "rapport/insights/personal.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "insights/decide.h"
+#include "rapport/insights/health_score.h"
+#include "rapport/insights/insight_settings.h"
+#include "rapport/insights/ties.h"
+
+namespace rapport::insights {
+namespace {
+
+constexpr auto kKind = consent::InsightKind::kPersonal;
+constexpr int64_t kDay = 86400;
+
+bool Has(const std::vector<int64_t>& people, int64_t person) {
+  return std::find(people.begin(), people.end(), person) != people.end();
+}
+
+bool Human(const store::Activity& a, int64_t person) {
+  auto it = a.people.find(person);
+  return it != a.people.end() && !it->second.is_role &&
+         it->second.kind != store::PersonKind::kGuest;
+}
+
+// The caller's ties, strongest first, that the policy lets appear.
+Result<std::vector<ContactTie>> Ties(consent::PolicyDecisionPoint& policy, const store::Activity& a,
+                                     int64_t me, int64_t as_of) {
+  std::vector<ContactTie> out;
+  for (auto& tie : CollectTies(a, as_of + 1)) {
+    if (tie.user != me) continue;
+    TieStrength s = ComputeTieStrength(tie.interactions, as_of);
+    if (s.strength > 0) out.push_back({a.people.at(tie.contact), s});
+  }
+  std::sort(out.begin(), out.end(), [](const ContactTie& x, const ContactTie& y) {
+    return StrongerTie(x.tie, x.contact.id, y.tie, y.contact.id);
+  });
+  std::vector<ContactTie> visible;
+  for (auto& t : out) {
+    auto may = policy.MayAppear(kKind, t.contact.id);
+    if (!may.ok()) return may.status();
+    if (*may) visible.push_back(std::move(t));
+  }
+  return visible;
+}
+
+void TopAndCold(std::vector<ContactTie> ties, int64_t as_of, int cold_days, PersonalAnswer& out) {
+  for (const auto& t : ties) {
+    if (out.top_contacts.size() < 5) out.top_contacts.push_back(t);
+    const bool quiet =
+        t.tie.explanation.last && *t.tie.explanation.last <= as_of - cold_days * kDay;
+    if (t.tie.label == TieLabel::kStrong && quiet) out.going_cold.push_back(t);
+  }
+}
+
+// Reply latencies both ways, and the mail still waiting for the caller, in (from, to].
+void MailFacts(const store::Activity& a, int64_t me, int64_t from, int64_t to,
+               std::vector<double>& mine, std::vector<double>& theirs,
+               std::vector<const store::MailItem*>& waiting) {
+  const auto robots = BulkOnlySenders(a);
+  std::unordered_map<std::string_view, const store::MailItem*> by_id;
+  std::unordered_set<std::string_view> answered;
+  // person -> the last time the caller wrote to them. Only those the caller ever wrote to can be
+  // owed a reply: a newsletter or a robot never is, even without bulk headers.
+  std::unordered_map<int64_t, int64_t> last_written_to;
+  for (const auto& m : a.mail) {
+    by_id.emplace(m.message_id, &m);
+    if (m.sender != me || m.sent_at > to) continue;
+    if (!m.in_reply_to.empty()) answered.insert(m.in_reply_to);
+    for (int64_t r : m.recipients) last_written_to[r] = std::max(last_written_to[r], m.sent_at);
+  }
+  for (const auto& m : a.mail) {
+    if (m.bulk || robots.count(m.sender) || m.sent_at <= from || m.sent_at > to) continue;
+    auto parent = by_id.find(m.in_reply_to);
+    if (!m.in_reply_to.empty() && parent != by_id.end() && parent->second->sent_at <= m.sent_at) {
+      const double hours = static_cast<double>(m.sent_at - parent->second->sent_at) / 3600.0;
+      if (m.sender == me && parent->second->sender != me) mine.push_back(hours);
+      if (m.sender != me && parent->second->sender == me) theirs.push_back(hours);
+    }
+    if (m.sender == me || !Has(m.recipients, me) || !Human(a, m.sender)) continue;
+    auto wrote = last_written_to.find(m.sender);
+    if (wrote == last_written_to.end()) continue;  // a stranger to the caller
+    if (!answered.count(m.message_id) && wrote->second < m.sent_at) waiting.push_back(&m);
+  }
+}
+
+Status Meetings(consent::PolicyDecisionPoint& policy, const store::Activity& a, int64_t me,
+                int64_t from, int64_t as_of, PersonalAnswer& out) {
+  double hours = 0;
+  for (const auto& g : a.meetings) {
+    if (g.cancelled || g.all_day || !Has(g.attendees, me)) continue;
+    if (g.start > from && g.start <= as_of) hours += static_cast<double>(g.end - g.start) / 3600.0;
+    if (g.start <= as_of || g.start > as_of + 14 * kDay) continue;
+    UpcomingMeeting next{g.start, g.end, {}};
+    for (int64_t p : g.attendees) {
+      const auto& person = a.people.at(p);
+      if (person.kind != store::PersonKind::kExternal || person.is_role) continue;
+      auto may = policy.MayAppear(kKind, p);
+      if (!may.ok()) return may.status();
+      if (*may) next.external.push_back(person);
+    }
+    if (!next.external.empty()) out.upcoming_external.push_back(std::move(next));
+  }
+  out.meeting_hours_per_week = hours / (static_cast<double>(out.days) / 7.0);
+  return Status::Ok();
+}
+
+Status Awaiting(consent::PolicyDecisionPoint& policy, const store::Activity& a,
+                const std::vector<const store::MailItem*>& waiting, PersonalAnswer& out) {
+  for (const auto* m : waiting) {  // by time: oldest first
+    if (out.awaiting_reply.size() == 20) break;
+    auto may = policy.MayAppear(kKind, m->sender);
+    if (!may.ok()) return may.status();
+    if (*may) out.awaiting_reply.push_back({a.people.at(m->sender), m->sent_at});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<PersonalAnswer> PersonalInsights(store::Store& store, consent::PolicyDecisionPoint& policy,
+                                        const InsightRequest& request, int days) {
+  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, request.caller.address));
+  auto me = store.IdentifyPerson(request.caller.address);
+  if (!me.ok()) return me.status();
+  auto settings = LoadInsightSettings(store);
+  if (!settings.ok()) return settings.status();
+  store::ActivityQuery query;
+  query.people = {me->id};
+  query.to = request.as_of + 14 * kDay + 1;
+  auto activity = store.ReadActivity(query);
+  if (!activity.ok()) return activity.status();
+  auto summary = store.SummarizePeople({me->id});
+  if (!summary.ok()) return summary.status();
+
+  PersonalAnswer out;
+  out.me = summary->at(me->id);
+  out.as_of = request.as_of;
+  out.days = days;
+  out.cold_after_days = settings->cold_after_days;
+  auto ties = Ties(policy, *activity, me->id, request.as_of);
+  if (!ties.ok()) return ties.status();
+  TopAndCold(std::move(*ties), request.as_of, settings->cold_after_days, out);
+  const int64_t from = request.as_of - int64_t{days} * kDay;
+  std::vector<double> mine, theirs;
+  std::vector<const store::MailItem*> waiting;
+  MailFacts(*activity, me->id, from, request.as_of, mine, theirs, waiting);
+  if (!mine.empty()) out.my_median_response_hours = Median(mine);
+  if (!theirs.empty()) out.others_median_response_hours = Median(theirs);
+  RAPPORT_RETURN_IF_ERROR(Awaiting(policy, *activity, waiting, out));
+  RAPPORT_RETURN_IF_ERROR(Meetings(policy, *activity, me->id, from, request.as_of, out));
+  return out;
+}
+
+}  // namespace rapport::insights

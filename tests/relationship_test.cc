@@ -1,0 +1,241 @@
+// Relationship analytics and personal insights as a user runs them (SPEC §4.3, §4.4): a
+// hand-built mailbox and calendar whose every KPI the test works out by hand, the policy point
+// in front, and the settings that shape them.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace rapport::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kAsOf = "2026-03-10";  // a Tuesday, 00:00 UTC
+
+std::string Mail(const std::string& id, const std::string& date, const std::string& from,
+                 const std::string& to, const std::string& extra = "") {
+  return "Message-ID: <" + id + ">\r\nDate: " + date + "\r\nFrom: " + from + "\r\nTo: " + to +
+         "\r\n" + extra + "Subject: s\r\n\r\nbody\r\n";
+}
+
+std::string Event(const std::string& uid, const std::string& start, const std::string& end,
+                  const std::string& organizer, const std::string& attendees,
+                  const std::string& status = "CONFIRMED") {
+  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:" + uid +
+         "\r\nDTSTAMP:20260201T000000Z\r\nDTSTART:" + start + "\r\nDTEND:" + end +
+         "\r\nSTATUS:" + status + "\r\nORGANIZER:mailto:" + organizer + "\r\n" + attendees +
+         "END:VEVENT\r\nEND:VCALENDAR\r\n";
+}
+
+std::string Attendee(const std::string& who, const char* partstat = "ACCEPTED") {
+  return std::string("ATTENDEE;PARTSTAT=") + partstat + ":mailto:" + who + "\r\n";
+}
+
+const std::string kAlice = "alice@northwind.example", kCarol = "carol@fabrikam.example";
+
+std::vector<std::pair<std::string, std::string>> Files() {
+  std::vector<std::pair<std::string, std::string>> f = {
+      // In the 14-day window (24 Feb - 10 Mar): alice writes, carol answers in 4 h, alice
+      // answers that in 21 h, carol writes again to alice and bob late on Sunday 8 March.
+      {"mail/cur/r1", Mail("r1@n", "Tue, 3 Mar 2026 09:00:00 +0000", kAlice, kCarol,
+                           "Cc: ann@northwind.example\r\n")},
+      {"mail/cur/r2",
+       Mail("r2@f", "Tue, 3 Mar 2026 13:00:00 +0000", kCarol, kAlice, "In-Reply-To: <r1@n>\r\n")},
+      {"mail/cur/r3",
+       Mail("r3@n", "Wed, 4 Mar 2026 10:00:00 +0000", kAlice, kCarol, "In-Reply-To: <r2@f>\r\n")},
+      {"mail/cur/r4",
+       Mail("r4@f", "Sun, 8 Mar 2026 20:00:00 +0000", kCarol, kAlice + ", bob@northwind.example")},
+      // The 14 days before: one e-mail, unanswered.
+      {"mail/cur/r5", Mail("r5@n", "Fri, 20 Feb 2026 12:00:00 +0000", kAlice, kCarol)},
+      // A newsletter (ignored), bob to dave at the same company, bob to alice (unanswered).
+      {"mail/cur/r6", Mail("r6@f", "Fri, 6 Mar 2026 07:00:00 +0000", "news@fabrikam.example",
+                           kAlice, "Precedence: bulk\r\n")},
+      {"mail/cur/r7", Mail("r7@n", "Fri, 6 Mar 2026 09:00:00 +0000", "bob@northwind.example",
+                           "dave@fabrikam.example")},
+      {"mail/cur/r8",
+       Mail("r8@n", "Mon, 9 Mar 2026 09:00:00 +0000", "bob@northwind.example", kAlice)},
+      {"mail/cur/r9",
+       Mail("r9@n", "Sun, 1 Feb 2026 09:00:00 +0000", kAlice, "bob@northwind.example")},
+      // frank meets carol with hal (gail declined): 1 h, 2 of ours.
+      {"cal/g1.ics", Event("g1", "20260305T100000Z", "20260305T110000Z", "frank@northwind.example",
+                           Attendee(kCarol) + Attendee("hal@northwind.example") +
+                               Attendee("gail@northwind.example", "DECLINED"))},
+      {"cal/g2.ics", Event("g2", "20260304T100000Z", "20260304T110000Z", "frank@northwind.example",
+                           Attendee(kCarol), "CANCELLED")},
+      {"cal/g3.ics", Event("g3", "20260320T100000Z", "20260320T110000Z", "frank@northwind.example",
+                           Attendee(kCarol))},
+      // alice meets carol for 1.5 h, and will again on 12 March.
+      {"cal/g5.ics", Event("g5", "20260302T140000Z", "20260302T153000Z", kAlice, Attendee(kCarol))},
+      {"cal/g6.ics", Event("g6", "20260312T140000Z", "20260312T150000Z", kAlice, Attendee(kCarol))},
+  };
+  // zed: twelve one-to-one e-mails in December, six each way: a strong tie, quiet since.
+  for (int i = 0; i < 12; ++i) {
+    const std::string zed = "zed@contoso.example";
+    const std::string date = "Mon, " + std::to_string(1 + i) + " Dec 2025 10:00:00 +0000";
+    f.push_back(
+        {"mail/cur/z" + std::to_string(i),
+         Mail("z" + std::to_string(i) + "@x", date, i % 2 ? zed : kAlice, i % 2 ? kAlice : zed)});
+  }
+  return f;
+}
+
+class RelationshipTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_ / "store.db";
+    ASSERT_EQ(InitConsented(db_, "--tenant N --domain northwind.example").exit_code, 0);
+    for (const auto& [name, text] : Files()) WriteFile(dir_ / name, text);
+    auto r = RunRapport("--db " + db_ + " ingest " + (dir_ / "mail") + " " + (dir_ / "cal"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  json Run(const std::string& args) {
+    auto r = RunRapport("--db " + db_ + " " + args + " --as-of " + kAsOf + " --json");
+    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+  void Set(const std::string& name, const std::string& value) {
+    auto r = RunRapport("--db " + db_ + " settings set " + name + " " + value +
+                        " --by admin@rapport-tests.example");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  json Relationship(const std::string& target) {
+    return Run("relationship " + target + " --as " + kAlice + " --days 14");
+  }
+  TempDir dir_;
+  std::string db_;
+};
+
+TEST_F(RelationshipTest, EveryKpiOfAContactByHand) {
+  json r = Relationship(kCarol);
+  const json& us = r["by_us"];
+  const json& them = r["by_them"];
+  EXPECT_EQ(us["emails_sent"], 2);      // r1, r3
+  EXPECT_EQ(us["emails_received"], 2);  // r2, r4
+  EXPECT_EQ(us["replies"], 1);
+  EXPECT_EQ(us["median_response_hours"], 21.0);
+  EXPECT_EQ(them["replies"], 1);
+  EXPECT_EQ(them["median_response_hours"], 4.0);
+  // Meetings both attended: g1 and g5 (not the cancelled g2, not g3 ahead).
+  EXPECT_EQ(r["meetings"], 2);
+  EXPECT_EQ(us["meetings_organised"], 2);
+  EXPECT_EQ(them["meetings_organised"], 0);
+  // Ours: write 2 x 5 min; read r2 once, r4 twice (alice, bob): 3 x 2.5 min; g1 1 h x 2
+  // attendees (frank, hal); g5 1.5 h x 1 = 17.5 min + 3.5 h = 3.79 h. Theirs: write 2 x 5, read
+  // r1, r3 (ann's copy is ours) 2 x 2.5 = 15 min; g1 1 h, g5 1.5 h, not multiplied = 2.75 h.
+  EXPECT_EQ(us["hours_spent"], 3.79);
+  EXPECT_EQ(them["hours_spent"], 2.75);
+  EXPECT_EQ(r["last_interaction"], "2026-03-08T20:00:00Z");
+  EXPECT_EQ(r["next_interaction"], "2026-03-12T14:00:00Z");
+  // alice: r1, r2, r3, r4 and g5; bob r4, frank and hal g1; ann only copied on ours.
+  ASSERT_EQ(r["most_contacted"].size(), 3u);
+  EXPECT_EQ(r["most_contacted"][0]["address"], kAlice);
+  EXPECT_EQ(r["most_contacted"][0]["interactions"], 5);
+  EXPECT_EQ(r.dump().find("ann@"), std::string::npos);
+  EXPECT_EQ(r.dump().find("gail@"), std::string::npos);
+  // Weeks from Monday, UTC: 23 Feb (nothing), 2 Mar (all of it), 9 Mar (nothing yet).
+  ASSERT_EQ(r["timeline"].size(), 3u);
+  EXPECT_EQ(
+      r["timeline"][1],
+      json({{"week", "2026-03-02"}, {"emails_by_us", 2}, {"emails_by_them", 2}, {"meetings", 2}}));
+  // Health: activity (2 + 2 + 2) / 4 -> 1; reciprocity 1; replies 21 h and 4 h -> median 12.5 ->
+  // 24/36.5; last contact 1.2 days ago -> 1: 93. The 14 days before: r5 only: 38 (see
+  // health_score_test): up.
+  EXPECT_EQ(r["health"]["score"], 93);
+  EXPECT_EQ(r["health"]["grade"], "Good");
+  EXPECT_EQ(r["health"]["previous_score"], 38);
+  EXPECT_EQ(r["health"]["trend"], "up");
+}
+
+TEST_F(RelationshipTest, AnAccountCountsEveryoneThere) {
+  json r = Relationship("@fabrikam.example");
+  EXPECT_EQ(r["by_us"]["emails_sent"], 3);    // and bob to dave
+  EXPECT_EQ(r["by_them"]["emails_sent"], 2);  // the newsletter is not a relationship
+  EXPECT_EQ(r["target"], "@fabrikam.example");
+}
+
+TEST_F(RelationshipTest, WeeksFollowTheTenantsTimeZone) {
+  // Sunday 8 March 20:00 UTC is Monday 9 March 09:00 in Auckland (UTC+13).
+  Set("time_zone", "Pacific/Auckland");
+  json r = Relationship(kCarol);
+  ASSERT_EQ(r["timeline"].size(), 3u);
+  EXPECT_EQ(r["timeline"][1]["emails_by_them"], 1);
+  EXPECT_EQ(
+      r["timeline"][2],
+      json({{"week", "2026-03-09"}, {"emails_by_us", 0}, {"emails_by_them", 1}, {"meetings", 0}}));
+}
+
+TEST_F(RelationshipTest, SettingsShapeTheScore) {
+  Set("health_weight_meeting", "1.5");
+  Set("expected_frequency", "daily");
+  Set("grade_ranges", "95,45");
+  // 14 expected days x 2; 2 + 2 + 1.5 x 2 = 7 -> 0.25; recency 1 / 1.1667 days.
+  json r = Relationship(kCarol);
+  const double activity = 7.0 / 28, recency = 1 / (28.0 / 24);
+  const double score = 40 * activity + 20 + 20 * 24 / 36.5 + 20 * recency;  // 60.3
+  EXPECT_EQ(r["health"]["score"], static_cast<int>(std::lround(score)));
+  EXPECT_EQ(r["health"]["grade"], "Fair");
+  auto bad = RunRapport("--db " + db_ +
+                        " settings set health_weight_meeting 2 --by "
+                        "admin@rapport-tests.example");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("0.5 to 1.5"), std::string::npos) << bad.err;
+  auto zone = RunRapport("--db " + db_ +
+                         " settings set time_zone Mars/Olympus --by "
+                         "admin@rapport-tests.example");
+  EXPECT_EQ(zone.exit_code, 1);
+}
+
+TEST_F(RelationshipTest, GoesThroughThePolicyPoint) {
+  auto r = RunRapport("--db " + db_ + " relationship " + kCarol + " --as guest@other.example");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "rapport: error: not allowed: caller is not a user of this tenant\n");
+  ASSERT_EQ(RunRapport("--db " + db_ + " optout add " + kAlice).exit_code, 0);
+  // alice opted out of identifiable insights: never among the most contacted.
+  json after = Relationship(kCarol);
+  EXPECT_EQ(after.dump().find(kAlice), std::string::npos);
+  ASSERT_EQ(after["most_contacted"].size(), 3u);  // bob, frank and hal, once each
+  for (const auto& c : after["most_contacted"]) EXPECT_EQ(c["interactions"], 1);
+}
+
+TEST_F(RelationshipTest, MeIsAboutTheCallerOnly) {
+  json me = Run("me --as " + kAlice);
+  // zed: 6 x 1.0 + 6 x 1.25, about 100 days old: strong, quiet since 12 December: going cold.
+  ASSERT_FALSE(me["going_cold"].empty());
+  EXPECT_EQ(me["going_cold"][0]["address"], "zed@contoso.example");
+  EXPECT_EQ(me["going_cold"][0]["label"], "strong");
+  EXPECT_EQ(me["top_contacts"][0]["address"], "zed@contoso.example");
+  EXPECT_EQ(me["top_contacts"][1]["address"], kCarol);
+  EXPECT_EQ(me.dump().find("news@"), std::string::npos);  // a newsletter is no contact
+  EXPECT_EQ(me.dump().find("ann@"), std::string::npos);   // alice never wrote to ann
+  // Awaiting alice: carol's r4 and bob's r8 (r2 was answered by r3).
+  ASSERT_EQ(me["awaiting_reply"].size(), 2u);
+  EXPECT_EQ(me["awaiting_reply"][0]["from"], kCarol);
+  EXPECT_EQ(me["awaiting_reply"][1]["from"], "bob@northwind.example");
+  EXPECT_EQ(me["my_median_response_hours"], 21.0);
+  EXPECT_EQ(me["others_median_response_hours"], 4.0);
+  // g5: 1.5 h in 28 days = 0.375 h a week. g6 on 12 March with carol is ahead.
+  EXPECT_EQ(me["meeting_hours_per_week"], 0.38);
+  ASSERT_EQ(me["upcoming_external_meetings"].size(), 1u);
+  EXPECT_EQ(me["upcoming_external_meetings"][0]["external"][0], kCarol);
+
+  auto other = RunRapport("--db " + db_ +
+                          " access check --as bob@northwind.example --insight "
+                          "personal --subject " +
+                          kAlice);
+  EXPECT_NE(other.out.find("personal insights are only for their owner"), std::string::npos);
+  auto stranger = RunRapport("--db " + db_ + " me --as mallory@evil.example");
+  EXPECT_EQ(stranger.exit_code, 1);
+  EXPECT_NE(stranger.err.find("not allowed"), std::string::npos);
+}
+
+TEST_F(RelationshipTest, AContactOptedOutOfEverythingIsGoneFromMe) {
+  ASSERT_EQ(RunRapport("--db " + db_ + " optout add " + kCarol + " --scope all").exit_code, 0);
+  json me = Run("me --as " + kAlice);
+  EXPECT_EQ(me.dump().find(kCarol), std::string::npos);
+  EXPECT_EQ(me["awaiting_reply"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace rapport::testing

@@ -58,9 +58,10 @@ std::vector<std::pair<std::string, std::string>> Files() {
        Mail("r8@n", "Mon, 9 Mar 2026 09:00:00 +0000", "bob@northwind.example", kAlice)},
       {"mail/cur/r9",
        Mail("r9@n", "Sun, 1 Feb 2026 09:00:00 +0000", kAlice, "bob@northwind.example")},
-      // frank meets carol with hal (gail declined): 1 h, 2 of ours.
+      // frank meets carol with hal and ian (gail declined): 1 h, 3 of ours.
       {"cal/g1.ics", Event("g1", "20260305T100000Z", "20260305T110000Z", "frank@northwind.example",
                            Attendee(kCarol) + Attendee("hal@northwind.example") +
+                               Attendee("ian@northwind.example") +
                                Attendee("gail@northwind.example", "DECLINED"))},
       {"cal/g2.ics", Event("g2", "20260304T100000Z", "20260304T110000Z", "frank@northwind.example",
                            Attendee(kCarol), "CANCELLED")},
@@ -121,14 +122,14 @@ TEST_F(RelationshipTest, EveryKpiOfAContactByHand) {
   EXPECT_EQ(r["meetings"], 2);
   EXPECT_EQ(us["meetings_organised"], 2);
   EXPECT_EQ(them["meetings_organised"], 0);
-  // Ours: write 2 x 5 min; read r2 once, r4 twice (alice, bob): 3 x 2.5 min; g1 1 h x 2
-  // attendees (frank, hal); g5 1.5 h x 1 = 17.5 min + 3.5 h = 3.79 h. Theirs: write 2 x 5, read
-  // r1, r3 (ann's copy is ours) 2 x 2.5 = 15 min; g1 1 h, g5 1.5 h, not multiplied = 2.75 h.
-  EXPECT_EQ(us["hours_spent"], 3.79);
+  // Ours: write 2 x 5 min; read r2 once, r4 twice (alice, bob): 3 x 2.5 min; g1 1 h x 3
+  // attendees (frank, hal, ian); g5 1.5 h x 1 = 17.5 min + 4.5 h = 4.79 h. Theirs: write 2 x 5,
+  // read r1, r3 (ann's copy is ours) 2 x 2.5 = 15 min; g1 1 h, g5 1.5 h, not multiplied = 2.75 h.
+  EXPECT_EQ(us["hours_spent"], 4.79);
   EXPECT_EQ(them["hours_spent"], 2.75);
   EXPECT_EQ(r["last_interaction"], "2026-03-08T20:00:00Z");
   EXPECT_EQ(r["next_interaction"], "2026-03-12T14:00:00Z");
-  // alice: r1, r2, r3, r4 and g5; bob r4, frank and hal g1; ann only copied on ours.
+  // alice: r1, r2, r3, r4 and g5; bob r4; frank, hal and ian g1; ann only copied on ours.
   ASSERT_EQ(r["most_contacted"].size(), 3u);
   EXPECT_EQ(r["most_contacted"][0]["address"], kAlice);
   EXPECT_EQ(r["most_contacted"][0]["interactions"], 5);
@@ -195,7 +196,7 @@ TEST_F(RelationshipTest, GoesThroughThePolicyPoint) {
   // alice opted out of identifiable insights: never among the most contacted.
   json after = Relationship(kCarol);
   EXPECT_EQ(after.dump().find(kAlice), std::string::npos);
-  ASSERT_EQ(after["most_contacted"].size(), 3u);  // bob, frank and hal, once each
+  ASSERT_EQ(after["most_contacted"].size(), 3u);  // three of bob, frank, hal and ian, once each
   for (const auto& c : after["most_contacted"]) EXPECT_EQ(c["interactions"], 1);
 }
 

@@ -35,7 +35,7 @@ Result<std::vector<ContactTie>> Ties(consent::PolicyDecisionPoint& policy, const
     if (s.strength > 0) out.push_back({a.people.at(tie.contact), s});
   }
   std::sort(out.begin(), out.end(), [](const ContactTie& x, const ContactTie& y) {
-    return StrongerTie(x.tie, x.contact.id, y.tie, y.contact.id);
+    return StrongerTie(x.tie, x.contact, y.tie, y.contact);
   });
   std::vector<ContactTie> visible;
   for (auto& t : out) {

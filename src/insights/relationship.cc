@@ -142,9 +142,11 @@ std::optional<int64_t> NextMeeting(const Sides& s, int64_t as_of) {
 Result<std::vector<ContactedColleague>> MostContacted(consent::PolicyDecisionPoint& policy,
                                                       const store::Activity& activity,
                                                       const std::map<int64_t, int>& counts) {
+  // Most interactions first, then by address: never by ingest order.
   std::vector<std::pair<int64_t, int>> ranked(counts.begin(), counts.end());
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+    if (a.second != b.second) return a.second > b.second;
+    return activity.people.at(a.first).address < activity.people.at(b.first).address;
   });
   std::vector<ContactedColleague> out;
   for (const auto& [person, n] : ranked) {

@@ -10,9 +10,11 @@
 
 namespace rapport::insights {
 
-bool StrongerTie(const TieStrength& a, int64_t a_id, const TieStrength& b, int64_t b_id) {
+bool StrongerTie(const TieStrength& a, const store::PersonSummary& a_person, const TieStrength& b,
+                 const store::PersonSummary& b_person) {
   if (a.raw != b.raw) return a.raw > b.raw;
-  return a_id < b_id;
+  if (a_person.address != b_person.address) return a_person.address < b_person.address;
+  return a_person.id < b_person.id;
 }
 
 namespace {
@@ -45,7 +47,7 @@ Result<std::vector<KnownColleague>> RankColleagues(store::Store& store,
     ranked.push_back({activity->people.at(user), tie, entry.second, via_account});
   }
   std::sort(ranked.begin(), ranked.end(), [](const KnownColleague& a, const KnownColleague& b) {
-    return StrongerTie(a.tie, a.colleague.id, b.tie, b.colleague.id);
+    return StrongerTie(a.tie, a.colleague, b.tie, b.colleague);
   });
   return ranked;
 }

@@ -7,7 +7,6 @@
 
 #include "ingest/mail_domains.h"
 #include "rapport/insights/ties.h"
-#include "rapport/insights/who_knows_whom.h"
 
 namespace rapport::insights {
 namespace {
@@ -46,7 +45,7 @@ void RankGroup(const EvidenceByUser& evidence, const std::set<int64_t>& skip, in
                       e.interactions.size(), e.latest});
   }
   std::sort(scored.begin(), scored.end(), [&](const Scored& a, const Scored& b) {
-    if (ranker == Ranker::kRapport) return StrongerTie(a.tie, a.user, b.tie, b.user);
+    if (ranker == Ranker::kRapport && a.tie.raw != b.tie.raw) return a.tie.raw > b.tie.raw;
     if (ranker == Ranker::kFrequency && a.count != b.count) return a.count > b.count;
     if (ranker == Ranker::kRecency && a.latest != b.latest) return a.latest > b.latest;
     return a.user < b.user;

@@ -47,9 +47,11 @@ Result<WhoKnowsWhomAnswer> WhoKnowsWhom(store::Store& store, consent::PolicyDeci
                                         const InsightRequest& request, std::string_view target,
                                         size_t top = 5);
 
-// The strongest-first order of Who Knows Whom, used by the evaluation too: the raw score, then
-// the person id. Among two-way ties this is the order of strength (a monotone map of raw); the
-// evaluation also ranks one-way ties by it, which Who Knows Whom does not list.
-bool StrongerTie(const TieStrength& a, int64_t a_id, const TieStrength& b, int64_t b_id);
+// The strongest-first order of every list of ties: the raw score, then the person's address, so
+// that the order never depends on the order mail was ingested in. Among two-way ties this is the
+// order of strength (a monotone map of raw); the evaluation also ranks one-way ties by raw score,
+// which the lists leave out.
+bool StrongerTie(const TieStrength& a, const store::PersonSummary& a_person, const TieStrength& b,
+                 const store::PersonSummary& b_person);
 
 }  // namespace rapport::insights

@@ -6,10 +6,12 @@
 //   known contacts -- external people with an interaction before the split and one after;
 //   new contacts at known accounts -- external people with none before and one after, at a
 //     non-free-mail organisation domain that had interactions before.
-// For each query every internal user is ranked by rapport (StrongerTie of the tie to the
-// contact, or to the whole domain for new contacts), by frequency (count of interactions) and by
-// recency (latest interaction first); users with no interaction follow in id order, the same for
-// all three. Interactions are those of CollectTies (bulk mail and role addresses make none).
+// For each query every internal user is ranked by rapport (the raw tie score to the contact,
+// then to the rest of its organisation for those who never dealt with the contact; for a new
+// contact, to the whole organisation), by frequency (count of interactions with the contact, or
+// the organisation for a new contact) and by recency (latest interaction first). Ties, and users
+// with no interaction, follow in person-id order, the same for all three. Interactions are those of
+// CollectTies (bulk mail and role addresses make none).
 #pragma once
 
 #include <cstdint>

@@ -122,15 +122,27 @@ TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   }
   {  // Take the store back to schema version 2, as an older rapport left it.
     auto db = SqliteDb::Open(dir / "s.db");
-    for (const char* sql :
-         {"DROP INDEX meeting_organizer", "DROP TABLE optout", "DROP TABLE tenant_setting",
-          "DROP TABLE ledger_entry", "DROP TABLE tenant_admin", "DROP TABLE group_member",
-          "DROP TABLE directory_group", "DROP TABLE directory_address", "DROP TABLE directory_user",
-          "DROP TABLE address_link", "DROP TABLE address_name", "DROP INDEX address_person",
-          "ALTER TABLE tenant DROP COLUMN fold_plus_addresses", "DROP TABLE account_domain",
-          "DROP TABLE account", "DROP INDEX address_org_domain",
-          "ALTER TABLE address DROP COLUMN is_role", "ALTER TABLE address DROP COLUMN org_domain",
-          "PRAGMA user_version = 2"}) {
+    for (const char* sql : {"DROP INDEX account_domain_account",
+                            "DROP INDEX address_tenant_person",
+                            "DROP INDEX meeting_organizer",
+                            "DROP TABLE optout",
+                            "DROP TABLE tenant_setting",
+                            "DROP TABLE ledger_entry",
+                            "DROP TABLE tenant_admin",
+                            "DROP TABLE group_member",
+                            "DROP TABLE directory_group",
+                            "DROP TABLE directory_address",
+                            "DROP TABLE directory_user",
+                            "DROP TABLE address_link",
+                            "DROP TABLE address_name",
+                            "DROP INDEX address_person",
+                            "ALTER TABLE tenant DROP COLUMN fold_plus_addresses",
+                            "DROP TABLE account_domain",
+                            "DROP TABLE account",
+                            "DROP INDEX address_org_domain",
+                            "ALTER TABLE address DROP COLUMN is_role",
+                            "ALTER TABLE address DROP COLUMN org_domain",
+                            "PRAGMA user_version = 2"}) {
       ASSERT_TRUE(db->Exec(sql).ok()) << sql;
     }
   }

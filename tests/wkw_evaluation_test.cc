@@ -27,7 +27,8 @@ class WkwEvaluationTest : public ::testing::Test {
   void Mail(int64_t from, int64_t to, int64_t day) {
     store::MailItem m;
     m.id = static_cast<int64_t>(activity_.mail.size()) + 1;
-    m.message_id = "m" + std::to_string(m.id);
+    m.message_id = "m";
+    m.message_id += std::to_string(m.id);
     m.sent_at = kSplit + day * kDay;
     m.sender = from;
     m.recipients = {to};

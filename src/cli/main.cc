@@ -48,8 +48,7 @@ int main(int argc, char** argv) {
   sample_cmd->add_option("--out", sample.out, "folder to create")->required();
   sample_cmd->add_option("--messages", sample.messages, "how many messages")
       ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}));
-  sample_cmd->add_option("--users", sample.users,
-                         "how many internal users (default: one per 2,000 messages, 10 to 5,000)")
+  sample_cmd->add_option("--users", sample.users, "internal users (default: 1 per 2,000 messages)")
       ->check(CLI::Range(uint64_t{2}, uint64_t{100'000}));
   sample_cmd->add_option("--seed", sample.seed, "random seed (same seed, same files)");
   sample_cmd->add_option("--layout", sample.layout, "maildir (default) or mbox")
@@ -161,8 +160,7 @@ int main(int argc, char** argv) {
   auto* settings_show = settings_cmd->add_subcommand("show", "the settings the policy reads");
   settings_show->add_flag("--json", settings_json, "print as JSON");
   auto* settings_set = settings_cmd->add_subcommand("set", "change a setting (admins only)");
-  settings_set
-      ->add_option("name", setting_name, "a setting rapport settings show lists")
+  settings_set->add_option("name", setting_name, "a setting rapport settings show lists")
       ->required();
   settings_set->add_option("value", setting_value, "its new value")->required();
   settings_set->add_option("--by", setting_by, "the admin's address")->required();

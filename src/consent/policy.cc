@@ -134,9 +134,18 @@ Result<std::optional<std::string>> PolicyDecisionPoint::SubjectDenial(InsightKin
 PolicyDecisionPoint::PolicyDecisionPoint(store::Store& store) : store_(store) {}
 PolicyDecisionPoint::~PolicyDecisionPoint() = default;
 
+Result<ConsentState> PolicyDecisionPoint::State() {
+  if (!state_) {
+    auto state = ConsentLedger(store_).State();
+    if (!state.ok()) return state.status();
+    state_ = std::move(*state);
+  }
+  return *state_;
+}
+
 Result<bool> PolicyDecisionPoint::MayAppear(InsightKind kind, int64_t person) {
   if (!exclusions_) {
-    auto state = ConsentLedger(store_).State();
+    auto state = State();
     if (!state.ok()) return state.status();
     auto exclusions = Exclusions::For(store_, *state);
     if (!exclusions.ok()) return exclusions.status();
@@ -159,8 +168,7 @@ Result<PolicyDecision> PolicyDecisionPoint::Evaluate(const Principal& principal,
   auto role = RoleOf(principal.address);
   if (!role.ok()) return role.status();
   if (*role == Role::kNone) return Deny("caller is not a user of this tenant", *role);
-  ConsentLedger ledger(store_);
-  auto state = ledger.State();
+  auto state = State();
   if (!state.ok()) return state.status();
   const ConsentType type = ConsentFor(kind);
   if (!state->of(type).in_force) {

@@ -21,4 +21,15 @@ Result<std::set<int64_t>> Countable(consent::PolicyDecisionPoint& policy, consen
   return out;
 }
 
+Status Describe(store::Store& store, const std::vector<store::PersonSummary*>& people) {
+  std::vector<int64_t> ids;
+  for (const auto* p : people) ids.push_back(p->id);
+  auto full = store.SummarizePeople(ids);
+  if (!full.ok()) return full.status();
+  for (auto* p : people) {
+    if (auto it = full->find(p->id); it != full->end()) *p = it->second;
+  }
+  return Status::Ok();
+}
+
 }  // namespace rapport::insights

@@ -1,5 +1,5 @@
-// What every insight does first: ask the policy decision point, and keep out the people it may not
-// show. Internal to src/insights.
+// What every insight does: ask the policy decision point first, keep out the people it may not
+// show, and describe (name, address, account) the people it does show. Internal to src/insights.
 #pragma once
 
 #include <cstdint>
@@ -19,5 +19,8 @@ Status Decide(consent::PolicyDecisionPoint& policy, const InsightRequest& reques
 // Of `people`, those who may appear in (or be counted by) an insight of `kind`.
 Result<std::set<int64_t>> Countable(consent::PolicyDecisionPoint& policy, consent::InsightKind kind,
                                     const std::vector<int64_t>& people);
+
+// Fills in the name, shown address and account of each person (ranking read only their kind).
+Status Describe(store::Store& store, const std::vector<store::PersonSummary*>& people);
 
 }  // namespace rapport::insights

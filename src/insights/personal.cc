@@ -118,6 +118,17 @@ Status Awaiting(consent::PolicyDecisionPoint& policy, const store::Activity& a,
   return Status::Ok();
 }
 
+Status DescribeEveryone(store::Store& store, PersonalAnswer& out) {
+  std::vector<store::PersonSummary*> people;
+  for (auto& t : out.top_contacts) people.push_back(&t.contact);
+  for (auto& t : out.going_cold) people.push_back(&t.contact);
+  for (auto& w : out.awaiting_reply) people.push_back(&w.from);
+  for (auto& m : out.upcoming_external) {
+    for (auto& p : m.external) people.push_back(&p);
+  }
+  return Describe(store, people);
+}
+
 }  // namespace
 
 Result<PersonalAnswer> PersonalInsights(store::Store& store, consent::PolicyDecisionPoint& policy,
@@ -151,6 +162,7 @@ Result<PersonalAnswer> PersonalInsights(store::Store& store, consent::PolicyDeci
   if (!theirs.empty()) out.others_median_response_hours = Median(theirs);
   RAPPORT_RETURN_IF_ERROR(Awaiting(policy, *activity, waiting, out));
   RAPPORT_RETURN_IF_ERROR(Meetings(policy, *activity, me->id, from, request.as_of, out));
+  RAPPORT_RETURN_IF_ERROR(DescribeEveryone(store, out));
   return out;
 }
 

@@ -230,6 +230,9 @@ Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
   auto colleagues = MostContacted(policy, *activity, now.colleagues);
   if (!colleagues.ok()) return colleagues.status();
   a.most_contacted = std::move(*colleagues);
+  std::vector<store::PersonSummary*> shown;
+  for (auto& c : a.most_contacted) shown.push_back(&c.colleague);
+  RAPPORT_RETURN_IF_ERROR(Describe(store, shown));
   a.timeline = Timeline(now, *weeks, from + 1, request.as_of);
 
   HealthInputs inputs = InputsOf(now, days, request.as_of);

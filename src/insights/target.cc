@@ -69,19 +69,16 @@ Result<Target> ResolveTarget(store::Store& store, std::string_view text) {
   if (text.find('@') != std::string_view::npos || text.starts_with('/')) {
     return PersonTarget(store, text);
   }
-  auto accounts = store.ListAccounts();
-  if (!accounts.ok()) return accounts.status();
-  for (const auto& account : *accounts) {
-    if (!ingest::EqualsIgnoreCase(account.name, text)) continue;
-    Target t;
-    t.kind = Target::Kind::kAccount;
-    t.label = account.name;
-    auto people = store.PeopleAtDomains(account.domains);
-    if (!people.ok()) return people.status();
-    t.people = std::move(*people);
-    return t;
-  }
-  return PersonTarget(store, text);
+  auto account = store.FindAccount(text);
+  if (!account.ok()) return account.status();
+  if (!*account) return PersonTarget(store, text);
+  Target t;
+  t.kind = Target::Kind::kAccount;
+  t.label = (*account)->name;
+  auto people = store.PeopleAtDomains((*account)->domains);
+  if (!people.ok()) return people.status();
+  t.people = std::move(*people);
+  return t;
 }
 
 }  // namespace rapport::insights

@@ -64,6 +64,12 @@ Status AppendVisible(consent::PolicyDecisionPoint& policy, std::vector<KnownColl
   return Status::Ok();
 }
 
+Status DescribeColleagues(store::Store& store, WhoKnowsWhomAnswer& answer) {
+  std::vector<store::PersonSummary*> people;
+  for (auto& c : answer.colleagues) people.push_back(&c.colleague);
+  return Describe(store, people);
+}
+
 // The other people at a contact's organisation (not free mail) whom the policy lets count.
 Result<std::set<int64_t>> PeopleAtAccountOf(store::Store& store,
                                             consent::PolicyDecisionPoint& policy, int64_t contact) {
@@ -95,6 +101,7 @@ Result<WhoKnowsWhomAnswer> WhoKnowsWhom(store::Store& store, consent::PolicyDeci
   WhoKnowsWhomAnswer answer{std::move(*target), request.as_of, {}};
   RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
   if (answer.target.kind != Target::Kind::kPerson || answer.colleagues.size() >= top) {
+    RAPPORT_RETURN_IF_ERROR(DescribeColleagues(store, answer));
     return answer;
   }
   // Too few know the contact: then who knows their colleagues at the same organisation.
@@ -105,6 +112,7 @@ Result<WhoKnowsWhomAnswer> WhoKnowsWhom(store::Store& store, consent::PolicyDeci
   auto via_account = RankColleagues(store, *others, listed, request.as_of, true);
   if (!via_account.ok()) return via_account.status();
   RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *via_account, top, answer.colleagues));
+  RAPPORT_RETURN_IF_ERROR(DescribeColleagues(store, answer));
   return answer;
 }
 

@@ -133,4 +133,20 @@ Result<std::vector<Account>> ListAccounts(SqliteDb& db, int64_t tenant) {
   return out;
 }
 
+Result<std::optional<Account>> FindAccount(SqliteDb& db, int64_t tenant, std::string_view name) {
+  std::optional<Account> out;
+  Status st = ForEachRow(
+      db,
+      "SELECT c.id, c.name, c.origin, d.domain FROM account c "
+      "JOIN account_domain d ON d.account = c.id "
+      "WHERE c.tenant_id = ?1 AND c.name = ?2 COLLATE NOCASE ORDER BY c.id, d.domain",
+      [&](SqliteStatement& s) {
+        if (!out) out = Account{s.ColumnInt(0), s.ColumnText(1), s.ColumnText(2), {}, 0};
+        if (out->id == s.ColumnInt(0)) out->domains.push_back(s.ColumnText(3));
+      },
+      tenant, name);
+  if (!st.ok()) return st;
+  return out;
+}
+
 }  // namespace rapport::store

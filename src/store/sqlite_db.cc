@@ -1,6 +1,58 @@
 #include "store/sqlite_db.h"
 
+#include <string>
+#include <unordered_map>
+
 namespace rapport::store {
+
+// Compiled statements by SQL text, each free or lent out to one SqliteStatement.
+class StatementCache {
+ public:
+  ~StatementCache() {
+    for (auto& [sql, entry] : entries_) sqlite3_finalize(entry.stmt);
+  }
+  // A free statement for `sql`, marked lent; null when there is none.
+  sqlite3_stmt* Borrow(std::string_view sql) {
+    auto it = entries_.find(std::string(sql));
+    if (it == entries_.end() || it->second.lent) return nullptr;
+    it->second.lent = true;
+    return it->second.stmt;
+  }
+  // Keeps a newly compiled statement, lent; false when it cannot be kept (then finalize it).
+  bool Keep(std::string_view sql, sqlite3_stmt* stmt) {
+    if (entries_.size() >= kMaxEntries || entries_.count(std::string(sql))) return false;
+    entries_.emplace(std::string(sql), Entry{stmt, true});
+    return true;
+  }
+  void Return(sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    for (auto& [sql, entry] : entries_) {
+      if (entry.stmt == stmt) entry.lent = false;
+    }
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 256;  // SQL built at run time must not grow it forever
+  struct Entry {
+    sqlite3_stmt* stmt;
+    bool lent;
+  };
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+void StatementReleaser::operator()(sqlite3_stmt* s) const {
+  if (cache) {
+    cache->Return(s);
+  } else {
+    sqlite3_finalize(s);
+  }
+}
+
+SqliteDb::SqliteDb() : cache_(std::make_unique<StatementCache>()) {}
+SqliteDb::~SqliteDb() = default;
+SqliteDb::SqliteDb(SqliteDb&&) noexcept = default;
+SqliteDb& SqliteDb::operator=(SqliteDb&&) noexcept = default;
 
 SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
   sqlite3_bind_int64(stmt_.get(), index, value);
@@ -81,11 +133,13 @@ Status SqliteDb::Exec(std::string_view sql) {
 }
 
 Result<SqliteStatement> SqliteDb::Prepare(std::string_view sql) {
+  if (sqlite3_stmt* cached = cache_->Borrow(sql)) return SqliteStatement(cached, cache_.get());
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
                          SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
     return Status::IoError("database error: " + ErrorMessage());
   }
+  if (cache_->Keep(sql, stmt)) return SqliteStatement(stmt, cache_.get());
   return SqliteStatement(stmt);
 }
 

@@ -262,6 +262,12 @@ CREATE TABLE optout (
 -- Insights read a person's meetings by organiser as well as by attendee.
 CREATE INDEX meeting_organizer ON meeting (organizer_id);
 )sql",
+    R"sql(
+-- A person's addresses within the tenant (every insight and policy decision looks them up), and
+-- an account's domains.
+CREATE INDEX address_tenant_person ON address (tenant_id, person_id, address);
+CREATE INDEX account_domain_account ON account_domain (account);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

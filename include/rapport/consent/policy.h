@@ -68,7 +68,8 @@ class PolicyDecisionPoint {
   // After an allowed decision: whether a person may appear inside that insight (a colleague in
   // Who Knows Whom, a contact in someone's top contacts). False when any of the person's
   // addresses opted out, or is in a group that the consent covering `kind` excludes; on any
-  // doubt, false. A PolicyDecisionPoint serves one request: exclusions are read once.
+  // doubt, false. A PolicyDecisionPoint serves one request: the consent state and the exclusions
+  // are read once.
   Result<bool> MayAppear(InsightKind kind, int64_t person);
 
  private:
@@ -81,7 +82,11 @@ class PolicyDecisionPoint {
   Status Audit(const Principal& principal, InsightKind kind, const Subject& subject,
                const PolicyDecision& decision, int64_t now);
 
+  // The consent state, read (and its chain verified) once per request.
+  Result<ConsentState> State();
+
   store::Store& store_;
+  std::optional<ConsentState> state_;
   std::unique_ptr<Exclusions> exclusions_;  // read by the first MayAppear
 };
 

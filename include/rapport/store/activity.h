@@ -19,7 +19,7 @@ struct PersonSummary {
   PersonKind kind = PersonKind::kExternal;
   std::string name;        // directory name, else the name most often written, else ""
   std::string address;     // the directory's primary address, else an SMTP address
-  std::string org_domain;  // registrable domain of most of its addresses (fabrikam.com)
+  std::string org_domain;  // registrable domain of its addresses (fabrikam.com)
   std::string account;     // the account an external person belongs to, if any
   int64_t account_id = 0;
   bool is_role = false;  // every address is a system or function address: never a relationship
@@ -56,9 +56,12 @@ struct ActivityQuery {
 };
 
 struct Activity {
-  std::vector<MailItem> mail;                         // by sent_at, then id
-  std::vector<MeetingItem> meetings;                  // by start, then id
-  std::unordered_map<int64_t, PersonSummary> people;  // everyone in those items
+  std::vector<MailItem> mail;         // by sent_at, then id
+  std::vector<MeetingItem> meetings;  // by start, then id
+  // Everyone in those items, with what ranking needs: kind, is_role, org_domain, and as address
+  // the lowest SMTP one (a sort key); name and account are empty. Store::SummarizePeople gives
+  // what an answer shows.
+  std::unordered_map<int64_t, PersonSummary> people;
 };
 
 }  // namespace rapport::store

@@ -50,14 +50,17 @@ std::string LastReference(const std::string& references) {
 
 Status ReadMail(SqliteDb& db, int64_t tenant, const ActivityQuery& q, const std::string& ids,
                 Activity& out) {
-  // One row per participant (role 0 is the sender), in item order.
+  // One row per participant, a message's rows together and its sender's (role 0) first: the
+  // participant key is (message, role, address). Sorting by time is left to the caller's C++,
+  // cheaper than SQLite's temporary B-tree.
   const std::string sql =
       std::string(q.everyone ? kEveryoneMail : kFocusMail) +
-      "SELECT m.id, m.message_id, coalesce(m.in_reply_to, ''), coalesce(m.references_ids, ''), "
+      "SELECT m.id, m.message_id, coalesce(m.in_reply_to, ''), "
+      "CASE WHEN m.in_reply_to IS NULL THEN coalesce(m.references_ids, '') ELSE '' END, "
       "m.sent_at, m.utc_offset_min, m.is_bulk, t.role, a.person_id, a.is_role "
-      "FROM items JOIN message m ON m.id = items.id JOIN participant t ON t.message = m.id "
-      "JOIN address a ON a.id = t.address WHERE m.sent_at >= ?3 AND m.sent_at < ?4 "
-      "ORDER BY m.sent_at, m.id, t.role";
+      "FROM items CROSS JOIN message m ON m.id = items.id CROSS JOIN participant t "
+      "ON t.message = m.id JOIN address a ON a.id = t.address "
+      "WHERE m.sent_at >= ?3 AND m.sent_at < ?4";
   return ForEachRow(
       db, sql,
       [&](SqliteStatement& s) {
@@ -89,13 +92,14 @@ Status ReadMail(SqliteDb& db, int64_t tenant, const ActivityQuery& q, const std:
 Status ReadMeetings(SqliteDb& db, int64_t tenant, const ActivityQuery& q, const std::string& ids,
                     Activity& out) {
   // Response 4 is declined, role 3 a non-participant (model::AttendeeResponse / AttendeeRole).
+  // A meeting's rows come together; the caller sorts by time.
   const std::string sql =
       std::string(q.everyone ? kEveryoneMeetings : kFocusMeetings) +
       "SELECT g.id, g.start_at, g.end_at, g.all_day, g.cancelled, coalesce(o.person_id, 0), "
-      "a.person_id, t.role, t.response FROM items JOIN meeting g ON g.id = items.id "
+      "a.person_id, t.role, t.response FROM items CROSS JOIN meeting g ON g.id = items.id "
       "LEFT JOIN address o ON o.id = g.organizer_id "
       "LEFT JOIN meeting_attendee t ON t.meeting = g.id LEFT JOIN address a ON a.id = t.address "
-      "WHERE g.start_at >= ?3 AND g.start_at < ?4 ORDER BY g.start_at, g.id";
+      "WHERE g.start_at >= ?3 AND g.start_at < ?4";
   return ForEachRow(
       db, sql,
       [&](SqliteStatement& s) {
@@ -155,7 +159,14 @@ Result<Activity> ReadActivity(SqliteDb& db, int64_t tenant, const ActivityQuery&
   if (!query.everyone && query.people.empty()) return out;
   const std::string ids = JsonArray(query.people);
   RAPPORT_RETURN_IF_ERROR(ReadMail(db, tenant, query, ids, out));
+  std::sort(out.mail.begin(), out.mail.end(), [](const MailItem& a, const MailItem& b) {
+    return a.sent_at != b.sent_at ? a.sent_at < b.sent_at : a.id < b.id;
+  });
   RAPPORT_RETURN_IF_ERROR(ReadMeetings(db, tenant, query, ids, out));
+  std::sort(out.meetings.begin(), out.meetings.end(),
+            [](const MeetingItem& a, const MeetingItem& b) {
+              return a.start != b.start ? a.start < b.start : a.id < b.id;
+            });
   std::vector<int64_t> people;
   for (const auto& m : out.mail) {
     people.push_back(m.sender);

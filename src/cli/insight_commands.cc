@@ -1,4 +1,4 @@
-// `rapport who-knows`, `introduce` and `eval wkw`: Who Knows Whom (SPEC §4.2) and its evaluation.
+// The insight sub-commands and their options: who-knows, introduce, relationship, me, eval wkw.
 #include "cli/insight_commands.h"
 
 #include <memory>

@@ -197,9 +197,16 @@ TEST_F(RelationshipTest, GoesThroughThePolicyPoint) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "rapport: error: not allowed: caller is not a user of this tenant\n");
   ASSERT_EQ(RunRapport("--db " + db_ + " optout add " + kAlice).exit_code, 0);
-  // alice opted out of identifiable insights: never among the most contacted.
+  // alice opted out of identifiable insights: absent, so never shown and never counted. Left:
+  // carol's r4 (to alice and bob) as hers, and g1 (frank, hal, ian); not r1, r3, g5.
   json after = Relationship(kCarol);
   EXPECT_EQ(after.dump().find(kAlice), std::string::npos);
+  EXPECT_EQ(after["by_us"]["emails_sent"], 0);
+  EXPECT_EQ(after["by_them"]["emails_sent"], 1);
+  EXPECT_EQ(after["by_us"]["emails_received"], 1);
+  EXPECT_EQ(after["meetings"], 1);
+  // Ours: reading r4 (bob's copy only) 2.5 min + g1 1 h x 3 = 3.04 h.
+  EXPECT_EQ(after["by_us"]["hours_spent"], 3.04);
   ASSERT_EQ(after["most_contacted"].size(), 3u);  // three of bob, frank, hal and ian, once each
   for (const auto& c : after["most_contacted"]) EXPECT_EQ(c["interactions"], 1);
 }

@@ -25,6 +25,18 @@ bool Human(const store::Activity& a, int64_t person) {
          it->second.kind != store::PersonKind::kGuest;
 }
 
+// The people in the activity that personal insights may not show or count.
+Result<std::unordered_set<int64_t>> Excluded(consent::PolicyDecisionPoint& policy,
+                                             const store::Activity& a) {
+  std::unordered_set<int64_t> out;
+  for (const auto& [id, person] : a.people) {
+    auto may = policy.MayAppear(kKind, id);
+    if (!may.ok()) return may.status();
+    if (!*may) out.insert(id);
+  }
+  return out;
+}
+
 // The caller's ties, strongest first, that the policy lets appear.
 Result<std::vector<ContactTie>> Ties(consent::PolicyDecisionPoint& policy, const store::Activity& a,
                                      int64_t me, int64_t as_of) {
@@ -56,8 +68,8 @@ void TopAndCold(std::vector<ContactTie> ties, int64_t as_of, int cold_days, Pers
 }
 
 // Reply latencies both ways, and the mail still waiting for the caller, in (from, to].
-void MailFacts(const store::Activity& a, int64_t me, int64_t from, int64_t to,
-               std::vector<double>& mine, std::vector<double>& theirs,
+void MailFacts(const store::Activity& a, int64_t me, const std::unordered_set<int64_t>& excluded,
+               int64_t from, int64_t to, std::vector<double>& mine, std::vector<double>& theirs,
                std::vector<const store::MailItem*>& waiting) {
   const auto robots = BulkOnlySenders(a);
   std::unordered_map<std::string_view, const store::MailItem*> by_id;
@@ -77,7 +89,8 @@ void MailFacts(const store::Activity& a, int64_t me, int64_t from, int64_t to,
     if (!m.in_reply_to.empty() && parent != by_id.end() && parent->second->sent_at <= m.sent_at) {
       const double hours = static_cast<double>(m.sent_at - parent->second->sent_at) / 3600.0;
       if (m.sender == me && parent->second->sender != me) mine.push_back(hours);
-      if (m.sender != me && parent->second->sender == me) theirs.push_back(hours);
+      const bool counted = !excluded.count(m.sender);  // the excluded are never counted
+      if (m.sender != me && parent->second->sender == me && counted) theirs.push_back(hours);
     }
     if (m.sender == me || !Has(m.recipients, me) || !Human(a, m.sender)) continue;
     auto wrote = last_written_to.find(m.sender);
@@ -157,7 +170,9 @@ Result<PersonalAnswer> PersonalInsights(store::Store& store, consent::PolicyDeci
   const int64_t from = request.as_of - int64_t{days} * kDay;
   std::vector<double> mine, theirs;
   std::vector<const store::MailItem*> waiting;
-  MailFacts(*activity, me->id, from, request.as_of, mine, theirs, waiting);
+  auto excluded = Excluded(policy, *activity);
+  if (!excluded.ok()) return excluded.status();
+  MailFacts(*activity, me->id, *excluded, from, request.as_of, mine, theirs, waiting);
   if (!mine.empty()) out.my_median_response_hours = Median(mine);
   if (!theirs.empty()) out.others_median_response_hours = Median(theirs);
   RAPPORT_RETURN_IF_ERROR(Awaiting(policy, *activity, waiting, out));

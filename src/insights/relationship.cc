@@ -22,11 +22,13 @@ struct Sides {
   const store::Activity& activity;
   const std::set<int64_t>& them;
   std::unordered_set<int64_t> robots;
+  // Colleagues excluded from identifiable insights: absent, so never counted (SPEC §1).
+  std::unordered_set<int64_t> excluded;
 
   bool Us(int64_t person) const {
     auto it = activity.people.find(person);
     return it != activity.people.end() && it->second.kind == store::PersonKind::kInternal &&
-           !it->second.is_role && !robots.count(person);
+           !it->second.is_role && !robots.count(person) && !excluded.count(person);
   }
   bool Them(int64_t person) const { return them.count(person) && !robots.count(person); }
 };
@@ -139,6 +141,19 @@ std::optional<int64_t> NextMeeting(const Sides& s, int64_t as_of) {
   return std::nullopt;
 }
 
+// The colleagues in the activity whom the policy keeps out of identifiable insights.
+Result<std::unordered_set<int64_t>> ExcludedColleagues(consent::PolicyDecisionPoint& policy,
+                                                       const store::Activity& activity) {
+  std::unordered_set<int64_t> out;
+  for (const auto& [id, person] : activity.people) {
+    if (person.kind != store::PersonKind::kInternal) continue;
+    auto may = policy.MayAppear(kKind, id);
+    if (!may.ok()) return may.status();
+    if (!*may) out.insert(id);
+  }
+  return out;
+}
+
 Result<std::vector<ContactedColleague>> MostContacted(consent::PolicyDecisionPoint& policy,
                                                       const store::Activity& activity,
                                                       const std::map<int64_t, int>& counts) {
@@ -171,14 +186,17 @@ std::vector<WeekActivity> Timeline(const Tally& t, const WeekCalendar& weeks, in
 }
 
 // The last interaction before `before`, for a relationship quiet for longer than was read.
-Result<std::optional<int64_t>> LastBefore(store::Store& store, const std::set<int64_t>& them,
-                                          const WeekCalendar& weeks, int64_t before) {
+Result<std::optional<int64_t>> LastBefore(store::Store& store, consent::PolicyDecisionPoint& policy,
+                                          const std::set<int64_t>& them, const WeekCalendar& weeks,
+                                          int64_t before) {
   store::ActivityQuery query;
   query.people.assign(them.begin(), them.end());
   query.to = before;
   auto older = store.ReadActivity(query);
   if (!older.ok()) return older.status();
-  Sides sides{*older, them, BulkOnlySenders(*older)};
+  auto excluded = ExcludedColleagues(policy, *older);
+  if (!excluded.ok()) return excluded.status();
+  Sides sides{*older, them, BulkOnlySenders(*older), std::move(*excluded)};
   return Count(sides, weeks, std::numeric_limits<int64_t>::min(), before).last;
 }
 
@@ -209,7 +227,9 @@ Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
   query.from = request.as_of - 2 * window - 30 * 86400;
   auto activity = store.ReadActivity(query);
   if (!activity.ok()) return activity.status();
-  Sides sides{*activity, *them, BulkOnlySenders(*activity)};
+  auto excluded = ExcludedColleagues(policy, *activity);
+  if (!excluded.ok()) return excluded.status();
+  Sides sides{*activity, *them, BulkOnlySenders(*activity), std::move(*excluded)};
   const int64_t from = request.as_of - window;
   Tally now = Count(sides, *weeks, from + 1, request.as_of);
   Tally before = Count(sides, *weeks, from - window + 1, from);
@@ -222,7 +242,7 @@ Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
   a.meetings = now.meetings;
   a.last_interaction = now.last ? now.last : before.last;
   if (!a.last_interaction) {
-    auto last = LastBefore(store, *them, *weeks, from - window + 1);
+    auto last = LastBefore(store, policy, *them, *weeks, from - window + 1);
     if (!last.ok()) return last.status();
     a.last_interaction = *last;
   }

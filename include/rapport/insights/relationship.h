@@ -7,9 +7,9 @@
 // sides attended (not cancelled, not all-day, not declined). Time spent: 5 minutes to write an
 // e-mail and 2.5 to read it, for each reader; a meeting's length for each of our attendees and
 // once for theirs. A reply's response time runs from the message it answers (In-Reply-To, else
-// the last References). Weekly buckets start on Monday 00:00 in the tenant's time zone. Excluded
-// colleagues never appear among the most contacted, and an account's excluded people are not
-// counted.
+// the last References). Weekly buckets start on Monday 00:00 in the tenant's time zone. People
+// excluded from identifiable insights -- colleagues, or an account's contacts -- are absent:
+// never shown, never counted (SPEC §1).
 #pragma once
 
 #include <cstdint>

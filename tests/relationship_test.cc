@@ -171,6 +171,24 @@ TEST_F(RelationshipTest, WeeksFollowTheTenantsTimeZone) {
       json({{"week", "2026-03-09"}, {"emails_by_us", 0}, {"emails_by_them", 1}, {"meetings", 0}}));
 }
 
+TEST_F(RelationshipTest, SettingsShowListsTheInsightSettings) {
+  auto defaults = RunRapport("--db " + db_ + " settings show --json");
+  ASSERT_EQ(defaults.exit_code, 0) << defaults.err;
+  json d = json::parse(defaults.out);
+  EXPECT_EQ(d["health_weight_meeting"], "1");
+  EXPECT_EQ(d["expected_frequency"], "weekly");
+  EXPECT_EQ(d["grade_ranges"], "60,40");
+  EXPECT_EQ(d["time_zone"], "UTC");
+  EXPECT_EQ(d["cold_after_days"], "30");
+  Set("health_weight_meeting", "0.75");
+  Set("time_zone", "Europe/Berlin");
+  json after = json::parse(RunRapport("--db " + db_ + " settings show --json").out);
+  EXPECT_EQ(after["health_weight_meeting"], "0.75");
+  EXPECT_EQ(after["time_zone"], "Europe/Berlin");
+  auto stranger = RunRapport("--db " + db_ + " settings set time_zone UTC --by " + kAlice);
+  EXPECT_EQ(stranger.exit_code, 1);  // only an admin changes settings
+}
+
 TEST_F(RelationshipTest, SettingsShapeTheScore) {
   Set("health_weight_meeting", "1.5");
   Set("expected_frequency", "daily");

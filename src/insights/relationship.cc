@@ -24,6 +24,12 @@ struct Sides {
   std::unordered_set<int64_t> robots;
   // Colleagues excluded from identifiable insights: absent, so never counted (SPEC §1).
   std::unordered_set<int64_t> excluded;
+  std::unordered_map<std::string_view, const store::MailItem*> by_id;  // by Message-ID
+
+  Sides(const store::Activity& a, const std::set<int64_t>& t, std::unordered_set<int64_t> x)
+      : activity(a), them(t), robots(BulkOnlySenders(a)), excluded(std::move(x)) {
+    for (const auto& m : a.mail) by_id.emplace(m.message_id, &m);
+  }
 
   bool Us(int64_t person) const {
     auto it = activity.people.find(person);
@@ -57,8 +63,6 @@ int Direction(const Sides& s, const store::MailItem& m) {
 }
 
 void TallyMail(const Sides& s, const WeekCalendar& weeks, int64_t from, int64_t to, Tally& t) {
-  std::unordered_map<std::string_view, const store::MailItem*> by_id;
-  for (const auto& m : s.activity.mail) by_id.emplace(m.message_id, &m);
   for (const auto& m : s.activity.mail) {
     const int dir = Direction(s, m);
     if (dir == 0 || m.sent_at < from || m.sent_at > to) continue;
@@ -75,8 +79,8 @@ void TallyMail(const Sides& s, const WeekCalendar& weeks, int64_t from, int64_t 
     if (dir > 0) ++t.colleagues[m.sender];
     WeekActivity& week = t.weeks[weeks.WeekStart(m.sent_at)];
     ++(dir > 0 ? week.emails_by_us : week.emails_by_them);
-    auto parent = by_id.find(m.in_reply_to);
-    if (m.in_reply_to.empty() || parent == by_id.end()) continue;
+    auto parent = s.by_id.find(m.in_reply_to);
+    if (m.in_reply_to.empty() || parent == s.by_id.end()) continue;
     if (Direction(s, *parent->second) != -dir || parent->second->sent_at > m.sent_at) continue;
     ++writer.replies;
     const double hours = static_cast<double>(m.sent_at - parent->second->sent_at) / 3600.0;
@@ -196,7 +200,7 @@ Result<std::optional<int64_t>> LastBefore(store::Store& store, consent::PolicyDe
   if (!older.ok()) return older.status();
   auto excluded = ExcludedColleagues(policy, *older);
   if (!excluded.ok()) return excluded.status();
-  Sides sides{*older, them, BulkOnlySenders(*older), std::move(*excluded)};
+  Sides sides(*older, them, std::move(*excluded));
   return Count(sides, weeks, std::numeric_limits<int64_t>::min(), before).last;
 }
 
@@ -229,7 +233,7 @@ Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
   if (!activity.ok()) return activity.status();
   auto excluded = ExcludedColleagues(policy, *activity);
   if (!excluded.ok()) return excluded.status();
-  Sides sides{*activity, *them, BulkOnlySenders(*activity), std::move(*excluded)};
+  Sides sides(*activity, *them, std::move(*excluded));
   const int64_t from = request.as_of - window;
   Tally now = Count(sides, *weeks, from + 1, request.as_of);
   Tally before = Count(sides, *weeks, from - window + 1, from);

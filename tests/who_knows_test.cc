@@ -136,8 +136,10 @@ TEST_F(WhoKnowsTest, RanksColleaguesByHandComputedStrength) {
 }
 
 TEST_F(WhoKnowsTest, AnAccountCountsEveryoneThereAsOneTie) {
-  // bob's message reached carol and dave: two terms for the account.
-  for (const char* target : {"@fabrikam.example", "fabrikam.example"}) {
+  // bob's message reached carol and dave: two terms for the account. A domain is read as
+  // addresses are (case does not matter), an account's name too.
+  for (const char* target :
+       {"@fabrikam.example", "@FABRIKAM.Example", "fabrikam.example", "Fabrikam.Example"}) {
     json c = Colleagues(target);
     ASSERT_EQ(c.size(), 4u) << target << c.dump(2);
     EXPECT_EQ(c[0]["address"], "alice@northwind.example");

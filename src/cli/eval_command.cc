@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/insight_runs.h"
+#include "insights/decide.h"
 #include "rapport/consent/consent_ledger.h"
 #include "rapport/consent/policy.h"
 #include "rapport/insights/wkw_evaluation.h"
@@ -41,13 +42,9 @@ void PrintSet(const char* title, const insights::QuerySetScores& s) {
 // People excluded from identifiable insights take no part: their ties are not read.
 Status DropExcluded(store::Store& store, store::Activity& activity) {
   consent::PolicyDecisionPoint policy(store);
-  std::vector<int64_t> excluded;
-  for (const auto& [id, person] : activity.people) {
-    auto may = policy.MayAppear(consent::InsightKind::kWhoKnowsWhom, id);
-    if (!may.ok()) return may.status();
-    if (!*may) excluded.push_back(id);
-  }
-  for (int64_t id : excluded) activity.people.erase(id);
+  auto excluded = insights::Excluded(policy, consent::InsightKind::kWhoKnowsWhom, activity);
+  if (!excluded.ok()) return excluded.status();
+  for (int64_t id : *excluded) activity.people.erase(id);
   return Status::Ok();
 }
 

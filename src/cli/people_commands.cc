@@ -104,16 +104,8 @@ int RunPeopleShow(const std::string& db, const std::string& who, const std::stri
   // Resolved first only to name the subject to the policy point; nothing is shown before it
   // allows, and whether someone exists is not told to a caller it denies.
   auto identity = (*store)->IdentifyPerson(who);
-  // The address as given, or for a name the person's first SMTP address.
-  std::string subject = who;
-  if (who.find('@') == std::string::npos && identity.ok()) {
-    for (const auto& a : identity->addresses) {
-      if (a.find('@') != std::string::npos) {
-        subject = a;
-        break;
-      }
-    }
-  }
+  const std::string subject =
+      identity.ok() ? consent::SubjectAddress(who, identity->addresses) : who;
   consent::PolicyDecisionPoint pdp(**store);
   auto decision = pdp.Decide({as, tenant->name}, consent::InsightKind::kPerson, {subject}, Now());
   if (!decision.ok()) return Fail(decision.status().message());

@@ -6,6 +6,7 @@
 #include "consent/exclusions.h"
 #include "consent/hash_chain.h"
 #include "ingest/address_identity.h"
+#include "ingest/header_block.h"
 #include "rapport/consent/optout.h"
 
 namespace rapport::consent {
@@ -129,6 +130,15 @@ Result<std::optional<std::string>> PolicyDecisionPoint::SubjectDenial(InsightKin
     return std::optional<std::string>("subject is in an excluded group");
   }
   return std::optional<std::string>();
+}
+
+std::string SubjectAddress(std::string_view given, const std::vector<std::string>& addresses) {
+  const bool smtp = given.find('@') != std::string_view::npos && !given.starts_with('/');
+  if (smtp) return std::string(given);
+  for (const auto& a : addresses) {
+    if (a.find('@') != std::string::npos && !ingest::StartsWithIgnoreCase(a, "imcea")) return a;
+  }
+  return std::string(given);
 }
 
 PolicyDecisionPoint::PolicyDecisionPoint(store::Store& store) : store_(store) {}

@@ -21,6 +21,18 @@ Result<std::set<int64_t>> Countable(consent::PolicyDecisionPoint& policy, consen
   return out;
 }
 
+Result<std::unordered_set<int64_t>> Excluded(consent::PolicyDecisionPoint& policy,
+                                             consent::InsightKind kind,
+                                             const store::Activity& activity) {
+  std::unordered_set<int64_t> out;
+  for (const auto& [id, person] : activity.people) {
+    auto may = policy.MayAppear(kind, id);
+    if (!may.ok()) return may.status();
+    if (!*may) out.insert(id);
+  }
+  return out;
+}
+
 Status Describe(store::Store& store, const std::vector<store::PersonSummary*>& people) {
   std::vector<int64_t> ids;
   for (const auto* p : people) ids.push_back(p->id);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "rapport/consent/policy.h"
@@ -19,6 +20,11 @@ Status Decide(consent::PolicyDecisionPoint& policy, const InsightRequest& reques
 // Of `people`, those who may appear in (or be counted by) an insight of `kind`.
 Result<std::set<int64_t>> Countable(consent::PolicyDecisionPoint& policy, consent::InsightKind kind,
                                     const std::vector<int64_t>& people);
+
+// The people of an activity excluded from insights of `kind`: absent, never shown or counted.
+Result<std::unordered_set<int64_t>> Excluded(consent::PolicyDecisionPoint& policy,
+                                             consent::InsightKind kind,
+                                             const store::Activity& activity);
 
 // Fills in the name, shown address and account of each person (ranking read only their kind).
 Status Describe(store::Store& store, const std::vector<store::PersonSummary*>& people);

@@ -25,18 +25,6 @@ bool Human(const store::Activity& a, int64_t person) {
          it->second.kind != store::PersonKind::kGuest;
 }
 
-// The people in the activity that personal insights may not show or count.
-Result<std::unordered_set<int64_t>> Excluded(consent::PolicyDecisionPoint& policy,
-                                             const store::Activity& a) {
-  std::unordered_set<int64_t> out;
-  for (const auto& [id, person] : a.people) {
-    auto may = policy.MayAppear(kKind, id);
-    if (!may.ok()) return may.status();
-    if (!*may) out.insert(id);
-  }
-  return out;
-}
-
 // The caller's ties, strongest first, that the policy lets appear.
 Result<std::vector<ContactTie>> Ties(consent::PolicyDecisionPoint& policy, const store::Activity& a,
                                      int64_t me, int64_t as_of) {
@@ -72,30 +60,31 @@ void MailFacts(const store::Activity& a, int64_t me, const std::unordered_set<in
                int64_t from, int64_t to, std::vector<double>& mine, std::vector<double>& theirs,
                std::vector<const store::MailItem*>& waiting) {
   const auto robots = BulkOnlySenders(a);
-  std::unordered_map<std::string_view, const store::MailItem*> by_id;
-  std::unordered_set<std::string_view> answered;
+  std::unordered_set<int64_t> answered;  // indexes of messages the caller replied to
   // person -> the last time the caller wrote to them. Only those the caller ever wrote to can be
   // owed a reply: a newsletter or a robot never is, even without bulk headers.
   std::unordered_map<int64_t, int64_t> last_written_to;
   for (const auto& m : a.mail) {
-    by_id.emplace(m.message_id, &m);
     if (m.sender != me || m.sent_at > to) continue;
-    if (!m.in_reply_to.empty()) answered.insert(m.in_reply_to);
+    if (m.parent >= 0) answered.insert(m.parent);
     for (int64_t r : m.recipients) last_written_to[r] = std::max(last_written_to[r], m.sent_at);
   }
-  for (const auto& m : a.mail) {
+  for (size_t i = 0; i < a.mail.size(); ++i) {
+    const store::MailItem& m = a.mail[i];
     if (m.bulk || robots.count(m.sender) || m.sent_at <= from || m.sent_at > to) continue;
-    auto parent = by_id.find(m.in_reply_to);
-    if (!m.in_reply_to.empty() && parent != by_id.end() && parent->second->sent_at <= m.sent_at) {
-      const double hours = static_cast<double>(m.sent_at - parent->second->sent_at) / 3600.0;
-      if (m.sender == me && parent->second->sender != me) mine.push_back(hours);
+    if (m.parent >= 0) {
+      const store::MailItem& parent = a.mail[static_cast<size_t>(m.parent)];
+      const double hours = static_cast<double>(m.sent_at - parent.sent_at) / 3600.0;
+      if (m.sender == me && parent.sender != me) mine.push_back(hours);
       const bool counted = !excluded.count(m.sender);  // the excluded are never counted
-      if (m.sender != me && parent->second->sender == me && counted) theirs.push_back(hours);
+      if (m.sender != me && parent.sender == me && counted) theirs.push_back(hours);
     }
     if (m.sender == me || !Has(m.recipients, me) || !Human(a, m.sender)) continue;
     auto wrote = last_written_to.find(m.sender);
     if (wrote == last_written_to.end()) continue;  // a stranger to the caller
-    if (!answered.count(m.message_id) && wrote->second < m.sent_at) waiting.push_back(&m);
+    if (!answered.count(static_cast<int64_t>(i)) && wrote->second < m.sent_at) {
+      waiting.push_back(&m);
+    }
   }
 }
 
@@ -170,7 +159,7 @@ Result<PersonalAnswer> PersonalInsights(store::Store& store, consent::PolicyDeci
   const int64_t from = request.as_of - int64_t{days} * kDay;
   std::vector<double> mine, theirs;
   std::vector<const store::MailItem*> waiting;
-  auto excluded = Excluded(policy, *activity);
+  auto excluded = Excluded(policy, kKind, *activity);
   if (!excluded.ok()) return excluded.status();
   MailFacts(*activity, me->id, *excluded, from, request.as_of, mine, theirs, waiting);
   if (!mine.empty()) out.my_median_response_hours = Median(mine);

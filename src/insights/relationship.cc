@@ -24,12 +24,9 @@ struct Sides {
   std::unordered_set<int64_t> robots;
   // Colleagues excluded from identifiable insights: absent, so never counted (SPEC §1).
   std::unordered_set<int64_t> excluded;
-  std::unordered_map<std::string_view, const store::MailItem*> by_id;  // by Message-ID
 
   Sides(const store::Activity& a, const std::set<int64_t>& t, std::unordered_set<int64_t> x)
-      : activity(a), them(t), robots(BulkOnlySenders(a)), excluded(std::move(x)) {
-    for (const auto& m : a.mail) by_id.emplace(m.message_id, &m);
-  }
+      : activity(a), them(t), robots(BulkOnlySenders(a)), excluded(std::move(x)) {}
 
   bool Us(int64_t person) const {
     auto it = activity.people.find(person);
@@ -79,11 +76,11 @@ void TallyMail(const Sides& s, const WeekCalendar& weeks, int64_t from, int64_t 
     if (dir > 0) ++t.colleagues[m.sender];
     WeekActivity& week = t.weeks[weeks.WeekStart(m.sent_at)];
     ++(dir > 0 ? week.emails_by_us : week.emails_by_them);
-    auto parent = s.by_id.find(m.in_reply_to);
-    if (m.in_reply_to.empty() || parent == s.by_id.end()) continue;
-    if (Direction(s, *parent->second) != -dir || parent->second->sent_at > m.sent_at) continue;
+    if (m.parent < 0) continue;
+    const store::MailItem& parent = s.activity.mail[static_cast<size_t>(m.parent)];
+    if (Direction(s, parent) != -dir) continue;
     ++writer.replies;
-    const double hours = static_cast<double>(m.sent_at - parent->second->sent_at) / 3600.0;
+    const double hours = static_cast<double>(m.sent_at - parent.sent_at) / 3600.0;
     (dir > 0 ? t.our_latencies : t.their_latencies).push_back(hours);
   }
 }
@@ -145,19 +142,6 @@ std::optional<int64_t> NextMeeting(const Sides& s, int64_t as_of) {
   return std::nullopt;
 }
 
-// The colleagues in the activity whom the policy keeps out of identifiable insights.
-Result<std::unordered_set<int64_t>> ExcludedColleagues(consent::PolicyDecisionPoint& policy,
-                                                       const store::Activity& activity) {
-  std::unordered_set<int64_t> out;
-  for (const auto& [id, person] : activity.people) {
-    if (person.kind != store::PersonKind::kInternal) continue;
-    auto may = policy.MayAppear(kKind, id);
-    if (!may.ok()) return may.status();
-    if (!*may) out.insert(id);
-  }
-  return out;
-}
-
 Result<std::vector<ContactedColleague>> MostContacted(consent::PolicyDecisionPoint& policy,
                                                       const store::Activity& activity,
                                                       const std::map<int64_t, int>& counts) {
@@ -198,7 +182,7 @@ Result<std::optional<int64_t>> LastBefore(store::Store& store, consent::PolicyDe
   query.to = before;
   auto older = store.ReadActivity(query);
   if (!older.ok()) return older.status();
-  auto excluded = ExcludedColleagues(policy, *older);
+  auto excluded = Excluded(policy, kKind, *older);
   if (!excluded.ok()) return excluded.status();
   Sides sides(*older, them, std::move(*excluded));
   return Count(sides, weeks, std::numeric_limits<int64_t>::min(), before).last;
@@ -231,7 +215,7 @@ Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
   query.from = request.as_of - 2 * window - 30 * 86400;
   auto activity = store.ReadActivity(query);
   if (!activity.ok()) return activity.status();
-  auto excluded = ExcludedColleagues(policy, *activity);
+  auto excluded = Excluded(policy, kKind, *activity);
   if (!excluded.ok()) return excluded.status();
   Sides sides(*activity, *them, std::move(*excluded));
   const int64_t from = request.as_of - window;

@@ -1,10 +1,9 @@
 #include "rapport/insights/target.h"
 
-#include <cctype>
-
 #include "ingest/address_identity.h"
 #include "ingest/header_block.h"
 #include "ingest/mail_domains.h"
+#include "rapport/consent/policy.h"
 
 namespace rapport::insights {
 namespace {
@@ -21,16 +20,7 @@ Result<Target> PersonTarget(store::Store& store, std::string_view text) {
   }
   Target t;
   t.kind = Target::Kind::kPerson;
-  // The policy point and the audit name the person by the address given, or the first SMTP one.
-  t.address = std::string(text);
-  if (text.find('@') == std::string_view::npos || text.starts_with('/')) {
-    for (const auto& a : person->addresses) {
-      if (a.find('@') != std::string::npos && !ingest::StartsWithIgnoreCase(a, "imcea")) {
-        t.address = a;
-        break;
-      }
-    }
-  }
+  t.address = consent::SubjectAddress(text, person->addresses);
   std::string name = person->display_name;
   for (const auto& written : person->names) {  // most often written first; not an address
     if (!name.empty()) break;
@@ -44,9 +34,13 @@ Result<Target> PersonTarget(store::Store& store, std::string_view text) {
 Result<Target> DomainTarget(store::Store& store, std::string_view domain) {
   Target t;
   t.kind = Target::Kind::kDomain;
-  std::string lower(domain);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const std::string org = ingest::OrganisationDomain(lower);
+  // AddressKey normalises a domain as everywhere else: case, and IDN to its A-label.
+  std::string probe = "x@";
+  probe.append(domain);
+  const std::string key = ingest::AddressKey(probe);
+  const size_t at = key.rfind('@');
+  const std::string org =
+      at == std::string::npos ? "" : ingest::OrganisationDomain(key.substr(at + 1));
   if (org.empty())
     return Status::InvalidArgument("'@' must be followed by a domain: @fabrikam.com");
   t.label = "@" + org;

@@ -70,23 +70,13 @@ std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity) {
   return out;
 }
 
-bool MakesTies(const store::Activity& activity, int64_t person) {
-  return Is(activity, person, PersonKind::kInternal) || Is(activity, person, PersonKind::kExternal);
-}
-
 std::vector<TieInteractions> CollectTies(const store::Activity& activity, int64_t until) {
-  std::unordered_map<std::string_view, int64_t> sender_of;  // Message-ID -> sender
-  for (const auto& m : activity.mail) sender_of.emplace(m.message_id, m.sender);
   const auto robots = BulkOnlySenders(activity);
   PairMap pairs;
   for (const auto& m : activity.mail) {
     if (m.bulk || m.sent_at >= until || robots.count(m.sender)) continue;
-    int64_t parent_sender = 0;
-    if (!m.in_reply_to.empty()) {
-      if (auto it = sender_of.find(m.in_reply_to); it != sender_of.end()) {
-        parent_sender = it->second;
-      }
-    }
+    const int64_t parent_sender =
+        m.parent >= 0 ? activity.mail[static_cast<size_t>(m.parent)].sender : 0;
     AddMail(activity, m, parent_sender, pairs);
   }
   for (const auto& g : activity.meetings) {

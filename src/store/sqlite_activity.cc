@@ -128,6 +128,19 @@ Status ReadMeetings(SqliteDb& db, int64_t tenant, const ActivityQuery& q, const 
       tenant, ids, q.from, q.to);
 }
 
+// Points each reply at the message it answers, once, for every insight.
+void LinkReplies(std::vector<MailItem>& mail) {
+  std::unordered_map<std::string_view, int64_t> by_id;
+  for (size_t i = 0; i < mail.size(); ++i) by_id.emplace(mail[i].message_id, i);
+  for (auto& m : mail) {
+    if (m.in_reply_to.empty()) continue;
+    auto it = by_id.find(m.in_reply_to);
+    if (it != by_id.end() && mail[static_cast<size_t>(it->second)].sent_at <= m.sent_at) {
+      m.parent = it->second;
+    }
+  }
+}
+
 // What ranking needs of each person: kind, role flag, organisation domain, and an address to
 // order by (the lowest SMTP one: the same whatever order mail came in).
 Status BasicPeople(SqliteDb& db, int64_t tenant, const std::vector<int64_t>& ids,
@@ -162,6 +175,7 @@ Result<Activity> ReadActivity(SqliteDb& db, int64_t tenant, const ActivityQuery&
   std::sort(out.mail.begin(), out.mail.end(), [](const MailItem& a, const MailItem& b) {
     return a.sent_at != b.sent_at ? a.sent_at < b.sent_at : a.id < b.id;
   });
+  LinkReplies(out.mail);
   RAPPORT_RETURN_IF_ERROR(ReadMeetings(db, tenant, query, ids, out));
   std::sort(out.meetings.begin(), out.meetings.end(),
             [](const MeetingItem& a, const MeetingItem& b) {

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rapport/consent/consent_ledger.h"
 #include "rapport/status.h"
@@ -54,6 +55,11 @@ struct PolicyDecision {
 // Tenant settings the policy reads (rapport settings set NAME VALUE).
 inline constexpr std::string_view kGuestsSeeIdentifiable = "guests_see_identifiable";
 inline constexpr std::string_view kGuestAccess = "guest_access";  // addresses, comma-separated
+
+// How a request names a person as its subject (for the decision and the audit): the address as
+// given; for a name or an X.500 DN, the person's first SMTP address, so that one person keeps one
+// audit trail whichever way they were asked for. `addresses`: the person's, sorted.
+std::string SubjectAddress(std::string_view given, const std::vector<std::string>& addresses);
 
 class Exclusions;
 

@@ -31,7 +31,4 @@ std::vector<TieInteractions> CollectTies(const store::Activity& activity, int64_
 // Senders whose every message in the activity is bulk: newsletters and robots.
 std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity);
 
-// Whether a person can take part in a tie at all: internal or external, not a role address.
-bool MakesTies(const store::Activity& activity, int64_t person);
-
 }  // namespace rapport::insights

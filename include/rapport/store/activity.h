@@ -29,7 +29,10 @@ struct MailItem {
   int64_t id = 0;
   std::string message_id;   // as stored ("sha256:..." when the message had none)
   std::string in_reply_to;  // the parent's Message-ID (In-Reply-To, else the last References)
-  int64_t sent_at = 0;      // UTC seconds
+  // The message this one answers, as an index into Activity::mail: the In-Reply-To found among
+  // the activity's messages and sent no later than this one; -1 when there is none.
+  int64_t parent = -1;
+  int64_t sent_at = 0;  // UTC seconds
   int32_t utc_offset_min = 0;
   bool bulk = false;  // list, bulk or auto-submitted mail, or from a role address
   int64_t sender = 0;

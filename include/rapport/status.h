@@ -30,7 +30,8 @@ class Status {
     kCorruption,
     kIoError,
     kFailedPrecondition,
-    kPermissionDenied
+    kPermissionDenied,
+    kResourceExhausted
   };
 
   Status() = default;
@@ -48,6 +49,11 @@ class Status {
   // The policy decision point said no; the message is its reason.
   static Status PermissionDenied(std::string msg) {
     return {Code::kPermissionDenied, std::move(msg)};
+  }
+
+  // A limit was reached (the quarter's privacy budget); the message says which.
+  static Status ResourceExhausted(std::string msg) {
+    return {Code::kResourceExhausted, std::move(msg)};
   }
 
   bool ok() const { return code_ == Code::kOk; }

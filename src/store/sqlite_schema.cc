@@ -268,6 +268,25 @@ CREATE INDEX meeting_organizer ON meeting (organizer_id);
 CREATE INDEX address_tenant_person ON address (tenant_id, person_id, address);
 CREATE INDEX account_domain_account ON account_domain (account);
 )sql",
+    // 9: the budget ledger (SPEC §4.5): each release of account engagement and the epsilon it
+    // charged. Rows are only added; a purge leaves them (they say what was released, not mail).
+    R"sql(
+-- request_key: the canonical request, so that asking again finds the release and costs nothing.
+-- epsilon_micro: millionths of epsilon; delta as printed; body: what was released, JSON.
+CREATE TABLE privacy_release (
+  id            INTEGER PRIMARY KEY,
+  tenant_id     INTEGER NOT NULL REFERENCES tenant(id),
+  request_key   TEXT NOT NULL,
+  requested_by  TEXT NOT NULL,
+  released_at   INTEGER NOT NULL,
+  epsilon_micro INTEGER NOT NULL CHECK (epsilon_micro > 0),
+  delta         TEXT NOT NULL,
+  rows          INTEGER NOT NULL,
+  body          TEXT NOT NULL,
+  UNIQUE (tenant_id, request_key)
+);
+CREATE INDEX privacy_release_released ON privacy_release (tenant_id, released_at);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -6,10 +6,12 @@
 #include "store/sqlite_activity.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_directory.h"
+#include "store/sqlite_engagement.h"
 #include "store/sqlite_message_writer.h"
 #include "store/sqlite_people.h"
 #include "store/sqlite_person_details.h"
 #include "store/sqlite_purge.h"
+#include "store/sqlite_releases.h"
 #include "store/sqlite_schema.h"
 
 namespace rapport::store {
@@ -224,6 +226,29 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> AddressesOf(int64_t person) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     return store::AddressesOf(db_, tenant_id_, person);
+  }
+
+  Status ScanAccountActivity(int64_t from, int64_t to,
+                             const std::function<void(const AccountMail&)>& mail,
+                             const std::function<void(const AccountMeeting&)>& meeting) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::ScanAccountActivity(db_, tenant_id_, from, to, mail, meeting);
+  }
+
+  Result<std::optional<PrivacyRelease>> FindRelease(std::string_view request_key) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::FindRelease(db_, tenant_id_, request_key);
+  }
+
+  Result<std::vector<PrivacyRelease>> ListReleases(int64_t since) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::ListReleases(db_, tenant_id_, since);
+  }
+
+  Result<PrivacyRelease> AppendRelease(const PrivacyRelease& release, int64_t since,
+                                       int64_t budget_micro) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::AppendRelease(db_, tenant_id_, release, since, budget_micro);
   }
 
   Result<std::vector<std::string>> ListGroups() override {

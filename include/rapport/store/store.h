@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "rapport/model/directory.h"
 #include "rapport/status.h"
 #include "rapport/store/activity.h"
+#include "rapport/store/engagement.h"
 
 namespace rapport::store {
 
@@ -185,6 +187,23 @@ class Store {
   virtual Result<std::vector<int64_t>> PeopleAtDomains(const std::vector<std::string>& domains) = 0;
   // Every address key of a person, sorted (for exclusion checks).
   virtual Result<std::vector<std::string>> AddressesOf(int64_t person) = 0;
+
+  // Account engagement (SPEC §4.5): every e-mail sent and meeting started in [from, to) between
+  // internal people and an account's people, one call per item, in no set order. Reads only:
+  // safe while an ingest writes.
+  virtual Status ScanAccountActivity(int64_t from, int64_t to,
+                                     const std::function<void(const AccountMail&)>& mail,
+                                     const std::function<void(const AccountMeeting&)>& meeting) = 0;
+
+  // The budget ledger. The release stored for this request, if any.
+  virtual Result<std::optional<PrivacyRelease>> FindRelease(std::string_view request_key) = 0;
+  // Releases made at or after `since` (UTC seconds), oldest first.
+  virtual Result<std::vector<PrivacyRelease>> ListReleases(int64_t since) = 0;
+  // In one transaction: when a release with the same request_key is stored, returns that one and
+  // stores nothing; else, when the epsilon of the releases made since `since` plus this one's
+  // would exceed `budget_micro`, ResourceExhausted; else stores it and returns it with its id.
+  virtual Result<PrivacyRelease> AppendRelease(const PrivacyRelease& release, int64_t since,
+                                               int64_t budget_micro) = 0;
 
   // Names of the directory's groups, sorted.
   virtual Result<std::vector<std::string>> ListGroups() = 0;

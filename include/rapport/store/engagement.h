@@ -1,0 +1,56 @@
+// What account engagement reads (SPEC §4.5): the e-mails and meetings between the tenant's internal
+// people and the people of its accounts, one item per account, and the releases charged to the
+// tenant's privacy budget. Plain types; Store reads and writes them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rapport::store {
+
+// One e-mail between internal people and the people of one account. Bulk mail and role
+// addresses never make one. A message to people at two accounts is two items.
+struct AccountMail {
+  int64_t id = 0;  // the message
+  int64_t sent_at = 0;
+  int64_t account = 0;
+  // Sent by one of the account's people to internal people; else sent by an internal person to
+  // (at least) one of the account's people.
+  bool from_account = false;
+  int64_t sender = 0;             // person
+  std::vector<int64_t> internal;  // internal people on it: the sender and/or recipients, distinct
+  std::vector<int64_t> contacts;  // the account's people on it, distinct
+  // from_account and an answer to a stored message an internal person sent: who sent that, and
+  // how many seconds later this came (>= 0). Otherwise 0 and -1.
+  int64_t answers = 0;
+  int64_t reply_seconds = -1;
+};
+
+// One meeting (an occurrence that took place: not cancelled, not all-day) between internal people
+// and the people of one account, who attended (the organiser, and attendees who did not decline).
+struct AccountMeeting {
+  int64_t id = 0;
+  int64_t start = 0, end = 0;  // UTC seconds
+  int64_t account = 0;
+  // Organised by one of the account's people / by an internal person; neither when the organiser
+  // is unknown or someone else.
+  bool by_account = false, by_internal = false;
+  int64_t organizer = 0;          // person, 0 when unknown
+  std::vector<int64_t> internal;  // internal people who attended, distinct
+  std::vector<int64_t> contacts;  // the account's people who attended, distinct
+};
+
+// A release of account engagement charged to the privacy budget (the budget ledger's rows).
+struct PrivacyRelease {
+  int64_t id = 0;
+  std::string request_key;    // the canonical request: an identical request finds this release
+  std::string requested_by;   // the principal's address
+  int64_t released_at = 0;    // UTC seconds
+  int64_t epsilon_micro = 0;  // the epsilon charged, in millionths
+  std::string delta;          // as printed ("1e-06")
+  int64_t rows = 0;           // rows released
+  std::string body;           // what was released (rows and parameters), JSON
+};
+
+}  // namespace rapport::store

@@ -1,0 +1,357 @@
+// What account engagement reads from the store (SPEC §4.5): a hand-built mailbox and calendar
+// ingested with the real CLI, then every item ScanAccountActivity gives worked out by hand; and
+// the budget ledger.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "rapport/store/store.h"
+#include "store/sqlite_db.h"
+#include "test_support.h"
+
+namespace rapport::store {
+namespace {
+
+using rapport::testing::InitConsented;
+using rapport::testing::RunRapport;
+using rapport::testing::TempDir;
+using rapport::testing::WriteFile;
+
+constexpr int64_t kMarch = 1772323200;  // 2026-03-01T00:00:00Z
+constexpr int64_t kApril = 1775001600;  // 2026-04-01T00:00:00Z
+
+std::string Mail(const std::string& id, const std::string& date, const std::string& from,
+                 const std::string& to, const std::string& extra = "") {
+  return "Message-ID: <" + id + ">\r\nDate: " + date + "\r\nFrom: " + from + "\r\nTo: " + to +
+         "\r\n" + extra + "Subject: s\r\n\r\nbody\r\n";
+}
+
+std::string Event(const std::string& uid, const std::string& start, const std::string& organizer,
+                  const std::string& attendees, const std::string& status = "CONFIRMED") {
+  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:" + uid +
+         "\r\nDTSTAMP:20260201T000000Z\r\nDTSTART:" + start +
+         "\r\nDURATION:PT1H\r\nSTATUS:" + status + "\r\nORGANIZER:mailto:" + organizer + "\r\n" +
+         attendees + "END:VEVENT\r\nEND:VCALENDAR\r\n";
+}
+
+std::string Attendee(const std::string& who, const char* partstat = "ACCEPTED") {
+  std::string out = "ATTENDEE;PARTSTAT=";
+  out.append(partstat).append(":mailto:").append(who).append("\r\n");
+  return out;
+}
+
+const std::string kAlice = "alice@northwind.example", kBob = "bob@northwind.example",
+                  kAnn = "ann@northwind.example", kCarol = "carol@fabrikam.example",
+                  kDave = "dave@fabrikam.example", kZed = "zed@contoso.example";
+
+std::vector<std::pair<std::string, std::string>> Files() {
+  return {
+      // zed answers m8 in 30 min, read (and numbered) before it: the scan meets it first.
+      {"mail/cur/00",
+       Mail("m0@c", "Thu, 5 Mar 2026 09:30:00 +0000", kZed, kBob, "In-Reply-To: <m8@n>\r\n")},
+      // Ours to fabrikam with an internal Cc; carol's second address is still carol.
+      {"mail/cur/01", Mail("m1@n", "Tue, 3 Mar 2026 09:00:00 +0000", kAlice,
+                           kCarol + ", carol+x@fabrikam.example", "Cc: " + kAnn + "\r\n")},
+      // Theirs to two of ours, with a colleague and a role address (ignored) on copy.
+      {"mail/cur/02", Mail("m2@f", "Tue, 3 Mar 2026 10:00:00 +0000", kCarol, kAlice + ", " + kBob,
+                           "Cc: " + kDave + ", noreply@fabrikam.example\r\n")},
+      // carol answers m1 in 4 h; dave answers it by References in 5 h.
+      {"mail/cur/03",
+       Mail("m3@f", "Tue, 3 Mar 2026 13:00:00 +0000", kCarol, kAlice, "In-Reply-To: <m1@n>\r\n")},
+      {"mail/cur/04", Mail("m4@f", "Tue, 3 Mar 2026 14:00:00 +0000", kDave, kAlice,
+                           "References: <m0@x> <m1@n>\r\n")},
+      // Bulk mail, a role sender, ours to a role address only: nothing.
+      {"mail/cur/05",
+       Mail("m5@f", "Wed, 4 Mar 2026 09:00:00 +0000", kCarol, kAlice, "Precedence: bulk\r\n")},
+      {"mail/cur/06",
+       Mail("m6@f", "Wed, 4 Mar 2026 09:00:00 +0000", "noreply@fabrikam.example", kAlice)},
+      {"mail/cur/07",
+       Mail("m7@n", "Wed, 4 Mar 2026 10:00:00 +0000", kAlice, "notifications@fabrikam.example")},
+      // To two accounts: two items.
+      {"mail/cur/08", Mail("m8@n", "Thu, 5 Mar 2026 09:00:00 +0000", kBob, kCarol + ", " + kZed)},
+      // Among ourselves, among them, and theirs to us copying another account: one item.
+      {"mail/cur/09", Mail("m9@n", "Thu, 5 Mar 2026 10:00:00 +0000", kAlice, kBob)},
+      {"mail/cur/10", Mail("m10@f", "Thu, 5 Mar 2026 11:00:00 +0000", kCarol, kDave)},
+      {"mail/cur/11",
+       Mail("m11@c", "Thu, 5 Mar 2026 12:00:00 +0000", kZed, kBob, "Cc: " + kCarol + "\r\n")},
+      // An answer (by carol, in March) to mail alice sent before the window, and the window's
+      // edges: the first second in, the first second after out.
+      {"mail/cur/12", Mail("m12@n", "Fri, 20 Feb 2026 12:00:00 +0000", kAlice, kCarol)},
+      {"mail/cur/13",
+       Mail("m13@f", "Mon, 2 Mar 2026 09:00:00 +0000", kCarol, kAlice, "In-Reply-To: <m12@n>\r\n")},
+      {"mail/cur/14", Mail("m14@n", "Sun, 1 Mar 2026 00:00:00 +0000", kAnn, kDave)},
+      {"mail/cur/15", Mail("m15@n", "Wed, 1 Apr 2026 00:00:00 +0000", kAnn, kDave)},
+      // Ours (dave declined), theirs with another account's zed, a cancelled one, one without
+      // us, one outside the window.
+      {"cal/g1.ics", Event("g1", "20260310T100000Z", kAlice,
+                           Attendee(kCarol) + Attendee(kBob) + Attendee(kDave, "DECLINED"))},
+      {"cal/g2.ics", Event("g2", "20260311T100000Z", kCarol, Attendee(kAlice) + Attendee(kZed))},
+      {"cal/g3.ics", Event("g3", "20260312T100000Z", kAlice, Attendee(kCarol), "CANCELLED")},
+      {"cal/g4.ics", Event("g4", "20260313T100000Z", kCarol, Attendee(kDave))},
+      {"cal/g5.ics", Event("g5", "20260401T000000Z", kAlice, Attendee(kCarol))},
+  };
+}
+
+class EngagementStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_ / "store.db";
+    ASSERT_EQ(
+        InitConsented(db_, "--tenant N --domain northwind.example --fold-plus-addresses").exit_code,
+        0);
+    for (const auto& [name, text] : Files()) WriteFile(dir_ / name, text);
+    WriteFile(dir_ / "accounts.csv", "Contoso Ltd,contoso.example\n");
+    auto r = RunRapport("--db " + db_ + " accounts import " + (dir_ / "accounts.csv"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = RunRapport("--db " + db_ + " ingest " + (dir_ / "mail") + " " + (dir_ / "cal"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto store = OpenSqliteStore(db_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+    for (const auto& a : {kAlice, kBob, kAnn, kCarol, kDave, kZed}) {
+      auto p = store_->IdentifyPerson(a);
+      ASSERT_TRUE(p.ok()) << a << ": " << p.status().message();
+      names_[p->id] = a.substr(0, a.find('@'));
+    }
+    auto accounts = store_->ListAccounts();
+    ASSERT_TRUE(accounts.ok());
+    for (const auto& a : *accounts) accounts_[a.id] = a.name;
+    auto db = SqliteDb::Open(db_);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(
+        ForEachRow(*db, "SELECT id, message_id FROM message UNION ALL SELECT id, uid FROM meeting",
+                   [&](SqliteStatement& s) { items_[s.ColumnInt(0)].push_back(s.ColumnText(1)); })
+            .ok());
+  }
+
+  // Sorted by name, so that expectations do not depend on person ids.
+  std::string Names(const std::vector<int64_t>& people) {
+    std::vector<std::string> names;
+    for (int64_t p : people) names.push_back(names_.count(p) ? names_[p] : "?");
+    std::sort(names.begin(), names.end());
+    std::string out;
+    for (const auto& n : names) {
+      if (!out.empty()) out.push_back(',');
+      out.append(n);
+    }
+    return out;
+  }
+  std::string Item(int64_t id, bool meeting) {
+    const auto& ids = items_[id];
+    for (const auto& i : ids) {
+      if ((i.find('@') == std::string::npos) == meeting) return i;
+    }
+    return "?";
+  }
+
+  int64_t RowOf(const std::string& message_id) {
+    for (const auto& [row, ids] : items_) {
+      if (std::find(ids.begin(), ids.end(), message_id) != ids.end()) return row;
+    }
+    return 0;
+  }
+
+  // Each item as one line, sorted: "m1@n fabrikam.example ours alice internal=alice,ann ...".
+  std::vector<std::string> Scan(int64_t from, int64_t to) {
+    std::vector<std::string> out;
+    Status st = store_->ScanAccountActivity(
+        from, to,
+        [&](const AccountMail& m) {
+          std::string line = Item(m.id, false);
+          line.append(" ").append(accounts_[m.account]);
+          line.append(m.from_account ? " theirs " : " ours ").append(Names({m.sender}));
+          line.append(" internal=").append(Names(m.internal));
+          line.append(" contacts=").append(Names(m.contacts));
+          if (m.answers != 0 || m.reply_seconds != -1) {
+            line.append(" answers=").append(Names({m.answers}));
+            line.append("/").append(std::to_string(m.reply_seconds));
+          }
+          out.push_back(std::move(line));
+        },
+        [&](const AccountMeeting& g) {
+          std::string line = Item(g.id, true);
+          line.append(" ").append(accounts_[g.account]);
+          line.append(g.by_internal ? " by-us" : "").append(g.by_account ? " by-them" : "");
+          line.append(" organizer=").append(g.organizer ? Names({g.organizer}) : "none");
+          line.append(" internal=").append(Names(g.internal));
+          line.append(" contacts=").append(Names(g.contacts));
+          line.append(" ").append(std::to_string(g.start)).append("-");
+          line.append(std::to_string(g.end - g.start));
+          out.push_back(std::move(line));
+        });
+    EXPECT_TRUE(st.ok()) << st.message();
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  TempDir dir_;
+  std::string db_;
+  std::unique_ptr<Store> store_;
+  std::map<int64_t, std::string> names_, accounts_;
+  std::map<int64_t, std::vector<std::string>> items_;  // row id -> Message-IDs and UIDs
+};
+
+TEST_F(EngagementStoreTest, EveryItemOfMarchByHand) {
+  const std::vector<std::string> expected = {
+      // 10 Mar 10:00, 11 Mar 10:00 UTC.
+      "m0@c Contoso Ltd theirs zed internal=bob contacts=zed answers=bob/1800",
+      "g1 fabrikam.example by-us organizer=alice internal=alice,bob contacts=carol 1773136800"
+      "-3600",
+      "g2 Contoso Ltd organizer=carol internal=alice contacts=zed 1773223200-3600",
+      "g2 fabrikam.example by-them organizer=carol internal=alice contacts=carol 1773223200-3600",
+      "m11@c Contoso Ltd theirs zed internal=bob contacts=zed",
+      "m13@f fabrikam.example theirs carol internal=alice contacts=carol answers=alice/853200",
+      "m14@n fabrikam.example ours ann internal=ann contacts=dave",
+      "m1@n fabrikam.example ours alice internal=alice,ann contacts=carol",
+      "m2@f fabrikam.example theirs carol internal=alice,bob contacts=carol,dave",
+      "m3@f fabrikam.example theirs carol internal=alice contacts=carol answers=alice/14400",
+      "m4@f fabrikam.example theirs dave internal=alice contacts=dave answers=alice/18000",
+      "m8@n Contoso Ltd ours bob internal=bob contacts=zed",
+      "m8@n fabrikam.example ours bob internal=bob contacts=carol",
+  };
+  // m0 answers m8 but was stored first: the answer is found after the scan has passed it.
+  EXPECT_LT(RowOf("m0@c"), RowOf("m8@n"));
+  std::vector<std::string> sorted = expected;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(Scan(kMarch, kApril), sorted);
+}
+
+TEST_F(EngagementStoreTest, TheWindowIsHalfOpen) {
+  // Only 1 March 00:00:00 itself.
+  EXPECT_EQ(Scan(kMarch, kMarch + 1),
+            std::vector<std::string>{"m14@n fabrikam.example ours ann internal=ann contacts=dave"});
+  // April: m15 and g5 start on its first second.
+  auto april = Scan(kApril, kApril + 86400);
+  ASSERT_EQ(april.size(), 2u);
+  EXPECT_EQ(april[0].substr(0, 3), "g5 ");
+  EXPECT_EQ(april[1].substr(0, 4), "m15@");
+  EXPECT_TRUE(Scan(kApril + 86400, kApril + 2 * 86400).empty());
+  // February: alice's m12 (answered in March, which does not matter here).
+  EXPECT_EQ(Scan(kMarch - 28 * 86400, kMarch),
+            std::vector<std::string>{"m12@n fabrikam.example ours alice internal=alice "
+                                     "contacts=carol"});
+}
+
+PrivacyRelease Release(const std::string& key, int64_t at, int64_t epsilon_micro) {
+  PrivacyRelease r;
+  r.request_key = key;
+  r.requested_by = "ceo@northwind.example";
+  r.released_at = at;
+  r.epsilon_micro = epsilon_micro;
+  r.delta = "1e-06";
+  r.rows = 3;
+  r.body = "{\"key\":\"" + key + "\"}";
+  return r;
+}
+
+void ExpectSame(const PrivacyRelease& a, const PrivacyRelease& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.request_key, b.request_key);
+  EXPECT_EQ(a.requested_by, b.requested_by);
+  EXPECT_EQ(a.released_at, b.released_at);
+  EXPECT_EQ(a.epsilon_micro, b.epsilon_micro);
+  EXPECT_EQ(a.delta, b.delta);
+  EXPECT_EQ(a.rows, b.rows);
+  EXPECT_EQ(a.body, b.body);
+}
+
+std::vector<std::string> Keys(const Result<std::vector<PrivacyRelease>>& releases) {
+  std::vector<std::string> keys;
+  if (releases.ok()) {
+    for (const auto& r : *releases) keys.push_back(r.request_key);
+  }
+  return keys;
+}
+
+class BudgetLedgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = OpenSqliteStore(dir_ / "s.db");
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+    ASSERT_TRUE(store_->InitTenant({"N", {"northwind.example"}, 0, false}).ok());
+  }
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+constexpr int64_t kBudget = 10'000'000;  // epsilon 10
+
+TEST_F(BudgetLedgerTest, AppendFindAndList) {
+  EXPECT_FALSE(store_->FindRelease("a")->has_value());
+  EXPECT_TRUE(store_->ListReleases(0)->empty());
+  auto a = store_->AppendRelease(Release("a", kMarch + 100, 1'500'000), kMarch, kBudget);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  EXPECT_GT(a->id, 0);
+  auto b = store_->AppendRelease(Release("b", kMarch + 50, 2'000'000), kMarch, kBudget);
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_NE(a->id, b->id);
+  auto found = store_->FindRelease("a");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  ExpectSame(**found, *a);
+  // Oldest first: b was released before a.
+  EXPECT_EQ(Keys(store_->ListReleases(kMarch)), (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(Keys(store_->ListReleases(kMarch + 51)), std::vector<std::string>{"a"});
+  EXPECT_TRUE(store_->ListReleases(kMarch + 101)->empty());
+  ExpectSame(store_->ListReleases(0)->at(1), *a);
+}
+
+TEST_F(BudgetLedgerTest, TheSameRequestAgainCostsNothing) {
+  auto a = store_->AppendRelease(Release("a", kMarch, 9'000'000), kMarch, kBudget);
+  ASSERT_TRUE(a.ok());
+  // Asked again later, with other numbers and a budget it would exceed: the stored release.
+  auto again = store_->AppendRelease(Release("a", kMarch + 9, 5'000'000), kMarch, kBudget);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  ExpectSame(*again, *a);
+  EXPECT_EQ(store_->ListReleases(0)->size(), 1u);
+  // Still 1 of the 10 left.
+  EXPECT_TRUE(store_->AppendRelease(Release("b", kMarch + 1, 1'000'000), kMarch, kBudget).ok());
+}
+
+TEST_F(BudgetLedgerTest, ExceedingTheBudgetStoresNothing) {
+  ASSERT_TRUE(store_->AppendRelease(Release("a", kMarch, 9'500'000), kMarch, kBudget).ok());
+  auto over = store_->AppendRelease(Release("b", kMarch + 1, 1'000'000), kMarch, kBudget);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.status().code(), Status::Code::kResourceExhausted);
+  EXPECT_NE(over.status().message().find("spent 9.5 of 10"), std::string::npos)
+      << over.status().message();
+  EXPECT_FALSE(store_->FindRelease("b")->has_value());
+  EXPECT_EQ(Keys(store_->ListReleases(0)), std::vector<std::string>{"a"});
+  // Exactly what is left still fits; a non-positive epsilon never does.
+  EXPECT_TRUE(store_->AppendRelease(Release("c", kMarch + 2, 500'000), kMarch, kBudget).ok());
+  EXPECT_EQ(store_->AppendRelease(Release("d", kMarch + 3, 0), kMarch, kBudget).status().code(),
+            Status::Code::kInvalidArgument);
+  // The failed appends left no transaction open.
+  EXPECT_TRUE(store_->SetSetting("x", "y").ok());
+}
+
+TEST_F(BudgetLedgerTest, ReleasesBeforeSinceDoNotCount) {
+  // February's releases spent the whole budget; March starts afresh.
+  ASSERT_TRUE(store_->AppendRelease(Release("feb", kMarch - 1, kBudget), 0, kBudget).ok());
+  EXPECT_EQ(store_->AppendRelease(Release("x", kMarch - 1, 1), 0, kBudget).status().code(),
+            Status::Code::kResourceExhausted);
+  auto march = store_->AppendRelease(Release("mar", kMarch, 4'000'000), kMarch, kBudget);
+  ASSERT_TRUE(march.ok()) << march.status().message();
+  EXPECT_EQ(Keys(store_->ListReleases(kMarch)), std::vector<std::string>{"mar"});
+}
+
+TEST_F(BudgetLedgerTest, SurvivesReopeningAndPurges) {
+  auto a = store_->AppendRelease(Release("a", kMarch, 1'000'000), kMarch, kBudget);
+  ASSERT_TRUE(a.ok());
+  PurgePlan everything;
+  everything.everything = true;
+  ASSERT_TRUE(store_->Purge(everything, nullptr).ok());
+  store_.reset();
+  auto store = OpenSqliteStore(dir_ / "s.db");
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto found = (*store)->FindRelease("a");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  ExpectSame(**found, *a);
+  // The purged ledger still counts against the budget.
+  EXPECT_EQ((*store)->AppendRelease(Release("b", kMarch, kBudget), kMarch, kBudget).status().code(),
+            Status::Code::kResourceExhausted);
+}
+
+}  // namespace
+}  // namespace rapport::store

@@ -4,7 +4,7 @@
 # .ics, one mailbox as a Microsoft Graph export with a delta, and the directory as Graph users
 # and groups), ingests it all into demo/rapport.db (SQLite), de-duplicated, imports the
 # directory, prints what the store now knows, and asks for insights: Who Knows Whom,
-# relationship analytics, and (once granted) personal insights.
+# relationship analytics, (once granted) personal insights, and account engagement.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -45,6 +45,13 @@ $rapport access check --as "$ceo" --insight personal --subject "$ceo"   # not gr
 $rapport me --as "$ceo" --as-of 2026-06-28 || true   # the same denial, from the insight itself
 $rapport consent grant personal --by "$ceo" --terms-version 2026-11
 $rapport me --as "$ceo" --as-of 2026-06-28
+# Account engagement, the Office Enrichment CSV, under differential privacy (docs/privacy.md).
+# In a twelve-person company no account has enough colleagues to clear the noisy threshold at
+# the default epsilon, and the summary on stderr says what a row would have needed: that is the
+# guarantee working. The same request again returns the stored release and spends nothing.
+$rapport enrichment --as "$ceo" --period year --as-of 2026-06-28
+$rapport enrichment --as "$ceo" --period year --as-of 2026-06-28
+$rapport budget
 $rapport audit list   # every decision, hash-chained
 $rapport audit verify
 $rapport consent history

@@ -8,23 +8,12 @@
 #include <cmath>
 #include <map>
 
+#include "seeded_random.h"
+
 namespace rapport::insights {
 namespace {
 
-// SplitMix64: a fixed, well-mixed sequence, so the test's outcome never changes run to run.
-class SeededRandom final : public RandomSource {
- public:
-  explicit SeededRandom(uint64_t seed) : state_(seed) {}
-  uint64_t Next64() override {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t state_;
-};
+using testing::SeededRandom;
 
 constexpr int kDraws = 1'000'000;
 

@@ -1,4 +1,5 @@
-// The insight sub-commands and their options: who-knows, introduce, relationship, me, eval wkw.
+// The insight sub-commands and their options: who-knows, introduce, relationship, me,
+// enrichment, budget, eval wkw.
 #include "cli/insight_commands.h"
 
 #include <memory>
@@ -43,6 +44,27 @@ std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
   me->add_option("--as-of", args->as_of, "evaluate at this UTC date (YYYY-MM-DD), not now");
   me->add_flag("--json", args->json, "print as JSON");
 
+  auto* enrich = app.add_subcommand(
+      "enrichment",
+      "account engagement per period, differentially private (Office Enrichment CSV)");
+  enrich->add_option("--as", args->as, "the caller's address (the policy decides)")->required();
+  enrich->add_option("--period", args->period, "week, month or year")
+      ->required()
+      ->check(CLI::IsMember({"week", "month", "year"}));
+  enrich->add_option("--from", args->from, "first UTC date (YYYY-MM-DD), rounded down to a period");
+  enrich->add_option("--to", args->to, "end UTC date, exclusive, rounded up to a period");
+  enrich->add_option("--epsilon", args->epsilon, "privacy loss of this release (default 1)");
+  enrich->add_option("--delta", args->delta, "failure probability of the guarantee (default 1e-6)");
+  enrich->add_option("--k", args->k, "fewest contributing colleagues a row may have (default 5)")
+      ->check(CLI::Range(2, 1000));
+  enrich->add_option("--format", args->format, "csv (default) or json")
+      ->check(CLI::IsMember({"csv", "json"}));
+  enrich->add_flag("--json", args->json, "the same as --format json");
+  enrich->add_option("--as-of", args->as_of, "evaluate at this UTC date (YYYY-MM-DD), not now");
+
+  auto* budget = app.add_subcommand("budget", "the privacy budget: every engagement release");
+  budget->add_flag("--json", args->json, "print as JSON");
+
   auto* eval = app.add_subcommand("eval", "measure insights against held-out mail");
   eval->require_subcommand(1);
   auto* wkw = eval->add_subcommand("wkw", "rank colleagues before a date, score against after");
@@ -57,6 +79,8 @@ std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
     if (*intro) return RunIntroduce(db, *args);
     if (*wkw) return RunEvalWkw(db, *args);
     if (*rel) return RunRelationship(db, *args);
+    if (*enrich) return RunEnrichment(db, *args);
+    if (*budget) return RunBudget(db, args->json);
     if (*me) {
       if (me->count("--days") == 0) args->days = 28;
       return RunMe(db, *args);

@@ -14,6 +14,10 @@ namespace rapport::cli {
 
 struct InsightArgs {
   std::string target, as, as_of, via, out, split;
+  // enrichment
+  std::string period, from, to, epsilon = "1", format = "csv";
+  double delta = 1e-6;
+  int k = 5;
   size_t top = 5;
   int horizon = 180;
   int days = 60;
@@ -41,5 +45,7 @@ int RunIntroduce(const std::string& db, const InsightArgs& args);
 int RunEvalWkw(const std::string& db, const InsightArgs& args);
 int RunRelationship(const std::string& db, const InsightArgs& args);
 int RunMe(const std::string& db, const InsightArgs& args);
+int RunEnrichment(const std::string& db, const InsightArgs& args);
+int RunBudget(const std::string& db, bool json);
 
 }  // namespace rapport::cli

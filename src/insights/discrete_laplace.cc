@@ -5,25 +5,36 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <numeric>
 #include <string>
 
 namespace rapport::insights {
 
+SystemRandom::~SystemRandom() {
+  explicit_bzero(buffer_, sizeof buffer_);
+}
+
 uint64_t SystemRandom::Next64() {
-  uint64_t value = 0;
-  auto* out = reinterpret_cast<unsigned char*>(&value);
-  size_t filled = 0;
-  while (filled < sizeof value) {
-    const ssize_t n = getrandom(out + filled, sizeof value - filled, 0);
-    if (n > 0) {
-      filled += static_cast<size_t>(n);
-    } else if (errno != EINTR) {
-      std::fputs("rapport: fatal: the kernel's random source failed; refusing to add weak noise\n",
-                 stderr);
-      std::abort();
+  if (next_ == std::size(buffer_)) {
+    auto* out = reinterpret_cast<unsigned char*>(buffer_);
+    size_t filled = 0;
+    while (filled < sizeof buffer_) {
+      const ssize_t n = getrandom(out + filled, sizeof buffer_ - filled, 0);
+      if (n > 0) {
+        filled += static_cast<size_t>(n);
+      } else if (errno != EINTR) {
+        std::fputs(
+            "rapport: fatal: the kernel's random source failed; refusing to add weak noise\n",
+            stderr);
+        std::abort();
+      }
     }
+    next_ = 0;
   }
+  const uint64_t value = buffer_[next_];
+  buffer_[next_++] = 0;  // used once, then gone
   return value;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "ingest/icalendar_zones.h"
+#include "rapport/insights/discrete_laplace.h"
 
 namespace rapport::insights {
 namespace {
@@ -15,6 +16,8 @@ constexpr std::string_view kFrequency = "expected_frequency";
 constexpr std::string_view kGrades = "grade_ranges";
 constexpr std::string_view kTimeZone = "time_zone";
 constexpr std::string_view kColdAfter = "cold_after_days";
+constexpr std::string_view kBudget = "privacy_budget_per_quarter";
+constexpr std::string_view kAccountsPerUser = "enrichment_accounts_per_user";
 
 bool ParseDouble(std::string_view text, double& out) {
   const std::string s(text);
@@ -54,8 +57,8 @@ std::string FormatWeight(double w) {
 }  // namespace
 
 bool IsInsightSetting(std::string_view name) {
-  for (std::string_view known :
-       {kWeightSent, kWeightReceived, kWeightMeeting, kFrequency, kGrades, kTimeZone, kColdAfter}) {
+  for (std::string_view known : {kWeightSent, kWeightReceived, kWeightMeeting, kFrequency, kGrades,
+                                 kTimeZone, kColdAfter, kBudget, kAccountsPerUser}) {
     if (name == known) return true;
   }
   return false;
@@ -75,6 +78,11 @@ std::string CheckInsightSetting(std::string_view name, std::string_view value) {
   } else if (name == kColdAfter) {
     int days = 0;
     if (!ParseInt(value, days) || days < 1 || days > 3650) return "days, from 1 to 3650";
+  } else if (name == kBudget) {
+    if (!ParsePositiveDecimal(value).ok()) return "an epsilon like 10 or 2.5 (at most 6 decimals)";
+  } else if (name == kAccountsPerUser) {
+    int n = 0;
+    if (!ParseInt(value, n) || n < 1 || n > 50) return "a number of accounts, from 1 to 50";
   }
   return "";
 }
@@ -86,13 +94,15 @@ std::vector<std::pair<std::string, std::string>> InsightSettingValues(const Insi
           {std::string(kFrequency), s.expected_frequency},
           {std::string(kGrades), std::to_string(s.grade_good) + "," + std::to_string(s.grade_fair)},
           {std::string(kTimeZone), s.time_zone},
-          {std::string(kColdAfter), std::to_string(s.cold_after_days)}};
+          {std::string(kColdAfter), std::to_string(s.cold_after_days)},
+          {std::string(kBudget), s.privacy_budget},
+          {std::string(kAccountsPerUser), std::to_string(s.accounts_per_user)}};
 }
 
 Result<InsightSettings> LoadInsightSettings(store::Store& store) {
   InsightSettings s;
-  for (std::string_view name :
-       {kWeightSent, kWeightReceived, kWeightMeeting, kFrequency, kGrades, kTimeZone, kColdAfter}) {
+  for (std::string_view name : {kWeightSent, kWeightReceived, kWeightMeeting, kFrequency, kGrades,
+                                kTimeZone, kColdAfter, kBudget, kAccountsPerUser}) {
     auto value = store.Setting(name);
     if (!value.ok()) return value.status();
     // A value that no longer checks out (set by hand in the file) keeps the default.
@@ -108,6 +118,8 @@ Result<InsightSettings> LoadInsightSettings(store::Store& store) {
     if (name == kGrades) ParseGrades(v, s.grade_good, s.grade_fair);
     if (name == kTimeZone) s.time_zone = v;
     if (name == kColdAfter) ParseInt(v, s.cold_after_days);
+    if (name == kBudget) s.privacy_budget = v;
+    if (name == kAccountsPerUser) ParseInt(v, s.accounts_per_user);
   }
   return s;
 }

@@ -125,7 +125,10 @@ class MailScan {
       if (!sender.internal && sender.account == 0) continue;
       while (next != -1 && next < id) step();
       to_.clear();
-      for (; next == id; step()) to_.push_back(recipients->ColumnInt(1));
+      while (next == id) {
+        to_.push_back(recipients->ColumnInt(1));
+        step();
+      }
       RAPPORT_RETURN_IF_ERROR(rst);
       if (sender.internal) {
         FromInternal(*messages, sender);

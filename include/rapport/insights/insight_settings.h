@@ -1,5 +1,5 @@
-// InsightSettings: the tenant settings that shape relationship analytics and personal insights
-// (SPEC §4.3, §4.4), read from the store, with defaults for what was never set.
+// InsightSettings: the tenant settings that shape relationship analytics, personal insights and
+// account engagement (SPEC §4.3-§4.5), read from the store, with defaults for what was never set.
 #pragma once
 
 #include <string>
@@ -23,6 +23,10 @@ struct InsightSettings {
   int grade_fair = 40;            // Fair from here to grade_good - 1; Poor below
   std::string time_zone = "UTC";  // IANA name: weekly buckets start on Monday 00:00 there
   int cold_after_days = 30;       // a strong tie this long without contact is going cold
+  // Account engagement (docs/privacy.md): the epsilon the tenant may spend per calendar quarter,
+  // and how many accounts a user counts for per period.
+  std::string privacy_budget = "10";
+  int accounts_per_user = 3;
 };
 
 // Every setting name with its value as `settings show` prints it.

@@ -1,0 +1,274 @@
+#include "rapport/insights/engagement.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <unordered_map>
+
+#include "insights/decide.h"
+#include "insights/engagement_mechanism.h"
+#include "insights/engagement_periods.h"
+#include "insights/engagement_rows.h"
+#include "rapport/insights/insight_settings.h"
+
+namespace rapport::insights {
+namespace {
+
+constexpr int64_t kMicro = 1'000'000;
+constexpr size_t kMaxPeriods = 520;  // ten years of weeks
+
+// ParsePositiveDecimal keeps at most 6 decimals, so den divides 10^6.
+int64_t Micro(Rational r) {
+  return static_cast<int64_t>(r.num) * (kMicro / static_cast<int64_t>(r.den));
+}
+
+std::string DeltaText(double delta) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", delta);
+  return buf;
+}
+
+// Everything that shapes a release's numbers: an identical request finds the stored release.
+std::string RequestKey(const ReleaseParameters& p, const ContributionBounds& b) {
+  std::string key = "engagement/1 ";
+  for (int64_t v :
+       {p.from, p.to, static_cast<int64_t>(p.epsilon.num), static_cast<int64_t>(p.epsilon.den),
+        static_cast<int64_t>(p.k), static_cast<int64_t>(b.accounts_per_period),
+        static_cast<int64_t>(b.emails), static_cast<int64_t>(b.meetings),
+        static_cast<int64_t>(b.contacts), static_cast<int64_t>(b.meeting_minutes),
+        static_cast<int64_t>(b.reply_minutes)}) {
+    key += std::to_string(v);
+    key += ' ';
+  }
+  key.append(PeriodLevelName(p.level));
+  key += ' ';
+  key += DeltaText(p.delta);
+  return key;
+}
+
+Status Validate(const EngagementRequest& what) {
+  if (what.k < 2) {
+    return Status::InvalidArgument("--k must be at least 2: a row of one user describes that user");
+  }
+  if (!(what.delta > 0 && what.delta <= 1e-3)) {
+    return Status::InvalidArgument("--delta must be above 0 and at most 0.001 (default 1e-6)");
+  }
+  if (what.epsilon.num > 100 * what.epsilon.den) {
+    return Status::InvalidArgument("--epsilon above 100 protects nobody; choose at most 100");
+  }
+  if (what.from && what.to && *what.from >= *what.to) {
+    return Status::InvalidArgument("--from must be before --to");
+  }
+  return Status::Ok();
+}
+
+std::string QuarterName(int64_t t) {
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{days{t / 86400}}};
+  std::string out = std::to_string(static_cast<int>(ymd.year()));
+  out += "-Q";
+  out += std::to_string((static_cast<unsigned>(ymd.month()) - 1) / 3 + 1);
+  return out;
+}
+
+std::string Epsilon(int64_t micro) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", static_cast<double>(micro) / kMicro);
+  return buf;
+}
+
+Result<int64_t> SpentSince(store::Store& store, int64_t since) {
+  auto releases = store.ListReleases(since);
+  if (!releases.ok()) return releases.status();
+  int64_t spent = 0;
+  for (const auto& r : *releases) spent += r.epsilon_micro;
+  return spent;
+}
+
+Status BudgetExhausted(int64_t now, int64_t spent, int64_t budget, int64_t cost) {
+  std::string msg = "the privacy budget for ";
+  msg += QuarterName(now);
+  msg += " would be exceeded: spent ";
+  msg += Epsilon(spent);
+  msg += " of ";
+  msg += Epsilon(budget);
+  msg += ", this release needs ";
+  msg += Epsilon(cost);
+  msg +=
+      " (repeat an earlier release, lower --epsilon, or have an admin raise "
+      "privacy_budget_per_quarter)";
+  return Status::ResourceExhausted(msg);
+}
+
+// The noisy rows: selected on the noisy contributor count, then each measurement with noise.
+Result<std::vector<EngagementRow>> NoisyRows(store::Store& store,
+                                             const std::vector<RowTotals>& totals,
+                                             const std::vector<Period>& periods,
+                                             const ContributionBounds& bounds,
+                                             const std::vector<NoiseScale>& scales,
+                                             const ReleaseParameters& p, RandomSource& random) {
+  auto accounts = store.ListAccounts();
+  if (!accounts.ok()) return accounts.status();
+  std::unordered_map<int64_t, std::string> names;
+  for (const auto& a : *accounts) names[a.id] = a.name;
+  std::vector<EngagementRow> rows;
+  for (const RowTotals& t : totals) {
+    const int64_t selection = t.users + SampleDiscreteLaplace(random, scales[0].num, scales[0].den);
+    if (t.users < p.k || selection < p.threshold) continue;
+    EngagementRow row = RowFrom(t, Noisy(t, scales, random), bounds, periods[t.period].start);
+    row.account_name = names[t.account];
+    rows.push_back(std::move(row));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.period_start != b.period_start ? a.period_start < b.period_start
+                                            : a.account_name < b.account_name;
+  });
+  PostProcess(rows, periods, p.as_of);
+  return rows;
+}
+
+// An identical request's release, as stored: nothing spent, nothing sampled.
+Result<EngagementRelease> Repeated(const store::PrivacyRelease& stored, int64_t budget_micro,
+                                   int64_t spent) {
+  auto release = ParseReleaseBody(stored.body);
+  if (!release.ok()) return release.status();
+  release->id = stored.id;
+  release->repeated = true;
+  release->released_at = stored.released_at;
+  release->budget = static_cast<double>(budget_micro) / kMicro;
+  release->spent = static_cast<double>(spent) / kMicro;
+  return release;
+}
+
+}  // namespace
+
+std::string_view PeriodLevelName(PeriodLevel level) {
+  switch (level) {
+    case PeriodLevel::kWeek:
+      return "Week";
+    case PeriodLevel::kMonth:
+      return "Month";
+    case PeriodLevel::kYear:
+      return "Year";
+  }
+  return "";
+}
+
+Result<PeriodLevel> ParsePeriodLevel(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "week") return PeriodLevel::kWeek;
+  if (lower == "month") return PeriodLevel::kMonth;
+  if (lower == "year") return PeriodLevel::kYear;
+  std::string msg = SingleQuoted(text);
+  msg += " is not a period: use week, month or year";
+  return Status::InvalidArgument(msg);
+}
+
+int64_t QuarterStart(int64_t t) {
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{days{(t >= 0 ? t : t - 86399) / 86400}}};
+  const unsigned first = (static_cast<unsigned>(ymd.month()) - 1) / 3 * 3 + 1;
+  return static_cast<int64_t>(sys_days{ymd.year() / month{first} / 1}.time_since_epoch().count()) *
+         86400;
+}
+
+Result<Rational> PrivacyBudget(store::Store& store) {
+  auto settings = LoadInsightSettings(store);
+  if (!settings.ok()) return settings.status();
+  return ParsePositiveDecimal(settings->privacy_budget);
+}
+
+Result<EngagementRelease> ReleaseEngagement(store::Store& store,
+                                            consent::PolicyDecisionPoint& policy,
+                                            const InsightRequest& request,
+                                            const EngagementRequest& what, RandomSource& random) {
+  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, consent::InsightKind::kEngagement, ""));
+  RAPPORT_RETURN_IF_ERROR(Validate(what));
+  auto settings = LoadInsightSettings(store);
+  if (!settings.ok()) return settings.status();
+  auto budget = ParsePositiveDecimal(settings->privacy_budget);
+  if (!budget.ok()) return budget.status();
+  ContributionBounds bounds;
+  bounds.accounts_per_period = settings->accounts_per_user;
+
+  ReleaseParameters p;
+  p.level = what.level;
+  const int64_t last = PeriodStart(what.level, what.to ? *what.to - 1 : request.as_of);
+  int64_t first = last;
+  for (int i = 1; i < DefaultPeriodCount(what.level); ++i)
+    first = PeriodStart(what.level, first - 1);
+  const std::vector<Period> periods = PeriodsCovering(
+      what.level, what.from.value_or(first), what.to.value_or(NextPeriodStart(what.level, last)));
+  if (periods.empty() || periods.size() > kMaxPeriods) {
+    return Status::InvalidArgument("a release covers 1 to 520 periods: narrow --from/--to");
+  }
+  p.from = periods.front().start;
+  p.to = periods.back().end;
+  p.as_of = std::min(request.as_of, p.to);
+  p.epsilon = what.epsilon;
+  p.delta = what.delta;
+  p.k = what.k;
+  p.accounts_per_user = bounds.accounts_per_period;
+  p.partitions_per_user = static_cast<int64_t>(periods.size()) * bounds.accounts_per_period;
+  const std::string key = RequestKey(p, bounds);
+  const int64_t quarter = QuarterStart(request.now);
+  const int64_t budget_micro = Micro(*budget);
+
+  auto stored = store.FindRelease(key);
+  if (!stored.ok()) return stored.status();
+  auto spent = SpentSince(store, quarter);
+  if (!spent.ok()) return spent.status();
+  if (*stored) return Repeated(**stored, budget_micro, *spent);
+  const int64_t cost = Micro(what.epsilon);
+  if (*spent + cost > budget_micro) return BudgetExhausted(request.now, *spent, budget_micro, cost);
+
+  std::vector<NoiseScale> scales;
+  for (const auto& m : Measurements(bounds)) {
+    const Rational share{what.epsilon.num * m.share.num, what.epsilon.den * m.share.den};
+    auto scale = ScaleFor(m.sensitivity, p.partitions_per_user, share);
+    if (!scale.ok()) return scale.status();
+    scales.push_back(*scale);
+    p.noise_scales.emplace_back(m.name, scale->value());
+  }
+  p.threshold = SelectionThreshold(p.k, scales[0], p.partitions_per_user, p.delta);
+
+  auto totals = BoundedTotals(store, periods, p.as_of, bounds, [&](int64_t person) {
+    return policy.MayAppear(consent::InsightKind::kEngagement, person);
+  });
+  if (!totals.ok()) return totals.status();
+  EngagementRelease release;
+  release.parameters = p;
+  auto rows = NoisyRows(store, *totals, periods, bounds, scales, p, random);
+  if (!rows.ok()) return rows.status();
+  release.rows = std::move(*rows);
+  release.released_at = request.now;
+
+  store::PrivacyRelease record{0,
+                               key,
+                               request.caller.address,
+                               request.now,
+                               cost,
+                               DeltaText(p.delta),
+                               static_cast<int64_t>(release.rows.size()),
+                               ReleaseBody(release)};
+  auto saved = store.AppendRelease(record, quarter, budget_micro);
+  if (!saved.ok()) {
+    if (saved.status().code() == Status::Code::kResourceExhausted) {
+      auto now_spent = SpentSince(store, quarter);
+      if (!now_spent.ok()) return now_spent.status();
+      return BudgetExhausted(request.now, *now_spent, budget_micro, cost);
+    }
+    return saved.status();
+  }
+  if (saved->body != record.body) {
+    // Someone made the identical release first: theirs is the one, ours is dropped unseen.
+    return Repeated(*saved, budget_micro, *spent);
+  }
+  release.id = saved->id;
+  release.budget = static_cast<double>(budget_micro) / kMicro;
+  release.spent = static_cast<double>(*spent + cost) / kMicro;
+  return release;
+}
+
+}  // namespace rapport::insights

@@ -1,0 +1,290 @@
+#include "insights/engagement_contributions.h"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <utility>
+
+namespace rapport::insights {
+namespace {
+
+constexpr int kMaxContacts = 8;  // ContributionBounds::contacts may not exceed it
+
+// The lowest distinct person ids seen, at most `cap` of them: a colleague's bounded set of an
+// account's people (the lowest ids: a choice that depends on nobody else's data).
+struct LowestIds {
+  std::array<int64_t, kMaxContacts> ids{};
+  uint8_t n = 0;
+  void Add(int64_t id, int cap) {
+    auto end = ids.begin() + n;
+    auto at = std::lower_bound(ids.begin(), end, id);
+    if (at != end && *at == id) return;
+    if (n == cap) {
+      if (at == end) return;  // higher than every id kept
+      --n;                    // the highest makes room
+    }
+    std::move_backward(at, ids.begin() + n, ids.begin() + n + 1);
+    *at = id;
+    ++n;
+  }
+};
+
+// One colleague's part in one row, before bounding.
+struct UserPart {
+  int64_t emails_to = 0, emails_from = 0, meetings_to = 0, meetings_from = 0;
+  int64_t meetings = 0, meeting_seconds = 0;  // attended
+  int64_t replies = 0, reply_seconds = 0;     // the account's replies to this colleague's mail
+  bool email = false;
+  LowestIds email_contacts, meeting_contacts;
+  int64_t Activity() const { return emails_to + emails_from + meetings + replies; }
+};
+
+struct PartKey {
+  uint32_t period = 0;
+  int64_t account = 0, user = 0;
+  bool operator==(const PartKey&) const = default;
+};
+
+uint64_t Mix(uint64_t h) {  // the SplitMix64 finaliser: every key bit moves every hash bit
+  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+  return h ^ (h >> 31);
+}
+
+// Parts by key in an open-addressing table: a year of a large tenant's mail makes millions of
+// look-ups, and a node-based map spent most of the release's time allocating and chasing them.
+class PartTable {
+ public:
+  PartTable() : slots_(1 << 16) {}
+
+  UserPart& operator[](const PartKey& key) {
+    // Mail comes mailbox by mailbox, so the same part is often asked for again at once.
+    if (last_ != 0 && parts_[last_ - 1].first == key) return parts_[last_ - 1].second;
+    size_t i = Slot(key);
+    for (;; i = (i + 1) & (slots_.size() - 1)) {
+      Entry& e = slots_[i];
+      if (e.index == 0) break;
+      if (e.key == key) {
+        last_ = e.index;
+        return parts_[e.index - 1].second;
+      }
+    }
+    parts_.emplace_back(key, UserPart{});
+    slots_[i] = {key, static_cast<uint32_t>(parts_.size())};
+    last_ = static_cast<uint32_t>(parts_.size());
+    if (parts_.size() * 2 > slots_.size()) Grow();
+    return parts_.back().second;
+  }
+
+  std::vector<std::pair<PartKey, UserPart>>& parts() { return parts_; }
+
+ private:
+  struct Entry {
+    PartKey key;
+    uint32_t index = 0;  // 1 + the part's place in parts_; 0 for an empty slot
+  };
+
+  size_t Slot(const PartKey& k) const {
+    const uint64_t h = Mix(static_cast<uint64_t>(k.user) * 0x9E3779B97F4A7C15ULL ^
+                           Mix(static_cast<uint64_t>(k.account) << 12 ^ k.period));
+    return static_cast<size_t>(h) & (slots_.size() - 1);
+  }
+
+  void Grow() {
+    std::vector<Entry> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const Entry& e : old) {
+      if (e.index == 0) continue;
+      size_t i = Slot(e.key);
+      while (slots_[i].index != 0) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = e;
+    }
+  }
+
+  std::vector<Entry> slots_;
+  std::vector<std::pair<PartKey, UserPart>> parts_;
+  uint32_t last_ = 0;  // the index of the part asked for last
+};
+
+// Reads the activity into per-colleague parts; the first error a callback meets stops the
+// counting.
+class PartCollector {
+ public:
+  PartCollector(const std::vector<Period>& periods, const MayCount& countable, int contacts)
+      : periods_(periods), countable_(countable), contacts_(contacts) {}
+
+  void Mail(const store::AccountMail& m) {
+    const auto period = PeriodOf(m.sent_at);
+    if (!period) return;
+    for (int64_t person : m.internal) {
+      if (!Counts(person)) continue;
+      UserPart& part = parts_[{*period, m.account, person}];
+      part.email = true;
+      if (m.from_account) {
+        ++part.emails_from;
+      } else if (person == m.sender) {
+        ++part.emails_to;
+      }
+      for (int64_t c : m.contacts) part.email_contacts.Add(c, contacts_);
+    }
+    if (m.answers != 0 && m.reply_seconds >= 0 && Counts(m.answers)) {
+      UserPart& part = parts_[{*period, m.account, m.answers}];
+      ++part.replies;
+      part.reply_seconds += m.reply_seconds;
+    }
+  }
+
+  void Meeting(const store::AccountMeeting& m) {
+    const auto period = PeriodOf(m.start);
+    if (!period) return;
+    for (int64_t person : m.internal) {
+      if (!Counts(person)) continue;
+      UserPart& part = parts_[{*period, m.account, person}];
+      ++part.meetings;
+      part.meeting_seconds += std::max<int64_t>(0, m.end - m.start);
+      if (m.by_internal && m.organizer == person) ++part.meetings_to;
+      if (m.by_account) ++part.meetings_from;
+      for (int64_t c : m.contacts) part.meeting_contacts.Add(c, contacts_);
+    }
+  }
+
+  const Status& status() const { return status_; }
+  std::vector<std::pair<PartKey, UserPart>>& parts() { return parts_.parts(); }
+
+ private:
+  std::optional<uint32_t> PeriodOf(int64_t t) const {
+    if (periods_.empty() || t < periods_.front().start || t >= periods_.back().end) {
+      return std::nullopt;
+    }
+    auto it = std::upper_bound(periods_.begin(), periods_.end(), t,
+                               [](int64_t v, const Period& p) { return v < p.start; });
+    return static_cast<uint32_t>(it - periods_.begin() - 1);
+  }
+
+  bool Counts(int64_t person) {
+    // Person ids are SQLite row ids, dense from 1: a flat array of verdicts (0 unknown, 1 yes,
+    // 2 no) is the cheapest cache.
+    if (person <= 0 || person >= (int64_t{1} << 28)) return false;
+    if (static_cast<size_t>(person) >= verdicts_.size()) {
+      verdicts_.resize(static_cast<size_t>(person) * 2, 0);
+    }
+    uint8_t& v = verdicts_[static_cast<size_t>(person)];
+    if (v == 0) {
+      v = 2;
+      if (status_.ok()) {
+        auto verdict = countable_(person);
+        if (verdict.ok()) {
+          v = *verdict ? 1 : 2;
+        } else {
+          status_ = verdict.status();
+        }
+      }
+    }
+    return v == 1;
+  }
+
+  const std::vector<Period>& periods_;
+  const MayCount& countable_;
+  const int contacts_;
+  std::vector<uint8_t> verdicts_;
+  PartTable parts_;
+  Status status_;
+};
+
+// Keeps, for each colleague and period, only the parts of their busiest accounts: sorted by
+// colleague and period, busiest first (ties by account id), the first `n` of each run.
+std::vector<std::pair<PartKey, UserPart>*> BusiestAccounts(
+    std::vector<std::pair<PartKey, UserPart>>& parts, int n) {
+  std::vector<std::pair<PartKey, UserPart>*> order;
+  order.reserve(parts.size());
+  for (auto& p : parts) order.push_back(&p);
+  std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
+    if (a->first.user != b->first.user) return a->first.user < b->first.user;
+    if (a->first.period != b->first.period) return a->first.period < b->first.period;
+    if (a->second.Activity() != b->second.Activity()) {
+      return a->second.Activity() > b->second.Activity();
+    }
+    return a->first.account < b->first.account;
+  });
+  std::vector<std::pair<PartKey, UserPart>*> kept;
+  int run = 0;
+  for (size_t i = 0; i < order.size(); ++i) {
+    const bool same = i > 0 && order[i]->first.user == order[i - 1]->first.user &&
+                      order[i]->first.period == order[i - 1]->first.period;
+    run = same ? run + 1 : 0;
+    if (run < n) kept.push_back(order[i]);
+  }
+  return kept;
+}
+
+}  // namespace
+
+Result<std::vector<RowTotals>> BoundedTotals(store::Store& store,
+                                             const std::vector<Period>& periods, int64_t until,
+                                             const ContributionBounds& bounds,
+                                             const MayCount& countable) {
+  if (periods.empty()) return std::vector<RowTotals>{};
+  if (bounds.contacts < 1 || bounds.contacts > kMaxContacts) {
+    return Status::InvalidArgument("the bound on an account's people per colleague is 1 to 8");
+  }
+  PartCollector collector(periods, countable, bounds.contacts);
+  RAPPORT_RETURN_IF_ERROR(store.ScanAccountActivity(
+      periods.front().start, std::min(periods.back().end, until),
+      [&](const store::AccountMail& m) { collector.Mail(m); },
+      [&](const store::AccountMeeting& m) { collector.Meeting(m); }));
+  if (!collector.status().ok()) return collector.status();
+
+  // Row by row: the kept parts sorted by period and account.
+  auto kept = BusiestAccounts(collector.parts(), bounds.accounts_per_period);
+  std::sort(kept.begin(), kept.end(), [](const auto* a, const auto* b) {
+    return a->first.period != b->first.period ? a->first.period < b->first.period
+                                              : a->first.account < b->first.account;
+  });
+  std::vector<RowTotals> out;
+  std::vector<int64_t> email_contacts, meeting_contacts;
+  auto distinct = [](std::vector<int64_t>& ids) {
+    std::sort(ids.begin(), ids.end());
+    return static_cast<int64_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
+  };
+  for (size_t i = 0; i < kept.size(); ++i) {
+    const auto& [key, part] = *kept[i];
+    if (i == 0 || key.period != kept[i - 1]->first.period ||
+        key.account != kept[i - 1]->first.account) {
+      out.push_back({});
+      out.back().period = key.period;
+      out.back().account = key.account;
+      email_contacts.clear();
+      meeting_contacts.clear();
+    }
+    RowTotals& t = out.back();
+    ++t.users;
+    t.email_users += part.email ? 1 : 0;
+    t.emails_to += std::min<int64_t>(part.emails_to, bounds.emails);
+    t.emails_from += std::min<int64_t>(part.emails_from, bounds.emails);
+    t.meetings_to += std::min<int64_t>(part.meetings_to, bounds.meetings);
+    t.meetings_from += std::min<int64_t>(part.meetings_from, bounds.meetings);
+    email_contacts.insert(email_contacts.end(), part.email_contacts.ids.begin(),
+                          part.email_contacts.ids.begin() + part.email_contacts.n);
+    meeting_contacts.insert(meeting_contacts.end(), part.meeting_contacts.ids.begin(),
+                            part.meeting_contacts.ids.begin() + part.meeting_contacts.n);
+    if (part.meetings > 0) {
+      ++t.meeting_users;
+      t.meeting_minutes +=
+          std::min<int64_t>(part.meeting_seconds / part.meetings / 60, bounds.meeting_minutes);
+    }
+    if (part.replies > 0) {
+      ++t.reply_users;
+      t.reply_minutes +=
+          std::min<int64_t>(part.reply_seconds / part.replies / 60, bounds.reply_minutes);
+    }
+    const bool last = i + 1 == kept.size() || kept[i + 1]->first.period != key.period ||
+                      kept[i + 1]->first.account != key.account;
+    if (last) {
+      t.contacts_emails = distinct(email_contacts);
+      t.contacts_meetings = distinct(meeting_contacts);
+    }
+  }
+  return out;
+}
+
+}  // namespace rapport::insights

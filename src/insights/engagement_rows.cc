@@ -1,0 +1,194 @@
+#include "insights/engagement_rows.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace rapport::insights {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+constexpr int64_t kDay = 86400;
+
+int64_t AtLeastZero(int64_t v) {
+  return std::max<int64_t>(0, v);
+}
+
+// noisy sum / noisy count, clamped to [0, bound]; none when the count is not positive.
+std::optional<int64_t> Average(int64_t sum, int64_t count, int64_t bound) {
+  if (count <= 0) return std::nullopt;
+  return std::clamp<int64_t>(sum / count, 0, bound);
+}
+
+// Activity for EngagementScore: e-mails, and meetings as three e-mails' worth.
+double Activity(const EngagementRow& r) {
+  return static_cast<double>(r.emails_to + r.emails_from + 3 * (r.meetings_to + r.meetings_from));
+}
+
+ordered_json Optional(const std::optional<int64_t>& v) {
+  return v ? ordered_json(*v) : ordered_json(nullptr);
+}
+
+// A stored field of the type written, else an exception: a damaged body is refused, never
+// read by a conversion that could overflow.
+int64_t Int(const json& j, const char* key) {
+  const json& v = j.at(key);
+  if (!v.is_number_integer()) throw std::invalid_argument(std::string(key) + " is not an integer");
+  return v.get<int64_t>();
+}
+
+double Number(const json& v) {
+  if (!v.is_number()) throw std::invalid_argument("a noise scale or delta is not a number");
+  return v.get<double>();
+}
+
+std::optional<int64_t> OptionalInt(const json& j, const char* key) {
+  return j.at(key).is_null() ? std::nullopt : std::optional<int64_t>(Int(j, key));
+}
+
+}  // namespace
+
+EngagementRow RowFrom(const RowTotals& totals, const std::vector<int64_t>& n,
+                      const ContributionBounds& bounds, int64_t period_start) {
+  EngagementRow row;
+  row.account_id = totals.account;
+  row.period_start = period_start;
+  row.colleagues_emails = AtLeastZero(n[1]);
+  row.colleagues_meetings = AtLeastZero(n[2]);
+  row.emails_to = AtLeastZero(n[3]);
+  row.emails_from = AtLeastZero(n[4]);
+  row.meetings_to = AtLeastZero(n[5]);
+  row.meetings_from = AtLeastZero(n[6]);
+  row.contacts_emails = AtLeastZero(n[7]);
+  row.contacts_meetings = AtLeastZero(n[8]);
+  row.meeting_minutes = Average(n[9], n[2], bounds.meeting_minutes);
+  row.reply_minutes = Average(n[11], n[10], bounds.reply_minutes);
+  return row;
+}
+
+void PostProcess(std::vector<EngagementRow>& rows, const std::vector<Period>& periods,
+                 int64_t as_of) {
+  std::map<int64_t, int64_t> period_end;
+  for (const auto& p : periods) period_end[p.start] = p.end;
+  // Days since: from the row's end (or as-of) back to the end of the account's latest released
+  // period with any (e-mail / meeting), 0 when it is this one.
+  std::map<int64_t, std::pair<std::optional<int64_t>, std::optional<int64_t>>> last;  // ends
+  for (auto& r : rows) {
+    const int64_t end = period_end[r.period_start];
+    const int64_t reference = std::min(end, std::max(as_of, r.period_start));
+    auto& [mail, meeting] = last[r.account_id];
+    if (r.emails_to + r.emails_from > 0) mail = end;
+    if (r.meetings_to + r.meetings_from > 0) meeting = end;
+    auto since = [&](const std::optional<int64_t>& at) -> std::optional<int64_t> {
+      if (!at) return std::nullopt;
+      return *at == end ? 0 : (reference - *at) / kDay;
+    };
+    r.days_since_email = since(mail);
+    r.days_since_meeting = since(meeting);
+  }
+  // EngagementScore: log activity relative to the period's busiest released account.
+  std::map<int64_t, double> busiest;
+  for (const auto& r : rows)
+    busiest[r.period_start] = std::max(busiest[r.period_start], Activity(r));
+  for (auto& r : rows) {
+    const double top = busiest[r.period_start];
+    r.engagement_score =
+        top <= 0 ? 0
+                 : static_cast<int>(std::lround(100 * std::log1p(Activity(r)) / std::log1p(top)));
+  }
+}
+
+std::string ReleaseBody(const EngagementRelease& release) {
+  const ReleaseParameters& p = release.parameters;
+  ordered_json scales = ordered_json::object();
+  for (const auto& [name, b] : p.noise_scales) scales[name] = b;
+  ordered_json rows = ordered_json::array();
+  for (const auto& r : release.rows) {
+    rows.push_back({{"AccountId", r.account_id},
+                    {"AccountName", r.account_name},
+                    {"period_start", r.period_start},
+                    {"NoOfEmails_ToAccount", r.emails_to},
+                    {"NoOfEmails_FromAccount", r.emails_from},
+                    {"NoOfMeetings_ToAccount", r.meetings_to},
+                    {"NoOfMeetings_FromAccount", r.meetings_from},
+                    {"NoOfContactsInvolved_Emails", r.colleagues_emails},
+                    {"NoOfContactsInvolved_Meetings", r.colleagues_meetings},
+                    {"NoOfAccountContactsInvolved_Emails", r.contacts_emails},
+                    {"NoOfAccountContactsInvolved_Meetings", r.contacts_meetings},
+                    {"DaysSinceLastEmail", Optional(r.days_since_email)},
+                    {"DaysSinceLastMeeting", Optional(r.days_since_meeting)},
+                    {"AverageDuration_Of_Meetings", Optional(r.meeting_minutes)},
+                    {"AverageDuration_Of_AccountEmailReplies", Optional(r.reply_minutes)},
+                    {"EngagementScore", r.engagement_score}});
+  }
+  return ordered_json{{"level", PeriodLevelName(p.level)},
+                      {"from", p.from},
+                      {"to", p.to},
+                      {"as_of", p.as_of},
+                      {"epsilon_num", p.epsilon.num},
+                      {"epsilon_den", p.epsilon.den},
+                      {"delta", p.delta},
+                      {"k", p.k},
+                      {"accounts_per_user", p.accounts_per_user},
+                      {"partitions_per_user", p.partitions_per_user},
+                      {"threshold", p.threshold},
+                      {"noise_scales", scales},
+                      {"rows", rows}}
+      .dump();
+}
+
+Result<EngagementRelease> ParseReleaseBody(const std::string& body) {
+  EngagementRelease out;
+  try {
+    const json j = json::parse(body);
+    ReleaseParameters& p = out.parameters;
+    auto level = ParsePeriodLevel(j.at("level").get<std::string>());
+    if (!level.ok()) return level.status();
+    p.level = *level;
+    p.from = Int(j, "from");
+    p.to = Int(j, "to");
+    p.as_of = Int(j, "as_of");
+    p.epsilon = {static_cast<uint64_t>(Int(j, "epsilon_num")),
+                 static_cast<uint64_t>(Int(j, "epsilon_den"))};
+    p.delta = Number(j.at("delta"));
+    p.k = static_cast<int>(Int(j, "k"));
+    p.accounts_per_user = static_cast<int>(Int(j, "accounts_per_user"));
+    p.partitions_per_user = Int(j, "partitions_per_user");
+    p.threshold = Int(j, "threshold");
+    for (const auto& [name, b] : j.at("noise_scales").items()) {
+      p.noise_scales.emplace_back(name, Number(b));
+    }
+    for (const auto& r : j.at("rows")) {
+      EngagementRow row;
+      row.account_id = Int(r, "AccountId");
+      row.account_name = r.at("AccountName").get<std::string>();
+      row.period_start = Int(r, "period_start");
+      row.emails_to = Int(r, "NoOfEmails_ToAccount");
+      row.emails_from = Int(r, "NoOfEmails_FromAccount");
+      row.meetings_to = Int(r, "NoOfMeetings_ToAccount");
+      row.meetings_from = Int(r, "NoOfMeetings_FromAccount");
+      row.colleagues_emails = Int(r, "NoOfContactsInvolved_Emails");
+      row.colleagues_meetings = Int(r, "NoOfContactsInvolved_Meetings");
+      row.contacts_emails = Int(r, "NoOfAccountContactsInvolved_Emails");
+      row.contacts_meetings = Int(r, "NoOfAccountContactsInvolved_Meetings");
+      row.days_since_email = OptionalInt(r, "DaysSinceLastEmail");
+      row.days_since_meeting = OptionalInt(r, "DaysSinceLastMeeting");
+      row.meeting_minutes = OptionalInt(r, "AverageDuration_Of_Meetings");
+      row.reply_minutes = OptionalInt(r, "AverageDuration_Of_AccountEmailReplies");
+      row.engagement_score = static_cast<int>(Int(r, "EngagementScore"));
+      out.rows.push_back(std::move(row));
+    }
+  } catch (const std::exception& e) {
+    std::string msg = "a stored engagement release is damaged (";
+    msg += e.what();
+    msg += "); run rapport budget to see the ledger";
+    return Status::Corruption(msg);
+  }
+  return out;
+}
+
+}  // namespace rapport::insights

@@ -1,0 +1,29 @@
+// Post-processing of account engagement: rows from noisy measurements, averages, days since the
+// last e-mail or meeting, EngagementScore -- computed from released numbers only, so they cost no
+// privacy. And a release as the JSON the budget ledger stores. Internal to src/insights.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "insights/engagement_contributions.h"
+#include "rapport/insights/engagement.h"
+
+namespace rapport::insights {
+
+// A released row from its noisy measurements (in Measurements() order): counts never below 0,
+// averages only over a positive noisy count and clamped to their bounds.
+EngagementRow RowFrom(const RowTotals& totals, const std::vector<int64_t>& noisy,
+                      const ContributionBounds& bounds, int64_t period_start);
+
+// Fills in days since the last e-mail / meeting and EngagementScore. `rows` by period, then
+// account; `periods` the release's; `as_of` caps the end of the last period.
+void PostProcess(std::vector<EngagementRow>& rows, const std::vector<Period>& periods,
+                 int64_t as_of);
+
+// The stored form of a release (parameters and rows), and back.
+std::string ReleaseBody(const EngagementRelease& release);
+Result<EngagementRelease> ParseReleaseBody(const std::string& body);
+
+}  // namespace rapport::insights

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "mail_fixtures.h"
 #include "rapport/store/store.h"
 #include "store/sqlite_db.h"
 #include "test_support.h"
@@ -13,7 +14,9 @@
 namespace rapport::store {
 namespace {
 
+using rapport::testing::Attendee;
 using rapport::testing::InitConsented;
+using rapport::testing::Mail;
 using rapport::testing::RunRapport;
 using rapport::testing::TempDir;
 using rapport::testing::WriteFile;
@@ -21,24 +24,13 @@ using rapport::testing::WriteFile;
 constexpr int64_t kMarch = 1772323200;  // 2026-03-01T00:00:00Z
 constexpr int64_t kApril = 1775001600;  // 2026-04-01T00:00:00Z
 
-std::string Mail(const std::string& id, const std::string& date, const std::string& from,
-                 const std::string& to, const std::string& extra = "") {
-  return "Message-ID: <" + id + ">\r\nDate: " + date + "\r\nFrom: " + from + "\r\nTo: " + to +
-         "\r\n" + extra + "Subject: s\r\n\r\nbody\r\n";
-}
-
-std::string Event(const std::string& uid, const std::string& start, const std::string& organizer,
-                  const std::string& attendees, const std::string& status = "CONFIRMED") {
+std::string HourEvent(const std::string& uid, const std::string& start,
+                      const std::string& organizer, const std::string& attendees,
+                      const std::string& status = "CONFIRMED") {
   return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:" + uid +
          "\r\nDTSTAMP:20260201T000000Z\r\nDTSTART:" + start +
          "\r\nDURATION:PT1H\r\nSTATUS:" + status + "\r\nORGANIZER:mailto:" + organizer + "\r\n" +
          attendees + "END:VEVENT\r\nEND:VCALENDAR\r\n";
-}
-
-std::string Attendee(const std::string& who, const char* partstat = "ACCEPTED") {
-  std::string out = "ATTENDEE;PARTSTAT=";
-  out.append(partstat).append(":mailto:").append(who).append("\r\n");
-  return out;
 }
 
 const std::string kAlice = "alice@northwind.example", kBob = "bob@northwind.example",
@@ -84,12 +76,13 @@ std::vector<std::pair<std::string, std::string>> Files() {
       {"mail/cur/15", Mail("m15@n", "Wed, 1 Apr 2026 00:00:00 +0000", kAnn, kDave)},
       // Ours (dave declined), theirs with another account's zed, a cancelled one, one without
       // us, one outside the window.
-      {"cal/g1.ics", Event("g1", "20260310T100000Z", kAlice,
-                           Attendee(kCarol) + Attendee(kBob) + Attendee(kDave, "DECLINED"))},
-      {"cal/g2.ics", Event("g2", "20260311T100000Z", kCarol, Attendee(kAlice) + Attendee(kZed))},
-      {"cal/g3.ics", Event("g3", "20260312T100000Z", kAlice, Attendee(kCarol), "CANCELLED")},
-      {"cal/g4.ics", Event("g4", "20260313T100000Z", kCarol, Attendee(kDave))},
-      {"cal/g5.ics", Event("g5", "20260401T000000Z", kAlice, Attendee(kCarol))},
+      {"cal/g1.ics", HourEvent("g1", "20260310T100000Z", kAlice,
+                               Attendee(kCarol) + Attendee(kBob) + Attendee(kDave, "DECLINED"))},
+      {"cal/g2.ics",
+       HourEvent("g2", "20260311T100000Z", kCarol, Attendee(kAlice) + Attendee(kZed))},
+      {"cal/g3.ics", HourEvent("g3", "20260312T100000Z", kAlice, Attendee(kCarol), "CANCELLED")},
+      {"cal/g4.ics", HourEvent("g4", "20260313T100000Z", kCarol, Attendee(kDave))},
+      {"cal/g5.ics", HourEvent("g5", "20260401T000000Z", kAlice, Attendee(kCarol))},
   };
 }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engagement_support.h"
+#include "mail_fixtures.h"
 
 namespace rapport::testing {
 namespace {
@@ -16,25 +17,6 @@ const std::string kAlice = "alice@northwind.example", kBob = "bob@northwind.exam
                   kCy = "cy@northwind.example", kDee = "dee@northwind.example",
                   kEve = "eve@northwind.example", kFay = "fay@northwind.example",
                   kF1 = "f1@fabrikam.example";
-
-std::string Mail(const std::string& id, const std::string& date, const std::string& from,
-                 const std::string& to, const std::string& extra = "") {
-  return "Message-ID: <" + id + ">\r\nDate: " + date + "\r\nFrom: " + from + "\r\nTo: " + to +
-         "\r\n" + extra + "Subject: s\r\n\r\nbody\r\n";
-}
-
-std::string Event(const std::string& uid, const std::string& start, const std::string& end,
-                  const std::string& organizer, const std::string& attendees,
-                  const std::string& status = "CONFIRMED") {
-  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:" + uid +
-         "\r\nDTSTAMP:20260201T000000Z\r\nDTSTART:" + start + "\r\nDTEND:" + end +
-         "\r\nSTATUS:" + status + "\r\nORGANIZER:mailto:" + organizer + "\r\n" + attendees +
-         "END:VEVENT\r\nEND:VCALENDAR\r\n";
-}
-
-std::string Attendee(const std::string& who, const char* partstat = "ACCEPTED") {
-  return std::string("ATTENDEE;PARTSTAT=") + partstat + ":mailto:" + who + "\r\n";
-}
 
 std::string Numbered(const char* prefix, int i) {
   std::string s = prefix;
@@ -101,9 +83,7 @@ class EngagementTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = dir_ / "store.db";
-    ASSERT_EQ(InitConsented(db_, "--tenant N --domain northwind.example").exit_code, 0);
-    for (const auto& [name, text] : Files()) WriteFile(dir_ / name, text);
-    auto r = RunRapport("--db " + db_ + " ingest " + (dir_ / "mail") + " " + (dir_ / "cal"));
+    auto r = IngestFiles(dir_, db_, Files());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // Room for the nearly noise-free releases (epsilon 100) the tests make.
     ASSERT_EQ(RunRapport("--db " + db_ +

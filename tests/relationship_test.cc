@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mail_fixtures.h"
 #include "test_support.h"
 
 namespace rapport::testing {
@@ -13,25 +14,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kAsOf = "2026-03-10";  // a Tuesday, 00:00 UTC
-
-std::string Mail(const std::string& id, const std::string& date, const std::string& from,
-                 const std::string& to, const std::string& extra = "") {
-  return "Message-ID: <" + id + ">\r\nDate: " + date + "\r\nFrom: " + from + "\r\nTo: " + to +
-         "\r\n" + extra + "Subject: s\r\n\r\nbody\r\n";
-}
-
-std::string Event(const std::string& uid, const std::string& start, const std::string& end,
-                  const std::string& organizer, const std::string& attendees,
-                  const std::string& status = "CONFIRMED") {
-  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:" + uid +
-         "\r\nDTSTAMP:20260201T000000Z\r\nDTSTART:" + start + "\r\nDTEND:" + end +
-         "\r\nSTATUS:" + status + "\r\nORGANIZER:mailto:" + organizer + "\r\n" + attendees +
-         "END:VEVENT\r\nEND:VCALENDAR\r\n";
-}
-
-std::string Attendee(const std::string& who, const char* partstat = "ACCEPTED") {
-  return std::string("ATTENDEE;PARTSTAT=") + partstat + ":mailto:" + who + "\r\n";
-}
 
 const std::string kAlice = "alice@northwind.example", kCarol = "carol@fabrikam.example";
 
@@ -90,9 +72,7 @@ class RelationshipTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = dir_ / "store.db";
-    ASSERT_EQ(InitConsented(db_, "--tenant N --domain northwind.example").exit_code, 0);
-    for (const auto& [name, text] : Files()) WriteFile(dir_ / name, text);
-    auto r = RunRapport("--db " + db_ + " ingest " + (dir_ / "mail") + " " + (dir_ / "cal"));
+    auto r = IngestFiles(dir_, db_, Files());
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   json Run(const std::string& args) {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "mail_fixtures.h"
 #include "test_support.h"
 
 namespace rapport::testing {
@@ -18,18 +19,10 @@ using nlohmann::json;
 // 730 days, a term divided by (other participants)^0.1, strength = 1 - exp(-raw / 8).
 constexpr const char* kAsOf = "2026-03-10";
 
-std::string Mail(const std::string& id, const std::string& date, const std::string& from,
-                 const std::string& to, const std::string& extra = "") {
-  return "Message-ID: <" + id + ">\r\nDate: " + date + "\r\nFrom: " + from + "\r\nTo: " + to +
-         "\r\n" + extra + "Subject: s\r\n\r\nbody\r\n";
-}
-
-std::string Event(const std::string& uid, const std::string& start, const std::string& end,
-                  const std::string& attendees, const std::string& status = "CONFIRMED") {
-  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:" + uid +
-         "\r\nDTSTAMP:20260201T000000Z\r\nDTSTART:" + start + "\r\nDTEND:" + end +
-         "\r\nSTATUS:" + status + "\r\nORGANIZER:mailto:frank@northwind.example\r\n" + attendees +
-         "END:VEVENT\r\nEND:VCALENDAR\r\n";
+// A meeting frank organises.
+std::string FranksEvent(const std::string& uid, const std::string& start, const std::string& end,
+                        const std::string& attendees, const std::string& status = "CONFIRMED") {
+  return Event(uid, start, end, "frank@northwind.example", attendees, status);
 }
 
 // The fixture's files, in ingest order.
@@ -59,16 +52,17 @@ std::vector<std::pair<std::string, std::string>> Files() {
                           "alice@northwind.example", "news@fabrikam.example")},
       // frank meets carol with hal; gail declined: 3 attended, 4 days 14 hours before,
       // 2.0 * 2^(-4.58333/730) / 2^0.1 each for frank and hal
-      {"cal/review.ics", Event("review@northwind.example", "20260305T100000Z", "20260305T110000Z",
-                               "ATTENDEE;PARTSTAT=ACCEPTED:mailto:carol@fabrikam.example\r\n"
-                               "ATTENDEE;PARTSTAT=ACCEPTED:mailto:hal@northwind.example\r\n"
-                               "ATTENDEE;PARTSTAT=DECLINED:mailto:gail@northwind.example\r\n")},
+      {"cal/review.ics",
+       FranksEvent("review@northwind.example", "20260305T100000Z", "20260305T110000Z",
+                   "ATTENDEE;PARTSTAT=ACCEPTED:mailto:carol@fabrikam.example\r\n"
+                   "ATTENDEE;PARTSTAT=ACCEPTED:mailto:hal@northwind.example\r\n"
+                   "ATTENDEE;PARTSTAT=DECLINED:mailto:gail@northwind.example\r\n")},
       // a cancelled meeting with ivy: never counted
       {"cal/cancelled.ics",
-       Event("cancelled@northwind.example", "20260304T100000Z", "20260304T110000Z",
-             "ATTENDEE;PARTSTAT=ACCEPTED:mailto:carol@fabrikam.example\r\n"
-             "ATTENDEE;PARTSTAT=ACCEPTED:mailto:ivy@northwind.example\r\n",
-             "CANCELLED")},
+       FranksEvent("cancelled@northwind.example", "20260304T100000Z", "20260304T110000Z",
+                   "ATTENDEE;PARTSTAT=ACCEPTED:mailto:carol@fabrikam.example\r\n"
+                   "ATTENDEE;PARTSTAT=ACCEPTED:mailto:ivy@northwind.example\r\n",
+                   "CANCELLED")},
   };
 }
 

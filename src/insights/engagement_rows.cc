@@ -50,6 +50,28 @@ std::optional<int64_t> OptionalInt(const json& j, const char* key) {
   return j.at(key).is_null() ? std::nullopt : std::optional<int64_t>(Int(j, key));
 }
 
+// A row's numbers by their column names: one list for writing and reading a stored release.
+struct Column {
+  const char* name;
+  int64_t EngagementRow::*count = nullptr;
+  std::optional<int64_t> EngagementRow::*maybe = nullptr;
+};
+constexpr Column kColumns[] = {
+    {"period_start", &EngagementRow::period_start},
+    {"NoOfEmails_ToAccount", &EngagementRow::emails_to},
+    {"NoOfEmails_FromAccount", &EngagementRow::emails_from},
+    {"NoOfMeetings_ToAccount", &EngagementRow::meetings_to},
+    {"NoOfMeetings_FromAccount", &EngagementRow::meetings_from},
+    {"NoOfContactsInvolved_Emails", &EngagementRow::colleagues_emails},
+    {"NoOfContactsInvolved_Meetings", &EngagementRow::colleagues_meetings},
+    {"NoOfAccountContactsInvolved_Emails", &EngagementRow::contacts_emails},
+    {"NoOfAccountContactsInvolved_Meetings", &EngagementRow::contacts_meetings},
+    {"DaysSinceLastEmail", nullptr, &EngagementRow::days_since_email},
+    {"DaysSinceLastMeeting", nullptr, &EngagementRow::days_since_meeting},
+    {"AverageDuration_Of_Meetings", nullptr, &EngagementRow::meeting_minutes},
+    {"AverageDuration_Of_AccountEmailReplies", nullptr, &EngagementRow::reply_minutes},
+};
+
 }  // namespace
 
 EngagementRow RowFrom(const RowTotals& totals, const std::vector<int64_t>& n,
@@ -108,22 +130,11 @@ std::string ReleaseBody(const EngagementRelease& release) {
   for (const auto& [name, b] : p.noise_scales) scales[name] = b;
   ordered_json rows = ordered_json::array();
   for (const auto& r : release.rows) {
-    rows.push_back({{"AccountId", r.account_id},
-                    {"AccountName", r.account_name},
-                    {"period_start", r.period_start},
-                    {"NoOfEmails_ToAccount", r.emails_to},
-                    {"NoOfEmails_FromAccount", r.emails_from},
-                    {"NoOfMeetings_ToAccount", r.meetings_to},
-                    {"NoOfMeetings_FromAccount", r.meetings_from},
-                    {"NoOfContactsInvolved_Emails", r.colleagues_emails},
-                    {"NoOfContactsInvolved_Meetings", r.colleagues_meetings},
-                    {"NoOfAccountContactsInvolved_Emails", r.contacts_emails},
-                    {"NoOfAccountContactsInvolved_Meetings", r.contacts_meetings},
-                    {"DaysSinceLastEmail", Optional(r.days_since_email)},
-                    {"DaysSinceLastMeeting", Optional(r.days_since_meeting)},
-                    {"AverageDuration_Of_Meetings", Optional(r.meeting_minutes)},
-                    {"AverageDuration_Of_AccountEmailReplies", Optional(r.reply_minutes)},
-                    {"EngagementScore", r.engagement_score}});
+    ordered_json row{{"AccountId", r.account_id}, {"AccountName", r.account_name}};
+    for (const Column& c : kColumns)
+      row[c.name] = c.count ? ordered_json(r.*c.count) : Optional(r.*c.maybe);
+    row["EngagementScore"] = r.engagement_score;
+    rows.push_back(std::move(row));
   }
   return ordered_json{{"level", PeriodLevelName(p.level)},
                       {"from", p.from},
@@ -166,19 +177,13 @@ Result<EngagementRelease> ParseReleaseBody(const std::string& body) {
       EngagementRow row;
       row.account_id = Int(r, "AccountId");
       row.account_name = r.at("AccountName").get<std::string>();
-      row.period_start = Int(r, "period_start");
-      row.emails_to = Int(r, "NoOfEmails_ToAccount");
-      row.emails_from = Int(r, "NoOfEmails_FromAccount");
-      row.meetings_to = Int(r, "NoOfMeetings_ToAccount");
-      row.meetings_from = Int(r, "NoOfMeetings_FromAccount");
-      row.colleagues_emails = Int(r, "NoOfContactsInvolved_Emails");
-      row.colleagues_meetings = Int(r, "NoOfContactsInvolved_Meetings");
-      row.contacts_emails = Int(r, "NoOfAccountContactsInvolved_Emails");
-      row.contacts_meetings = Int(r, "NoOfAccountContactsInvolved_Meetings");
-      row.days_since_email = OptionalInt(r, "DaysSinceLastEmail");
-      row.days_since_meeting = OptionalInt(r, "DaysSinceLastMeeting");
-      row.meeting_minutes = OptionalInt(r, "AverageDuration_Of_Meetings");
-      row.reply_minutes = OptionalInt(r, "AverageDuration_Of_AccountEmailReplies");
+      for (const Column& c : kColumns) {
+        if (c.count) {
+          row.*c.count = Int(r, c.name);
+        } else {
+          row.*c.maybe = OptionalInt(r, c.name);
+        }
+      }
       row.engagement_score = static_cast<int>(Int(r, "EngagementScore"));
       out.rows.push_back(std::move(row));
     }

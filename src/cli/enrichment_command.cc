@@ -128,8 +128,8 @@ void PrintJson(const insights::EngagementRelease& release) {
 // What the release was, on stderr, so that stdout stays a clean CSV.
 void Summarise(const insights::EngagementRelease& release) {
   const auto& p = release.parameters;
-  fmt::print(stderr, "released {} rows ({}, {} to {}), epsilon {}, delta {:g}, k {}",
-             release.rows.size(), insights::PeriodLevelName(p.level), IsoDate(p.from),
+  fmt::print(stderr, "released {} row{} ({}, {} to {}), epsilon {}, delta {:g}, k {}",
+             release.rows.size(), release.rows.size() == 1 ? "" : "s", insights::PeriodLevelName(p.level), IsoDate(p.from),
              IsoDate(p.to), Epsilon(p.epsilon), p.delta, p.k);
   fmt::print(stderr, "; a row needed a noisy count of {} contributing colleagues\n", p.threshold);
   if (release.repeated) {

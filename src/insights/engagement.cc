@@ -179,6 +179,40 @@ Result<Rational> PrivacyBudget(store::Store& store) {
   return ParsePositiveDecimal(settings->privacy_budget);
 }
 
+namespace {
+
+// The whole periods a request covers: --from/--to widened, or the default count ending with the
+// period that holds as-of.
+Result<std::vector<Period>> RequestedPeriods(const EngagementRequest& what, int64_t as_of) {
+  const int64_t last = PeriodStart(what.level, what.to ? *what.to - 1 : as_of);
+  int64_t first = last;
+  for (int i = 1; i < DefaultPeriodCount(what.level); ++i) {
+    first = PeriodStart(what.level, first - 1);
+  }
+  std::vector<Period> periods = PeriodsCovering(
+      what.level, what.from.value_or(first), what.to.value_or(NextPeriodStart(what.level, last)));
+  if (periods.empty() || periods.size() > kMaxPeriods) {
+    return Status::InvalidArgument("a release covers 1 to 520 periods: narrow --from/--to");
+  }
+  return periods;
+}
+
+// Each measurement's noise scale, and the selection threshold, into `p`.
+Result<std::vector<NoiseScale>> Calibrate(ReleaseParameters& p, const ContributionBounds& bounds) {
+  std::vector<NoiseScale> scales;
+  for (const auto& m : Measurements(bounds)) {
+    const Rational share{p.epsilon.num * m.share.num, p.epsilon.den * m.share.den};
+    auto scale = ScaleFor(m.sensitivity, p.partitions_per_user, share);
+    if (!scale.ok()) return scale.status();
+    scales.push_back(*scale);
+    p.noise_scales.emplace_back(m.name, scale->value());
+  }
+  p.threshold = SelectionThreshold(p.k, scales[0], p.partitions_per_user, p.delta);
+  return scales;
+}
+
+}  // namespace
+
 Result<EngagementRelease> ReleaseEngagement(store::Store& store,
                                             consent::PolicyDecisionPoint& policy,
                                             const InsightRequest& request,
@@ -191,30 +225,24 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
   if (!budget.ok()) return budget.status();
   ContributionBounds bounds;
   bounds.accounts_per_period = settings->accounts_per_user;
+  auto periods = RequestedPeriods(what, request.as_of);
+  if (!periods.ok()) return periods.status();
 
   ReleaseParameters p;
   p.level = what.level;
-  const int64_t last = PeriodStart(what.level, what.to ? *what.to - 1 : request.as_of);
-  int64_t first = last;
-  for (int i = 1; i < DefaultPeriodCount(what.level); ++i)
-    first = PeriodStart(what.level, first - 1);
-  const std::vector<Period> periods = PeriodsCovering(
-      what.level, what.from.value_or(first), what.to.value_or(NextPeriodStart(what.level, last)));
-  if (periods.empty() || periods.size() > kMaxPeriods) {
-    return Status::InvalidArgument("a release covers 1 to 520 periods: narrow --from/--to");
-  }
-  p.from = periods.front().start;
-  p.to = periods.back().end;
+  p.from = periods->front().start;
+  p.to = periods->back().end;
   p.as_of = std::min(request.as_of, p.to);
   p.epsilon = what.epsilon;
   p.delta = what.delta;
   p.k = what.k;
   p.accounts_per_user = bounds.accounts_per_period;
-  p.partitions_per_user = static_cast<int64_t>(periods.size()) * bounds.accounts_per_period;
+  p.partitions_per_user = static_cast<int64_t>(periods->size()) * bounds.accounts_per_period;
   const std::string key = RequestKey(p, bounds);
   const int64_t quarter = QuarterStart(request.now);
   const int64_t budget_micro = Micro(*budget);
 
+  // An identical request's release, else a refusal before any work when the budget is short.
   auto stored = store.FindRelease(key);
   if (!stored.ok()) return stored.status();
   auto spent = SpentSince(store, quarter);
@@ -223,27 +251,20 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
   const int64_t cost = Micro(what.epsilon);
   if (*spent + cost > budget_micro) return BudgetExhausted(request.now, *spent, budget_micro, cost);
 
-  std::vector<NoiseScale> scales;
-  for (const auto& m : Measurements(bounds)) {
-    const Rational share{what.epsilon.num * m.share.num, what.epsilon.den * m.share.den};
-    auto scale = ScaleFor(m.sensitivity, p.partitions_per_user, share);
-    if (!scale.ok()) return scale.status();
-    scales.push_back(*scale);
-    p.noise_scales.emplace_back(m.name, scale->value());
-  }
-  p.threshold = SelectionThreshold(p.k, scales[0], p.partitions_per_user, p.delta);
-
-  auto totals = BoundedTotals(store, periods, p.as_of, bounds, [&](int64_t person) {
+  auto scales = Calibrate(p, bounds);
+  if (!scales.ok()) return scales.status();
+  auto totals = BoundedTotals(store, *periods, p.as_of, bounds, [&](int64_t person) {
     return policy.MayAppear(consent::InsightKind::kEngagement, person);
   });
   if (!totals.ok()) return totals.status();
   EngagementRelease release;
   release.parameters = p;
-  auto rows = NoisyRows(store, *totals, periods, bounds, scales, p, random);
+  auto rows = NoisyRows(store, *totals, *periods, bounds, *scales, p, random);
   if (!rows.ok()) return rows.status();
   release.rows = std::move(*rows);
   release.released_at = request.now;
 
+  // Charged and stored before anyone sees it; the store re-checks the budget atomically.
   store::PrivacyRelease record{0,
                                key,
                                request.caller.address,
@@ -254,12 +275,10 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
                                ReleaseBody(release)};
   auto saved = store.AppendRelease(record, quarter, budget_micro);
   if (!saved.ok()) {
-    if (saved.status().code() == Status::Code::kResourceExhausted) {
-      auto now_spent = SpentSince(store, quarter);
-      if (!now_spent.ok()) return now_spent.status();
-      return BudgetExhausted(request.now, *now_spent, budget_micro, cost);
-    }
-    return saved.status();
+    if (saved.status().code() != Status::Code::kResourceExhausted) return saved.status();
+    auto now_spent = SpentSince(store, quarter);
+    if (!now_spent.ok()) return now_spent.status();
+    return BudgetExhausted(request.now, *now_spent, budget_micro, cost);
   }
   if (saved->body != record.body) {
     // Someone made the identical release first: theirs is the one, ours is dropped unseen.

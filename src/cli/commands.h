@@ -28,6 +28,12 @@ struct OptOutArgs {
   bool json = false;
 };
 
+struct TokenCreateArgs {
+  std::string user;
+  std::string expires;  // YYYY-MM-DD (00:00 UTC) or YYYY-MM-DDTHH:MM:SSZ; "" never
+  bool json = false;
+};
+
 struct ConsentGrantArgs {
   std::string type;
   std::string by;
@@ -76,6 +82,10 @@ int RunSettingsShow(const std::string& db, bool json);
 int RunPurgeExpired(const std::string& db);
 int RunSettingsSet(const std::string& db, const std::string& name, const std::string& value,
                    const std::string& by);
+// Personal access tokens: create prints the token once; list and revoke never show it.
+int RunTokenCreate(const std::string& db, const TokenCreateArgs& args);
+int RunTokenList(const std::string& db, bool json);
+int RunTokenRevoke(const std::string& db, int64_t id);
 
 // Prints "rapport: error: MESSAGE" on stderr and returns 1.
 int Fail(const std::string& message);

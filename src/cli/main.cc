@@ -153,6 +153,21 @@ int main(int argc, char** argv) {
     if (std::string(action) == "list") sub->add_flag("--json", optout.json, "print as JSON");
   }
 
+  TokenCreateArgs token_create_args;
+  bool token_json = false;
+  int64_t token_id = 0;
+  auto* token_cmd = app.add_subcommand("token", "personal access tokens (for the HTTP API)");
+  token_cmd->require_subcommand(1);
+  auto* token_create = token_cmd->add_subcommand("create", "a new token for a user, shown once");
+  token_create->add_option("--user", token_create_args.user, "the user's address")->required();
+  token_create->add_option("--expires", token_create_args.expires,
+                           "expiry date, YYYY-MM-DD (00:00 UTC); default: until revoked");
+  token_create->add_flag("--json", token_create_args.json, "print as JSON");
+  auto* token_list = token_cmd->add_subcommand("list", "every token (never the token itself)");
+  token_list->add_flag("--json", token_json, "print as JSON");
+  auto* token_revoke = token_cmd->add_subcommand("revoke", "revoke a token");
+  token_revoke->add_option("id", token_id, "the token's id, as token list shows it")->required();
+
   bool settings_json = false;
   std::string setting_name, setting_value, setting_by;
   auto* settings_cmd = app.add_subcommand("settings", "tenant settings");
@@ -215,6 +230,9 @@ int main(int argc, char** argv) {
   }
   if (*audit_verify) return RunAuditVerify(db);
   if (*optout_cmd) return RunOptOut(db, optout);
+  if (*token_create) return RunTokenCreate(db, token_create_args);
+  if (*token_list) return RunTokenList(db, token_json);
+  if (*token_revoke) return RunTokenRevoke(db, token_id);
   if (*purge_cmd) return RunPurgeExpired(db);
   if (*settings_show) return RunSettingsShow(db, settings_json);
   if (*settings_set) return RunSettingsSet(db, setting_name, setting_value, setting_by);

@@ -287,6 +287,22 @@ CREATE TABLE privacy_release (
 );
 CREATE INDEX privacy_release_released ON privacy_release (tenant_id, released_at);
 )sql",
+    // 10: personal access tokens (`rapport token`). Only a keyed hash of each token is kept; a
+    // purge leaves them (credentials, not collected data).
+    R"sql(
+-- token_hash: hex HMAC-SHA256 of the token under the tenant setting token_hash_key.
+-- user: the principal's address; times in UTC seconds, expires_at / revoked_at NULL when not.
+CREATE TABLE access_token (
+  id          INTEGER PRIMARY KEY,
+  tenant_id   INTEGER NOT NULL REFERENCES tenant(id),
+  token_hash  TEXT NOT NULL,
+  user        TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER,
+  revoked_at  INTEGER,
+  UNIQUE (tenant_id, token_hash)
+);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -13,6 +13,7 @@
 #include "store/sqlite_purge.h"
 #include "store/sqlite_releases.h"
 #include "store/sqlite_schema.h"
+#include "store/sqlite_tokens.h"
 
 namespace rapport::store {
 namespace {
@@ -397,6 +398,26 @@ class SqliteStore final : public Store {
     while (select->Step(st)) out.emplace_back(select->ColumnText(0), select->ColumnText(1));
     if (!st.ok()) return st;
     return out;
+  }
+
+  Result<int64_t> AddAccessToken(const AccessToken& token) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::AddAccessToken(db_, tenant_id_, token);
+  }
+
+  Result<std::optional<AccessToken>> FindAccessToken(std::string_view token_hash) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::FindAccessToken(db_, tenant_id_, token_hash);
+  }
+
+  Result<std::vector<AccessToken>> ListAccessTokens() override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::ListAccessTokens(db_, tenant_id_);
+  }
+
+  Status RevokeAccessToken(int64_t id, int64_t at) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::RevokeAccessToken(db_, tenant_id_, id, at);
   }
 
  private:

@@ -78,10 +78,13 @@ class PolicyDecisionPoint {
   // are read once.
   Result<bool> MayAppear(InsightKind kind, int64_t person);
 
+  // The address's role in the tenant: admin, else the directory's member or guest, else kNone.
+  // Reads no consent state and writes no audit (token creation asks it too).
+  Result<Role> RoleOf(const std::string& address);
+
  private:
   Result<PolicyDecision> Evaluate(const Principal& principal, InsightKind kind,
                                   const Subject& subject);
-  Result<Role> RoleOf(const std::string& address);
   Result<bool> GuestAuthorised(const std::string& address);
   Result<std::optional<std::string>> SubjectDenial(InsightKind kind, const Subject& subject,
                                                    const ConsentState& state);

@@ -15,6 +15,7 @@
 #include "rapport/model/account.h"
 #include "rapport/model/directory.h"
 #include "rapport/status.h"
+#include "rapport/store/access_token.h"
 #include "rapport/store/activity.h"
 #include "rapport/store/engagement.h"
 
@@ -234,6 +235,13 @@ class Store {
   virtual Status SetOptOut(std::string_view address_hash, std::string_view scope, int64_t at) = 0;
   virtual Result<std::optional<std::string>> OptOutScope(std::string_view address_hash) = 0;
   virtual Result<std::vector<std::pair<std::string, std::string>>> ListOptOuts() = 0;
+
+  // Personal access tokens, by keyed hash (never the token). Add returns the new id; List is by
+  // id; Revoke is NotFound for an unknown id and keeps the first time of a token revoked twice.
+  virtual Result<int64_t> AddAccessToken(const AccessToken& token) = 0;
+  virtual Result<std::optional<AccessToken>> FindAccessToken(std::string_view token_hash) = 0;
+  virtual Result<std::vector<AccessToken>> ListAccessTokens() = 0;
+  virtual Status RevokeAccessToken(int64_t id, int64_t at) = 0;
 };
 
 // Opens (creating if needed) a SQLite store and brings its schema up to date.

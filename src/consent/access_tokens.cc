@@ -1,0 +1,154 @@
+#include "rapport/consent/access_tokens.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+
+#include "ingest/address_identity.h"
+
+namespace rapport::consent {
+namespace {
+
+// Its own key, not the opt-out secret: one key per purpose, so neither hash helps with the other.
+constexpr std::string_view kKeySetting = "token_hash_key";
+constexpr std::string_view kPrefix = "rpt_";
+constexpr size_t kRandomBytes = 32;
+constexpr size_t kEncodedLength = 43;  // base64url of 32 bytes, unpadded
+
+std::string Hex(const unsigned char* data, size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(kHex[data[i] >> 4]);
+    out.push_back(kHex[data[i] & 15]);
+  }
+  return out;
+}
+
+// RFC 4648 §5, without padding.
+std::string Base64Url(const unsigned char* data, size_t n) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  uint32_t bits = 0;
+  int held = 0;
+  for (size_t i = 0; i < n; ++i) {
+    bits = (bits << 8) | data[i];
+    held += 8;
+    while (held >= 6) {
+      held -= 6;
+      out.push_back(kAlphabet[(bits >> held) & 63]);
+    }
+  }
+  if (held > 0) out.push_back(kAlphabet[(bits << (6 - held)) & 63]);
+  return out;
+}
+
+bool WellFormed(std::string_view token) {
+  if (token.size() != kPrefix.size() + kEncodedLength || !token.starts_with(kPrefix)) return false;
+  return std::all_of(token.begin() + kPrefix.size(), token.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
+}
+
+}  // namespace
+
+Result<std::string> AccessTokens::Key() {
+  if (!key_.empty()) return key_;
+  auto stored = store_.Setting(kKeySetting);
+  if (!stored.ok()) return stored.status();
+  if (*stored) {
+    key_ = **stored;
+    return key_;
+  }
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    return Status::IoError("the system's random generator failed; try again");
+  }
+  key_ = Hex(bytes, sizeof bytes);
+  OPENSSL_cleanse(bytes, sizeof bytes);
+  RAPPORT_RETURN_IF_ERROR(store_.SetSetting(kKeySetting, key_));
+  return key_;
+}
+
+Result<std::string> AccessTokens::HashOf(std::string_view token) {
+  auto key = Key();
+  if (!key.ok()) return key.status();
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()),
+            reinterpret_cast<const unsigned char*>(token.data()), token.size(), mac, &length)) {
+    return Status::IoError("HMAC-SHA256 failed (OpenSSL); try again");
+  }
+  return Hex(mac, length);
+}
+
+Result<CreatedToken> AccessTokens::Create(std::string_view user, std::optional<int64_t> expires_at,
+                                          int64_t now) {
+  const std::string address = ingest::AddressKey(user);
+  auto role = PolicyDecisionPoint(store_).RoleOf(address);
+  if (!role.ok()) return role.status();
+  if (*role == Role::kNone) {
+    std::string msg = SingleQuoted(user);
+    msg.append(
+        " is not a user of this tenant; import the directory that lists them (rapport directory "
+        "import) or name them an admin (rapport init --admin)");
+    return Status::FailedPrecondition(std::move(msg));
+  }
+  if (expires_at && *expires_at <= now) {
+    return Status::InvalidArgument("a token's expiry must be in the future");
+  }
+  unsigned char bytes[kRandomBytes];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    return Status::IoError("the system's random generator failed; try again");
+  }
+  CreatedToken out;
+  out.token = std::string(kPrefix);
+  out.token.append(Base64Url(bytes, sizeof bytes));
+  OPENSSL_cleanse(bytes, sizeof bytes);
+  out.user = address;
+  out.expires_at = expires_at;
+  store::AccessToken row;
+  auto hash = HashOf(out.token);
+  if (!hash.ok()) return hash.status();
+  row.token_hash = std::move(*hash);
+  row.user = address;
+  row.created_at = now;
+  row.expires_at = expires_at;
+  auto id = store_.AddAccessToken(row);
+  if (!id.ok()) return id.status();
+  out.id = *id;
+  return out;
+}
+
+Result<Principal> AccessTokens::Authenticate(std::string_view bearer, int64_t now) {
+  // A malformed token cannot be one we made: no look-up, and the same answer as a wrong one.
+  if (!WellFormed(bearer)) return Status::PermissionDenied("unknown token");
+  auto hash = HashOf(bearer);
+  if (!hash.ok()) return hash.status();
+  auto found = store_.FindAccessToken(*hash);
+  if (!found.ok()) return found.status();
+  if (!*found) return Status::PermissionDenied("unknown token");
+  const store::AccessToken& token = **found;
+  if (token.revoked_at) return Status::PermissionDenied("token revoked");
+  if (token.expires_at && now >= *token.expires_at) {
+    return Status::PermissionDenied("token expired");
+  }
+  auto tenant = store_.Tenant();
+  if (!tenant.ok()) return tenant.status();
+  return Principal{token.user, tenant->name};
+}
+
+Result<std::vector<store::AccessToken>> AccessTokens::List() {
+  return store_.ListAccessTokens();
+}
+
+Status AccessTokens::Revoke(int64_t id, int64_t now) {
+  return store_.RevokeAccessToken(id, now);
+}
+
+}  // namespace rapport::consent

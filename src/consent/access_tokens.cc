@@ -1,12 +1,11 @@
 #include "rapport/consent/access_tokens.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
 
+#include "consent/keyed_hash.h"
 #include "ingest/address_identity.h"
 
 namespace rapport::consent {
@@ -17,16 +16,6 @@ constexpr std::string_view kKeySetting = "token_hash_key";
 constexpr std::string_view kPrefix = "rpt_";
 constexpr size_t kRandomBytes = 32;
 constexpr size_t kEncodedLength = 43;  // base64url of 32 bytes, unpadded
-
-std::string Hex(const unsigned char* data, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 15]);
-  }
-  return out;
-}
 
 // RFC 4648 §5, without padding.
 std::string Base64Url(const unsigned char* data, size_t n) {
@@ -57,36 +46,6 @@ bool WellFormed(std::string_view token) {
 
 }  // namespace
 
-Result<std::string> AccessTokens::Key() {
-  if (!key_.empty()) return key_;
-  auto stored = store_.Setting(kKeySetting);
-  if (!stored.ok()) return stored.status();
-  if (*stored) {
-    key_ = **stored;
-    return key_;
-  }
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    return Status::IoError("the system's random generator failed; try again");
-  }
-  key_ = Hex(bytes, sizeof bytes);
-  OPENSSL_cleanse(bytes, sizeof bytes);
-  RAPPORT_RETURN_IF_ERROR(store_.SetSetting(kKeySetting, key_));
-  return key_;
-}
-
-Result<std::string> AccessTokens::HashOf(std::string_view token) {
-  auto key = Key();
-  if (!key.ok()) return key.status();
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (!HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()),
-            reinterpret_cast<const unsigned char*>(token.data()), token.size(), mac, &length)) {
-    return Status::IoError("HMAC-SHA256 failed (OpenSSL); try again");
-  }
-  return Hex(mac, length);
-}
-
 Result<CreatedToken> AccessTokens::Create(std::string_view user, std::optional<int64_t> expires_at,
                                           int64_t now) {
   const std::string address = ingest::AddressKey(user);
@@ -113,7 +72,7 @@ Result<CreatedToken> AccessTokens::Create(std::string_view user, std::optional<i
   out.user = address;
   out.expires_at = expires_at;
   store::AccessToken row;
-  auto hash = HashOf(out.token);
+  auto hash = KeyedHash(store_, kKeySetting).Of(out.token);
   if (!hash.ok()) return hash.status();
   row.token_hash = std::move(*hash);
   row.user = address;
@@ -128,7 +87,7 @@ Result<CreatedToken> AccessTokens::Create(std::string_view user, std::optional<i
 Result<Principal> AccessTokens::Authenticate(std::string_view bearer, int64_t now) {
   // A malformed token cannot be one we made: no look-up, and the same answer as a wrong one.
   if (!WellFormed(bearer)) return Status::PermissionDenied("unknown token");
-  auto hash = HashOf(bearer);
+  auto hash = KeyedHash(store_, kKeySetting).Of(bearer);
   if (!hash.ok()) return hash.status();
   auto found = store_.FindAccessToken(*hash);
   if (!found.ok()) return found.status();

@@ -1,10 +1,7 @@
 #include "rapport/consent/optout.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
-
 #include "consent/exclusions.h"
+#include "consent/keyed_hash.h"
 #include "ingest/address_identity.h"
 #include "rapport/consent/consent_ledger.h"
 
@@ -13,46 +10,15 @@ namespace {
 
 constexpr std::string_view kSecretSetting = "optout_secret";
 
-std::string Hex(const unsigned char* data, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 15]);
-  }
-  return out;
-}
-
 }  // namespace
 
-Result<std::string> OptOuts::Secret() {
-  if (!secret_.empty()) return secret_;
-  auto stored = store_.Setting(kSecretSetting);
-  if (!stored.ok()) return stored.status();
-  if (*stored) {
-    secret_ = **stored;
-    return secret_;
-  }
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    return Status::IoError("the system's random generator failed; try again");
-  }
-  secret_ = Hex(bytes, sizeof bytes);
-  RAPPORT_RETURN_IF_ERROR(store_.SetSetting(kSecretSetting, secret_));
-  return secret_;
-}
+OptOuts::OptOuts(store::Store& store)
+    : store_(store), hash_(std::make_unique<KeyedHash>(store, kSecretSetting)) {}
+OptOuts::~OptOuts() = default;
+OptOuts::OptOuts(OptOuts&&) noexcept = default;
 
 Result<std::string> OptOuts::HashOf(std::string_view address) {
-  auto secret = Secret();
-  if (!secret.ok()) return secret.status();
-  const std::string key = ingest::AddressKey(address);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (!HMAC(EVP_sha256(), secret->data(), static_cast<int>(secret->size()),
-            reinterpret_cast<const unsigned char*>(key.data()), key.size(), mac, &length)) {
-    return Status::IoError("HMAC-SHA256 failed (OpenSSL); try again");
-  }
-  return Hex(mac, length);
+  return hash_->Of(ingest::AddressKey(address));
 }
 
 Result<std::vector<std::string>> OptOuts::AddressesOf(std::string_view address) {

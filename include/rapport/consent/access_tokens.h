@@ -46,11 +46,7 @@ class AccessTokens {
   Status Revoke(int64_t id, int64_t now);
 
  private:
-  Result<std::string> HashOf(std::string_view token);
-  Result<std::string> Key();
-
   store::Store& store_;
-  std::string key_;
 };
 
 }  // namespace rapport::consent

@@ -6,6 +6,7 @@
 // for the person at that time.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,9 +19,13 @@ namespace rapport::consent {
 
 enum class OptOutScope { kIdentifiable, kAll };
 
+class KeyedHash;
+
 class OptOuts {
  public:
-  explicit OptOuts(store::Store& store) : store_(store) {}
+  explicit OptOuts(store::Store& store);
+  ~OptOuts();
+  OptOuts(OptOuts&&) noexcept;
 
   // Opts the person with this address out (all their addresses); returns how many addresses.
   Result<size_t> Add(std::string_view address, OptOutScope scope, int64_t now);
@@ -34,10 +39,9 @@ class OptOuts {
 
  private:
   Result<std::vector<std::string>> AddressesOf(std::string_view address);
-  Result<std::string> Secret();
 
   store::Store& store_;
-  std::string secret_;
+  std::unique_ptr<KeyedHash> hash_;  // under the tenant's opt-out key
 };
 
 }  // namespace rapport::consent

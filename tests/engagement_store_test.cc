@@ -288,6 +288,10 @@ TEST_F(BudgetLedgerTest, AppendFindAndList) {
   EXPECT_EQ(Keys(store_->ListReleases(kMarch + 51)), std::vector<std::string>{"a"});
   EXPECT_TRUE(store_->ListReleases(kMarch + 101)->empty());
   ExpectSame(store_->ListReleases(0)->at(1), *a);
+  // What they spent, summed in the database: both since March, only a after b's time.
+  EXPECT_EQ(*store_->PrivacySpent(kMarch), a->epsilon_micro + 2'000'000);
+  EXPECT_EQ(*store_->PrivacySpent(kMarch + 51), a->epsilon_micro);
+  EXPECT_EQ(*store_->PrivacySpent(kMarch + 101), 0);
 }
 
 TEST_F(BudgetLedgerTest, TheSameRequestAgainCostsNothing) {

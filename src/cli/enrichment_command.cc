@@ -129,8 +129,9 @@ void PrintJson(const insights::EngagementRelease& release) {
 void Summarise(const insights::EngagementRelease& release) {
   const auto& p = release.parameters;
   fmt::print(stderr, "released {} row{} ({}, {} to {}), epsilon {}, delta {:g}, k {}",
-             release.rows.size(), release.rows.size() == 1 ? "" : "s", insights::PeriodLevelName(p.level), IsoDate(p.from),
-             IsoDate(p.to), Epsilon(p.epsilon), p.delta, p.k);
+             release.rows.size(), release.rows.size() == 1 ? "" : "s",
+             insights::PeriodLevelName(p.level), IsoDate(p.from), IsoDate(p.to), Epsilon(p.epsilon),
+             p.delta, p.k);
   fmt::print(stderr, "; a row needed a noisy count of {} contributing colleagues\n", p.threshold);
   if (release.repeated) {
     fmt::print(stderr, "the same request was released at {}: these are its rows, nothing spent\n",
@@ -190,11 +191,12 @@ int RunBudget(const std::string& db, bool json) {
   const int64_t quarter = insights::QuarterStart(Now());
   auto releases = (*store)->ListReleases(0);
   if (!releases.ok()) return Fail(releases.status().message());
-  double spent = 0;
+  auto spent_micro = (*store)->PrivacySpent(quarter);  // the sum the budget check uses
+  if (!spent_micro.ok()) return Fail(spent_micro.status().message());
+  const double spent = static_cast<double>(*spent_micro) / 1e6;
   ordered_json list = ordered_json::array();
   for (const auto& r : *releases) {
     const double epsilon = static_cast<double>(r.epsilon_micro) / 1e6;
-    if (r.released_at >= quarter) spent += epsilon;
     list.push_back({{"release", r.id},
                     {"released_at", IsoTime(r.released_at)},
                     {"requested_by", r.requested_by},

@@ -77,14 +77,6 @@ std::string Epsilon(int64_t micro) {
   return buf;
 }
 
-Result<int64_t> SpentSince(store::Store& store, int64_t since) {
-  auto releases = store.ListReleases(since);
-  if (!releases.ok()) return releases.status();
-  int64_t spent = 0;
-  for (const auto& r : *releases) spent += r.epsilon_micro;
-  return spent;
-}
-
 Status BudgetExhausted(int64_t now, int64_t spent, int64_t budget, int64_t cost) {
   std::string msg = "the privacy budget for ";
   msg += QuarterName(now);
@@ -245,7 +237,7 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
   // An identical request's release, else a refusal before any work when the budget is short.
   auto stored = store.FindRelease(key);
   if (!stored.ok()) return stored.status();
-  auto spent = SpentSince(store, quarter);
+  auto spent = store.PrivacySpent(quarter);
   if (!spent.ok()) return spent.status();
   if (*stored) return Repeated(**stored, budget_micro, *spent);
   const int64_t cost = Micro(what.epsilon);
@@ -276,7 +268,7 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
   auto saved = store.AppendRelease(record, quarter, budget_micro);
   if (!saved.ok()) {
     if (saved.status().code() != Status::Code::kResourceExhausted) return saved.status();
-    auto now_spent = SpentSince(store, quarter);
+    auto now_spent = store.PrivacySpent(quarter);
     if (!now_spent.ok()) return now_spent.status();
     return BudgetExhausted(request.now, *now_spent, budget_micro, cost);
   }

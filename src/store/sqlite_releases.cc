@@ -34,7 +34,9 @@ std::string Epsilon(int64_t micro) {
   return out;
 }
 
-Result<int64_t> Spent(SqliteDb& db, int64_t tenant, int64_t since) {
+}  // namespace
+
+Result<int64_t> SpentSince(SqliteDb& db, int64_t tenant, int64_t since) {
   auto sum = db.Prepare(
       "SELECT coalesce(sum(epsilon_micro), 0) FROM privacy_release "
       "WHERE tenant_id = ?1 AND released_at >= ?2");
@@ -45,8 +47,6 @@ Result<int64_t> Spent(SqliteDb& db, int64_t tenant, int64_t since) {
   if (!st.ok()) return st;
   return spent;
 }
-
-}  // namespace
 
 Result<std::optional<PrivacyRelease>> FindRelease(SqliteDb& db, int64_t tenant,
                                                   std::string_view request_key) {
@@ -85,7 +85,7 @@ Result<PrivacyRelease> AppendRelease(SqliteDb& db, int64_t tenant, const Privacy
       out = std::move(**stored);
       return Status::Ok();
     }
-    auto spent = Spent(db, tenant, since);
+    auto spent = SpentSince(db, tenant, since);
     if (!spent.ok()) return spent.status();
     if (*spent > budget_micro - release.epsilon_micro) {
       std::string msg = "the privacy budget is exhausted: spent ";

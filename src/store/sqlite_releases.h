@@ -17,6 +17,8 @@ Result<std::optional<PrivacyRelease>> FindRelease(SqliteDb& db, int64_t tenant,
                                                   std::string_view request_key);
 // Released at or after `since`, oldest first (by released_at, then id).
 Result<std::vector<PrivacyRelease>> ListReleases(SqliteDb& db, int64_t tenant, int64_t since);
+// Store::PrivacySpent: the epsilon of the releases made at or after `since`, in millionths.
+Result<int64_t> SpentSince(SqliteDb& db, int64_t tenant, int64_t since);
 // Store::AppendRelease, in its own BEGIN IMMEDIATE transaction.
 Result<PrivacyRelease> AppendRelease(SqliteDb& db, int64_t tenant, const PrivacyRelease& release,
                                      int64_t since, int64_t budget_micro);

@@ -246,6 +246,11 @@ class SqliteStore final : public Store {
     return store::ListReleases(db_, tenant_id_, since);
   }
 
+  Result<int64_t> PrivacySpent(int64_t since) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::SpentSince(db_, tenant_id_, since);
+  }
+
   Result<PrivacyRelease> AppendRelease(const PrivacyRelease& release, int64_t since,
                                        int64_t budget_micro) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());

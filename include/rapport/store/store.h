@@ -200,6 +200,8 @@ class Store {
   virtual Result<std::optional<PrivacyRelease>> FindRelease(std::string_view request_key) = 0;
   // Releases made at or after `since` (UTC seconds), oldest first.
   virtual Result<std::vector<PrivacyRelease>> ListReleases(int64_t since) = 0;
+  // The epsilon those releases spent, in millionths (summed in the database, bodies unread).
+  virtual Result<int64_t> PrivacySpent(int64_t since) = 0;
   // In one transaction: when a release with the same request_key is stored, returns that one and
   // stores nothing; else, when the epsilon of the releases made since `since` plus this one's
   // would exceed `budget_micro`, ResourceExhausted; else stores it and returns it with its id.

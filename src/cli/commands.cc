@@ -11,6 +11,7 @@
 
 #include "cli/progress.h"
 #include "ingest/accounts_csv.h"
+#include "rapport/api/admin_documents.h"
 #include "rapport/consent/consent_gate.h"
 #include "rapport/ingest/ingestor.h"
 #include "rapport/store/store.h"
@@ -184,27 +185,10 @@ int RunStats(const std::string& db, bool json) {
   auto stats = (*store)->Stats();
   if (!stats.ok()) return Fail(stats.status().message());
   const auto& s = *stats;
-  auto when = [](const std::optional<int64_t>& t) -> ordered_json {
-    return t ? ordered_json(IsoTime(*t)) : ordered_json(nullptr);
-  };
   if (json) {
-    ordered_json j{{"tenant", tenant->name},
-                   {"messages", s.messages},
-                   {"meetings", s.meetings},
-                   {"meeting_hours", s.meeting_hours},
-                   {"meetings_cancelled", s.meetings_cancelled},
-                   {"all_day_events", s.all_day_events},
-                   {"meetings_first", when(s.first_meeting)},
-                   {"meetings_last", when(s.last_meeting)},
-                   {"people",
-                    {{"internal", s.people_internal},
-                     {"guest", s.people_guest},
-                     {"external", s.people_external}}},
-                   {"bulk_messages", s.bulk_messages},
-                   {"message_copies", s.message_sources},
-                   {"first", when(s.first_sent)},
-                   {"last", when(s.last_sent)}};
-    fmt::print("{}\n", j.dump(2));
+    auto doc = api::StatsDocument(**store);
+    if (!doc.ok()) return Fail(doc.status().message());
+    fmt::print("{}\n", doc->dump(2));
     return 0;
   }
   fmt::print("tenant              {}\n", tenant->name);
@@ -245,15 +229,9 @@ int RunAccountsList(const std::string& db, bool json) {
   auto accounts = (*store)->ListAccounts();
   if (!accounts.ok()) return Fail(accounts.status().message());
   if (json) {
-    ordered_json out = ordered_json::array();
-    for (const auto& a : *accounts) {
-      out.push_back({{"id", a.id},
-                     {"name", a.name},
-                     {"origin", a.origin},
-                     {"domains", a.domains},
-                     {"people", a.people}});
-    }
-    fmt::print("{}\n", out.dump(2));
+    auto doc = api::AccountsDocument(**store);
+    if (!doc.ok()) return Fail(doc.status().message());
+    fmt::print("{}\n", doc->dump(2));
     return 0;
   }
   fmt::print("{:<40} {:>7}  {}\n", "account", "people", "domains");

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "ingest/directory_import.h"
+#include "rapport/api/admin_documents.h"
 #include "rapport/consent/policy.h"
 #include "rapport/store/store.h"
 
@@ -67,19 +68,9 @@ int RunDirectoryList(const std::string& db, bool json) {
   auto entries = (*store)->ListDirectory();
   if (!entries.ok()) return Fail(entries.status().message());
   if (json) {
-    ordered_json out = ordered_json::array();
-    for (const auto& e : *entries) {
-      out.push_back(
-          {{"address", e.address},
-           {"display_name", e.display_name},
-           {"department", e.department},
-           {"manager", e.manager.empty() ? ordered_json(nullptr) : ordered_json(e.manager)},
-           {"role", e.role},
-           {"in_directory", e.in_directory},
-           {"aliases", e.aliases},
-           {"groups", e.groups}});
-    }
-    fmt::print("{}\n", out.dump(2));
+    auto doc = api::DirectoryDocument(**store);
+    if (!doc.ok()) return Fail(doc.status().message());
+    fmt::print("{}\n", doc->dump(2));
     return 0;
   }
   fmt::print("{:<36} {:<28} {:<7} {:<18} {}\n", "address", "name", "role", "department", "groups");

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "consent/hash_chain.h"
+#include "rapport/api/admin_documents.h"
 #include "rapport/consent/optout.h"
 #include "rapport/consent/policy.h"
 #include "rapport/insights/insight_settings.h"
@@ -59,31 +60,9 @@ int RunAccessCheck(const std::string& db, const AccessCheckArgs& args) {
 int RunAuditList(const std::string& db, bool json, int64_t since, const std::string& subject) {
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(store.status().message());
-  // Subjects are audited as keyed hashes: hash the address asked about, and every other address
-  // of that person, since a decision may have named them by any.
-  std::set<std::string> wanted;
-  if (!subject.empty()) {
-    std::vector<std::string> addresses{subject};
-    if (auto person = (*store)->IdentifyPerson(subject); person.ok()) {
-      addresses.insert(addresses.end(), person->addresses.begin(), person->addresses.end());
-    }
-    consent::OptOuts optouts(**store);
-    for (const auto& a : addresses) {
-      auto hash = optouts.HashOf(a);
-      if (!hash.ok()) return Fail(hash.status().message());
-      wanted.insert("hmac:" + *hash);
-    }
-  }
-  auto rows = (*store)->ReadLedger(store::Ledger::kAudit);
-  if (!rows.ok()) return Fail(rows.status().message());
-  ordered_json out = ordered_json::array();
-  for (const auto& row : *rows) {
-    ordered_json e = ordered_json::parse(row.entry, nullptr, false);
-    if (e.is_discarded() || e.value("at", int64_t{0}) < since) continue;
-    if (!wanted.empty() && !wanted.count(e.value("subject", ""))) continue;
-    e["at"] = IsoTime(e.value("at", int64_t{0}));
-    out.push_back(std::move(e));
-  }
+  auto doc = api::AuditDocument(**store, since, subject);
+  if (!doc.ok()) return Fail(doc.status().message());
+  const auto& out = *doc;
   if (json) {
     fmt::print("{}\n", out.dump(2));
     return 0;
@@ -116,17 +95,16 @@ int RunOptOut(const std::string& db, const OptOutArgs& args) {
   if (!store.ok()) return Fail(store.status().message());
   consent::OptOuts optouts(**store);
   if (args.action == "list") {
-    auto list = (*store)->ListOptOuts();
+    auto list = api::OptOutsDocument(**store);
     if (!list.ok()) return Fail(list.status().message());
-    ordered_json out = ordered_json::array();
-    for (const auto& [hash, scope] : *list) {
-      out.push_back({{"address_hash", hash}, {"scope", scope}});
-    }
     if (args.json) {
-      fmt::print("{}\n", out.dump(2));
+      fmt::print("{}\n", list->dump(2));
     } else {
       fmt::print("{} opt-outs (kept as keyed hashes, never as addresses)\n", list->size());
-      for (const auto& [hash, scope] : *list) fmt::print("  {}  {}\n", hash, scope);
+      for (const auto& o : *list) {
+        fmt::print("  {}  {}\n", o["address_hash"].get<std::string>(),
+                   o["scope"].get<std::string>());
+      }
     }
     return 0;
   }

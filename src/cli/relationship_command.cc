@@ -1,74 +1,14 @@
 // `rapport relationship`: relationship analytics for a contact or an account (SPEC §4.3).
 #include <fmt/core.h>
 
-#include <cmath>
-#include <nlohmann/json.hpp>
-
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/insight_runs.h"
+#include "rapport/api/insight_documents.h"
 #include "rapport/insights/relationship.h"
 
 namespace rapport::cli {
 namespace {
-
-using nlohmann::ordered_json;
-
-double Rounded(double x, double unit = 100) {
-  return std::round(x * unit) / unit;
-}
-
-ordered_json When(const std::optional<int64_t>& t) {
-  return t ? ordered_json(IsoTime(*t)) : ordered_json(nullptr);
-}
-
-ordered_json SideJson(const insights::SideKpis& s) {
-  return {{"emails_sent", s.emails_sent},
-          {"emails_received", s.emails_received},
-          {"replies", s.replies},
-          {"meetings_organised", s.meetings_organised},
-          {"hours_spent", Rounded(s.hours_spent)},
-          {"median_response_hours", s.median_response_hours
-                                        ? ordered_json(Rounded(*s.median_response_hours))
-                                        : ordered_json(nullptr)}};
-}
-
-ordered_json AnswerJson(const insights::RelationshipAnswer& a) {
-  ordered_json out{{"target", a.target.label},
-                   {"as_of", IsoTime(a.as_of)},
-                   {"days", a.days},
-                   {"by_us", SideJson(a.by_us)},
-                   {"by_them", SideJson(a.by_them)},
-                   {"meetings", a.meetings},
-                   {"last_interaction", When(a.last_interaction)},
-                   {"next_interaction", When(a.next_interaction)},
-                   {"most_contacted", ordered_json::array()},
-                   {"timeline", ordered_json::array()}};
-  for (const auto& c : a.most_contacted) {
-    out["most_contacted"].push_back({{"name", c.colleague.name},
-                                     {"address", c.colleague.address},
-                                     {"interactions", c.interactions}});
-  }
-  for (const auto& w : a.timeline) {
-    out["timeline"].push_back({{"week", IsoDate(w.week_start)},
-                               {"emails_by_us", w.emails_by_us},
-                               {"emails_by_them", w.emails_by_them},
-                               {"meetings", w.meetings}});
-  }
-  ordered_json factors = ordered_json::array();
-  for (const auto& f : a.health.factors) {
-    factors.push_back({{"name", f.name},
-                       {"value", Rounded(f.value, 1000)},
-                       {"weight", f.weight},
-                       {"detail", f.detail}});
-  }
-  out["health"] = {{"score", a.health.score},
-                   {"grade", a.health.grade},
-                   {"trend", a.trend},
-                   {"previous_score", a.previous_score},
-                   {"factors", factors}};
-  return out;
-}
 
 std::string Hours(const std::optional<double>& h) {
   return h ? fmt::format("{:.1f} h", *h) : "-";
@@ -118,7 +58,7 @@ int RunRelationship(const std::string& db, const InsightArgs& args) {
                                               args.target, args.days);
   if (!answer.ok()) return FailInsight(answer.status());
   if (args.json) {
-    fmt::print("{}\n", AnswerJson(*answer).dump(2));
+    fmt::print("{}\n", api::RelationshipDocument(*answer).dump(2));
   } else {
     Print(*answer);
   }

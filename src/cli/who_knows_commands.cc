@@ -1,58 +1,16 @@
 // `rapport who-knows` and `rapport introduce` (SPEC §4.2).
 #include <fmt/core.h>
 
-#include <cmath>
-#include <nlohmann/json.hpp>
-
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/who_knows.h"
+#include "rapport/api/insight_documents.h"
 
 namespace rapport::cli {
 namespace {
 
-using nlohmann::ordered_json;
-
-double Rounded(double x) {
-  return std::round(x * 10000) / 10000;
-}
-
-std::string TargetKindName(insights::Target::Kind kind) {
-  switch (kind) {
-    case insights::Target::Kind::kPerson:
-      return "contact";
-    case insights::Target::Kind::kAccount:
-      return "account";
-    case insights::Target::Kind::kDomain:
-      return "domain";
-  }
-  return "contact";
-}
-
-ordered_json WhenJson(const std::optional<int64_t>& t) {
-  return t ? ordered_json(IsoTime(*t)) : ordered_json(nullptr);
-}
-
-ordered_json ColleagueJson(const insights::KnownColleague& c) {
-  const auto& e = c.tie.explanation;
-  return {{"name", c.colleague.name},
-          {"address", c.colleague.address},
-          {"strength", Rounded(c.tie.strength)},
-          {"label", insights::TieLabelName(c.tie.label)},
-          {"contacts_known", c.contacts},
-          {"via_account", c.via_account},
-          {"explanation",
-           {{"emails_to", e.emails_to + e.replies_to},
-            {"emails_from", e.emails_from + e.replies_from},
-            {"replies_to", e.replies_to},
-            {"replies_from", e.replies_from},
-            {"meetings", e.meetings},
-            {"first", WhenJson(e.first)},
-            {"last", WhenJson(e.last)}}}};
-}
-
 void PrintTable(const insights::WhoKnowsWhomAnswer& a) {
-  fmt::print("who knows {} ({}), as of {}\n", a.target.label, TargetKindName(a.target.kind),
+  fmt::print("who knows {} ({}), as of {}\n", a.target.label, api::TargetKindName(a.target.kind),
              IsoDate(a.as_of));
   if (a.colleagues.empty()) {
     fmt::print("no colleague has a two-way relationship with them\n");
@@ -117,12 +75,7 @@ int RunWhoKnows(const std::string& db, const InsightArgs& args) {
     PrintTable(answer);
     return 0;
   }
-  ordered_json out{
-      {"target", {{"kind", TargetKindName(answer.target.kind)}, {"label", answer.target.label}}},
-      {"as_of", IsoTime(answer.as_of)},
-      {"colleagues", ordered_json::array()}};
-  for (const auto& c : answer.colleagues) out["colleagues"].push_back(ColleagueJson(c));
-  fmt::print("{}\n", out.dump(2));
+  fmt::print("{}\n", api::WhoKnowsWhomDocument(answer).dump(2));
   return 0;
 }
 

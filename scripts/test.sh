@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# playwright-core for the dashboard's browser tests, at the version package-lock.json pins; it
+# drives Debian's Chromium, so nothing else is downloaded.
+npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 export CC=clang CXX=clang++
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/insight_commands.h"
+#include "cli/serve_command.h"
 
 int main(int argc, char** argv) {
   using namespace rapport::cli;
@@ -186,6 +187,7 @@ int main(int argc, char** argv) {
       ->required();
 
   auto run_insight = AddInsightCommands(app, db);
+  auto run_serve = AddServeCommand(app, db);
 
   try {
     app.parse(argc, argv);
@@ -200,6 +202,7 @@ int main(int argc, char** argv) {
   }
 
   if (int code = run_insight(); code >= 0) return code;
+  if (int code = run_serve(); code >= 0) return code;
   if (*init_cmd) return RunInit(db, init);
   if (*ingest_cmd) return RunIngest(db, ingest);
   if (*stats_cmd) return RunStats(db, stats_json);

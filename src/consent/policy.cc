@@ -210,6 +210,19 @@ Result<PolicyDecision> PolicyDecisionPoint::Evaluate(const Principal& principal,
 Status PolicyDecisionPoint::Audit(const Principal& principal, InsightKind kind,
                                   const Subject& subject, const PolicyDecision& decision,
                                   int64_t now) {
+  // Concurrent requests (the server's workers) race for the chain's next entry; the store refuses
+  // all but one, and the others chain onto the winner. Bounded, so a fault cannot loop forever.
+  Status st;
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    st = AppendAudit(principal, kind, subject, decision, now);
+    if (st.code() != Status::Code::kFailedPrecondition) return st;
+  }
+  return st;
+}
+
+Status PolicyDecisionPoint::AppendAudit(const Principal& principal, InsightKind kind,
+                                        const Subject& subject, const PolicyDecision& decision,
+                                        int64_t now) {
   auto last = store_.LastLedgerRow(store::Ledger::kAudit);
   if (!last.ok()) return last.status();
   // An opted-out subject is remembered by keyed hash only, in the audit as everywhere (SPEC §1).

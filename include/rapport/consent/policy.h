@@ -90,6 +90,8 @@ class PolicyDecisionPoint {
                                                    const ConsentState& state);
   Status Audit(const Principal& principal, InsightKind kind, const Subject& subject,
                const PolicyDecision& decision, int64_t now);
+  Status AppendAudit(const Principal& principal, InsightKind kind, const Subject& subject,
+                     const PolicyDecision& decision, int64_t now);
 
   // The consent state, read (and its chain verified) once per request.
   Result<ConsentState> State();

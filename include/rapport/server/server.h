@@ -1,0 +1,64 @@
+// Server: `rapport serve`, the insights and admin actions over HTTP/JSON, and the dashboard.
+//
+// Contract: every /v1 route but the OpenAPI document needs a bearer token (a personal access
+// token, or an Entra ID JWT when configured); the principal comes from the token and nothing
+// else, and every insight goes through the policy decision point like the CLI's. Errors are JSON
+// {"code", "message", "request_id"} with the HTTP status that means them. A fixed pool of worker
+// threads serves a bounded queue of connections; each request gets its own store connection and
+// policy point, so nothing one request learns is visible to another. Stop() lets in-flight
+// requests finish.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "rapport/status.h"
+
+namespace rapport::server {
+
+struct EntraOptions {
+  std::string tenant_id;  // the "tid" the tenant's tokens carry
+  std::string audience;   // the app's client id or App ID URI
+  std::string issuer;     // default https://login.microsoftonline.com/{tenant_id}/v2.0
+  std::string jwks;       // a JWKS file, or an https:// URL to fetch it from
+};
+
+struct ServerOptions {
+  std::string db;  // the store
+  std::string host = "127.0.0.1";
+  int port = 8765;                // 0: any free port (Bind says which)
+  std::string tls_cert, tls_key;  // PEM files; both or neither
+  size_t threads = 8;
+  size_t max_queued = 128;  // connections waiting for a worker
+  size_t max_body_bytes = 64 * 1024;
+  int io_timeout_seconds = 10;  // reading a request, writing a response
+  double rate_per_second = 20;  // per token; 0 turns the limit off
+  double rate_burst = 40;
+  std::string web_root;  // serve the dashboard from this folder instead of the built-in copy
+  std::optional<EntraOptions> entra;
+  bool access_log = true;  // one line per request on stderr (never a token, query or body)
+};
+
+class Server {
+ public:
+  // Checks the options and the store (it must have a tenant); loads Entra's keys.
+  static Result<std::unique_ptr<Server>> Create(ServerOptions options);
+  ~Server();
+
+  // Binds the listening socket; returns the port.
+  Result<int> Bind();
+  // Serves until Stop(), then returns once in-flight requests have finished.
+  Status Serve();
+  // Stops accepting; safe from any thread.
+  void Stop();
+
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);  // use Create
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rapport::server

@@ -1,0 +1,111 @@
+#include "cli/serve_command.h"
+
+#include <fmt/core.h>
+#include <pthread.h>
+
+#include <csignal>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "rapport/server/server.h"
+
+namespace rapport::cli {
+namespace {
+
+struct ServeArgs {
+  std::string listen = "127.0.0.1:8765";
+  bool quiet = false;
+  server::EntraOptions entra;
+};
+
+// "host:port" (the host may be [v6]); false when it is not one.
+bool SplitListen(const std::string& listen, server::ServerOptions& options) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size()) return false;
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port = listen.substr(colon + 1);
+  if (host.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  options.host = host;
+  options.port = std::stoi(port);
+  return options.port <= 65535;
+}
+
+int Serve(const std::string& db, server::ServerOptions options, const ServeArgs& args) {
+  if (!SplitListen(args.listen, options)) {
+    return Usage("--listen wants HOST:PORT, like 127.0.0.1:8765 (port 0: any free port)");
+  }
+  const auto& e = args.entra;
+  const bool entra = !e.tenant_id.empty() || !e.audience.empty() || !e.jwks.empty();
+  if (entra && (e.tenant_id.empty() || e.audience.empty() || e.jwks.empty())) {
+    return Usage("Entra ID sign-in needs --entra-tenant, --entra-audience and --entra-jwks");
+  }
+  if (entra) options.entra = e;
+  options.db = db;
+  options.access_log = !args.quiet;
+  // SIGTERM and SIGINT are taken by one thread, which stops the server; the workers never see
+  // them (they inherit this mask).
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  for (int s : {SIGTERM, SIGINT, SIGUSR1}) sigaddset(&stop_signals, s);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const std::string where = (options.tls_cert.empty() ? "http://" : "https://") + options.host;
+  auto server = server::Server::Create(std::move(options));
+  if (!server.ok()) return Fail(server.status().message());
+  auto port = (*server)->Bind();
+  if (!port.ok()) return Fail(port.status().message());
+  fmt::print(stderr, "rapport serve: listening on {}:{}/ (stop with SIGTERM or Ctrl-C)\n", where,
+             *port);
+  std::thread waiter([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    if (signal != SIGUSR1) {
+      fmt::print(stderr, "rapport serve: stopping; letting in-flight requests finish\n");
+    }
+    (*server)->Stop();
+  });
+  Status served = (*server)->Serve();
+  pthread_kill(waiter.native_handle(), SIGUSR1);  // wakes the waiter if no signal came
+  waiter.join();
+  if (!served.ok()) return Fail(served.message());
+  fmt::print(stderr, "rapport serve: stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> AddServeCommand(CLI::App& app, const std::string& db) {
+  auto options = std::make_shared<server::ServerOptions>();
+  auto args = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand("serve", "the HTTP/JSON API and the web dashboard");
+  cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8765)");
+  cmd->add_option("--tls-cert", options->tls_cert, "a PEM certificate: serve HTTPS");
+  cmd->add_option("--tls-key", options->tls_key, "the certificate's PEM private key");
+  cmd->add_option("--threads", options->threads, "worker threads (default 8)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--rate-limit", options->rate_per_second,
+                  "requests per second per token, bursts of twice that (default 20; 0: off)")
+      ->check(CLI::Range(0.0, 1e6))
+      ->each([options](const std::string&) { options->rate_burst = 2 * options->rate_per_second; });
+  cmd->add_option("--max-body", options->max_body_bytes, "largest request body in bytes (64 KiB)")
+      ->check(CLI::Range(size_t{1024}, size_t{16} << 20));
+  cmd->add_option("--web-root", options->web_root, "serve the dashboard from this folder");
+  cmd->add_option("--entra-tenant", args->entra.tenant_id, "Entra ID tenant id (the tid claim)");
+  cmd->add_option("--entra-audience", args->entra.audience, "the app's client id (aud claim)");
+  cmd->add_option("--entra-issuer", args->entra.issuer,
+                  "the iss claim (default https://login.microsoftonline.com/TENANT/v2.0)");
+  cmd->add_option("--entra-jwks", args->entra.jwks, "the signing keys: a JWKS file or https URL");
+  cmd->add_flag("--quiet", args->quiet, "no access log on stderr");
+  return [cmd, &db, options, args]() -> int {  // db: set by parsing, read when run
+    if (!*cmd) return -1;
+    return Serve(db, *options, *args);
+  };
+}
+
+}  // namespace rapport::cli

@@ -1,0 +1,141 @@
+// The insight routes: who the caller is, Who Knows Whom, relationship analytics, personal
+// insights and account engagement. Each insight asks the policy point itself (src/insights); a
+// denial comes back as PermissionDenied with the policy's reason, which the server sends as 403.
+#include <string>
+
+#include "rapport/api/iso_time.h"
+#include "rapport/insights/discrete_laplace.h"
+#include "rapport/insights/engagement.h"
+#include "server/routes.h"
+
+namespace rapport::server {
+namespace {
+
+Result<insights::InsightRequest> RequestOf(const Call& call) {
+  auto as_of = AsOfParam(call);
+  if (!as_of.ok()) return as_of.status();
+  return insights::InsightRequest{call.principal, *as_of, call.now};
+}
+
+Result<std::string> TargetParam(const Call& call) {
+  std::string target = call.Param("target");
+  if (target.empty()) {
+    return Status::InvalidArgument(
+        "the query parameter 'target' is missing: name an address, a person, an account or "
+        "@domain");
+  }
+  return target;
+}
+
+Result<Reply> Session(Call& call) {
+  std::string name;
+  if (auto person = call.store->IdentifyPerson(call.principal.address); person.ok()) {
+    name = person->display_name;
+  }
+  return Reply::Json({{"address", call.principal.address},
+                      {"name", name},
+                      {"role", consent::RoleName(call.role)},
+                      {"tenant", call.principal.tenant}});
+}
+
+Result<Reply> WhoKnows(Call& call) {
+  auto request = RequestOf(call);
+  auto target = TargetParam(call);
+  auto top = IntParam(call, "top", 5, 1, 100);
+  for (const Status* st : {&request.status(), &target.status(), &top.status()}) {
+    if (!st->ok()) return *st;
+  }
+  auto answer = insights::WhoKnowsWhom(*call.store, *call.policy, *request, *target,
+                                       static_cast<size_t>(*top));
+  if (!answer.ok()) return answer.status();
+  return Reply::Json(api::WhoKnowsWhomDocument(*answer));
+}
+
+Result<Reply> Relationship(Call& call) {
+  auto request = RequestOf(call);
+  auto target = TargetParam(call);
+  auto days = IntParam(call, "days", 60, 1, 3660);
+  for (const Status* st : {&request.status(), &target.status(), &days.status()}) {
+    if (!st->ok()) return *st;
+  }
+  auto answer = insights::AnalyseRelationship(*call.store, *call.policy, *request, *target,
+                                              static_cast<int>(*days));
+  if (!answer.ok()) return answer.status();
+  return Reply::Json(api::RelationshipDocument(*answer));
+}
+
+Result<Reply> Personal(Call& call) {
+  auto request = RequestOf(call);
+  if (!request.ok()) return request.status();
+  auto days = IntParam(call, "days", 28, 1, 3660);
+  if (!days.ok()) return days.status();
+  auto answer =
+      insights::PersonalInsights(*call.store, *call.policy, *request, static_cast<int>(*days));
+  if (!answer.ok()) return answer.status();
+  return Reply::Json(api::PersonalDocument(*answer));
+}
+
+// The body's fields, checked: {"period", "from", "to", "epsilon", "delta", "k"}.
+Result<insights::EngagementRequest> EngagementOf(const api::Document& body) {
+  insights::EngagementRequest what;
+  auto level = insights::ParsePeriodLevel(body.value("period", std::string("month")));
+  if (!level.ok()) return level.status();
+  what.level = *level;
+  for (const char* field : {"from", "to"}) {
+    if (!body.contains(field)) continue;
+    const auto& v = body[field];
+    auto at = v.is_string() ? api::ParseUtc(v.get<std::string>()) : std::nullopt;
+    if (!at) {
+      return Status::InvalidArgument(std::string("'") + field +
+                                     "' wants a UTC date like \"2001-06-01\"");
+    }
+    (std::string(field) == "from" ? what.from : what.to) = *at;
+  }
+  if (body.contains("epsilon")) {
+    const auto& e = body["epsilon"];
+    auto epsilon = insights::ParsePositiveDecimal(e.is_string() ? e.get<std::string>() : e.dump());
+    if (!epsilon.ok()) return Status::InvalidArgument("'epsilon': " + epsilon.status().message());
+    what.epsilon = *epsilon;
+  }
+  if (body.contains("delta")) {
+    if (!body["delta"].is_number()) return Status::InvalidArgument("'delta' wants a number");
+    what.delta = body["delta"].get<double>();
+  }
+  if (body.contains("k")) {
+    if (!body["k"].is_number_integer()) return Status::InvalidArgument("'k' wants an integer");
+    what.k = body["k"].get<int>();
+  }
+  return what;
+}
+
+Result<Reply> Engagement(Call& call) {
+  auto request = RequestOf(call);
+  if (!request.ok()) return request.status();
+  auto body = JsonBody(call);
+  if (!body.ok()) return body.status();
+  auto what = EngagementOf(*body);
+  if (!what.ok()) return what.status();
+  const std::string format = call.Param("format", "json");
+  if (format != "json" && format != "csv") {
+    return Status::InvalidArgument("'format' is json or csv");
+  }
+  insights::SystemRandom random;
+  auto release = insights::ReleaseEngagement(*call.store, *call.policy, *request, *what, random);
+  if (!release.ok()) return release.status();
+  if (format == "csv") {
+    return Reply::Text(api::EngagementCsv(*release), "text/csv; charset=utf-8");
+  }
+  return Reply::Json(api::EngagementDocument(*release));
+}
+
+}  // namespace
+
+std::vector<Route> InsightRoutes() {
+  return {{"GET", "/v1/session", Access::kUser, Session},
+          {"GET", "/v1/who-knows", Access::kUser, WhoKnows, true},
+          {"GET", "/v1/relationship", Access::kUser, Relationship, true},
+          {"GET", "/v1/me", Access::kUser, Personal, true},
+          {"POST", "/v1/engagement", Access::kUser, Engagement, true}};
+}
+
+}  // namespace rapport::server

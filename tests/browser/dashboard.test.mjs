@@ -1,0 +1,301 @@
+// The rapport dashboard in Chromium: sign-in, Who Knows Whom, a relationship, consent revoked
+// and granted again, a guest's denial, account engagement's privacy parameters, a bad token.
+// Run through run.sh, which builds the store, starts `rapport serve` and sets the environment.
+
+import {after, before, describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {chromium} from 'playwright-core';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the tests through tests/browser/run.sh`);
+  return v;
+};
+const BASE = env('RAPPORT_URL');
+const ARTIFACTS = env('RAPPORT_ARTIFACTS');
+const TARGET = env('RAPPORT_TARGET');
+const AS_OF = process.env.RAPPORT_AS_OF || '';
+const TOKENS = {
+  admin: env('RAPPORT_ADMIN_TOKEN'),
+  member: env('RAPPORT_MEMBER_TOKEN'),
+  guest: env('RAPPORT_GUEST_TOKEN'),
+};
+const TIMEOUT = 15000;
+
+let browser;
+let shot = 0;
+
+before(async () => {
+  fs.mkdirSync(ARTIFACTS, {recursive: true});
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+/**
+ * A fresh page (its own sessionStorage) that fails the test on a script error, and records any
+ * request that leaves the rapport server: the dashboard must work offline.
+ */
+async function newPage(t) {
+  const context = await browser.newContext({viewport: {width: 1360, height: 900},
+    acceptDownloads: true});
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(BASE) || url.startsWith('data:') || url.startsWith('blob:')) {
+      return route.continue();
+    }
+    problems.push(`request outside the server: ${url}`);
+    return route.abort();
+  });
+  t.after(async () => {
+    await context.close();
+  });
+  page.problems = problems;
+  return page;
+}
+
+function assertClean(page) {
+  assert.deepEqual(page.problems, [], 'no script errors and no external requests');
+}
+
+async function screenshot(page, name) {
+  shot += 1;
+  const file = path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({path: file, fullPage: true});
+  return file;
+}
+
+const byId = (id) => `[data-testid="${id}"]`;
+
+async function signIn(page, who) {
+  await page.goto(`${BASE}/`);
+  await page.fill(byId('token-input'), TOKENS[who]);
+  await page.click(byId('sign-in'));
+  await page.waitForSelector(byId('session-name'));
+}
+
+async function searchWhoKnows(page, target) {
+  await page.click(byId('nav-who-knows'));
+  await page.fill(byId('wkw-target'), target);
+  if (AS_OF) await page.fill(byId('wkw-as-of'), AS_OF);
+  await page.click(byId('wkw-search'));
+  // Either ranked colleagues, or a denial, or an empty answer: wait for whichever comes.
+  await page.waitForSelector(
+      `${byId('wkw-row')}, ${byId('wkw-error')}, ${byId('wkw-empty')}`);
+}
+
+describe('rapport dashboard', () => {
+  test('a bad token shows the sign-in error', async (t) => {
+    const page = await newPage(t);
+    await page.goto(`${BASE}/`);
+    await page.waitForSelector(byId('signin-form'));
+    await screenshot(page, 'sign-in');
+    await page.fill(byId('token-input'), 'rpt_this-is-not-a-token');
+    await page.click(byId('sign-in'));
+    const error = page.locator(byId('signin-error'));
+    await error.waitFor();
+    assert.equal(await error.getAttribute('role'), 'alert');
+    const text = (await page.locator(byId('signin-error-text')).textContent()).trim();
+    assert.ok(text.length > 0, 'the 401 message is shown');
+    assert.equal(await page.locator(byId('session-name')).count(), 0, 'not signed in');
+    await screenshot(page, 'sign-in-bad-token');
+    assertClean(page);
+  });
+
+  test('signing in shows the user and role, signing out returns to sign-in', async (t) => {
+    const page = await newPage(t);
+    await signIn(page, 'admin');
+    assert.equal((await page.textContent(byId('session-role'))).trim(), 'admin');
+    assert.ok((await page.textContent(byId('session-name'))).trim().length > 0);
+    assert.equal(await page.locator(byId('nav-admin')).count(), 1, 'an admin sees Admin');
+    await screenshot(page, 'signed-in');
+    // The token lives in sessionStorage: a reload keeps the session.
+    await page.reload();
+    await page.waitForSelector(byId('session-name'));
+    await page.click(byId('sign-out'));
+    await page.waitForSelector(byId('signin-form'));
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'the token is gone');
+    assertClean(page);
+  });
+
+  test('Who Knows Whom ranks colleagues, and opens the relationship', async (t) => {
+    const page = await newPage(t);
+    await signIn(page, 'member');
+    assert.equal((await page.textContent(byId('session-role'))).trim(), 'member');
+    assert.equal(await page.locator(byId('nav-admin')).count(), 0, 'a member has no Admin page');
+    await searchWhoKnows(page, TARGET);
+    const rows = page.locator(byId('wkw-row'));
+    const n = await rows.count();
+    assert.ok(n >= 1, 'at least one colleague');
+    const strengths = await page.locator(`${byId('wkw-row')} .strength-value`).allTextContents();
+    const values = strengths.map(Number);
+    assert.ok(values.every((v) => v >= 0 && v <= 1), `strengths on 0..1: ${strengths}`);
+    assert.deepEqual(values, [...values].sort((a, b) => b - a), 'ranked by strength');
+    assert.equal(await page.locator(`${byId('wkw-graph')} .node`).count(), n + 1,
+        'the graph has the target and one node per colleague');
+    await screenshot(page, 'who-knows-whom');
+
+    await page.click(byId('wkw-open-relationship'));
+    await page.waitForSelector(`${byId('rel-health')}, ${byId('rel-error')}`);
+    assert.equal(await page.locator(byId('rel-error')).count(), 0, 'no error');
+    for (const kpi of ['emails_sent', 'emails_received', 'replies', 'meetings_organised',
+      'hours_spent', 'median_response_hours']) {
+      for (const side of ['us', 'them']) {
+        const text = (await page.textContent(byId(`kpi-${kpi}-${side}`))).trim();
+        assert.match(text, /^[\d,.]+( h)?$|^—$/, `${kpi} by ${side}: ${text}`);
+      }
+    }
+    assert.match((await page.textContent(byId('kpi-emails_sent-us'))).trim(), /^[1-9][\d,]*$/,
+        'the target was mailed in the window');
+    const grade = (await page.textContent(byId('rel-health-grade'))).trim();
+    assert.ok(['Good', 'Fair', 'Poor'].includes(grade), `health grade: ${grade}`);
+    const score = Number((await page.textContent(byId('rel-health-score'))).trim());
+    assert.ok(score >= 0 && score <= 100, `health score: ${score}`);
+    assert.ok(await page.locator(byId('rel-health-trend')).isVisible());
+    assert.ok(await page.locator(`${byId('rel-factors')} tbody tr`).count() >= 1, 'factors');
+    assert.ok(await page.locator(`${byId('timeline-chart')} rect`).count() >= 1, 'timeline bars');
+    await screenshot(page, 'relationship');
+    assertClean(page);
+  });
+
+  test('revoking identifiable consent turns Who Knows Whom into a denial, granting restores it',
+      async (t) => {
+        const page = await newPage(t);
+        await signIn(page, 'admin');
+        await page.click(byId('nav-admin'));
+        const state = page.locator(byId('consent-state-identifiable'));
+        await state.waitFor();
+        assert.equal((await state.textContent()).trim(), 'in force');
+        await screenshot(page, 'admin-consent');
+
+        await page.click(byId('consent-revoke-identifiable'));
+        await page.waitForSelector(`${byId('confirm-dialog')}[open]`);
+        await screenshot(page, 'admin-revoke-confirm');
+        await page.click(byId('confirm-ok'));
+        await page.waitForSelector(byId('consent-done'));
+        await page.waitForFunction((sel) =>
+          document.querySelector(sel)?.textContent.trim() === 'not in force',
+        byId('consent-state-identifiable'));
+        await screenshot(page, 'admin-revoked');
+
+        await searchWhoKnows(page, TARGET);
+        const denial = page.locator(byId('wkw-error'));
+        assert.equal(await denial.count(), 1, 'Who Knows Whom is denied');
+        assert.equal(await denial.getAttribute('role'), 'alert');
+        assert.match(await denial.textContent(), /Not allowed/);
+        assert.match(await denial.textContent(), /consent identifiable not in force/);
+        assert.equal(await page.locator(byId('wkw-row')).count(), 0, 'no colleague is shown');
+        await screenshot(page, 'who-knows-whom-denied');
+
+        await page.click(byId('nav-admin'));
+        await page.click(byId('consent-grant-identifiable'));
+        await page.waitForSelector(`${byId('confirm-dialog')}[open]`);
+        await page.fill(byId('grant-terms'), '2026-12');
+        await screenshot(page, 'admin-grant-confirm');
+        await page.click(byId('confirm-ok'));
+        await page.waitForFunction((sel) =>
+          document.querySelector(sel)?.textContent.trim() === 'in force',
+        byId('consent-state-identifiable'));
+        const history = await page.textContent(byId('consent-history-table'));
+        assert.match(history, /revoke/);
+        assert.match(history, /2026-12/);
+        await screenshot(page, 'admin-granted');
+
+        await searchWhoKnows(page, TARGET);
+        assert.ok(await page.locator(byId('wkw-row')).count() >= 1, 'colleagues are back');
+        assert.equal(await page.locator(byId('wkw-error')).count(), 0);
+        await screenshot(page, 'who-knows-whom-restored');
+        assertClean(page);
+      });
+
+  test('a guest signs in and sees the denial, with its reason', async (t) => {
+    const page = await newPage(t);
+    await signIn(page, 'guest');
+    assert.equal((await page.textContent(byId('session-role'))).trim(), 'guest');
+    await searchWhoKnows(page, TARGET);
+    const denial = page.locator(byId('wkw-error'));
+    assert.equal(await denial.count(), 1, 'a guest is denied Who Knows Whom');
+    const text = (await page.textContent(byId('wkw-error-text'))).trim();
+    assert.ok(text.length > 0, 'the reason is shown');
+    assert.match(text, /guest/);
+    await screenshot(page, 'guest-denied');
+    assertClean(page);
+  });
+
+  test('account engagement shows its privacy parameters and downloads the CSV', async (t) => {
+    const page = await newPage(t);
+    await signIn(page, 'member');
+    await page.click(byId('nav-engagement'));
+    await page.selectOption(byId('eng-period'), 'year');
+    if (AS_OF) await page.fill(byId('eng-as-of'), AS_OF);
+    await page.click(byId('eng-run'));
+    await page.waitForSelector(`${byId('eng-privacy')}, ${byId('eng-error')}`);
+    assert.equal(await page.locator(byId('eng-error')).count(), 0, 'released');
+    const value = async (id) => (await page.textContent(`${byId(id)} .stat-value`)).trim();
+    assert.equal(Number(await value('eng-p-epsilon')), 1);
+    assert.equal(Number(await value('eng-p-k')), 5);
+    assert.match(await value('eng-p-delta'), /\d/);
+    assert.match(await value('eng-p-threshold'), /^\d[\d,]*$/);
+    assert.match(await page.textContent(byId('eng-budget')), /of 10 ε spent/);
+    assert.match(await page.textContent(byId('eng-repeated')), /new release|repeated/);
+    const rows = await page.locator(byId('eng-row')).count();
+    if (rows === 0) {
+      const why = await page.textContent(byId('eng-zero-rows'));
+      assert.match(why, /needed a noisy count of at least \d/, 'zero rows are explained');
+    } else {
+      // Sortable: click a column twice, the order flips.
+      await page.click(byId('eng-sort-AccountName'));
+      const first = await page.locator(`${byId('eng-row')} td:nth-child(2)`).allTextContents();
+      await page.click(byId('eng-sort-AccountName'));
+      const second = await page.locator(`${byId('eng-row')} td:nth-child(2)`).allTextContents();
+      assert.deepEqual(second, [...first].reverse());
+    }
+    await screenshot(page, 'engagement');
+
+    // The same request again is the stored release: repeated, nothing spent.
+    await page.click(byId('eng-run'));
+    await page.waitForFunction((sel) => /repeated/.test(document.querySelector(sel)?.textContent),
+        byId('eng-repeated'));
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(byId('eng-download-csv')),
+    ]);
+    const file = path.join(ARTIFACTS, 'engagement.csv');
+    await download.saveAs(file);
+    const csv = fs.readFileSync(file, 'utf8');
+    assert.match(csv.split('\n')[0], /AccountId/, 'the Office Enrichment header');
+    await screenshot(page, 'engagement-repeated');
+    assertClean(page);
+  });
+
+  test('personal insights and the audit chain', async (t) => {
+    const page = await newPage(t);
+    await signIn(page, 'admin');
+    await page.goto(`${BASE}/#/me${AS_OF ? `?as_of=${AS_OF}` : ''}`);
+    await page.waitForSelector(`${byId('me-top')}, ${byId('me-error')}`);
+    assert.equal(await page.locator(byId('me-error')).count(), 0, 'personal insights shown');
+    assert.ok(await page.locator(`${byId('me-top')} tbody tr`).count() >= 1, 'top contacts');
+    await screenshot(page, 'personal');
+
+    await page.goto(`${BASE}/#/admin?tab=audit`);
+    await page.waitForSelector(byId('audit-table'));
+    assert.match(await page.textContent(byId('audit-table')), /deny/, 'the denials were audited');
+    await page.click(byId('audit-verify'));
+    await page.waitForSelector(byId('audit-intact'));
+    await screenshot(page, 'audit-verified');
+    assertClean(page);
+  });
+});

@@ -1,0 +1,152 @@
+// `rapport serve` as a process: it listens where it is told, answers over TLS when given a
+// certificate, refuses bad options with a usage error, and on SIGTERM finishes the request in
+// flight before it exits 0.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "test_support.h"
+
+extern char** environ;
+
+namespace rapport::testing {
+namespace {
+
+// A `rapport serve` child with its stderr in a file; killed if still running at the end.
+class ServeProcess {
+ public:
+  ServeProcess(const std::string& db, const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {RAPPORT_BINARY, "--db",     db,
+                                     "serve",        "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, (dir_ / "err").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn(&pid_, RAPPORT_BINARY, &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    // The port is in the first line: "... listening on http://127.0.0.1:PORT/ ...".
+    for (int i = 0; i < 200 && port_ == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+      const std::string err = Stderr();
+      auto at = err.find("127.0.0.1:");
+      if (at != std::string::npos) port_ = std::atoi(err.c_str() + at + 10);
+    }
+  }
+  ~ServeProcess() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  // Sends SIGTERM and returns the exit code (-1 when it did not exit within 10 s).
+  int Terminate() {
+    kill(pid_, SIGTERM);
+    for (int i = 0; i < 400; ++i) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return -1;
+  }
+  std::string Stderr() const { return ReadFile(dir_ / "err"); }
+  int port() const { return port_; }
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  bool exited_ = false;
+};
+
+class ServeCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto init = InitConsented(db_, "--tenant Northwind --domain northwind.example");
+    ASSERT_EQ(init.exit_code, 0) << init.err;
+  }
+  TempDir dir_;
+  std::string db_ = dir_ / "s.db";
+};
+
+TEST_F(ServeCommand, SigtermLetsTheRequestInFlightFinish) {
+  ServeProcess serve(db_, {"--quiet"});
+  ASSERT_GT(serve.port(), 0) << serve.Stderr();
+  // A request half sent when SIGTERM arrives: the server must still answer it.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(serve.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string head = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n";
+  ASSERT_EQ(write(fd, head.data(), head.size()), static_cast<ssize_t>(head.size()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the worker is reading it
+  int code = -2;
+  std::thread stop([&] { code = serve.Terminate(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::string rest = "Connection: close\r\n\r\n";
+  ASSERT_EQ(write(fd, rest.data(), rest.size()), static_cast<ssize_t>(rest.size()));
+  std::string response;
+  char buf[4096];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) response.append(buf, n);
+  close(fd);
+  stop.join();
+  EXPECT_EQ(response.rfind("HTTP/1.1 200 OK", 0), 0u) << response;
+  EXPECT_NE(response.find(R"({"status":"ok"})"), std::string::npos);
+  EXPECT_EQ(code, 0) << serve.Stderr();
+  EXPECT_NE(serve.Stderr().find("rapport serve: stopped"), std::string::npos) << serve.Stderr();
+}
+
+TEST_F(ServeCommand, ServesHttpsWithACertificate) {
+  const std::string cert = dir_ / "cert.pem", key = dir_ / "key.pem";
+  const std::string make =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+      "-keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
+  if (std::system(make.c_str()) != 0) GTEST_SKIP() << "the openssl command is not installed";
+  ServeProcess serve(db_, {"--tls-cert", cert, "--tls-key", key});
+  ASSERT_GT(serve.port(), 0) << serve.Stderr();
+  EXPECT_NE(serve.Stderr().find("https://127.0.0.1:"), std::string::npos);
+  httplib::SSLClient client("127.0.0.1", serve.port());
+  client.enable_server_certificate_verification(false);  // self-signed for the test
+  auto res = client.Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(serve.Terminate(), 0);
+}
+
+TEST_F(ServeCommand, BadOptionsAreUsageErrors) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"serve --listen nowhere", "--listen wants HOST:PORT"},
+      {"serve --listen 127.0.0.1:99999", "--listen wants HOST:PORT"},
+      {"serve --tls-cert only.pem", "--tls-cert and --tls-key go together"},
+      {"serve --entra-tenant t", "Entra ID sign-in needs --entra-tenant, --entra-audience"},
+      {"serve --threads 0", "--threads"},
+  };
+  for (const auto& [args, message] : cases) {
+    auto r = RunRapport("--db " + ShellQuote(db_) + " " + args);
+    EXPECT_NE(r.exit_code, 0) << args;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
+  }
+  auto missing = RunRapport("--db " + ShellQuote(dir_ / "none.db") + " serve --listen 127.0.0.1:0");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("rapport init"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace rapport::testing

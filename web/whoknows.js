@@ -1,0 +1,117 @@
+// Who Knows Whom: colleagues ranked by tie strength to a contact, an account or a domain.
+
+import {get} from './api.js';
+import {alertBox, badge, card, clear, field, fmtDate, h, loading, notice, person, strengthBar,
+  table} from './dom.js';
+import {tieGraph} from './charts.js';
+
+export async function renderWhoKnows(view, ctx) {
+  const target = (ctx.params.get('target') || '').trim();
+  const top = ctx.params.get('top') || '5';
+  const asOf = ctx.params.get('as_of') || '';
+  const asOfInput = h('input', {type: 'date', name: 'as_of', value: asOf, testid: 'wkw-as-of'});
+  const input = h('input', {type: 'search', name: 'target', value: target, testid: 'wkw-target',
+    placeholder: 'bob@fabrikam.com, "Bob Smith", Fabrikam or @fabrikam.com', required: true,
+    autocomplete: 'off'});
+  const topSelect = h('select', {name: 'top', testid: 'wkw-top'},
+      ['3', '5', '10', '20'].map((n) => h('option', {value: n, selected: n === top}, n)));
+  const form = h('form', {class: 'search-form', testid: 'wkw-form', onsubmit: (e) => {
+    e.preventDefault();
+    ctx.navigate('who-knows', {target: input.value.trim(), top: topSelect.value,
+      as_of: asOfInput.value});
+  }},
+  field('Who knows…', input), field('Show', topSelect), field('As of (optional)', asOfInput),
+  h('button', {type: 'submit', class: 'primary', testid: 'wkw-search'}, 'Search'));
+
+  const results = h('div', {class: 'results', testid: 'wkw-results', 'aria-live': 'polite'});
+  view.append(
+      h('div', {class: 'page-head'},
+          h('h1', {text: 'Who Knows Whom'}),
+          h('p', {class: 'muted', text: 'Find the colleagues with the strongest relationship to a ' +
+            'contact, an account or a whole domain, ranked by tie strength.'})),
+      h('section', {class: 'card'}, form),
+      results);
+  if (!target) {
+    results.append(notice('Type an e-mail address, a person\'s name, an account name or ' +
+        '@domain to see who in your organisation knows them.', 'info', 'wkw-hint'));
+    input.focus();
+    return;
+  }
+  results.append(loading(`Looking up who knows ${target}…`));
+  let answer;
+  try {
+    answer = await get('/v1/who-knows', {target, top, as_of: asOf});
+  } catch (err) {
+    if (!ctx.isCurrent()) return;
+    clear(results).append(alertBox(err, 'wkw-error'));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  clear(results);
+  const label = answer.target && answer.target.label ? answer.target.label : target;
+  const kind = answer.target && answer.target.kind ? answer.target.kind : '';
+  const colleagues = answer.colleagues || [];
+  const heading = h('div', {class: 'result-head'},
+      h('div', null,
+          h('h2', {testid: 'wkw-target-label'}, `Who knows ${label}`),
+          h('p', {class: 'muted'}, kind ? badge(kind, 'neutral') : null,
+              ` as of ${fmtDate(answer.as_of)} · ${colleagues.length} colleague` +
+              `${colleagues.length === 1 ? '' : 's'}`)),
+      h('a', {class: 'button', href: ctx.link('relationship', {target, as_of: asOf}),
+        testid: 'wkw-open-relationship'}, 'Open relationship →'));
+  if (colleagues.length === 0) {
+    results.append(card(null, heading, notice(`Nobody you may see has a relationship with ` +
+        `${label} yet: one-way mail is not a relationship, and excluded or opted-out ` +
+        `colleagues are never listed.`, 'info', 'wkw-empty')));
+    return;
+  }
+  const columns = [
+    {label: '#', num: true, render: (c) => String(colleagues.indexOf(c) + 1)},
+    {label: 'Colleague', render: (c) => person(c.name, c.address)},
+    {label: 'Strength', render: (c) => strengthBar(c.strength, c.label)},
+    {label: 'Label', render: (c) => badge(c.label)},
+    {label: 'Mails out / in', num: true, render: (c) =>
+      `${c.explanation.emails_to} / ${c.explanation.emails_from}`},
+    {label: 'Replies out / in', num: true, render: (c) =>
+      `${c.explanation.replies_to} / ${c.explanation.replies_from}`},
+    {label: 'Meetings', num: true, render: (c) => String(c.explanation.meetings)},
+    {label: 'Last contact', render: (c) => fmtDate(c.explanation.last)},
+  ];
+  if (kind !== 'contact') {
+    columns.splice(4, 0, {label: 'Contacts known', num: true,
+      render: (c) => String(c.contacts_known ?? '—')});
+  }
+  const tbl = table(columns, colleagues, {class: 'data', 'data-testid': 'wkw-table'});
+  tbl.querySelectorAll('tbody tr').forEach((tr) => tr.setAttribute('data-testid', 'wkw-row'));
+  const totals = colleagues.reduce((t, c) => ({
+    out: t.out + (c.explanation.emails_to || 0), in: t.in + (c.explanation.emails_from || 0),
+    meetings: t.meetings + (c.explanation.meetings || 0),
+    first: !t.first || c.explanation.first < t.first ? c.explanation.first : t.first,
+    last: !t.last || c.explanation.last > t.last ? c.explanation.last : t.last,
+  }), {out: 0, in: 0, meetings: 0, first: '', last: ''});
+  const stat = (label, value) => h('div', {class: 'stat'},
+      h('span', {class: 'stat-label', text: label}), h('span', {class: 'stat-value', text: value}));
+  const best = colleagues[0];
+  results.append(card(null, heading, tbl,
+      h('p', {class: 'muted small', text: 'Strength is 0–1 from e-mails, replies and shared ' +
+        'meetings, decayed by age and divided by the number of people involved: strong ≥ 0.7, ' +
+        'familiar 0.4–0.7, weak < 0.4.'})));
+  results.append(h('div', {class: 'split even'},
+      card('Network', tieGraph(label, colleagues),
+          h('div', {class: 'legend'},
+              h('span', {class: 'key key-strong'}, 'strong'),
+              h('span', {class: 'key key-familiar'}, 'familiar'),
+              h('span', {class: 'key key-weak'}, 'weak'),
+              h('span', {text: 'line width: strength'}))),
+      card('In short', h('div', {class: 'stats two'},
+          stat('Best introduction', best.name || best.address),
+          stat('Their strength', `${Number(best.strength).toFixed(2)} (${best.label})`),
+          stat('E-mails to them', String(totals.out)),
+          stat('E-mails from them', String(totals.in)),
+          stat('Shared meetings', String(totals.meetings)),
+          stat('Colleagues listed', String(colleagues.length)),
+          stat('First contact', fmtDate(totals.first)),
+          stat('Last contact', fmtDate(totals.last))),
+      h('p', {class: 'muted small', text: 'Totals over the colleagues listed. Colleagues in an ' +
+        'excluded group or who opted out are never shown or counted.'}))));
+}

@@ -137,6 +137,8 @@ TEST_F(ServeCommand, BadOptionsAreUsageErrors) {
       {"serve --tls-cert only.pem", "--tls-cert and --tls-key go together"},
       {"serve --entra-tenant t", "Entra ID sign-in needs --entra-tenant, --entra-audience"},
       {"serve --threads 0", "--threads"},
+      {"serve --request-timeout 0", "--request-timeout"},
+      {"serve --keep-alive 0", "--keep-alive"},
   };
   for (const auto& [args, message] : cases) {
     auto r = RunRapport("--db " + ShellQuote(db_) + " " + args);

@@ -224,6 +224,25 @@ TEST(HttpApi, ConcurrentRequestsAreAllAnsweredAndAllAudited) {
   EXPECT_EQ(check["entries"], kThreads * kEach) << check;
 }
 
+// A request past its time limit is stopped with 503, changes nothing, and leaves the server well.
+TEST(HttpApi, ARequestPastItsTimeLimitIs503AndChangesNothing) {
+  server::ServerOptions hurried;
+  hurried.request_timeout = std::chrono::milliseconds(0);  // every request is already late
+  ServedTenant served("all", hurried);
+  for (int i = 0; i < 3; ++i) {
+    auto res = served.Get(kWho, "member");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 503) << res->body;
+    EXPECT_EQ(Body(res).value("code", ""), "timeout");
+  }
+  auto rows = served.tenant().store().ReadLedger(store::Ledger::kAudit);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_TRUE(rows->empty());  // stopped before the decision was made, so nothing to audit
+  auto health = served.Get("/healthz", "");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
 TEST(HttpApi, HealthAndTheDashboardNeedNoToken) {
   ServedTenant served("none");
   auto health = served.Get("/healthz", "");

@@ -31,7 +31,8 @@ class Status {
     kIoError,
     kFailedPrecondition,
     kPermissionDenied,
-    kResourceExhausted
+    kResourceExhausted,
+    kDeadlineExceeded
   };
 
   Status() = default;
@@ -54,6 +55,10 @@ class Status {
   // A limit was reached (the quarter's privacy budget); the message says which.
   static Status ResourceExhausted(std::string msg) {
     return {Code::kResourceExhausted, std::move(msg)};
+  }
+  // The work ran past the time it was given (a server request's limit); nothing was changed.
+  static Status DeadlineExceeded(std::string msg) {
+    return {Code::kDeadlineExceeded, std::move(msg)};
   }
 
   bool ok() const { return code_ == Code::kOk; }

@@ -89,6 +89,9 @@ std::function<int()> AddServeCommand(CLI::App& app, const std::string& db) {
   cmd->add_option("--tls-key", options->tls_key, "the certificate's PEM private key");
   cmd->add_option("--threads", options->threads, "worker threads (default 8)")
       ->check(CLI::Range(1, 256));
+  cmd->add_option("--keep-alive", options->keep_alive_requests,
+                  "requests per connection before it is closed (default 1: fairest under load)")
+      ->check(CLI::Range(1, 10000));
   cmd->add_option("--rate-limit", options->rate_per_second,
                   "requests per second per token, bursts of twice that (default 20; 0: off)")
       ->check(CLI::Range(0.0, 1e6))
@@ -96,6 +99,11 @@ std::function<int()> AddServeCommand(CLI::App& app, const std::string& db) {
   cmd->add_option("--max-body", options->max_body_bytes, "largest request body in bytes (64 KiB)")
       ->check(CLI::Range(size_t{1024}, size_t{16} << 20));
   cmd->add_option("--web-root", options->web_root, "serve the dashboard from this folder");
+  cmd->add_option_function<int>(
+         "--request-timeout",
+         [options](int seconds) { options->request_timeout = std::chrono::seconds(seconds); },
+         "seconds one request may take before it is stopped (default 30)")
+      ->check(CLI::Range(1, 3600));
   cmd->add_option("--entra-tenant", args->entra.tenant_id, "Entra ID tenant id (the tid claim)");
   cmd->add_option("--entra-audience", args->entra.audience, "the app's client id (aud claim)");
   cmd->add_option("--entra-issuer", args->entra.issuer,

@@ -14,6 +14,8 @@ HttpError HttpErrorOf(const Status& status) {
       return {409, "conflict"};
     case Status::Code::kResourceExhausted:
       return {409, "budget_exhausted"};  // the privacy budget, not a rate limit (that is 429)
+    case Status::Code::kDeadlineExceeded:
+      return {503, "timeout"};
     case Status::Code::kOk:
     case Status::Code::kCorruption:
     case Status::Code::kIoError:

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <httplib.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <regex>
@@ -27,6 +28,7 @@ struct Server::Impl {
   RateLimiter limiter;
   Metrics metrics;
   std::unique_ptr<httplib::Server> http;
+  int listen_socket = -1;  // the socket httplib binds, for a deeper backlog (see Bind)
 
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
@@ -112,6 +114,7 @@ Result<Reply> Server::Impl::Run(const Route& route, const httplib::Request& req,
               "too many requests with this token: wait a moment and try again");
     return Reply::Sent(429);
   }
+  (**lease).SetDeadline(std::chrono::steady_clock::now() + options.request_timeout);
   consent::PolicyDecisionPoint policy(**lease);
   auto role = policy.RoleOf(principal->address);
   if (!role.ok()) return role.status();
@@ -122,6 +125,7 @@ Result<Reply> Server::Impl::Run(const Route& route, const httplib::Request& req,
     call.path_params.push_back(httplib::detail::decode_url(req.matches[i].str(), false));
   }
   auto reply = route.handler(call);
+  if (!reply.ok() && reply.status().code() == Status::Code::kDeadlineExceeded) lease->Discard();
   if (route.insight) {
     bool denied = !reply.ok() && reply.status().code() == Status::Code::kPermissionDenied;
     if (reply.ok() || denied) metrics.Decision(!denied);
@@ -189,11 +193,22 @@ void Server::Impl::Install() {
     return new BoundedTaskQueue(options.threads,
                                 options.max_queued);  // httplib owns and deletes it
   };
+  svr.set_socket_options([this](socket_t sock) {
+    int yes = 1;  // what httplib's default options do
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_socket = sock;
+  });
   svr.set_payload_max_length(options.max_body_bytes);
   svr.set_read_timeout(options.io_timeout_seconds, 0);
   svr.set_write_timeout(options.io_timeout_seconds, 0);
-  svr.set_keep_alive_timeout(5);
-  svr.set_keep_alive_max_count(1000);
+  // Without TCP_NODELAY a response written in two parts waits ~40 ms for the client's delayed
+  // ACK (Nagle): that was most of a request's latency.
+  svr.set_tcp_nodelay(true);
+  // A worker serves one connection for as long as it stays alive, so long-lived connections
+  // let a few clients keep every worker while the rest wait unserved; one request per connection
+  // (the default) queues every request in arrival order (docs/server.md, BENCHMARKS.md).
+  svr.set_keep_alive_timeout(2);
+  svr.set_keep_alive_max_count(options.keep_alive_requests);
   for (const Route& route : ApiRoutes()) {
     auto handler = [this, route](const httplib::Request& req, httplib::Response& res) {
       Dispatch(route, req, res);
@@ -268,8 +283,8 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return Status::InvalidArgument("--tls-cert and --tls-key go together: give both or neither");
   }
-  if (options.threads == 0 || options.max_queued == 0) {
-    return Status::InvalidArgument("--threads and the queue must be at least 1");
+  if (options.threads == 0 || options.max_queued == 0 || options.keep_alive_requests == 0) {
+    return Status::InvalidArgument("--threads, --keep-alive and the queue must be at least 1");
   }
   auto impl = std::make_unique<Impl>(std::move(options));
   {
@@ -305,6 +320,10 @@ Result<int> Server::Bind() {
     return Status::IoError("cannot listen on " + o.host + ":" + std::to_string(o.port) +
                            " (in use, or not an address of this machine? try another --listen)");
   }
+  // httplib listens with a backlog of 5, fixed when Debian built it: under load, connections
+  // beyond it are dropped and retried by the client a second or three later (the load test's
+  // tail). Listening again on the same socket only deepens the backlog (Linux).
+  if (impl_->listen_socket >= 0) ::listen(impl_->listen_socket, SOMAXCONN);
   return port;
 }
 

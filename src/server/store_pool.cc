@@ -21,6 +21,7 @@ Result<StorePool::Lease> StorePool::Acquire() {
 }
 
 void StorePool::Release(std::unique_ptr<store::Store> store) {
+  store->SetDeadline(std::nullopt);
   std::lock_guard lock(mutex_);
   idle_.push_back(std::move(store));
 }

@@ -27,6 +27,9 @@ class StorePool {
     ~Lease();
     store::Store& operator*() { return *store_; }
     store::Store* get() { return store_.get(); }
+    // Closes the connection instead of returning it (after an interrupted request, so that no
+    // half-done transaction can reach the next one).
+    void Discard() { store_.reset(); }
 
    private:
     StorePool* pool_;

@@ -49,7 +49,23 @@ void StatementReleaser::operator()(sqlite3_stmt* s) const {
   }
 }
 
-SqliteDb::SqliteDb() : cache_(std::make_unique<StatementCache>()) {}
+SqliteDb::SqliteDb()
+    : cache_(std::make_unique<StatementCache>()),
+      deadline_(std::make_unique<std::optional<std::chrono::steady_clock::time_point>>()) {}
+
+namespace {
+
+constexpr const char* kPastDeadline =
+    "the request took longer than this server allows; nothing was changed (ask for less, or "
+    "raise rapport serve --request-timeout)";
+
+// SQLite's progress handler: a non-zero answer interrupts the running statement.
+int PastDeadline(void* deadline) {
+  const auto& d = *static_cast<std::optional<std::chrono::steady_clock::time_point>*>(deadline);
+  return d && std::chrono::steady_clock::now() > *d ? 1 : 0;
+}
+
+}  // namespace
 SqliteDb::~SqliteDb() = default;
 SqliteDb::SqliteDb(SqliteDb&&) noexcept = default;
 SqliteDb& SqliteDb::operator=(SqliteDb&&) noexcept = default;
@@ -77,7 +93,9 @@ SqliteStatement& SqliteStatement::BindNull(int index) {
 bool SqliteStatement::Step(Status& status) {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) {
+  if ((rc & 0xff) == SQLITE_INTERRUPT) {
+    status = Status::DeadlineExceeded(kPastDeadline);
+  } else if (rc != SQLITE_DONE) {
     status = Status::IoError(std::string("database error: ") +
                              sqlite3_errmsg(sqlite3_db_handle(stmt_.get())));
   }
@@ -118,21 +136,25 @@ Result<SqliteDb> SqliteDb::Open(const std::string& path) {
   }
   sqlite3_busy_timeout(raw, 10'000);
   sqlite3_extended_result_codes(raw, 1);
+  sqlite3_progress_handler(raw, 1000, PastDeadline, db.deadline_.get());
   return db;
 }
 
 Status SqliteDb::Exec(std::string_view sql) {
   char* err = nullptr;
   std::string s(sql);
-  if (sqlite3_exec(db_.get(), s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+  const int rc = sqlite3_exec(db_.get(), s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
     std::string msg = err ? err : ErrorMessage();
     sqlite3_free(err);
+    if ((rc & 0xff) == SQLITE_INTERRUPT) return Status::DeadlineExceeded(kPastDeadline);
     return Status::IoError("database error: " + msg);
   }
   return Status::Ok();
 }
 
 Result<SqliteStatement> SqliteDb::Prepare(std::string_view sql) {
+  if (PastDeadline(deadline_.get())) return Status::DeadlineExceeded(kPastDeadline);
   if (sqlite3_stmt* cached = cache_->Borrow(sql)) return SqliteStatement(cached, cache_.get());
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),

@@ -4,8 +4,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -66,6 +68,11 @@ class SqliteDb {
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_.get()); }
   sqlite3* handle() const { return db_.get(); }
   std::string ErrorMessage() const { return sqlite3_errmsg(db_.get()); }
+  // Statements prepared after `deadline`, and any still running then, fail with DeadlineExceeded
+  // (a running one is interrupted, and its transaction rolled back). nullopt: no limit.
+  void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
+    *deadline_ = deadline;
+  }
 
  private:
   struct Closer {
@@ -73,6 +80,8 @@ class SqliteDb {
   };
   std::unique_ptr<sqlite3, Closer> db_;
   std::unique_ptr<StatementCache> cache_;  // declared after db_: finalized before it closes
+  // On the heap: SQLite's progress handler holds its address, which must survive moves.
+  std::unique_ptr<std::optional<std::chrono::steady_clock::time_point>> deadline_;
 };
 
 // Prepares `sql`, binds `args` to ?1, ?2, ... (integers or text that outlives the call) and

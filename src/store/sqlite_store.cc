@@ -61,6 +61,10 @@ class SqliteStore final : public Store {
     return db_.Exec("COMMIT");
   }
 
+  void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) override {
+    db_.SetDeadline(deadline);
+  }
+
   Result<TenantConfig> Tenant() override {
     auto stmt = db_.Prepare(
         "SELECT id, name, retention_days, keep_subjects, fold_plus_addresses FROM tenant LIMIT 1");

@@ -9,6 +9,7 @@
 // requests finish.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -32,8 +33,13 @@ struct ServerOptions {
   std::string tls_cert, tls_key;  // PEM files; both or neither
   size_t threads = 8;
   size_t max_queued = 128;  // connections waiting for a worker
+  // Requests one connection may make before it is closed; 1 is fairest under load (a worker
+  // serves one connection at a time, so a long-lived one keeps its worker from the others).
+  size_t keep_alive_requests = 1;
   size_t max_body_bytes = 64 * 1024;
   int io_timeout_seconds = 10;  // reading a request, writing a response
+  // Answering one request, from its sign-in on; past it the store interrupts the request (503).
+  std::chrono::milliseconds request_timeout{30'000};
   double rate_per_second = 20;  // per token; 0 turns the limit off
   double rate_burst = 40;
   std::string web_root;  // serve the dashboard from this folder instead of the built-in copy

@@ -3,6 +3,7 @@
 // outside src/store knows which database is underneath.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -139,6 +140,11 @@ struct PurgeCounts {
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Reads and writes after `deadline` fail with DeadlineExceeded, and one running then is
+  // interrupted (its transaction rolled back), so that a server request cannot run unbounded.
+  // nullopt (the default): no limit.
+  virtual void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) = 0;
 
   // Creates the tenant. Fails when the store already has one (one tenant per store for now).
   virtual Status InitTenant(const TenantConfig& config) = 0;

@@ -4,7 +4,8 @@
 # .ics, one mailbox as a Microsoft Graph export with a delta, and the directory as Graph users
 # and groups), ingests it all into demo/rapport.db (SQLite), de-duplicated, imports the
 # directory, prints what the store now knows, and asks for insights: Who Knows Whom,
-# relationship analytics, (once granted) personal insights, and account engagement.
+# relationship analytics, (once granted) personal insights, account engagement, and the same
+# insights over the HTTP API (rapport serve).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -52,7 +53,23 @@ $rapport me --as "$ceo" --as-of 2026-06-28
 $rapport enrichment --as "$ceo" --period year --as-of 2026-06-28
 $rapport enrichment --as "$ceo" --period year --as-of 2026-06-28
 $rapport budget
+# The same insights over HTTP (docs/server.md): a personal access token, rapport serve on a free
+# loopback port, one Who Knows Whom request as the admin and one with no token, then SIGTERM.
+token=$($rapport token create --user "$ceo" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+$rapport serve --listen "127.0.0.1:$port" &
+server=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+curl -s -H "Authorization: Bearer $token" \
+  "http://127.0.0.1:$port/v1/who-knows?target=coho-insurance.example&top=3&as_of=2026-06-28"
+echo
+curl -s "http://127.0.0.1:$port/v1/who-knows?target=coho-insurance.example"; echo   # 401
+kill -TERM $server && wait $server
 $rapport audit list   # every decision, hash-chained
 $rapport audit verify
 $rapport consent history
 $rapport consent verify
+set +x
+echo
+echo "To browse the dashboard: $rapport --db $RAPPORT_DB serve, open http://127.0.0.1:8765/ and"
+echo "sign in with a token from: $rapport --db $RAPPORT_DB token create --user $ceo"

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "consent/base64url.h"
 #include "rapport/consent/entra_tokens.h"
 
 #include "fuzz_invariants.h"
@@ -29,21 +30,7 @@ using fuzz::Require;
 constexpr int64_t kNow = 1'800'000'000;
 
 std::string B64(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t bits = 0;
-  int held = 0;
-  for (char c : bytes) {
-    bits = (bits << 8) | static_cast<unsigned char>(c);
-    held += 8;
-    while (held >= 6) {
-      held -= 6;
-      out.push_back(kAlphabet[(bits >> held) & 63]);
-    }
-  }
-  if (held > 0) out.push_back(kAlphabet[(bits << (6 - held)) & 63]);
-  return out;
+  return consent::EncodeBase64Url(bytes);
 }
 
 std::string BigEndian(EVP_PKEY* key, const char* param) {

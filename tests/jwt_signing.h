@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "consent/base64url.h"
+
 namespace rapport::testing::jwt {
 
 using nlohmann::json;
@@ -28,21 +30,7 @@ constexpr const char* kIssuer =
 constexpr const char* kAudience = "api://rapport";
 
 inline std::string B64(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t bits = 0;
-  int held = 0;
-  for (char c : bytes) {
-    bits = (bits << 8) | static_cast<unsigned char>(c);
-    held += 8;
-    while (held >= 6) {
-      held -= 6;
-      out.push_back(kAlphabet[(bits >> held) & 63]);
-    }
-  }
-  if (held > 0) out.push_back(kAlphabet[(bits << (6 - held)) & 63]);
-  return out;
+  return consent::EncodeBase64Url(bytes);
 }
 
 inline PkeyPtr NewKey(size_t bits) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "consent/base64url.h"
 #include "consent/keyed_hash.h"
 #include "ingest/address_identity.h"
 
@@ -16,25 +17,6 @@ constexpr std::string_view kKeySetting = "token_hash_key";
 constexpr std::string_view kPrefix = "rpt_";
 constexpr size_t kRandomBytes = 32;
 constexpr size_t kEncodedLength = 43;  // base64url of 32 bytes, unpadded
-
-// RFC 4648 §5, without padding.
-std::string Base64Url(const unsigned char* data, size_t n) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t bits = 0;
-  int held = 0;
-  for (size_t i = 0; i < n; ++i) {
-    bits = (bits << 8) | data[i];
-    held += 8;
-    while (held >= 6) {
-      held -= 6;
-      out.push_back(kAlphabet[(bits >> held) & 63]);
-    }
-  }
-  if (held > 0) out.push_back(kAlphabet[(bits << (6 - held)) & 63]);
-  return out;
-}
 
 bool WellFormed(std::string_view token) {
   if (token.size() != kPrefix.size() + kEncodedLength || !token.starts_with(kPrefix)) return false;
@@ -67,7 +49,7 @@ Result<CreatedToken> AccessTokens::Create(std::string_view user, std::optional<i
   }
   CreatedToken out;
   out.token = std::string(kPrefix);
-  out.token.append(Base64Url(bytes, sizeof bytes));
+  out.token.append(EncodeBase64Url({reinterpret_cast<const char*>(bytes), sizeof bytes}));
   OPENSSL_cleanse(bytes, sizeof bytes);
   out.user = address;
   out.expires_at = expires_at;

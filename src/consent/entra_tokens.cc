@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "consent/base64url.h"
 #include "consent/jwks.h"
 
 namespace rapport::consent {

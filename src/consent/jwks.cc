@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "consent/base64url.h"
+
 namespace rapport::consent {
 namespace {
 
@@ -21,15 +23,6 @@ using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_fre
 using ParamPtr = std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-
-int Sextet(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
 
 // A string member of a JSON object: absent -> "", present but not a string -> std::nullopt.
 std::optional<std::string> OptionalString(const json& object, const char* name) {
@@ -88,26 +81,6 @@ Status Malformed(size_t index, const char* what) {
 }
 
 }  // namespace
-
-std::optional<std::string> DecodeBase64Url(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3 + 2);
-  uint32_t bits = 0;
-  int held = 0;
-  for (char c : text) {
-    int v = Sextet(c);
-    if (v < 0) return std::nullopt;
-    bits = (bits << 6) | static_cast<uint32_t>(v);
-    held += 6;
-    if (held >= 8) {
-      held -= 8;
-      out.push_back(static_cast<char>((bits >> held) & 0xFF));
-    }
-  }
-  if ((bits & ((1u << held) - 1)) != 0) return std::nullopt;  // not the canonical spelling
-  return out;
-}
 
 Result<JwkSet> ParseJwks(std::string_view text) {
   bool too_deep = false;

@@ -1,6 +1,5 @@
-// The pieces of JOSE that EntraTokens needs: a strict base64url decoder (RFC 4648 §5), the RSA
-// signing keys of a JSON Web Key Set (RFC 7517, RFC 7518 §6.3.1) and an RS256 signature check
-// (RFC 7518 §3.3). Internal to src/consent.
+// The pieces of JOSE that EntraTokens needs: the RSA signing keys of a JSON Web Key Set (RFC 7517,
+// RFC 7518 §6.3.1) and an RS256 signature check (RFC 7518 §3.3). Internal to src/consent.
 #pragma once
 
 #include <openssl/evp.h>
@@ -14,11 +13,6 @@
 #include "rapport/status.h"
 
 namespace rapport::consent {
-
-// Unpadded base64url, read strictly so that each byte string has one spelling only: std::nullopt
-// on '=', on a character outside the alphabet, on a length that cannot be (4k+1) and on unused
-// trailing bits that are not zero.
-std::optional<std::string> DecodeBase64Url(std::string_view text);
 
 // Keys are shared, never modified after ParseJwks made them: OpenSSL allows concurrent verifies
 // with one EVP_PKEY as long as each has its own EVP_MD_CTX.

@@ -243,6 +243,40 @@ TEST(HttpApi, ARequestPastItsTimeLimitIs503AndChangesNothing) {
   EXPECT_EQ(health->status, 200);
 }
 
+// SQLite in WAL mode: the server keeps answering (and auditing) while `rapport ingest` writes.
+TEST(HttpApi, RequestsAreAnsweredWhileAnIngestWrites) {
+  server::ServerOptions unlimited;
+  unlimited.rate_per_second = 0;
+  ServedTenant served("all", unlimited);
+  TempDir dir;
+  auto sample = RunRapport("sample --out " + ShellQuote(dir / "org") + " --messages 4000");
+  ASSERT_EQ(sample.exit_code, 0) << sample.err;
+  std::atomic<bool> done{false};
+  CommandResult ingest;
+  std::thread writer([&] {
+    ingest = RunRapport("--db " + ShellQuote(served.tenant().path()) + " ingest " +
+                        ShellQuote(dir / "org"));
+    done = true;
+  });
+  int answered = 0, failed = 0;
+  std::string failure;
+  while (!done) {
+    auto res = served.Get(kWho, "member");
+    if (res && res->status == 200) {
+      ++answered;
+    } else if (++failed == 1) {
+      failure = res ? res->body : "no answer";
+    }
+  }
+  writer.join();
+  EXPECT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_EQ(failed, 0) << failure;
+  EXPECT_GT(answered, 0);
+  auto stats = served.tenant().store().Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_GT(stats->messages, 4000);  // the ingest stored the sample beside the fixture's mail
+}
+
 TEST(HttpApi, HealthAndTheDashboardNeedNoToken) {
   ServedTenant served("none");
   auto health = served.Get("/healthz", "");

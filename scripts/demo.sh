@@ -55,12 +55,17 @@ $rapport enrichment --as "$ceo" --period year --as-of 2026-06-28
 $rapport budget
 # The same insights over HTTP (docs/server.md): a personal access token, rapport serve on a free
 # loopback port, one Who Knows Whom request as the admin and one with no token, then SIGTERM.
-token=$($rapport token create --user "$ceo" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+# (The token stays out of this trace: tokens are never printed but once, to their owner.)
+set +x
+$rapport token create --user "$ceo" --json |
+  python3 -c 'import json,sys; print("Authorization: Bearer " + json.load(sys.stdin)["token"])' \
+  > demo/auth-header
+set -x
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 $rapport serve --listen "127.0.0.1:$port" &
 server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-curl -s -H "Authorization: Bearer $token" \
+curl -s -H @demo/auth-header \
   "http://127.0.0.1:$port/v1/who-knows?target=coho-insurance.example&top=3&as_of=2026-06-28"
 echo
 curl -s "http://127.0.0.1:$port/v1/who-knows?target=coho-insurance.example"; echo   # 401

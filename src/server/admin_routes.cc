@@ -3,6 +3,7 @@
 // opt-out routes also let a user opt themselves out.
 #include <algorithm>
 
+#include "ingest/address_identity.h"
 #include "rapport/api/admin_actions.h"
 #include "rapport/api/admin_documents.h"
 #include "rapport/api/iso_time.h"
@@ -67,11 +68,7 @@ Result<Reply> ConsentRevoke(Call& call) {
 // An admin may opt anyone out; a user, only themselves.
 Status MayChangeOptOut(const Call& call, const std::string& user) {
   if (call.role == consent::Role::kAdmin) return Status::Ok();
-  auto lower = [](std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-  };
-  if (lower(user) == lower(call.principal.address)) return Status::Ok();
+  if (ingest::AddressKey(user) == ingest::AddressKey(call.principal.address)) return Status::Ok();
   return Status::PermissionDenied("only an admin may opt out someone else");
 }
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <regex>
 
+#include "consent/keyed_hash.h"
 #include "rapport/api/iso_time.h"
 #include "server/bearer_auth.h"
 #include "server/bounded_task_queue.h"
@@ -59,9 +60,7 @@ std::string RequestId() {
     uint64_t n = ++counter;
     std::memcpy(bytes, &n, sizeof bytes);
   }
-  std::string id;
-  for (unsigned char b : bytes) id += fmt::format("{:02x}", b);
-  return id;
+  return consent::Hex(bytes, sizeof bytes);
 }
 
 // "/v1/consent/{type}/grant" -> "/v1/consent/([^/]+)/grant"

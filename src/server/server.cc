@@ -38,7 +38,11 @@ struct Server::Impl {
 
   void Install();
   void Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res);
+  // Signs the caller in, checks the rate limit and sets the deadline; then Answer.
   Result<Reply> Run(const Route& route, const httplib::Request& req, httplib::Response& res);
+  // The route's access check, then its handler, with a policy point for this request only.
+  Result<Reply> Answer(const Route& route, const httplib::Request& req, store::Store& store,
+                       const consent::Principal& principal, int64_t now);
   void SendError(httplib::Response& res, int status, const std::string& code,
                  const std::string& message);
   void Finish(const httplib::Request& req, const httplib::Response& res, const std::string& route,
@@ -114,17 +118,25 @@ Result<Reply> Server::Impl::Run(const Route& route, const httplib::Request& req,
     return Reply::Sent(429);
   }
   (**lease).SetDeadline(std::chrono::steady_clock::now() + options.request_timeout);
-  consent::PolicyDecisionPoint policy(**lease);
-  auto role = policy.RoleOf(principal->address);
+  auto reply = Answer(route, req, **lease, *principal, now);
+  // Interrupted work may have left a transaction open: the connection is closed, not pooled.
+  if (!reply.ok() && reply.status().code() == Status::Code::kDeadlineExceeded) lease->Discard();
+  return reply;
+}
+
+Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& req,
+                                   store::Store& store, const consent::Principal& principal,
+                                   int64_t now) {
+  consent::PolicyDecisionPoint policy(store);
+  auto role = policy.RoleOf(principal.address);
   if (!role.ok()) return role.status();
   if (!Allowed(route.access, *role)) return Status::PermissionDenied(Refusal(route.access));
-  Call call{*principal, *role, lease->get(), &policy, {}, {}, req.body, now};
+  Call call{principal, *role, &store, &policy, {}, {}, req.body, now};
   for (const auto& [name, value] : req.params) call.query.emplace(name, value);
   for (size_t i = 1; i < req.matches.size(); ++i) {
     call.path_params.push_back(httplib::detail::decode_url(req.matches[i].str(), false));
   }
   auto reply = route.handler(call);
-  if (!reply.ok() && reply.status().code() == Status::Code::kDeadlineExceeded) lease->Discard();
   if (route.insight) {
     bool denied = !reply.ok() && reply.status().code() == Status::Code::kPermissionDenied;
     if (reply.ok() || denied) metrics.Decision(!denied);

@@ -83,14 +83,16 @@ export async function renderWhoKnows(view, ctx) {
   }
   const tbl = table(columns, colleagues, {class: 'data', 'data-testid': 'wkw-table'});
   tbl.querySelectorAll('tbody tr').forEach((tr) => tr.setAttribute('data-testid', 'wkw-row'));
+  // Only what adds up across colleagues: an e-mail has one sender, so mails to the target sum;
+  // mails from the target and shared meetings can involve several colleagues, so they do not.
   const totals = colleagues.reduce((t, c) => ({
-    out: t.out + (c.explanation.emails_to || 0), in: t.in + (c.explanation.emails_from || 0),
-    meetings: t.meetings + (c.explanation.meetings || 0),
+    out: t.out + (c.explanation.emails_to || 0),
     first: !t.first || c.explanation.first < t.first ? c.explanation.first : t.first,
     last: !t.last || c.explanation.last > t.last ? c.explanation.last : t.last,
-  }), {out: 0, in: 0, meetings: 0, first: '', last: ''});
-  const stat = (label, value) => h('div', {class: 'stat'},
-      h('span', {class: 'stat-label', text: label}), h('span', {class: 'stat-value', text: value}));
+  }), {out: 0, first: '', last: ''});
+  const stat = (label, value, testid) => h('div', {class: 'stat'},
+      h('span', {class: 'stat-label', text: label}),
+      h('span', {class: 'stat-value', testid, text: value}));
   const best = colleagues[0];
   results.append(card(null, heading, tbl,
       h('p', {class: 'muted small', text: 'Strength is 0–1 from e-mails, replies and shared ' +
@@ -104,14 +106,13 @@ export async function renderWhoKnows(view, ctx) {
               h('span', {class: 'key key-weak'}, 'weak'),
               h('span', {text: 'line width: strength'}))),
       card('In short', h('div', {class: 'stats two'},
-          stat('Best introduction', best.name || best.address),
-          stat('Their strength', `${Number(best.strength).toFixed(2)} (${best.label})`),
-          stat('E-mails to them', String(totals.out)),
-          stat('E-mails from them', String(totals.in)),
-          stat('Shared meetings', String(totals.meetings)),
-          stat('Colleagues listed', String(colleagues.length)),
-          stat('First contact', fmtDate(totals.first)),
-          stat('Last contact', fmtDate(totals.last))),
-      h('p', {class: 'muted small', text: 'Totals over the colleagues listed. Colleagues in an ' +
-        'excluded group or who opted out are never shown or counted.'}))));
+          stat('Best introduction', best.name || best.address, 'wkw-best'),
+          stat('Their strength', `${Number(best.strength).toFixed(2)} (${best.label})`,
+              'wkw-best-strength'),
+          stat('E-mails to them', String(totals.out), 'wkw-total-out'),
+          stat('Colleagues listed', String(colleagues.length), 'wkw-listed'),
+          stat('First contact', fmtDate(totals.first), 'wkw-first'),
+          stat('Last contact', fmtDate(totals.last), 'wkw-last')),
+      h('p', {class: 'muted small', text: 'E-mails the colleagues listed sent them. Colleagues ' +
+        'in an excluded group or who opted out are never shown or counted.'}))));
 }

@@ -86,6 +86,16 @@ async function signIn(page, who) {
   await page.waitForSelector(byId('session-name'));
 }
 
+// The API's own document for what a page shows, to derive every number on the page from it.
+async function apiDocument(path, who) {
+  const res = await fetch(BASE + path, {headers: {Authorization: `Bearer ${TOKENS[who]}`}});
+  assert.equal(res.status, 200, `${path}: ${res.status}`);
+  return res.json();
+}
+
+// A number as the page writes it ("1,234", "18.5 h", "—"), back to a number (null for "—").
+const shown = (text) => (text.trim() === '—' ? null : Number(text.replace(/[, h]/g, '')));
+
 async function searchWhoKnows(page, target) {
   await page.click(byId('nav-who-knows'));
   await page.fill(byId('wkw-target'), target);
@@ -145,18 +155,39 @@ describe('rapport dashboard', () => {
     assert.deepEqual(values, [...values].sort((a, b) => b - a), 'ranked by strength');
     assert.equal(await page.locator(`${byId('wkw-graph')} .node`).count(), n + 1,
         'the graph has the target and one node per colleague');
+    // Every number on the page, derived from the API's document for the same question.
+    const asOf = AS_OF ? `&as_of=${AS_OF}` : '';
+    const doc = await apiDocument(
+        `/v1/who-knows?target=${encodeURIComponent(TARGET)}&top=5${asOf}`, 'member');
+    const cs = doc.colleagues;
+    assert.deepEqual(strengths, cs.map((c) => c.strength.toFixed(2)), 'strengths as the API says');
+    const text = async (id) => (await page.textContent(byId(id))).trim();
+    assert.equal(await text('wkw-best'), cs[0].name || cs[0].address);
+    assert.equal(shown(await text('wkw-total-out')),
+        cs.reduce((sum, c) => sum + c.explanation.emails_to, 0), 'e-mails the colleagues sent');
+    assert.equal(await text('wkw-listed'), String(cs.length));
+    const firsts = cs.map((c) => c.explanation.first).filter(Boolean).sort();
+    const lasts = cs.map((c) => c.explanation.last).filter(Boolean).sort();
+    assert.equal(await text('wkw-first'), firsts[0].slice(0, 10));
+    assert.equal(await text('wkw-last'), lasts[lasts.length - 1].slice(0, 10));
     await screenshot(page, 'who-knows-whom');
 
     await page.click(byId('wkw-open-relationship'));
     await page.waitForSelector(`${byId('rel-health')}, ${byId('rel-error')}`);
     assert.equal(await page.locator(byId('rel-error')).count(), 0, 'no error');
+    const rel = await apiDocument(
+        `/v1/relationship?target=${encodeURIComponent(TARGET)}&days=60${asOf}`, 'member');
     for (const kpi of ['emails_sent', 'emails_received', 'replies', 'meetings_organised',
       'hours_spent', 'median_response_hours']) {
       for (const side of ['us', 'them']) {
         const text = (await page.textContent(byId(`kpi-${kpi}-${side}`))).trim();
         assert.match(text, /^[\d,.]+( h)?$|^—$/, `${kpi} by ${side}: ${text}`);
+        const value = rel[`by_${side}`][kpi];
+        assert.equal(shown(text), value === null ? null : Math.round(value * 10) / 10,
+            `${kpi} by ${side} as the API says`);
       }
     }
+    assert.equal(shown(await page.textContent(byId('rel-health-score'))), rel.health.score);
     assert.match((await page.textContent(byId('kpi-emails_sent-us'))).trim(), /^[1-9][\d,]*$/,
         'the target was mailed in the window');
     const grade = (await page.textContent(byId('rel-health-grade'))).trim();

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <thread>
 
+#include "raw_connection.h"
 #include "test_support.h"
 
 extern char** environ;
@@ -127,7 +128,53 @@ TEST_F(ServeCommand, ServesHttpsWithACertificate) {
   auto res = client.Get("/healthz");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
+  // Finding 11: under TLS every answer tells browsers to keep to HTTPS, and says nosniff.
+  EXPECT_EQ(res->get_header_value("Strict-Transport-Security"), "max-age=31536000");
+  EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+  auto denied = client.Get("/v1/session");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 401);
+  EXPECT_EQ(denied->get_header_value("Strict-Transport-Security"), "max-age=31536000");
   EXPECT_EQ(serve.Terminate(), 0);
+}
+
+// Finding 9: every request is logged, refusals and 4xx included, each with its request id, and
+// no log line holds a path, an address or a byte that could steer a terminal.
+TEST_F(ServeCommand, EveryRequestIsLoggedWithItsIdAndNothingTheCallerChose) {
+  ServeProcess serve(db_, {});
+  ASSERT_GT(serve.port(), 0) << serve.Stderr();
+  const std::pair<std::string, int> requests[] = {
+      {"GET /%1b[31malice@northwind.example HTTP/1.1\r\n", 404},
+      {"GET /a%0Ab%0d%0a HTTP/1.1\r\n", 404},
+      {"GET /v1/who-knows?target=bob@fabrikam.example HTTP/1.1\r\n", 401},
+      {"GET /v1/who-knows?target=%ff HTTP/1.1\r\n", 400},
+      {"GET /healthz HTTP/1.1\r\n", 200},
+  };
+  for (const auto& [line, status] : requests) {
+    RawConnection c(serve.port());
+    const std::string raw = c.Exchange(line + "Host: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(StatusOf(raw), status) << line << raw;
+  }
+  RawConnection broken(serve.port());
+  EXPECT_EQ(StatusOf(broken.Exchange("G\x1bT / HTTP/1.1\r\n\r\n")), 400);
+  EXPECT_EQ(serve.Terminate(), 0);
+  const std::string log = serve.Stderr();
+  EXPECT_EQ(log.find('\x1b'), std::string::npos) << log;
+  EXPECT_EQ(log.find('@'), std::string::npos) << log;
+  EXPECT_EQ(log.find("alice"), std::string::npos) << log;
+  EXPECT_EQ(log.find("fabrikam"), std::string::npos) << log;
+  // One line per request, each ending in its 16-digit request id.
+  size_t lines = 0;
+  std::istringstream in(log);
+  for (std::string l; std::getline(in, l);) {
+    if (l.find(" ms ") == std::string::npos) continue;
+    ++lines;
+    EXPECT_EQ(l.find_last_of(' '), l.size() - 17) << l;
+  }
+  EXPECT_EQ(lines, 6u) << log;
+  for (const char* status : {" 404 ", " 401 ", " 400 ", " 200 "}) {
+    EXPECT_NE(log.find(status), std::string::npos) << status << log;
+  }
 }
 
 TEST_F(ServeCommand, BadOptionsAreUsageErrors) {

@@ -90,8 +90,11 @@ std::function<int()> AddServeCommand(CLI::App& app, const std::string& db) {
   cmd->add_option("--threads", options->threads, "worker threads (default 8)")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--keep-alive", options->keep_alive_requests,
-                  "requests per connection before it is closed (default 1: fairest under load)")
-      ->check(CLI::Range(1, 10000));
+                  "requests per connection before it is closed (default 100)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--max-connections", options->max_connections,
+                  "connections open at once; past it a new one gets 503 (default 1024)")
+      ->check(CLI::Range(1, 1000000));
   cmd->add_option("--rate-limit", options->rate_per_second,
                   "requests per second per token, bursts of twice that (default 20; 0: off)")
       ->check(CLI::Range(0.0, 1e6))

@@ -26,7 +26,8 @@ void Metrics::InFlight(int delta) {
   in_flight_ += delta;
 }
 
-std::string Metrics::Render(const std::map<std::string, int64_t>& store_gauges) {
+std::string Metrics::Render(const std::map<std::string, int64_t>& store_gauges,
+                            size_t open_connections) {
   std::lock_guard lock(mutex_);
   std::string out;
   out += "# HELP rapport_http_requests_total HTTP requests answered, by route and status.\n";
@@ -62,6 +63,9 @@ std::string Metrics::Render(const std::map<std::string, int64_t>& store_gauges) 
   out += "# HELP rapport_http_requests_in_flight Requests being answered now.\n";
   out += "# TYPE rapport_http_requests_in_flight gauge\n";
   out += fmt::format("rapport_http_requests_in_flight {}\n", in_flight_);
+  out += "# HELP rapport_http_connections_open Client connections open now.\n";
+  out += "# TYPE rapport_http_connections_open gauge\n";
+  out += fmt::format("rapport_http_connections_open {}\n", open_connections);
   for (const auto& [name, value] : store_gauges) {
     out += fmt::format("# HELP rapport_store_{0} What the store holds: {0}.\n", name);
     out += fmt::format("# TYPE rapport_store_{} gauge\n", name);

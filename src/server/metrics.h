@@ -20,8 +20,9 @@ class Metrics {
   void Decision(bool allowed);
   void InFlight(int delta);
 
-  // The exposition text; `store_gauges` are appended as rapport_store_<name> gauges.
-  std::string Render(const std::map<std::string, int64_t>& store_gauges);
+  // The exposition text; `store_gauges` are appended as rapport_store_<name> gauges. The
+  // in-flight gauge counts the /metrics request that asks for it.
+  std::string Render(const std::map<std::string, int64_t>& store_gauges, size_t open_connections);
 
  private:
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,

@@ -1,25 +1,27 @@
 #include "rapport/server/server.h"
 
 #include <fmt/core.h>
-#include <httplib.h>
 #include <sys/random.h>
-#include <sys/socket.h>
 
+#include <atomic>
 #include <chrono>
-#include <regex>
+#include <cstring>
 
 #include "consent/keyed_hash.h"
 #include "rapport/api/iso_time.h"
 #include "server/bearer_auth.h"
-#include "server/bounded_task_queue.h"
 #include "server/http_errors.h"
+#include "server/http_front.h"
 #include "server/metrics.h"
 #include "server/rate_limiter.h"
+#include "server/route_match.h"
 #include "server/routes.h"
 #include "server/static_files.h"
 #include "server/store_pool.h"
 
 namespace rapport::server {
+
+using Clock = std::chrono::steady_clock;
 
 struct Server::Impl {
   ServerOptions options;
@@ -28,25 +30,31 @@ struct Server::Impl {
   std::unique_ptr<BearerAuth> auth;
   RateLimiter limiter;
   Metrics metrics;
-  std::unique_ptr<httplib::Server> http;
-  int listen_socket = -1;  // the socket httplib binds, for a deeper backlog (see Bind)
+  std::vector<Route> routes = ApiRoutes();
+  std::unique_ptr<HttpFront> front;
 
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
         stores(options.db),
         limiter(options.rate_per_second, options.rate_burst) {}
 
-  void Install();
-  void Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res);
+  // A worker's answer to one request; never throws.
+  HttpResponse Handle(HttpRequest& req);
+  // /healthz, answered on the network thread so that it never queues behind the workers.
+  std::optional<HttpResponse> Fast(HttpRequest& req);
+  // What the front answers for a request it would not read.
+  HttpResponse Refuse(const Refusal& refusal);
+
+  // Finds what answers the request and fills `res`; returns the label for metrics and the log.
+  std::string Route(HttpRequest& req, HttpResponse& res);
+  void Dispatch(const server::Route& route, const HttpRequest& req, Call call, HttpResponse& res);
   // Signs the caller in, checks the rate limit and sets the deadline; then Answer.
-  Result<Reply> Run(const Route& route, const httplib::Request& req, httplib::Response& res);
+  Result<Reply> Run(const server::Route& route, const HttpRequest& req, Call& call,
+                    HttpResponse& res);
   // The route's access check, then its handler, with a policy point for this request only.
-  Result<Reply> Answer(const Route& route, const httplib::Request& req, store::Store& store,
-                       const consent::Principal& principal, int64_t now);
-  void SendError(httplib::Response& res, int status, const std::string& code,
-                 const std::string& message);
-  void Finish(const httplib::Request& req, const httplib::Response& res, const std::string& route,
-              std::chrono::steady_clock::time_point start);
+  Result<Reply> Answer(const server::Route& route, store::Store& store, Call& call);
+  void Finish(const std::string& method, const std::string& label, HttpResponse& res,
+              Clock::time_point start);
   std::string RenderMetrics();
 };
 
@@ -67,9 +75,15 @@ std::string RequestId() {
   return consent::Hex(bytes, sizeof bytes);
 }
 
-// "/v1/consent/{type}/grant" -> "/v1/consent/([^/]+)/grant"
-std::string PathPattern(const std::string& path) {
-  return std::regex_replace(path, std::regex(R"(\{[a-z_]+\})"), "([^/]+)");
+// JSON text that cannot throw: bytes that are not UTF-8 (in stored names, say) become U+FFFD.
+std::string Dump(const api::Document& doc) {
+  return doc.dump(-1, ' ', false, api::Document::error_handler_t::replace);
+}
+
+void SetError(HttpResponse& res, int status, const std::string& code, const std::string& message) {
+  res.status = status;
+  res.Set("Content-Type", "application/json");
+  res.body = Dump(ErrorDocument(code, message, res.Header("X-Request-Id")));
 }
 
 bool Allowed(Access access, consent::Role role) {
@@ -85,57 +99,176 @@ bool Allowed(Access access, consent::Role role) {
   return false;
 }
 
-std::string Refusal(Access access) {
+std::string RoleRefusal(Access access) {
   return access == Access::kAdmin ? "only a tenant admin may do this"
                                   : "only the tenant's admins and members may read this";
 }
 
+// Keeps the in-flight gauge true however a request ends.
+class InFlight {
+ public:
+  explicit InFlight(Metrics& metrics) : metrics_(metrics) { metrics_.InFlight(1); }
+  ~InFlight() { metrics_.InFlight(-1); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  Metrics& metrics_;
+};
+
 }  // namespace
 
-void Server::Impl::SendError(httplib::Response& res, int status, const std::string& code,
-                             const std::string& message) {
-  res.status = status;
-  res.set_content(ErrorDocument(code, message, res.get_header_value("X-Request-Id")).dump(),
-                  "application/json");
+HttpResponse Server::Impl::Handle(HttpRequest& req) {
+  const auto start = Clock::now();
+  HttpResponse res;
+  res.Set("X-Request-Id", RequestId());
+  std::string label = "error";
+  {
+    InFlight in_flight(metrics);
+    try {
+      label = Route(req, res);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "rapport serve: request {} failed: {}\n", res.Header("X-Request-Id"),
+                 EscapeForLog(e.what()));
+      res.headers.resize(1);  // the request id only
+      SetError(res, 500, "internal",
+               "internal error: the server's log has the details under this request id");
+    }
+  }
+  Finish(req.method, label, res, start);
+  return res;
 }
 
-Result<Reply> Server::Impl::Run(const Route& route, const httplib::Request& req,
-                                httplib::Response& res) {
+std::optional<HttpResponse> Server::Impl::Fast(HttpRequest& req) {
+  if (req.method != "GET" || req.path != "/healthz") return std::nullopt;
+  const auto start = Clock::now();
+  HttpResponse res;
+  res.Set("X-Request-Id", RequestId());
+  res.Set("Content-Type", "application/json");
+  res.body = R"({"status":"ok"})";
+  Finish(req.method, "/healthz", res, start);
+  return res;
+}
+
+HttpResponse Server::Impl::Refuse(const server::Refusal& refusal) {
+  const auto start = Clock::now();
+  HttpResponse res;
+  res.Set("X-Request-Id", RequestId());
+  SetError(res, refusal.status, refusal.code, refusal.message);
+  Finish("-", "refused", res, start);
+  return res;
+}
+
+std::string Server::Impl::Route(HttpRequest& req, HttpResponse& res) {
+  bool path_known = false;
+  for (const auto& route : routes) {
+    auto params = MatchPath(route.path, req.path);
+    if (!params) continue;
+    path_known = true;
+    if (route.method != req.method) continue;
+    Call call;
+    for (auto& [name, value] : req.query) call.query.emplace(name, value);  // the first wins
+    for (const auto& [name, encoded] : *params) {
+      auto value = DecodeText(encoded, "path parameter '" + name + "'");
+      if (!value.ok()) {
+        SetError(res, 400, "bad_request", value.status().message());
+        return route.path;
+      }
+      call.path_params.push_back(std::move(*value));
+    }
+    call.body = std::move(req.body);
+    Dispatch(route, req, std::move(call), res);
+    return route.path;
+  }
+  if (path_known) {
+    SetError(res, 405, "method_not_allowed", "this route does not take " + req.method);
+    return "method_not_allowed";
+  }
+  if (req.method == "GET" && req.path == "/metrics") {
+    res.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    res.body = RenderMetrics();
+    return req.path;
+  }
+  if (req.method == "GET" && req.path == "/v1/openapi.json") {
+    res.Set("Content-Type", "application/json");
+    res.body = std::string(EmbeddedFile("openapi.json").value_or("{}"));
+    return req.path;
+  }
+  auto file = req.method != "GET" || req.path.rfind("/v1/", 0) == 0
+                  ? std::nullopt
+                  : FindStaticFile(options.web_root, req.path);
+  if (!file) {
+    SetError(res, 404, "not_found", "no such page or route: see /v1/openapi.json");
+    return "not_found";  // never the path: it may hold an address or a terminal escape
+  }
+  res.Set("Content-Type", file->content_type);
+  res.Set("Content-Security-Policy",
+          "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+  res.Set("Referrer-Policy", "no-referrer");
+  res.body = std::move(file->body);
+  return "static";
+}
+
+void Server::Impl::Dispatch(const server::Route& route, const HttpRequest& req, Call call,
+                            HttpResponse& res) {
+  res.Set("Cache-Control", "no-store");  // answers hold personal data
+  auto reply = Run(route, req, call, res);
+  if (!reply.ok()) {
+    HttpError e = HttpErrorOf(reply.status());
+    std::string message = reply.status().message();
+    if (e.status == 500) {
+      fmt::print(stderr, "rapport serve: request {} failed: {}\n", res.Header("X-Request-Id"),
+                 EscapeForLog(message));
+      message = "internal error: the server's log has the details under this request id";
+    }
+    SetError(res, e.status, e.code, message);
+  } else if (reply->status < 300) {
+    res.status = reply->status;
+    if (reply->content_type.empty()) {
+      res.Set("Content-Type", "application/json");
+      res.body = Dump(reply->json);
+    } else {
+      res.Set("Content-Type", reply->content_type);
+      res.body = std::move(reply->text);
+    }
+  }
+}
+
+Result<Reply> Server::Impl::Run(const server::Route& route, const HttpRequest& req, Call& call,
+                                HttpResponse& res) {
   auto lease = stores.Acquire();
   if (!lease.ok()) return lease.status();
   const int64_t now = Now();
-  const std::string header = req.get_header_value("Authorization");
+  const std::string header = req.Header("authorization");
   auto principal = auth->Authenticate(**lease, header, tenant, now);
   if (!principal.ok()) {
-    res.set_header("WWW-Authenticate", "Bearer realm=\"rapport\"");
-    SendError(res, 401, "unauthorized", principal.status().message());
+    res.Set("WWW-Authenticate", "Bearer realm=\"rapport\"");
+    SetError(res, 401, "unauthorized", principal.status().message());
     return Reply::Sent(401);
   }
   if (!limiter.Allow(BearerToken(header))) {
-    res.set_header("Retry-After", std::to_string(limiter.RetryAfterSeconds()));
-    SendError(res, 429, "rate_limited",
-              "too many requests with this token: wait a moment and try again");
+    res.Set("Retry-After", std::to_string(limiter.RetryAfterSeconds()));
+    SetError(res, 429, "rate_limited",
+             "too many requests with this token: wait a moment and try again");
     return Reply::Sent(429);
   }
-  (**lease).SetDeadline(std::chrono::steady_clock::now() + options.request_timeout);
-  auto reply = Answer(route, req, **lease, *principal, now);
+  (**lease).SetDeadline(Clock::now() + options.request_timeout);
+  call.principal = std::move(*principal);
+  call.now = now;
+  auto reply = Answer(route, **lease, call);
   // Interrupted work may have left a transaction open: the connection is closed, not pooled.
   if (!reply.ok() && reply.status().code() == Status::Code::kDeadlineExceeded) lease->Discard();
   return reply;
 }
 
-Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& req,
-                                   store::Store& store, const consent::Principal& principal,
-                                   int64_t now) {
+Result<Reply> Server::Impl::Answer(const server::Route& route, store::Store& store, Call& call) {
   consent::PolicyDecisionPoint policy(store);
-  auto role = policy.RoleOf(principal.address);
+  auto role = policy.RoleOf(call.principal.address);
   if (!role.ok()) return role.status();
-  if (!Allowed(route.access, *role)) return Status::PermissionDenied(Refusal(route.access));
-  Call call{principal, *role, &store, &policy, {}, {}, req.body, now};
-  for (const auto& [name, value] : req.params) call.query.emplace(name, value);
-  for (size_t i = 1; i < req.matches.size(); ++i) {
-    call.path_params.push_back(httplib::detail::decode_url(req.matches[i].str(), false));
-  }
+  if (!Allowed(route.access, *role)) return Status::PermissionDenied(RoleRefusal(route.access));
+  call.role = *role;
+  call.store = &store;
+  call.policy = &policy;
   auto reply = route.handler(call);
   if (route.insight) {
     bool denied = !reply.ok() && reply.status().code() == Status::Code::kPermissionDenied;
@@ -144,44 +277,17 @@ Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& r
   return reply;
 }
 
-void Server::Impl::Dispatch(const Route& route, const httplib::Request& req,
-                            httplib::Response& res) {
-  const auto start = std::chrono::steady_clock::now();
-  metrics.InFlight(1);
-  res.set_header("X-Request-Id", RequestId());
-  res.set_header("Cache-Control", "no-store");  // answers hold personal data
-  auto reply = Run(route, req, res);
-  if (!reply.ok()) {
-    HttpError e = HttpErrorOf(reply.status());
-    std::string message = reply.status().message();
-    if (e.status == 500) {
-      fmt::print(stderr, "rapport serve: request {} failed: {}\n",
-                 res.get_header_value("X-Request-Id"), message);
-      message = "internal error: the server's log has the details under this request id";
-    }
-    SendError(res, e.status, e.code, message);
-  } else if (reply->status < 300) {
-    res.status = reply->status;
-    if (reply->content_type.empty()) {
-      res.set_content(reply->json.dump(), "application/json");
-    } else {
-      res.set_content(reply->text, reply->content_type.c_str());
-    }
-  }
-  metrics.InFlight(-1);
-  Finish(req, res, route.path, start);
-}
-
-void Server::Impl::Finish(const httplib::Request& req, const httplib::Response& res,
-                          const std::string& route, std::chrono::steady_clock::time_point start) {
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics.Request(req.method, route, res.status, seconds);
+void Server::Impl::Finish(const std::string& method, const std::string& label, HttpResponse& res,
+                          Clock::time_point start) {
+  res.Set("X-Content-Type-Options", "nosniff");
+  if (!options.tls_cert.empty()) res.Set("Strict-Transport-Security", "max-age=31536000");
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  metrics.Request(method, label, res.status, seconds);
   if (options.access_log) {
-    // The route's template, never its path or query (they name people); a file's own name.
-    fmt::print(stderr, "{} {} {} {} {:.1f} ms {}\n", api::IsoTime(Now()), req.method,
-               route == "static" ? req.path : route, res.status, seconds * 1000,
-               res.get_header_value("X-Request-Id"));
+    // The route's template, never its path or query (they name people), and no byte that could
+    // steer a terminal.
+    fmt::print(stderr, "{} {} {} {} {:.1f} ms {}\n", api::IsoTime(Now()), EscapeForLog(method),
+               EscapeForLog(label), res.status, seconds * 1000, res.Header("X-Request-Id"));
   }
 }
 
@@ -195,96 +301,7 @@ std::string Server::Impl::RenderMetrics() {
                 {"people_external", stats->people_external}};
     }
   }
-  return metrics.Render(gauges);
-}
-
-void Server::Impl::Install() {
-  auto& svr = *http;
-  svr.new_task_queue = [this] {
-    return new BoundedTaskQueue(options.threads,
-                                options.max_queued);  // httplib owns and deletes it
-  };
-  svr.set_socket_options([this](socket_t sock) {
-    int yes = 1;  // what httplib's default options do
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listen_socket = sock;
-  });
-  svr.set_payload_max_length(options.max_body_bytes);
-  svr.set_read_timeout(options.io_timeout_seconds, 0);
-  svr.set_write_timeout(options.io_timeout_seconds, 0);
-  // Without TCP_NODELAY a response written in two parts waits ~40 ms for the client's delayed
-  // ACK (Nagle): that was most of a request's latency.
-  svr.set_tcp_nodelay(true);
-  // A worker serves one connection for as long as it stays alive, so long-lived connections
-  // let a few clients keep every worker while the rest wait unserved; one request per connection
-  // (the default) queues every request in arrival order (docs/server.md, BENCHMARKS.md).
-  svr.set_keep_alive_timeout(2);
-  svr.set_keep_alive_max_count(options.keep_alive_requests);
-  for (const Route& route : ApiRoutes()) {
-    auto handler = [this, route](const httplib::Request& req, httplib::Response& res) {
-      Dispatch(route, req, res);
-    };
-    const std::string pattern = PathPattern(route.path);
-    if (route.method == "GET") svr.Get(pattern, handler);
-    if (route.method == "POST") svr.Post(pattern, handler);
-    if (route.method == "DELETE") svr.Delete(pattern, handler);
-  }
-  auto plain = [this](const std::string& route, auto produce) {
-    return [this, route, produce](const httplib::Request& req, httplib::Response& res) {
-      const auto start = std::chrono::steady_clock::now();
-      res.set_header("X-Request-Id", RequestId());
-      res.status = 200;
-      produce(req, res);
-      Finish(req, res, route, start);
-    };
-  };
-  svr.Get("/healthz", plain("/healthz", [](const httplib::Request&, httplib::Response& res) {
-            res.set_content(R"({"status":"ok"})", "application/json");
-          }));
-  svr.Get("/metrics", plain("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-            res.set_content(RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8");
-          }));
-  svr.Get("/v1/openapi.json",
-          plain("/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
-            auto doc = EmbeddedFile("openapi.json");
-            res.set_content(std::string(doc.value_or("{}")), "application/json");
-          }));
-  svr.Get(".*", plain("static", [this](const httplib::Request& req, httplib::Response& res) {
-            auto file = req.path.rfind("/v1/", 0) == 0 ? std::nullopt
-                                                       : FindStaticFile(options.web_root, req.path);
-            if (!file) {
-              SendError(res, 404, "not_found", "no such page or route: see /v1/openapi.json");
-              return;
-            }
-            res.set_header("Content-Security-Policy",
-                           "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
-            res.set_header("X-Content-Type-Options", "nosniff");
-            res.set_header("Referrer-Policy", "no-referrer");
-            res.set_content(file->body, file->content_type.c_str());
-          }));
-  // What httplib answers itself (no route, body too large) is JSON too.
-  svr.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    if (!res.has_header("X-Request-Id")) res.set_header("X-Request-Id", RequestId());
-    switch (res.status) {
-      case 404:
-        return SendError(res, 404, "not_found", "no such route: see /v1/openapi.json");
-      case 413:
-        return SendError(res, 413, "payload_too_large",
-                         "the request body is larger than this server accepts");
-      case 400:
-        return SendError(res, 400, "bad_request",
-                         "the request could not be read: malformed HTTP, or a POST without a "
-                         "body (send {} or Content-Length: 0)");
-      default:
-        return SendError(res, res.status, "http_" + std::to_string(res.status),
-                         "the request could not be served");
-    }
-  });
-  svr.set_exception_handler(
-      [this](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        SendError(res, 500, "internal", "internal error");
-      });
+  return metrics.Render(gauges, front->OpenConnections());
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -294,8 +311,8 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return Status::InvalidArgument("--tls-cert and --tls-key go together: give both or neither");
   }
-  if (options.threads == 0 || options.max_queued == 0 || options.keep_alive_requests == 0) {
-    return Status::InvalidArgument("--threads, --keep-alive and the queue must be at least 1");
+  if (options.threads == 0 || options.keep_alive_requests == 0 || options.max_connections == 0) {
+    return Status::InvalidArgument("--threads, --keep-alive and --max-connections must be >= 1");
   }
   auto impl = std::make_unique<Impl>(std::move(options));
   {
@@ -309,44 +326,35 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   if (!auth.ok()) return auth.status();
   impl->auth = std::move(*auth);
   const auto& o = impl->options;
-  if (o.tls_cert.empty()) {
-    impl->http = std::make_unique<httplib::Server>();
-  } else {
-    auto tls = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
-    if (!tls->is_valid()) {
-      return Status::InvalidArgument("cannot use the TLS certificate " + o.tls_cert + " and key " +
-                                     o.tls_key + " (PEM files, the key unencrypted)");
-    }
-    impl->http = std::move(tls);
-  }
-  impl->Install();
+  FrontOptions front{o.host, o.port, o.tls_cert, o.tls_key, o.threads, {}};
+  front.limits.max_connections = o.max_connections;
+  front.limits.header_bytes = o.max_header_bytes;
+  front.limits.header_count = o.max_header_count;
+  front.limits.body_bytes = o.max_body_bytes;
+  front.limits.handshake_timeout = front.limits.head_timeout = o.io_timeout;
+  front.limits.body_timeout = front.limits.write_timeout = o.io_timeout;
+  front.limits.idle_timeout = o.idle_timeout;
+  front.limits.keep_alive_requests = o.keep_alive_requests;
+  Impl* self = impl.get();
+  FrontHooks hooks{[self](HttpRequest& req) { return self->Handle(req); },
+                   [self](HttpRequest& req) { return self->Fast(req); },
+                   [self](const server::Refusal& r) { return self->Refuse(r); }};
+  auto created = HttpFront::Create(std::move(front), std::move(hooks));
+  if (!created.ok()) return created.status();
+  impl->front = std::move(*created);
   return std::make_unique<Server>(std::move(impl));
 }
 
 Result<int> Server::Bind() {
-  const auto& o = impl_->options;
-  int port = o.port == 0 ? impl_->http->bind_to_any_port(o.host)
-                         : (impl_->http->bind_to_port(o.host, o.port) ? o.port : -1);
-  if (port < 0) {
-    return Status::IoError("cannot listen on " + o.host + ":" + std::to_string(o.port) +
-                           " (in use, or not an address of this machine? try another --listen)");
-  }
-  // httplib listens with a backlog of 5, fixed when Debian built it: under load, connections
-  // beyond it are dropped and retried by the client a second or three later (the load test's
-  // tail). Listening again on the same socket only deepens the backlog (Linux).
-  if (impl_->listen_socket >= 0) ::listen(impl_->listen_socket, SOMAXCONN);
-  return port;
+  return impl_->front->Bind();
 }
 
 Status Server::Serve() {
-  if (!impl_->http->listen_after_bind()) {
-    return Status::IoError("the server stopped listening unexpectedly");
-  }
-  return Status::Ok();
+  return impl_->front->Run();
 }
 
 void Server::Stop() {
-  impl_->http->stop();
+  impl_->front->Stop();
 }
 
 }  // namespace rapport::server

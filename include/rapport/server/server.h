@@ -3,10 +3,11 @@
 // Contract: every /v1 route but the OpenAPI document needs a bearer token (a personal access
 // token, or an Entra ID JWT when configured); the principal comes from the token and nothing
 // else, and every insight goes through the policy decision point like the CLI's. Errors are JSON
-// {"code", "message", "request_id"} with the HTTP status that means them. A fixed pool of worker
-// threads serves a bounded queue of connections; each request gets its own store connection and
-// policy point, so nothing one request learns is visible to another. Stop() lets in-flight
-// requests finish.
+// {"code", "message", "request_id"} with the HTTP status that means them. An event-driven front
+// (http_front.h) reads requests under total deadlines and size limits without holding a thread;
+// a fixed pool of workers answers complete requests, each with its own store connection and
+// policy point, so nothing one request learns is visible to another. Stop() lets requests already
+// begun finish.
 #pragma once
 
 #include <chrono>
@@ -29,22 +30,25 @@ struct EntraOptions {
 struct ServerOptions {
   std::string db;  // the store
   std::string host = "127.0.0.1";
-  int port = 8765;                // 0: any free port (Bind says which)
-  std::string tls_cert, tls_key;  // PEM files; both or neither
-  size_t threads = 8;
-  size_t max_queued = 128;  // connections waiting for a worker
-  // Requests one connection may make before it is closed; 1 is fairest under load (a worker
-  // serves one connection at a time, so a long-lived one keeps its worker from the others).
-  size_t keep_alive_requests = 1;
+  int port = 8765;                   // 0: any free port (Bind says which)
+  std::string tls_cert, tls_key;     // PEM files; both or neither
+  size_t threads = 8;                // workers answering requests (reading them takes none)
+  size_t max_connections = 1024;     // open at once; past it a new connection gets 503
+  size_t keep_alive_requests = 100;  // requests one connection may make before it is closed
   size_t max_body_bytes = 64 * 1024;
-  int io_timeout_seconds = 10;  // reading a request, writing a response
+  size_t max_header_bytes = 16 * 1024;  // the request line and headers together
+  size_t max_header_count = 100;
+  // Deadlines for reading a request's head, its body, and writing the response: each a total,
+  // however the bytes trickle in.
+  std::chrono::milliseconds io_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{5'000};  // a kept-alive connection between requests
   // Answering one request, from its sign-in on; past it the store interrupts the request (503).
   std::chrono::milliseconds request_timeout{30'000};
   double rate_per_second = 20;  // per token; 0 turns the limit off
   double rate_burst = 40;
   std::string web_root;  // serve the dashboard from this folder instead of the built-in copy
   std::optional<EntraOptions> entra;
-  bool access_log = true;  // one line per request on stderr (never a token, query or body)
+  bool access_log = true;  // one line per request on stderr (never a token, path, query or body)
 };
 
 class Server {

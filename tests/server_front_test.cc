@@ -203,6 +203,23 @@ TEST(HttpFront, BytesThatAreNotUtf8AreA400NamingTheParameterAndChangeNothing) {
   EXPECT_NE(metrics->body.find("route=\"refused\",status=\"400\""), std::string::npos);
 }
 
+// A client invents methods at will: they share one metric label instead of growing /metrics.
+TEST(HttpFront, InventedMethodsShareOneMetricLabel) {
+  ServedTenant served("all", Strict());
+  for (const char* method : {"BREW1", "BREW2", "BREW3"}) {
+    RawConnection c(served.port());
+    const std::string raw =
+        c.Exchange(std::string(method) + " /v1/session HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(StatusOf(raw), 405) << raw;
+  }
+  auto metrics = served.Get("/metrics", "");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->body.find("BREW"), std::string::npos);
+  EXPECT_NE(metrics->body.find(R"(method="other",route="method_not_allowed",status="405"} 3)"),
+            std::string::npos)
+      << metrics->body;
+}
+
 // Finding 11: nosniff on every answer, whatever its status or route.
 TEST(HttpFront, EveryAnswerSaysNosniff) {
   ServedTenant served("all", Strict());

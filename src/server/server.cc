@@ -104,6 +104,26 @@ std::string RoleRefusal(Access access) {
                                   : "only the tenant's admins and members may read this";
 }
 
+// What the exception being handled says (inside a catch block).
+std::string ExceptionText() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception that is not a std::exception";
+  }
+}
+
+// A metric label for the method: the client chooses it, so anything unusual is one label, not
+// one series per invented method.
+std::string MethodLabel(const std::string& method) {
+  for (const char* known : {"GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "-"}) {
+    if (method == known) return method;
+  }
+  return "other";
+}
+
 // Keeps the in-flight gauge true however a request ends.
 class InFlight {
  public:
@@ -127,9 +147,9 @@ HttpResponse Server::Impl::Handle(HttpRequest& req) {
     InFlight in_flight(metrics);
     try {
       label = Route(req, res);
-    } catch (const std::exception& e) {
+    } catch (...) {
       fmt::print(stderr, "rapport serve: request {} failed: {}\n", res.Header("X-Request-Id"),
-                 EscapeForLog(e.what()));
+                 EscapeForLog(ExceptionText()));
       res.headers.resize(1);  // the request id only
       SetError(res, 500, "internal",
                "internal error: the server's log has the details under this request id");
@@ -269,6 +289,17 @@ Result<Reply> Server::Impl::Answer(const server::Route& route, store::Store& sto
   call.role = *role;
   call.store = &store;
   call.policy = &policy;
+  // An admin action (POST or DELETE that is not an insight) is one transaction: if any step
+  // fails, nothing it did is kept. Insights are not: their audit entry must stay even when the
+  // answer then fails, and a release already charges its budget in one transaction of its own.
+  if (route.method != "GET" && !route.insight) {
+    std::optional<Result<Reply>> reply;
+    RAPPORT_RETURN_IF_ERROR(store.Atomically([&]() -> Status {
+      reply.emplace(route.handler(call));
+      return reply->ok() ? Status::Ok() : reply->status();
+    }));
+    return std::move(*reply);
+  }
   auto reply = route.handler(call);
   if (route.insight) {
     bool denied = !reply.ok() && reply.status().code() == Status::Code::kPermissionDenied;
@@ -282,7 +313,7 @@ void Server::Impl::Finish(const std::string& method, const std::string& label, H
   res.Set("X-Content-Type-Options", "nosniff");
   if (!options.tls_cert.empty()) res.Set("Strict-Transport-Security", "max-age=31536000");
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  metrics.Request(method, label, res.status, seconds);
+  metrics.Request(MethodLabel(method), label, res.status, seconds);
   if (options.access_log) {
     // The route's template, never its path or query (they name people), and no byte that could
     // steer a terminal.

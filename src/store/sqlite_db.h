@@ -97,16 +97,19 @@ Status ForEachRow(SqliteDb& db, std::string_view sql, Each each, const Args&... 
   return st;
 }
 
-// Runs `body` (returning Status) in a write transaction, rolled back when it fails.
+// Runs `body` (returning Status) in a write transaction, rolled back when it fails. Inside a
+// transaction already (Store::Atomically) it is a savepoint of that one, so that the outer
+// transaction still decides whether anything is kept.
 template <typename Body>
 Status InTransaction(SqliteDb& db, Body body) {
-  RAPPORT_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  const bool nested = sqlite3_get_autocommit(db.handle()) == 0;
+  RAPPORT_RETURN_IF_ERROR(db.Exec(nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE"));
   Status st = body();
   if (!st.ok()) {
-    (void)db.Exec("ROLLBACK");
+    (void)db.Exec(nested ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK");
     return st;
   }
-  return db.Exec("COMMIT");
+  return db.Exec(nested ? "RELEASE nested" : "COMMIT");
 }
 
 }  // namespace rapport::store

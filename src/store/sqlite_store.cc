@@ -65,6 +65,19 @@ class SqliteStore final : public Store {
     db_.SetDeadline(deadline);
   }
 
+  Status Atomically(const std::function<Status()>& body) override {
+    RAPPORT_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+    checkpoint_after_commit_ = false;
+    Status st = body();
+    if (!st.ok()) {
+      (void)db_.Exec("ROLLBACK");
+      return st;
+    }
+    RAPPORT_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+    if (checkpoint_after_commit_) return Checkpoint();
+    return Status::Ok();
+  }
+
   Result<TenantConfig> Tenant() override {
     auto stmt = db_.Prepare(
         "SELECT id, name, retention_days, keep_subjects, fold_plus_addresses FROM tenant LIMIT 1");
@@ -307,9 +320,14 @@ class SqliteStore final : public Store {
       counts = *purged;
       return Status::Ok();
     }));
-    // secure_delete zeroed the freed pages; the checkpoint moves them into the main file and
-    // empties the WAL, so no copy of the purged rows is left in either file.
-    if (!plan.empty()) RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+    if (!plan.empty()) {
+      // Inside Atomically the rows are gone only once it commits: checkpoint then.
+      if (sqlite3_get_autocommit(db_.handle()) == 0) {
+        checkpoint_after_commit_ = true;
+      } else {
+        RAPPORT_RETURN_IF_ERROR(Checkpoint());
+      }
+    }
     return counts;
   }
 
@@ -430,6 +448,10 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // secure_delete zeroed the freed pages; the checkpoint moves them into the main file and empties
+  // the WAL, so no copy of purged rows is left in either file.
+  Status Checkpoint() { return db_.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+
   // Appends inside the caller's transaction; refuses a row that is not the ledger's next.
   Status AppendRow(Ledger ledger, const LedgerRow& row) {
     auto last = db_.Prepare(
@@ -515,6 +537,7 @@ class SqliteStore final : public Store {
 
   SqliteDb db_;
   int64_t tenant_id_ = 0;
+  bool checkpoint_after_commit_ = false;  // a purge ran inside Atomically
 };
 
 }  // namespace

@@ -146,6 +146,11 @@ class Store {
   // nullopt (the default): no limit.
   virtual void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) = 0;
 
+  // Runs `body` as one write transaction: everything it changes is kept, or nothing (a server
+  // request that fails part-way changes nothing). The store's own transactions inside it become
+  // part of it; a purge's WAL checkpoint runs after the commit.
+  virtual Status Atomically(const std::function<Status()>& body) = 0;
+
   // Creates the tenant. Fails when the store already has one (one tenant per store for now).
   virtual Status InitTenant(const TenantConfig& config) = 0;
   // The store's tenant; FailedPrecondition when `rapport init` has not run.

@@ -3,9 +3,13 @@
 // one for another audience or tenant, a forged signature and `alg: none`.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
+#include "jwks_endpoint.h"
 #include "jwt_signing.h"
 #include "served_tenant.h"
 
@@ -78,6 +82,40 @@ TEST_F(EntraSignIn, ATenantUsersTokenIsThatUserAndForgeriesAre401) {
     EXPECT_EQ(refused.value("code", ""), "unauthorized");
     EXPECT_EQ(refused.value("message", ""), reason);
   }
+}
+
+// The key set as an https:// URL (an endpoint on a loopback port whose certificate the system's
+// trust is told of): fetched once at start; a burst of tokens naming a key the set lacks is refused
+// at once and makes no fetch (the next is allowed 5 min after the last), and the server answers
+// on meanwhile.
+TEST_F(EntraSignIn, AKeySetUrlIsFetchedOnceAndUnknownKeysDoNotFetchItAgain) {
+  JwksEndpoint endpoint(Jwks({Jwk(key_.get(), "k1")}));
+  setenv("SSL_CERT_FILE", endpoint.ca_file().c_str(), 1);
+  ServedTenant served("all", Options(endpoint.url()));
+  unsetenv("SSL_CERT_FILE");
+  EXPECT_EQ(endpoint.requests(), 1);
+
+  PkeyPtr rolled = NewKey(2048);
+  std::vector<std::pair<int, json>> refused(10);
+  std::vector<std::thread> burst;
+  for (auto& r : refused) {
+    burst.emplace_back([&] {
+      r.second =
+          json::parse(Session(served, Sign(rolled.get(), Header("k2"), DaveClaims()), r.first));
+    });
+  }
+  for (auto& t : burst) t.join();
+  for (const auto& [status, body] : refused) {
+    EXPECT_EQ(status, 401);
+    EXPECT_EQ(body.value("message", ""), "unknown signing key");
+  }
+  int status = 0;
+  Session(served, Sign(key_.get(), Header("k1"), DaveClaims()), status);
+  EXPECT_EQ(status, 200);
+  auto health = served.Client().Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(endpoint.requests(), 1);
 }
 
 TEST_F(EntraSignIn, AServerWithoutAUsableKeySetDoesNotStart) {

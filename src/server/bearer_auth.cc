@@ -1,7 +1,6 @@
 #include "server/bearer_auth.h"
 
-#include <httplib.h>
-
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -11,7 +10,6 @@ namespace rapport::server {
 namespace {
 
 constexpr std::string_view kAccessTokenPrefix = "rpt_";
-constexpr int64_t kKeyRefreshSeconds = 300;  // at most this often when a kid is unknown
 
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -19,30 +17,6 @@ Result<std::string> ReadFile(const std::string& path) {
   std::stringstream data;
   data << in.rdbuf();
   return data.str();
-}
-
-// GET an https:// URL (the tenant's published keys).
-Result<std::string> Fetch(const std::string& url) {
-  const std::string scheme = "https://";
-  if (url.rfind(scheme, 0) != 0) {
-    return Status::InvalidArgument("--entra-jwks wants a file or an https:// URL, not " + url);
-  }
-  const size_t slash = url.find('/', scheme.size());
-  const std::string origin = url.substr(0, slash);
-  const std::string path = slash == std::string::npos ? "/" : url.substr(slash);
-  httplib::Client client(origin);
-  client.set_connection_timeout(10);
-  client.set_read_timeout(10);
-  auto response = client.Get(path.c_str());
-  if (!response) {
-    return Status::IoError("cannot fetch the JWKS from " + url + ": " +
-                           httplib::to_string(response.error()));
-  }
-  if (response->status != 200) {
-    return Status::IoError("fetching the JWKS from " + url + " answered HTTP " +
-                           std::to_string(response->status));
-  }
-  return response->body;
 }
 
 }  // namespace
@@ -62,37 +36,28 @@ std::string_view BearerToken(std::string_view header) {
   return token;
 }
 
-Result<std::unique_ptr<BearerAuth>> BearerAuth::Create(std::optional<EntraOptions> entra) {
+Result<std::unique_ptr<BearerAuth>> BearerAuth::Create(std::optional<EntraOptions> entra,
+                                                       JwksFetchLimits fetch_limits) {
   auto auth = std::make_unique<BearerAuth>();
   auth->entra_ = std::move(entra);
-  if (auth->entra_) {
-    auto& e = *auth->entra_;
-    if (e.issuer.empty()) e.issuer = "https://login.microsoftonline.com/" + e.tenant_id + "/v2.0";
-    RAPPORT_RETURN_IF_ERROR(auth->LoadKeys());
+  if (!auth->entra_) return auth;
+  auto& e = *auth->entra_;
+  if (e.issuer.empty()) e.issuer = "https://login.microsoftonline.com/" + e.tenant_id + "/v2.0";
+  const consent::EntraSettings settings{e.issuer, e.audience, e.tenant_id, 60};
+  KeySetFetch fetch;
+  if (e.jwks.rfind("https://", 0) == 0) {
+    fetch = [url = e.jwks, limits = std::move(fetch_limits)](std::stop_token stop) {
+      return FetchJwks(url, limits, std::move(stop));
+    };
   }
-  return auth;
-}
-
-Status BearerAuth::LoadKeys() {
-  const auto& e = *entra_;
-  auto text = e.jwks.rfind("https://", 0) == 0 ? Fetch(e.jwks) : ReadFile(e.jwks);
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  auto text = fetch ? fetch({}) : ReadFile(e.jwks);
   if (!text.ok()) return text.status();
-  auto keys = consent::EntraTokens::FromJwks(*text, {e.issuer, e.audience, e.tenant_id, 60});
+  auto keys = consent::EntraTokens::FromJwks(*text, settings);
   if (!keys.ok()) return Status::InvalidArgument("--entra-jwks: " + keys.status().message());
-  std::lock_guard lock(mutex_);
-  keys_ = std::make_shared<const consent::EntraTokens>(std::move(*keys));
-  loaded_at_ = static_cast<int64_t>(std::time(nullptr));
-  return Status::Ok();
-}
-
-std::shared_ptr<const consent::EntraTokens> BearerAuth::Keys() {
-  std::lock_guard lock(mutex_);
-  return keys_;
-}
-
-bool BearerAuth::KeysOlderThan(int64_t seconds, int64_t now) {
-  std::lock_guard lock(mutex_);
-  return now - loaded_at_ > seconds;
+  auth->entra_keys_ =
+      std::make_unique<EntraKeyCache>(std::move(*keys), settings, now, std::move(fetch));
+  return auth;
 }
 
 Result<consent::Principal> BearerAuth::Authenticate(store::Store& store, std::string_view header,
@@ -106,12 +71,7 @@ Result<consent::Principal> BearerAuth::Authenticate(store::Store& store, std::st
     consent::AccessTokens tokens(store);
     return tokens.Authenticate(token, now);
   }
-  auto identity = Keys()->Verify(token, now);
-  // Entra rolls its signing keys: an unknown kid may be a new key, so look again (not too often).
-  if (!identity.ok() && identity.status().message() == "unknown signing key" &&
-      entra_->jwks.rfind("https://", 0) == 0 && KeysOlderThan(kKeyRefreshSeconds, now)) {
-    if (LoadKeys().ok()) identity = Keys()->Verify(token, now);
-  }
+  auto identity = entra_keys_->Verify(token, now);
   if (!identity.ok()) return identity.status();
   if (identity->username.empty()) {
     return Status::PermissionDenied(

@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,29 +14,32 @@
 #include "rapport/server/server.h"
 #include "rapport/status.h"
 #include "rapport/store/store.h"
+#include "server/entra_key_cache.h"
+#include "server/jwks_fetch.h"
 
 namespace rapport::server {
 
 class BearerAuth {
  public:
   BearerAuth() = default;  // personal access tokens only; Create adds Entra ID
-  // Loads the JWKS when Entra is configured; InvalidArgument or IoError when it cannot.
-  static Result<std::unique_ptr<BearerAuth>> Create(std::optional<EntraOptions> entra);
+  // Loads the JWKS when Entra is configured; InvalidArgument or IoError when it cannot. A set
+  // given as an https:// URL is fetched now and then refreshed by an EntraKeyCache, off the
+  // request path; one given as a file is read once.
+  // `fetch_limits` bound each fetch (tests give a CA file and a short timeout).
+  static Result<std::unique_ptr<BearerAuth>> Create(std::optional<EntraOptions> entra,
+                                                    JwksFetchLimits fetch_limits = {});
 
   // The principal for an Authorization header's value, in `tenant`; PermissionDenied with a
-  // short reason otherwise (the token itself is never in it).
+  // short reason otherwise (the token itself is never in it). Never waits on a key fetch.
   Result<consent::Principal> Authenticate(store::Store& store, std::string_view header,
                                           const std::string& tenant, int64_t now);
 
- private:
-  Status LoadKeys();
-  std::shared_ptr<const consent::EntraTokens> Keys();
-  bool KeysOlderThan(int64_t seconds, int64_t now);
+  // The Entra ID keys and their refresh schedule; null without Entra ID (for tests and metrics).
+  EntraKeyCache* entra_keys() { return entra_keys_.get(); }
 
+ private:
   std::optional<EntraOptions> entra_;
-  std::mutex mutex_;
-  std::shared_ptr<const consent::EntraTokens> keys_;
-  int64_t loaded_at_ = 0;
+  std::unique_ptr<EntraKeyCache> entra_keys_;
 };
 
 // The bearer token in an Authorization header's value, or "" when there is none.

@@ -7,7 +7,7 @@
 // checked: other algorithms ("none", HS256, ...) are refused, and keys a token brings or points
 // to ("jwk", "jku", "x5u", "x5c") are ignored. Keys come only from FromJwks, which does not fetch
 // anything; refreshing the set when Entra rolls its keys is the caller's job (a token signed with a
-// new key is an "unknown signing key" until then).
+// new key is an "unknown signing key" until then; rapport serve's is src/server/entra_key_cache.h).
 //
 // Tokens Entra issues for other resources (Microsoft Graph's carry a "nonce" header and cannot be
 // verified by anyone but Graph) fail with "bad signature" or "wrong audience".

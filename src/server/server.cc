@@ -46,7 +46,7 @@ struct Server::Impl {
   HttpResponse Refuse(const Refusal& refusal);
 
   // Finds what answers the request and fills `res`; returns the label for metrics and the log.
-  std::string Route(HttpRequest& req, HttpResponse& res);
+  std::string Respond(HttpRequest& req, HttpResponse& res);
   void Dispatch(const server::Route& route, const HttpRequest& req, Call call, HttpResponse& res);
   // Signs the caller in, checks the rate limit and sets the deadline; then Answer.
   Result<Reply> Run(const server::Route& route, const HttpRequest& req, Call& call,
@@ -146,7 +146,7 @@ HttpResponse Server::Impl::Handle(HttpRequest& req) {
   {
     InFlight in_flight(metrics);
     try {
-      label = Route(req, res);
+      label = Respond(req, res);
     } catch (...) {
       fmt::print(stderr, "rapport serve: request {} failed: {}\n", res.Header("X-Request-Id"),
                  EscapeForLog(ExceptionText()));
@@ -179,7 +179,7 @@ HttpResponse Server::Impl::Refuse(const server::Refusal& refusal) {
   return res;
 }
 
-std::string Server::Impl::Route(HttpRequest& req, HttpResponse& res) {
+std::string Server::Impl::Respond(HttpRequest& req, HttpResponse& res) {
   bool path_known = false;
   for (const auto& route : routes) {
     auto params = MatchPath(route.path, req.path);

@@ -41,8 +41,9 @@ int RunEnrichment(const std::string& db, const InsightArgs& args) {
   for (const auto& [flag, text, out] :
        {std::tuple{"--from", &args.from, &what.from}, std::tuple{"--to", &args.to, &what.to}}) {
     if (text->empty()) continue;
-    *out = ParseUtc(*text);
-    if (!*out) return Usage(std::string(flag) + " wants a UTC date like 2001-06-01");
+    auto at = ParseUtc(flag, *text);
+    if (!at.ok()) return Usage(at.status().message());
+    *out = *at;
   }
   auto epsilon = insights::ParsePositiveDecimal(args.epsilon);
   if (!epsilon.ok()) {

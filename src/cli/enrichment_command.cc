@@ -83,9 +83,10 @@ int RunBudget(const std::string& db, bool json) {
     fmt::print("{}\n", doc->dump(2));
     return 0;
   }
-  fmt::print("privacy budget from {}: {:g} of {:g} spent\n",
+  fmt::print("privacy budget from {}: {:g} of {:g} spent; a member or guest may spend {:g} of it\n",
              (*doc)["quarter_start"].get<std::string>(), (*doc)["spent_this_quarter"].get<double>(),
-             (*doc)["budget_per_quarter"].get<double>());
+             (*doc)["budget_per_quarter"].get<double>(),
+             (*doc)["member_budget_per_quarter"].get<double>());
   for (const auto& r : (*doc)["releases"]) {
     fmt::print("#{} {} by {}: epsilon {:g}, delta {}, {} rows\n", r["release"].get<int64_t>(),
                r["released_at"].get<std::string>(), r["requested_by"].get<std::string>(),

@@ -32,6 +32,13 @@ int Digits(std::string_view text, size_t at, size_t n) {
   return value;
 }
 
+// "there is no month 13" (appended: GCC 12 misreads "..." + std::string under -Wrestrict).
+std::string NoSuch(std::string_view unit, int value) {
+  std::string out = "there is no ";
+  out.append(unit).append(" ").append(std::to_string(value));
+  return out;
+}
+
 // `why` is empty when the text has not the form; `what` is "date" or "time".
 Status Refuse(std::string_view name, std::string_view text, const std::string& why,
               std::string_view what = "date") {
@@ -43,7 +50,8 @@ Status Refuse(std::string_view name, std::string_view text, const std::string& w
   } else {
     msg += " is not a real ";
     msg += what;
-    msg += ": " + why;
+    msg += ": ";
+    msg += why;
   }
   msg += " (";
   msg += kForm;
@@ -70,19 +78,20 @@ Result<int64_t> ParseUtc(std::string_view name, std::string_view text) {
       return Refuse(name, text, "");
     }
   }
-  if (m < 1 || m > 12) return Refuse(name, text, "there is no month " + std::to_string(m));
+  if (m < 1 || m > 12) return Refuse(name, text, NoSuch("month", m));
   const year_month_day date{year{y}, month{static_cast<unsigned>(m)},
                             day{static_cast<unsigned>(d)}};
   if (d == 0) return Refuse(name, text, "there is no day 0");
   if (!date.ok()) {
     const unsigned days_in_month = static_cast<unsigned>((date.year() / date.month() / last).day());
     std::string why(kMonths[static_cast<size_t>(m - 1)]);
-    why += " " + std::to_string(y) + " has " + std::to_string(days_in_month) + " days";
+    why.append(" ").append(std::to_string(y)).append(" has ");
+    why.append(std::to_string(days_in_month)).append(" days");
     return Refuse(name, text, why);
   }
-  if (hh > 23) return Refuse(name, text, "there is no hour " + std::to_string(hh), "time");
-  if (mm > 59) return Refuse(name, text, "there is no minute " + std::to_string(mm), "time");
-  if (ss > 59) return Refuse(name, text, "there is no second " + std::to_string(ss), "time");
+  if (hh > 23) return Refuse(name, text, NoSuch("hour", hh), "time");
+  if (mm > 59) return Refuse(name, text, NoSuch("minute", mm), "time");
+  if (ss > 59) return Refuse(name, text, NoSuch("second", ss), "time");
   const int64_t days_since_epoch = sys_days{date}.time_since_epoch().count();
   return days_since_epoch * 86400 + hh * 3600 + mm * 60 + ss;
 }

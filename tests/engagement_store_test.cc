@@ -274,10 +274,12 @@ constexpr int64_t kBudget = 10'000'000;  // epsilon 10
 TEST_F(BudgetLedgerTest, AppendFindAndList) {
   EXPECT_FALSE(store_->FindRelease("a")->has_value());
   EXPECT_TRUE(store_->ListReleases(0)->empty());
-  auto a = store_->AppendRelease(Release("a", kMarch + 100, 1'500'000), kMarch, kBudget);
+  auto a =
+      store_->AppendRelease(Release("a", kMarch + 100, 1'500'000), {kMarch, kBudget, std::nullopt});
   ASSERT_TRUE(a.ok()) << a.status().message();
   EXPECT_GT(a->id, 0);
-  auto b = store_->AppendRelease(Release("b", kMarch + 50, 2'000'000), kMarch, kBudget);
+  auto b =
+      store_->AppendRelease(Release("b", kMarch + 50, 2'000'000), {kMarch, kBudget, std::nullopt});
   ASSERT_TRUE(b.ok()) << b.status().message();
   EXPECT_NE(a->id, b->id);
   auto found = store_->FindRelease("a");
@@ -295,20 +297,25 @@ TEST_F(BudgetLedgerTest, AppendFindAndList) {
 }
 
 TEST_F(BudgetLedgerTest, TheSameRequestAgainCostsNothing) {
-  auto a = store_->AppendRelease(Release("a", kMarch, 9'000'000), kMarch, kBudget);
+  auto a = store_->AppendRelease(Release("a", kMarch, 9'000'000), {kMarch, kBudget, std::nullopt});
   ASSERT_TRUE(a.ok());
   // Asked again later, with other numbers and a budget it would exceed: the stored release.
-  auto again = store_->AppendRelease(Release("a", kMarch + 9, 5'000'000), kMarch, kBudget);
+  auto again =
+      store_->AppendRelease(Release("a", kMarch + 9, 5'000'000), {kMarch, kBudget, std::nullopt});
   ASSERT_TRUE(again.ok()) << again.status().message();
   ExpectSame(*again, *a);
   EXPECT_EQ(store_->ListReleases(0)->size(), 1u);
   // Still 1 of the 10 left.
-  EXPECT_TRUE(store_->AppendRelease(Release("b", kMarch + 1, 1'000'000), kMarch, kBudget).ok());
+  EXPECT_TRUE(
+      store_->AppendRelease(Release("b", kMarch + 1, 1'000'000), {kMarch, kBudget, std::nullopt})
+          .ok());
 }
 
 TEST_F(BudgetLedgerTest, ExceedingTheBudgetStoresNothing) {
-  ASSERT_TRUE(store_->AppendRelease(Release("a", kMarch, 9'500'000), kMarch, kBudget).ok());
-  auto over = store_->AppendRelease(Release("b", kMarch + 1, 1'000'000), kMarch, kBudget);
+  ASSERT_TRUE(
+      store_->AppendRelease(Release("a", kMarch, 9'500'000), {kMarch, kBudget, std::nullopt}).ok());
+  auto over =
+      store_->AppendRelease(Release("b", kMarch + 1, 1'000'000), {kMarch, kBudget, std::nullopt});
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.status().code(), Status::Code::kResourceExhausted);
   EXPECT_NE(over.status().message().find("spent 9.5 of 10"), std::string::npos)
@@ -316,8 +323,12 @@ TEST_F(BudgetLedgerTest, ExceedingTheBudgetStoresNothing) {
   EXPECT_FALSE(store_->FindRelease("b")->has_value());
   EXPECT_EQ(Keys(store_->ListReleases(0)), std::vector<std::string>{"a"});
   // Exactly what is left still fits; a non-positive epsilon never does.
-  EXPECT_TRUE(store_->AppendRelease(Release("c", kMarch + 2, 500'000), kMarch, kBudget).ok());
-  EXPECT_EQ(store_->AppendRelease(Release("d", kMarch + 3, 0), kMarch, kBudget).status().code(),
+  EXPECT_TRUE(
+      store_->AppendRelease(Release("c", kMarch + 2, 500'000), {kMarch, kBudget, std::nullopt})
+          .ok());
+  EXPECT_EQ(store_->AppendRelease(Release("d", kMarch + 3, 0), {kMarch, kBudget, std::nullopt})
+                .status()
+                .code(),
             Status::Code::kInvalidArgument);
   // The failed appends left no transaction open.
   EXPECT_TRUE(store_->SetSetting("x", "y").ok());
@@ -325,16 +336,52 @@ TEST_F(BudgetLedgerTest, ExceedingTheBudgetStoresNothing) {
 
 TEST_F(BudgetLedgerTest, ReleasesBeforeSinceDoNotCount) {
   // February's releases spent the whole budget; March starts afresh.
-  ASSERT_TRUE(store_->AppendRelease(Release("feb", kMarch - 1, kBudget), 0, kBudget).ok());
-  EXPECT_EQ(store_->AppendRelease(Release("x", kMarch - 1, 1), 0, kBudget).status().code(),
+  ASSERT_TRUE(
+      store_->AppendRelease(Release("feb", kMarch - 1, kBudget), {0, kBudget, std::nullopt}).ok());
+  EXPECT_EQ(store_->AppendRelease(Release("x", kMarch - 1, 1), {0, kBudget, std::nullopt})
+                .status()
+                .code(),
             Status::Code::kResourceExhausted);
-  auto march = store_->AppendRelease(Release("mar", kMarch, 4'000'000), kMarch, kBudget);
+  auto march =
+      store_->AppendRelease(Release("mar", kMarch, 4'000'000), {kMarch, kBudget, std::nullopt});
   ASSERT_TRUE(march.ok()) << march.status().message();
   EXPECT_EQ(Keys(store_->ListReleases(kMarch)), std::vector<std::string>{"mar"});
 }
 
+// A member's cap (issue 15, finding 8) is checked with the tenant's, in the same transaction,
+// over what that principal asked for only; an identical request is still free.
+TEST_F(BudgetLedgerTest, ACappedCallerSpendsOnlyTheirShare) {
+  const ReleaseLimits capped{kMarch, kBudget, 2'500'000};
+  PrivacyRelease first = Release("m1", kMarch, 2'000'000);
+  first.requested_by = "mo@northwind.example";
+  ASSERT_TRUE(store_->AppendRelease(first, capped).ok());
+  PrivacyRelease second = Release("m2", kMarch + 1, 1'000'000);
+  second.requested_by = "mo@northwind.example";
+  auto over = store_->AppendRelease(second, capped);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.status().code(), Status::Code::kResourceExhausted);
+  EXPECT_EQ(over.status().message(),
+            "mo@northwind.example's share of the privacy budget is exhausted: spent 2 of 2.5, and "
+            "this release needs 1");
+  EXPECT_FALSE(store_->FindRelease("m2")->has_value());
+  // What is left of the share fits; the same request again costs nothing.
+  second.epsilon_micro = 500'000;
+  EXPECT_TRUE(store_->AppendRelease(second, capped).ok());
+  EXPECT_TRUE(store_->AppendRelease(first, capped).ok());
+  EXPECT_EQ(*store_->PrivacySpentBy(kMarch, "mo@northwind.example"), 2'500'000);
+  // Someone else's share, and an uncapped caller, are untouched by mo's.
+  PrivacyRelease other = Release("n1", kMarch + 2, 2'500'000);
+  other.requested_by = "nell@northwind.example";
+  EXPECT_TRUE(store_->AppendRelease(other, capped).ok());
+  EXPECT_TRUE(
+      store_->AppendRelease(Release("c1", kMarch + 3, 4'000'000), {kMarch, kBudget, std::nullopt})
+          .ok());
+  EXPECT_EQ(*store_->PrivacySpent(kMarch), 9'000'000);
+  EXPECT_EQ(*store_->PrivacySpentBy(kMarch + 3, "mo@northwind.example"), 0);
+}
+
 TEST_F(BudgetLedgerTest, SurvivesReopeningAndPurges) {
-  auto a = store_->AppendRelease(Release("a", kMarch, 1'000'000), kMarch, kBudget);
+  auto a = store_->AppendRelease(Release("a", kMarch, 1'000'000), {kMarch, kBudget, std::nullopt});
   ASSERT_TRUE(a.ok());
   PurgePlan everything;
   everything.everything = true;
@@ -346,7 +393,10 @@ TEST_F(BudgetLedgerTest, SurvivesReopeningAndPurges) {
   ASSERT_TRUE(found.ok() && found->has_value());
   ExpectSame(**found, *a);
   // The purged ledger still counts against the budget.
-  EXPECT_EQ((*store)->AppendRelease(Release("b", kMarch, kBudget), kMarch, kBudget).status().code(),
+  EXPECT_EQ((*store)
+                ->AppendRelease(Release("b", kMarch, kBudget), {kMarch, kBudget, std::nullopt})
+                .status()
+                .code(),
             Status::Code::kResourceExhausted);
 }
 

@@ -16,7 +16,7 @@ using nlohmann::json;
 const std::string kAlice = "alice@northwind.example", kBob = "bob@northwind.example",
                   kCy = "cy@northwind.example", kDee = "dee@northwind.example",
                   kEve = "eve@northwind.example", kFay = "fay@northwind.example",
-                  kF1 = "f1@fabrikam.example";
+                  kF1 = "f1@fabrikam.example", kAdmin = "admin@rapport-tests.example";
 
 std::string Numbered(const char* prefix, int i) {
   std::string s = prefix;
@@ -96,6 +96,10 @@ class EngagementTest : public ::testing::Test {
     return RunRapport("--db " + db_ + " enrichment --as " + as +
                       " --period month --from 2026-03-01 --to 2026-04-01 --as-of 2026-04-01 " +
                       args);
+  }
+  int Setting(const std::string& name_and_value) {
+    return RunRapport("--db " + db_ + " settings set " + name_and_value + " --by " + kAdmin)
+        .exit_code;
   }
   // Fabrikam's and Contoso's March totals, with who may be counted decided by the policy.
   std::map<std::string, insights::RowTotals> March() {
@@ -189,11 +193,8 @@ TEST_F(EngagementTest, ARepeatedRequestIsStoredFreeAndIdentical) {
 }
 
 TEST_F(EngagementTest, ExhaustingTheBudgetRefuses) {
-  ASSERT_EQ(
-      RunRapport("--db " + db_ +
-                 " settings set privacy_budget_per_quarter 2.5 --by admin@rapport-tests.example")
-          .exit_code,
-      0);
+  ASSERT_EQ(Setting("privacy_budget_per_quarter 2.5"), 0);
+  ASSERT_EQ(Setting("member_release_share 1"), 0);  // the tenant's budget alone: alice may spend it
   ASSERT_EQ(Enrichment("--epsilon 2").exit_code, 0);
   auto refused = Enrichment("--epsilon 1");
   EXPECT_EQ(refused.exit_code, 1);
@@ -207,6 +208,53 @@ TEST_F(EngagementTest, ExhaustingTheBudgetRefuses) {
   json budget = json::parse(RunRapport("--db " + db_ + " budget --json").out);
   EXPECT_EQ(budget["spent_this_quarter"], 2.5);
   EXPECT_EQ(budget["releases"].size(), 2u);
+}
+
+// Issue 15, finding 8: one member made new releases until the quarter's budget was gone, and
+// everyone, admins included, was refused until the next quarter. A member (or guest) now spends at
+// most member_release_share of the budget on new releases; admins decide it and are not capped.
+TEST_F(EngagementTest, AMemberSpendsOnlyTheirShareOfTheBudget) {
+  ASSERT_EQ(Setting("privacy_budget_per_quarter 10"), 0);  // default share 0.25: 2.5 each
+  EXPECT_EQ(Enrichment("--epsilon 1 --k 2").exit_code, 0);
+  EXPECT_EQ(Enrichment("--epsilon 1 --k 3").exit_code, 0);
+  auto refused = Enrichment("--epsilon 1 --k 4");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_TRUE(refused.out.empty());
+  EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+  EXPECT_NE(refused.err.find("your share of the privacy budget for 2"), std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("a member may spend 2.5 of the tenant's 10 (member_release_share "
+                             "0.25), you have spent 2, this release needs 1"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("ask an admin to raise member_release_share"), std::string::npos)
+      << refused.err;
+  // What is left of the share; then a repeat, which is free whoever asks.
+  EXPECT_EQ(Enrichment("--epsilon 0.5 --k 4").exit_code, 0);
+  EXPECT_EQ(Enrichment("--epsilon 0.1 --k 5").exit_code, 1);
+  auto repeat = Enrichment("--epsilon 1 --k 2");
+  EXPECT_EQ(repeat.exit_code, 0) << repeat.err;
+  EXPECT_NE(repeat.err.find("nothing spent"), std::string::npos) << repeat.err;
+  // Another member has a share of their own; an admin is not capped.
+  EXPECT_EQ(Enrichment("--epsilon 2.5 --k 5", kBob).exit_code, 0);
+  EXPECT_EQ(Enrichment("--epsilon 4 --k 6", kAdmin).exit_code, 0);
+  json budget = json::parse(RunRapport("--db " + db_ + " budget --json").out);
+  EXPECT_EQ(budget["spent_this_quarter"], 9);
+  EXPECT_EQ(budget["member_budget_per_quarter"], 2.5);
+  // The admins' setting moves the cap: 0.3 of 10 leaves alice 0.5 more; 0 leaves members none.
+  EXPECT_EQ(Setting("member_release_share 0.3"), 0);
+  EXPECT_EQ(Enrichment("--epsilon 0.5 --k 5").exit_code, 0);
+  EXPECT_EQ(Setting("member_release_share 0"), 0);
+  EXPECT_EQ(Enrichment("--epsilon 0.1 --k 6", kCy).exit_code, 1);
+  EXPECT_EQ(Enrichment("--epsilon 1 --k 2", kCy).exit_code, 0);  // stored: still free
+  EXPECT_EQ(Enrichment("--epsilon 0.5 --k 7", kAdmin).exit_code, 0);
+  // Only admins change it, and only to a share from 0 to 1.
+  EXPECT_EQ(
+      RunRapport("--db " + db_ + " settings set member_release_share 1 --by " + kAlice).exit_code,
+      1);
+  for (const char* bad : {"1.5", "quarter", "0.1234567"}) {
+    EXPECT_EQ(Setting(std::string("member_release_share ") + bad), 1) << bad;
+  }
 }
 
 TEST_F(EngagementTest, OnlyUnderAggregatedConsentForMembersAdminsAndAuthorisedGuests) {

@@ -195,6 +195,8 @@ Result<Document> BudgetDocument(store::Store& store, int64_t now) {
   if (!releases.ok()) return releases.status();
   auto spent_micro = store.PrivacySpent(quarter);  // the sum the budget check uses
   if (!spent_micro.ok()) return spent_micro.status();
+  auto member_micro = insights::MemberBudgetMicro(store);
+  if (!member_micro.ok()) return member_micro.status();
   Document list = Document::array();
   for (const auto& r : *releases) {
     list.push_back({{"release", r.id},
@@ -209,6 +211,7 @@ Result<Document> BudgetDocument(store::Store& store, int64_t now) {
       {"quarter_start", IsoDate(quarter)},
       {"budget_per_quarter", static_cast<double>(budget->num) / static_cast<double>(budget->den)},
       {"spent_this_quarter", static_cast<double>(*spent_micro) / 1e6},
+      {"member_budget_per_quarter", static_cast<double>(*member_micro) / 1e6},
       {"releases", list}};
 }
 

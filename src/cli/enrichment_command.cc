@@ -41,8 +41,9 @@ int RunEnrichment(const std::string& db, const InsightArgs& args) {
   for (const auto& [flag, text, out] :
        {std::tuple{"--from", &args.from, &what.from}, std::tuple{"--to", &args.to, &what.to}}) {
     if (text->empty()) continue;
-    *out = ParseUtc(*text);
-    if (!*out) return Usage(std::string(flag) + " wants a UTC date like 2001-06-01");
+    auto at = ParseUtc(flag, *text);
+    if (!at.ok()) return Usage(at.status().message());
+    *out = *at;
   }
   auto epsilon = insights::ParsePositiveDecimal(args.epsilon);
   if (!epsilon.ok()) {
@@ -82,9 +83,10 @@ int RunBudget(const std::string& db, bool json) {
     fmt::print("{}\n", doc->dump(2));
     return 0;
   }
-  fmt::print("privacy budget from {}: {:g} of {:g} spent\n",
+  fmt::print("privacy budget from {}: {:g} of {:g} spent; a member or guest may spend {:g} of it\n",
              (*doc)["quarter_start"].get<std::string>(), (*doc)["spent_this_quarter"].get<double>(),
-             (*doc)["budget_per_quarter"].get<double>());
+             (*doc)["budget_per_quarter"].get<double>(),
+             (*doc)["member_budget_per_quarter"].get<double>());
   for (const auto& r : (*doc)["releases"]) {
     fmt::print("#{} {} by {}: epsilon {:g}, delta {}, {} rows\n", r["release"].get<int64_t>(),
                r["released_at"].get<std::string>(), r["requested_by"].get<std::string>(),

@@ -51,8 +51,8 @@ Status DropExcluded(store::Store& store, store::Activity& activity) {
 }  // namespace
 
 int RunEvalWkw(const std::string& db, const InsightArgs& args) {
-  auto split = ParseUtc(args.split);
-  if (!split) return Usage("--split wants a UTC date like 2001-06-01");
+  auto split = ParseUtc("--split", args.split);
+  if (!split.ok()) return Usage(split.status().message());
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(store.status().message());
   // The evaluation reads everyone's ties, so it needs what Who Knows Whom needs; it prints only

@@ -10,9 +10,9 @@ InsightContext OpenInsight(const std::string& db, const InsightArgs& args) {
   const int64_t now = Now();
   int64_t as_of = now;
   if (!args.as_of.empty()) {
-    auto parsed = ParseUtc(args.as_of);
-    if (!parsed) {
-      c.code = Usage("--as-of wants a UTC date like 2001-06-01");
+    auto parsed = ParseUtc("--as-of", args.as_of);
+    if (!parsed.ok()) {
+      c.code = Usage(parsed.status().message());
       return c;
     }
     as_of = *parsed;

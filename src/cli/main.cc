@@ -2,9 +2,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
-#include <ctime>
 
 #include "cli/commands.h"
+#include "cli/format.h"
 #include "cli/insight_commands.h"
 #include "cli/serve_command.h"
 
@@ -222,12 +222,9 @@ int main(int argc, char** argv) {
   if (*audit_list) {
     int64_t since = 0;
     if (!audit_since.empty()) {
-      std::tm tm{};
-      if (!strptime(audit_since.c_str(), "%Y-%m-%d", &tm)) {
-        std::fprintf(stderr, "rapport: usage error: --since wants a date like 2026-11-26\n");
-        return 2;
-      }
-      since = static_cast<int64_t>(timegm(&tm));
+      auto at = ParseUtc("--since", audit_since);
+      if (!at.ok()) return Usage(at.status().message());
+      since = *at;
     }
     return RunAuditList(db, audit_json, since, audit_subject);
   }

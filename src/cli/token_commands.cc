@@ -27,13 +27,10 @@ std::string TimeOr(const std::optional<int64_t>& t, const char* otherwise) {
 int RunTokenCreate(const std::string& db, const TokenCreateArgs& args) {
   std::optional<int64_t> expires;
   if (!args.expires.empty()) {
-    expires = ParseUtc(args.expires);
-    // strptime takes 2030-02-30 and timegm makes it March: only a date that reads back is one.
-    if (expires && IsoDate(*expires) != args.expires && IsoTime(*expires) != args.expires) {
-      expires.reset();
-    }
-    if (!expires) return Usage("--expires wants a date like 2026-11-26 (00:00 UTC that day)");
-    if (*expires <= Now()) return Usage("--expires must be in the future");
+    auto at = ParseUtc("--expires", args.expires);  // a date means 00:00 UTC that day
+    if (!at.ok()) return Usage(at.status().message());
+    if (*at <= Now()) return Usage("--expires must be in the future");
+    expires = *at;
   }
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(store.status().message());

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "ingest/address_identity.h"
 #include "insights/decide.h"
 #include "insights/engagement_mechanism.h"
 #include "insights/engagement_periods.h"
@@ -92,6 +93,76 @@ Status BudgetExhausted(int64_t now, int64_t spent, int64_t budget, int64_t cost)
   return Status::ResourceExhausted(msg);
 }
 
+// Who a new release is charged to and what they may spend: the tenant's budget for the quarter,
+// and for a member or guest their share of it (admins decide the share and are not capped).
+struct Charge {
+  int64_t quarter = 0;
+  int64_t budget_micro = 0;
+  std::string caller;  // the principal's address key: the ledger's requested_by
+  consent::Role role = consent::Role::kNone;
+  std::optional<int64_t> caller_budget_micro;
+  std::string share;  // member_release_share, as set
+};
+
+// budget x share / 10^6 without overflow: budget may be near 10^18, share at most 10^6.
+int64_t ShareOf(int64_t budget_micro, int64_t share_micro) {
+  return budget_micro / kMicro * share_micro + budget_micro % kMicro * share_micro / kMicro;
+}
+
+Status ShareExhausted(const Charge& c, int64_t now, int64_t spent, int64_t cost) {
+  std::string msg = "your share of the privacy budget for ";
+  msg += QuarterName(now);
+  msg += " would be exceeded: a ";
+  msg += consent::RoleName(c.role);
+  msg += " may spend ";
+  msg += Epsilon(c.caller_budget_micro.value_or(0));
+  msg += " of the tenant's ";
+  msg += Epsilon(c.budget_micro);
+  msg += " (member_release_share ";
+  msg += c.share;
+  msg += "), you have spent ";
+  msg += Epsilon(spent);
+  msg += ", this release needs ";
+  msg += Epsilon(cost);
+  msg +=
+      " (repeat an earlier release, lower --epsilon, or ask an admin to raise "
+      "member_release_share)";
+  return Status::ResourceExhausted(msg);
+}
+
+Result<Charge> ChargeFor(consent::PolicyDecisionPoint& policy, const InsightRequest& request,
+                         const InsightSettings& settings, Rational budget) {
+  Charge c;
+  c.quarter = QuarterStart(request.now);
+  c.budget_micro = Micro(budget);
+  c.caller = ingest::AddressKey(request.caller.address);
+  auto role = policy.RoleOf(request.caller.address);
+  if (!role.ok()) return role.status();
+  c.role = *role;
+  c.share = settings.member_release_share;
+  if (c.role != consent::Role::kAdmin) {
+    // LoadInsightSettings keeps only a share that parses.
+    c.caller_budget_micro = ShareOf(c.budget_micro, ParseShareMicro(c.share).value_or(0));
+  }
+  return c;
+}
+
+// The epsilon spent this quarter when a new release costing `cost` fits both the tenant's budget
+// and the caller's share; else ResourceExhausted saying which, what was spent, and who decides.
+Result<int64_t> CheckBudget(store::Store& store, const Charge& c, int64_t now, int64_t cost) {
+  auto spent = store.PrivacySpent(c.quarter);
+  if (!spent.ok()) return spent.status();
+  if (*spent + cost > c.budget_micro) return BudgetExhausted(now, *spent, c.budget_micro, cost);
+  if (c.caller_budget_micro) {
+    auto by_caller = store.PrivacySpentBy(c.quarter, c.caller);
+    if (!by_caller.ok()) return by_caller.status();
+    if (*by_caller + cost > *c.caller_budget_micro) {
+      return ShareExhausted(c, now, *by_caller, cost);
+    }
+  }
+  return spent;
+}
+
 // The noisy rows: selected on the noisy contributor count, then each measurement with noise.
 Result<std::vector<EngagementRow>> NoisyRows(store::Store& store,
                                              const std::vector<RowTotals>& totals,
@@ -171,6 +242,14 @@ Result<Rational> PrivacyBudget(store::Store& store) {
   return ParsePositiveDecimal(settings->privacy_budget);
 }
 
+Result<int64_t> MemberBudgetMicro(store::Store& store) {
+  auto settings = LoadInsightSettings(store);
+  if (!settings.ok()) return settings.status();
+  auto budget = ParsePositiveDecimal(settings->privacy_budget);
+  if (!budget.ok()) return budget.status();
+  return ShareOf(Micro(*budget), ParseShareMicro(settings->member_release_share).value_or(0));
+}
+
 namespace {
 
 // The whole periods a request covers: --from/--to widened, or the default count ending with the
@@ -231,17 +310,22 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
   p.accounts_per_user = bounds.accounts_per_period;
   p.partitions_per_user = static_cast<int64_t>(periods->size()) * bounds.accounts_per_period;
   const std::string key = RequestKey(p, bounds);
-  const int64_t quarter = QuarterStart(request.now);
-  const int64_t budget_micro = Micro(*budget);
+  auto charge_or = ChargeFor(policy, request, *settings, *budget);
+  if (!charge_or.ok()) return charge_or.status();
+  const Charge& charge = *charge_or;
 
-  // An identical request's release, else a refusal before any work when the budget is short.
+  // An identical request's release (free, whoever asks), else a refusal before any work when the
+  // tenant's budget or the caller's share is short.
   auto stored = store.FindRelease(key);
   if (!stored.ok()) return stored.status();
-  auto spent = store.PrivacySpent(quarter);
-  if (!spent.ok()) return spent.status();
-  if (*stored) return Repeated(**stored, budget_micro, *spent);
+  if (*stored) {
+    auto spent = store.PrivacySpent(charge.quarter);
+    if (!spent.ok()) return spent.status();
+    return Repeated(**stored, charge.budget_micro, *spent);
+  }
   const int64_t cost = Micro(what.epsilon);
-  if (*spent + cost > budget_micro) return BudgetExhausted(request.now, *spent, budget_micro, cost);
+  auto spent = CheckBudget(store, charge, request.now, cost);
+  if (!spent.ok()) return spent.status();
 
   auto scales = Calibrate(p, bounds);
   if (!scales.ok()) return scales.status();
@@ -259,25 +343,26 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
   // Charged and stored before anyone sees it; the store re-checks the budget atomically.
   store::PrivacyRelease record{0,
                                key,
-                               request.caller.address,
+                               charge.caller,
                                request.now,
                                cost,
                                DeltaText(p.delta),
                                static_cast<int64_t>(release.rows.size()),
                                ReleaseBody(release)};
-  auto saved = store.AppendRelease(record, quarter, budget_micro);
+  auto saved = store.AppendRelease(
+      record, {charge.quarter, charge.budget_micro, charge.caller_budget_micro});
   if (!saved.ok()) {
     if (saved.status().code() != Status::Code::kResourceExhausted) return saved.status();
-    auto now_spent = store.PrivacySpent(quarter);
-    if (!now_spent.ok()) return now_spent.status();
-    return BudgetExhausted(request.now, *now_spent, budget_micro, cost);
+    // Someone else's release got in first: say which limit it left short.
+    auto now_spent = CheckBudget(store, charge, request.now, cost);
+    return now_spent.ok() ? saved.status() : now_spent.status();
   }
   if (saved->body != record.body) {
     // Someone made the identical release first: theirs is the one, ours is dropped unseen.
-    return Repeated(*saved, budget_micro, *spent);
+    return Repeated(*saved, charge.budget_micro, *spent);
   }
   release.id = saved->id;
-  release.budget = static_cast<double>(budget_micro) / kMicro;
+  release.budget = static_cast<double>(charge.budget_micro) / kMicro;
   release.spent = static_cast<double>(*spent + cost) / kMicro;
   return release;
 }

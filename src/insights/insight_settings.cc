@@ -18,6 +18,7 @@ constexpr std::string_view kTimeZone = "time_zone";
 constexpr std::string_view kColdAfter = "cold_after_days";
 constexpr std::string_view kBudget = "privacy_budget_per_quarter";
 constexpr std::string_view kAccountsPerUser = "enrichment_accounts_per_user";
+constexpr std::string_view kMemberShare = "member_release_share";
 
 bool ParseDouble(std::string_view text, double& out) {
   const std::string s(text);
@@ -56,9 +57,16 @@ std::string FormatWeight(double w) {
 
 }  // namespace
 
+std::optional<int64_t> ParseShareMicro(std::string_view text) {
+  if (text == "0") return 0;
+  auto share = ParsePositiveDecimal(text);  // at most 6 decimals: den divides 10^6
+  if (!share.ok() || share->num > share->den) return std::nullopt;
+  return static_cast<int64_t>(share->num * (1'000'000 / share->den));
+}
+
 bool IsInsightSetting(std::string_view name) {
   for (std::string_view known : {kWeightSent, kWeightReceived, kWeightMeeting, kFrequency, kGrades,
-                                 kTimeZone, kColdAfter, kBudget, kAccountsPerUser}) {
+                                 kTimeZone, kColdAfter, kBudget, kAccountsPerUser, kMemberShare}) {
     if (name == known) return true;
   }
   return false;
@@ -83,6 +91,8 @@ std::string CheckInsightSetting(std::string_view name, std::string_view value) {
   } else if (name == kAccountsPerUser) {
     int n = 0;
     if (!ParseInt(value, n) || n < 1 || n > 50) return "a number of accounts, from 1 to 50";
+  } else if (name == kMemberShare) {
+    if (!ParseShareMicro(value)) return "a share of the budget from 0 to 1, like 0.25";
   }
   return "";
 }
@@ -96,13 +106,14 @@ std::vector<std::pair<std::string, std::string>> InsightSettingValues(const Insi
           {std::string(kTimeZone), s.time_zone},
           {std::string(kColdAfter), std::to_string(s.cold_after_days)},
           {std::string(kBudget), s.privacy_budget},
-          {std::string(kAccountsPerUser), std::to_string(s.accounts_per_user)}};
+          {std::string(kAccountsPerUser), std::to_string(s.accounts_per_user)},
+          {std::string(kMemberShare), s.member_release_share}};
 }
 
 Result<InsightSettings> LoadInsightSettings(store::Store& store) {
   InsightSettings s;
   for (std::string_view name : {kWeightSent, kWeightReceived, kWeightMeeting, kFrequency, kGrades,
-                                kTimeZone, kColdAfter, kBudget, kAccountsPerUser}) {
+                                kTimeZone, kColdAfter, kBudget, kAccountsPerUser, kMemberShare}) {
     auto value = store.Setting(name);
     if (!value.ok()) return value.status();
     // A value that no longer checks out (set by hand in the file) keeps the default.
@@ -120,6 +131,7 @@ Result<InsightSettings> LoadInsightSettings(store::Store& store) {
     if (name == kColdAfter) ParseInt(v, s.cold_after_days);
     if (name == kBudget) s.privacy_budget = v;
     if (name == kAccountsPerUser) ParseInt(v, s.accounts_per_user);
+    if (name == kMemberShare) s.member_release_share = v;
   }
   return s;
 }

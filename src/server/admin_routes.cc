@@ -106,8 +106,8 @@ Result<Reply> OptOutRemove(Call& call) {
 Result<Reply> Audit(Call& call) {
   int64_t since = 0;
   if (std::string text = call.Param("since"); !text.empty()) {
-    auto at = api::ParseUtc(text);
-    if (!at) return Status::InvalidArgument("'since' wants a UTC date like 2001-06-01");
+    auto at = api::ParseUtc("'since'", text);
+    if (!at.ok()) return at.status();
     since = *at;
   }
   return Wrap(api::AuditDocument(*call.store, since, call.Param("subject")));

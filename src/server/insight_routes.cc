@@ -84,11 +84,11 @@ Result<insights::EngagementRequest> EngagementOf(const api::Document& body) {
   for (const char* field : {"from", "to"}) {
     if (!body.contains(field)) continue;
     const auto& v = body[field];
-    auto at = v.is_string() ? api::ParseUtc(v.get<std::string>()) : std::nullopt;
-    if (!at) {
-      return Status::InvalidArgument(std::string("'") + field +
-                                     "' wants a UTC date like \"2001-06-01\"");
-    }
+    const std::string name = std::string("'") + field + "'";
+    if (!v.is_string())
+      return Status::InvalidArgument(name + " wants a UTC date like \"2001-06-01\"");
+    auto at = api::ParseUtc(name, v.get<std::string>());
+    if (!at.ok()) return at.status();
     (std::string(field) == "from" ? what.from : what.to) = *at;
   }
   if (body.contains("epsilon")) {

@@ -27,9 +27,7 @@ Result<int64_t> IntParam(const Call& call, const std::string& name, int64_t fall
 Result<int64_t> AsOfParam(const Call& call) {
   const std::string text = call.Param("as_of");
   if (text.empty()) return call.now;
-  auto at = api::ParseUtc(text);
-  if (!at) return Status::InvalidArgument("'as_of' wants a UTC date like 2001-06-01");
-  return *at;
+  return api::ParseUtc("'as_of'", text);
 }
 
 Result<api::Document> JsonBody(const Call& call) {

@@ -34,6 +34,12 @@ std::string Epsilon(int64_t micro) {
   return out;
 }
 
+Status Exhausted(std::string what, int64_t spent, int64_t budget, int64_t cost) {
+  what.append(": spent ").append(Epsilon(spent)).append(" of ").append(Epsilon(budget));
+  what.append(", and this release needs ").append(Epsilon(cost));
+  return Status::ResourceExhausted(std::move(what));
+}
+
 }  // namespace
 
 Result<int64_t> SpentSince(SqliteDb& db, int64_t tenant, int64_t since) {
@@ -42,6 +48,19 @@ Result<int64_t> SpentSince(SqliteDb& db, int64_t tenant, int64_t since) {
       "WHERE tenant_id = ?1 AND released_at >= ?2");
   if (!sum.ok()) return sum.status();
   sum->Bind(1, tenant).Bind(2, since);
+  Status st;
+  const int64_t spent = sum->Step(st) ? sum->ColumnInt(0) : 0;
+  if (!st.ok()) return st;
+  return spent;
+}
+
+Result<int64_t> SpentBySince(SqliteDb& db, int64_t tenant, int64_t since,
+                             std::string_view requested_by) {
+  auto sum = db.Prepare(
+      "SELECT coalesce(sum(epsilon_micro), 0) FROM privacy_release "
+      "WHERE tenant_id = ?1 AND released_at >= ?2 AND requested_by = ?3");
+  if (!sum.ok()) return sum.status();
+  sum->Bind(1, tenant).Bind(2, since).Bind(3, requested_by);
   Status st;
   const int64_t spent = sum->Step(st) ? sum->ColumnInt(0) : 0;
   if (!st.ok()) return st;
@@ -72,7 +91,7 @@ Result<std::vector<PrivacyRelease>> ListReleases(SqliteDb& db, int64_t tenant, i
 }
 
 Result<PrivacyRelease> AppendRelease(SqliteDb& db, int64_t tenant, const PrivacyRelease& release,
-                                     int64_t since, int64_t budget_micro) {
+                                     const ReleaseLimits& limits) {
   if (release.epsilon_micro <= 0) {
     return Status::InvalidArgument("a release must charge a positive epsilon to the budget");
   }
@@ -85,13 +104,19 @@ Result<PrivacyRelease> AppendRelease(SqliteDb& db, int64_t tenant, const Privacy
       out = std::move(**stored);
       return Status::Ok();
     }
-    auto spent = SpentSince(db, tenant, since);
+    auto spent = SpentSince(db, tenant, limits.since);
     if (!spent.ok()) return spent.status();
-    if (*spent > budget_micro - release.epsilon_micro) {
-      std::string msg = "the privacy budget is exhausted: spent ";
-      msg.append(Epsilon(*spent)).append(" of ").append(Epsilon(budget_micro));
-      msg.append(", and this release needs ").append(Epsilon(release.epsilon_micro));
-      return Status::ResourceExhausted(std::move(msg));
+    if (*spent > limits.budget_micro - release.epsilon_micro) {
+      return Exhausted("the privacy budget is exhausted", *spent, limits.budget_micro,
+                       release.epsilon_micro);
+    }
+    if (limits.caller_budget_micro) {
+      auto by_caller = SpentBySince(db, tenant, limits.since, release.requested_by);
+      if (!by_caller.ok()) return by_caller.status();
+      if (*by_caller > *limits.caller_budget_micro - release.epsilon_micro) {
+        return Exhausted(release.requested_by + "'s share of the privacy budget is exhausted",
+                         *by_caller, *limits.caller_budget_micro, release.epsilon_micro);
+      }
     }
     auto insert = db.Prepare(
         "INSERT INTO privacy_release (tenant_id, request_key, requested_by, released_at, "

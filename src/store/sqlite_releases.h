@@ -19,8 +19,11 @@ Result<std::optional<PrivacyRelease>> FindRelease(SqliteDb& db, int64_t tenant,
 Result<std::vector<PrivacyRelease>> ListReleases(SqliteDb& db, int64_t tenant, int64_t since);
 // Store::PrivacySpent: the epsilon of the releases made at or after `since`, in millionths.
 Result<int64_t> SpentSince(SqliteDb& db, int64_t tenant, int64_t since);
+// Store::PrivacySpentBy: the same, of the releases `requested_by` asked for.
+Result<int64_t> SpentBySince(SqliteDb& db, int64_t tenant, int64_t since,
+                             std::string_view requested_by);
 // Store::AppendRelease, in its own BEGIN IMMEDIATE transaction.
 Result<PrivacyRelease> AppendRelease(SqliteDb& db, int64_t tenant, const PrivacyRelease& release,
-                                     int64_t since, int64_t budget_micro);
+                                     const ReleaseLimits& limits);
 
 }  // namespace rapport::store

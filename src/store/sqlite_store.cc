@@ -268,10 +268,15 @@ class SqliteStore final : public Store {
     return store::SpentSince(db_, tenant_id_, since);
   }
 
-  Result<PrivacyRelease> AppendRelease(const PrivacyRelease& release, int64_t since,
-                                       int64_t budget_micro) override {
+  Result<int64_t> PrivacySpentBy(int64_t since, std::string_view requested_by) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::AppendRelease(db_, tenant_id_, release, since, budget_micro);
+    return store::SpentBySince(db_, tenant_id_, since, requested_by);
+  }
+
+  Result<PrivacyRelease> AppendRelease(const PrivacyRelease& release,
+                                       const ReleaseLimits& limits) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::AppendRelease(db_, tenant_id_, release, limits);
   }
 
   Result<std::vector<std::string>> ListGroups() override {

@@ -1,10 +1,13 @@
-// How every document (the CLI's --json and the HTTP API) writes a time: ISO 8601, in UTC.
+// How every document (the CLI's --json and the HTTP API) writes a time, ISO 8601 in UTC, and how
+// every time a user writes (an option, a query parameter, a body field) is read back.
 #pragma once
 
 #include <cstdint>
 #include <ctime>
-#include <optional>
 #include <string>
+#include <string_view>
+
+#include "rapport/status.h"
 
 namespace rapport::api {
 
@@ -26,16 +29,13 @@ inline std::string IsoDate(int64_t seconds) {  // 2026-11-26
   return FormatUtc(seconds, "%Y-%m-%d");
 }
 
-// "2001-06-01" (midnight UTC) or "2001-06-01T12:30:00Z"; nullopt when neither.
-inline std::optional<int64_t> ParseUtc(const std::string& text) {
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (!end || *end) {
-    tm = std::tm{};
-    end = strptime(text.c_str(), "%Y-%m-%d", &tm);
-  }
-  if (!end || *end) return std::nullopt;
-  return static_cast<int64_t>(timegm(&tm));
-}
+// The one reader of a time a user gives: exactly "YYYY-MM-DD" (midnight UTC) or
+// "YYYY-MM-DDTHH:MM:SSZ", and only a time that exists. 2026-02-30, month 13, day 0, 2100-02-29
+// and hour 24 are refused, never rolled over into the next month or day (as strptime and timegm
+// do). `name` is how the caller knows the value ("--as-of", "'as_of'"): the InvalidArgument
+// message is one line naming it, repeating the value and showing the form, e.g.
+//   --as-of: '2026-02-30' is not a date: February 2026 has 28 days (write YYYY-MM-DD or
+//   YYYY-MM-DDTHH:MM:SSZ, in UTC)
+Result<int64_t> ParseUtc(std::string_view name, std::string_view text);
 
 }  // namespace rapport::api

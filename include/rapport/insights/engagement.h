@@ -6,7 +6,9 @@
 // Contract: ReleaseEngagement asks the policy decision point first (insight kind engagement,
 // aggregated consent). A request identical to one already released returns that release: no
 // budget spent, no fresh noise. Otherwise the release is charged to the tenant's budget for the
-// calendar quarter (of `request.now`) and refused with ResourceExhausted when it would exceed it.
+// calendar quarter (of `request.now`) and refused with ResourceExhausted when it would exceed it,
+// or, for a caller who is not an admin, when it would take what they asked for this quarter past
+// their share of that budget (setting member_release_share).
 // Every released number is computed from bounded contributions plus exact discrete Laplace noise,
 // or from released numbers only (averages, days since, EngagementScore). No row is released with
 // fewer than k true contributors. Nothing in a release names or counts an internal user alone.
@@ -89,6 +91,9 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
 
 // The tenant's privacy budget per calendar quarter, and the start of the quarter holding `t`.
 Result<Rational> PrivacyBudget(store::Store& store);
+// What one member or guest may spend of it per quarter on new releases, in millionths of epsilon:
+// privacy_budget_per_quarter x member_release_share, rounded down. Admins are not capped.
+Result<int64_t> MemberBudgetMicro(store::Store& store);
 int64_t QuarterStart(int64_t t);
 
 }  // namespace rapport::insights

@@ -2,6 +2,8 @@
 // account engagement (SPEC §4.3-§4.5), read from the store, with defaults for what was never set.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +29,13 @@ struct InsightSettings {
   // and how many accounts a user counts for per period.
   std::string privacy_budget = "10";
   int accounts_per_user = 3;
+  // The part of that budget one member or guest may spend on new releases per quarter (0 to 1),
+  // so that no one of them can spend everyone's; admins are not capped.
+  std::string member_release_share = "0.25";
 };
+
+// A share from 0 to 1 with at most 6 decimals ("0.25"), in millionths; nullopt when it is not one.
+std::optional<int64_t> ParseShareMicro(std::string_view text);
 
 // Every setting name with its value as `settings show` prints it.
 std::vector<std::pair<std::string, std::string>> InsightSettingValues(const InsightSettings& s);

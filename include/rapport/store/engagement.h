@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,15 @@ struct PrivacyRelease {
   std::string delta;          // as printed ("1e-06")
   int64_t rows = 0;           // rows released
   std::string body;           // what was released (rows and parameters), JSON
+};
+
+// What a new release may spend, in millionths of epsilon: the tenant's budget for the releases
+// made since `since`, and for a capped caller (a member or guest, not an admin) their own part
+// of it.
+struct ReleaseLimits {
+  int64_t since = 0;
+  int64_t budget_micro = 0;
+  std::optional<int64_t> caller_budget_micro;  // unset: the caller is not capped
 };
 
 }  // namespace rapport::store

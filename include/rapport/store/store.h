@@ -211,13 +211,17 @@ class Store {
   virtual Result<std::optional<PrivacyRelease>> FindRelease(std::string_view request_key) = 0;
   // Releases made at or after `since` (UTC seconds), oldest first.
   virtual Result<std::vector<PrivacyRelease>> ListReleases(int64_t since) = 0;
-  // The epsilon those releases spent, in millionths (summed in the database, bodies unread).
+  // The epsilon those releases spent, in millionths (summed in the database, bodies unread); with
+  // `requested_by`, only the releases that principal asked for.
   virtual Result<int64_t> PrivacySpent(int64_t since) = 0;
+  virtual Result<int64_t> PrivacySpentBy(int64_t since, std::string_view requested_by) = 0;
   // In one transaction: when a release with the same request_key is stored, returns that one and
-  // stores nothing; else, when the epsilon of the releases made since `since` plus this one's
-  // would exceed `budget_micro`, ResourceExhausted; else stores it and returns it with its id.
-  virtual Result<PrivacyRelease> AppendRelease(const PrivacyRelease& release, int64_t since,
-                                               int64_t budget_micro) = 0;
+  // stores nothing; else, when the epsilon of the releases made since `limits.since` plus this
+  // one's would exceed `limits.budget_micro`, or (when set) the epsilon of those the release's
+  // requested_by asked for plus this one's would exceed `limits.caller_budget_micro`,
+  // ResourceExhausted; else stores it and returns it with its id.
+  virtual Result<PrivacyRelease> AppendRelease(const PrivacyRelease& release,
+                                               const ReleaseLimits& limits) = 0;
 
   // Names of the directory's groups, sorted.
   virtual Result<std::vector<std::string>> ListGroups() = 0;

@@ -135,7 +135,7 @@ TEST_F(StoreKeysTest, CuttingTheAuditTailIsCaughtByTheAnchor) {
   // The attack: delete the last 7 rows (the 2 after the anchor and 5 before it) with sqlite3.
   Sql(db_, "DELETE FROM ledger_entry WHERE ledger = 'audit' AND seq > 10");
   // What is left is a valid chain, so a check without an anchor cannot see the cut (the limit
-  // docs/security.md states) ...
+  // docs/security-keys.md states) ...
   EXPECT_EQ(Rapport("audit verify").exit_code, 0);
   // ... and the anchor names it.
   r = Rapport("audit verify --anchor " + ShellQuote(dir_ / "audit.anchor"));
@@ -369,6 +369,23 @@ TEST_F(StoreKeysTest, AStoreFromBeforeKeyFilesHasItsKeysMovedOut) {
           "');"
           "INSERT INTO tenant_setting VALUES (1, 'token_hash_key', '" +
           token_key + "');");
+  std::filesystem::remove(keys);
+
+  // Another store's key file in the way is never adopted nor overwritten: nothing moves.
+  ASSERT_EQ(
+      RunRapport("--db " + ShellQuote(dir_ / "other.db") + " init --tenant O --domain o.example")
+          .exit_code,
+      0);
+  std::filesystem::copy_file(dir_ / "other.db.keys", keys);
+  auto refused = Rapport("stats");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("already exists and holds other keys"), std::string::npos)
+      << refused.err;
+  EXPECT_EQ(
+      Query(db_,
+            "SELECT name FROM tenant_setting WHERE name IN ('optout_secret', 'token_hash_key')")
+          .size(),
+      2u);
   std::filesystem::remove(keys);
 
   // Any command moves them out: into a new key file (0600) with the same values, and gone from

@@ -66,11 +66,23 @@ Result<StoreKeys> MoveKeysOut(Store& store, const std::string& keys_path) {
   if (!optout.ok()) return optout.status();
   auto token = store.Setting(kLegacyTokenKey);
   if (!token.ok()) return token.status();
+  // Where the keyed chains start: after each ledger's last row now.
+  ChainStart starts[2];
+  for (Ledger ledger : {Ledger::kAudit, Ledger::kConsent}) {
+    auto last = store.LastLedgerRow(ledger);
+    if (!last.ok()) return last.status();
+    if (*last) starts[ledger == Ledger::kAudit ? 0 : 1] = {(*last)->seq + 1, (*last)->hash};
+  }
+  auto same = [](const ChainStart& a, const ChainStart& b) {
+    return a.seq == b.seq && a.base == b.base;
+  };
   auto keys = ReadKeyFile(keys_path);
   if (keys.ok()) {
+    // Adopted only when it is exactly what this move would have written.
     auto& k = keys->keys;
     const bool ours = (!*optout || **optout == k[size_t(KeyPurpose::kOptOut)]) &&
-                      (!*token || **token == k[size_t(KeyPurpose::kAccessToken)]);
+                      (!*token || **token == k[size_t(KeyPurpose::kAccessToken)]) &&
+                      same(keys->audit, starts[0]) && same(keys->consent, starts[1]);
     if (!ours) {
       return Status::FailedPrecondition(
           "cannot move this store's keys out of it: the key file " + keys_path +
@@ -82,12 +94,8 @@ Result<StoreKeys> MoveKeysOut(Store& store, const std::string& keys_path) {
     if (!keys.ok()) return keys.status();
     if (*optout) keys->keys[size_t(KeyPurpose::kOptOut)] = **optout;
     if (*token) keys->keys[size_t(KeyPurpose::kAccessToken)] = **token;
-    for (Ledger ledger : {Ledger::kAudit, Ledger::kConsent}) {
-      auto last = store.LastLedgerRow(ledger);
-      if (!last.ok()) return last.status();
-      ChainStart& start = ledger == Ledger::kAudit ? keys->audit : keys->consent;
-      if (*last) start = {(*last)->seq + 1, (*last)->hash};
-    }
+    keys->audit = starts[0];
+    keys->consent = starts[1];
     RAPPORT_RETURN_IF_ERROR(WriteNewKeyFile(*keys));
   } else {
     return keys.status();

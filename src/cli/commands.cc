@@ -161,8 +161,9 @@ int RunInit(const std::string& db, const InitArgs& args) {
     if (!existed) RemoveStoreFiles(db);  // a failed init leaves nothing behind
     return Fail(st.message());
   }
-  fmt::print("initialised tenant '{}' in {}, its keys in {} (back up both: docs/security.md)\n",
-             config.name, db, KeysPath(db));
+  fmt::print(
+      "initialised tenant '{}' in {}, its keys in {} (back up both: docs/security-keys.md)\n",
+      config.name, db, KeysPath(db));
   return 0;
 }
 

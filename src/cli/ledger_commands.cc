@@ -1,5 +1,5 @@
 // `rapport audit verify|anchor` and `rapport consent verify|anchor`: checking the hash-chained
-// ledgers, and anchoring their heads outside the store (issue 15, docs/security.md).
+// ledgers, and anchoring their heads outside the store (issue 15, docs/security-keys.md).
 #include <fmt/core.h>
 
 #include <cerrno>

@@ -21,8 +21,8 @@ constexpr const char* kKeyNames[kKeyPurposes] = {"optout",      "access_token", 
                                                  "audit_chain", "consent_chain", "anchor"};
 
 constexpr const char* kHeader =
-    "# rapport key file: the keys of the store named by store_id, kept apart from the store\n"
-    "# (docs/security.md). Keep it private (mode 0600), back it up with the store, never edit "
+    "# rapport key file: the keys of the store named by store_id, kept apart from it\n"
+    "# (docs/security-keys.md). Keep it private (0600), back it up with the store, never edit "
     "it.\n";
 
 Result<std::string> RandomHex(size_t bytes) {

@@ -71,7 +71,8 @@ echo
 curl -s "http://127.0.0.1:$port/v1/who-knows?target=coho-insurance.example"; echo   # 401
 kill -TERM $server && wait $server
 $rapport audit list   # every decision, hash-chained
-$rapport audit verify
+$rapport audit anchor --out demo/audit.anchor   # its head, MACed, to keep outside the store
+$rapport audit verify --anchor demo/audit.anchor   # a cut tail or a rewrite would fail here
 $rapport consent history
 $rapport consent verify
 set +x

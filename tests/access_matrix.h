@@ -64,7 +64,7 @@ inline std::string Reason(char code, InsightKind kind) {
 class Tenant {
  public:
   explicit Tenant(const std::string& consent) {
-    store_ = std::move(*store::OpenSqliteStore(dir_ / "s.db"));
+    store_ = std::move(*store::CreateSqliteStore(dir_ / "s.db"));
     store::TenantConfig config{"Northwind", {"northwind.example"}};
     config.admins = {"ada@northwind.example"};
     EXPECT_TRUE(store_->InitTenant(config).ok());

@@ -136,8 +136,8 @@ TEST_F(ConsentCli, ATamperedLedgerNamesItsFirstBadEntryAndGrantsNothing) {
   auto r = Rapport("consent verify");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
-            "rapport: error: consent ledger entry 2 was changed after it was written (its hash "
-            "does not match) (restore the store from a backup)\n");
+            "rapport: error: consent ledger entry 2 was changed after it was written (its keyed "
+            "hash does not match) (restore the store from a backup)\n");
   // Fail closed: no state can be read, so ingest collects nothing.
   EXPECT_EQ(Rapport("consent status").exit_code, 1);
   r = Rapport("ingest " + (dir_ / "m"));
@@ -162,13 +162,14 @@ TEST_F(ConsentCli, EveryAccessDecisionIsAuditedAndATamperedAuditRowIsNamed) {
   ASSERT_EQ(about_bob.size(), 1u);  // found by hashing the address asked about
   EXPECT_EQ(about_bob[0]["subject"].get<std::string>().substr(0, 5), "hmac:");
   // Someone turns the denial into an allow.
-  Tamper(db_, "UPDATE ledger_entry SET entry = replace(entry, '\"deny\"', '\"allow\"') "
-              "WHERE ledger = 'audit' AND seq = 2");
+  Tamper(db_,
+         "UPDATE ledger_entry SET entry = replace(entry, '\"deny\"', '\"allow\"') "
+         "WHERE ledger = 'audit' AND seq = 2");
   r = Rapport("audit verify");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
-            "rapport: error: audit ledger entry 2 was changed after it was written (its hash does "
-            "not match) (restore the store from a backup)\n");
+            "rapport: error: audit ledger entry 2 was changed after it was written (its keyed hash "
+            "does not match) (restore the store from a backup)\n");
 }
 
 TEST_F(ConsentCli, ARemovedLedgerEntryIsNamed) {
@@ -337,30 +338,34 @@ TEST_F(ConsentCli, RetentionKeepsOldMailOutAndPurgeExpiredRemovesWhatAged) {
 }
 
 TEST(HashChain, NamesTheFirstChangedRemovedOrReorderedRow) {
+  const consent::ChainKey key{"k", {}};
   std::vector<store::LedgerRow> rows;
   for (const char* entry : {"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"}) {
-    rows.push_back(consent::NextRow(rows.empty() ? nullptr : &rows.back(), entry));
+    rows.push_back(consent::NextRow(key, rows.empty() ? nullptr : &rows.back(), entry));
   }
-  EXPECT_FALSE(consent::VerifyChain(rows).first_broken);
-  EXPECT_EQ(consent::VerifyChain(rows).entries, 3);
-  EXPECT_EQ(rows[0].hash, consent::ChainHash("", "{\"a\":1}"));
+  EXPECT_FALSE(consent::VerifyChain(rows, key).first_broken);
+  EXPECT_EQ(consent::VerifyChain(rows, key).entries, 3);
+  EXPECT_EQ(rows[0].hash, consent::KeyedChainHash("k", "", "{\"a\":1}"));
+  EXPECT_NE(rows[0].hash, consent::ChainHash("", "{\"a\":1}"));  // keyed, not plain SHA-256
   EXPECT_EQ(rows[0].hash.size(), 64u);
+  // Recomputed under another key (or none), the chain does not verify.
+  EXPECT_EQ(consent::VerifyChain(rows, {"other", {}}).first_broken, 1);
 
   auto changed = rows;
   changed[1].entry = "{\"b\":3}";
-  EXPECT_EQ(consent::VerifyChain(changed).first_broken, 2);
+  EXPECT_EQ(consent::VerifyChain(changed, key).first_broken, 2);
 
   auto reordered = rows;
   std::swap(reordered[1].entry, reordered[2].entry);
   std::swap(reordered[1].hash, reordered[2].hash);
   std::swap(reordered[1].prev_hash, reordered[2].prev_hash);
-  EXPECT_EQ(consent::VerifyChain(reordered).first_broken, 2);
+  EXPECT_EQ(consent::VerifyChain(reordered, key).first_broken, 2);
 
   auto removed = rows;
   removed.erase(removed.begin() + 1);
   removed[1].seq = 2;  // renumbered to hide the gap: the link still breaks
-  EXPECT_EQ(consent::VerifyChain(removed).first_broken, 2);
-  EXPECT_EQ(consent::VerifyChain(removed).problem,
+  EXPECT_EQ(consent::VerifyChain(removed, key).first_broken, 2);
+  EXPECT_EQ(consent::VerifyChain(removed, key).problem,
             "does not follow the entry before it (removed, inserted or re-ordered)");
 }
 

@@ -260,7 +260,7 @@ std::vector<std::string> Keys(const Result<std::vector<PrivacyRelease>>& release
 class BudgetLedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = OpenSqliteStore(dir_ / "s.db");
+    auto store = CreateSqliteStore(dir_ / "s.db");
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);
     ASSERT_TRUE(store_->InitTenant({"N", {"northwind.example"}, 0, false}).ok());

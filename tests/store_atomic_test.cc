@@ -13,7 +13,7 @@ using rapport::testing::TempDir;
 class Atomically : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = OpenSqliteStore(dir_ / "s.db");
+    auto opened = CreateSqliteStore(dir_ / "s.db");
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     store_ = std::move(*opened);
     ASSERT_TRUE(store_->InitTenant({"Northwind", {"northwind.example"}}).ok());

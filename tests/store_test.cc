@@ -20,7 +20,7 @@ model::MessageMeta Meta(const std::string& raw) {
 
 TEST(SqliteStore, NewStoreIsMigratedToTheLatestVersionInWalMode) {
   TempDir dir;
-  auto store = OpenSqliteStore(dir / "s.db");
+  auto store = CreateSqliteStore(dir / "s.db");
   ASSERT_TRUE(store.ok()) << store.status().message();
   auto db = SqliteDb::Open(dir / "s.db");
   ASSERT_TRUE(db.ok());
@@ -35,7 +35,7 @@ TEST(SqliteStore, NewStoreIsMigratedToTheLatestVersionInWalMode) {
 
 TEST(SqliteStore, RefusesAStoreFromANewerRapport) {
   TempDir dir;
-  { ASSERT_TRUE(OpenSqliteStore(dir / "s.db").ok()); }
+  { ASSERT_TRUE(CreateSqliteStore(dir / "s.db").ok()); }
   {
     auto db = SqliteDb::Open(dir / "s.db");
     ASSERT_TRUE(db->Exec("PRAGMA user_version = 999").ok());
@@ -47,7 +47,7 @@ TEST(SqliteStore, RefusesAStoreFromANewerRapport) {
 
 TEST(SqliteStore, TenantIsRequiredAndUnique) {
   TempDir dir;
-  auto store = OpenSqliteStore(dir / "s.db");
+  auto store = CreateSqliteStore(dir / "s.db");
   EXPECT_EQ((*store)->Tenant().status().code(), Status::Code::kFailedPrecondition);
   EXPECT_FALSE((*store)->OpenMessageWriter(10).ok());
   ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 30, false}).ok());
@@ -61,7 +61,7 @@ TEST(SqliteStore, TenantIsRequiredAndUnique) {
 
 TEST(SqliteStore, DuplicatesKeepEveryCopysProvenanceAndBcc) {
   TempDir dir;
-  auto store = OpenSqliteStore(dir / "s.db");
+  auto store = CreateSqliteStore(dir / "s.db");
   ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 0, false}).ok());
   auto writer = (*store)->OpenMessageWriter(2);
   ASSERT_TRUE(writer.ok());
@@ -98,7 +98,7 @@ TEST(SqliteStore, DuplicatesKeepEveryCopysProvenanceAndBcc) {
 
 TEST(SqliteStore, UncommittedBatchIsRolledBackWithTheWriter) {
   TempDir dir;
-  auto store = OpenSqliteStore(dir / "s.db");
+  auto store = CreateSqliteStore(dir / "s.db");
   ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 0, false}).ok());
   {
     auto writer = (*store)->OpenMessageWriter(100);
@@ -111,7 +111,7 @@ TEST(SqliteStore, UncommittedBatchIsRolledBackWithTheWriter) {
 TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   TempDir dir;
   {
-    auto store = OpenSqliteStore(dir / "s.db");
+    auto store = CreateSqliteStore(dir / "s.db");
     ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 0, false}).ok());
     auto writer = (*store)->OpenMessageWriter(10);
     auto m = Meta(

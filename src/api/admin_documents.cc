@@ -2,9 +2,10 @@
 
 #include <set>
 
-#include "consent/hash_chain.h"
 #include "rapport/api/iso_time.h"
+#include "rapport/consent/ledger_anchor.h"
 #include "rapport/consent/optout.h"
+#include "rapport/consent/policy.h"
 #include "rapport/insights/engagement.h"
 
 namespace rapport::api {
@@ -77,11 +78,10 @@ Result<std::set<std::string>> SubjectHashes(store::Store& store, const std::stri
   if (auto person = store.IdentifyPerson(subject); person.ok()) {
     addresses.insert(addresses.end(), person->addresses.begin(), person->addresses.end());
   }
-  consent::OptOuts optouts(store);
   for (const auto& a : addresses) {
-    auto hash = optouts.HashOf(a);
-    if (!hash.ok()) return hash.status();
-    wanted.insert("hmac:" + *hash);
+    auto names = consent::AuditSubjectNames(store, a);
+    if (!names.ok()) return names.status();
+    wanted.insert(names->begin(), names->end());
   }
   return wanted;
 }
@@ -167,9 +167,9 @@ Result<Document> AuditDocument(store::Store& store, int64_t since, const std::st
 }
 
 Result<Document> AuditVerifyDocument(store::Store& store) {
-  auto rows = store.ReadLedger(store::Ledger::kAudit);
-  if (!rows.ok()) return rows.status();
-  consent::ChainCheck check = consent::VerifyChain(*rows);
+  auto verified = consent::VerifyLedger(store, store::Ledger::kAudit, nullptr);
+  if (!verified.ok()) return verified.status();
+  const consent::ChainCheck& check = *verified;
   return Document{
       {"entries", check.entries},
       {"intact", !check.first_broken},

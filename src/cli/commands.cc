@@ -4,7 +4,9 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -29,8 +31,14 @@ std::string Lower(std::string s) {
   return s;
 }
 
-Result<std::unique_ptr<store::Store>> OpenStore(const std::string& db) {
-  return store::OpenSqliteStore(db);
+std::string& NamedKeysPath() {
+  static std::string path;
+  return path;
+}
+
+// Removes what a failed init made: the store file and SQLite's files beside it.
+void RemoveStoreFiles(const std::string& db) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((db + suffix).c_str());
 }
 
 ordered_json SummaryJson(const ingest::IngestSummary& s, double seconds) {
@@ -100,6 +108,18 @@ void PrintSummary(const ingest::IngestSummary& s, double seconds) {
 
 }  // namespace
 
+void SetKeysPath(std::string path) {
+  NamedKeysPath() = std::move(path);
+}
+
+std::string KeysPath(const std::string& db) {
+  return NamedKeysPath().empty() ? store::DefaultKeyFilePath(db) : NamedKeysPath();
+}
+
+Result<std::unique_ptr<store::Store>> OpenStore(const std::string& db) {
+  return store::OpenSqliteStore(db, KeysPath(db));
+}
+
 int Fail(const std::string& message) {
   fmt::print(stderr, "rapport: error: {}\n", message);
   return 1;
@@ -131,11 +151,19 @@ int RunInit(const std::string& db, const InitArgs& args) {
     }
     config.admins.push_back(admin);
   }
-  auto store = OpenStore(db);
-  if (!store.ok()) return Fail(store.status().message());
-  Status st = (*store)->InitTenant(config);
-  if (!st.ok()) return Fail(st.message());
-  fmt::print("initialised tenant '{}' in {}\n", config.name, db);
+  const bool existed = std::filesystem::exists(db);
+  Status st;
+  {
+    auto store = store::CreateSqliteStore(db, KeysPath(db));
+    st = store.ok() ? (*store)->InitTenant(config) : store.status();
+  }
+  if (!st.ok()) {
+    if (!existed) RemoveStoreFiles(db);  // a failed init leaves nothing behind
+    return Fail(st.message());
+  }
+  fmt::print(
+      "initialised tenant '{}' in {}, its keys in {} (back up both: docs/security-keys.md)\n",
+      config.name, db, KeysPath(db));
   return 0;
 }
 

@@ -2,10 +2,21 @@
 // its result to stdout and, on failure, one line to stderr.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "rapport/status.h"
+#include "rapport/store/store.h"
+
 namespace rapport::cli {
+
+// The key file named by --keys or RAPPORT_KEYS (main sets it); "" means beside the store.
+void SetKeysPath(std::string path);
+// The key file of the store at `db`: the one named, else <db>.keys.
+std::string KeysPath(const std::string& db);
+// Opens the existing store at `db` with its key file; never creates one (only init does).
+Result<std::unique_ptr<store::Store>> OpenStore(const std::string& db);
 
 struct InitArgs {
   std::string tenant;
@@ -71,12 +82,16 @@ int RunConsentGrant(const std::string& db, const ConsentGrantArgs& args);
 int RunConsentRevoke(const std::string& db, const std::string& type, const std::string& by);
 int RunConsentStatus(const std::string& db, bool json);
 int RunConsentHistory(const std::string& db, bool json);
-int RunConsentVerify(const std::string& db);
+// `anchor`: a file rapport consent anchor wrote ("" none); verify also checks the ledger holds it.
+int RunConsentVerify(const std::string& db, const std::string& anchor);
+// Prints the ledger's head as an anchor document, or writes it to `out` (mode 0600).
+int RunConsentAnchor(const std::string& db, const std::string& out);
 int RunConsentReceipt(const std::string& db, const std::string& grant_id);
 // Prints the decision (allow or deny, with the reason); exit 0 either way.
 int RunAccessCheck(const std::string& db, const AccessCheckArgs& args);
 int RunAuditList(const std::string& db, bool json, int64_t since, const std::string& subject);
-int RunAuditVerify(const std::string& db);
+int RunAuditVerify(const std::string& db, const std::string& anchor);
+int RunAuditAnchor(const std::string& db, const std::string& out);
 int RunOptOut(const std::string& db, const OptOutArgs& args);
 int RunSettingsShow(const std::string& db, bool json);
 int RunPurgeExpired(const std::string& db);

@@ -25,10 +25,10 @@ void PrintPurged(const store::PurgeCounts& p) {
 int RunConsentGrant(const std::string& db, const ConsentGrantArgs& args) {
   auto type = consent::ParseConsentType(args.type);
   if (!type.ok()) return Fail(type.status().message());
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
-  auto change = api::GrantConsent(**store, *type, args.by, args.terms_version,
-                                  args.exclude_groups, Now());
+  auto change =
+      api::GrantConsent(**store, *type, args.by, args.terms_version, args.exclude_groups, Now());
   if (!change.ok()) return Fail(change.status().message());
   const auto& e = change->event;
   fmt::print("granted consent {} ({}) by {}{}\n", consent::ConsentTypeName(e.type), e.grant_id,
@@ -40,7 +40,7 @@ int RunConsentGrant(const std::string& db, const ConsentGrantArgs& args) {
 int RunConsentRevoke(const std::string& db, const std::string& type_name, const std::string& by) {
   auto type = consent::ParseConsentType(type_name);
   if (!type.ok()) return Fail(type.status().message());
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   consent::ConsentLedger ledger(**store);
   auto change = ledger.Revoke(*type, by, Now());
@@ -52,7 +52,7 @@ int RunConsentRevoke(const std::string& db, const std::string& type_name, const 
 }
 
 int RunConsentStatus(const std::string& db, bool json) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   consent::ConsentLedger ledger(**store);
   auto state = ledger.State();
@@ -78,7 +78,7 @@ int RunConsentStatus(const std::string& db, bool json) {
 }
 
 int RunConsentHistory(const std::string& db, bool json) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   consent::ConsentLedger ledger(**store);
   auto events = ledger.History();
@@ -97,23 +97,9 @@ int RunConsentHistory(const std::string& db, bool json) {
   return 0;
 }
 
-int RunConsentVerify(const std::string& db) {
-  auto store = store::OpenSqliteStore(db);
-  if (!store.ok()) return Fail(store.status().message());
-  consent::ConsentLedger ledger(**store);
-  auto check = ledger.Verify();
-  if (!check.ok()) return Fail(check.status().message());
-  if (check->first_broken) {
-    return Fail("consent ledger entry " + std::to_string(*check->first_broken) + " " +
-                check->problem + " (restore the store from a backup)");
-  }
-  fmt::print("consent ledger: {} entries, hash chain intact\n", check->entries);
-  return 0;
-}
-
 // A consent receipt in the spirit of Kantara Consent Receipt v1.1 / ISO/IEC TS 27560.
 int RunConsentReceipt(const std::string& db, const std::string& grant_id) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto receipt = api::ConsentReceiptDocument(**store, grant_id);
   if (!receipt.ok()) return Fail(receipt.status().message());

@@ -75,7 +75,7 @@ int RunEnrichment(const std::string& db, const InsightArgs& args) {
 }
 
 int RunBudget(const std::string& db, bool json) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto doc = api::BudgetDocument(**store, Now());
   if (!doc.ok()) return Fail(doc.status().message());

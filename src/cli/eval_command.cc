@@ -53,7 +53,7 @@ Status DropExcluded(store::Store& store, store::Activity& activity) {
 int RunEvalWkw(const std::string& db, const InsightArgs& args) {
   auto split = ParseUtc("--split", args.split);
   if (!split.ok()) return Usage(split.status().message());
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   // The evaluation reads everyone's ties, so it needs what Who Knows Whom needs; it prints only
   // aggregate scores.

@@ -17,7 +17,7 @@ InsightContext OpenInsight(const std::string& db, const InsightArgs& args) {
     }
     as_of = *parsed;
   }
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) {
     Fail(store.status().message());
     return c;

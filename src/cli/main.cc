@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   std::string db = "rapport.db";
   if (const char* env = std::getenv("RAPPORT_DB")) db = env;
   app.add_option("--db", db, "store file (env RAPPORT_DB; default ./rapport.db)");
+  std::string keys;
+  if (const char* env = std::getenv("RAPPORT_KEYS")) keys = env;
+  app.add_option("--keys", keys, "the store's key file (env RAPPORT_KEYS; default <db>.keys)");
 
   InitArgs init;
   auto* init_cmd = app.add_subcommand("init", "create the tenant in a new store");
@@ -108,7 +111,13 @@ int main(int argc, char** argv) {
   consent_status->add_flag("--json", consent_json, "print as JSON");
   auto* consent_history = consent_cmd->add_subcommand("history", "every grant and revoke");
   consent_history->add_flag("--json", consent_json, "print as JSON");
+  std::string consent_anchor, consent_anchor_out;
   auto* consent_verify = consent_cmd->add_subcommand("verify", "check the ledger's hash chain");
+  consent_verify->add_option("--anchor", consent_anchor,
+                             "also check the ledger still holds this anchored head");
+  auto* consent_anchor_cmd =
+      consent_cmd->add_subcommand("anchor", "print the ledger's head, signed, to keep elsewhere");
+  consent_anchor_cmd->add_option("--out", consent_anchor_out, "write it to this file");
   auto* consent_receipt =
       consent_cmd->add_subcommand("receipt", "a grant's consent receipt (JSON)");
   consent_receipt->add_option("grant_id", grant_id, "as consent history shows it")->required();
@@ -136,7 +145,13 @@ int main(int argc, char** argv) {
   audit_list->add_option("--since", audit_since, "only decisions from this UTC date (YYYY-MM-DD)");
   std::string audit_subject;
   audit_list->add_option("--subject", audit_subject, "only decisions about this address");
+  std::string audit_anchor, audit_anchor_out;
   auto* audit_verify = audit_cmd->add_subcommand("verify", "check the audit ledger's hash chain");
+  audit_verify->add_option("--anchor", audit_anchor,
+                           "also check the ledger still holds this anchored head");
+  auto* audit_anchor_cmd =
+      audit_cmd->add_subcommand("anchor", "print the ledger's head, signed, to keep elsewhere");
+  audit_anchor_cmd->add_option("--out", audit_anchor_out, "write it to this file");
 
   OptOutArgs optout;
   auto* optout_cmd = app.add_subcommand("optout", "users who opted out (SPEC §1)");
@@ -201,6 +216,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  SetKeysPath(keys);
   if (int code = run_insight(); code >= 0) return code;
   if (int code = run_serve(); code >= 0) return code;
   if (*init_cmd) return RunInit(db, init);
@@ -216,7 +232,8 @@ int main(int argc, char** argv) {
   if (*consent_revoke) return RunConsentRevoke(db, revoke_type, revoke_by);
   if (*consent_status) return RunConsentStatus(db, consent_json);
   if (*consent_history) return RunConsentHistory(db, consent_json);
-  if (*consent_verify) return RunConsentVerify(db);
+  if (*consent_verify) return RunConsentVerify(db, consent_anchor);
+  if (*consent_anchor_cmd) return RunConsentAnchor(db, consent_anchor_out);
   if (*consent_receipt) return RunConsentReceipt(db, grant_id);
   if (*access_check) return RunAccessCheck(db, access);
   if (*audit_list) {
@@ -228,7 +245,8 @@ int main(int argc, char** argv) {
     }
     return RunAuditList(db, audit_json, since, audit_subject);
   }
-  if (*audit_verify) return RunAuditVerify(db);
+  if (*audit_verify) return RunAuditVerify(db, audit_anchor);
+  if (*audit_anchor_cmd) return RunAuditAnchor(db, audit_anchor_out);
   if (*optout_cmd) return RunOptOut(db, optout);
   if (*token_create) return RunTokenCreate(db, token_create_args);
   if (*token_list) return RunTokenList(db, token_json);

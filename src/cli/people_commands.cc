@@ -51,7 +51,7 @@ int RunDirectoryImport(const std::string& db, const std::string& file) {
   data << in.rdbuf();
   auto directory = ingest::ParseDirectoryFile(data.str(), file);
   if (!directory.ok()) return Fail(directory.status().message());
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto imported = (*store)->ImportDirectory(*directory, file);
   if (!imported.ok()) return Fail(imported.status().message());
@@ -63,7 +63,7 @@ int RunDirectoryImport(const std::string& db, const std::string& file) {
 }
 
 int RunDirectoryList(const std::string& db, bool json) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto entries = (*store)->ListDirectory();
   if (!entries.ok()) return Fail(entries.status().message());
@@ -88,7 +88,7 @@ int RunDirectoryList(const std::string& db, bool json) {
 }
 
 int RunPeopleShow(const std::string& db, const std::string& who, const std::string& as, bool json) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto tenant = (*store)->Tenant();
   if (!tenant.ok()) return Fail(tenant.status().message());

@@ -8,7 +8,6 @@
 
 #include "cli/commands.h"
 #include "cli/format.h"
-#include "consent/hash_chain.h"
 #include "rapport/api/admin_documents.h"
 #include "rapport/consent/optout.h"
 #include "rapport/consent/policy.h"
@@ -37,7 +36,7 @@ bool ValidSetting(const std::string& name, const std::string& value) {
 int RunAccessCheck(const std::string& db, const AccessCheckArgs& args) {
   auto kind = consent::ParseInsightKind(args.insight);
   if (!kind.ok()) return Fail(kind.status().message());
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto tenant = (*store)->Tenant();
   if (!tenant.ok()) return Fail(tenant.status().message());
@@ -58,7 +57,7 @@ int RunAccessCheck(const std::string& db, const AccessCheckArgs& args) {
 }
 
 int RunAuditList(const std::string& db, bool json, int64_t since, const std::string& subject) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto doc = api::AuditDocument(**store, since, subject);
   if (!doc.ok()) return Fail(doc.status().message());
@@ -76,22 +75,8 @@ int RunAuditList(const std::string& db, bool json, int64_t since, const std::str
   return 0;
 }
 
-int RunAuditVerify(const std::string& db) {
-  auto store = store::OpenSqliteStore(db);
-  if (!store.ok()) return Fail(store.status().message());
-  auto rows = (*store)->ReadLedger(store::Ledger::kAudit);
-  if (!rows.ok()) return Fail(rows.status().message());
-  consent::ChainCheck check = consent::VerifyChain(*rows);
-  if (check.first_broken) {
-    return Fail("audit ledger entry " + std::to_string(*check.first_broken) + " " + check.problem +
-                " (restore the store from a backup)");
-  }
-  fmt::print("audit ledger: {} entries, hash chain intact\n", check.entries);
-  return 0;
-}
-
 int RunOptOut(const std::string& db, const OptOutArgs& args) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   consent::OptOuts optouts(**store);
   if (args.action == "list") {
@@ -126,7 +111,7 @@ int RunOptOut(const std::string& db, const OptOutArgs& args) {
 }
 
 int RunSettingsShow(const std::string& db, bool json) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto tenant = (*store)->Tenant();
   if (!tenant.ok()) return Fail(tenant.status().message());
@@ -162,7 +147,7 @@ int RunSettingsSet(const std::string& db, const std::string& name, const std::st
                 " is not a setting (retention_days DAYS, guests_see_identifiable true|false, "
                 "guest_access ADDRESS[,ADDRESS...], or one of rapport settings show)");
   }
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   Status st = consent::RequireAdmin(**store, by, "change its settings");
   if (!st.ok()) return Fail(st.message());
@@ -174,7 +159,7 @@ int RunSettingsSet(const std::string& db, const std::string& name, const std::st
 }
 
 int RunPurgeExpired(const std::string& db) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto tenant = (*store)->Tenant();
   if (!tenant.ok()) return Fail(tenant.status().message());

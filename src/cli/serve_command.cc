@@ -48,6 +48,7 @@ int Serve(const std::string& db, server::ServerOptions options, const ServeArgs&
   }
   if (entra) options.entra = e;
   options.db = db;
+  options.keys = KeysPath(db);
   options.access_log = !args.quiet;
   // SIGTERM and SIGINT are taken by one thread, which stops the server; the workers never see
   // them (they inherit this mask).

@@ -32,7 +32,7 @@ int RunTokenCreate(const std::string& db, const TokenCreateArgs& args) {
     if (*at <= Now()) return Usage("--expires must be in the future");
     expires = *at;
   }
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto created = consent::AccessTokens(**store).Create(args.user, expires, Now());
   if (!created.ok()) return Fail(created.status().message());
@@ -52,7 +52,7 @@ int RunTokenCreate(const std::string& db, const TokenCreateArgs& args) {
 }
 
 int RunTokenList(const std::string& db, bool json) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto tokens = consent::AccessTokens(**store).List();
   if (!tokens.ok()) return Fail(tokens.status().message());
@@ -79,7 +79,7 @@ int RunTokenList(const std::string& db, bool json) {
 }
 
 int RunTokenRevoke(const std::string& db, int64_t id) {
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   Status st = consent::AccessTokens(**store).Revoke(id, Now());
   if (!st.ok()) return Fail(st.message());

@@ -12,8 +12,8 @@
 namespace rapport::consent {
 namespace {
 
-// Its own key, not the opt-out secret: one key per purpose, so neither hash helps with the other.
-constexpr std::string_view kKeySetting = "token_hash_key";
+// Its own key, not the opt-out key: one key per purpose, so neither hash helps with the other.
+constexpr store::KeyPurpose kTokenKey = store::KeyPurpose::kAccessToken;
 constexpr std::string_view kPrefix = "rpt_";
 constexpr size_t kRandomBytes = 32;
 constexpr size_t kEncodedLength = 43;  // base64url of 32 bytes, unpadded
@@ -54,7 +54,7 @@ Result<CreatedToken> AccessTokens::Create(std::string_view user, std::optional<i
   out.user = address;
   out.expires_at = expires_at;
   store::AccessToken row;
-  auto hash = KeyedHash(store_, kKeySetting).Of(out.token);
+  auto hash = KeyedHash(store_, kTokenKey).Of(out.token);
   if (!hash.ok()) return hash.status();
   row.token_hash = std::move(*hash);
   row.user = address;
@@ -69,7 +69,7 @@ Result<CreatedToken> AccessTokens::Create(std::string_view user, std::optional<i
 Result<Principal> AccessTokens::Authenticate(std::string_view bearer, int64_t now) {
   // A malformed token cannot be one we made: no look-up, and the same answer as a wrong one.
   if (!WellFormed(bearer)) return Status::PermissionDenied("unknown token");
-  auto hash = KeyedHash(store_, kKeySetting).Of(bearer);
+  auto hash = KeyedHash(store_, kTokenKey).Of(bearer);
   if (!hash.ok()) return hash.status();
   auto found = store_.FindAccessToken(*hash);
   if (!found.ok()) return found.status();

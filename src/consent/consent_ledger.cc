@@ -5,6 +5,7 @@
 
 #include "consent/exclusions.h"
 #include "consent/hash_chain.h"
+#include "rapport/consent/ledger_anchor.h"
 
 namespace rapport::consent {
 namespace {
@@ -107,9 +108,11 @@ Status RequireAdmin(store::Store& store, std::string_view admin, std::string_vie
 }
 
 Result<std::vector<ConsentEvent>> ConsentLedger::ReadChecked() {
+  auto chain = ChainKeyOf(store_, store::Ledger::kConsent);
+  if (!chain.ok()) return chain.status();
   auto rows = store_.ReadLedger(store::Ledger::kConsent);
   if (!rows.ok()) return rows.status();
-  ChainCheck check = VerifyChain(*rows);
+  ChainCheck check = VerifyChain(*rows, *chain);
   if (check.first_broken) {
     return Status::Corruption("consent ledger entry " + std::to_string(*check.first_broken) + " " +
                               check.problem +
@@ -126,13 +129,15 @@ Result<std::vector<ConsentEvent>> ConsentLedger::ReadChecked() {
 }
 
 Result<ConsentChange> ConsentLedger::Append(ConsentEvent event, ConsentState state) {
+  auto chain = ChainKeyOf(store_, store::Ledger::kConsent);
+  if (!chain.ok()) return chain.status();
   auto last = store_.LastLedgerRow(store::Ledger::kConsent);
   if (!last.ok()) return last.status();
   event.seq = *last ? (*last)->seq + 1 : 1;
   if (event.grant) {
     event.grant_id = std::string(ConsentTypeName(event.type)) + "-" + std::to_string(event.seq);
   }
-  store::LedgerRow row = NextRow(*last ? &**last : nullptr, EntryOf(event));
+  store::LedgerRow row = NextRow(*chain, *last ? &**last : nullptr, EntryOf(event));
   TypeState& t = state.types[static_cast<size_t>(event.type)];
   t.in_force = event.grant;
   t.last = event;
@@ -196,9 +201,7 @@ Result<std::vector<ConsentEvent>> ConsentLedger::History() {
 }
 
 Result<ChainCheck> ConsentLedger::Verify() {
-  auto rows = store_.ReadLedger(store::Ledger::kConsent);
-  if (!rows.ok()) return rows.status();
-  return VerifyChain(*rows);
+  return VerifyLedger(store_, store::Ledger::kConsent, nullptr);
 }
 
 }  // namespace rapport::consent

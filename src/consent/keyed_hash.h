@@ -1,6 +1,7 @@
-// KeyedHash: HMAC-SHA256 under a random per-tenant key kept as a tenant setting and made on first
-// use. What the consent layer remembers instead of a secret or an address (opt-outs, access
-// tokens): one key per purpose, so that no hash helps with another. Internal to src/consent.
+// KeyedHash: HMAC-SHA256 under one of the store's keys (rapport/store/keys.h), which live in its
+// key file, never in the store. What the consent layer remembers instead of a secret or an
+// address (opt-outs, access tokens, audit subjects): one key per purpose, so that no hash helps
+// with another. Internal to src/consent.
 #pragma once
 
 #include <string>
@@ -13,18 +14,18 @@ namespace rapport::consent {
 
 class KeyedHash {
  public:
-  // `setting`: the tenant setting that holds this purpose's key (hex).
-  KeyedHash(store::Store& store, std::string_view setting) : store_(store), setting_(setting) {}
+  KeyedHash(store::Store& store, store::KeyPurpose purpose) : store_(store), purpose_(purpose) {}
 
-  Result<std::string> Of(std::string_view text);  // hex
+  // Hex; FailedPrecondition naming the key file when the store was opened without it.
+  Result<std::string> Of(std::string_view text);
 
  private:
-  Result<std::string> Key();
-
   store::Store& store_;
-  std::string setting_;
-  std::string key_;
+  store::KeyPurpose purpose_;
 };
+
+// Hex HMAC-SHA256 of `text` under `key` (its bytes as given); "" when OpenSSL fails.
+std::string HmacHex(std::string_view key, std::string_view text);
 
 std::string Hex(const unsigned char* data, size_t n);  // lower-case
 

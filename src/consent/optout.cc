@@ -6,14 +6,9 @@
 #include "rapport/consent/consent_ledger.h"
 
 namespace rapport::consent {
-namespace {
-
-constexpr std::string_view kSecretSetting = "optout_secret";
-
-}  // namespace
 
 OptOuts::OptOuts(store::Store& store)
-    : store_(store), hash_(std::make_unique<KeyedHash>(store, kSecretSetting)) {}
+    : store_(store), hash_(std::make_unique<KeyedHash>(store, store::KeyPurpose::kOptOut)) {}
 OptOuts::~OptOuts() = default;
 OptOuts::OptOuts(OptOuts&&) noexcept = default;
 

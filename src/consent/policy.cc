@@ -5,6 +5,7 @@
 
 #include "consent/exclusions.h"
 #include "consent/hash_chain.h"
+#include "consent/keyed_hash.h"
 #include "ingest/address_identity.h"
 #include "ingest/header_block.h"
 #include "rapport/consent/optout.h"
@@ -141,6 +142,20 @@ std::string SubjectAddress(std::string_view given, const std::vector<std::string
   return std::string(given);
 }
 
+Result<std::vector<std::string>> AuditSubjectNames(store::Store& store, std::string_view address) {
+  std::vector<std::string> names;
+  auto hash = KeyedHash(store, store::KeyPurpose::kAuditSubject).Of(ingest::AddressKey(address));
+  if (!hash.ok()) return hash.status();
+  names.push_back("hmac:" + *hash);
+  // Entries written before the keys left the store named their subject under the opt-out key.
+  if (store.Keys().Start(store::Ledger::kAudit).seq > 1) {
+    auto legacy = OptOuts(store).HashOf(address);
+    if (!legacy.ok()) return legacy.status();
+    names.push_back("hmac:" + *legacy);
+  }
+  return names;
+}
+
 PolicyDecisionPoint::PolicyDecisionPoint(store::Store& store) : store_(store) {}
 PolicyDecisionPoint::~PolicyDecisionPoint() = default;
 
@@ -223,15 +238,17 @@ Status PolicyDecisionPoint::Audit(const Principal& principal, InsightKind kind,
 Status PolicyDecisionPoint::AppendAudit(const Principal& principal, InsightKind kind,
                                         const Subject& subject, const PolicyDecision& decision,
                                         int64_t now) {
+  auto chain = ChainKeyOf(store_, store::Ledger::kAudit);
+  if (!chain.ok()) return chain.status();
   auto last = store_.LastLedgerRow(store::Ledger::kAudit);
   if (!last.ok()) return last.status();
-  // An opted-out subject is remembered by keyed hash only, in the audit as everywhere (SPEC §1).
-  // The subject is kept as its keyed hash (as opt-outs are), never as the address: the audit is
-  // append-only, so an address in it could never be purged. "Who looked at X?" is still
-  // answered by hashing X (rapport audit list --subject X).
+  // The subject is kept as its keyed hash (as opt-outs are, but under a key of its own), never as
+  // the address: the audit is append-only, so an address in it could never be purged. "Who
+  // looked at X?" is still answered by hashing X (rapport audit list --subject X).
   std::string who;
   if (!subject.address.empty()) {
-    auto hash = OptOuts(store_).HashOf(subject.address);
+    auto hash =
+        KeyedHash(store_, store::KeyPurpose::kAuditSubject).Of(ingest::AddressKey(subject.address));
     if (!hash.ok()) return hash.status();
     who = "hmac:" + *hash;
   }
@@ -244,7 +261,7 @@ Status PolicyDecisionPoint::AppendAudit(const Principal& principal, InsightKind 
                                {"subject", who},
                                {"decision", decision.allow ? "allow" : "deny"},
                                {"reason", decision.reason}};
-  store::LedgerRow row = NextRow(*last ? &**last : nullptr, entry.dump());
+  store::LedgerRow row = NextRow(*chain, *last ? &**last : nullptr, entry.dump());
   return store_.AppendLedgerRow(store::Ledger::kAudit, row);
 }
 

@@ -35,7 +35,7 @@ struct Server::Impl {
 
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
-        stores(options.db),
+        stores(options.db, options.keys),
         limiter(options.rate_per_second, options.rate_burst) {}
 
   // A worker's answer to one request; never throws.

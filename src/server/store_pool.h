@@ -15,7 +15,9 @@ namespace rapport::server {
 
 class StorePool {
  public:
-  explicit StorePool(std::string path) : path_(std::move(path)) {}
+  // `keys`: the store's key file ("" = <path>.keys). Opens only: never creates a store.
+  explicit StorePool(std::string path, std::string keys = "")
+      : path_(std::move(path)), keys_(std::move(keys)) {}
 
   // A connection, returned to the pool when the lease goes out of scope.
   class Lease {
@@ -42,6 +44,7 @@ class StorePool {
   void Release(std::unique_ptr<store::Store> store);
 
   const std::string path_;
+  const std::string keys_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<store::Store>> idle_;
 };

@@ -122,11 +122,13 @@ std::string SqliteStatement::ColumnText(int col) const {
            : std::string();
 }
 
-Result<SqliteDb> SqliteDb::Open(const std::string& path) {
+Result<SqliteDb> SqliteDb::Open(const std::string& path, Mode mode) {
   sqlite3* raw = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int flags = SQLITE_OPEN_NOMUTEX;
+  if (mode == Mode::kReadOnly) flags |= SQLITE_OPEN_READONLY;
+  if (mode != Mode::kReadOnly) flags |= SQLITE_OPEN_READWRITE;
+  if (mode == Mode::kCreate) flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   SqliteDb db;
   db.db_.reset(raw);
   if (rc != SQLITE_OK) {

@@ -57,7 +57,9 @@ class SqliteDb {
   SqliteDb(SqliteDb&&) noexcept;
   SqliteDb& operator=(SqliteDb&&) noexcept;
 
-  static Result<SqliteDb> Open(const std::string& path);
+  // kCreate makes the file when it is missing; kReadWrite and kReadOnly never create one.
+  enum class Mode { kCreate, kReadWrite, kReadOnly };
+  static Result<SqliteDb> Open(const std::string& path, Mode mode = Mode::kCreate);
 
   Status Exec(std::string_view sql);
   // Compiled once per connection: the same SQL is handed out again, reset, unless a handle to it

@@ -1,7 +1,10 @@
 // The SQLite implementation of Store.
+#include <unistd.h>
+
 #include <ctime>
 
 #include "rapport/store/store.h"
+#include "store/key_file.h"
 #include "store/sqlite_accounts.h"
 #include "store/sqlite_activity.h"
 #include "store/sqlite_db.h"
@@ -13,6 +16,7 @@
 #include "store/sqlite_purge.h"
 #include "store/sqlite_releases.h"
 #include "store/sqlite_schema.h"
+#include "store/sqlite_store.h"
 #include "store/sqlite_tokens.h"
 
 namespace rapport::store {
@@ -20,7 +24,8 @@ namespace {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(SqliteDb db) : db_(std::move(db)) {}
+  SqliteStore(SqliteDb db, std::string keys_path)
+      : db_(std::move(db)), keys_path_(std::move(keys_path)) {}
 
   Status Configure() {
     // WAL lets readers run while an ingest writes; secure_delete overwrites freed pages so that
@@ -52,13 +57,26 @@ class SqliteStore final : public Store {
       return Status::FailedPrecondition(
           "this store already has a tenant; use another --db to start a new one");
     }
+    auto keys = NewStoreKeys(keys_path_);
+    if (!keys.ok()) return keys.status();
+    // The key file is written inside the tenant's transaction: a store never has a tenant
+    // without its key file, and a failed init leaves no key file behind.
     RAPPORT_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
     Status st = InsertTenant(config);
+    if (st.ok()) st = SetSetting(kKeyFileIdSetting, keys->store_id);
+    if (st.ok()) st = WriteNewKeyFile(*keys);
     if (!st.ok()) {
       (void)db_.Exec("ROLLBACK");
+      tenant_id_ = 0;
       return st;
     }
-    return db_.Exec("COMMIT");
+    st = db_.Exec("COMMIT");
+    if (!st.ok()) {
+      ::unlink(keys_path_.c_str());
+      return st;
+    }
+    AttachKeys(std::move(*keys));
+    return Status::Ok();
   }
 
   void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) override {
@@ -393,6 +411,23 @@ class SqliteStore final : public Store {
     return upsert->Run();
   }
 
+  Status EraseSettings(const std::vector<std::string>& erase, std::string_view name,
+                       std::string_view value) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    RAPPORT_RETURN_IF_ERROR(InTransaction(db_, [&]() -> Status {
+      for (const auto& setting : erase) {
+        auto del = db_.Prepare("DELETE FROM tenant_setting WHERE tenant_id = ?1 AND name = ?2");
+        if (!del.ok()) return del.status();
+        del->Bind(1, tenant_id_).Bind(2, setting);
+        RAPPORT_RETURN_IF_ERROR(del->Run());
+      }
+      return SetSetting(name, value);
+    }));
+    // secure_delete zeroed the erased cells; the checkpoint moves those pages into the main file
+    // and empties the WAL, which still held them.
+    return db_.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+
   Status SetOptOut(std::string_view address_hash, std::string_view scope, int64_t at) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     auto stmt = db_.Prepare(
@@ -541,16 +576,16 @@ class SqliteStore final : public Store {
   }
 
   SqliteDb db_;
+  const std::string keys_path_;
   int64_t tenant_id_ = 0;
   bool checkpoint_after_commit_ = false;  // a purge ran inside Atomically
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
-  auto db = SqliteDb::Open(path);
-  if (!db.ok()) return db.status();
-  auto store = std::make_unique<SqliteStore>(std::move(*db));
+Result<std::unique_ptr<Store>> ConfigureSqliteStore(SqliteDb db, const std::string& path,
+                                                    std::string keys_path) {
+  auto store = std::make_unique<SqliteStore>(std::move(db), std::move(keys_path));
   Status st = store->Configure();
   if (!st.ok()) {
     if (st.code() == Status::Code::kFailedPrecondition) return st;

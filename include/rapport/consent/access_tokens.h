@@ -2,9 +2,9 @@
 // (issue 8, SPEC §2).
 //
 // Contract: a token is "rpt_" and 43 base64url characters (32 random bytes). It is returned once,
-// by Create, and never stored, logged or shown again: the store keeps only its HMAC-SHA256 under a
-// random per-tenant key (tenant setting token_hash_key, made on first use), so a reader of the
-// store file cannot use or rebuild a token. Only a user of the tenant (an admin, or a directory
+// by Create, and never stored, logged or shown again: the store keeps only its HMAC-SHA256 under
+// the access-token key of its key file (rapport/store/keys.h), so a reader of the store file
+// cannot use or rebuild a token. Only a user of the tenant (an admin, or a directory
 // member or guest) gets one. Authenticate turns a bearer token back into that user's Principal;
 // the principal's rights are then the policy point's business, not the token's.
 #pragma once

@@ -1,7 +1,7 @@
 // OptOuts: users who opted out of identifiable insights or of everything (SPEC §1).
 //
-// Contract: an opt-out is remembered as a keyed hash (HMAC-SHA256 under a secret made for the
-// tenant on first use) of each of the user's addresses, never as the address, so that a later
+// Contract: an opt-out is remembered as a keyed hash (HMAC-SHA256 under the opt-out key of the
+// store's key file) of each of the user's addresses, never as the address, so that a later
 // ingest can still recognise and drop the user. Opting out covers every address the store knows
 // for the person at that time.
 #pragma once
@@ -41,7 +41,7 @@ class OptOuts {
   Result<std::vector<std::string>> AddressesOf(std::string_view address);
 
   store::Store& store_;
-  std::unique_ptr<KeyedHash> hash_;  // under the tenant's opt-out key
+  std::unique_ptr<KeyedHash> hash_;  // under the key file's opt-out key
 };
 
 }  // namespace rapport::consent

@@ -4,7 +4,8 @@
 // consent ledger, the directory, the tenant's settings and the opt-outs -- never from what the
 // caller claims about itself: the principal is an address and a tenant, and its role is looked up
 // here. Every decision, allowed or denied, is appended to the hash-chained access audit ledger
-// before it is returned (the subject as a keyed hash: the ledger can never be purged); when the
+// before it is returned (the subject as a keyed hash under a key of its own: the ledger can never
+// be purged); when the
 // audit cannot be written the answer is an error, never an allow.
 // Checks run in this order, and the first that fails is the reason:
 //   1. wrong tenant            2. caller is not a user of this tenant
@@ -60,6 +61,11 @@ inline constexpr std::string_view kGuestAccess = "guest_access";  // addresses, 
 // given; for a name or an X.500 DN, the person's first SMTP address, so that one person keeps one
 // audit trail whichever way they were asked for. `addresses`: the person's, sorted.
 std::string SubjectAddress(std::string_view given, const std::vector<std::string>& addresses);
+
+// How the audit names a subject address: "hmac:" and its keyed hash under the key file's
+// audit-subject key. A store whose keys moved to a key file named earlier subjects under the
+// opt-out key; that name comes second then, so that `audit list --subject` finds every entry.
+Result<std::vector<std::string>> AuditSubjectNames(store::Store& store, std::string_view address);
 
 class Exclusions;
 

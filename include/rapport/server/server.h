@@ -28,7 +28,8 @@ struct EntraOptions {
 };
 
 struct ServerOptions {
-  std::string db;  // the store
+  std::string db;    // the store
+  std::string keys;  // its key file ("" = <db>.keys)
   std::string host = "127.0.0.1";
   int port = 8765;                   // 0: any free port (Bind says which)
   std::string tls_cert, tls_key;     // PEM files; both or neither

@@ -10,7 +10,7 @@ namespace rapport::store {
 
 struct AccessToken {
   int64_t id = 0;
-  std::string token_hash;  // hex HMAC-SHA256 of the token under the tenant's token_hash_key
+  std::string token_hash;  // hex HMAC-SHA256 of the token under the key file's access-token key
   std::string user;        // the principal's address
   int64_t created_at = 0;  // UTC seconds
   std::optional<int64_t> expires_at;

@@ -19,6 +19,7 @@
 #include "rapport/store/access_token.h"
 #include "rapport/store/activity.h"
 #include "rapport/store/engagement.h"
+#include "rapport/store/keys.h"
 
 namespace rapport::store {
 
@@ -39,8 +40,10 @@ enum class Ledger { kConsent, kAudit };
 struct LedgerRow {
   int64_t seq = 0;        // 1, 2, ... within its ledger
   std::string entry;      // the event, canonical JSON
-  std::string prev_hash;  // hex SHA-256 of the previous row ("" for the first)
-  std::string hash;       // hex SHA-256 of prev_hash followed by entry
+  std::string prev_hash;  // the previous row's hash ("" for the first)
+  // Hex HMAC-SHA256 of prev_hash and entry under the ledger's chain key (keys.h); plain SHA-256
+  // in rows written before the keys left the store.
+  std::string hash;
 };
 
 struct StoreStats {
@@ -151,7 +154,8 @@ class Store {
   // part of it; a purge's WAL checkpoint runs after the commit.
   virtual Status Atomically(const std::function<Status()>& body) = 0;
 
-  // Creates the tenant. Fails when the store already has one (one tenant per store for now).
+  // Creates the tenant, and its key file with fresh keys (keys.h), which must not exist yet.
+  // Fails when the store already has a tenant (one tenant per store for now).
   virtual Status InitTenant(const TenantConfig& config) = 0;
   // The store's tenant; FailedPrecondition when `rapport init` has not run.
   virtual Result<TenantConfig> Tenant() = 0;
@@ -247,6 +251,10 @@ class Store {
   // Tenant settings by name; nullopt when never set.
   virtual Result<std::optional<std::string>> Setting(std::string_view name) = 0;
   virtual Status SetSetting(std::string_view name, std::string_view value) = 0;
+  // Deletes the settings named in `erase` and sets `name` to `value`, in one transaction; then
+  // checkpoints the WAL, so that with secure_delete the erased values are gone from the files.
+  virtual Status EraseSettings(const std::vector<std::string>& erase, std::string_view name,
+                               std::string_view value) = 0;
 
   // Opt-outs, by keyed hash of the address; scope "identifiable" or "all", "" to remove.
   virtual Status SetOptOut(std::string_view address_hash, std::string_view scope, int64_t at) = 0;
@@ -259,9 +267,27 @@ class Store {
   virtual Result<std::optional<AccessToken>> FindAccessToken(std::string_view token_hash) = 0;
   virtual Result<std::vector<AccessToken>> ListAccessTokens() = 0;
   virtual Status RevokeAccessToken(int64_t id, int64_t at) = 0;
+
+  // The keys of the store's key file, read when it was opened (keys.h); the consent layer's
+  // keyed hashes and chains ask them for their key.
+  const StoreKeys& Keys() const { return keys_; }
+  void AttachKeys(StoreKeys keys) { keys_ = std::move(keys); }
+
+ private:
+  StoreKeys keys_;
 };
 
-// Opens (creating if needed) a SQLite store and brings its schema up to date.
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+// Opens an existing rapport store at `path` and brings its schema up to date. Writes nothing when
+// there is no file there (NotFound) or the file is not a rapport store (FailedPrecondition): only
+// CreateSqliteStore makes one. `keys_path`: the store's key file (keys.h; "" = <path>.keys), read
+// now; a store from before key files has its keys moved out into it.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const std::string& keys_path = "");
+
+// Makes a new store at `path` (or opens the rapport store or empty file already there) for
+// `rapport init`, and for tests, the sample and benchmarks that make stores of their own. Refuses
+// any other file. Its InitTenant makes the key file at `keys_path` ("" = <path>.keys).
+Result<std::unique_ptr<Store>> CreateSqliteStore(const std::string& path,
+                                                 const std::string& keys_path = "");
 
 }  // namespace rapport::store

@@ -1,0 +1,185 @@
+// Opening and creating a store's files: the SQLite database, which only CreateSqliteStore makes,
+// and its key file, read on every open (and made from the store's own settings for a store from
+// before key files).
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include "rapport/store/store.h"
+#include "store/key_file.h"
+#include "store/sqlite_db.h"
+#include "store/sqlite_store.h"
+
+namespace rapport::store {
+namespace {
+
+// Tenant settings that held keys before they moved to the key file.
+constexpr std::string_view kLegacyOptOutKey = "optout_secret";
+constexpr std::string_view kLegacyTokenKey = "token_hash_key";
+
+enum class FileKind { kMissing, kEmpty, kRapport, kForeign };
+
+// What is at `path`, read through a read-only connection so that a file that is not a rapport
+// store is never written to (not even its journal mode).
+Result<FileKind> Probe(const std::string& path) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) return FileKind::kMissing;
+    return Status::IoError("cannot read " + path + " (check the --db path and its permissions)");
+  }
+  auto db = SqliteDb::Open(path, SqliteDb::Mode::kReadOnly);
+  if (!db.ok()) return db.status();
+  auto tables = db->QueryInt("SELECT count(*) FROM sqlite_master");
+  if (!tables.ok()) {
+    return Status::FailedPrecondition(path + " is not a rapport store (" +
+                                      tables.status().message() + "); check --db");
+  }
+  if (*tables == 0) return FileKind::kEmpty;
+  auto version = db->QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  auto tenant =
+      db->QueryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tenant'");
+  if (!tenant.ok()) return tenant.status();
+  return *version >= 1 && *tenant == 1 ? FileKind::kRapport : FileKind::kForeign;
+}
+
+Status NotRapport(const std::string& path, const char* how) {
+  return Status::FailedPrecondition(path + " is a database but not a rapport store, and rapport " +
+                                    "leaves it alone; " + how);
+}
+
+// The key file missing, unreadable or another store's: what Key() will say.
+std::string Unavailable(const StoreKeys& expected, const Status& why) {
+  if (why.code() == Status::Code::kNotFound) {
+    return "this store's key file " + expected.path +
+           " is missing; restore it from the backup made with the store, or name it with --keys "
+           "PATH (or RAPPORT_KEYS)";
+  }
+  return why.message();
+}
+
+// A store from before key files keeps its keys as settings: writes them (and fresh keys for the
+// other purposes) to a new key file, pins where the ledgers' keyed chains start, then erases the
+// settings. Re-run after a crash between the two steps, it adopts the file it wrote.
+Result<StoreKeys> MoveKeysOut(Store& store, const std::string& keys_path) {
+  auto optout = store.Setting(kLegacyOptOutKey);
+  if (!optout.ok()) return optout.status();
+  auto token = store.Setting(kLegacyTokenKey);
+  if (!token.ok()) return token.status();
+  // Where the keyed chains start: after each ledger's last row now.
+  ChainStart starts[2];
+  for (Ledger ledger : {Ledger::kAudit, Ledger::kConsent}) {
+    auto last = store.LastLedgerRow(ledger);
+    if (!last.ok()) return last.status();
+    if (*last) starts[ledger == Ledger::kAudit ? 0 : 1] = {(*last)->seq + 1, (*last)->hash};
+  }
+  auto same = [](const ChainStart& a, const ChainStart& b) {
+    return a.seq == b.seq && a.base == b.base;
+  };
+  auto keys = ReadKeyFile(keys_path);
+  if (keys.ok()) {
+    // Adopted only when it is exactly what this move would have written.
+    auto& k = keys->keys;
+    const bool ours = (!*optout || **optout == k[size_t(KeyPurpose::kOptOut)]) &&
+                      (!*token || **token == k[size_t(KeyPurpose::kAccessToken)]) &&
+                      same(keys->audit, starts[0]) && same(keys->consent, starts[1]);
+    if (!ours) {
+      return Status::FailedPrecondition(
+          "cannot move this store's keys out of it: the key file " + keys_path +
+          " already exists and holds other keys; move that file away, or name a new one with "
+          "--keys PATH");
+    }
+  } else if (keys.status().code() == Status::Code::kNotFound) {
+    keys = NewStoreKeys(keys_path);
+    if (!keys.ok()) return keys.status();
+    if (*optout) keys->keys[size_t(KeyPurpose::kOptOut)] = **optout;
+    if (*token) keys->keys[size_t(KeyPurpose::kAccessToken)] = **token;
+    keys->audit = starts[0];
+    keys->consent = starts[1];
+    RAPPORT_RETURN_IF_ERROR(WriteNewKeyFile(*keys));
+  } else {
+    return keys.status();
+  }
+  RAPPORT_RETURN_IF_ERROR(
+      store.EraseSettings({std::string(kLegacyOptOutKey), std::string(kLegacyTokenKey)},
+                          kKeyFileIdSetting, keys->store_id));
+  return keys;
+}
+
+// The keys the store at `store_path` was opened with (attached even when unavailable, so that
+// what needs no key still works).
+Status AttachKeyFile(Store& store, const std::string& keys_path) {
+  StoreKeys expected;
+  expected.path = keys_path;
+  auto tenant = store.Tenant();
+  if (!tenant.ok()) {
+    if (tenant.status().code() != Status::Code::kFailedPrecondition) return tenant.status();
+    store.AttachKeys(std::move(expected));  // no tenant yet: init makes the keys
+    return Status::Ok();
+  }
+  auto id = store.Setting(kKeyFileIdSetting);
+  if (!id.ok()) return id.status();
+  if (!*id) {
+    auto moved = MoveKeysOut(store, keys_path);
+    if (!moved.ok()) return moved.status();
+    store.AttachKeys(std::move(*moved));
+    return Status::Ok();
+  }
+  auto keys = ReadKeyFile(keys_path);
+  if (!keys.ok()) {
+    expected.unavailable = Unavailable(expected, keys.status());
+  } else if (keys->store_id != **id) {
+    expected.unavailable = "the key file " + keys_path +
+                           " belongs to another store; name this store's with --keys PATH (or "
+                           "RAPPORT_KEYS)";
+  } else {
+    expected = std::move(*keys);
+  }
+  store.AttachKeys(std::move(expected));
+  return Status::Ok();
+}
+
+std::string KeysPath(const std::string& path, const std::string& keys_path) {
+  return keys_path.empty() ? DefaultKeyFilePath(path) : keys_path;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const std::string& keys_path) {
+  auto kind = Probe(path);
+  if (!kind.ok()) return kind.status();
+  if (*kind == FileKind::kMissing) {
+    return Status::NotFound("there is no rapport store at " + path +
+                            "; make one with rapport init, or point --db (or RAPPORT_DB) at yours");
+  }
+  if (*kind != FileKind::kRapport) {
+    return NotRapport(path, "point --db (or RAPPORT_DB) at your rapport store");
+  }
+  auto db = SqliteDb::Open(path, SqliteDb::Mode::kReadWrite);
+  if (!db.ok()) return db.status();
+  const std::string keys = KeysPath(path, keys_path);
+  auto store = ConfigureSqliteStore(std::move(*db), path, keys);
+  if (!store.ok()) return store.status();
+  RAPPORT_RETURN_IF_ERROR(AttachKeyFile(**store, keys));
+  return store;
+}
+
+Result<std::unique_ptr<Store>> CreateSqliteStore(const std::string& path,
+                                                 const std::string& keys_path) {
+  auto kind = Probe(path);
+  if (!kind.ok()) return kind.status();
+  if (*kind == FileKind::kRapport) return OpenSqliteStore(path, keys_path);
+  if (*kind == FileKind::kForeign) {
+    return NotRapport(path, "rapport init makes a new store: choose a path where there is none");
+  }
+  auto db = SqliteDb::Open(path, SqliteDb::Mode::kCreate);
+  if (!db.ok()) return db.status();
+  const std::string keys = KeysPath(path, keys_path);
+  auto store = ConfigureSqliteStore(std::move(*db), path, keys);
+  if (!store.ok()) return store.status();
+  RAPPORT_RETURN_IF_ERROR(AttachKeyFile(**store, keys));
+  return store;
+}
+
+}  // namespace rapport::store

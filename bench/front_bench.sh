@@ -17,19 +17,8 @@ dir=${BENCH_DIR:-/tmp/rapport-front}
 scripts/install-deps.sh --bench
 
 rm -rf "$dir" && mkdir -p "$dir"
-export RAPPORT_DB=$dir/bench.db
-$after sample --out "$dir/org" --messages 20000 --seed 7 >/dev/null
-ceo=$(grep -m1 '"userPrincipalName"' "$dir/org/directory/users.json" |
-  sed 's/.*"userPrincipalName":"\([^"]*\)".*/\1/')
-$after init --tenant Northwind --domain northwind.example --admin "$ceo" >/dev/null
-$after directory import "$dir/org/directory/users.json" >/dev/null
-$after directory import "$dir/org/directory/groups.json" >/dev/null
-$after consent grant identifiable --by "$ceo" >/dev/null
-$after ingest "$dir/org" >/dev/null 2>&1
-sqlite3 "$RAPPORT_DB" "SELECT a.address FROM participant t JOIN address a ON a.id = t.address
-  JOIN person p ON p.id = a.person_id WHERE p.kind = 'external' AND a.is_role = 0
-  GROUP BY a.id ORDER BY count(*) DESC, a.address LIMIT 20" > "$dir/targets"
-token=$($after token create --user "$ceo" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+rapport=$after
+source bench/sample_tenant.sh
 cat > "$dir/healthz.lua" <<LUA
 wrk.path = "/healthz"
 LUA

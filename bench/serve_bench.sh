@@ -25,19 +25,7 @@ cmake --build "$build" --target rapport >/dev/null
 rapport=$PWD/$build/rapport
 
 rm -rf "$dir" && mkdir -p "$dir"
-export RAPPORT_DB=$dir/bench.db
-$rapport sample --out "$dir/org" --messages 20000 --seed 7 >/dev/null
-ceo=$(grep -m1 '"userPrincipalName"' "$dir/org/directory/users.json" |
-  sed 's/.*"userPrincipalName":"\([^"]*\)".*/\1/')
-$rapport init --tenant Northwind --domain northwind.example --admin "$ceo" >/dev/null
-$rapport directory import "$dir/org/directory/users.json" >/dev/null
-$rapport directory import "$dir/org/directory/groups.json" >/dev/null
-$rapport consent grant identifiable --by "$ceo" >/dev/null
-$rapport ingest "$dir/org" >/dev/null 2>&1
-sqlite3 "$RAPPORT_DB" "SELECT a.address FROM participant t JOIN address a ON a.id = t.address
-  JOIN person p ON p.id = a.person_id WHERE p.kind = 'external' AND a.is_role = 0
-  GROUP BY a.id ORDER BY count(*) DESC, a.address LIMIT 20" > "$dir/targets"
-token=$($rapport token create --user "$ceo" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+source bench/sample_tenant.sh
 
 $rapport serve --listen "127.0.0.1:$port" --rate-limit 0 --threads "$threads" --quiet \
   2> "$dir/serve.log" &

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "raw_connection.h"
@@ -24,9 +25,12 @@ namespace {
 // A `rapport serve` child with its stderr in a file; killed if still running at the end.
 class ServeProcess {
  public:
-  ServeProcess(const std::string& db, const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {RAPPORT_BINARY, "--db",     db,
-                                     "serve",        "--listen", "127.0.0.1:0"};
+  // `global`: options before the subcommand (--keys).
+  ServeProcess(const std::string& db, const std::vector<std::string>& extra,
+               const std::vector<std::string>& global = {}) {
+    std::vector<std::string> args = {RAPPORT_BINARY, "--db", db};
+    args.insert(args.end(), global.begin(), global.end());
+    for (const char* a : {"serve", "--listen", "127.0.0.1:0"}) args.push_back(a);
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -175,6 +179,27 @@ TEST_F(ServeCommand, EveryRequestIsLoggedWithItsIdAndNothingTheCallerChose) {
   for (const char* status : {" 404 ", " 401 ", " 400 ", " 200 "}) {
     EXPECT_NE(log.find(status), std::string::npos) << status << log;
   }
+}
+
+// The key file may live apart from the store (docs/security-keys.md): serve finds it with --keys.
+TEST_F(ServeCommand, ServesAStoreWhoseKeyFileIsElsewhere) {
+  const std::string db = dir_ / "k.db", keys = dir_ / "vault.keys";
+  const std::string global = "--db " + ShellQuote(db) + " --keys " + ShellQuote(keys);
+  auto init = RunRapport(global +
+                         " init --tenant Northwind --domain northwind.example --admin "
+                         "it@northwind.example");
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  auto created = RunRapport(global + " token create --user it@northwind.example --json");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string token = nlohmann::json::parse(created.out).value("token", "");
+  ASSERT_FALSE(token.empty());
+  ServeProcess serve(db, {"--quiet"}, {"--keys", keys});
+  ASSERT_GT(serve.port(), 0) << serve.Stderr();
+  httplib::Client client("127.0.0.1", serve.port());
+  auto res = client.Get("/v1/session", {{"Authorization", "Bearer " + token}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(serve.Terminate(), 0);
 }
 
 TEST_F(ServeCommand, BadOptionsAreUsageErrors) {

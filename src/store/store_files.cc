@@ -143,6 +143,18 @@ std::string KeysPath(const std::string& path, const std::string& keys_path) {
   return keys_path.empty() ? DefaultKeyFilePath(path) : keys_path;
 }
 
+// The store at `path` opened in `mode`, configured, with its key file attached.
+Result<std::unique_ptr<Store>> OpenWithKeys(const std::string& path, const std::string& keys_path,
+                                            SqliteDb::Mode mode) {
+  auto db = SqliteDb::Open(path, mode);
+  if (!db.ok()) return db.status();
+  const std::string keys = KeysPath(path, keys_path);
+  auto store = ConfigureSqliteStore(std::move(*db), path, keys);
+  if (!store.ok()) return store.status();
+  RAPPORT_RETURN_IF_ERROR(AttachKeyFile(**store, keys));
+  return store;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
@@ -156,13 +168,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   if (*kind != FileKind::kRapport) {
     return NotRapport(path, "point --db (or RAPPORT_DB) at your rapport store");
   }
-  auto db = SqliteDb::Open(path, SqliteDb::Mode::kReadWrite);
-  if (!db.ok()) return db.status();
-  const std::string keys = KeysPath(path, keys_path);
-  auto store = ConfigureSqliteStore(std::move(*db), path, keys);
-  if (!store.ok()) return store.status();
-  RAPPORT_RETURN_IF_ERROR(AttachKeyFile(**store, keys));
-  return store;
+  return OpenWithKeys(path, keys_path, SqliteDb::Mode::kReadWrite);
 }
 
 Result<std::unique_ptr<Store>> CreateSqliteStore(const std::string& path,
@@ -173,13 +179,7 @@ Result<std::unique_ptr<Store>> CreateSqliteStore(const std::string& path,
   if (*kind == FileKind::kForeign) {
     return NotRapport(path, "rapport init makes a new store: choose a path where there is none");
   }
-  auto db = SqliteDb::Open(path, SqliteDb::Mode::kCreate);
-  if (!db.ok()) return db.status();
-  const std::string keys = KeysPath(path, keys_path);
-  auto store = ConfigureSqliteStore(std::move(*db), path, keys);
-  if (!store.ok()) return store.status();
-  RAPPORT_RETURN_IF_ERROR(AttachKeyFile(**store, keys));
-  return store;
+  return OpenWithKeys(path, keys_path, SqliteDb::Mode::kCreate);
 }
 
 }  // namespace rapport::store

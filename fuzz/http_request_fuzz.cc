@@ -75,7 +75,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.header_bytes = 2048;  // small, so that the fuzzer reaches the limits
   limits.header_count = 16;
   limits.body_bytes = 512;
-  Require(ValidUtf8(bytes) == OracleUtf8(bytes), "ValidUtf8 agrees with the oracle", bytes);
   ParsedRequest parsed = ParseRequest(bytes, limits);
   rapport::fuzz::Require(!(parsed.request && parsed.refusal), "a request or a refusal", bytes);
   if (parsed.request) CheckRequest(*parsed.request, limits);

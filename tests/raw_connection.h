@@ -35,6 +35,8 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
 
   bool connected() const { return fd_ >= 0; }
+  // True once a read has found the server's side closed.
+  bool closed() const { return closed_; }
 
   // False once the server has closed the connection (or reset it).
   bool Send(std::string_view bytes) {
@@ -71,12 +73,6 @@ class RawConnection {
                        std::chrono::milliseconds wait = std::chrono::seconds(30)) {
     if (!Send(request)) return "";
     return ReadUntilClosed(wait);
-  }
-
-  // True when the server has closed its side (a read returns end of file or a reset).
-  bool ClosedByServer(std::chrono::milliseconds wait) {
-    ReadUntilClosed(wait);
-    return closed_;
   }
 
  private:

@@ -6,6 +6,8 @@
 #include <boost/beast/http/error.hpp>
 #include <iterator>
 
+#include "ingest/csv_rows.h"
+
 namespace rapport::server {
 
 namespace http = boost::beast::http;
@@ -57,7 +59,7 @@ Result<HttpRequest> ToHttpRequest(BeastRequest&& request) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
     std::string value(field.value());
-    if (!ValidUtf8(value)) {
+    if (!ingest::IsValidUtf8(value)) {
       return Status::InvalidArgument(
           fmt::format("header '{}' is not valid UTF-8", EscapeForLog(name)));
     }

@@ -2,21 +2,15 @@
 
 #include <fmt/core.h>
 
+#include "ingest/csv_rows.h"
+#include "ingest/header_block.h"
+
 namespace rapport::server {
 namespace {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 std::string HeaderIn(const HeaderList& headers, std::string_view name) {
   for (const auto& [n, v] : headers) {
-    if (EqualsIgnoreCase(n, name)) return v;
+    if (ingest::EqualsIgnoreCase(n, name)) return v;
   }
   return "";
 }
@@ -31,7 +25,7 @@ int HexDigit(char c) {
 // A decoded part must be text: UTF-8 and no NUL (a NUL would cut the string short in SQLite or a
 // log line, and no address or date holds one).
 bool Text(std::string_view s) {
-  return s.find('\0') == std::string_view::npos && ValidUtf8(s);
+  return s.find('\0') == std::string_view::npos && ingest::IsValidUtf8(s);
 }
 
 }  // namespace
@@ -46,7 +40,7 @@ std::string HttpResponse::Header(std::string_view name) const {
 
 void HttpResponse::Set(std::string_view name, std::string value) {
   for (auto& [n, v] : headers) {
-    if (EqualsIgnoreCase(n, name)) {
+    if (ingest::EqualsIgnoreCase(n, name)) {
       v = std::move(value);
       return;
     }
@@ -68,40 +62,6 @@ bool PercentDecode(std::string_view text, bool plus_is_space, std::string& out) 
     } else {
       out.push_back(plus_is_space && c == '+' ? ' ' : c);
     }
-  }
-  return true;
-}
-
-bool ValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    size_t extra = 0;
-    uint32_t cp = 0;
-    if (b < 0x80) {
-      ++i;
-      continue;
-    } else if (b >= 0xC2 && b <= 0xDF) {
-      extra = 1, cp = b & 0x1F;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      extra = 2, cp = b & 0x0F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      extra = 3, cp = b & 0x07;
-    } else {
-      return false;  // a continuation byte first, an overlong lead (C0, C1) or past U+10FFFF
-    }
-    if (extra >= text.size() - i) return false;  // cut short
-    for (size_t k = 1; k <= extra; ++k) {
-      const auto c = static_cast<unsigned char>(text[i + k]);
-      if ((c & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
-    if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += extra + 1;
   }
   return true;
 }

@@ -55,8 +55,6 @@ Result<std::string> DecodeText(std::string_view encoded, std::string_view what);
 // Percent-decodes `text` ('+' is a space when `plus_is_space`); false on a bad escape.
 bool PercentDecode(std::string_view text, bool plus_is_space, std::string& out);
 
-bool ValidUtf8(std::string_view text);
-
 // `text` safe for a log line: control characters, backslashes and bytes past ASCII become \xNN.
 std::string EscapeForLog(std::string_view text);
 

@@ -1,5 +1,5 @@
 // libFuzzer target: the two parsers of account engagement -- ParsePositiveDecimal (what --epsilon
-// and privacy_budget_per_quarter take) and ParseReleaseBody (a release as the budget ledger
+// and privacy_epsilon_per_month take) and ParseReleaseBody (a release as the budget ledger
 // stores it) -- on arbitrary bytes. The first byte picks the parser.
 //
 // Besides "no crash, no sanitizer report", it checks their promises: a parsed epsilon is a

@@ -3,9 +3,9 @@
 # store: writes a synthetic sample organisation (mail with invitations as Maildir, calendars as
 # .ics, one mailbox as a Microsoft Graph export with a delta, and the directory as Graph users
 # and groups), ingests it all into demo/rapport.db (SQLite), de-duplicated, imports the
-# directory, prints what the store now knows, and asks for insights: Who Knows Whom,
-# relationship analytics, (once granted) personal insights, account engagement, and the same
-# insights over the HTTP API (rapport serve).
+# directory and the CRM's account list, prints what the store now knows, and asks for insights:
+# Who Knows Whom, relationship analytics, (once granted) personal insights, account engagement,
+# and the same insights over the HTTP API (rapport serve).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -17,7 +17,8 @@ rapport=build/release/rapport
 rm -rf demo && mkdir -p demo
 export RAPPORT_DB=demo/rapport.db
 set -x
-$rapport sample --out demo/org --messages 20000 --seed 7
+# 300 colleagues and 50 messages each a month: enough for account engagement to show real rows.
+$rapport sample --out demo/org --users 300 --messages 180000 --seed 7
 # users.json lists one user a line, the CEO (user 0, who has no manager) first, and a member's
 # userPrincipalName is their address: the first one in the file is the CEO's. The CEO is the
 # tenant's admin here.
@@ -27,6 +28,7 @@ $rapport init --tenant Northwind --domain northwind.example --admin "$ceo"
 $rapport ingest demo/org || true   # refused: nothing is collected before consent is granted
 $rapport directory import demo/org/directory/users.json
 $rapport directory import demo/org/directory/groups.json
+$rapport accounts import demo/org/directory/accounts.csv   # the CRM's account list
 $rapport consent grant identifiable --by "$ceo" --terms-version 2026-11
 $rapport consent grant aggregated --by "$ceo" --terms-version 2026-11
 $rapport consent status
@@ -46,13 +48,19 @@ $rapport access check --as "$ceo" --insight personal --subject "$ceo"   # not gr
 $rapport me --as "$ceo" --as-of 2026-06-28 || true   # the same denial, from the insight itself
 $rapport consent grant personal --by "$ceo" --terms-version 2026-11
 $rapport me --as "$ceo" --as-of 2026-06-28
-# Account engagement, the Office Enrichment CSV, under differential privacy (docs/privacy.md).
-# In a twelve-person company no account has enough colleagues to clear the noisy threshold at
-# the default epsilon, and the summary on stderr says what a row would have needed: that is the
-# guarantee working. The same request again returns the stored release and spends nothing.
-$rapport enrichment --as "$ceo" --period year --as-of 2026-06-28
-$rapport enrichment --as "$ceo" --period year --as-of 2026-06-28
-$rapport budget
+# Account engagement, the Office Enrichment CSV, under differential privacy (docs/privacy.md):
+# every calendar month of data has a lifetime budget (epsilon 4); a release says what it costs
+# each month it reads before it runs (--dry-run), then charges it. The CRM's accounts get a row
+# when their noisy colleague count reaches k. The same request again returns the stored release
+# and spends nothing; a yearly view then fits in what the months have left.
+$rapport enrichment --as "$ceo" --period month --as-of 2026-06-30 --dry-run
+$rapport enrichment --as "$ceo" --period month --as-of 2026-06-30 > demo/engagement.csv
+head -6 demo/engagement.csv
+$rapport enrichment --as "$ceo" --period month --as-of 2026-06-30 > /dev/null   # stored: free
+$rapport enrichment --as "$ceo" --period year --as-of 2026-06-30 --epsilon 2 > demo/engagement-year.csv
+head -6 demo/engagement-year.csv
+$rapport budget > demo/budget.txt
+head -4 demo/budget.txt
 # The same insights over HTTP (docs/server.md): a personal access token, rapport serve on a free
 # loopback port, one Who Knows Whom request as the admin and one with no token, then SIGTERM.
 # (The token stays out of this trace: tokens are never printed but once, to their owner.)

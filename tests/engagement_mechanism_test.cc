@@ -8,6 +8,7 @@
 #include "insights/engagement_mechanism.h"
 #include "insights/engagement_periods.h"
 #include "insights/engagement_rows.h"
+#include "rapport/insights/discrete_gaussian.h"
 #include "seeded_random.h"
 
 namespace rapport::insights {
@@ -38,75 +39,70 @@ TEST(EngagementPeriods, ARangeIsWidenedToWholePeriods) {
   EXPECT_EQ(periods[0].end, periods[1].start);
 }
 
-TEST(EngagementNoise, ScaleIsBoundTimesPartitionsOverTheShareOfEpsilon) {
-  // 10 e-mails x 3 rows / (1/22) = 660, exactly; at epsilon 0.5, 1320.
-  auto b = ScaleFor(10, 3, Rational{1, 22});
-  ASSERT_TRUE(b.ok());
-  EXPECT_EQ(b->num, 660u);
-  EXPECT_EQ(b->den, 1u);
-  b = ScaleFor(1, 3, Rational{1, 44});
-  ASSERT_TRUE(b.ok());
-  EXPECT_EQ(b->num, 132u);
-  // epsilon 0.3 (3/10), share 1/22: 240 x 36 x 220 / 3 = 633600.
-  b = ScaleFor(240, 36, Rational{3, 220});
-  ASSERT_TRUE(b.ok());
-  EXPECT_EQ(b->num, 633600u);
-  EXPECT_EQ(b->den, 1u);
+TEST(EngagementNoise, VarianceIsRowsTimesBoundSquaredOverTwiceTheMeasuresRho) {
+  // rho 0.15, three rows per colleague-month: the colleague count (bound 1, weight 0.35) has
+  // sigma^2 = 3 / (2 x 0.0525) = 28.57..., the e-mail counts (bound 5, weight 0.20)
+  // 75 / 0.06 = 1250; every variance is rounded up, never down, and only a little.
+  const ContributionBounds bounds;
+  auto v = Calibrate(bounds, 0.15, 3);
+  ASSERT_TRUE(v.ok()) << v.status().message();
+  const auto measures = Measures(bounds);
+  ASSERT_EQ(v->size(), measures.size());
+  double rho = 0;
+  for (size_t i = 0; i < measures.size(); ++i) {
+    const double exact =
+        3.0 * measures[i].bound * measures[i].bound / (2 * measures[i].weight * 0.15);
+    EXPECT_GE((*v)[i].value(), exact) << measures[i].name;
+    EXPECT_LE((*v)[i].value(), exact * 1.0001 + 1e-6) << measures[i].name;
+    rho += 3.0 * measures[i].bound * measures[i].bound / (2 * (*v)[i].value());
+  }
+  EXPECT_NEAR((*v)[0].value(), 3 / 0.105, 0.001);
+  EXPECT_NEAR((*v)[3].value(), 1250, 0.01);
+  EXPECT_LE(rho, 0.15);  // the measures' rhos add up to at most the release's
+  EXPECT_GT(rho, 0.1499);
+  double weights = 0;
+  for (const auto& m : measures) weights += m.weight;
+  EXPECT_NEAR(weights, 1.0, 1e-12);
 }
 
-TEST(EngagementNoise, AScaleTooFineForTheSamplerIsRoundedUpNeverDown) {
-  // epsilon 0.300001 share 1/22: b = 240 x 36 x 22,000,000 / 300001 = 633597.88..., whose
-  // terms do not fit in 31 bits.
-  auto b = ScaleFor(240, 36, Rational{300001, 22'000'000});
-  ASSERT_TRUE(b.ok());
-  const double exact = 240.0 * 36 * 22'000'000 / 300001;
-  EXPECT_LT(b->num, 1ULL << 31);
-  EXPECT_LT(b->den, 1ULL << 31);
-  EXPECT_GE(b->value(), exact);
-  EXPECT_LT(b->value(), exact * 1.001);
-  // One millionth of epsilon on a 3-day bound over ten years of weeks cannot be represented.
-  EXPECT_FALSE(ScaleFor(4320, 1560, Rational{1, 22'000'000}).ok());
-}
-
-// P[X >= s] for discrete Laplace of scale b, s >= 1.
-double Tail(double b, int64_t s) {
-  return std::exp(-s / b) / (1 + std::exp(-1 / b));
+TEST(EngagementNoise, NoiseBeyondTheSamplersRangeIsRefused) {
+  auto v = Calibrate(ContributionBounds{}, 1e-7, 18);
+  EXPECT_EQ(v.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(v.status().message().find("raise --epsilon"), std::string::npos);
 }
 
 TEST(EngagementSelection, ThresholdIsKPlusTheLeastSafeMargin) {
-  // b = 6 (epsilon 1, three rows per user): the least s with e^(-s/6) / (1 + e^(-1/6)) <=
-  // 1e-6 / 3 is 86 (6 ln(3e6 / 1.8465) = 85.8).
-  const NoiseScale b{6, 1};
-  const int64_t tau = SelectionThreshold(5, b, 3, 1e-6);
-  EXPECT_EQ(tau, 91);
-  // The margin is safe: a row of exactly k is released with probability <= delta / L0 ...
-  EXPECT_LE(Tail(6, tau - 5), 1e-6 / 3);
-  // ... and not wasteful: one less would not be.
-  EXPECT_GT(Tail(6, tau - 5 - 1), 1e-6 / 3);
-  // With almost no noise (b = 3/50, epsilon 100) one more than k is enough.
-  EXPECT_EQ(SelectionThreshold(5, NoiseScale{3, 50}, 3, 1e-6), 6);
-  // More rows per user, or a smaller delta, raise it; a larger k moves it one for one.
-  EXPECT_GT(SelectionThreshold(5, NoiseScale{72, 1}, 36, 1e-6), tau);
-  EXPECT_GT(SelectionThreshold(5, b, 3, 1e-9), tau);
-  EXPECT_EQ(SelectionThreshold(7, b, 3, 1e-6), tau + 2);
+  // sigma^2 = 33.33 (above), delta 5e-8 over 3 rows: s is the least with P[X >= s] <= 1.67e-8,
+  // which the Gaussian tail puts near 5.5 sigma = 31.8.
+  const Variance v{34952534, 1048576};  // 33.333...
+  const int64_t tau = SelectionThreshold(5, v, 3, 5e-8);
+  const int64_t s = tau - 5;
+  EXPECT_LE(DiscreteGaussianTail(v.value(), s), 5e-8 / 3);
+  EXPECT_GT(DiscreteGaussianTail(v.value(), s - 1), 5e-8 / 3);
+  EXPECT_NEAR(static_cast<double>(s), 5.5 * std::sqrt(v.value()), 2);
+  // Almost no noise: s = 1. More rows or a smaller delta: a higher threshold; k moves it as is.
+  EXPECT_EQ(SelectionThreshold(5, Variance{1, 100}, 3, 1e-7), 6);
+  EXPECT_GT(SelectionThreshold(5, v, 18, 5e-8), tau);
+  EXPECT_GT(SelectionThreshold(5, v, 3, 1e-12), tau);
+  EXPECT_EQ(SelectionThreshold(7, v, 3, 5e-8), tau + 2);
 }
 
-TEST(EngagementSelection, NoiseHasTheScaleOfItsMeasurement) {
-  // With every scale tiny, noise is almost always 0; with the e-mail count's scale 660 the
-  // spread is wide: the mean absolute draw of DLap(b) is close to b.
+TEST(EngagementSelection, NoiseHasTheVarianceOfItsMeasure) {
+  // With every variance tiny, noise is almost always 0; with the e-mail count's variance 7692
+  // the spread is wide: the draws' variance is close to it.
   testing::SeededRandom random(7);
   RowTotals t;
-  t.users = 9;
+  t.colleagues = 9;
   t.emails_to = 40;
-  std::vector<NoiseScale> scales(12, NoiseScale{1, 100});
-  scales[3] = NoiseScale{660, 1};
-  double spread = 0;
-  for (int i = 0; i < 2000; ++i) {
-    const auto noisy = Noisy(t, scales, random);
+  std::vector<Variance> variances(13, Variance{1, 100});
+  variances[3] = Variance{7692, 1};
+  double square = 0;
+  for (int i = 0; i < 4000; ++i) {
+    const auto noisy = Noisy(t, variances, random);
     EXPECT_EQ(noisy[0], 9);
-    spread += std::abs(static_cast<double>(noisy[3] - 40));
+    square += std::pow(static_cast<double>(noisy[3] - 40), 2);
   }
-  EXPECT_NEAR(spread / 2000, 660, 60);
+  EXPECT_NEAR(square / 4000, 7692, 700);
 }
 
 Period Month(int64_t start, int64_t end) {
@@ -117,15 +113,22 @@ TEST(EngagementRows, AveragesDaysSinceAndScoreComeFromReleasedNumbersOnly) {
   const ContributionBounds bounds;
   RowTotals t;
   t.account = 4;
-  // selection, email users, meeting users, to, from, m to, m from, contacts e, contacts m,
-  // meeting minutes, reply users, reply minutes
-  const std::vector<int64_t> noisy = {7, 6, 0, 30, -4, 2, 1, 5, 3, 500, 2, 9000};
-  EngagementRow r = RowFrom(t, noisy, bounds, 100);
+  // colleagues, by e-mail, by meetings, to, from, m to, m from, contacts e, contacts m,
+  // meeting pieces, meeting time (5 minutes), reply pieces, reply time (hours)
+  const std::vector<int64_t> noisy = {7, 9, 0, 30, -4, 2, 1, 55, 3, 2, 100, 2, 150};
+  EngagementRow r = RowFrom(t, noisy, bounds, 1, 100);
+  EXPECT_EQ(r.colleagues_emails, 7);  // never more than the colleagues
   EXPECT_EQ(r.emails_to, 30);
-  EXPECT_EQ(r.emails_from, 0);                  // never below 0
-  EXPECT_FALSE(r.meeting_minutes.has_value());  // no positive count of colleagues who met
+  EXPECT_EQ(r.emails_from, 0);       // never below 0
+  EXPECT_EQ(r.meetings_to, 0);       // no colleague met them: nothing about meetings
+  EXPECT_EQ(r.contacts_emails, 35);  // at most 7 colleagues x 5 contacts each
+  EXPECT_FALSE(r.meeting_minutes.has_value());
   ASSERT_TRUE(r.reply_minutes.has_value());
-  EXPECT_EQ(*r.reply_minutes, 4320);  // 9000 / 2, clamped to the bound
+  EXPECT_EQ(*r.reply_minutes, 4320);  // 150 hours / 2, clamped to the bound
+  // A year row: a colleague may have 12 pieces, so 30 e-mails of 1 colleague are possible.
+  const std::vector<int64_t> one = {1, 1, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  EXPECT_EQ(RowFrom(t, one, bounds, 1, 0).emails_to, 5);
+  EXPECT_EQ(RowFrom(t, one, bounds, 12, 0).emails_to, 30);
 
   // Three months: account 4 has mail in January and none in February or March (meetings in
   // February); account 5 only in March. As of 10 March.
@@ -170,16 +173,22 @@ TEST(EngagementRows, ScoreIsLogActivityRelativeToTheBusiest) {
 TEST(EngagementRows, AStoredReleaseReadsBackTheSame) {
   EngagementRelease release;
   release.parameters.level = PeriodLevel::kWeek;
+  release.parameters.time_zone = "Europe/Berlin";
   release.parameters.from = 10;
   release.parameters.to = 20;
+  release.parameters.cutoff = 15;
   release.parameters.epsilon = {1, 2};
-  release.parameters.delta = 1e-6;
+  release.parameters.delta = 1e-7;
+  release.parameters.rho = 0.0052;
+  release.parameters.selection_delta = 1e-9;
   release.parameters.k = 5;
   release.parameters.threshold = 92;
-  release.parameters.noise_scales = {{"contributors", 6}};
+  release.parameters.noise_sd = {{"colleagues", 6.5}};
+  release.months = {{0, 0, 0.5, 0, 5.1e-8, 0.0052, 0.25}};
   EngagementRow r;
   r.account_id = 3;
   r.account_name = "Fabrikam, \"Inc\"";
+  r.listed = true;
   r.emails_to = 12;
   r.days_since_meeting = 4;
   r.engagement_score = 77;
@@ -188,6 +197,8 @@ TEST(EngagementRows, AStoredReleaseReadsBackTheSame) {
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(ReleaseBody(*back), ReleaseBody(release));
   EXPECT_EQ(back->rows[0].account_name, r.account_name);
+  EXPECT_TRUE(back->rows[0].listed);
+  EXPECT_EQ(back->parameters.cutoff, 15);
   EXPECT_FALSE(back->rows[0].days_since_email.has_value());
   EXPECT_FALSE(ParseReleaseBody("{\"level\": \"Week\"}").ok());
 }

@@ -226,15 +226,20 @@ TEST_F(EngagementStoreTest, TheWindowIsHalfOpen) {
                                      "contacts=carol"});
 }
 
-PrivacyRelease Release(const std::string& key, int64_t at, int64_t epsilon_micro) {
+constexpr int64_t kFebruary = 1769904000;  // 2026-02-01T00:00:00Z
+
+// A release charging `rho_nano` and `delta_atto` to each of `months`.
+PrivacyRelease Release(const std::string& key, int64_t at, std::vector<int64_t> months,
+                       int64_t rho_nano, int64_t delta_atto = 0) {
   PrivacyRelease r;
   r.request_key = key;
   r.requested_by = "ceo@northwind.example";
   r.released_at = at;
-  r.epsilon_micro = epsilon_micro;
-  r.delta = "1e-06";
+  r.epsilon_micro = 1'000'000;
+  r.delta = "1e-07";
   r.rows = 3;
   r.body = "{\"key\":\"" + key + "\"}";
+  for (int64_t m : months) r.charges.push_back({m, rho_nano, delta_atto});
   return r;
 }
 
@@ -247,6 +252,12 @@ void ExpectSame(const PrivacyRelease& a, const PrivacyRelease& b) {
   EXPECT_EQ(a.delta, b.delta);
   EXPECT_EQ(a.rows, b.rows);
   EXPECT_EQ(a.body, b.body);
+  ASSERT_EQ(a.charges.size(), b.charges.size());
+  for (size_t i = 0; i < a.charges.size(); ++i) {
+    EXPECT_EQ(a.charges[i].month, b.charges[i].month);
+    EXPECT_EQ(a.charges[i].rho_nano, b.charges[i].rho_nano);
+    EXPECT_EQ(a.charges[i].delta_atto, b.charges[i].delta_atto);
+  }
 }
 
 std::vector<std::string> Keys(const Result<std::vector<PrivacyRelease>>& releases) {
@@ -265,123 +276,108 @@ class BudgetLedgerTest : public ::testing::Test {
     store_ = std::move(*store);
     ASSERT_TRUE(store_->InitTenant({"N", {"northwind.example"}, 0, false}).ok());
   }
+  // Each month's rho spent, by month.
+  std::map<int64_t, int64_t> Spent() {
+    std::map<int64_t, int64_t> out;
+    auto spent = store_->PrivacySpent(INT64_MIN, INT64_MAX);
+    for (const auto& m : *spent) out[m.month] = m.rho_nano;
+    return out;
+  }
   TempDir dir_;
   std::unique_ptr<Store> store_;
 };
 
-constexpr int64_t kBudget = 10'000'000;  // epsilon 10
+constexpr ReleaseLimits kLimits{1'000'000'000, 50'000'000'000, 0, std::nullopt};  // rho 1, 5e-8
 
-TEST_F(BudgetLedgerTest, AppendFindAndList) {
+TEST_F(BudgetLedgerTest, AppendFindAndListWithCharges) {
   EXPECT_FALSE(store_->FindRelease("a")->has_value());
   EXPECT_TRUE(store_->ListReleases(0)->empty());
-  auto a =
-      store_->AppendRelease(Release("a", kMarch + 100, 1'500'000), {kMarch, kBudget, std::nullopt});
+  auto a = store_->AppendRelease(Release("a", kMarch + 100, {kFebruary, kMarch}, 300'000'000, 7),
+                                 kLimits);
   ASSERT_TRUE(a.ok()) << a.status().message();
   EXPECT_GT(a->id, 0);
-  auto b =
-      store_->AppendRelease(Release("b", kMarch + 50, 2'000'000), {kMarch, kBudget, std::nullopt});
-  ASSERT_TRUE(b.ok()) << b.status().message();
-  EXPECT_NE(a->id, b->id);
+  ASSERT_TRUE(
+      store_->AppendRelease(Release("b", kMarch + 50, {kMarch}, 200'000'000), kLimits).ok());
   auto found = store_->FindRelease("a");
   ASSERT_TRUE(found.ok() && found->has_value());
   ExpectSame(**found, *a);
-  // Oldest first: b was released before a.
   EXPECT_EQ(Keys(store_->ListReleases(kMarch)), (std::vector<std::string>{"b", "a"}));
   EXPECT_EQ(Keys(store_->ListReleases(kMarch + 51)), std::vector<std::string>{"a"});
-  EXPECT_TRUE(store_->ListReleases(kMarch + 101)->empty());
   ExpectSame(store_->ListReleases(0)->at(1), *a);
-  // What they spent, summed in the database: both since March, only a after b's time.
-  EXPECT_EQ(*store_->PrivacySpent(kMarch), a->epsilon_micro + 2'000'000);
-  EXPECT_EQ(*store_->PrivacySpent(kMarch + 51), a->epsilon_micro);
-  EXPECT_EQ(*store_->PrivacySpent(kMarch + 101), 0);
+  auto spent = store_->PrivacySpent(kFebruary, kApril);
+  ASSERT_TRUE(spent.ok());
+  ASSERT_EQ(spent->size(), 2u);
+  EXPECT_EQ(spent->at(0).month, kFebruary);
+  EXPECT_EQ(spent->at(0).rho_nano, 300'000'000);
+  EXPECT_EQ(spent->at(0).delta_atto, 7);
+  EXPECT_EQ(spent->at(0).releases, 1);
+  EXPECT_EQ(spent->at(1).rho_nano, 500'000'000);
+  EXPECT_EQ(spent->at(1).releases, 2);
+  EXPECT_EQ(store_->PrivacySpent(kMarch, kMarch + 1)->size(), 1u);  // [from, to)
+  EXPECT_TRUE(store_->PrivacySpent(kApril, kApril + 1)->empty());
 }
 
 TEST_F(BudgetLedgerTest, TheSameRequestAgainCostsNothing) {
-  auto a = store_->AppendRelease(Release("a", kMarch, 9'000'000), {kMarch, kBudget, std::nullopt});
+  auto a = store_->AppendRelease(Release("a", kMarch, {kMarch}, 900'000'000), kLimits);
   ASSERT_TRUE(a.ok());
-  // Asked again later, with other numbers and a budget it would exceed: the stored release.
-  auto again =
-      store_->AppendRelease(Release("a", kMarch + 9, 5'000'000), {kMarch, kBudget, std::nullopt});
+  // The identical request (even one that would not fit now) returns the stored release.
+  auto again = store_->AppendRelease(Release("a", kMarch + 9, {kMarch}, 500'000'000), kLimits);
   ASSERT_TRUE(again.ok()) << again.status().message();
   ExpectSame(*again, *a);
   EXPECT_EQ(store_->ListReleases(0)->size(), 1u);
-  // Still 1 of the 10 left.
-  EXPECT_TRUE(
-      store_->AppendRelease(Release("b", kMarch + 1, 1'000'000), {kMarch, kBudget, std::nullopt})
-          .ok());
+  EXPECT_EQ(Spent()[kMarch], 900'000'000);
 }
 
-TEST_F(BudgetLedgerTest, ExceedingTheBudgetStoresNothing) {
-  ASSERT_TRUE(
-      store_->AppendRelease(Release("a", kMarch, 9'500'000), {kMarch, kBudget, std::nullopt}).ok());
+// Issue 16: every month a release reads pays; one month short refuses the whole release, and
+// the refusal stores nothing. Budgets never reset: release time does not matter.
+TEST_F(BudgetLedgerTest, AMonthThatCannotPayRefusesTheReleaseForLife) {
+  ASSERT_TRUE(store_->AppendRelease(Release("a", kMarch, {kMarch}, 900'000'000), kLimits).ok());
   auto over =
-      store_->AppendRelease(Release("b", kMarch + 1, 1'000'000), {kMarch, kBudget, std::nullopt});
-  ASSERT_FALSE(over.ok());
+      store_->AppendRelease(Release("b", kMarch + 1, {kFebruary, kMarch}, 200'000'000), kLimits);
   EXPECT_EQ(over.status().code(), Status::Code::kResourceExhausted);
-  EXPECT_NE(over.status().message().find("spent 9.5 of 10"), std::string::npos)
-      << over.status().message();
   EXPECT_FALSE(store_->FindRelease("b")->has_value());
-  EXPECT_EQ(Keys(store_->ListReleases(0)), std::vector<std::string>{"a"});
-  // Exactly what is left still fits; a non-positive epsilon never does.
-  EXPECT_TRUE(
-      store_->AppendRelease(Release("c", kMarch + 2, 500'000), {kMarch, kBudget, std::nullopt})
-          .ok());
-  EXPECT_EQ(store_->AppendRelease(Release("d", kMarch + 3, 0), {kMarch, kBudget, std::nullopt})
-                .status()
-                .code(),
-            Status::Code::kInvalidArgument);
-  // The failed appends left no transaction open.
-  EXPECT_TRUE(store_->SetSetting("x", "y").ok());
-}
-
-TEST_F(BudgetLedgerTest, ReleasesBeforeSinceDoNotCount) {
-  // February's releases spent the whole budget; March starts afresh.
-  ASSERT_TRUE(
-      store_->AppendRelease(Release("feb", kMarch - 1, kBudget), {0, kBudget, std::nullopt}).ok());
-  EXPECT_EQ(store_->AppendRelease(Release("x", kMarch - 1, 1), {0, kBudget, std::nullopt})
+  EXPECT_EQ(Spent().count(kFebruary), 0u);  // February was not charged either
+  // Years later, the same month is still spent.
+  const int64_t later = kMarch + 3 * 365 * 86400;
+  EXPECT_EQ(
+      store_->AppendRelease(Release("c", later, {kMarch}, 100'000'001), kLimits).status().code(),
+      Status::Code::kResourceExhausted);
+  EXPECT_TRUE(store_->AppendRelease(Release("d", later, {kMarch}, 100'000'000), kLimits).ok());
+  // delta is a budget too.
+  EXPECT_EQ(store_->AppendRelease(Release("e", later, {kFebruary}, 1, 50'000'000'001), kLimits)
                 .status()
                 .code(),
             Status::Code::kResourceExhausted);
-  auto march =
-      store_->AppendRelease(Release("mar", kMarch, 4'000'000), {kMarch, kBudget, std::nullopt});
-  ASSERT_TRUE(march.ok()) << march.status().message();
-  EXPECT_EQ(Keys(store_->ListReleases(kMarch)), std::vector<std::string>{"mar"});
+  EXPECT_EQ(store_->AppendRelease(Release("f", later, {}, 0), kLimits).status().code(),
+            Status::Code::kInvalidArgument);
 }
 
-// A member's cap (issue 15, finding 8) is checked with the tenant's, in the same transaction,
-// over what that principal asked for only; an identical request is still free.
-TEST_F(BudgetLedgerTest, ACappedCallerSpendsOnlyTheirShare) {
-  const ReleaseLimits capped{kMarch, kBudget, 2'500'000};
-  PrivacyRelease first = Release("m1", kMarch, 2'000'000);
-  first.requested_by = "mo@northwind.example";
-  ASSERT_TRUE(store_->AppendRelease(first, capped).ok());
-  PrivacyRelease second = Release("m2", kMarch + 1, 1'000'000);
-  second.requested_by = "mo@northwind.example";
-  auto over = store_->AppendRelease(second, capped);
-  ASSERT_FALSE(over.ok());
+TEST_F(BudgetLedgerTest, ACappedCallerMakesAtMostTheirReleasesAMonth) {
+  ReleaseLimits capped = kLimits;
+  capped.caller_since = kMarch;
+  capped.caller_releases_per_month = 2;
+  PrivacyRelease r = Release("m1", kMarch, {kMarch}, 1);
+  r.requested_by = "mo@northwind.example";
+  ASSERT_TRUE(store_->AppendRelease(r, capped).ok());
+  r.request_key = "m2";
+  ASSERT_TRUE(store_->AppendRelease(r, capped).ok());
+  r.request_key = "m3";
+  auto over = store_->AppendRelease(r, capped);
   EXPECT_EQ(over.status().code(), Status::Code::kResourceExhausted);
-  EXPECT_EQ(over.status().message(),
-            "mo@northwind.example's share of the privacy budget is exhausted: spent 2 of 2.5, and "
-            "this release needs 1");
-  EXPECT_FALSE(store_->FindRelease("m2")->has_value());
-  // What is left of the share fits; the same request again costs nothing.
-  second.epsilon_micro = 500'000;
-  EXPECT_TRUE(store_->AppendRelease(second, capped).ok());
-  EXPECT_TRUE(store_->AppendRelease(first, capped).ok());
-  EXPECT_EQ(*store_->PrivacySpentBy(kMarch, "mo@northwind.example"), 2'500'000);
-  // Someone else's share, and an uncapped caller, are untouched by mo's.
-  PrivacyRelease other = Release("n1", kMarch + 2, 2'500'000);
-  other.requested_by = "nell@northwind.example";
-  EXPECT_TRUE(store_->AppendRelease(other, capped).ok());
-  EXPECT_TRUE(
-      store_->AppendRelease(Release("c1", kMarch + 3, 4'000'000), {kMarch, kBudget, std::nullopt})
-          .ok());
-  EXPECT_EQ(*store_->PrivacySpent(kMarch), 9'000'000);
-  EXPECT_EQ(*store_->PrivacySpentBy(kMarch + 3, "mo@northwind.example"), 0);
+  EXPECT_NE(over.status().message().find("mo@northwind.example made 2 new releases"),
+            std::string::npos)
+      << over.status().message();
+  r.request_key = "m1";
+  EXPECT_TRUE(store_->AppendRelease(r, capped).ok());  // stored: free
+  EXPECT_EQ(*store_->ReleasesBy("mo@northwind.example", kMarch), 2);
+  EXPECT_EQ(*store_->ReleasesBy("mo@northwind.example", kMarch + 1), 0);
+  capped.caller_since = kApril;  // a new month
+  r.request_key = "m3";
+  EXPECT_TRUE(store_->AppendRelease(r, capped).ok());
 }
 
 TEST_F(BudgetLedgerTest, SurvivesReopeningAndPurges) {
-  auto a = store_->AppendRelease(Release("a", kMarch, 1'000'000), {kMarch, kBudget, std::nullopt});
+  auto a = store_->AppendRelease(Release("a", kMarch, {kMarch}, 1'000'000'000), kLimits);
   ASSERT_TRUE(a.ok());
   PurgePlan everything;
   everything.everything = true;
@@ -392,12 +388,36 @@ TEST_F(BudgetLedgerTest, SurvivesReopeningAndPurges) {
   auto found = (*store)->FindRelease("a");
   ASSERT_TRUE(found.ok() && found->has_value());
   ExpectSame(**found, *a);
-  // The purged ledger still counts against the budget.
-  EXPECT_EQ((*store)
-                ->AppendRelease(Release("b", kMarch, kBudget), {kMarch, kBudget, std::nullopt})
-                .status()
-                .code(),
+  // The purged ledger still counts against the month's budget.
+  EXPECT_EQ((*store)->AppendRelease(Release("b", kMarch, {kMarch}, 1), kLimits).status().code(),
             Status::Code::kResourceExhausted);
+}
+
+// A release made by the version before issue 16 (a quarter's epsilon, over a range) is charged on
+// upgrade to every month of its range: epsilon-DP is epsilon^2/2-zCDP, rounded up.
+TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
+  store_.reset();
+  {
+    auto db = SqliteDb::Open(dir_ / "s.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec("PRAGMA user_version = 10; DROP TABLE privacy_charge").ok());
+    ASSERT_TRUE(db->Exec("INSERT INTO privacy_release (tenant_id, request_key, requested_by, "
+                         "released_at, epsilon_micro, delta, rows, body) VALUES (1, "
+                         "'engagement/1 x', 'ceo@northwind.example', 1, 2000000, '1e-06', 0, "
+                         "'{\"from\":" +
+                         std::to_string(kFebruary) + ",\"to\":" + std::to_string(kApril) +
+                         ",\"delta\":1e-06}')")
+                    .ok());
+  }
+  auto store = OpenSqliteStore(dir_ / "s.db");
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto spent = (*store)->PrivacySpent(INT64_MIN, INT64_MAX);
+  ASSERT_TRUE(spent.ok()) << spent.status().message();
+  ASSERT_EQ(spent->size(), 2u);  // February and March
+  EXPECT_EQ(spent->at(0).month, kFebruary);
+  EXPECT_EQ(spent->at(1).month, kMarch);
+  EXPECT_EQ(spent->at(0).rho_nano, 2'000'000'001);        // epsilon 2: rho 2, rounded up
+  EXPECT_GE(spent->at(0).delta_atto, 1'000'000'000'000);  // delta 1e-6, rounded up
 }
 
 }  // namespace

@@ -36,12 +36,14 @@ inline std::map<std::string, insights::RowTotals> TotalsByAccount(
   consent::PolicyDecisionPoint policy(**store);
   auto f = ParseDate(from), t = ParseDate(to);
   const auto periods = insights::PeriodsCovering(level, f, t);
+  const auto months = insights::PeriodsCovering(insights::PeriodLevel::kMonth, f, t);
   insights::ContributionBounds bounds;  // as the tenant set them
   if (auto settings = insights::LoadInsightSettings(**store); settings.ok()) {
-    bounds.accounts_per_period = settings->accounts_per_user;
+    bounds.accounts_per_month = settings->accounts_per_user;
   }
-  auto totals =
-      insights::BoundedTotals(**store, periods, t, bounds, [&](int64_t person) -> Result<bool> {
+  auto totals = insights::BoundedTotals(
+      **store, periods, months, t, [](int64_t utc) { return utc; }, bounds,
+      [&](int64_t person) -> Result<bool> {
         if (person == skip) return false;
         return policy.MayAppear(consent::InsightKind::kEngagement, person);
       });

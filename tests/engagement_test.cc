@@ -85,22 +85,23 @@ class EngagementTest : public ::testing::Test {
     db_ = dir_ / "store.db";
     auto r = IngestFiles(dir_, db_, Files());
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    // Room for the nearly noise-free releases (epsilon 100) the tests make.
-    ASSERT_EQ(RunRapport("--db " + db_ +
-                         " settings set privacy_budget_per_quarter 1000 --by "
-                         "admin@rapport-tests.example")
-                  .exit_code,
-              0);
+    // Room for the noise-free releases (epsilon 1000: every noise sd far below 1/2) the tests
+    // make; a member may ask for that much.
+    ASSERT_EQ(Setting("privacy_epsilon_per_month 1000"), 0);
+    ASSERT_EQ(Setting("enrichment_epsilon 1000"), 0);
+    ASSERT_EQ(Setting("enrichment_accounts_per_user 3"), 0);  // fay's fourth account is over it
   }
-  CommandResult Enrichment(const std::string& args, const std::string& as = kAlice) {
+  CommandResult Enrichment(const std::string& args, const std::string& as = kAlice,
+                           const std::string& as_of = "2026-04-01") {
     return RunRapport("--db " + db_ + " enrichment --as " + as +
-                      " --period month --from 2026-03-01 --to 2026-04-01 --as-of 2026-04-01 " +
+                      " --period month --from 2026-03-01 --to 2026-04-01 --as-of " + as_of + " " +
                       args);
   }
   int Setting(const std::string& name_and_value) {
     return RunRapport("--db " + db_ + " settings set " + name_and_value + " --by " + kAdmin)
         .exit_code;
   }
+  json Budget() { return json::parse(RunRapport("--db " + db_ + " budget --json").out); }
   // Fabrikam's and Contoso's March totals, with who may be counted decided by the policy.
   std::map<std::string, insights::RowTotals> March() {
     return TotalsByAccount(db_, "2026-03-01", "2026-04-01", insights::PeriodLevel::kMonth);
@@ -113,40 +114,42 @@ TEST_F(EngagementTest, BoundedTotalsByHand) {
   auto rows = March();
   ASSERT_TRUE(rows.count("fabrikam.example"));
   const insights::RowTotals& f = rows["fabrikam.example"];
-  EXPECT_EQ(f.users, 5);            // alice, bob, cy, dee, eve: not fay (over her account limit)
-  EXPECT_EQ(f.email_users, 4);      // dee only met them
-  EXPECT_EQ(f.meeting_users, 4);    // alice, bob (m1), cy, dee (m2)
-  EXPECT_EQ(f.emails_to, 12);       // alice 13 clamped to 10, cy 1, eve 1
-  EXPECT_EQ(f.emails_from, 2);      // f1's answer, once for alice and once for bob
-  EXPECT_EQ(f.meetings_to, 1);      // m1
-  EXPECT_EQ(f.meetings_from, 2);    // m2, once for cy and once for dee
-  EXPECT_EQ(f.contacts_emails, 6);  // f1, and five of cy's six
+  EXPECT_EQ(f.colleagues, 5);          // alice, bob, cy, dee, eve: not fay (over her limit)
+  EXPECT_EQ(f.email_colleagues, 4);    // dee only met them
+  EXPECT_EQ(f.meeting_colleagues, 4);  // alice, bob (m1), cy, dee (m2)
+  EXPECT_EQ(f.emails_to, 7);           // alice 13 clamped to 5, cy 1, eve 1
+  EXPECT_EQ(f.emails_from, 2);         // f1's answer, once for alice and once for bob
+  EXPECT_EQ(f.meetings_to, 1);         // m1
+  EXPECT_EQ(f.meetings_from, 2);       // m2, once for cy and once for dee
+  EXPECT_EQ(f.contacts_emails, 6);     // f1, and five of cy's six
   EXPECT_EQ(f.contacts_meetings, 2);
-  EXPECT_EQ(f.meeting_minutes, 60 + 60 + 30 + 30);
-  EXPECT_EQ(f.reply_users, 1);
-  EXPECT_EQ(f.reply_minutes, 120);
+  EXPECT_EQ(f.meeting_pieces, 4);                       // one piece per colleague in a month
+  EXPECT_EQ(f.meeting_units, (60 + 60 + 30 + 30) / 5);  // in 5 minutes
+  EXPECT_EQ(f.reply_pieces, 1);
+  EXPECT_EQ(f.reply_units, 2);  // 120 minutes, in hours
   const insights::RowTotals& c = rows["contoso.example"];
-  EXPECT_EQ(c.users, 3);      // dee, eve, fay
-  EXPECT_EQ(c.emails_to, 4);  // dee 1, eve 1, fay 2
-  EXPECT_EQ(rows["tailspin.example"].users, 1);
+  EXPECT_EQ(c.colleagues, 3);  // dee, eve, fay
+  EXPECT_EQ(c.emails_to, 4);   // dee 1, eve 1, fay 2
+  EXPECT_EQ(rows["tailspin.example"].colleagues, 1);
   EXPECT_EQ(rows.size(), 4u);
 }
 
 TEST_F(EngagementTest, AnOptOutOfEverythingRemovesAColleagueAnIdentifiableOneDoesNot) {
   ASSERT_EQ(RunRapport("--db " + db_ + " optout add " + kCy + " --scope identifiable").exit_code,
             0);
-  EXPECT_EQ(March()["fabrikam.example"].users, 5);
+  EXPECT_EQ(March()["fabrikam.example"].colleagues, 5);
   ASSERT_EQ(RunRapport("--db " + db_ + " optout add " + kBob + " --scope all").exit_code, 0);
   const insights::RowTotals f = March()["fabrikam.example"];
-  EXPECT_EQ(f.users, 4);
+  EXPECT_EQ(f.colleagues, 4);
   EXPECT_EQ(f.emails_from, 1);
-  EXPECT_EQ(f.meeting_minutes, 60 + 30 + 30);
+  EXPECT_EQ(f.meeting_units, (60 + 30 + 30) / 5);
 }
 
 TEST_F(EngagementTest, TheCsvHasTheAnchorsColumnsAndNoColleague) {
-  // epsilon 100, k 2: the selection noise is almost never non-zero, so Fabrikam (5 colleagues)
-  // and Contoso (3) clear the threshold of k + 1 = 3, and Tailspin and Wingtip (1) do not.
-  auto r = Enrichment("--epsilon 100 --k 2");
+  // epsilon 1000, k 2: every noise sd is far below 1/2 (the selection count's about 0.08), and
+  // an unlisted account's row needs k + 1 = 3 noisy colleagues (s = 1: P[noise >= 1] is below
+  // delta): Fabrikam (5) and Contoso (3) clear it, Tailspin and Wingtip (1) never do.
+  auto r = Enrichment("--epsilon 1000 --k 2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = Lines(r.out);
   ASSERT_EQ(lines.size(), 3u) << r.out;
@@ -158,103 +161,193 @@ TEST_F(EngagementTest, TheCsvHasTheAnchorsColumnsAndNoColleague) {
             "DaysSinceLastEmail,DaysSinceLastMeeting,AverageDuration_Of_Meetings,"
             "AverageDuration_Of_AccountEmailReplies,EngagementScore");
   EXPECT_NE(lines[1].find(",contoso.example,Month,2026-03-01,"), std::string::npos) << lines[1];
-  EXPECT_NE(lines[2].find(",fabrikam.example,Month,2026-03-01,"), std::string::npos) << lines[2];
+  // Fabrikam by hand (BoundedTotalsByHand): 7 to, 2 from, 1 and 2 meetings, 4 and 4
+  // colleagues, 6 and 2 contacts. At epsilon 1000 the colleague counts' noise sd is below 0.1
+  // (exact here) and the others' at most 1 (bound 5): within 6.
+  EXPECT_EQ(lines[2].find(",fabrikam.example,Month,2026-03-01,"), lines[2].find(',')) << lines[2];
+  std::vector<int64_t> cells;
+  for (size_t at = 0, n = 0; at != std::string::npos; at = lines[2].find(',', at), ++n) {
+    if (at > 0) ++at;
+    if (n >= 4 && n < 12) cells.push_back(std::stoll(lines[2].substr(at)));
+  }
+  const std::vector<int64_t> by_hand = {7, 2, 1, 2, 4, 4, 6, 2};
+  ASSERT_EQ(cells.size(), by_hand.size()) << lines[2];
+  for (size_t i = 0; i < cells.size(); ++i) EXPECT_NEAR(cells[i], by_hand[i], 6) << i;
+  EXPECT_EQ(cells[4], 4);
+  EXPECT_EQ(cells[5], 4);
   for (const auto& who : {kAlice, kBob, kCy, kDee, kEve, kFay, std::string("northwind"),
                           std::string("alice"), std::string("@")}) {
     EXPECT_EQ(r.out.find(who), std::string::npos) << who;
   }
   EXPECT_NE(r.err.find("released 2 rows"), std::string::npos) << r.err;
-  // The JSON carries the same row and the privacy parameters.
-  json j =
-      json::parse(Enrichment("--epsilon 100 --k 2 --format json").out);  // the stored release: free
+  EXPECT_NE(r.err.find("data before 2026-04-01 in UTC"), std::string::npos) << r.err;
+  // The JSON carries the same rows and the privacy parameters (the stored release: free).
+  json j = json::parse(Enrichment("--epsilon 1000 --k 2 --format json").out);
   EXPECT_EQ(j["privacy"]["k"], 2);
-  EXPECT_EQ(j["privacy"]["threshold"], 3);
-  EXPECT_EQ(j["privacy"]["partitions_per_user"], 3);
+  EXPECT_EQ(j["privacy"]["threshold_unlisted"], 3);
+  EXPECT_EQ(j["privacy"]["rows_per_colleague_month"], 3);
+  EXPECT_EQ(j["privacy"]["cutoff"], "2026-04-01");
+  EXPECT_EQ(j["privacy"]["delta"], 1e-7);
   EXPECT_TRUE(j["privacy"]["repeated"].get<bool>());
+  ASSERT_EQ(j["privacy"]["months"].size(), 1u);
+  EXPECT_EQ(j["privacy"]["months"][0]["month"], "2026-03");
+  EXPECT_EQ(j["privacy"]["months"][0]["epsilon_before"], 0);
+  EXPECT_NEAR(j["privacy"]["months"][0]["epsilon_after"].get<double>(), 1000, 1);
   ASSERT_EQ(j["rows"].size(), 2u);
   EXPECT_EQ(j["rows"][1]["AccountName"], "fabrikam.example");
-  EXPECT_NEAR(j["rows"][1]["NoOfContactsInvolved_Emails"].get<double>(), 4, 8);
-  const int a = j["rows"][0]["EngagementScore"], b = j["rows"][1]["EngagementScore"];
-  EXPECT_TRUE(a == 100 || b == 100) << a << " " << b;  // the busier of the two
+  EXPECT_EQ(j["rows"][1]["NoOfContactsInvolved_Emails"], 4);
+}
+
+// Issue 16: the CRM's accounts are public. Each gets a row when its noisy colleague count reaches
+// k, without partition selection: at k 3 listed Contoso (3 colleagues) shows, where an unlisted
+// account needs 4; listed Tailspin (1) does not; unlisted Fabrikam (5) clears 4.
+TEST_F(EngagementTest, ListedAccountsNeedNoPartitionSelection) {
+  const std::string csv = dir_ / "accounts.csv";
+  WriteFile(csv,
+            "name,domains\n\"Contoso\",\"contoso.example\"\n\"Tailspin\",\"tailspin.example\"\n");
+  ASSERT_EQ(RunRapport("--db " + db_ + " accounts import " + csv).exit_code, 0);
+  auto r = Enrichment("--epsilon 1000 --k 3 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = json::parse(r.out);
+  std::vector<std::string> names;
+  for (const auto& row : j["rows"]) names.push_back(row["AccountName"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"Contoso", "fabrikam.example"}));
+  EXPECT_EQ(j["privacy"]["threshold_unlisted"], 4);
 }
 
 TEST_F(EngagementTest, ARepeatedRequestIsStoredFreeAndIdentical) {
-  auto first = Enrichment("--epsilon 100 --k 2");
+  auto first = Enrichment("--epsilon 1000 --k 2");
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  auto again = Enrichment("--epsilon 100 --k 2", kBob);  // whoever asks
+  auto again = Enrichment("--epsilon 1000 --k 2", kBob);  // whoever asks
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(again.out, first.out);
-  EXPECT_NE(again.err.find("nothing spent"), std::string::npos) << again.err;
-  json budget = json::parse(RunRapport("--db " + db_ + " budget --json").out);
-  EXPECT_EQ(budget["spent_this_quarter"], 100);
+  EXPECT_NE(again.err.find("nothing more spent"), std::string::npos) << again.err;
+  json budget = Budget();
+  ASSERT_EQ(budget["months"].size(), 1u);
+  EXPECT_EQ(budget["months"][0]["month"], "2026-03");
+  EXPECT_EQ(budget["months"][0]["releases"], 1);
   ASSERT_EQ(budget["releases"].size(), 1u);
   EXPECT_EQ(budget["releases"][0]["requested_by"], kAlice);
   EXPECT_EQ(budget["releases"][0]["rows"], 2);
+  EXPECT_EQ(budget["releases"][0]["months"], json::array({"2026-03"}));
 }
 
-TEST_F(EngagementTest, ExhaustingTheBudgetRefuses) {
-  ASSERT_EQ(Setting("privacy_budget_per_quarter 2.5"), 0);
-  ASSERT_EQ(Setting("member_release_share 1"), 0);  // the tenant's budget alone: alice may spend it
-  ASSERT_EQ(Enrichment("--epsilon 2").exit_code, 0);
-  auto refused = Enrichment("--epsilon 1");
+// Issue 16: --as-of was not in the request key, so a release made with an early cut-off (no rows)
+// came back, frozen, for a later one. The cut-off is now part of the request, and stated.
+TEST_F(EngagementTest, TheCutOffIsPartOfTheRequestAndStated) {
+  auto early = Enrichment("--epsilon 400 --k 2 --format json", kAlice, "2026-03-04");
+  ASSERT_EQ(early.exit_code, 0) << early.err;
+  auto late = Enrichment("--epsilon 400 --k 2 --format json", kAlice, "2026-03-28");
+  ASSERT_EQ(late.exit_code, 0) << late.err;
+  json e = json::parse(early.out), l = json::parse(late.out);
+  EXPECT_EQ(e["privacy"]["cutoff"], "2026-03-04");
+  EXPECT_EQ(l["privacy"]["cutoff"], "2026-03-28");
+  EXPECT_FALSE(l["privacy"]["repeated"].get<bool>());
+  EXPECT_NE(e["privacy"]["release"], l["privacy"]["release"]);
+  // Before 4 March only alice and bob had written to Fabrikam: below k + 1 = 3.
+  EXPECT_EQ(e["rows"].size(), 0u);
+  EXPECT_EQ(l["rows"].size(), 2u);
+  // Both read March: it paid twice.
+  EXPECT_GT(l["privacy"]["months"][0]["epsilon_before"].get<double>(), 0);
+}
+
+// Issue 16: the budget reset each quarter of release time, so the same months could be released
+// again for ever. Each month of data now has a lifetime budget that every release reading it
+// spends, whatever its level, range or k; a release that would exceed it is refused, naming it.
+TEST_F(EngagementTest, AMonthsLifetimeBudgetRunsOutAndStaysOut) {
+  ASSERT_EQ(Setting("privacy_epsilon_per_month 4"), 0);
+  ASSERT_EQ(Enrichment("--epsilon 3").exit_code, 0);
+  auto refused = Enrichment("--epsilon 3 --k 6");
   EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_NE(refused.err.find("privacy budget"), std::string::npos) << refused.err;
-  EXPECT_NE(refused.err.find("spent 2 of 2.5, this release needs 1"), std::string::npos)
-      << refused.err;
   EXPECT_TRUE(refused.out.empty());
-  EXPECT_EQ(Enrichment("--epsilon 0.5").exit_code, 0);  // what is left
-  EXPECT_EQ(Enrichment("--epsilon 2").exit_code, 0);    // a repeat costs nothing
-  EXPECT_EQ(Enrichment("--epsilon 0.1").exit_code, 1);
-  json budget = json::parse(RunRapport("--db " + db_ + " budget --json").out);
-  EXPECT_EQ(budget["spent_this_quarter"], 2.5);
-  EXPECT_EQ(budget["releases"].size(), 2u);
+  EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+  EXPECT_NE(refused.err.find("the lifetime privacy budget of 2026-03's data would be exceeded: "
+                             "its releases have spent epsilon 3 of 4"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("budgets never reset"), std::string::npos) << refused.err;
+  // The year view reads March too; a week view too.
+  EXPECT_EQ(RunRapport("--db " + db_ + " enrichment --as " + kAlice +
+                       " --period year --as-of 2026-04-01 --epsilon 3")
+                .exit_code,
+            1);
+  EXPECT_EQ(RunRapport("--db " + db_ + " enrichment --as " + kAlice +
+                       " --period week --from 2026-03-30 --to 2026-04-06 --as-of 2026-04-06 "
+                       "--epsilon 3")
+                .exit_code,
+            1);
+  // What is left still fits; April, never read, has all of its own.
+  EXPECT_EQ(Enrichment("--epsilon 2 --k 7").exit_code, 0);
+  EXPECT_EQ(RunRapport("--db " + db_ + " enrichment --as " + kAlice +
+                       " --period month --from 2026-04-01 --to 2026-05-01 --as-of 2026-05-01 "
+                       "--epsilon 3")
+                .exit_code,
+            0);
+  EXPECT_EQ(Enrichment("--epsilon 3").exit_code, 0);  // the first again: stored, free
+  json budget = Budget();
+  ASSERT_EQ(budget["months"].size(), 2u);
+  EXPECT_LE(budget["months"][0]["epsilon_spent"].get<double>(), 4.0);
+  EXPECT_GT(budget["months"][0]["delta_spent"].get<double>(), 0);  // the delta spent is shown
+  EXPECT_LE(budget["months"][0]["delta_spent"].get<double>(), 1e-7);
 }
 
-// Issue 15, finding 8: one member made new releases until the quarter's budget was gone, and
-// everyone, admins included, was refused until the next quarter. A member (or guest) now spends at
-// most member_release_share of the budget on new releases; admins decide it and are not capped.
-TEST_F(EngagementTest, AMemberSpendsOnlyTheirShareOfTheBudget) {
-  ASSERT_EQ(Setting("privacy_budget_per_quarter 10"), 0);  // default share 0.25: 2.5 each
+// Issue 16 fair use: a member or guest makes at most member_releases_per_month new releases a
+// month and asks for at most enrichment_epsilon; admins set both and are not capped.
+TEST_F(EngagementTest, AMembersNewReleasesAreCapped) {
+  ASSERT_EQ(Setting("member_releases_per_month 2"), 0);
   EXPECT_EQ(Enrichment("--epsilon 1 --k 2").exit_code, 0);
   EXPECT_EQ(Enrichment("--epsilon 1 --k 3").exit_code, 0);
   auto refused = Enrichment("--epsilon 1 --k 4");
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_TRUE(refused.out.empty());
-  EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
-  EXPECT_NE(refused.err.find("your share of the privacy budget for 2"), std::string::npos)
-      << refused.err;
-  EXPECT_NE(refused.err.find("a member may spend 2.5 of the tenant's 10 (member_release_share "
-                             "0.25), you have spent 2, this release needs 1"),
+  EXPECT_NE(refused.err.find("you made 2 new releases this month, the most a member may "
+                             "(member_releases_per_month 2)"),
             std::string::npos)
       << refused.err;
-  EXPECT_NE(refused.err.find("ask an admin to raise member_release_share"), std::string::npos)
-      << refused.err;
-  // What is left of the share; then a repeat, which is free whoever asks.
-  EXPECT_EQ(Enrichment("--epsilon 0.5 --k 4").exit_code, 0);
-  EXPECT_EQ(Enrichment("--epsilon 0.1 --k 5").exit_code, 1);
-  auto repeat = Enrichment("--epsilon 1 --k 2");
-  EXPECT_EQ(repeat.exit_code, 0) << repeat.err;
-  EXPECT_NE(repeat.err.find("nothing spent"), std::string::npos) << repeat.err;
-  // Another member has a share of their own; an admin is not capped.
-  EXPECT_EQ(Enrichment("--epsilon 2.5 --k 5", kBob).exit_code, 0);
-  EXPECT_EQ(Enrichment("--epsilon 4 --k 6", kAdmin).exit_code, 0);
-  json budget = json::parse(RunRapport("--db " + db_ + " budget --json").out);
-  EXPECT_EQ(budget["spent_this_quarter"], 9);
-  EXPECT_EQ(budget["member_budget_per_quarter"], 2.5);
-  // The admins' setting moves the cap: 0.3 of 10 leaves alice 0.5 more; 0 leaves members none.
-  EXPECT_EQ(Setting("member_release_share 0.3"), 0);
-  EXPECT_EQ(Enrichment("--epsilon 0.5 --k 5").exit_code, 0);
-  EXPECT_EQ(Setting("member_release_share 0"), 0);
-  EXPECT_EQ(Enrichment("--epsilon 0.1 --k 6", kCy).exit_code, 1);
-  EXPECT_EQ(Enrichment("--epsilon 1 --k 2", kCy).exit_code, 0);  // stored: still free
-  EXPECT_EQ(Enrichment("--epsilon 0.5 --k 7", kAdmin).exit_code, 0);
-  // Only admins change it, and only to a share from 0 to 1.
-  EXPECT_EQ(
-      RunRapport("--db " + db_ + " settings set member_release_share 1 --by " + kAlice).exit_code,
-      1);
-  for (const char* bad : {"1.5", "quarter", "0.1234567"}) {
-    EXPECT_EQ(Setting(std::string("member_release_share ") + bad), 1) << bad;
+  EXPECT_EQ(Enrichment("--epsilon 1 --k 2").exit_code, 0);        // a repeat is free for everyone
+  EXPECT_EQ(Enrichment("--epsilon 1 --k 4", kBob).exit_code, 0);  // bob has his own count
+  EXPECT_EQ(Enrichment("--epsilon 1 --k 5", kAdmin).exit_code, 0);
+  EXPECT_EQ(Enrichment("--epsilon 1 --k 6", kAdmin).exit_code, 0);
+  EXPECT_EQ(Enrichment("--epsilon 1 --k 7", kAdmin).exit_code, 0);
+  ASSERT_EQ(Setting("enrichment_epsilon 2"), 0);
+  auto greedy = Enrichment("--epsilon 3 --k 8", kCy);
+  EXPECT_EQ(greedy.exit_code, 1);
+  EXPECT_NE(greedy.err.find("a member may ask for at most epsilon 2 (enrichment_epsilon)"),
+            std::string::npos)
+      << greedy.err;
+  EXPECT_EQ(Enrichment("--epsilon 3 --k 8", kAdmin).exit_code, 0);
+  EXPECT_EQ(RunRapport("--db " + db_ + " settings set member_releases_per_month 9 --by " + kAlice)
+                .exit_code,
+            1);
+  for (const char* bad : {"-1", "many", "1001"}) {
+    EXPECT_EQ(Setting(std::string("member_releases_per_month ") + bad), 1) << bad;
   }
+}
+
+// Issue 16: delta was a request parameter, varied per request to make new ledger keys. It is the
+// tenant's now; a request naming it is refused, saying so.
+TEST_F(EngagementTest, DeltaIsTheTenantsNotTheRequests) {
+  auto r = Enrichment("--epsilon 1 --delta 0.001");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--delta is not a request parameter"), std::string::npos) << r.err;
+  EXPECT_EQ(Setting("privacy_delta_per_month 0.5"), 1);
+  EXPECT_EQ(Setting("privacy_delta_per_month 1e-9"), 0);
+  json j = json::parse(Enrichment("--epsilon 1 --format json").out);
+  EXPECT_EQ(j["privacy"]["delta"], 1e-9);
+}
+
+TEST_F(EngagementTest, ADryRunSaysWhatItWouldCostAndSpendsNothing) {
+  ASSERT_EQ(Setting("privacy_epsilon_per_month 4"), 0);
+  auto dry = Enrichment("--epsilon 3 --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("allowed: this release would charge epsilon 3"), std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("2026-03: epsilon 0 -> 3 of 4"), std::string::npos) << dry.out;
+  EXPECT_EQ(Budget()["months"].size(), 0u);
+  ASSERT_EQ(Enrichment("--epsilon 3").exit_code, 0);
+  auto no = Enrichment("--epsilon 3 --k 9 --dry-run");
+  EXPECT_EQ(no.exit_code, 1);
+  EXPECT_NE(no.out.find("refused"), std::string::npos) << no.out;
 }
 
 TEST_F(EngagementTest, OnlyUnderAggregatedConsentForMembersAdminsAndAuthorisedGuests) {
@@ -266,7 +359,7 @@ TEST_F(EngagementTest, OnlyUnderAggregatedConsentForMembersAdminsAndAuthorisedGu
       << outsider.err;
   EXPECT_EQ(Enrichment("--k 1").exit_code, 2);  // a row of one colleague describes them
   EXPECT_EQ(Enrichment("--epsilon 0").exit_code, 2);
-  EXPECT_EQ(Enrichment("--epsilon 1 --delta 0.5").exit_code, 2);
+  EXPECT_EQ(Enrichment("--epsilon 2000").exit_code, 2);  // more than a month's whole budget
   ASSERT_EQ(
       RunRapport("--db " + db_ + " consent revoke aggregated --by admin@rapport-tests.example")
           .exit_code,

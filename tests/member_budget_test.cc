@@ -1,7 +1,8 @@
-// One member against the tenant's privacy budget over HTTP (issue 15, finding 8): eight POSTs to
-// /v1/engagement in about a second spent the whole quarter's budget, and everyone, admins
-// included, was refused until the next quarter. Now a member spends at most their share
-// (member_release_share, 0.25 by default) on new releases; the rest stays for everyone else.
+// One member against the privacy budget over HTTP (issue 15, finding 8, and issue 16's fair use):
+// eight POSTs to /v1/engagement in about a second once spent the whole quarter's budget. Now each
+// month of data has a lifetime budget of its own, and a member or guest makes at most
+// member_releases_per_month new releases a month (4 by default), each at most enrichment_epsilon;
+// admins are not capped, and asking again for a stored release is free.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -21,10 +22,10 @@ std::string Release(const std::string& epsilon, int k) {
 }
 
 TEST(MemberBudget, OneMemberCannotSpendEveryonesBudget) {
-  ServedTenant served("all");  // default budget: epsilon 10 per quarter, 2.5 for each member
+  ServedTenant served("all");  // defaults: epsilon 4 per month for life, 4 releases a member
   int answered = 0, refused = 0;
   for (int k = 2; k < 10; ++k) {  // the attack: eight new releases in a row
-    auto res = served.Post(kEngagement, Release("1.25", k), "member");
+    auto res = served.Post(kEngagement, Release("0.5", k), "member");
     ASSERT_TRUE(res);
     if (res->status == 200) {
       ++answered;
@@ -34,30 +35,37 @@ TEST(MemberBudget, OneMemberCannotSpendEveryonesBudget) {
     EXPECT_EQ(res->status, 409) << res->body;
     auto body = json::parse(res->body, nullptr, false);
     EXPECT_EQ(body.value("code", ""), "budget_exhausted") << res->body;
-    EXPECT_NE(
-        body.value("message", "")
-            .find("a member may spend 2.5 of the tenant's 10 (member_release_share 0.25), you have "
-                  "spent 2.5, this release needs 1.25"),
-        std::string::npos)
-        << res->body;
-    EXPECT_NE(body.value("message", "").find("ask an admin to raise member_release_share"),
+    EXPECT_NE(body.value("message", "")
+                  .find("you made 4 new releases this month, the most a member may "
+                        "(member_releases_per_month 4)"),
               std::string::npos)
         << res->body;
   }
-  EXPECT_EQ(answered, 2);
-  EXPECT_EQ(refused, 6);
+  EXPECT_EQ(answered, 4);
+  EXPECT_EQ(refused, 4);
 
   // The member's earlier release again: stored, free, and not refused.
-  auto repeat = served.Post(kEngagement, Release("1.25", 2), "member");
+  auto repeat = served.Post(kEngagement, Release("0.5", 2), "member");
   ASSERT_TRUE(repeat);
   ASSERT_EQ(repeat->status, 200) << repeat->body;
   EXPECT_EQ(json::parse(repeat->body)["privacy"]["repeated"], true);
 
-  // Everyone else can still release: another member, and an admin beyond any member's share.
-  auto other = served.Post(kEngagement, Release("2.5", 10), "owner");
+  // What a release would cost, before it runs: nothing spent.
+  auto preview = served.Post(kEngagement + "&preview=true", Release("1", 10), "owner");
+  ASSERT_TRUE(preview);
+  ASSERT_EQ(preview->status, 200) << preview->body;
+  auto cost = json::parse(preview->body);
+  EXPECT_EQ(cost["allowed"], true);
+  EXPECT_FALSE(cost["privacy"]["months"].empty());
+
+  // Everyone else can still release: another member, and an admin above a member's epsilon.
+  auto other = served.Post(kEngagement, Release("1", 10), "owner");
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 200) << other->body;
-  auto admin = served.Post(kEngagement, Release("5", 2), "admin");
+  auto greedy = served.Post(kEngagement, Release("3.5", 11), "owner");
+  ASSERT_TRUE(greedy);
+  EXPECT_EQ(greedy->status, 409) << greedy->body;  // above enrichment_epsilon (3)
+  auto admin = served.Post(kEngagement, Release("2", 2), "admin");
   ASSERT_TRUE(admin);
   EXPECT_EQ(admin->status, 200) << admin->body;
 
@@ -65,9 +73,13 @@ TEST(MemberBudget, OneMemberCannotSpendEveryonesBudget) {
   ASSERT_TRUE(budget);
   ASSERT_EQ(budget->status, 200) << budget->body;
   auto doc = json::parse(budget->body);
-  EXPECT_EQ(doc["spent_this_quarter"], 10);  // 2.5 + 2.5 + 5
-  EXPECT_EQ(doc["member_budget_per_quarter"], 2.5);
-  EXPECT_EQ(doc["releases"].size(), 4u);
+  EXPECT_EQ(doc["epsilon_per_month"], 4);
+  EXPECT_EQ(doc["member_releases_per_month"], 4);
+  EXPECT_EQ(doc["releases"].size(), 6u);
+  for (const auto& m : doc["months"]) {  // every month read stays within its lifetime budget
+    EXPECT_LE(m["epsilon_spent"].get<double>(), 4.0) << m;
+    EXPECT_EQ(m["releases"], 6) << m;
+  }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/accounts_csv.h"
 #include "ingest/graph_json.h"
 #include "sample/directory_export.h"
 #include "sample/organisation.h"
@@ -102,15 +103,18 @@ TEST_F(SampleDirectory, SampleSaysWhatTheDirectoryHolds) {
   for (const auto& t : pop_.teams) teams += t.empty() ? 0 : 1;
   std::string line = "  plus a directory of " + std::to_string(pop_.users.size() + guests) +
                      " users (" + std::to_string(guests) + " guests) in " +
-                     std::to_string(teams + 1) + " groups\n";
+                     std::to_string(teams + 1) + " groups, and the CRM's " +
+                     std::to_string(pop_.accounts.size()) + " accounts\n";
   EXPECT_NE(sample_out_->find(line), std::string::npos) << *sample_out_;
 }
 
 TEST_F(SampleDirectory, IngestSkipsDirectoryFilesAsFilesNotAsRejectedItems) {
   const json& s = *ingest_;
-  // directory/users.json, directory/groups.json and the Graph export's graph/users.json.
-  EXPECT_EQ(s["files"]["skipped"], json({{std::string(ingest::kSkipDirectoryExport), 3}}));
-  EXPECT_EQ(s["files"]["read"].get<uint64_t>() + 3, s["files"]["total"].get<uint64_t>());
+  // directory/users.json, directory/groups.json and the Graph export's graph/users.json; and
+  // directory/accounts.csv, the CRM's list (for rapport accounts import), is no mail either.
+  EXPECT_EQ(s["files"]["skipped"], json({{std::string(ingest::kSkipDirectoryExport), 3},
+                                         {"not a mail, calendar, Graph or Outlook file", 1}}));
+  EXPECT_EQ(s["files"]["read"].get<uint64_t>() + 4, s["files"]["total"].get<uint64_t>());
   EXPECT_EQ(s["messages"]["rejected"], 0);
   EXPECT_TRUE(s["messages"]["rejected_by_reason"].empty()) << s["messages"];
   EXPECT_TRUE(s["items_skipped"].empty()) << s["items_skipped"];
@@ -260,6 +264,82 @@ TEST_F(DirectoryFiles, NamesComeFromTheDomainAndAreReadable) {
     mail[mail.find('@')] = '_';
     EXPECT_EQ(upn, mail + "#EXT#@blue-yonder.example");
   }
+}
+
+}  // namespace
+}  // namespace rapport::testing
+
+namespace rapport::testing {
+namespace {
+
+// Issue 16: the CRM's account list beside the directory, as `rapport accounts import` reads it.
+TEST(SampleAccounts, TheAccountListParsesAndListsEveryAccount) {
+  TempDir dir;
+  sample::OrganisationSpec spec = Spec();
+  auto written = sample::WriteSampleOrganisation(spec, dir / "org");
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  const std::string csv = ReadFile(dir / "org/directory/accounts.csv");
+  auto accounts = ingest::ParseAccountsCsv(csv, "accounts.csv");
+  ASSERT_TRUE(accounts.ok()) << accounts.status().message();
+  const sample::Population pop = sample::BuildPopulation(spec);
+  ASSERT_EQ(accounts->size(), pop.accounts.size());
+  EXPECT_EQ(written->directory_accounts, pop.accounts.size());
+  std::set<std::string> names;
+  for (size_t i = 0; i < accounts->size(); ++i) {
+    EXPECT_EQ((*accounts)[i].name, pop.accounts[i].name);
+    EXPECT_EQ((*accounts)[i].domains, std::vector<std::string>{pop.accounts[i].domain});
+    names.insert((*accounts)[i].name);
+  }
+  EXPECT_EQ(names.size(), pop.accounts.size()) << "account names are unique";
+  auto imported = RunRapport("--db " + (dir / "s.db") + " init --tenant N --domain " + kDomain);
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  imported = RunRapport("--db " + (dir / "s.db") + " accounts import " +
+                        (dir / "org/directory/accounts.csv"));
+  EXPECT_EQ(imported.exit_code, 0) << imported.err;
+}
+
+// Issue 16: accounts have heavy-tailed sizes. In a 1,000-user company a few key accounts are tied
+// to hundreds of colleagues (about half of whom write to them in a month) and the median account
+// to a handful: counted from the population's ties, which is what the mail follows.
+TEST(SampleAccounts, AccountSizesAreHeavyTailed) {
+  sample::OrganisationSpec spec;
+  spec.users = 1000;
+  spec.messages = 600000;
+  const sample::Population pop = sample::BuildPopulation(spec);
+  std::vector<std::set<uint32_t>> colleagues(pop.accounts.size());
+  for (uint32_t u = 0; u < pop.users.size(); ++u) {
+    const sample::User& user = pop.users[u];
+    for (uint32_t t = user.first_tie; t < user.first_tie + user.tie_count; ++t) {
+      const int32_t account = pop.people[pop.ties[t]].account;
+      if (account >= 0) colleagues[static_cast<size_t>(account)].insert(u);
+    }
+  }
+  std::vector<size_t> sizes;
+  for (const auto& c : colleagues) sizes.push_back(c.size());
+  std::sort(sizes.begin(), sizes.end());
+  const size_t largest = sizes.back(), median = sizes[sizes.size() / 2];
+  EXPECT_GE(largest, 150u);
+  EXPECT_LE(median, 20u);
+  EXPECT_GE(largest, 10 * median);
+  // A colleague works a few accounts closely: most ties of a user are at three accounts or fewer.
+  size_t focused = 0;
+  for (const sample::User& user : pop.users) {
+    std::map<int32_t, int> per_account;
+    int external = 0;
+    for (uint32_t t = user.first_tie; t < user.first_tie + user.tie_count; ++t) {
+      const int32_t account = pop.people[pop.ties[t]].account;
+      if (account < 0) continue;
+      ++per_account[account];
+      ++external;
+    }
+    std::vector<int> counts;
+    for (const auto& [a, n] : per_account) counts.push_back(n);
+    std::sort(counts.rbegin(), counts.rend());
+    int top = 0;
+    for (size_t i = 0; i < counts.size() && i < 3; ++i) top += counts[i];
+    if (2 * top >= external) ++focused;
+  }
+  EXPECT_GE(focused, pop.users.size() * 8 / 10);
 }
 
 }  // namespace

@@ -220,8 +220,9 @@ TEST(SampleOrganisation, OutputIsPinnedAcrossCompilersAndPlatforms) {
   TempDir tmp;
   Generate(Spec(SampleLayout::kMbox, 500, 3), tmp.Sub("mbox"));
   Generate(Spec(SampleLayout::kMaildir, 500, 3), tmp.Sub("maildir"));
-  EXPECT_EQ(TreeDigest(tmp.Sub("mbox")), 1327899038826109571u);
-  EXPECT_EQ(TreeDigest(tmp.Sub("maildir")), 362686490346601827u);
+  // Taken again for issue 16 (heavy-tailed account sizes, each user's own accounts).
+  EXPECT_EQ(TreeDigest(tmp.Sub("mbox")), 15910848531647578249u);
+  EXPECT_EQ(TreeDigest(tmp.Sub("maildir")), 6115886461794469225u);
 }
 
 TEST(SampleOrganisation, AFewTiesCarryMostOfTheTraffic) {

@@ -68,7 +68,9 @@ TEST(HttpApi, ErrorsAreJsonWithTheStatusThatMeansThem) {
       {"POST", "/v1/engagement", std::string(4096, ' '), 413, "payload_too_large"},
       {"POST", "/v1/consent/personal/grant", R"({"exclude_groups":["Nobody"]})", 400,
        "bad_request"},
-      {"POST", "/v1/engagement", R"({"period":"year","epsilon":"11"})", 409, "budget_exhausted"},
+      // More than a month's whole lifetime budget (4), and delta, which is the tenant's (issue 16).
+      {"POST", "/v1/engagement", R"({"period":"year","epsilon":"11"})", 400, "bad_request"},
+      {"POST", "/v1/engagement", R"({"period":"year","delta":0.001})", 400, "bad_request"},
   };
   for (const auto& c : cases) {
     auto res =

@@ -324,7 +324,8 @@ async function dataTab(body, ctx) {
   const budgetBox = h('div', {testid: 'budget'}, loading());
   const statsBox = h('div', {testid: 'stats'}, loading());
   const accountsBox = h('div', {testid: 'accounts'}, loading());
-  body.append(card('Privacy budget this quarter', budgetBox), card('What the store holds', statsBox),
+  body.append(card('Privacy budget of each month of data', budgetBox),
+      card('What the store holds', statsBox),
       card('Accounts', accountsBox));
   const [budget, stats, accounts] = await Promise.allSettled(
       [get('/v1/budget'), get('/v1/stats'), get('/v1/accounts')]);
@@ -334,17 +335,28 @@ async function dataTab(body, ctx) {
   else {
     const b = budget.value;
     budgetBox.append(
-        h('p', {text: `Quarter from ${b.quarter_start}: ${fmtNumber(b.spent_this_quarter, 3)} of ` +
-          `${fmtNumber(b.budget_per_quarter, 3)} ε spent.`}),
+        h('p', {text: `Each calendar month of data may have ε ${fmtNumber(b.epsilon_per_month, 3)}` +
+          ` (δ ${b.delta_per_month}) released about it, for life; a release asks for ` +
+          `ε ${b.release_epsilon} unless it says; a member or guest may make ` +
+          `${b.member_releases_per_month} new releases a month.`}),
+        (b.months || []).length ? table([
+          {label: 'Month', key: 'month'},
+          {label: 'ε spent', num: true, render: (m) => fmtNumber(m.epsilon_spent, 3)},
+          {label: 'ε left', num: true, render: (m) => fmtNumber(m.epsilon_left, 3)},
+          {label: 'δ spent', num: true, render: (m) => Number(m.delta_spent).toExponential(2)},
+          {label: 'Releases', num: true, key: 'releases'},
+        ], b.months, {class: 'data', 'data-testid': 'budget-months'}) :
+          notice('No month has spent anything yet.', 'info'),
         (b.releases || []).length ? table([
           {label: 'Release', num: true, key: 'release'},
           {label: 'At', render: (r) => fmtDateTime(r.released_at)},
           {label: 'By', key: 'requested_by'},
-          {label: 'ε', num: true, render: (r) => fmtNumber(r.epsilon, 4)},
-          {label: 'δ', num: true, render: (r) => String(r.delta)},
+          {label: 'ε per month', num: true, render: (r) => fmtNumber(r.epsilon, 4)},
+          {label: 'Months', render: (r) => (r.months || []).length ?
+            `${r.months[0]} to ${r.months[r.months.length - 1]}` : '—'},
           {label: 'Rows', num: true, key: 'rows'},
         ], [...b.releases].reverse(), {class: 'data', 'data-testid': 'budget-table'}) :
-          notice('No release this quarter.', 'info'));
+          notice('No release yet.', 'info'));
   }
   clear(statsBox);
   if (stats.status === 'rejected') statsBox.append(alertBox(stats.reason, 'stats-error'));

@@ -1,5 +1,6 @@
-// Account engagement (Office Enrichment) under differential privacy: the request form, the
-// privacy parameters of the release, a sortable table, and the CSV download.
+// Account engagement (Office Enrichment) under differential privacy: the request form with what
+// the release would cost before it runs, the privacy of the release (its cut-off, and what each
+// month of data had spent before and after), a sortable table, and the CSV download.
 
 import {post, request} from './api.js';
 import {alertBox, badge, busy, card, clear, field, fmtDateTime, fmtNumber, h, loading,
@@ -52,12 +53,13 @@ export async function renderEngagement(view, ctx) {
   const from = h('input', {type: 'date', name: 'from', value: last.from || '', testid: 'eng-from'});
   const to = h('input', {type: 'date', name: 'to', value: last.to || '', testid: 'eng-to'});
   const epsilon = h('input', {type: 'number', name: 'epsilon', min: '0.01', step: '0.01',
-    value: last.epsilon || '1', testid: 'eng-epsilon'});
+    value: last.epsilon || '', placeholder: 'tenant default', testid: 'eng-epsilon'});
   const k = h('input', {type: 'number', name: 'k', min: 2, step: 1, value: last.k || 5,
     testid: 'eng-k'});
   const asOf = h('input', {type: 'date', name: 'as_of', value: memory.asOf || '',
     testid: 'eng-as-of'});
   const out = h('div', {class: 'results', testid: 'eng-results', 'aria-live': 'polite'});
+  const cost = h('p', {class: 'muted cost', testid: 'eng-cost', 'aria-live': 'polite'});
   const csvButton = h('button', {type: 'button', testid: 'eng-download-csv', onclick: async () => {
     await downloadCsv(requestBody(form), asOfOf(form), out, csvButton);
   }}, 'Download CSV');
@@ -83,7 +85,21 @@ export async function renderEngagement(view, ctx) {
   field('As of (optional)', asOf),
   h('div', {class: 'form-actions'},
       h('button', {type: 'submit', class: 'primary', testid: 'eng-run'}, 'Show engagement'),
-      csvButton));
+      csvButton), cost);
+  // What the release would cost, before it runs: asked again whenever the form changes.
+  let asked = 0;
+  const preview = async () => {
+    const mine = ++asked;
+    try {
+      const answer = await post('/v1/engagement', requestBody(form),
+          {query: {as_of: asOfOf(form), preview: 'true'}});
+      if (mine === asked && ctx.isCurrent()) cost.textContent = costText(answer);
+    } catch (err) {
+      if (mine === asked && ctx.isCurrent()) cost.textContent = `Cost: ${err.message || err}`;
+    }
+  };
+  form.addEventListener('change', preview);
+  preview();
 
   view.append(
       h('div', {class: 'page-head'},
@@ -97,17 +113,31 @@ export async function renderEngagement(view, ctx) {
   else out.append(notice('Choose a period and press “Show engagement”.', 'info', 'eng-hint'));
 }
 
+// "This release would charge ε 3 to each of 12 months of data (2025-07 to 2026-06); ..."
+function costText(answer) {
+  const p = answer.privacy || {};
+  const months = p.months || [];
+  if (p.repeated) return 'Asked before: the stored release comes back, nothing is spent.';
+  const range = months.length ? ` (${months[0].month}${months.length > 1 ?
+    ` to ${months[months.length - 1].month}` : ''})` : '';
+  const most = Math.max(0, ...months.map((m) => Number(m.epsilon_before)));
+  const text = `This release would charge ε ${fmtNumber(p.epsilon, 3)} to each of ` +
+    `${months.length} month${months.length === 1 ? '' : 's'} of data${range}; the most spent ` +
+    `of any is ${fmtNumber(most, 3)} of its lifetime ${fmtNumber(p.epsilon_per_month, 3)}.`;
+  return answer.allowed ? text : `${text} Refused: ${answer.reason}`;
+}
+
 function show(out, answer) {
   clear(out);
   const p = answer.privacy || {};
   const rows = answer.rows || [];
   out.append(privacyPanel(p));
   if (rows.length === 0) {
-    out.append(notice(`No account cleared the privacy threshold in this release: a row needed a ` +
-        `noisy count of at least ${fmtNumber(p.threshold)} contributing colleagues (k = ` +
-        `${fmtNumber(p.k)}, ε = ${fmtNumber(p.epsilon, 3)}). Rows appear for accounts that many ` +
-        `colleagues work with; a longer period or a larger ε lowers the bar, at the cost of ` +
-        `more budget.`, 'warning', 'eng-zero-rows'));
+    out.append(notice(`No account has a row in this release: a listed account (from the CRM ` +
+        `import) needed a noisy count of at least ${fmtNumber(p.k)} colleagues, any other ` +
+        `${fmtNumber(p.threshold_unlisted)}, with data before ${p.cutoff || '—'}. Import the ` +
+        `CRM's account list, choose longer periods, or check “As of”: the data may end earlier.`,
+    'warning', 'eng-zero-rows'));
     return;
   }
   out.append(card(`${rows.length} account row${rows.length === 1 ? '' : 's'}`,
@@ -117,11 +147,15 @@ function show(out, answer) {
 function privacyPanel(p) {
   const item = (label, value, testid) => h('div', {class: 'stat', 'data-testid': testid},
       h('span', {class: 'stat-label', text: label}), h('span', {class: 'stat-value', text: value}));
-  const spent = Number(p.spent_this_quarter);
-  const budget = Number(p.budget_per_quarter);
-  const meter = h('div', {class: 'meter', title: `${spent} of ${budget} spent this quarter`},
-      h('span', {class: 'meter-fill'}));
-  meter.firstChild.style.width = `${budget > 0 ? Math.min(100, (100 * spent) / budget) : 0}%`;
+  const months = p.months || [];
+  const most = Math.max(0, ...months.map((m) => Number(m.epsilon_after)));
+  const budget = Number(p.epsilon_per_month);
+  const meter = h('div', {class: 'meter',
+    title: `the most spent month: ${fmtNumber(most, 3)} of ${fmtNumber(budget, 3)}`},
+  h('span', {class: 'meter-fill'}));
+  meter.firstChild.style.width = `${budget > 0 ? Math.min(100, (100 * most) / budget) : 0}%`;
+  const first = months[0]?.month || '—';
+  const last = months[months.length - 1]?.month || '—';
   return h('section', {class: 'card privacy', testid: 'eng-privacy'},
       h('div', {class: 'card-title-row'},
           h('h2', {text: 'Privacy of this release'}),
@@ -130,16 +164,18 @@ function privacyPanel(p) {
       h('div', {class: 'stats'},
           item('Release', `#${fmtNumber(p.release)} · ${p.level || ''}`, 'eng-release'),
           item('Period', `${p.from || '—'} to ${p.to || '—'}`, 'eng-range'),
-          item('Epsilon (ε)', fmtNumber(p.epsilon, 4), 'eng-p-epsilon'),
-          item('Delta (δ)', String(p.delta ?? '—'), 'eng-p-delta'),
+          item('Data before', `${p.cutoff || '—'} (${p.time_zone || 'UTC'})`, 'eng-p-cutoff'),
+          item('Epsilon (ε) per month read', fmtNumber(p.epsilon, 4), 'eng-p-epsilon'),
+          item('Delta (δ) per month, tenant', String(p.delta ?? '—'), 'eng-p-delta'),
           item('k (minimum colleagues)', fmtNumber(p.k), 'eng-p-k'),
-          item('Threshold (noisy count)', fmtNumber(p.threshold), 'eng-p-threshold'),
-          item('Accounts per colleague per period', fmtNumber(p.accounts_per_user_per_period),
+          item('Threshold, unlisted accounts', fmtNumber(p.threshold_unlisted), 'eng-p-threshold'),
+          item('Accounts per colleague per month', fmtNumber(p.accounts_per_colleague_per_month),
               'eng-p-accounts'),
           item('Released', fmtDateTime(p.released_at), 'eng-p-released')),
       h('div', {class: 'budget', testid: 'eng-budget'},
-          h('span', {text: `Budget this quarter: ${fmtNumber(spent, 3)} of ${fmtNumber(budget, 3)} ` +
-            `ε spent`}), meter));
+          h('span', {text: `Lifetime budget of each month read (${first} to ${last}): at most ` +
+            `${fmtNumber(most, 3)} of ${fmtNumber(budget, 3)} ε spent after this release`}),
+          meter));
 }
 
 function cellValue(v) {

@@ -7,6 +7,7 @@
 #include "rapport/consent/optout.h"
 #include "rapport/consent/policy.h"
 #include "rapport/insights/engagement.h"
+#include "rapport/insights/zcdp.h"
 
 namespace rapport::api {
 namespace {
@@ -187,32 +188,41 @@ Result<Document> OptOutsDocument(store::Store& store) {
   return out;
 }
 
-Result<Document> BudgetDocument(store::Store& store, int64_t now) {
-  auto budget = insights::PrivacyBudget(store);
+Result<Document> BudgetDocument(store::Store& store) {
+  auto budget = insights::LoadBudget(store);
   if (!budget.ok()) return budget.status();
-  const int64_t quarter = insights::QuarterStart(now);
   auto releases = store.ListReleases(0);
   if (!releases.ok()) return releases.status();
-  auto spent_micro = store.PrivacySpent(quarter);  // the sum the budget check uses
-  if (!spent_micro.ok()) return spent_micro.status();
-  auto member_micro = insights::MemberBudgetMicro(store);
-  if (!member_micro.ok()) return member_micro.status();
+  Document months = Document::array();
+  for (const auto& m : budget->months) {
+    const double rho_left = std::max(0.0, budget->rho_budget - m.rho_after);
+    months.push_back({{"month", insights::MonthName(m.month)},
+                      {"epsilon_spent", m.epsilon_after},
+                      {"epsilon_left", insights::EpsilonForRho(rho_left, budget->delta_budget / 2)},
+                      {"delta_spent", m.delta_after},
+                      {"rho_spent", m.rho_after},
+                      {"releases", m.releases}});
+  }
   Document list = Document::array();
   for (const auto& r : *releases) {
+    Document charged = Document::array();
+    for (const auto& c : r.charges) charged.push_back(insights::MonthName(c.month));
     list.push_back({{"release", r.id},
                     {"released_at", IsoTime(r.released_at)},
                     {"requested_by", r.requested_by},
                     {"epsilon", static_cast<double>(r.epsilon_micro) / 1e6},
                     {"delta", r.delta},
                     {"rows", r.rows},
+                    {"months", charged},
                     {"request", r.request_key}});
   }
-  return Document{
-      {"quarter_start", IsoDate(quarter)},
-      {"budget_per_quarter", static_cast<double>(budget->num) / static_cast<double>(budget->den)},
-      {"spent_this_quarter", static_cast<double>(*spent_micro) / 1e6},
-      {"member_budget_per_quarter", static_cast<double>(*member_micro) / 1e6},
-      {"releases", list}};
+  return Document{{"epsilon_per_month", budget->epsilon_budget},
+                  {"delta_per_month", budget->delta_budget},
+                  {"rho_per_month", budget->rho_budget},
+                  {"release_epsilon", budget->release_epsilon},
+                  {"member_releases_per_month", budget->member_releases_per_month},
+                  {"months", months},
+                  {"releases", list}};
 }
 
 Result<Document> StatsDocument(store::Store& store) {

@@ -118,25 +118,42 @@ std::string CsvField(const std::string& text) {
   return out;
 }
 
+Document MonthsJson(const insights::EngagementRelease& release) {
+  Document out = Document::array();
+  for (const auto& m : release.months) {
+    out.push_back({{"month", insights::MonthName(m.month)},
+                   {"epsilon_before", m.epsilon_before},
+                   {"epsilon_after", m.epsilon_after},
+                   {"delta_before", m.delta_before},
+                   {"delta_after", m.delta_after}});
+  }
+  return out;
+}
+
 Document PrivacyJson(const insights::EngagementRelease& release) {
   const auto& p = release.parameters;
-  Document scales = Document::object();
-  for (const auto& [name, b] : p.noise_scales) scales[name] = b;
+  Document noise = Document::object();
+  for (const auto& [name, sd] : p.noise_sd) noise[name] = sd;
   return {{"release", release.id},
           {"repeated", release.repeated},
-          {"released_at", IsoTime(release.released_at)},
+          {"released_at", release.released_at ? Document(IsoTime(release.released_at)) : nullptr},
           {"level", insights::PeriodLevelName(p.level)},
+          {"time_zone", p.time_zone},
           {"from", IsoDate(p.from)},
           {"to", IsoDate(p.to)},
+          {"cutoff", IsoDate(p.cutoff)},
           {"epsilon", static_cast<double>(p.epsilon.num) / static_cast<double>(p.epsilon.den)},
+          {"rho", p.rho},
           {"delta", p.delta},
+          {"selection_delta", p.selection_delta},
           {"k", p.k},
-          {"accounts_per_user_per_period", p.accounts_per_user},
-          {"partitions_per_user", p.partitions_per_user},
-          {"threshold", p.threshold},
-          {"noise_scales", scales},
-          {"budget_per_quarter", release.budget},
-          {"spent_this_quarter", release.spent}};
+          {"accounts_per_colleague_per_month", p.accounts_per_month},
+          {"rows_per_colleague_month", p.rows_per_month},
+          {"threshold_unlisted", p.threshold},
+          {"noise_sd", noise},
+          {"epsilon_per_month", release.epsilon_budget},
+          {"delta_per_month", release.delta_budget},
+          {"months", MonthsJson(release)}};
 }
 
 }  // namespace
@@ -220,6 +237,12 @@ Document PersonalDocument(const insights::PersonalAnswer& a) {
     out["upcoming_external_meetings"].push_back(
         {{"start", IsoTime(m.start)}, {"end", IsoTime(m.end)}, {"external", people}});
   }
+  return out;
+}
+
+Document EngagementPreviewDocument(const insights::EngagementPreview& preview) {
+  Document out{{"allowed", preview.verdict.ok()}, {"privacy", PrivacyJson(preview.release)}};
+  if (!preview.verdict.ok()) out["reason"] = preview.verdict.message();
   return out;
 }
 

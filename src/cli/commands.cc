@@ -291,8 +291,10 @@ int RunSample(const SampleArgs& args) {
         "({} messages of one mailbox)\n",
         summary->meetings, summary->calendar_files, summary->invitation_messages,
         summary->graph_files, summary->graph_messages);
-    fmt::print("  plus a directory of {} users ({} guests) in {} groups\n",
-               summary->directory_users, summary->directory_guests, summary->directory_groups);
+    fmt::print(
+        "  plus a directory of {} users ({} guests) in {} groups, and the CRM's {} accounts\n",
+        summary->directory_users, summary->directory_guests, summary->directory_groups,
+        summary->directory_accounts);
   }
   return 0;
 }

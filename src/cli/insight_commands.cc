@@ -51,16 +51,21 @@ std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
   enrich->add_option("--period", args->period, "week, month or year")
       ->required()
       ->check(CLI::IsMember({"week", "month", "year"}));
-  enrich->add_option("--from", args->from, "first UTC date (YYYY-MM-DD), rounded down to a period");
-  enrich->add_option("--to", args->to, "end UTC date, exclusive, rounded up to a period");
-  enrich->add_option("--epsilon", args->epsilon, "privacy loss of this release (default 1)");
-  enrich->add_option("--delta", args->delta, "failure probability of the guarantee (default 1e-6)");
+  enrich->add_option("--from", args->from,
+                     "first date (YYYY-MM-DD, tenant time zone), rounded down to a period");
+  enrich->add_option("--to", args->to, "end date, exclusive, rounded up to a period");
+  enrich->add_option("--epsilon", args->epsilon,
+                     "privacy loss charged to each month read (default: enrichment_epsilon)");
+  enrich->add_option("--delta", args->delta)->group("");  // refused with the reason: a setting
+  enrich->add_flag("--dry-run", args->dry_run,
+                   "say what the release would cost each month, release nothing");
   enrich->add_option("--k", args->k, "fewest contributing colleagues a row may have (default 5)")
       ->check(CLI::Range(2, 1000));
   enrich->add_option("--format", args->format, "csv (default) or json")
       ->check(CLI::IsMember({"csv", "json"}));
   enrich->add_flag("--json", args->json, "the same as --format json");
-  enrich->add_option("--as-of", args->as_of, "evaluate at this UTC date (YYYY-MM-DD), not now");
+  enrich->add_option("--as-of", args->as_of,
+                     "read data before this date (YYYY-MM-DD), not before today");
 
   auto* budget = app.add_subcommand("budget", "the privacy budget: every engagement release");
   budget->add_flag("--json", args->json, "print as JSON");

@@ -15,8 +15,9 @@ namespace rapport::cli {
 struct InsightArgs {
   std::string target, as, as_of, via, out, split;
   // enrichment
-  std::string period, from, to, epsilon = "1", format = "csv";
-  double delta = 1e-6;
+  std::string period, from, to, epsilon, format = "csv";
+  std::string delta;  // refused: delta is the tenant's setting (privacy_delta_per_month)
+  bool dry_run = false;
   int k = 5;
   size_t top = 5;
   int horizon = 180;

@@ -2,60 +2,71 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
-#include <unordered_map>
+#include <limits>
+#include <map>
 
 #include "ingest/address_identity.h"
 #include "insights/decide.h"
+#include "insights/engagement_budget.h"
 #include "insights/engagement_mechanism.h"
 #include "insights/engagement_periods.h"
 #include "insights/engagement_rows.h"
+#include "insights/weeks.h"
 #include "rapport/insights/insight_settings.h"
+#include "rapport/insights/zcdp.h"
 
 namespace rapport::insights {
 namespace {
 
-constexpr int64_t kMicro = 1'000'000;
+constexpr int64_t kDay = 86400;
 constexpr size_t kMaxPeriods = 520;  // ten years of weeks
 
-// ParsePositiveDecimal keeps at most 6 decimals, so den divides 10^6.
-int64_t Micro(Rational r) {
-  return static_cast<int64_t>(r.num) * (kMicro / static_cast<int64_t>(r.den));
+double Value(Rational r) {
+  return static_cast<double>(r.num) / static_cast<double>(r.den);
 }
 
-std::string DeltaText(double delta) {
+int64_t Micro(Rational r) {  // ParsePositiveDecimal keeps at most 6 decimals: den divides 10^6
+  return static_cast<int64_t>(r.num) * (1'000'000 / static_cast<int64_t>(r.den));
+}
+
+std::string Text(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", delta);
+  std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
 
-// Everything that shapes a release's numbers: an identical request finds the stored release.
-std::string RequestKey(const ReleaseParameters& p, const ContributionBounds& b) {
-  std::string key = "engagement/1 ";
-  for (int64_t v :
-       {p.from, p.to, static_cast<int64_t>(p.epsilon.num), static_cast<int64_t>(p.epsilon.den),
-        static_cast<int64_t>(p.k), static_cast<int64_t>(b.accounts_per_period),
-        static_cast<int64_t>(b.emails), static_cast<int64_t>(b.meetings),
-        static_cast<int64_t>(b.contacts), static_cast<int64_t>(b.meeting_minutes),
-        static_cast<int64_t>(b.reply_minutes)}) {
-    key += std::to_string(v);
-    key += ' ';
-  }
-  key.append(PeriodLevelName(p.level));
-  key += ' ';
-  key += DeltaText(p.delta);
-  return key;
+int64_t FloorDay(int64_t t) {
+  return t / kDay * kDay - (t % kDay < 0 ? kDay : 0);
 }
 
-Status Validate(const EngagementRequest& what) {
-  if (what.k < 2) {
-    return Status::InvalidArgument("--k must be at least 2: a row of one user describes that user");
+int64_t UtcMonthStart(int64_t t) {
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{days{FloorDay(t) / kDay}}};
+  return static_cast<int64_t>(sys_days{ymd.year() / ymd.month() / 1}.time_since_epoch().count()) *
+         kDay;
+}
+
+// A week's pieces: a colleague-month's data reaches at most 6 weeks (31 days from a Sunday).
+int64_t PiecesPerMonth(PeriodLevel level) {
+  return level == PeriodLevel::kWeek ? 6 : 1;
+}
+
+// The most pieces one colleague has in one row: the months a period touches.
+int64_t PiecesPerRow(PeriodLevel level) {
+  return level == PeriodLevel::kYear ? 12 : level == PeriodLevel::kWeek ? 2 : 1;
+}
+
+Status Validate(const EngagementRequest& what, const MonthlyBudget& budget) {
+  if (what.k < 2 || what.k > 1000) {
+    return Status::InvalidArgument(
+        "--k must be from 2 to 1000: a row of one colleague describes that colleague");
   }
-  if (!(what.delta > 0 && what.delta <= 1e-3)) {
-    return Status::InvalidArgument("--delta must be above 0 and at most 0.001 (default 1e-6)");
-  }
-  if (what.epsilon.num > 100 * what.epsilon.den) {
-    return Status::InvalidArgument("--epsilon above 100 protects nobody; choose at most 100");
+  if (what.epsilon && Value(*what.epsilon) > budget.epsilon) {
+    return Status::InvalidArgument("--epsilon " + Text(Value(*what.epsilon)) +
+                                   " is more than a month's whole lifetime budget (" +
+                                   Text(budget.epsilon) + ", privacy_epsilon_per_month)");
   }
   if (what.from && what.to && *what.from >= *what.to) {
     return Status::InvalidArgument("--from must be before --to");
@@ -63,144 +74,247 @@ Status Validate(const EngagementRequest& what) {
   return Status::Ok();
 }
 
-std::string QuarterName(int64_t t) {
-  using namespace std::chrono;
-  const year_month_day ymd{sys_days{days{t / 86400}}};
-  std::string out = std::to_string(static_cast<int>(ymd.year()));
-  out += "-Q";
-  out += std::to_string((static_cast<unsigned>(ymd.month()) - 1) / 3 + 1);
-  return out;
+// The whole periods a request covers (civil seconds): --from/--to widened, or the default count
+// ending with the period that holds the cut-off's day.
+Result<std::vector<Period>> RequestedPeriods(const EngagementRequest& what, int64_t cutoff) {
+  const int64_t last = PeriodStart(what.level, what.to ? *what.to - 1 : cutoff - 1);
+  int64_t first = last;
+  for (int i = 1; i < DefaultPeriodCount(what.level); ++i) {
+    first = PeriodStart(what.level, first - 1);
+  }
+  std::vector<Period> periods = PeriodsCovering(
+      what.level, what.from.value_or(first), what.to.value_or(NextPeriodStart(what.level, last)));
+  if (periods.empty() || periods.size() > kMaxPeriods) {
+    return Status::InvalidArgument("a release covers 1 to 520 periods: narrow --from/--to");
+  }
+  return periods;
 }
 
-std::string Epsilon(int64_t micro) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", static_cast<double>(micro) / kMicro);
-  return buf;
+// Everything that shapes a release's numbers: an identical request finds the stored release.
+std::string RequestKey(const ReleaseParameters& p, const ContributionBounds& b) {
+  std::string key = "engagement/2 ";
+  key.append(PeriodLevelName(p.level)).append(" ").append(p.time_zone);
+  for (int64_t v :
+       {p.from, p.to, p.cutoff, static_cast<int64_t>(p.epsilon.num),
+        static_cast<int64_t>(p.epsilon.den), static_cast<int64_t>(p.k),
+        static_cast<int64_t>(b.accounts_per_month), static_cast<int64_t>(b.emails),
+        static_cast<int64_t>(b.meetings), static_cast<int64_t>(b.contacts),
+        static_cast<int64_t>(b.meeting_minutes), static_cast<int64_t>(b.reply_minutes)}) {
+    key += ' ';
+    key += std::to_string(v);
+  }
+  key += ' ';
+  key += Text(p.delta);
+  return key;
 }
 
-Status BudgetExhausted(int64_t now, int64_t spent, int64_t budget, int64_t cost) {
-  std::string msg = "the privacy budget for ";
-  msg += QuarterName(now);
-  msg += " would be exceeded: spent ";
-  msg += Epsilon(spent);
-  msg += " of ";
-  msg += Epsilon(budget);
-  msg += ", this release needs ";
-  msg += Epsilon(cost);
-  msg +=
-      " (repeat an earlier release, lower --epsilon, or have an admin raise "
-      "privacy_budget_per_quarter)";
-  return Status::ResourceExhausted(msg);
-}
-
-// Who a new release is charged to and what they may spend: the tenant's budget for the quarter,
-// and for a member or guest their share of it (admins decide the share and are not capped).
-struct Charge {
-  int64_t quarter = 0;
-  int64_t budget_micro = 0;
-  std::string caller;  // the principal's address key: the ledger's requested_by
-  consent::Role role = consent::Role::kNone;
-  std::optional<int64_t> caller_budget_micro;
-  std::string share;  // member_release_share, as set
+// A release worked out up to the mail: its parameters, key, charges and what each month would
+// spend, and the verdict of every budget and cap.
+struct Plan {
+  InsightSettings settings;
+  MonthlyBudget budget;
+  ContributionBounds bounds;
+  std::vector<Period> periods, months;  // months: those read
+  ReleaseParameters p;
+  std::string key, caller;
+  std::vector<store::MonthCharge> charges;
+  std::vector<MonthCost> costs;
+  store::ReleaseLimits limits;
+  Status verdict;
+  std::function<int64_t(int64_t)> civil;
+  std::vector<Variance> variances;  // in Measures() order
 };
 
-// budget x share / 10^6 without overflow: budget may be near 10^18, share at most 10^6.
-int64_t ShareOf(int64_t budget_micro, int64_t share_micro) {
-  return budget_micro / kMicro * share_micro + budget_micro % kMicro * share_micro / kMicro;
-}
-
-Status ShareExhausted(const Charge& c, int64_t now, int64_t spent, int64_t cost) {
-  std::string msg = "your share of the privacy budget for ";
-  msg += QuarterName(now);
-  msg += " would be exceeded: a ";
-  msg += consent::RoleName(c.role);
-  msg += " may spend ";
-  msg += Epsilon(c.caller_budget_micro.value_or(0));
-  msg += " of the tenant's ";
-  msg += Epsilon(c.budget_micro);
-  msg += " (member_release_share ";
-  msg += c.share;
-  msg += "), you have spent ";
-  msg += Epsilon(spent);
-  msg += ", this release needs ";
-  msg += Epsilon(cost);
-  msg +=
-      " (repeat an earlier release, lower --epsilon, or ask an admin to raise "
-      "member_release_share)";
-  return Status::ResourceExhausted(msg);
-}
-
-Result<Charge> ChargeFor(consent::PolicyDecisionPoint& policy, const InsightRequest& request,
-                         const InsightSettings& settings, Rational budget) {
-  Charge c;
-  c.quarter = QuarterStart(request.now);
-  c.budget_micro = Micro(budget);
-  c.caller = ingest::AddressKey(request.caller.address);
+Status MemberCaps(store::Store& store, consent::PolicyDecisionPoint& policy,
+                  const InsightRequest& request, Plan& plan) {
   auto role = policy.RoleOf(request.caller.address);
   if (!role.ok()) return role.status();
-  c.role = *role;
-  c.share = settings.member_release_share;
-  if (c.role != consent::Role::kAdmin) {
-    // LoadInsightSettings keeps only a share that parses.
-    c.caller_budget_micro = ShareOf(c.budget_micro, ParseShareMicro(c.share).value_or(0));
+  if (*role == consent::Role::kAdmin) return Status::Ok();
+  const int cap = plan.settings.member_releases_per_month;
+  plan.limits.caller_releases_per_month = cap;
+  plan.limits.caller_since = UtcMonthStart(request.now);
+  auto allowed = ParsePositiveDecimal(plan.settings.release_epsilon);
+  if (allowed.ok() && Micro(plan.p.epsilon) > Micro(*allowed)) {
+    return Status::ResourceExhausted(
+        "a " + std::string(consent::RoleName(*role)) + " may ask for at most epsilon " +
+        plan.settings.release_epsilon +
+        " (enrichment_epsilon); an admin may ask for more, or raise it");
   }
-  return c;
+  auto made = store.ReleasesBy(plan.caller, plan.limits.caller_since);
+  if (!made.ok()) return made.status();
+  if (*made >= cap) {
+    return Status::ResourceExhausted(
+        "you made " + std::to_string(*made) + " new release" + (*made == 1 ? "" : "s") +
+        " this month, the most a " + std::string(consent::RoleName(*role)) +
+        " may (member_releases_per_month " + std::to_string(cap) +
+        "); asking again for a release already made is free, or ask an admin");
+  }
+  return Status::Ok();
 }
 
-// The epsilon spent this quarter when a new release costing `cost` fits both the tenant's budget
-// and the caller's share; else ResourceExhausted saying which, what was spent, and who decides.
-Result<int64_t> CheckBudget(store::Store& store, const Charge& c, int64_t now, int64_t cost) {
-  auto spent = store.PrivacySpent(c.quarter);
+// Each month's spending with this release's charge; the first that cannot pay, if any.
+Status PriceMonths(store::Store& store, Plan& plan) {
+  const int64_t rho_nano = std::llround(plan.p.rho * 1e9);  // already whole units
+  const int64_t delta_atto = std::llround(plan.p.selection_delta * 1e18);
+  auto spent = store.PrivacySpent(plan.months.front().start, plan.months.back().end);
   if (!spent.ok()) return spent.status();
-  if (*spent + cost > c.budget_micro) return BudgetExhausted(now, *spent, c.budget_micro, cost);
-  if (c.caller_budget_micro) {
-    auto by_caller = store.PrivacySpentBy(c.quarter, c.caller);
-    if (!by_caller.ok()) return by_caller.status();
-    if (*by_caller + cost > *c.caller_budget_micro) {
-      return ShareExhausted(c, now, *by_caller, cost);
+  std::map<int64_t, store::MonthSpent> by_month;
+  for (const auto& m : *spent) by_month[m.month] = m;
+  Status verdict;
+  for (const Period& m : plan.months) {
+    store::MonthSpent before =
+        by_month.count(m.start) ? by_month[m.start] : store::MonthSpent{m.start, 0, 0, 0};
+    const store::MonthCharge charge{m.start, rho_nano, delta_atto};
+    plan.charges.push_back(charge);
+    plan.costs.push_back(CostOf(plan.budget, before, charge));
+    if (verdict.ok() && (before.rho_nano + rho_nano > plan.budget.rho_nano ||
+                         before.delta_atto + delta_atto > plan.budget.delta_atto)) {
+      verdict = MonthExhausted(plan.budget, before, Value(plan.p.epsilon));
     }
   }
-  return spent;
+  return verdict;
 }
 
-// The noisy rows: selected on the noisy contributor count, then each measurement with noise.
-Result<std::vector<EngagementRow>> NoisyRows(store::Store& store,
-                                             const std::vector<RowTotals>& totals,
-                                             const std::vector<Period>& periods,
-                                             const ContributionBounds& bounds,
-                                             const std::vector<NoiseScale>& scales,
-                                             const ReleaseParameters& p, RandomSource& random) {
-  auto accounts = store.ListAccounts();
-  if (!accounts.ok()) return accounts.status();
-  std::unordered_map<int64_t, std::string> names;
-  for (const auto& a : *accounts) names[a.id] = a.name;
-  std::vector<EngagementRow> rows;
-  for (const RowTotals& t : totals) {
-    const int64_t selection = t.users + SampleDiscreteLaplace(random, scales[0].num, scales[0].den);
-    if (t.users < p.k || selection < p.threshold) continue;
-    EngagementRow row = RowFrom(t, Noisy(t, scales, random), bounds, periods[t.period].start);
-    row.account_name = names[t.account];
-    rows.push_back(std::move(row));
+Result<Plan> MakePlan(store::Store& store, consent::PolicyDecisionPoint& policy,
+                      const InsightRequest& request, const EngagementRequest& what) {
+  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, consent::InsightKind::kEngagement, ""));
+  Plan plan;
+  auto settings = LoadInsightSettings(store);
+  if (!settings.ok()) return settings.status();
+  plan.settings = *settings;
+  auto budget = MonthlyBudgetOf(plan.settings);
+  if (!budget.ok()) return budget.status();
+  plan.budget = *budget;
+  RAPPORT_RETURN_IF_ERROR(Validate(what, plan.budget));
+  auto calendar = WeekCalendar::For(plan.settings.time_zone);
+  if (!calendar.ok()) return calendar.status();
+  plan.civil = [calendar = *calendar](int64_t utc) { return calendar.LocalSeconds(utc); };
+  plan.bounds.accounts_per_month = plan.settings.accounts_per_user;
+
+  ReleaseParameters& p = plan.p;
+  p.level = what.level;
+  p.time_zone = plan.settings.time_zone;
+  // The cut-off: the start of as-of's day in the tenant's zone, so that every request made the
+  // same day reads the same data and finds the same release.
+  const int64_t as_of_day = FloorDay(plan.civil(request.as_of));
+  auto periods = RequestedPeriods(what, as_of_day + kDay);
+  if (!periods.ok()) return periods.status();
+  plan.periods = std::move(*periods);
+  p.from = plan.periods.front().start;
+  p.to = plan.periods.back().end;
+  p.cutoff = std::min(as_of_day, p.to);
+  if (p.cutoff <= p.from) {
+    return Status::InvalidArgument("the release's periods start on or after --as-of (" +
+                                   MonthName(p.from) + "): there is no data before the cut-off " +
+                                   "to release; move --from earlier or --as-of later");
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return a.period_start != b.period_start ? a.period_start < b.period_start
-                                            : a.account_name < b.account_name;
-  });
-  PostProcess(rows, periods, p.as_of);
-  return rows;
+  plan.months = PeriodsCovering(PeriodLevel::kMonth, p.from, p.cutoff);
+  auto epsilon = what.epsilon ? Result<Rational>(*what.epsilon)
+                              : ParsePositiveDecimal(plan.settings.release_epsilon);
+  if (!epsilon.ok()) return epsilon.status();
+  p.epsilon = *epsilon;
+  if (Value(p.epsilon) > plan.budget.epsilon) {
+    return Status::InvalidArgument(
+        "enrichment_epsilon is more than privacy_epsilon_per_month: "
+        "an admin should lower it");
+  }
+  p.delta = plan.budget.delta;
+  // The rho charged, in the ledger's units rounded down; the noise is calibrated to it (a little
+  // more noise, never less), so a release asking for the month's whole epsilon fits it exactly.
+  const int64_t rho_nano = static_cast<int64_t>(RhoForEpsilon(Value(p.epsilon), p.delta / 2) * 1e9);
+  p.rho = static_cast<double>(rho_nano) / 1e9;
+  // Partition selection spends delta in proportion to rho, so both run out together.
+  const int64_t delta_atto =
+      static_cast<int64_t>(static_cast<long double>(plan.budget.delta_atto) * rho_nano /
+                           std::max<int64_t>(1, plan.budget.rho_nano));
+  p.selection_delta = static_cast<double>(delta_atto) / 1e18;
+  p.k = what.k;
+  p.accounts_per_month = plan.bounds.accounts_per_month;
+  p.rows_per_month = static_cast<int64_t>(p.accounts_per_month) * PiecesPerMonth(p.level);
+  auto variances = Calibrate(plan.bounds, p.rho, p.rows_per_month);
+  if (!variances.ok()) return variances.status();
+  plan.variances = *variances;
+  const auto measures = Measures(plan.bounds);
+  for (size_t i = 0; i < measures.size(); ++i) {
+    p.noise_sd.emplace_back(measures[i].name, std::sqrt(plan.variances[i].value()));
+  }
+  p.threshold = SelectionThreshold(p.k, plan.variances[0], p.rows_per_month, p.selection_delta);
+  plan.key = RequestKey(p, plan.bounds);
+  plan.caller = ingest::AddressKey(request.caller.address);
+  plan.limits.rho_budget_nano = plan.budget.rho_nano;
+  plan.limits.delta_budget_atto = plan.budget.delta_atto;
+  auto priced = PriceMonths(store, plan);
+  plan.verdict = priced;
+  if (plan.verdict.ok()) plan.verdict = MemberCaps(store, policy, request, plan);
+  if (!plan.verdict.ok() && plan.verdict.code() != Status::Code::kResourceExhausted) {
+    return plan.verdict;
+  }
+  return plan;
 }
 
 // An identical request's release, as stored: nothing spent, nothing sampled.
-Result<EngagementRelease> Repeated(const store::PrivacyRelease& stored, int64_t budget_micro,
-                                   int64_t spent) {
+Result<EngagementRelease> Repeated(const store::PrivacyRelease& stored) {
   auto release = ParseReleaseBody(stored.body);
   if (!release.ok()) return release.status();
   release->id = stored.id;
   release->repeated = true;
   release->released_at = stored.released_at;
-  release->budget = static_cast<double>(budget_micro) / kMicro;
-  release->spent = static_cast<double>(spent) / kMicro;
   return release;
+}
+
+// The noisy rows. Accounts on the imported list are public: each gets a row in every period
+// read, shown when its noisy colleague count reaches k. Other accounts are selected: a row needs
+// k true colleagues and a noisy count of at least the threshold.
+Result<std::vector<EngagementRow>> NoisyRows(store::Store& store, const Plan& plan,
+                                             const std::vector<RowTotals>& totals,
+                                             RandomSource& random) {
+  auto accounts = store.ListAccounts();
+  if (!accounts.ok()) return accounts.status();
+  const auto& variances = plan.variances;
+  std::map<std::pair<size_t, int64_t>, const RowTotals*> by_row;
+  for (const RowTotals& t : totals) by_row[{t.period, t.account}] = &t;
+  std::vector<EngagementRow> rows;
+  auto add = [&](const RowTotals& t, const store::Account& account) {
+    const auto noisy = Noisy(t, variances, random);
+    const bool listed = account.origin == "import";
+    if (listed ? noisy[0] < plan.p.k : t.colleagues < plan.p.k || noisy[0] < plan.p.threshold) {
+      return;
+    }
+    EngagementRow row =
+        RowFrom(t, noisy, plan.bounds, PiecesPerRow(plan.p.level), plan.periods[t.period].start);
+    row.account_name = account.name;
+    row.listed = listed;
+    rows.push_back(std::move(row));
+  };
+  for (const store::Account& account : *accounts) {
+    for (size_t period = 0; period < plan.periods.size(); ++period) {
+      if (plan.periods[period].start >= plan.p.cutoff) break;
+      auto it = by_row.find({period, account.id});
+      if (it != by_row.end()) {
+        add(*it->second, account);
+      } else if (account.origin == "import") {
+        RowTotals none;
+        none.account = account.id;
+        none.period = period;
+        add(none, account);
+      }
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.period_start != b.period_start ? a.period_start < b.period_start
+                                            : a.account_name < b.account_name;
+  });
+  PostProcess(rows, plan.periods, plan.p.cutoff);
+  return rows;
+}
+
+EngagementRelease Shell(const Plan& plan) {
+  EngagementRelease r;
+  r.parameters = plan.p;
+  r.months = plan.costs;
+  r.epsilon_budget = plan.budget.epsilon;
+  r.delta_budget = plan.budget.delta;
+  return r;
 }
 
 }  // namespace
@@ -228,143 +342,91 @@ Result<PeriodLevel> ParsePeriodLevel(std::string_view text) {
   return Status::InvalidArgument(msg);
 }
 
-int64_t QuarterStart(int64_t t) {
-  using namespace std::chrono;
-  const year_month_day ymd{sys_days{days{(t >= 0 ? t : t - 86399) / 86400}}};
-  const unsigned first = (static_cast<unsigned>(ymd.month()) - 1) / 3 * 3 + 1;
-  return static_cast<int64_t>(sys_days{ymd.year() / month{first} / 1}.time_since_epoch().count()) *
-         86400;
-}
-
-Result<Rational> PrivacyBudget(store::Store& store) {
-  auto settings = LoadInsightSettings(store);
-  if (!settings.ok()) return settings.status();
-  return ParsePositiveDecimal(settings->privacy_budget);
-}
-
-Result<int64_t> MemberBudgetMicro(store::Store& store) {
-  auto settings = LoadInsightSettings(store);
-  if (!settings.ok()) return settings.status();
-  auto budget = ParsePositiveDecimal(settings->privacy_budget);
-  if (!budget.ok()) return budget.status();
-  return ShareOf(Micro(*budget), ParseShareMicro(settings->member_release_share).value_or(0));
-}
-
-namespace {
-
-// The whole periods a request covers: --from/--to widened, or the default count ending with the
-// period that holds as-of.
-Result<std::vector<Period>> RequestedPeriods(const EngagementRequest& what, int64_t as_of) {
-  const int64_t last = PeriodStart(what.level, what.to ? *what.to - 1 : as_of);
-  int64_t first = last;
-  for (int i = 1; i < DefaultPeriodCount(what.level); ++i) {
-    first = PeriodStart(what.level, first - 1);
+Result<EngagementPreview> PreviewEngagement(store::Store& store,
+                                            consent::PolicyDecisionPoint& policy,
+                                            const InsightRequest& request,
+                                            const EngagementRequest& what) {
+  auto plan = MakePlan(store, policy, request, what);
+  if (!plan.ok()) return plan.status();
+  auto stored = store.FindRelease(plan->key);
+  if (!stored.ok()) return stored.status();
+  EngagementPreview out;
+  if (*stored) {
+    auto release = Repeated(**stored);
+    if (!release.ok()) return release.status();
+    release->rows.clear();
+    out.release = std::move(*release);
+    return out;
   }
-  std::vector<Period> periods = PeriodsCovering(
-      what.level, what.from.value_or(first), what.to.value_or(NextPeriodStart(what.level, last)));
-  if (periods.empty() || periods.size() > kMaxPeriods) {
-    return Status::InvalidArgument("a release covers 1 to 520 periods: narrow --from/--to");
-  }
-  return periods;
+  out.release = Shell(*plan);
+  out.verdict = plan->verdict;
+  return out;
 }
-
-// Each measurement's noise scale, and the selection threshold, into `p`.
-Result<std::vector<NoiseScale>> Calibrate(ReleaseParameters& p, const ContributionBounds& bounds) {
-  std::vector<NoiseScale> scales;
-  for (const auto& m : Measurements(bounds)) {
-    const Rational share{p.epsilon.num * m.share.num, p.epsilon.den * m.share.den};
-    auto scale = ScaleFor(m.sensitivity, p.partitions_per_user, share);
-    if (!scale.ok()) return scale.status();
-    scales.push_back(*scale);
-    p.noise_scales.emplace_back(m.name, scale->value());
-  }
-  p.threshold = SelectionThreshold(p.k, scales[0], p.partitions_per_user, p.delta);
-  return scales;
-}
-
-}  // namespace
 
 Result<EngagementRelease> ReleaseEngagement(store::Store& store,
                                             consent::PolicyDecisionPoint& policy,
                                             const InsightRequest& request,
                                             const EngagementRequest& what, RandomSource& random) {
-  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, consent::InsightKind::kEngagement, ""));
-  RAPPORT_RETURN_IF_ERROR(Validate(what));
-  auto settings = LoadInsightSettings(store);
-  if (!settings.ok()) return settings.status();
-  auto budget = ParsePositiveDecimal(settings->privacy_budget);
-  if (!budget.ok()) return budget.status();
-  ContributionBounds bounds;
-  bounds.accounts_per_period = settings->accounts_per_user;
-  auto periods = RequestedPeriods(what, request.as_of);
-  if (!periods.ok()) return periods.status();
-
-  ReleaseParameters p;
-  p.level = what.level;
-  p.from = periods->front().start;
-  p.to = periods->back().end;
-  p.as_of = std::min(request.as_of, p.to);
-  p.epsilon = what.epsilon;
-  p.delta = what.delta;
-  p.k = what.k;
-  p.accounts_per_user = bounds.accounts_per_period;
-  p.partitions_per_user = static_cast<int64_t>(periods->size()) * bounds.accounts_per_period;
-  const std::string key = RequestKey(p, bounds);
-  auto charge_or = ChargeFor(policy, request, *settings, *budget);
-  if (!charge_or.ok()) return charge_or.status();
-  const Charge& charge = *charge_or;
-
-  // An identical request's release (free, whoever asks), else a refusal before any work when the
-  // tenant's budget or the caller's share is short.
-  auto stored = store.FindRelease(key);
+  auto plan = MakePlan(store, policy, request, what);
+  if (!plan.ok()) return plan.status();
+  // An identical request's release (free, whoever asks), else a refusal before any work.
+  auto stored = store.FindRelease(plan->key);
   if (!stored.ok()) return stored.status();
-  if (*stored) {
-    auto spent = store.PrivacySpent(charge.quarter);
-    if (!spent.ok()) return spent.status();
-    return Repeated(**stored, charge.budget_micro, *spent);
-  }
-  const int64_t cost = Micro(what.epsilon);
-  auto spent = CheckBudget(store, charge, request.now, cost);
-  if (!spent.ok()) return spent.status();
+  if (*stored) return Repeated(**stored);
+  if (!plan->verdict.ok()) return plan->verdict;
 
-  auto scales = Calibrate(p, bounds);
-  if (!scales.ok()) return scales.status();
-  auto totals = BoundedTotals(store, *periods, p.as_of, bounds, [&](int64_t person) {
-    return policy.MayAppear(consent::InsightKind::kEngagement, person);
-  });
+  auto totals = BoundedTotals(
+      store, plan->periods, plan->months, plan->p.cutoff, plan->civil, plan->bounds,
+      [&](int64_t person) { return policy.MayAppear(consent::InsightKind::kEngagement, person); });
   if (!totals.ok()) return totals.status();
-  EngagementRelease release;
-  release.parameters = p;
-  auto rows = NoisyRows(store, *totals, *periods, bounds, *scales, p, random);
+  EngagementRelease release = Shell(*plan);
+  auto rows = NoisyRows(store, *plan, *totals, random);
   if (!rows.ok()) return rows.status();
   release.rows = std::move(*rows);
   release.released_at = request.now;
 
-  // Charged and stored before anyone sees it; the store re-checks the budget atomically.
-  store::PrivacyRelease record{0,
-                               key,
-                               charge.caller,
-                               request.now,
-                               cost,
-                               DeltaText(p.delta),
-                               static_cast<int64_t>(release.rows.size()),
-                               ReleaseBody(release)};
-  auto saved = store.AppendRelease(
-      record, {charge.quarter, charge.budget_micro, charge.caller_budget_micro});
+  // Charged and stored before anyone sees it; the store re-checks every month atomically.
+  store::PrivacyRelease record;
+  record.request_key = plan->key;
+  record.requested_by = plan->caller;
+  record.released_at = request.now;
+  record.epsilon_micro = Micro(plan->p.epsilon);
+  record.delta = Text(plan->p.delta);
+  record.rows = static_cast<int64_t>(release.rows.size());
+  record.body = ReleaseBody(release);
+  record.charges = plan->charges;
+  auto saved = store.AppendRelease(record, plan->limits);
   if (!saved.ok()) {
     if (saved.status().code() != Status::Code::kResourceExhausted) return saved.status();
     // Someone else's release got in first: say which limit it left short.
-    auto now_spent = CheckBudget(store, charge, request.now, cost);
-    return now_spent.ok() ? saved.status() : now_spent.status();
+    auto again = MakePlan(store, policy, request, what);
+    if (!again.ok()) return again.status();
+    return again->verdict.ok() ? saved.status() : again->verdict;
   }
-  if (saved->body != record.body) {
-    // Someone made the identical release first: theirs is the one, ours is dropped unseen.
-    return Repeated(*saved, charge.budget_micro, *spent);
-  }
+  if (saved->body != record.body) return Repeated(*saved);  // the identical request won the race
   release.id = saved->id;
-  release.budget = static_cast<double>(charge.budget_micro) / kMicro;
-  release.spent = static_cast<double>(*spent + cost) / kMicro;
   return release;
+}
+
+Result<BudgetState> LoadBudget(store::Store& store) {
+  auto settings = LoadInsightSettings(store);
+  if (!settings.ok()) return settings.status();
+  auto budget = MonthlyBudgetOf(*settings);
+  if (!budget.ok()) return budget.status();
+  BudgetState out;
+  out.epsilon_budget = budget->epsilon;
+  out.delta_budget = budget->delta;
+  out.rho_budget = budget->rho;
+  out.release_epsilon = settings->release_epsilon;
+  out.member_releases_per_month = settings->member_releases_per_month;
+  auto spent =
+      store.PrivacySpent(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+  if (!spent.ok()) return spent.status();
+  for (const auto& m : *spent) {
+    out.months.push_back(CostOf(*budget, m, {m.month, 0, 0}));
+    out.months.back().releases = m.releases;
+  }
+  return out;
 }
 
 }  // namespace rapport::insights

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 namespace rapport::insights {
@@ -29,7 +30,7 @@ struct LowestIds {
   }
 };
 
-// One colleague's part in one row, before bounding.
+// One colleague's piece of one row (their part of it from one month), before bounding.
 struct UserPart {
   int64_t emails_to = 0, emails_from = 0, meetings_to = 0, meetings_from = 0;
   int64_t meetings = 0, meeting_seconds = 0;  // attended
@@ -40,7 +41,7 @@ struct UserPart {
 };
 
 struct PartKey {
-  uint32_t period = 0;
+  uint32_t period = 0, month = 0;
   int64_t account = 0, user = 0;
   bool operator==(const PartKey&) const = default;
 };
@@ -86,7 +87,8 @@ class PartTable {
 
   size_t Slot(const PartKey& k) const {
     const uint64_t h = Mix(static_cast<uint64_t>(k.user) * 0x9E3779B97F4A7C15ULL ^
-                           Mix(static_cast<uint64_t>(k.account) << 12 ^ k.period));
+                           Mix(static_cast<uint64_t>(k.account) << 20 ^
+                               static_cast<uint64_t>(k.period) << 8 ^ k.month));
     return static_cast<size_t>(h) & (slots_.size() - 1);
   }
 
@@ -110,15 +112,22 @@ class PartTable {
 // counting.
 class PartCollector {
  public:
-  PartCollector(const std::vector<Period>& periods, const MayCount& countable, int contacts)
-      : periods_(periods), countable_(countable), contacts_(contacts) {}
+  PartCollector(const std::vector<Period>& periods, const std::vector<Period>& months,
+                int64_t cutoff, const std::function<int64_t(int64_t)>& civil,
+                const MayCount& countable, int contacts)
+      : periods_(periods),
+        months_(months),
+        cutoff_(cutoff),
+        civil_(civil),
+        countable_(countable),
+        contacts_(contacts) {}
 
   void Mail(const store::AccountMail& m) {
-    const auto period = PeriodOf(m.sent_at);
-    if (!period) return;
+    const auto at = Place(m.sent_at);
+    if (!at) return;
     for (int64_t person : m.internal) {
       if (!Counts(person)) continue;
-      UserPart& part = parts_[{*period, m.account, person}];
+      UserPart& part = parts_[{at->first, at->second, m.account, person}];
       part.email = true;
       if (m.from_account) {
         ++part.emails_from;
@@ -128,18 +137,18 @@ class PartCollector {
       for (int64_t c : m.contacts) part.email_contacts.Add(c, contacts_);
     }
     if (m.answers != 0 && m.reply_seconds >= 0 && Counts(m.answers)) {
-      UserPart& part = parts_[{*period, m.account, m.answers}];
+      UserPart& part = parts_[{at->first, at->second, m.account, m.answers}];
       ++part.replies;
       part.reply_seconds += m.reply_seconds;
     }
   }
 
   void Meeting(const store::AccountMeeting& m) {
-    const auto period = PeriodOf(m.start);
-    if (!period) return;
+    const auto at = Place(m.start);
+    if (!at) return;
     for (int64_t person : m.internal) {
       if (!Counts(person)) continue;
-      UserPart& part = parts_[{*period, m.account, person}];
+      UserPart& part = parts_[{at->first, at->second, m.account, person}];
       ++part.meetings;
       part.meeting_seconds += std::max<int64_t>(0, m.end - m.start);
       if (m.by_internal && m.organizer == person) ++part.meetings_to;
@@ -152,13 +161,21 @@ class PartCollector {
   std::vector<std::pair<PartKey, UserPart>>& parts() { return parts_.parts(); }
 
  private:
-  std::optional<uint32_t> PeriodOf(int64_t t) const {
-    if (periods_.empty() || t < periods_.front().start || t >= periods_.back().end) {
+  // The period and the month holding the UTC instant `utc`, read in the tenant's time zone;
+  // none outside the periods or from the cut-off on.
+  std::optional<std::pair<uint32_t, uint32_t>> Place(int64_t utc) const {
+    const int64_t t = civil_(utc);
+    if (periods_.empty() || t < periods_.front().start || t >= periods_.back().end ||
+        t >= cutoff_) {
       return std::nullopt;
     }
-    auto it = std::upper_bound(periods_.begin(), periods_.end(), t,
+    return std::pair{IndexIn(periods_, t), IndexIn(months_, t)};
+  }
+
+  static uint32_t IndexIn(const std::vector<Period>& spans, int64_t t) {
+    auto it = std::upper_bound(spans.begin(), spans.end(), t,
                                [](int64_t v, const Period& p) { return v < p.start; });
-    return static_cast<uint32_t>(it - periods_.begin() - 1);
+    return static_cast<uint32_t>(it == spans.begin() ? 0 : it - spans.begin() - 1);
   }
 
   bool Counts(int64_t person) {
@@ -184,6 +201,9 @@ class PartCollector {
   }
 
   const std::vector<Period>& periods_;
+  const std::vector<Period>& months_;
+  const int64_t cutoff_;
+  const std::function<int64_t(int64_t)>& civil_;
   const MayCount& countable_;
   const int contacts_;
   std::vector<uint8_t> verdicts_;
@@ -191,97 +211,132 @@ class PartCollector {
   Status status_;
 };
 
-// Keeps, for each colleague and period, only the parts of their busiest accounts: sorted by
-// colleague and period, busiest first (ties by account id), the first `n` of each run.
-std::vector<std::pair<PartKey, UserPart>*> BusiestAccounts(
-    std::vector<std::pair<PartKey, UserPart>>& parts, int n) {
-  std::vector<std::pair<PartKey, UserPart>*> order;
+using Piece = std::pair<PartKey, UserPart>;
+
+// Keeps, for each colleague and month, only the pieces of their `n` busiest accounts that month
+// (their own e-mails, meetings and replies; ties by account id): a choice made from that
+// colleague's data in that month alone.
+std::vector<Piece*> BusiestAccounts(std::vector<Piece>& parts, int n) {
+  std::vector<Piece*> order;
   order.reserve(parts.size());
   for (auto& p : parts) order.push_back(&p);
-  std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
-    if (a->first.user != b->first.user) return a->first.user < b->first.user;
-    if (a->first.period != b->first.period) return a->first.period < b->first.period;
-    if (a->second.Activity() != b->second.Activity()) {
-      return a->second.Activity() > b->second.Activity();
-    }
-    return a->first.account < b->first.account;
+  std::sort(order.begin(), order.end(), [](const Piece* a, const Piece* b) {
+    return std::tie(a->first.user, a->first.month, a->first.account, a->first.period) <
+           std::tie(b->first.user, b->first.month, b->first.account, b->first.period);
   });
-  std::vector<std::pair<PartKey, UserPart>*> kept;
-  int run = 0;
+  struct Group {
+    size_t begin = 0, end = 0;
+    int64_t activity = 0, account = 0;
+  };
+  std::vector<Piece*> kept;
+  std::vector<Group> groups;  // one colleague-month's accounts
+  auto flush = [&] {
+    std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
+      return a.activity != b.activity ? a.activity > b.activity : a.account < b.account;
+    });
+    for (size_t g = 0; g < groups.size() && g < static_cast<size_t>(n); ++g) {
+      kept.insert(kept.end(), order.begin() + static_cast<ptrdiff_t>(groups[g].begin),
+                  order.begin() + static_cast<ptrdiff_t>(groups[g].end));
+    }
+    groups.clear();
+  };
   for (size_t i = 0; i < order.size(); ++i) {
-    const bool same = i > 0 && order[i]->first.user == order[i - 1]->first.user &&
-                      order[i]->first.period == order[i - 1]->first.period;
-    run = same ? run + 1 : 0;
-    if (run < n) kept.push_back(order[i]);
+    const PartKey& k = order[i]->first;
+    const bool same_month =
+        i > 0 && k.user == order[i - 1]->first.user && k.month == order[i - 1]->first.month;
+    if (!same_month) flush();
+    if (groups.empty() || groups.back().account != k.account) {
+      groups.push_back({i, i, 0, k.account});
+    }
+    groups.back().end = i + 1;
+    groups.back().activity += order[i]->second.Activity();
   }
+  flush();
   return kept;
+}
+
+// Adds one kept piece to its row's totals, clamped to the bounds.
+void AddPiece(RowTotals& t, const UserPart& part, const ContributionBounds& bounds) {
+  t.emails_to += std::min<int64_t>(part.emails_to, bounds.emails);
+  t.emails_from += std::min<int64_t>(part.emails_from, bounds.emails);
+  t.meetings_to += std::min<int64_t>(part.meetings_to, bounds.meetings);
+  t.meetings_from += std::min<int64_t>(part.meetings_from, bounds.meetings);
+  if (part.meetings > 0) {
+    ++t.meeting_pieces;
+    t.meeting_units += std::min<int64_t>(part.meeting_seconds / part.meetings / 60 / kMeetingUnit,
+                                         bounds.meeting_minutes / kMeetingUnit);
+  }
+  if (part.replies > 0) {
+    ++t.reply_pieces;
+    t.reply_units += std::min<int64_t>(part.reply_seconds / part.replies / 60 / kReplyUnit,
+                                       bounds.reply_minutes / kReplyUnit);
+  }
+}
+
+int64_t Distinct(std::vector<int64_t>& ids) {
+  std::sort(ids.begin(), ids.end());
+  return static_cast<int64_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
 }
 
 }  // namespace
 
 Result<std::vector<RowTotals>> BoundedTotals(store::Store& store,
-                                             const std::vector<Period>& periods, int64_t until,
+                                             const std::vector<Period>& periods,
+                                             const std::vector<Period>& months, int64_t cutoff,
+                                             const std::function<int64_t(int64_t)>& civil,
                                              const ContributionBounds& bounds,
                                              const MayCount& countable) {
-  if (periods.empty()) return std::vector<RowTotals>{};
+  if (periods.empty() || months.empty()) return std::vector<RowTotals>{};
   if (bounds.contacts < 1 || bounds.contacts > kMaxContacts) {
     return Status::InvalidArgument("the bound on an account's people per colleague is 1 to 8");
   }
-  PartCollector collector(periods, countable, bounds.contacts);
+  PartCollector collector(periods, months, cutoff, civil, countable, bounds.contacts);
+  // Civil time is UTC plus at most 14 hours, minus at most 12: read a little more, keep by
+  // civil time.
+  constexpr int64_t kZoneSlack = 15 * 3600;
   RAPPORT_RETURN_IF_ERROR(store.ScanAccountActivity(
-      periods.front().start, std::min(periods.back().end, until),
+      periods.front().start - kZoneSlack, std::min(periods.back().end, cutoff) + kZoneSlack,
       [&](const store::AccountMail& m) { collector.Mail(m); },
       [&](const store::AccountMeeting& m) { collector.Meeting(m); }));
   if (!collector.status().ok()) return collector.status();
 
-  // Row by row: the kept parts sorted by period and account.
-  auto kept = BusiestAccounts(collector.parts(), bounds.accounts_per_period);
-  std::sort(kept.begin(), kept.end(), [](const auto* a, const auto* b) {
-    return a->first.period != b->first.period ? a->first.period < b->first.period
-                                              : a->first.account < b->first.account;
+  // Row by row: the kept pieces sorted by period, account and colleague.
+  auto kept = BusiestAccounts(collector.parts(), bounds.accounts_per_month);
+  std::sort(kept.begin(), kept.end(), [](const Piece* a, const Piece* b) {
+    return std::tie(a->first.period, a->first.account, a->first.user) <
+           std::tie(b->first.period, b->first.account, b->first.user);
   });
   std::vector<RowTotals> out;
-  std::vector<int64_t> email_contacts, meeting_contacts;
-  auto distinct = [](std::vector<int64_t>& ids) {
-    std::sort(ids.begin(), ids.end());
-    return static_cast<int64_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
-  };
+  std::vector<int64_t> email_contacts, meeting_contacts, emailers, attendees;
   for (size_t i = 0; i < kept.size(); ++i) {
     const auto& [key, part] = *kept[i];
-    if (i == 0 || key.period != kept[i - 1]->first.period ||
-        key.account != kept[i - 1]->first.account) {
+    const PartKey* prev = i == 0 ? nullptr : &kept[i - 1]->first;
+    const bool new_row = !prev || key.period != prev->period || key.account != prev->account;
+    if (new_row) {
       out.push_back({});
       out.back().period = key.period;
       out.back().account = key.account;
       email_contacts.clear();
       meeting_contacts.clear();
+      emailers.clear();
+      attendees.clear();
     }
     RowTotals& t = out.back();
-    ++t.users;
-    t.email_users += part.email ? 1 : 0;
-    t.emails_to += std::min<int64_t>(part.emails_to, bounds.emails);
-    t.emails_from += std::min<int64_t>(part.emails_from, bounds.emails);
-    t.meetings_to += std::min<int64_t>(part.meetings_to, bounds.meetings);
-    t.meetings_from += std::min<int64_t>(part.meetings_from, bounds.meetings);
+    if (new_row || key.user != prev->user) ++t.colleagues;  // a week may hold two pieces
+    if (part.email) emailers.push_back(key.user);
+    if (part.meetings > 0) attendees.push_back(key.user);
+    AddPiece(t, part, bounds);
     email_contacts.insert(email_contacts.end(), part.email_contacts.ids.begin(),
                           part.email_contacts.ids.begin() + part.email_contacts.n);
     meeting_contacts.insert(meeting_contacts.end(), part.meeting_contacts.ids.begin(),
                             part.meeting_contacts.ids.begin() + part.meeting_contacts.n);
-    if (part.meetings > 0) {
-      ++t.meeting_users;
-      t.meeting_minutes +=
-          std::min<int64_t>(part.meeting_seconds / part.meetings / 60, bounds.meeting_minutes);
-    }
-    if (part.replies > 0) {
-      ++t.reply_users;
-      t.reply_minutes +=
-          std::min<int64_t>(part.reply_seconds / part.replies / 60, bounds.reply_minutes);
-    }
     const bool last = i + 1 == kept.size() || kept[i + 1]->first.period != key.period ||
                       kept[i + 1]->first.account != key.account;
     if (last) {
-      t.contacts_emails = distinct(email_contacts);
-      t.contacts_meetings = distinct(meeting_contacts);
+      t.contacts_emails = Distinct(email_contacts);
+      t.contacts_meetings = Distinct(meeting_contacts);
+      t.email_colleagues = Distinct(emailers);
+      t.meeting_colleagues = Distinct(attendees);
     }
   }
   return out;

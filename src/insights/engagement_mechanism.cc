@@ -1,80 +1,70 @@
 #include "insights/engagement_mechanism.h"
 
+#include <algorithm>
 #include <cmath>
-#include <numeric>
+
+#include "rapport/insights/zcdp.h"
 
 namespace rapport::insights {
-namespace {
 
-constexpr unsigned __int128 kLimit = 1U << 31;
-
-}  // namespace
-
-Result<NoiseScale> ScaleFor(int64_t sensitivity, int64_t partitions, Rational epsilon_share) {
-  // b = sensitivity * partitions * den / num, exactly; then, while it does not fit, a coarser
-  // denominator with the numerator rounded up.
-  // Every factor is small (sensitivity <= 4320, partitions <= 26000, den <= 44 * 10^6): the
-  // product fits in 64 bits.
-  uint64_t num =
-      static_cast<uint64_t>(sensitivity) * static_cast<uint64_t>(partitions) * epsilon_share.den;
-  uint64_t den = epsilon_share.num;
-  const uint64_t g = std::gcd(num, den);
-  num /= g;
-  den /= g;
-  unsigned __int128 d = den, n = num;
-  while (n >= kLimit || d >= kLimit) {
-    if (d == 1) {
-      return Status::InvalidArgument(
-          "epsilon is too small for this release: the noise would exceed 2^31 (raise --epsilon "
-          "or use fewer periods)");
-    }
-    d = d / 2;
-    n = (static_cast<unsigned __int128>(num) * d + den - 1) / den;
-  }
-  return NoiseScale{static_cast<uint64_t>(n), static_cast<uint64_t>(d)};
+std::vector<Measure> Measures(const ContributionBounds& b) {
+  // Weights (docs/privacy.md, "Accounting"): the colleague count decides which rows are shown, so
+  // it gets the most; the e-mail counts are the columns people read first; durations are
+  // averages over many pieces and tolerate more noise.
+  return {
+      {"colleagues", 1, 0.35},
+      {"NoOfContactsInvolved_Emails", 1, 0.05},
+      {"NoOfContactsInvolved_Meetings", 1, 0.05},
+      {"NoOfEmails_ToAccount", b.emails, 0.20},
+      {"NoOfEmails_FromAccount", b.emails, 0.20},
+      {"NoOfMeetings_ToAccount", b.meetings, 0.03},
+      {"NoOfMeetings_FromAccount", b.meetings, 0.03},
+      {"NoOfAccountContactsInvolved_Emails", b.contacts, 0.03},
+      {"NoOfAccountContactsInvolved_Meetings", b.contacts, 0.02},
+      {"pieces with meetings", 1, 0.01},
+      {"meeting time (sum of pieces' means, 5 minutes)", b.meeting_minutes / kMeetingUnit, 0.01},
+      {"pieces with replies", 1, 0.01},
+      {"reply time (sum of pieces' means, hours)", b.reply_minutes / kReplyUnit, 0.01}};
 }
 
-int64_t SelectionThreshold(int k, NoiseScale selection, int64_t partitions, double delta) {
-  // P[X >= s] = e^(-s/b) / (1 + e^(-1/b)) for s >= 1: the least such s, solved in long double and
-  // then checked step by step. The threshold is public; only the noise needs to be exact. The
-  // target is shaded down by a part in 10^9 so that rounding can never make s too small.
-  const long double b = static_cast<long double>(selection.num) / selection.den;
-  const long double target = static_cast<long double>(delta) / partitions * (1 - 1e-9L);
-  auto tail = [&](int64_t s) { return std::exp(-s / b) / (1 + std::exp(-1 / b)); };
-  auto s = std::max<int64_t>(
-      1, static_cast<int64_t>(std::floor(b * std::log(1 / (target * (1 + std::exp(-1 / b)))))));
-  while (s > 1 && tail(s - 1) <= target) --s;
-  while (tail(s) > target) ++s;
+Result<std::vector<Variance>> Calibrate(const ContributionBounds& bounds, double rho,
+                                        int64_t rows_per_month) {
+  std::vector<Variance> out;
+  for (const Measure& m : Measures(bounds)) {
+    const double b = static_cast<double>(m.bound);
+    // The L2 sensitivity of the measure over the rows one colleague-month reaches.
+    const double l2 = b * std::sqrt(static_cast<double>(rows_per_month));
+    auto v = VarianceAtLeast(GaussianVariance(l2, m.weight * rho));
+    if (!v.ok()) return v.status();
+    out.push_back(*v);
+  }
+  return out;
+}
+
+int64_t SelectionThreshold(int k, const Variance& selection, int64_t rows_per_month, double delta) {
+  const long double target = static_cast<long double>(delta) / rows_per_month;
+  int64_t s = 1;
+  // The tail halves at least every sigma^2 + 1 steps far out; a linear walk from a Gaussian
+  // estimate keeps this short.
+  const double sigma = std::sqrt(selection.value());
+  s = std::max<int64_t>(1, static_cast<int64_t>(sigma * std::sqrt(2 * std::log(1 / delta))) - 2);
+  while (s > 1 && DiscreteGaussianTail(selection.value(), s - 1) <= target) --s;
+  while (DiscreteGaussianTail(selection.value(), s) > target) ++s;
   return k + s;
 }
 
-std::vector<Measurement> Measurements(const ContributionBounds& b) {
-  const Rational half{1, 2}, share{1, 22};
-  return {{"contributors", 1, half},
-          {"NoOfContactsInvolved_Emails", 1, share},
-          {"NoOfContactsInvolved_Meetings", 1, share},
-          {"NoOfEmails_ToAccount", b.emails, share},
-          {"NoOfEmails_FromAccount", b.emails, share},
-          {"NoOfMeetings_ToAccount", b.meetings, share},
-          {"NoOfMeetings_FromAccount", b.meetings, share},
-          {"NoOfAccountContactsInvolved_Emails", b.contacts, share},
-          {"NoOfAccountContactsInvolved_Meetings", b.contacts, share},
-          {"meeting minutes (sum of users' means)", b.meeting_minutes, share},
-          {"users with replies", 1, share},
-          {"reply minutes (sum of users' means)", b.reply_minutes, share}};
-}
-
 std::vector<int64_t> Values(const RowTotals& t) {
-  return {t.users,       t.email_users,   t.meeting_users,   t.emails_to,         t.emails_from,
-          t.meetings_to, t.meetings_from, t.contacts_emails, t.contacts_meetings, t.meeting_minutes,
-          t.reply_users, t.reply_minutes};
+  return {t.colleagues,        t.email_colleagues, t.meeting_colleagues, t.emails_to,
+          t.emails_from,       t.meetings_to,      t.meetings_from,      t.contacts_emails,
+          t.contacts_meetings, t.meeting_pieces,   t.meeting_units,      t.reply_pieces,
+          t.reply_units};
 }
 
-std::vector<int64_t> Noisy(const RowTotals& totals, const std::vector<NoiseScale>& scales,
+std::vector<int64_t> Noisy(const RowTotals& totals, const std::vector<Variance>& variances,
                            RandomSource& random) {
   std::vector<int64_t> values = Values(totals);
   for (size_t i = 0; i < values.size(); ++i) {
-    values[i] += SampleDiscreteLaplace(random, scales[i].num, scales[i].den);
+    values[i] += SampleDiscreteGaussian(random, variances[i]);
   }
   return values;
 }

@@ -75,20 +75,30 @@ constexpr Column kColumns[] = {
 }  // namespace
 
 EngagementRow RowFrom(const RowTotals& totals, const std::vector<int64_t>& n,
-                      const ContributionBounds& bounds, int64_t period_start) {
+                      const ContributionBounds& bounds, int64_t pieces, int64_t period_start) {
+  // Post-processing keeps the noisy columns consistent with each other and with the public
+  // bounds: no more colleagues by e-mail than colleagues, no more e-mails than those colleagues'
+  // pieces may carry, nothing about meetings without a colleague who met the account.
   EngagementRow row;
   row.account_id = totals.account;
   row.period_start = period_start;
-  row.colleagues_emails = AtLeastZero(n[1]);
-  row.colleagues_meetings = AtLeastZero(n[2]);
-  row.emails_to = AtLeastZero(n[3]);
-  row.emails_from = AtLeastZero(n[4]);
-  row.meetings_to = AtLeastZero(n[5]);
-  row.meetings_from = AtLeastZero(n[6]);
-  row.contacts_emails = AtLeastZero(n[7]);
-  row.contacts_meetings = AtLeastZero(n[8]);
-  row.meeting_minutes = Average(n[9], n[2], bounds.meeting_minutes);
-  row.reply_minutes = Average(n[11], n[10], bounds.reply_minutes);
+  const int64_t colleagues = AtLeastZero(n[0]);
+  row.colleagues_emails = std::min(AtLeastZero(n[1]), colleagues);
+  row.colleagues_meetings = std::min(AtLeastZero(n[2]), colleagues);
+  const int64_t mail_pieces = row.colleagues_emails * pieces;
+  const int64_t meeting_pieces = row.colleagues_meetings * pieces;
+  row.emails_to = std::min(AtLeastZero(n[3]), mail_pieces * bounds.emails);
+  row.emails_from = std::min(AtLeastZero(n[4]), mail_pieces * bounds.emails);
+  row.meetings_to = std::min(AtLeastZero(n[5]), meeting_pieces * bounds.meetings);
+  row.meetings_from = std::min(AtLeastZero(n[6]), meeting_pieces * bounds.meetings);
+  row.contacts_emails = std::min(AtLeastZero(n[7]), mail_pieces * bounds.contacts);
+  row.contacts_meetings = std::min(AtLeastZero(n[8]), meeting_pieces * bounds.contacts);
+  if (row.colleagues_meetings > 0) {
+    row.meeting_minutes = Average(n[10] * kMeetingUnit, n[9], bounds.meeting_minutes);
+  }
+  if (row.colleagues_emails > 0) {
+    row.reply_minutes = Average(n[12] * kReplyUnit, n[11], bounds.reply_minutes);
+  }
   return row;
 }
 
@@ -126,28 +136,45 @@ void PostProcess(std::vector<EngagementRow>& rows, const std::vector<Period>& pe
 
 std::string ReleaseBody(const EngagementRelease& release) {
   const ReleaseParameters& p = release.parameters;
-  ordered_json scales = ordered_json::object();
-  for (const auto& [name, b] : p.noise_scales) scales[name] = b;
+  ordered_json noise = ordered_json::object();
+  for (const auto& [name, sd] : p.noise_sd) noise[name] = sd;
   ordered_json rows = ordered_json::array();
   for (const auto& r : release.rows) {
-    ordered_json row{{"AccountId", r.account_id}, {"AccountName", r.account_name}};
+    ordered_json row{
+        {"AccountId", r.account_id}, {"AccountName", r.account_name}, {"listed", r.listed}};
     for (const Column& c : kColumns)
       row[c.name] = c.count ? ordered_json(r.*c.count) : Optional(r.*c.maybe);
     row["EngagementScore"] = r.engagement_score;
     rows.push_back(std::move(row));
   }
+  ordered_json months = ordered_json::array();
+  for (const auto& m : release.months) {
+    months.push_back({{"month", m.month},
+                      {"epsilon_before", m.epsilon_before},
+                      {"epsilon_after", m.epsilon_after},
+                      {"delta_before", m.delta_before},
+                      {"delta_after", m.delta_after},
+                      {"rho_after", m.rho_after},
+                      {"rho_budget", m.rho_budget}});
+  }
   return ordered_json{{"level", PeriodLevelName(p.level)},
+                      {"time_zone", p.time_zone},
                       {"from", p.from},
                       {"to", p.to},
-                      {"as_of", p.as_of},
+                      {"cutoff", p.cutoff},
                       {"epsilon_num", p.epsilon.num},
                       {"epsilon_den", p.epsilon.den},
                       {"delta", p.delta},
+                      {"rho", p.rho},
+                      {"selection_delta", p.selection_delta},
                       {"k", p.k},
-                      {"accounts_per_user", p.accounts_per_user},
-                      {"partitions_per_user", p.partitions_per_user},
+                      {"accounts_per_month", p.accounts_per_month},
+                      {"rows_per_month", p.rows_per_month},
                       {"threshold", p.threshold},
-                      {"noise_scales", scales},
+                      {"noise_sd", noise},
+                      {"epsilon_budget", release.epsilon_budget},
+                      {"delta_budget", release.delta_budget},
+                      {"months", months},
                       {"rows", rows}}
       .dump();
 }
@@ -160,23 +187,35 @@ Result<EngagementRelease> ParseReleaseBody(const std::string& body) {
     auto level = ParsePeriodLevel(j.at("level").get<std::string>());
     if (!level.ok()) return level.status();
     p.level = *level;
+    p.time_zone = j.at("time_zone").get<std::string>();
     p.from = Int(j, "from");
     p.to = Int(j, "to");
-    p.as_of = Int(j, "as_of");
+    p.cutoff = Int(j, "cutoff");
     p.epsilon = {static_cast<uint64_t>(Int(j, "epsilon_num")),
                  static_cast<uint64_t>(Int(j, "epsilon_den"))};
     p.delta = Number(j.at("delta"));
+    p.rho = Number(j.at("rho"));
+    p.selection_delta = Number(j.at("selection_delta"));
     p.k = static_cast<int>(Int(j, "k"));
-    p.accounts_per_user = static_cast<int>(Int(j, "accounts_per_user"));
-    p.partitions_per_user = Int(j, "partitions_per_user");
+    p.accounts_per_month = static_cast<int>(Int(j, "accounts_per_month"));
+    p.rows_per_month = Int(j, "rows_per_month");
     p.threshold = Int(j, "threshold");
-    for (const auto& [name, b] : j.at("noise_scales").items()) {
-      p.noise_scales.emplace_back(name, Number(b));
+    for (const auto& [name, sd] : j.at("noise_sd").items()) {
+      p.noise_sd.emplace_back(name, Number(sd));
+    }
+    out.epsilon_budget = Number(j.at("epsilon_budget"));
+    out.delta_budget = Number(j.at("delta_budget"));
+    for (const auto& m : j.at("months")) {
+      out.months.push_back({Int(m, "month"), Number(m.at("epsilon_before")),
+                            Number(m.at("epsilon_after")), Number(m.at("delta_before")),
+                            Number(m.at("delta_after")), Number(m.at("rho_after")),
+                            Number(m.at("rho_budget"))});
     }
     for (const auto& r : j.at("rows")) {
       EngagementRow row;
       row.account_id = Int(r, "AccountId");
       row.account_name = r.at("AccountName").get<std::string>();
+      row.listed = r.at("listed").get<bool>();
       for (const Column& c : kColumns) {
         if (c.count) {
           row.*c.count = Int(r, c.name);
@@ -188,7 +227,7 @@ Result<EngagementRelease> ParseReleaseBody(const std::string& body) {
       out.rows.push_back(std::move(row));
     }
   } catch (const std::exception& e) {
-    std::string msg = "a stored engagement release is damaged (";
+    std::string msg = "a stored engagement release is damaged or from an older version (";
     msg += e.what();
     msg += "); run rapport budget to see the ledger";
     return Status::Corruption(msg);

@@ -12,10 +12,12 @@
 
 namespace rapport::insights {
 
-// A released row from its noisy measurements (in Measurements() order): counts never below 0,
-// averages only over a positive noisy count and clamped to their bounds.
+// A released row from its noisy measures (in Measures() order): counts never below 0 and
+// consistent with the noisy colleague counts and the public bounds (`pieces`: the most pieces one
+// colleague has in a row: 1 a month, 2 a week, 12 a year), averages only over a positive noisy
+// count and clamped to their bounds.
 EngagementRow RowFrom(const RowTotals& totals, const std::vector<int64_t>& noisy,
-                      const ContributionBounds& bounds, int64_t period_start);
+                      const ContributionBounds& bounds, int64_t pieces, int64_t period_start);
 
 // Fills in days since the last e-mail / meeting and EngagementScore. `rows` by period, then
 // account; `periods` the release's; `as_of` caps the end of the last period.

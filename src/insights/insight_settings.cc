@@ -16,9 +16,16 @@ constexpr std::string_view kFrequency = "expected_frequency";
 constexpr std::string_view kGrades = "grade_ranges";
 constexpr std::string_view kTimeZone = "time_zone";
 constexpr std::string_view kColdAfter = "cold_after_days";
-constexpr std::string_view kBudget = "privacy_budget_per_quarter";
+constexpr std::string_view kEpsilonMonth = "privacy_epsilon_per_month";
+constexpr std::string_view kDeltaMonth = "privacy_delta_per_month";
+constexpr std::string_view kReleaseEpsilon = "enrichment_epsilon";
 constexpr std::string_view kAccountsPerUser = "enrichment_accounts_per_user";
-constexpr std::string_view kMemberShare = "member_release_share";
+constexpr std::string_view kMemberReleases = "member_releases_per_month";
+
+constexpr std::string_view kNames[] = {kWeightSent,     kWeightReceived,  kWeightMeeting,
+                                       kFrequency,      kGrades,          kTimeZone,
+                                       kColdAfter,      kEpsilonMonth,    kDeltaMonth,
+                                       kReleaseEpsilon, kAccountsPerUser, kMemberReleases};
 
 bool ParseDouble(std::string_view text, double& out) {
   const std::string s(text);
@@ -57,16 +64,8 @@ std::string FormatWeight(double w) {
 
 }  // namespace
 
-std::optional<int64_t> ParseShareMicro(std::string_view text) {
-  if (text == "0") return 0;
-  auto share = ParsePositiveDecimal(text);  // at most 6 decimals: den divides 10^6
-  if (!share.ok() || share->num > share->den) return std::nullopt;
-  return static_cast<int64_t>(share->num * (1'000'000 / share->den));
-}
-
 bool IsInsightSetting(std::string_view name) {
-  for (std::string_view known : {kWeightSent, kWeightReceived, kWeightMeeting, kFrequency, kGrades,
-                                 kTimeZone, kColdAfter, kBudget, kAccountsPerUser, kMemberShare}) {
+  for (std::string_view known : kNames) {
     if (name == known) return true;
   }
   return false;
@@ -86,13 +85,21 @@ std::string CheckInsightSetting(std::string_view name, std::string_view value) {
   } else if (name == kColdAfter) {
     int days = 0;
     if (!ParseInt(value, days) || days < 1 || days > 3650) return "days, from 1 to 3650";
-  } else if (name == kBudget) {
-    if (!ParsePositiveDecimal(value).ok()) return "an epsilon like 10 or 2.5 (at most 6 decimals)";
+  } else if (name == kEpsilonMonth || name == kReleaseEpsilon) {
+    auto e = ParsePositiveDecimal(value);
+    // Above 10 or so a month is barely protected; tests use up to 1000 for noise-free numbers.
+    if (!e.ok() || e->num > 1000 * e->den) return "an epsilon above 0 and at most 1000, like 4";
+  } else if (name == kDeltaMonth) {
+    double d = 0;
+    if (!ParseDouble(value, d) || !(d > 0 && d <= 1e-5)) {
+      return "a delta above 0 and at most 1e-5, like 1e-7";
+    }
   } else if (name == kAccountsPerUser) {
     int n = 0;
     if (!ParseInt(value, n) || n < 1 || n > 50) return "a number of accounts, from 1 to 50";
-  } else if (name == kMemberShare) {
-    if (!ParseShareMicro(value)) return "a share of the budget from 0 to 1, like 0.25";
+  } else if (name == kMemberReleases) {
+    int n = 0;
+    if (!ParseInt(value, n) || n < 0 || n > 1000) return "a number of releases, from 0 to 1000";
   }
   return "";
 }
@@ -105,15 +112,16 @@ std::vector<std::pair<std::string, std::string>> InsightSettingValues(const Insi
           {std::string(kGrades), std::to_string(s.grade_good) + "," + std::to_string(s.grade_fair)},
           {std::string(kTimeZone), s.time_zone},
           {std::string(kColdAfter), std::to_string(s.cold_after_days)},
-          {std::string(kBudget), s.privacy_budget},
+          {std::string(kEpsilonMonth), s.epsilon_per_month},
+          {std::string(kDeltaMonth), s.delta_per_month},
+          {std::string(kReleaseEpsilon), s.release_epsilon},
           {std::string(kAccountsPerUser), std::to_string(s.accounts_per_user)},
-          {std::string(kMemberShare), s.member_release_share}};
+          {std::string(kMemberReleases), std::to_string(s.member_releases_per_month)}};
 }
 
 Result<InsightSettings> LoadInsightSettings(store::Store& store) {
   InsightSettings s;
-  for (std::string_view name : {kWeightSent, kWeightReceived, kWeightMeeting, kFrequency, kGrades,
-                                kTimeZone, kColdAfter, kBudget, kAccountsPerUser, kMemberShare}) {
+  for (std::string_view name : kNames) {
     auto value = store.Setting(name);
     if (!value.ok()) return value.status();
     // A value that no longer checks out (set by hand in the file) keeps the default.
@@ -129,9 +137,11 @@ Result<InsightSettings> LoadInsightSettings(store::Store& store) {
     if (name == kGrades) ParseGrades(v, s.grade_good, s.grade_fair);
     if (name == kTimeZone) s.time_zone = v;
     if (name == kColdAfter) ParseInt(v, s.cold_after_days);
-    if (name == kBudget) s.privacy_budget = v;
+    if (name == kEpsilonMonth) s.epsilon_per_month = v;
+    if (name == kDeltaMonth) s.delta_per_month = v;
+    if (name == kReleaseEpsilon) s.release_epsilon = v;
     if (name == kAccountsPerUser) ParseInt(v, s.accounts_per_user);
-    if (name == kMemberShare) s.member_release_share = v;
+    if (name == kMemberReleases) ParseInt(v, s.member_releases_per_month);
   }
   return s;
 }

@@ -1,7 +1,9 @@
 #include "sample/directory_export.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <vector>
@@ -170,6 +172,46 @@ Status WriteCollection(const std::string& path, std::string_view select, const s
   return Status::Ok();
 }
 
+// The `n` people of accounts whom the most users have a tie to (ties by person index).
+std::vector<uint32_t> MostTiedAccountPeople(const Population& pop, uint32_t n) {
+  std::map<uint32_t, uint32_t> users;  // person -> users tied to them
+  for (const User& u : pop.users) {
+    for (uint32_t t = u.first_tie; t < u.first_tie + u.tie_count; ++t) {
+      if (pop.people[pop.ties[t]].account >= 0) ++users[pop.ties[t]];
+    }
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> ranked(users.begin(), users.end());
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < ranked.size() && i < n; ++i) out.push_back(ranked[i].first);
+  return out;
+}
+
+// "Fabrikam Energy" as an RFC 4180 field: quoted, quotes doubled.
+std::string CsvField(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The CRM's account list, as `rapport accounts import` reads it: every account and its domain.
+Status WriteAccountList(const Population& pop, const std::string& path,
+                        DirectoryExportSummary& summary) {
+  std::string data = "name,domains\r\n";
+  for (const Account& a : pop.accounts) {
+    data.append(CsvField(a.name)).append(",").append(CsvField(a.domain)).append("\r\n");
+  }
+  RAPPORT_RETURN_IF_ERROR(WriteWholeFile(path, data));
+  ++summary.files;
+  summary.bytes += data.size();
+  summary.accounts = pop.accounts.size();
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string DirectoryUserId(uint32_t person, uint64_t seed) {
@@ -216,9 +258,8 @@ Result<DirectoryExportSummary> WriteDirectoryExport(const OrganisationSpec& spec
     AppendItem(items, InternalUser(spec, pop, org, u, organisation));
     ++summary.users;
   }
-  // The main contact of the first accounts: the externals the organisation works with most.
-  for (uint32_t a = 0; a < pop.accounts.size() && summary.guests < kDirectoryGuests; ++a) {
-    uint32_t person = pop.accounts[a].first_contact;
+  // The account people the organisation works with most: tied to the most users.
+  for (uint32_t person : MostTiedAccountPeople(pop, kDirectoryGuests)) {
     AppendItem(items, GuestUser(spec, pop.people[person], person));
     ++summary.users;
     ++summary.guests;
@@ -240,6 +281,7 @@ Result<DirectoryExportSummary> WriteDirectoryExport(const OrganisationSpec& spec
     ++summary.groups;
   }
   RAPPORT_RETURN_IF_ERROR(WriteCollection(dir + "/groups.json", kGroupSelect, items, summary));
+  RAPPORT_RETURN_IF_ERROR(WriteAccountList(pop, dir + "/accounts.csv", summary));
   return summary;
 }
 

@@ -1,5 +1,6 @@
 // The sample organisation's directory as Microsoft Graph v1.0 returns it, for
-// `rapport directory import`: out_dir/directory/users.json and out_dir/directory/groups.json.
+// `rapport directory import`: out_dir/directory/users.json and out_dir/directory/groups.json; and
+// the CRM's account list beside them, out_dir/directory/accounts.csv.
 //
 // Contract (everything is a function of the spec and the population, no random draws, so the
 // rest of the sample is unchanged and the same seed writes the same bytes):
@@ -7,8 +8,8 @@
 //   ids of graph/users.json), displayName, mail, userPrincipalName (= mail), userType "Member",
 //   department (the team's name), proxyAddresses ["SMTP:<mail>", "X500:/o=<Organisation>/ou=
 //   Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=<local part>"], manager
-//   and memberOf expanded. Then kDirectoryGuests external contacts (the main contact of the first
-//   accounts) as userType "Guest", userPrincipalName "alice_fabrikam.example#EXT#@<domain>".
+//   and memberOf expanded. Then kDirectoryGuests external contacts (the account people most users
+//   have a tie to) as userType "Guest", userPrincipalName "alice_fabrikam.example#EXT#@<domain>".
 // * Each team that has users is a group named like "Sales East" or "Engineering 2", mail
 //   <team-slug>@<domain>. The team's first user (lowest index) leads it; user 0 is the CEO and
 //   leads their own team too. Members report to their lead, leads to the CEO, the CEO to nobody.
@@ -16,6 +17,8 @@
 // * groups.json: Leadership, then the teams, with id, displayName, mail, securityEnabled,
 //   mailEnabled, groupTypes [] and members expanded (user ids).
 // * Both files are Graph collections, one item a line; nlohmann::ordered_json keeps key order.
+// * accounts.csv: the CRM's account list for `rapport accounts import` (header name,domains;
+//   every account with its domain, in account order).
 #pragma once
 
 #include <cstdint>
@@ -33,6 +36,7 @@ struct DirectoryExportSummary {
   uint64_t users = 0;   // every user in users.json, guests included
   uint64_t guests = 0;  // of which userType "Guest"
   uint64_t groups = 0;
+  uint64_t accounts = 0;  // in accounts.csv
   uint64_t files = 0;
   uint64_t bytes = 0;
 };

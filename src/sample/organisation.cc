@@ -126,6 +126,7 @@ Status WriteWithMeetings(const OrganisationSpec& spec, const Population& pop, Tr
   summary.directory_guests = directory->guests;
   summary.directory_groups = directory->groups;
   summary.directory_files = directory->files;
+  summary.directory_accounts = directory->accounts;
   summary.files += calendars->files + graph.files() + directory->files;
   summary.bytes += calendars->bytes + graph.bytes() + directory->bytes;
   return Status::Ok();

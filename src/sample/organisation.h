@@ -44,10 +44,11 @@ struct OrganisationSummary {
   uint64_t invitation_messages = 0;  // invitation e-mails, in addition to `messages`
   uint64_t calendar_files = 0;
   uint64_t graph_files = 0;
-  uint64_t graph_messages = 0;    // messages in the Graph mailbox export
-  uint64_t directory_users = 0;   // users in directory/users.json, guests included
-  uint64_t directory_guests = 0;  // of which guests (external contacts)
-  uint64_t directory_groups = 0;  // groups in directory/groups.json: the teams and Leadership
+  uint64_t graph_messages = 0;      // messages in the Graph mailbox export
+  uint64_t directory_users = 0;     // users in directory/users.json, guests included
+  uint64_t directory_guests = 0;    // of which guests (external contacts)
+  uint64_t directory_groups = 0;    // groups in directory/groups.json: the teams and Leadership
+  uint64_t directory_accounts = 0;  // accounts in directory/accounts.csv (the CRM's list)
   uint64_t directory_files = 0;
 };
 

@@ -123,6 +123,9 @@ std::string CompanyLocalPart(const Word& first, const Word& last, uint64_t style
   }
 }
 
+// Accounts worked by many colleagues have more people the company deals with.
+constexpr uint32_t kKeyAccounts = 12;
+
 void AddAccount(Population& pop, const Word& company, const Word& sector, uint64_t round,
                 const std::string& internal_domain, NameSequence& names, uint64_t& name_k,
                 Rng& rng) {
@@ -141,6 +144,9 @@ void AddAccount(Population& pop, const Word& company, const Word& sector, uint64
   a.first_contact = static_cast<uint32_t>(pop.people.size());
   a.contact_count = static_cast<uint32_t>(2 + rng.Uniform(3));
   if (rng.PerMille(200)) a.contact_count += static_cast<uint32_t>(rng.Uniform(12));
+  // Key accounts (the first ones) have people in many roles the company deals with.
+  const auto rank = static_cast<uint32_t>(pop.accounts.size());
+  if (rank < kKeyAccounts) a.contact_count += 2 * (kKeyAccounts - rank);
   int zone = kWorldZones[rng.Uniform(std::size(kWorldZones))];
   uint64_t style = rng.Uniform(3);
   for (uint32_t c = 0; c < a.contact_count; ++c) {
@@ -165,6 +171,9 @@ void AddAccounts(Population& pop, uint64_t count, const std::string& internal_do
     uint64_t round;
     companies.Get(i, company, sector, round);
     AddAccount(pop, *company, *sector, round, internal_domain, names, name_k, rng);
+    // Zipf-like over accounts, flattened at the top: in a 1,000-user company the first account
+    // is worked by about 150 colleagues a month, the tenth by about 40, the hundredth by a few.
+    pop.account_pick.Add(1'000'000 / (i + 3));
   }
 }
 
@@ -194,14 +203,15 @@ void AddTie(std::vector<uint32_t>& ties, uint32_t person) {
   if (std::find(ties.begin(), ties.end(), person) == ties.end()) ties.push_back(person);
 }
 
-uint32_t PickContact(const Population& pop, const std::vector<uint32_t>& team_accounts, Rng& rng) {
+// A person at one of the user's own accounts (most of their external mail), at any account by how
+// widely it is worked (the odd contact elsewhere), or a free-mail contact.
+uint32_t PickContact(const Population& pop, const std::vector<uint32_t>& own, Rng& rng) {
   uint64_t r = rng.Uniform(100);
   if (r >= 90 || pop.accounts.empty()) {
     uint64_t freemail = pop.people.size() - pop.first_freemail;
     return pop.first_freemail + static_cast<uint32_t>(rng.Uniform(freemail));
   }
-  uint64_t a = r < 72 && !team_accounts.empty() ? team_accounts[rng.Uniform(team_accounts.size())]
-                                                : rng.Uniform(pop.accounts.size());
+  uint64_t a = r < 70 && !own.empty() ? own[rng.Uniform(own.size())] : pop.account_pick.Pick(rng);
   const Account& account = pop.accounts[a];
   // Each account has a main contact or two that most people deal with.
   return account.first_contact + static_cast<uint32_t>(rng.LowBiased(account.contact_count));
@@ -213,7 +223,7 @@ void AddTies(Population& pop, Rng& rng) {
     team_accounts[a % pop.teams.size()].push_back(a);
     if (rng.PerMille(300)) team_accounts[rng.Uniform(pop.teams.size())].push_back(a);
   }
-  std::vector<uint32_t> ties;
+  std::vector<uint32_t> ties, own;
   for (uint32_t u = 0; u < pop.users.size(); ++u) {
     User& user = pop.users[u];
     ties.clear();
@@ -224,9 +234,15 @@ void AddTies(Population& pop, Rng& rng) {
       auto other = static_cast<uint32_t>(rng.Uniform(pop.users.size()));
       if (other != u) AddTie(ties, other);
     }
-    for (int64_t n = rng.Range(10, 36); n > 0; --n) {
-      AddTie(ties, PickContact(pop, team_accounts[user.team], rng));
+    // The user's own accounts: one of the company's, by how widely each is worked, and one or
+    // two of the team's. A salesperson works a few accounts closely.
+    own.clear();
+    if (!pop.accounts.empty()) own.push_back(static_cast<uint32_t>(pop.account_pick.Pick(rng)));
+    const auto& mine = team_accounts[user.team];
+    for (int64_t n = rng.Range(1, 2); n > 0 && !mine.empty(); --n) {
+      own.push_back(mine[rng.Uniform(mine.size())]);
     }
+    for (int64_t n = rng.Range(10, 36); n > 0; --n) AddTie(ties, PickContact(pop, own, rng));
     rng.Shuffle(ties);
     user.first_tie = static_cast<uint32_t>(pop.ties.size());
     user.tie_count = static_cast<uint32_t>(ties.size());

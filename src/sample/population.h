@@ -46,7 +46,10 @@ struct Population {
   std::vector<uint32_t> ties;                // the person at the other end of each tie
   std::vector<std::vector<uint32_t>> teams;  // user indexes per team
   WeightedIndex user_pick;                   // how much each user writes
-  uint32_t first_freemail = 0;               // people[first_freemail, end) are free-mail contacts
+  // How many colleagues deal with each account: heavy-tailed, the first accounts are the key ones
+  // the whole company works with, then a long tail each served by a team or a few people.
+  WeightedIndex account_pick;
+  uint32_t first_freemail = 0;  // people[first_freemail, end) are free-mail contacts
 };
 
 // How many internal users `messages` messages get when the spec does not say.

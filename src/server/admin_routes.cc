@@ -118,7 +118,7 @@ Result<Reply> AuditVerify(Call& call) {
 }
 
 Result<Reply> Budget(Call& call) {
-  return Wrap(api::BudgetDocument(*call.store, call.now));
+  return Wrap(api::BudgetDocument(*call.store));
 }
 
 Result<Reply> Stats(Call& call) {

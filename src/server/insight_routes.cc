@@ -75,7 +75,7 @@ Result<Reply> Personal(Call& call) {
   return Reply::Json(api::PersonalDocument(*answer));
 }
 
-// The body's fields, checked: {"period", "from", "to", "epsilon", "delta", "k"}.
+// The body's fields, checked: {"period", "from", "to", "epsilon", "k"}.
 Result<insights::EngagementRequest> EngagementOf(const api::Document& body) {
   insights::EngagementRequest what;
   auto level = insights::ParsePeriodLevel(body.value("period", std::string("month")));
@@ -98,8 +98,9 @@ Result<insights::EngagementRequest> EngagementOf(const api::Document& body) {
     what.epsilon = *epsilon;
   }
   if (body.contains("delta")) {
-    if (!body["delta"].is_number()) return Status::InvalidArgument("'delta' wants a number");
-    what.delta = body["delta"].get<double>();
+    return Status::InvalidArgument(
+        "'delta' is not a request parameter: it is the tenant's, per month of data (an admin "
+        "sets privacy_delta_per_month)");
   }
   if (body.contains("k")) {
     if (!body["k"].is_number_integer()) return Status::InvalidArgument("'k' wants an integer");
@@ -118,6 +119,15 @@ Result<Reply> Engagement(Call& call) {
   const std::string format = call.Param("format", "json");
   if (format != "json" && format != "csv") {
     return Status::InvalidArgument("'format' is json or csv");
+  }
+  const std::string preview = call.Param("preview", "false");
+  if (preview != "true" && preview != "false") {
+    return Status::InvalidArgument("'preview' is true or false");
+  }
+  if (preview == "true") {  // what it would cost, nothing released or spent
+    auto cost = insights::PreviewEngagement(*call.store, *call.policy, *request, *what);
+    if (!cost.ok()) return cost.status();
+    return Reply::Json(api::EngagementPreviewDocument(*cost));
   }
   insights::SystemRandom random;
   auto release = insights::ReleaseEngagement(*call.store, *call.policy, *request, *what, random);

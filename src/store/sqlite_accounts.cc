@@ -96,6 +96,10 @@ Status ImportAccounts(SqliteDb& db, int64_t tenant,
     for (const model::AccountRecord& a : accounts) {
       auto account = AccountNamed(db, tenant, a.name, "import");
       if (!account.ok()) return account.status();
+      // An account first made from a domain and now on the imported list is the list's (issue
+      // 16: listed accounts are public keys for account engagement).
+      RAPPORT_RETURN_IF_ERROR(
+          db.Exec("UPDATE account SET origin = 'import' WHERE id = " + std::to_string(*account)));
       for (const std::string& domain : a.domains) {
         RAPPORT_RETURN_IF_ERROR(ClaimDomain(db, tenant, domain, *account));
       }

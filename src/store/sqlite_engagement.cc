@@ -13,16 +13,40 @@ namespace {
 // person here: neither internal nor one of an account's people.
 struct Party {
   int64_t person = 0;
-  int64_t account = 0;    // an external person's address at an account's domain; else 0
-  bool internal = false;  // person.kind 'internal' (a guest is not)
+  int64_t account = 0;  // an external person's address at an account's domain; else 0
+  // A colleague (SPEC §4.5, the privacy unit): an internal person who is a directory member,
+  // every alias merged into the person; without a directory, any internal person. Internal
+  // addresses outside the directory (all-staff@, a list) are nobody.
+  bool internal = false;
 };
+
+// The people who are directory members (not guests), sorted, and whether there is a directory.
+struct Members {
+  bool has_directory = false;
+  std::vector<int64_t> people;
+};
+
+Result<Members> DirectoryMembers(SqliteDb& db, int64_t tenant) {
+  Members out;
+  Status st = ForEachRow(
+      db,
+      "SELECT DISTINCT a.person_id FROM directory_user u JOIN directory_address d "
+      "ON d.user = u.id JOIN address a ON a.id = d.address "
+      "WHERE u.tenant_id = ?1 AND u.role = 'member' ORDER BY 1",
+      [&](SqliteStatement& s) { out.people.push_back(s.ColumnInt(0)); }, tenant);
+  if (!st.ok()) return st;
+  out.has_directory = !out.people.empty();
+  return out;
+}
 
 // Every address of the tenant by id, loaded once: a year's mail has millions of participants,
 // and a vector look-up is far cheaper than joining address, person and account_domain per row.
 class Parties {
  public:
   Status Load(SqliteDb& db, int64_t tenant) {
-    return ForEachRow(
+    auto members = DirectoryMembers(db, tenant);
+    if (!members.ok()) return members.status();
+    RAPPORT_RETURN_IF_ERROR(ForEachRow(
         db,
         "SELECT a.id, a.person_id, p.kind = 'internal', p.kind = 'external', a.is_role, "
         "coalesce(d.account, 0) FROM address a JOIN person p ON p.id = a.person_id "
@@ -38,7 +62,13 @@ class Parties {
           p.internal = !role && s.ColumnInt(2) != 0;
           p.account = !role && s.ColumnInt(3) != 0 ? s.ColumnInt(5) : 0;
         },
-        tenant);
+        tenant));
+    if (!members->has_directory) return Status::Ok();
+    for (Party& p : by_id_) {
+      p.internal = p.internal &&
+                   std::binary_search(members->people.begin(), members->people.end(), p.person);
+    }
+    return Status::Ok();
   }
 
   // Unknown ids (0: no organiser) are nobody.

@@ -1,9 +1,14 @@
 #include "store/sqlite_releases.h"
 
+#include <limits>
 #include <string>
 
 namespace rapport::store {
 namespace {
+
+constexpr const char* kReleaseColumns =
+    "SELECT id, request_key, requested_by, released_at, epsilon_micro, delta, rows, body "
+    "FROM privacy_release ";
 
 PrivacyRelease ReadRelease(const SqliteStatement& s) {
   PrivacyRelease r;
@@ -18,63 +23,73 @@ PrivacyRelease ReadRelease(const SqliteStatement& s) {
   return r;
 }
 
-// Millionths as a plain decimal, for people: 9500000 -> "9.5".
-std::string Epsilon(int64_t micro) {
-  std::string out;
-  if (micro < 0) out.push_back('-');
-  const uint64_t m = micro < 0 ? 0 - static_cast<uint64_t>(micro) : static_cast<uint64_t>(micro);
-  out.append(std::to_string(m / 1'000'000));
-  if (const uint64_t fraction = m % 1'000'000; fraction != 0) {
-    std::string digits = std::to_string(fraction);
-    digits.insert(0, 6 - digits.size(), '0');
-    digits.erase(digits.find_last_not_of('0') + 1);
-    out.push_back('.');
-    out.append(digits);
-  }
-  return out;
+Status LoadCharges(SqliteDb& db, PrivacyRelease& r) {
+  return ForEachRow(
+      db,
+      "SELECT month, rho_nano, delta_atto FROM privacy_charge WHERE release = ?1 ORDER BY month",
+      [&](SqliteStatement& s) {
+        r.charges.push_back({s.ColumnInt(0), s.ColumnInt(1), s.ColumnInt(2)});
+      },
+      r.id);
 }
 
-Status Exhausted(std::string what, int64_t spent, int64_t budget, int64_t cost) {
-  what.append(": spent ").append(Epsilon(spent)).append(" of ").append(Epsilon(budget));
-  what.append(", and this release needs ").append(Epsilon(cost));
-  return Status::ResourceExhausted(std::move(what));
+// The first month whose spending plus this release's charge would pass a budget, if any. Sums in
+// the database stay far below 2^63: a release may charge at most the whole budget.
+Status CheckMonths(SqliteDb& db, int64_t tenant, const PrivacyRelease& release,
+                   const ReleaseLimits& limits) {
+  for (const MonthCharge& c : release.charges) {
+    if (c.rho_nano < 0 || c.delta_atto < 0) {
+      return Status::InvalidArgument("a release cannot charge a negative amount to a month");
+    }
+    auto spent = SpentByMonth(db, tenant, c.month, c.month + 1);
+    if (!spent.ok()) return spent.status();
+    const MonthSpent s = spent->empty() ? MonthSpent{c.month, 0, 0, 0} : spent->front();
+    if (s.rho_nano > limits.rho_budget_nano - c.rho_nano ||
+        s.delta_atto > limits.delta_budget_atto - c.delta_atto) {
+      return Status::ResourceExhausted("the privacy budget of a month this release reads (" +
+                                       std::to_string(c.month) + ") would be exceeded");
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace
 
-Result<int64_t> SpentSince(SqliteDb& db, int64_t tenant, int64_t since) {
-  auto sum = db.Prepare(
-      "SELECT coalesce(sum(epsilon_micro), 0) FROM privacy_release "
-      "WHERE tenant_id = ?1 AND released_at >= ?2");
-  if (!sum.ok()) return sum.status();
-  sum->Bind(1, tenant).Bind(2, since);
-  Status st;
-  const int64_t spent = sum->Step(st) ? sum->ColumnInt(0) : 0;
+Result<std::vector<MonthSpent>> SpentByMonth(SqliteDb& db, int64_t tenant, int64_t from,
+                                             int64_t to) {
+  std::vector<MonthSpent> out;
+  Status st = ForEachRow(
+      db,
+      "SELECT month, sum(rho_nano), sum(delta_atto), count(*) FROM privacy_charge "
+      "WHERE tenant_id = ?1 AND month >= ?2 AND month < ?3 GROUP BY month ORDER BY month",
+      [&](SqliteStatement& s) {
+        out.push_back({s.ColumnInt(0), s.ColumnInt(1), s.ColumnInt(2), s.ColumnInt(3)});
+      },
+      tenant, from, to);
   if (!st.ok()) return st;
-  return spent;
+  return out;
 }
 
-Result<int64_t> SpentBySince(SqliteDb& db, int64_t tenant, int64_t since,
-                             std::string_view requested_by) {
-  auto sum = db.Prepare(
-      "SELECT coalesce(sum(epsilon_micro), 0) FROM privacy_release "
+Result<int64_t> ReleasesBy(SqliteDb& db, int64_t tenant, std::string_view requested_by,
+                           int64_t since) {
+  auto count = db.Prepare(
+      "SELECT count(*) FROM privacy_release "
       "WHERE tenant_id = ?1 AND released_at >= ?2 AND requested_by = ?3");
-  if (!sum.ok()) return sum.status();
-  sum->Bind(1, tenant).Bind(2, since).Bind(3, requested_by);
+  if (!count.ok()) return count.status();
+  count->Bind(1, tenant).Bind(2, since).Bind(3, requested_by);
   Status st;
-  const int64_t spent = sum->Step(st) ? sum->ColumnInt(0) : 0;
+  const int64_t n = count->Step(st) ? count->ColumnInt(0) : 0;
   if (!st.ok()) return st;
-  return spent;
+  return n;
 }
 
 Result<std::optional<PrivacyRelease>> FindRelease(SqliteDb& db, int64_t tenant,
                                                   std::string_view request_key) {
   std::optional<PrivacyRelease> out;
   Status st = ForEachRow(
-      db,
-      "SELECT id, request_key, requested_by, released_at, epsilon_micro, delta, rows, body "
-      "FROM privacy_release WHERE tenant_id = ?1 AND request_key = ?2",
+      db, std::string(kReleaseColumns) + "WHERE tenant_id = ?1 AND request_key = ?2",
       [&](SqliteStatement& s) { out = ReadRelease(s); }, tenant, request_key);
+  if (st.ok() && out) st = LoadCharges(db, *out);
   if (!st.ok()) return st;
   return out;
 }
@@ -83,20 +98,23 @@ Result<std::vector<PrivacyRelease>> ListReleases(SqliteDb& db, int64_t tenant, i
   std::vector<PrivacyRelease> out;
   Status st = ForEachRow(
       db,
-      "SELECT id, request_key, requested_by, released_at, epsilon_micro, delta, rows, body "
-      "FROM privacy_release WHERE tenant_id = ?1 AND released_at >= ?2 ORDER BY released_at, id",
+      std::string(kReleaseColumns) +
+          "WHERE tenant_id = ?1 AND released_at >= ?2 ORDER BY released_at, id",
       [&](SqliteStatement& s) { out.push_back(ReadRelease(s)); }, tenant, since);
+  for (auto& r : out) {
+    if (st.ok()) st = LoadCharges(db, r);
+  }
   if (!st.ok()) return st;
   return out;
 }
 
 Result<PrivacyRelease> AppendRelease(SqliteDb& db, int64_t tenant, const PrivacyRelease& release,
                                      const ReleaseLimits& limits) {
-  if (release.epsilon_micro <= 0) {
-    return Status::InvalidArgument("a release must charge a positive epsilon to the budget");
+  if (release.epsilon_micro <= 0 || release.charges.empty()) {
+    return Status::InvalidArgument("a release must charge a positive epsilon to some month");
   }
   PrivacyRelease out;
-  // IMMEDIATE: the check and the insert see the same ledger, whoever else is releasing.
+  // IMMEDIATE: the checks and the inserts see the same ledger, whoever else is releasing.
   Status st = InTransaction(db, [&]() -> Status {
     auto stored = FindRelease(db, tenant, release.request_key);
     if (!stored.ok()) return stored.status();
@@ -104,18 +122,13 @@ Result<PrivacyRelease> AppendRelease(SqliteDb& db, int64_t tenant, const Privacy
       out = std::move(**stored);
       return Status::Ok();
     }
-    auto spent = SpentSince(db, tenant, limits.since);
-    if (!spent.ok()) return spent.status();
-    if (*spent > limits.budget_micro - release.epsilon_micro) {
-      return Exhausted("the privacy budget is exhausted", *spent, limits.budget_micro,
-                       release.epsilon_micro);
-    }
-    if (limits.caller_budget_micro) {
-      auto by_caller = SpentBySince(db, tenant, limits.since, release.requested_by);
-      if (!by_caller.ok()) return by_caller.status();
-      if (*by_caller > *limits.caller_budget_micro - release.epsilon_micro) {
-        return Exhausted(release.requested_by + "'s share of the privacy budget is exhausted",
-                         *by_caller, *limits.caller_budget_micro, release.epsilon_micro);
+    RAPPORT_RETURN_IF_ERROR(CheckMonths(db, tenant, release, limits));
+    if (limits.caller_releases_per_month) {
+      auto made = ReleasesBy(db, tenant, release.requested_by, limits.caller_since);
+      if (!made.ok()) return made.status();
+      if (*made >= *limits.caller_releases_per_month) {
+        return Status::ResourceExhausted(release.requested_by + " made " + std::to_string(*made) +
+                                         " new releases this month, the most a member may");
       }
     }
     auto insert = db.Prepare(
@@ -128,6 +141,16 @@ Result<PrivacyRelease> AppendRelease(SqliteDb& db, int64_t tenant, const Privacy
     RAPPORT_RETURN_IF_ERROR(insert->Run());
     out = release;
     out.id = db.LastInsertId();
+    auto charge = db.Prepare(
+        "INSERT INTO privacy_charge (tenant_id, release, month, rho_nano, delta_atto) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!charge.ok()) return charge.status();
+    for (const MonthCharge& c : release.charges) {
+      charge->Reset();
+      charge->Bind(1, tenant).Bind(2, out.id).Bind(3, c.month).Bind(4, c.rho_nano);
+      charge->Bind(5, c.delta_atto);
+      RAPPORT_RETURN_IF_ERROR(charge->Run());
+    }
     return Status::Ok();
   });
   if (!st.ok()) return st;

@@ -1,5 +1,6 @@
-// The budget ledger in the SQLite store: releases charged to the tenant's privacy budget
-// (SPEC §4.5). Called by SqliteStore; rows are only ever added, and purges leave them.
+// The budget ledger in the SQLite store: releases of account engagement and what each charged to
+// every month of data it read (SPEC §4.5). Called by SqliteStore; rows are only ever added, and
+// purges leave them.
 #pragma once
 
 #include <cstdint>
@@ -15,13 +16,14 @@ namespace rapport::store {
 
 Result<std::optional<PrivacyRelease>> FindRelease(SqliteDb& db, int64_t tenant,
                                                   std::string_view request_key);
-// Released at or after `since`, oldest first (by released_at, then id).
+// Released at or after `since`, oldest first (by released_at, then id), with their charges.
 Result<std::vector<PrivacyRelease>> ListReleases(SqliteDb& db, int64_t tenant, int64_t since);
-// Store::PrivacySpent: the epsilon of the releases made at or after `since`, in millionths.
-Result<int64_t> SpentSince(SqliteDb& db, int64_t tenant, int64_t since);
-// Store::PrivacySpentBy: the same, of the releases `requested_by` asked for.
-Result<int64_t> SpentBySince(SqliteDb& db, int64_t tenant, int64_t since,
-                             std::string_view requested_by);
+// Store::PrivacySpent: each month's charges in [from, to), summed.
+Result<std::vector<MonthSpent>> SpentByMonth(SqliteDb& db, int64_t tenant, int64_t from,
+                                             int64_t to);
+// Store::ReleasesBy.
+Result<int64_t> ReleasesBy(SqliteDb& db, int64_t tenant, std::string_view requested_by,
+                           int64_t since);
 // Store::AppendRelease, in its own BEGIN IMMEDIATE transaction.
 Result<PrivacyRelease> AppendRelease(SqliteDb& db, int64_t tenant, const PrivacyRelease& release,
                                      const ReleaseLimits& limits);

@@ -303,6 +303,35 @@ CREATE TABLE access_token (
   UNIQUE (tenant_id, token_hash)
 );
 )sql",
+    // 11: the budget ledger per month of data (SPEC §4.5, issue 16): what each release cost every
+    // calendar month it read, in zCDP rho and partition-selection delta. Releases made before
+    // this version were (epsilon, delta)-DP over their whole range and are charged to every month
+    // of it: epsilon-DP is epsilon^2/2-zCDP (Bun and Steinke 2016), rounded up.
+    R"sql(
+-- month: the month's first second in the tenant's time zone, as civil seconds.
+-- rho_nano: zCDP rho x 10^9; delta_atto: delta x 10^18.
+CREATE TABLE privacy_charge (
+  tenant_id  INTEGER NOT NULL REFERENCES tenant(id),
+  release    INTEGER NOT NULL REFERENCES privacy_release(id),
+  month      INTEGER NOT NULL,
+  rho_nano   INTEGER NOT NULL CHECK (rho_nano >= 0),
+  delta_atto INTEGER NOT NULL CHECK (delta_atto >= 0),
+  PRIMARY KEY (release, month)
+) WITHOUT ROWID;
+CREATE INDEX privacy_charge_month ON privacy_charge (tenant_id, month);
+INSERT INTO privacy_charge (tenant_id, release, month, rho_nano, delta_atto)
+WITH RECURSIVE old (tenant_id, release, month, until, rho, delta) AS (
+  SELECT tenant_id, id, unixepoch(json_extract(body, '$.from'), 'unixepoch', 'start of month'),
+         json_extract(body, '$.to'),
+         CAST(0.5 * epsilon_micro * epsilon_micro / 1000.0 + 1 AS INTEGER),
+         CAST(json_extract(body, '$.delta') * 1e18 + 1 AS INTEGER)
+  FROM privacy_release WHERE json_valid(body)
+  UNION ALL
+  SELECT tenant_id, release, unixepoch(month, 'unixepoch', '+1 month'), until, rho, delta
+  FROM old WHERE unixepoch(month, 'unixepoch', '+1 month') < until
+)
+SELECT tenant_id, release, month, rho, delta FROM old;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -281,14 +281,14 @@ class SqliteStore final : public Store {
     return store::ListReleases(db_, tenant_id_, since);
   }
 
-  Result<int64_t> PrivacySpent(int64_t since) override {
+  Result<std::vector<MonthSpent>> PrivacySpent(int64_t from, int64_t to) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::SpentSince(db_, tenant_id_, since);
+    return store::SpentByMonth(db_, tenant_id_, from, to);
   }
 
-  Result<int64_t> PrivacySpentBy(int64_t since, std::string_view requested_by) override {
+  Result<int64_t> ReleasesBy(std::string_view requested_by, int64_t since) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::SpentBySince(db_, tenant_id_, since, requested_by);
+    return store::ReleasesBy(db_, tenant_id_, requested_by, since);
   }
 
   Result<PrivacyRelease> AppendRelease(const PrivacyRelease& release,

@@ -271,15 +271,20 @@ describe('rapport dashboard', () => {
     await page.click(byId('nav-engagement'));
     await page.selectOption(byId('eng-period'), 'year');
     if (AS_OF) await page.fill(byId('eng-as-of'), AS_OF);
+    await page.dispatchEvent(byId('eng-form'), 'change');
+    // What the release would cost shows before it runs.
+    await page.waitForFunction((sel) => /would charge ε 3 to each of \d+ month/.test(
+        document.querySelector(sel)?.textContent || ''), byId('eng-cost'));
     await page.click(byId('eng-run'));
     await page.waitForSelector(`${byId('eng-privacy')}, ${byId('eng-error')}`);
     assert.equal(await page.locator(byId('eng-error')).count(), 0, 'released');
     const value = async (id) => (await page.textContent(`${byId(id)} .stat-value`)).trim();
-    assert.equal(Number(await value('eng-p-epsilon')), 1);
+    assert.equal(Number(await value('eng-p-epsilon')), 3);  // the tenant's default
     assert.equal(Number(await value('eng-p-k')), 5);
     assert.match(await value('eng-p-delta'), /\d/);
     assert.match(await value('eng-p-threshold'), /^\d[\d,]*$/);
-    assert.match(await page.textContent(byId('eng-budget')), /of 10 ε spent/);
+    assert.match(await page.textContent(byId('eng-budget')), /of 4 ε spent after this release/);
+    assert.match(await value('eng-p-cutoff'), /^\d{4}-\d\d-\d\d \(UTC\)$/);
     assert.match(await page.textContent(byId('eng-repeated')), /new release|repeated/);
     const rows = await page.locator(byId('eng-row')).count();
     if (rows === 0) {

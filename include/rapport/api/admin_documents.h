@@ -34,7 +34,7 @@ Result<Document> AuditVerifyDocument(store::Store& store);
 
 Result<Document> OptOutsDocument(store::Store& store);  // [{"address_hash", "scope"}]
 // The quarter starting before `now`: budget, spent, and every release ever made.
-Result<Document> BudgetDocument(store::Store& store, int64_t now);
+Result<Document> BudgetDocument(store::Store& store);
 Result<Document> StatsDocument(store::Store& store);
 Result<Document> AccountsDocument(store::Store& store);
 Result<Document> DirectoryDocument(store::Store& store);  // [{"address", "display_name", ...}]

@@ -20,6 +20,8 @@ Document PersonalDocument(const insights::PersonalAnswer& answer);
 
 // {"privacy": the release's parameters and budget, "rows": one object per Office Enrichment row}.
 Document EngagementDocument(const insights::EngagementRelease& release);
+// What a release would cost (POST /v1/engagement?preview=true, enrichment --dry-run).
+Document EngagementPreviewDocument(const insights::EngagementPreview& preview);
 // The Office Enrichment CSV (RFC 4180, CRLF line ends, header first).
 std::string EngagementCsv(const insights::EngagementRelease& release);
 

@@ -1,17 +1,18 @@
 // Account engagement, "Office Enrichment" (SPEC §4.5): per account and period, how much the
-// company deals with it, released under (epsilon, delta)-differential privacy with the internal
-// user as the privacy unit, on top of a minimum group of k contributing users. docs/privacy.md
-// states the guarantee, the mechanism, the bounds and the accounting.
+// company deals with it, released under differential privacy with one colleague (a directory user,
+// aliases merged) as the unit, per calendar month of data, for the data's whole life.
+// docs/privacy.md states the guarantee, the mechanism, the bounds and the accounting.
 //
 // Contract: ReleaseEngagement asks the policy decision point first (insight kind engagement,
-// aggregated consent). A request identical to one already released returns that release: no
-// budget spent, no fresh noise. Otherwise the release is charged to the tenant's budget for the
-// calendar quarter (of `request.now`) and refused with ResourceExhausted when it would exceed it,
-// or, for a caller who is not an admin, when it would take what they asked for this quarter past
-// their share of that budget (setting member_release_share).
-// Every released number is computed from bounded contributions plus exact discrete Laplace noise,
-// or from released numbers only (averages, days since, EngagementScore). No row is released with
-// fewer than k true contributors. Nothing in a release names or counts an internal user alone.
+// aggregated consent). A request identical to one already released (every parameter, the
+// effective cut-off included) returns that release: nothing spent, no fresh noise. Otherwise the
+// release is charged its zCDP rho (and, for accounts not on the imported list, the delta of their
+// partition selection) to every calendar month of data it reads, and refused with
+// ResourceExhausted naming the month when any month's lifetime budget would be exceeded, or, for
+// a caller who is not an admin, when they already made member_releases_per_month new releases
+// this month. Budgets never reset. Every released number is a bounded total plus exact discrete
+// Gaussian noise, or is computed from released numbers only (averages, days since,
+// EngagementScore). Nothing in a release names or counts an internal user alone.
 #pragma once
 
 #include <cstdint>
@@ -33,19 +34,19 @@ Result<PeriodLevel> ParsePeriodLevel(std::string_view text);  // "week", "month"
 
 struct EngagementRequest {
   PeriodLevel level = PeriodLevel::kMonth;
-  // [from, to) in UTC seconds, widened to whole periods; unset: the DefaultPeriodCount periods
-  // ending with the one holding request.as_of.
+  // [from, to) in UTC seconds, read as dates in the tenant's time zone and widened to whole
+  // periods; unset: the DefaultPeriodCount periods ending with the one holding request.as_of.
   std::optional<int64_t> from, to;
-  Rational epsilon{1, 1};
-  double delta = 1e-6;
-  int k = 5;  // at least 2
+  std::optional<Rational> epsilon;  // per month read; unset: the tenant's enrichment_epsilon
+  int k = 5;                        // at least 2
 };
 
 // One row, with the anchor's column names in comments. Counts are noisy and never negative.
 struct EngagementRow {
   int64_t account_id = 0;           // AccountId
   std::string account_name;         // AccountName
-  int64_t period_start = 0;         // AggregationStartDate (UTC seconds)
+  bool listed = false;              // on the imported account list (else an account from a domain)
+  int64_t period_start = 0;         // AggregationStartDate (civil seconds, tenant time zone)
   int64_t emails_to = 0;            // NoOfEmails_ToAccount: sent by us, once per e-mail
   int64_t emails_from = 0;          // NoOfEmails_FromAccount: once per colleague who received it
   int64_t meetings_to = 0;          // NoOfMeetings_ToAccount: organised by us
@@ -60,19 +61,30 @@ struct EngagementRow {
   int engagement_score = 0;              // EngagementScore, 0-100 within the period
 };
 
-// What a release was made with: enough to state its guarantee.
+// What a release was made with: enough to state its guarantee and to find it again.
 struct ReleaseParameters {
   PeriodLevel level = PeriodLevel::kMonth;
-  int64_t from = 0, to = 0;  // whole periods
-  int64_t as_of = 0;
-  Rational epsilon;
-  double delta = 0;
+  std::string time_zone;     // the tenant's, which periods and months are read in
+  int64_t from = 0, to = 0;  // whole periods, civil seconds
+  int64_t cutoff = 0;        // data before this (civil seconds, a day's start) is read: as-of's day
+  Rational epsilon;          // per month read, at delta / 2
+  double delta = 0;          // the tenant's delta per month
+  double rho = 0;            // zCDP per month read: what epsilon stands for
+  double selection_delta = 0;  // per month read, for rows of accounts not on the list
   int k = 0;
-  int accounts_per_user = 0;        // per period: a user's other accounts are left out
-  int64_t partitions_per_user = 0;  // accounts_per_user x periods: the L0 bound
-  int64_t threshold = 0;            // the noisy contributor count a row needs
-  // The discrete Laplace scale of each noisy measurement, by name.
-  std::vector<std::pair<std::string, double>> noise_scales;
+  int accounts_per_month = 0;  // a colleague's other accounts that month are left out
+  int64_t rows_per_month = 0;  // rows one colleague-month reaches: the sensitivity's multiplier
+  int64_t threshold = 0;       // the noisy colleague count an unlisted account's row needs
+  std::vector<std::pair<std::string, double>> noise_sd;  // each measure's noise, by name
+};
+
+// What a release costs one month of data, as (epsilon, delta) of everything released about it.
+struct MonthCost {
+  int64_t month = 0;                             // civil seconds of its first day
+  double epsilon_before = 0, epsilon_after = 0;  // spent, at delta / 2
+  double delta_before = 0, delta_after = 0;      // delta / 2 + selection deltas spent
+  double rho_after = 0, rho_budget = 0;
+  int64_t releases = 0;  // releases that read the month (LoadBudget only)
 };
 
 struct EngagementRelease {
@@ -81,19 +93,37 @@ struct EngagementRelease {
   int64_t released_at = 0;
   ReleaseParameters parameters;
   std::vector<EngagementRow> rows;  // by period, then account name
-  double budget = 0, spent = 0;     // epsilon this quarter, after this release
+  std::vector<MonthCost> months;    // every month read: spent before and after this release
+  double epsilon_budget = 0, delta_budget = 0;  // per month, for life
 };
+
+// The release this request would make, or the stored one it would return, and what it would
+// cost each month, without reading mail or spending anything. Status: why it would be refused
+// (ResourceExhausted), else Ok. Asks the policy decision point like a release.
+struct EngagementPreview {
+  EngagementRelease release;  // parameters and months; no rows
+  Status verdict;
+};
+Result<EngagementPreview> PreviewEngagement(store::Store& store,
+                                            consent::PolicyDecisionPoint& policy,
+                                            const InsightRequest& request,
+                                            const EngagementRequest& what);
 
 Result<EngagementRelease> ReleaseEngagement(store::Store& store,
                                             consent::PolicyDecisionPoint& policy,
                                             const InsightRequest& request,
                                             const EngagementRequest& what, RandomSource& random);
 
-// The tenant's privacy budget per calendar quarter, and the start of the quarter holding `t`.
-Result<Rational> PrivacyBudget(store::Store& store);
-// What one member or guest may spend of it per quarter on new releases, in millionths of epsilon:
-// privacy_budget_per_quarter x member_release_share, rounded down. Admins are not capped.
-Result<int64_t> MemberBudgetMicro(store::Store& store);
-int64_t QuarterStart(int64_t t);
+// Every month that has spent anything, with what it spent (as before == after), and the budget.
+struct BudgetState {
+  double epsilon_budget = 0, delta_budget = 0, rho_budget = 0;
+  std::string release_epsilon;  // what a release asks for by default (a member's most)
+  int member_releases_per_month = 0;
+  std::vector<MonthCost> months;
+};
+Result<BudgetState> LoadBudget(store::Store& store);
+
+// "2026-03": the month starting at civil second `month`.
+std::string MonthName(int64_t month);
 
 }  // namespace rapport::insights

@@ -25,17 +25,16 @@ struct InsightSettings {
   int grade_fair = 40;            // Fair from here to grade_good - 1; Poor below
   std::string time_zone = "UTC";  // IANA name: weekly buckets start on Monday 00:00 there
   int cold_after_days = 30;       // a strong tie this long without contact is going cold
-  // Account engagement (docs/privacy.md): the epsilon the tenant may spend per calendar quarter,
-  // and how many accounts a user counts for per period.
-  std::string privacy_budget = "10";
-  int accounts_per_user = 3;
-  // The part of that budget one member or guest may spend on new releases per quarter (0 to 1),
-  // so that no one of them can spend everyone's; admins are not capped.
-  std::string member_release_share = "0.25";
+  // Account engagement (docs/privacy.md): the lifetime privacy budget of each calendar month of
+  // data, as (epsilon, delta); what a release asks for when it names no epsilon (and the most a
+  // member or guest may ask for); how many accounts a colleague counts for per month; and how
+  // many new releases a member or guest may make per calendar month (admins are not capped).
+  std::string epsilon_per_month = "4";
+  std::string delta_per_month = "1e-7";
+  std::string release_epsilon = "3";
+  int accounts_per_user = 5;
+  int member_releases_per_month = 4;
 };
-
-// A share from 0 to 1 with at most 6 decimals ("0.25"), in millionths; nullopt when it is not one.
-std::optional<int64_t> ParseShareMicro(std::string_view text);
 
 // Every setting name with its value as `settings show` prints it.
 std::vector<std::pair<std::string, std::string>> InsightSettingValues(const InsightSettings& s);

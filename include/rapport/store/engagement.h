@@ -42,25 +42,43 @@ struct AccountMeeting {
   std::vector<int64_t> contacts;  // the account's people who attended, distinct
 };
 
-// A release of account engagement charged to the privacy budget (the budget ledger's rows).
+// What one release costs one calendar month of data (SPEC §4.5): zCDP rho in billionths, and the
+// delta of its partition selection in units of 10^-18. Every month a release reads is charged.
+struct MonthCharge {
+  int64_t month = 0;  // the month's first second, as civil seconds in the tenant's time zone
+  int64_t rho_nano = 0;
+  int64_t delta_atto = 0;
+};
+
+// A release of account engagement (the budget ledger's rows).
 struct PrivacyRelease {
   int64_t id = 0;
   std::string request_key;    // the canonical request: an identical request finds this release
   std::string requested_by;   // the principal's address
   int64_t released_at = 0;    // UTC seconds
-  int64_t epsilon_micro = 0;  // the epsilon charged, in millionths
-  std::string delta;          // as printed ("1e-06")
+  int64_t epsilon_micro = 0;  // the epsilon asked for (per month read), in millionths
+  std::string delta;          // the tenant's delta per month, as printed ("1e-07")
   int64_t rows = 0;           // rows released
   std::string body;           // what was released (rows and parameters), JSON
+  std::vector<MonthCharge> charges;  // what it cost each month it read
 };
 
-// What a new release may spend, in millionths of epsilon: the tenant's budget for the releases
-// made since `since`, and for a capped caller (a member or guest, not an admin) their own part
-// of it.
+// What each month has spent in all, over the store's life.
+struct MonthSpent {
+  int64_t month = 0;
+  int64_t rho_nano = 0;
+  int64_t delta_atto = 0;
+  int64_t releases = 0;
+};
+
+// What a new release may spend: every month's lifetime budget, and for a capped caller (a member
+// or guest, not an admin) how many new releases they may make since `caller_since` (the start of
+// this calendar month).
 struct ReleaseLimits {
-  int64_t since = 0;
-  int64_t budget_micro = 0;
-  std::optional<int64_t> caller_budget_micro;  // unset: the caller is not capped
+  int64_t rho_budget_nano = 0;
+  int64_t delta_budget_atto = 0;
+  int64_t caller_since = 0;
+  std::optional<int64_t> caller_releases_per_month;  // unset: the caller is not capped
 };
 
 }  // namespace rapport::store

@@ -211,19 +211,21 @@ class Store {
                                      const std::function<void(const AccountMail&)>& mail,
                                      const std::function<void(const AccountMeeting&)>& meeting) = 0;
 
-  // The budget ledger. The release stored for this request, if any.
+  // The budget ledger (SPEC §4.5). The release stored for this request, if any.
   virtual Result<std::optional<PrivacyRelease>> FindRelease(std::string_view request_key) = 0;
-  // Releases made at or after `since` (UTC seconds), oldest first.
+  // Releases made at or after `since` (UTC seconds), oldest first, with their charges.
   virtual Result<std::vector<PrivacyRelease>> ListReleases(int64_t since) = 0;
-  // The epsilon those releases spent, in millionths (summed in the database, bodies unread); with
-  // `requested_by`, only the releases that principal asked for.
-  virtual Result<int64_t> PrivacySpent(int64_t since) = 0;
-  virtual Result<int64_t> PrivacySpentBy(int64_t since, std::string_view requested_by) = 0;
+  // What every month in [from, to) (civil seconds) has spent over the store's life, by month,
+  // only months with a charge (summed in the database, bodies unread).
+  virtual Result<std::vector<MonthSpent>> PrivacySpent(int64_t from, int64_t to) = 0;
+  // How many releases `requested_by` made at or after `since` (UTC seconds).
+  virtual Result<int64_t> ReleasesBy(std::string_view requested_by, int64_t since) = 0;
   // In one transaction: when a release with the same request_key is stored, returns that one and
-  // stores nothing; else, when the epsilon of the releases made since `limits.since` plus this
-  // one's would exceed `limits.budget_micro`, or (when set) the epsilon of those the release's
-  // requested_by asked for plus this one's would exceed `limits.caller_budget_micro`,
-  // ResourceExhausted; else stores it and returns it with its id.
+  // stores nothing; else, when any month's charges plus this release's would exceed
+  // `limits`' rho or delta budget, or (when set) the caller already made
+  // `caller_releases_per_month` releases since `limits.caller_since`,
+  // ResourceExhausted naming the month or the cap; else stores the release and its charges and
+  // returns it with its id.
   virtual Result<PrivacyRelease> AppendRelease(const PrivacyRelease& release,
                                                const ReleaseLimits& limits) = 0;
 

@@ -220,7 +220,8 @@ class DirectoryFiles : public ::testing::Test {
     auto s = sample::WriteSampleOrganisation(spec, dir / name);
     EXPECT_TRUE(s.ok()) << s.status().message();
     if (s.ok()) {
-      EXPECT_EQ(s->directory_files, 2u);
+      EXPECT_EQ(s->directory_files, 3u);  // users.json, groups.json, accounts.csv
+      EXPECT_GT(s->directory_accounts, 0u);
       EXPECT_GT(s->directory_groups, 1u);
       EXPECT_EQ(s->directory_guests, sample::kDirectoryGuests);
     }

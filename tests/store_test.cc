@@ -122,7 +122,8 @@ TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   }
   {  // Take the store back to schema version 2, as an older rapport left it.
     auto db = SqliteDb::Open(dir / "s.db");
-    for (const char* sql : {"DROP TABLE access_token",
+    for (const char* sql : {"DROP TABLE privacy_charge",
+                            "DROP TABLE access_token",
                             "DROP INDEX privacy_release_released",
                             "DROP TABLE privacy_release",
                             "DROP INDEX account_domain_account",

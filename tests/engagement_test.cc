@@ -370,5 +370,26 @@ TEST_F(EngagementTest, OnlyUnderAggregatedConsentForMembersAdminsAndAuthorisedGu
       << revoked.err;
 }
 
+// Issue 16's target: no row for an account-month of fewer than 2 true colleagues, ever. An
+// unlisted account needs k true colleagues and a noisy count of k + s; over many fresh draws at a
+// small epsilon (noise sd of several colleagues) Tailspin and Wingtip (fay alone) never show. Were
+// unlisted accounts shown like listed ones (noisy count >= k), they would in about half the draws.
+TEST_F(EngagementTest, AnUnlistedAccountOfOneColleagueNeverShowsOverManyDraws) {
+  std::map<std::string, int> shown;
+  for (int i = 0; i < 40; ++i) {
+    std::string epsilon = "1.";
+    epsilon += std::to_string(10 + i);  // a new request each time: fresh noise
+    auto r = Enrichment("--epsilon " + epsilon + " --k 2 --format json", kAdmin);  // uncapped
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json release = json::parse(r.out);
+    for (const auto& row : release["rows"]) ++shown[row["AccountName"]];
+  }
+  EXPECT_EQ(shown.count("tailspin.example"), 0u);
+  EXPECT_EQ(shown.count("wingtip.example"), 0u);
+  for (const auto& [name, n] : shown) {
+    EXPECT_TRUE(name == "contoso.example" || name == "fabrikam.example") << name << " " << n;
+  }
+}
+
 }  // namespace
 }  // namespace rapport::testing

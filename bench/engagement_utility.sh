@@ -93,7 +93,7 @@ for size in $sizes; do
     prepare_sample "$size"
     : >"$dir/u$size/errors.md"
     : >"$dir/u$size/timing.md"
-    release "u$size" month 2026-06-30
+    release "u$size" month 2026-07-01
     [[ $size == 3000 ]] && release "u$size" year 2026-07-01 2025-07-01 2026-07-01
   fi
 done

@@ -52,12 +52,14 @@ $rapport me --as "$ceo" --as-of 2026-06-28
 # every calendar month of data has a lifetime budget (epsilon 4); a release says what it costs
 # each month it reads before it runs (--dry-run), then charges it. The CRM's accounts get a row
 # when their noisy colleague count reaches k. The same request again returns the stored release
-# and spends nothing; a yearly view then fits in what the months have left.
-$rapport enrichment --as "$ceo" --period month --as-of 2026-06-30 --dry-run
-$rapport enrichment --as "$ceo" --period month --as-of 2026-06-30 > demo/engagement.csv
+# and spends nothing; a yearly view then fits in what the months have left. By default a release
+# reads the twelve whole months before --as-of: here the sample's July 2025 to June 2026.
+$rapport enrichment --as "$ceo" --period month --as-of 2026-07-01 --dry-run
+$rapport enrichment --as "$ceo" --period month --as-of 2026-07-01 > demo/engagement.csv
 head -6 demo/engagement.csv
-$rapport enrichment --as "$ceo" --period month --as-of 2026-06-30 > /dev/null   # stored: free
-$rapport enrichment --as "$ceo" --period year --as-of 2026-06-30 --epsilon 2 > demo/engagement-year.csv
+$rapport enrichment --as "$ceo" --period month --as-of 2026-07-01 > /dev/null   # stored: free
+$rapport enrichment --as "$ceo" --period year --from 2025-07-01 --to 2026-07-01 --as-of 2026-07-01 \
+  --epsilon 2 > demo/engagement-year.csv
 head -6 demo/engagement-year.csv
 $rapport budget > demo/budget.txt
 head -4 demo/budget.txt

@@ -268,7 +268,8 @@ TEST_F(EngagementTest, AMonthsLifetimeBudgetRunsOutAndStaysOut) {
   EXPECT_NE(refused.err.find("budgets never reset"), std::string::npos) << refused.err;
   // The year view reads March too; a week view too.
   EXPECT_EQ(RunRapport("--db " + db_ + " enrichment --as " + kAlice +
-                       " --period year --as-of 2026-04-01 --epsilon 3")
+                       " --period year --from 2026-01-01 --to 2027-01-01 --as-of 2026-04-01 "
+                       "--epsilon 3")
                 .exit_code,
             1);
   EXPECT_EQ(RunRapport("--db " + db_ + " enrichment --as " + kAlice +
@@ -389,6 +390,29 @@ TEST_F(EngagementTest, AnUnlistedAccountOfOneColleagueNeverShowsOverManyDraws) {
   for (const auto& [name, n] : shown) {
     EXPECT_TRUE(name == "contoso.example" || name == "fabrikam.example") << name << " " << n;
   }
+}
+
+// A request without --from/--to reads the last complete periods before its cut-off: a month
+// still under way is never spent on part of its data, and every request in it finds one release.
+TEST_F(EngagementTest, TheDefaultRangeIsTheCompletePeriodsBeforeTheCutOff) {
+  auto run = [&](const std::string& level, const std::string& as_of) {
+    return RunRapport("--db " + db_ + " enrichment --as " + kAdmin + " --period " + level +
+                      " --as-of " + as_of + " --epsilon 400 --k 2 --format json");
+  };
+  auto in_april = run("month", "2026-04-20");
+  ASSERT_EQ(in_april.exit_code, 0) << in_april.err;
+  json a = json::parse(in_april.out);
+  EXPECT_EQ(a["privacy"]["from"], "2025-04-01");
+  EXPECT_EQ(a["privacy"]["to"], "2026-04-01");
+  EXPECT_EQ(a["privacy"]["cutoff"], "2026-04-01");  // nothing of April is read
+  EXPECT_EQ(a["rows"].size(), 2u);
+  auto later = run("month", "2026-04-28");  // the same data: the same release, free
+  ASSERT_EQ(later.exit_code, 0) << later.err;
+  EXPECT_TRUE(json::parse(later.out)["privacy"]["repeated"].get<bool>());
+  auto year = run("year", "2026-04-20");  // 2025: the last whole year, without March 2026
+  ASSERT_EQ(year.exit_code, 0) << year.err;
+  EXPECT_EQ(json::parse(year.out)["privacy"]["from"], "2025-01-01");
+  EXPECT_EQ(json::parse(year.out)["rows"].size(), 0u);
 }
 
 }  // namespace

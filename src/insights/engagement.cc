@@ -75,9 +75,12 @@ Status Validate(const EngagementRequest& what, const MonthlyBudget& budget) {
 }
 
 // The whole periods a request covers (civil seconds): --from/--to widened, or the default count
-// ending with the period that holds the cut-off's day.
+// ending with the last period complete before the cut-off. A default release never reads a
+// period still under way: that would spend the lifetime budget of its months on part of their
+// data, and every request on a later day would be a new release.
 Result<std::vector<Period>> RequestedPeriods(const EngagementRequest& what, int64_t cutoff) {
-  const int64_t last = PeriodStart(what.level, what.to ? *what.to - 1 : cutoff - 1);
+  const int64_t last =
+      PeriodStart(what.level, what.to ? *what.to - 1 : PeriodStart(what.level, cutoff) - 1);
   int64_t first = last;
   for (int i = 1; i < DefaultPeriodCount(what.level); ++i) {
     first = PeriodStart(what.level, first - 1);
@@ -197,7 +200,7 @@ Result<Plan> MakePlan(store::Store& store, consent::PolicyDecisionPoint& policy,
   // The cut-off: the start of as-of's day in the tenant's zone, so that every request made the
   // same day reads the same data and finds the same release.
   const int64_t as_of_day = FloorDay(plan.civil(request.as_of));
-  auto periods = RequestedPeriods(what, as_of_day + kDay);
+  auto periods = RequestedPeriods(what, as_of_day);
   if (!periods.ok()) return periods.status();
   plan.periods = std::move(*periods);
   p.from = plan.periods.front().start;

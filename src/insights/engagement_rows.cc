@@ -85,7 +85,9 @@ EngagementRow RowFrom(const RowTotals& totals, const std::vector<int64_t>& n,
   const int64_t colleagues = AtLeastZero(n[0]);
   row.colleagues_emails = std::min(AtLeastZero(n[1]), colleagues);
   row.colleagues_meetings = std::min(AtLeastZero(n[2]), colleagues);
-  const int64_t mail_pieces = row.colleagues_emails * pieces;
+  // E-mail counts are capped by the colleague count, the least noisy column (the count by e-mail
+  // has several times its noise, and capping by it would zero large rows now and then).
+  const int64_t mail_pieces = colleagues * pieces;
   const int64_t meeting_pieces = row.colleagues_meetings * pieces;
   row.emails_to = std::min(AtLeastZero(n[3]), mail_pieces * bounds.emails);
   row.emails_from = std::min(AtLeastZero(n[4]), mail_pieces * bounds.emails);

@@ -35,7 +35,8 @@ Result<PeriodLevel> ParsePeriodLevel(std::string_view text);  // "week", "month"
 struct EngagementRequest {
   PeriodLevel level = PeriodLevel::kMonth;
   // [from, to) in UTC seconds, read as dates in the tenant's time zone and widened to whole
-  // periods; unset: the DefaultPeriodCount periods ending with the one holding request.as_of.
+  // periods; unset: the DefaultPeriodCount periods ending with the last one complete before
+  // request.as_of's day (12 months or weeks, 1 year).
   std::optional<int64_t> from, to;
   std::optional<Rational> epsilon;  // per month read; unset: the tenant's enrichment_epsilon
   int k = 5;                        // at least 2

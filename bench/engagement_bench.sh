@@ -8,7 +8,7 @@
 # Usage: [BENCH_DIR=/tmp/rapport-insights-bench] [BUILD_DIR=build/release] [RUNS=5] \
 #        bench/engagement_bench.sh
 #   Needs the store bench/insights_bench.sh leaves in BENCH_DIR/bench.db (run that first). This
-#   script changes it: it migrates it, raises its privacy budget and writes releases.
+#   script changes it: it migrates it, writes releases and empties its budget ledger.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/tmp/rapport-insights-bench}
@@ -24,7 +24,6 @@ cmake --build "$build" --target rapport >/dev/null
 rapport=$PWD/$build/rapport
 admin=$(sqlite3 "$db" "SELECT address FROM tenant_admin LIMIT 1")
 export RAPPORT_DB=$db
-$rapport settings set privacy_budget_per_quarter 1000 --by "$admin" >/dev/null
 request=(enrichment --as "$admin" --period month --from 2025-07-01 --to 2026-07-01
   --as-of 2026-06-28)
 
@@ -40,7 +39,7 @@ measure() {  # measure LABEL: one timed release, its wall time and max RSS as a 
 echo "| run | wall s | max RSS MB | rows released |"
 echo "|---|---|---|---|"
 for i in $(seq "$runs"); do
-  sqlite3 "$db" "DELETE FROM privacy_release"
+  sqlite3 "$db" "DELETE FROM privacy_charge; DELETE FROM privacy_release"
   measure "fresh release $i"
 done
 measure "the same request again (stored)"

@@ -135,7 +135,9 @@ def main():
     release = json.load(open(sys.argv[2]))
     level = sys.argv[3]
     label = sys.argv[4] if len(sys.argv) > 4 else sys.argv[1]
-    listed = {r[0] for r in db.execute("SELECT name FROM account WHERE origin = 'import'")}
+    # The CRM's accounts; without a list (Enron), every account, released by partition selection.
+    listed = ({r[0] for r in db.execute("SELECT name FROM account WHERE origin = 'import'")} or
+              {r[0] for r in db.execute("SELECT name FROM account")})
     true = truth(db, level)
     released = {(r["AccountName"], r["AggregationStartDate"]): r for r in release["rows"]}
     # Account-periods of the list within the release's range, with their true colleagues.

@@ -36,14 +36,18 @@ $rapport ingest demo/org
 $rapport ingest demo/org   # again: incremental, nothing is stored twice
 $rapport stats
 $rapport people show "$ceo" --as "$ceo"
-# Who Knows Whom: the sample's busiest external contact, then a whole account.
+# Who Knows Whom: the external contact colleagues write to most, then the whole account (their
+# company's domain).
 contact=$(sqlite3 "$RAPPORT_DB" "SELECT a.address FROM participant t JOIN address a ON a.id = t.address
-  JOIN person p ON p.id = a.person_id WHERE p.kind = 'external' AND a.is_role = 0
+  JOIN person p ON p.id = a.person_id JOIN message m ON m.id = t.message
+  JOIN address s ON s.id = m.sender_id JOIN person q ON q.id = s.person_id
+  WHERE p.kind = 'external' AND a.is_role = 0 AND t.role > 0 AND q.kind = 'internal'
   GROUP BY a.id ORDER BY count(*) DESC, a.address LIMIT 1")
+account=${contact#*@}
 $rapport who-knows "$contact" --as "$ceo" --as-of 2026-06-28
-$rapport who-knows coho-insurance.example --as "$ceo" --top 3 --as-of 2026-06-28
+$rapport who-knows "$account" --as "$ceo" --top 3 --as-of 2026-06-28
 $rapport who-knows "$contact" --as guest@contoso.example || true   # not a user: denied, with the reason
-$rapport relationship coho-insurance.example --as "$ceo" --as-of 2026-06-28   # the sample ends in June 2026
+$rapport relationship "$account" --as "$ceo" --as-of 2026-06-28   # the sample ends in June 2026
 $rapport access check --as "$ceo" --insight personal --subject "$ceo"   # not granted: denied, with the reason
 $rapport me --as "$ceo" --as-of 2026-06-28 || true   # the same denial, from the insight itself
 $rapport consent grant personal --by "$ceo" --terms-version 2026-11
@@ -76,9 +80,9 @@ $rapport serve --listen "127.0.0.1:$port" &
 server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 curl -s -H @demo/auth-header \
-  "http://127.0.0.1:$port/v1/who-knows?target=coho-insurance.example&top=3&as_of=2026-06-28"
+  "http://127.0.0.1:$port/v1/who-knows?target=$account&top=3&as_of=2026-06-28"
 echo
-curl -s "http://127.0.0.1:$port/v1/who-knows?target=coho-insurance.example"; echo   # 401
+curl -s "http://127.0.0.1:$port/v1/who-knows?target=$account"; echo   # 401
 kill -TERM $server && wait $server
 $rapport audit list   # every decision, hash-chained
 $rapport audit anchor --out demo/audit.anchor   # its head, MACed, to keep outside the store

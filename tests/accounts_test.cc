@@ -99,6 +99,13 @@ TEST_F(AccountsCli, CompaniesBecomeAccountsAndAnImportClaimsTheirDomains) {
   EXPECT_EQ(after[0]["name"], "Fabrikam Group");
   EXPECT_EQ(after[0]["domains"], json({"fabrikam.com", "fabrikam.de"}));
   EXPECT_EQ(after[0]["people"], 2);
+  // The account keeps its CRM name, and its domains still find it.
+  for (const char* target : {"Fabrikam Group", "fabrikam.de", "FABRIKAM.COM"}) {
+    auto who = RunRapport("--db " + db_ + " who-knows '" + target +
+                          "' --as alice@northwind.example --as-of 2026-06-02");
+    EXPECT_EQ(who.exit_code, 0) << target << ": " << who.err;
+    EXPECT_NE(who.out.find("who knows Fabrikam Group (account)"), std::string::npos) << who.out;
+  }
 
   // A bad file changes nothing and says where it is wrong.
   WriteFile(dir_ / "bad.csv", "Contoso,contoso.com\nBroken\n");

@@ -129,6 +129,13 @@ TEST(EngagementRows, AveragesDaysSinceAndScoreComeFromReleasedNumbersOnly) {
   const std::vector<int64_t> one = {1, 1, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   EXPECT_EQ(RowFrom(t, one, bounds, 1, 0).emails_to, 5);
   EXPECT_EQ(RowFrom(t, one, bounds, 12, 0).emails_to, 30);
+  // The count by e-mail is far noisier than the colleague count: when it says 0 for 30
+  // colleagues, the 40 e-mails stand (capped by 30 x 5, not by 0) and need at least 8 of them.
+  const std::vector<int64_t> noisy_by_email = {30, -3, 0, 40, 12, 0, 0, 0, 0, 0, 0, 0, 0};
+  const EngagementRow big = RowFrom(t, noisy_by_email, bounds, 1, 0);
+  EXPECT_EQ(big.emails_to, 40);
+  EXPECT_EQ(big.emails_from, 12);
+  EXPECT_EQ(big.colleagues_emails, 8);
 
   // Three months: account 4 has mail in January and none in February or March (meetings in
   // February); account 5 only in March. As of 10 March.

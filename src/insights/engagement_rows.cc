@@ -83,14 +83,18 @@ EngagementRow RowFrom(const RowTotals& totals, const std::vector<int64_t>& n,
   row.account_id = totals.account;
   row.period_start = period_start;
   const int64_t colleagues = AtLeastZero(n[0]);
-  row.colleagues_emails = std::min(AtLeastZero(n[1]), colleagues);
   row.colleagues_meetings = std::min(AtLeastZero(n[2]), colleagues);
   // E-mail counts are capped by the colleague count, the least noisy column (the count by e-mail
-  // has several times its noise, and capping by it would zero large rows now and then).
+  // has several times its noise, and capping by it would zero large rows now and then); then
+  // the count by e-mail is at least what those e-mails need (bounds.emails each way a piece).
   const int64_t mail_pieces = colleagues * pieces;
   const int64_t meeting_pieces = row.colleagues_meetings * pieces;
   row.emails_to = std::min(AtLeastZero(n[3]), mail_pieces * bounds.emails);
   row.emails_from = std::min(AtLeastZero(n[4]), mail_pieces * bounds.emails);
+  const int64_t per_colleague = std::max<int64_t>(1, pieces * bounds.emails);
+  const int64_t needed =
+      (std::max(row.emails_to, row.emails_from) + per_colleague - 1) / per_colleague;
+  row.colleagues_emails = std::clamp(AtLeastZero(n[1]), needed, colleagues);
   row.meetings_to = std::min(AtLeastZero(n[5]), meeting_pieces * bounds.meetings);
   row.meetings_from = std::min(AtLeastZero(n[6]), meeting_pieces * bounds.meetings);
   row.contacts_emails = std::min(AtLeastZero(n[7]), mail_pieces * bounds.contacts);

@@ -173,7 +173,9 @@ class Store {
   // transaction; an account made from a domain that is now claimed disappears into the import.
   virtual Status ImportAccounts(const std::vector<model::AccountRecord>& accounts) = 0;
   virtual Result<std::vector<Account>> ListAccounts() = 0;
-  // The account of that name (ASCII case ignored), `people` left 0; nullopt when none.
+  // The account of that name (ASCII case ignored), else the one with that domain (an imported
+  // account keeps its CRM name, and people ask by the domain they see in mail), `people` left
+  // 0; nullopt when none.
   virtual Result<std::optional<Account>> FindAccount(std::string_view name) = 0;
 
   // Re-attributes addresses to people from the evidence stored (directory, mail's own links,

@@ -63,6 +63,8 @@ TEST(DetectFileKind, TellsFormatsApart) {
   EXPECT_EQ(DetectFileKind("!BDN\x01\x02"), FileKind::kPst);
   EXPECT_EQ(DetectFileKind("\xD0\xCF\x11\xE0\xA1\xB1"), FileKind::kOutlookMsg);
   EXPECT_EQ(DetectFileKind(""), FileKind::kEmpty);
+  EXPECT_EQ(DetectFileKind("name,domains\r\n\"Fabrikam\",\"fabrikam.com\"\r\n"),
+            FileKind::kAccountList);  // the sample's directory/accounts.csv
   EXPECT_EQ(DetectFileKind("\x7f"
                            "ELF\x02\x01"),
             FileKind::kUnknown);

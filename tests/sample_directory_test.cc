@@ -111,9 +111,10 @@ TEST_F(SampleDirectory, SampleSaysWhatTheDirectoryHolds) {
 TEST_F(SampleDirectory, IngestSkipsDirectoryFilesAsFilesNotAsRejectedItems) {
   const json& s = *ingest_;
   // directory/users.json, directory/groups.json and the Graph export's graph/users.json; and
-  // directory/accounts.csv, the CRM's list (for rapport accounts import), is no mail either.
-  EXPECT_EQ(s["files"]["skipped"], json({{std::string(ingest::kSkipDirectoryExport), 3},
-                                         {"not a mail, calendar, Graph or Outlook file", 1}}));
+  // directory/accounts.csv, the CRM's list, named for what it is and what reads it.
+  EXPECT_EQ(s["files"]["skipped"],
+            json({{std::string(ingest::kSkipDirectoryExport), 3},
+                  {"account list (import it with rapport accounts import)", 1}}));
   EXPECT_EQ(s["files"]["read"].get<uint64_t>() + 4, s["files"]["total"].get<uint64_t>());
   EXPECT_EQ(s["messages"]["rejected"], 0);
   EXPECT_TRUE(s["messages"]["rejected_by_reason"].empty()) << s["messages"];

@@ -59,6 +59,7 @@ FileKind DetectFileKind(std::string_view head) {
   size_t eol = head.find('\n');
   std::string_view first = head.substr(0, eol);
   if (LooksLikeHeaderField(first)) return FileKind::kMessage;
+  if (StartsWithIgnoreCase(s, "name,domain")) return FileKind::kAccountList;
   return s.empty() ? FileKind::kEmpty : FileKind::kUnknown;
 }
 
@@ -76,6 +77,8 @@ std::string_view FileKindName(FileKind kind) {
       return "Outlook PST";
     case FileKind::kOutlookMsg:
       return "Outlook .msg file (not read: save it as .eml or in a PST)";
+    case FileKind::kAccountList:
+      return "account list (import it with rapport accounts import)";
     case FileKind::kEmpty:
       return "empty file";
     case FileKind::kUnknown:

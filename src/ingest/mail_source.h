@@ -17,9 +17,10 @@ enum class FileKind {
   kMbox,
   kMessage,
   kICalendar,
-  kJson,        // Microsoft Graph export
-  kPst,         // Outlook PST / OST
-  kOutlookMsg,  // Outlook .msg (OLE2 compound file)
+  kJson,         // Microsoft Graph export
+  kPst,          // Outlook PST / OST
+  kOutlookMsg,   // Outlook .msg (OLE2 compound file)
+  kAccountList,  // a CRM account list (accounts.csv), which `rapport accounts import` reads
   kEmpty,
   kUnknown
 };

@@ -277,6 +277,14 @@ TEST_F(EngagementTest, AMonthsLifetimeBudgetRunsOutAndStaysOut) {
                        "--epsilon 3")
                 .exit_code,
             1);
+  // A view that rolls on to April finds March spent, and is told where it can begin.
+  auto rolled = RunRapport("--db " + db_ + " enrichment --as " + kAlice +
+                           " --period month --from 2026-03-01 --to 2026-05-01 --as-of 2026-05-01 "
+                           "--epsilon 3");
+  EXPECT_EQ(rolled.exit_code, 1);
+  EXPECT_NE(rolled.err.find("the periods from 2026-04-01 on can still pay: --from 2026-04-01"),
+            std::string::npos)
+      << rolled.err;
   // What is left still fits; April, never read, has all of its own.
   EXPECT_EQ(Enrichment("--epsilon 2 --k 7").exit_code, 0);
   EXPECT_EQ(RunRapport("--db " + db_ + " enrichment --as " + kAlice +

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "ingest/address_identity.h"
 #include "insights/decide.h"
@@ -155,6 +156,16 @@ Status MemberCaps(store::Store& store, consent::PolicyDecisionPoint& policy,
   return Status::Ok();
 }
 
+// 2026-04-01, for civil seconds.
+std::string DayName(int64_t t) {
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{days{(t >= 0 ? t : t - 86399) / 86400}}};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
 // Each month's spending with this release's charge; the first that cannot pay, if any.
 Status PriceMonths(store::Store& store, Plan& plan) {
   const int64_t rho_nano = std::llround(plan.p.rho * 1e9);  // already whole units
@@ -164,15 +175,28 @@ Status PriceMonths(store::Store& store, Plan& plan) {
   std::map<int64_t, store::MonthSpent> by_month;
   for (const auto& m : *spent) by_month[m.month] = m;
   Status verdict;
+  std::optional<Period> last_short;  // the latest month that cannot pay
   for (const Period& m : plan.months) {
     store::MonthSpent before =
         by_month.count(m.start) ? by_month[m.start] : store::MonthSpent{m.start, 0, 0, 0};
     const store::MonthCharge charge{m.start, rho_nano, delta_atto};
     plan.charges.push_back(charge);
     plan.costs.push_back(CostOf(plan.budget, before, charge));
-    if (verdict.ok() && (before.rho_nano + rho_nano > plan.budget.rho_nano ||
-                         before.delta_atto + delta_atto > plan.budget.delta_atto)) {
-      verdict = MonthExhausted(plan.budget, before, Value(plan.p.epsilon));
+    if (before.rho_nano + rho_nano > plan.budget.rho_nano ||
+        before.delta_atto + delta_atto > plan.budget.delta_atto) {
+      if (verdict.ok()) verdict = MonthExhausted(plan.budget, before, Value(plan.p.epsilon));
+      last_short = m;
+    }
+  }
+  // A view that rolls on (next month's 12 months) finds its older months spent: say where the
+  // periods that can still pay begin.
+  if (last_short) {
+    const int64_t from =
+        NextPeriodStart(plan.p.level, PeriodStart(plan.p.level, last_short->end - 1));
+    if (from < plan.p.cutoff) {
+      verdict =
+          Status::ResourceExhausted(verdict.message() + "; the periods from " + DayName(from) +
+                                    " on can still pay: --from " + DayName(from));
     }
   }
   return verdict;

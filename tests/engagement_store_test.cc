@@ -348,7 +348,11 @@ TEST_F(BudgetLedgerTest, AMonthThatCannotPayRefusesTheReleaseForLife) {
                 .status()
                 .code(),
             Status::Code::kResourceExhausted);
-  EXPECT_EQ(store_->AppendRelease(Release("f", later, {}, 0), kLimits).status().code(),
+  // A release made wholly of earlier releases' rows charges nothing, and fits a spent month.
+  EXPECT_TRUE(store_->AppendRelease(Release("f", later, {}, 0), kLimits).ok());
+  PrivacyRelease no_epsilon = Release("g", later, {kFebruary}, 1);
+  no_epsilon.epsilon_micro = 0;
+  EXPECT_EQ(store_->AppendRelease(no_epsilon, kLimits).status().code(),
             Status::Code::kInvalidArgument);
 }
 

@@ -277,21 +277,31 @@ TEST_F(EngagementTest, AMonthsLifetimeBudgetRunsOutAndStaysOut) {
                        "--epsilon 3")
                 .exit_code,
             1);
-  // A view that rolls on to April finds March spent, and is told where it can begin.
+  // With other parameters nothing can be reused: refused, and told where it could begin.
+  auto other = RunRapport("--db " + db_ + " enrichment --as " + kAlice +
+                          " --period month --from 2026-03-01 --to 2026-05-01 --as-of 2026-05-01 "
+                          "--epsilon 3 --k 6");
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_NE(other.err.find("the periods from 2026-04-01 on can still pay: --from 2026-04-01"),
+            std::string::npos)
+      << other.err;
+  // A view that rolls on to April reuses March's rows, already paid for, and charges April only.
   auto rolled = RunRapport("--db " + db_ + " enrichment --as " + kAlice +
                            " --period month --from 2026-03-01 --to 2026-05-01 --as-of 2026-05-01 "
-                           "--epsilon 3");
-  EXPECT_EQ(rolled.exit_code, 1);
-  EXPECT_NE(rolled.err.find("the periods from 2026-04-01 on can still pay: --from 2026-04-01"),
-            std::string::npos)
-      << rolled.err;
-  // What is left still fits; April, never read, has all of its own.
+                           "--epsilon 3 --json");
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
+  json r = json::parse(rolled.out);
+  EXPECT_EQ(r["privacy"]["reused_periods"], 1);
+  ASSERT_EQ(r["privacy"]["months"].size(), 1u);
+  EXPECT_EQ(r["privacy"]["months"][0]["month"], "2026-04");
+  // What is left still fits; April alone, as the rolled view read it, is its rows again: free.
   EXPECT_EQ(Enrichment("--epsilon 2 --k 7").exit_code, 0);
-  EXPECT_EQ(RunRapport("--db " + db_ + " enrichment --as " + kAlice +
-                       " --period month --from 2026-04-01 --to 2026-05-01 --as-of 2026-05-01 "
-                       "--epsilon 3")
-                .exit_code,
-            0);
+  auto april = RunRapport("--db " + db_ + " enrichment --as " + kAlice +
+                          " --period month --from 2026-04-01 --to 2026-05-01 --as-of 2026-05-01 "
+                          "--epsilon 3 --json");
+  ASSERT_EQ(april.exit_code, 0) << april.err;
+  EXPECT_EQ(json::parse(april.out)["privacy"]["reused_periods"], 1);
+  EXPECT_TRUE(json::parse(april.out)["privacy"]["months"].empty());
   EXPECT_EQ(Enrichment("--epsilon 3").exit_code, 0);  // the first again: stored, free
   json budget = Budget();
   ASSERT_EQ(budget["months"].size(), 2u);
@@ -417,6 +427,16 @@ TEST_F(EngagementTest, TheDefaultRangeIsTheCompletePeriodsBeforeTheCutOff) {
   auto later = run("month", "2026-04-28");  // the same data: the same release, free
   ASSERT_EQ(later.exit_code, 0) << later.err;
   EXPECT_TRUE(json::parse(later.out)["privacy"]["repeated"].get<bool>());
+  // In May the view rolls on: eleven of its months come from April's release, row for row, and
+  // only April 2026 is computed and charged.
+  auto in_may = run("month", "2026-05-03");
+  ASSERT_EQ(in_may.exit_code, 0) << in_may.err;
+  json m = json::parse(in_may.out);
+  EXPECT_FALSE(m["privacy"]["repeated"].get<bool>());
+  EXPECT_EQ(m["privacy"]["reused_periods"], 11);
+  ASSERT_EQ(m["privacy"]["months"].size(), 1u);
+  EXPECT_EQ(m["privacy"]["months"][0]["month"], "2026-04");
+  EXPECT_EQ(m["rows"], a["rows"]);        // March's rows again; April has no mail
   auto year = run("year", "2026-04-20");  // 2025: the last whole year, without March 2026
   ASSERT_EQ(year.exit_code, 0) << year.err;
   EXPECT_EQ(json::parse(year.out)["privacy"]["from"], "2025-01-01");

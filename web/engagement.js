@@ -118,13 +118,16 @@ function costText(answer) {
   const p = answer.privacy || {};
   const months = p.months || [];
   if (p.repeated) return 'Asked before: the stored release comes back, nothing is spent.';
+  const reused = p.reused_periods ? ` ${p.reused_periods} period${p.reused_periods === 1 ? '' :
+    's'} come${p.reused_periods === 1 ? 's' : ''} from earlier releases, free.` : '';
+  if (!months.length) return `Nothing to spend.${reused}`;
   const range = months.length ? ` (${months[0].month}${months.length > 1 ?
     ` to ${months[months.length - 1].month}` : ''})` : '';
   const most = Math.max(0, ...months.map((m) => Number(m.epsilon_before)));
   const text = `This release would charge ε ${fmtNumber(p.epsilon, 3)} to each of ` +
     `${months.length} month${months.length === 1 ? '' : 's'} of data${range}; the most spent ` +
     `of any is ${fmtNumber(most, 3)} of its lifetime ${fmtNumber(p.epsilon_per_month, 3)}.`;
-  return answer.allowed ? text : `${text} Refused: ${answer.reason}`;
+  return answer.allowed ? text + reused : `${text}${reused} Refused: ${answer.reason}`;
 }
 
 function show(out, answer) {

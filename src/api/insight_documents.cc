@@ -136,6 +136,7 @@ Document PrivacyJson(const insights::EngagementRelease& release) {
   for (const auto& [name, sd] : p.noise_sd) noise[name] = sd;
   return {{"release", release.id},
           {"repeated", release.repeated},
+          {"reused_periods", release.reused_periods},
           {"released_at", release.released_at ? Document(IsoTime(release.released_at)) : nullptr},
           {"level", insights::PeriodLevelName(p.level)},
           {"time_zone", p.time_zone},

@@ -37,6 +37,15 @@ void PrintCosts(std::FILE* out, const insights::EngagementRelease& release) {
   }
 }
 
+// Leading periods whose rows earlier releases with the same parameters hold: taken again, free.
+void PrintReused(std::FILE* out, const insights::EngagementRelease& release) {
+  if (release.reused_periods == 0) return;
+  fmt::print(out,
+             "{} period{} from earlier releases with the same parameters: their rows again, "
+             "nothing spent on them\n",
+             release.reused_periods, release.reused_periods == 1 ? "" : "s");
+}
+
 // What the release was, on stderr, so that stdout stays a clean CSV.
 void Summarise(const insights::EngagementRelease& release) {
   const auto& p = release.parameters;
@@ -46,13 +55,16 @@ void Summarise(const insights::EngagementRelease& release) {
              release.rows.size(), release.rows.size() == 1 ? "" : "s",
              insights::PeriodLevelName(p.level), IsoDate(p.from), IsoDate(p.to), IsoDate(p.cutoff),
              p.time_zone, Epsilon(p.epsilon), p.k);
+  PrintReused(stderr, release);
   if (release.repeated) {
     fmt::print(stderr,
                "the same request was released at {}: these are its rows, nothing more spent; "
                "it cost:\n",
                IsoTime(release.released_at));
+  } else if (release.months.empty()) {
+    fmt::print(stderr, "nothing spent\n");
   } else {
-    fmt::print(stderr, "the lifetime privacy budget of the months read, before and after:\n");
+    fmt::print(stderr, "the lifetime privacy budget of the months computed, before and after:\n");
   }
   PrintCosts(stderr, release);
   if (release.rows.empty()) {
@@ -113,7 +125,8 @@ int RunEnrichment(const std::string& db, const InsightArgs& args) {
       fmt::print("the same request was released at {}: asking again costs nothing\n",
                  IsoTime(preview->release.released_at));
     } else {
-      fmt::print("{}: this release would charge epsilon {} to each month it reads:\n",
+      PrintReused(stdout, preview->release);
+      fmt::print("{}: this release would charge epsilon {} to each month it computes:\n",
                  preview->verdict.ok() ? "allowed" : "refused",
                  Epsilon(preview->release.parameters.epsilon));
       PrintCosts(stdout, preview->release);

@@ -13,6 +13,7 @@
 #include "insights/engagement_budget.h"
 #include "insights/engagement_mechanism.h"
 #include "insights/engagement_periods.h"
+#include "insights/engagement_reuse.h"
 #include "insights/engagement_rows.h"
 #include "insights/weeks.h"
 #include "rapport/insights/insight_settings.h"
@@ -118,7 +119,8 @@ struct Plan {
   InsightSettings settings;
   MonthlyBudget budget;
   ContributionBounds bounds;
-  std::vector<Period> periods, months;  // months: those read
+  std::vector<Period> periods, months;  // months: those this release computes and charges
+  ReusedPeriods reused;                 // the leading periods earlier releases hold
   ReleaseParameters p;
   std::string key, caller;
   std::vector<store::MonthCharge> charges;
@@ -170,6 +172,7 @@ std::string DayName(int64_t t) {
 Status PriceMonths(store::Store& store, Plan& plan) {
   const int64_t rho_nano = std::llround(plan.p.rho * 1e9);  // already whole units
   const int64_t delta_atto = std::llround(plan.p.selection_delta * 1e18);
+  if (plan.months.empty()) return Status::Ok();  // every period reused: nothing to charge
   auto spent = store.PrivacySpent(plan.months.front().start, plan.months.back().end);
   if (!spent.ok()) return spent.status();
   std::map<int64_t, store::MonthSpent> by_month;
@@ -235,7 +238,6 @@ Result<Plan> MakePlan(store::Store& store, consent::PolicyDecisionPoint& policy,
                                    MonthName(p.from) + "): there is no data before the cut-off " +
                                    "to release; move --from earlier or --as-of later");
   }
-  plan.months = PeriodsCovering(PeriodLevel::kMonth, p.from, p.cutoff);
   auto epsilon = what.epsilon ? Result<Rational>(*what.epsilon)
                               : ParsePositiveDecimal(plan.settings.release_epsilon);
   if (!epsilon.ok()) return epsilon.status();
@@ -258,6 +260,15 @@ Result<Plan> MakePlan(store::Store& store, consent::PolicyDecisionPoint& policy,
   p.k = what.k;
   p.accounts_per_month = plan.bounds.accounts_per_month;
   p.rows_per_month = static_cast<int64_t>(p.accounts_per_month) * PiecesPerMonth(p.level);
+  auto reused = ReusablePeriods(store, p, plan.periods);
+  if (!reused.ok()) return reused.status();
+  plan.reused = std::move(*reused);
+  plan.months.clear();
+  if (plan.reused.periods < plan.periods.size() &&
+      plan.periods[plan.reused.periods].start < p.cutoff) {
+    plan.months =
+        PeriodsCovering(PeriodLevel::kMonth, plan.periods[plan.reused.periods].start, p.cutoff);
+  }
   auto variances = Calibrate(plan.bounds, p.rho, p.rows_per_month);
   if (!variances.ok()) return variances.status();
   plan.variances = *variances;
@@ -272,7 +283,9 @@ Result<Plan> MakePlan(store::Store& store, consent::PolicyDecisionPoint& policy,
   plan.limits.delta_budget_atto = plan.budget.delta_atto;
   auto priced = PriceMonths(store, plan);
   plan.verdict = priced;
-  if (plan.verdict.ok()) plan.verdict = MemberCaps(store, policy, request, plan);
+  if (plan.verdict.ok() && !plan.months.empty()) {
+    plan.verdict = MemberCaps(store, policy, request, plan);
+  }
   if (!plan.verdict.ok() && plan.verdict.code() != Status::Code::kResourceExhausted) {
     return plan.verdict;
   }
@@ -293,6 +306,7 @@ Result<EngagementRelease> Repeated(const store::PrivacyRelease& stored) {
 // read, shown when its noisy colleague count reaches k. Other accounts are selected: a row needs
 // k true colleagues and a noisy count of at least the threshold.
 Result<std::vector<EngagementRow>> NoisyRows(store::Store& store, const Plan& plan,
+                                             const std::vector<Period>& periods,
                                              const std::vector<RowTotals>& totals,
                                              RandomSource& random) {
   auto accounts = store.ListAccounts();
@@ -308,14 +322,14 @@ Result<std::vector<EngagementRow>> NoisyRows(store::Store& store, const Plan& pl
       return;
     }
     EngagementRow row =
-        RowFrom(t, noisy, plan.bounds, PiecesPerRow(plan.p.level), plan.periods[t.period].start);
+        RowFrom(t, noisy, plan.bounds, PiecesPerRow(plan.p.level), periods[t.period].start);
     row.account_name = account.name;
     row.listed = listed;
     rows.push_back(std::move(row));
   };
   for (const store::Account& account : *accounts) {
-    for (size_t period = 0; period < plan.periods.size(); ++period) {
-      if (plan.periods[period].start >= plan.p.cutoff) break;
+    for (size_t period = 0; period < periods.size(); ++period) {
+      if (periods[period].start >= plan.p.cutoff) break;
       auto it = by_row.find({period, account.id});
       if (it != by_row.end()) {
         add(*it->second, account);
@@ -327,6 +341,15 @@ Result<std::vector<EngagementRow>> NoisyRows(store::Store& store, const Plan& pl
       }
     }
   }
+  return rows;
+}
+
+// The earlier releases' rows and the new ones as one release: ordered, and the columns derived
+// from several periods (days since, score) worked out anew over all of them.
+std::vector<EngagementRow> Assemble(const Plan& plan, std::vector<EngagementRow> computed) {
+  std::vector<EngagementRow> rows = plan.reused.rows;
+  rows.insert(rows.end(), std::make_move_iterator(computed.begin()),
+              std::make_move_iterator(computed.end()));
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     return a.period_start != b.period_start ? a.period_start < b.period_start
                                             : a.account_name < b.account_name;
@@ -338,6 +361,7 @@ Result<std::vector<EngagementRow>> NoisyRows(store::Store& store, const Plan& pl
 EngagementRelease Shell(const Plan& plan) {
   EngagementRelease r;
   r.parameters = plan.p;
+  r.reused_periods = static_cast<int64_t>(plan.reused.periods);
   r.months = plan.costs;
   r.epsilon_budget = plan.budget.epsilon;
   r.delta_budget = plan.budget.delta;
@@ -402,14 +426,22 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
   if (*stored) return Repeated(**stored);
   if (!plan->verdict.ok()) return plan->verdict;
 
-  auto totals = BoundedTotals(
-      store, plan->periods, plan->months, plan->p.cutoff, plan->civil, plan->bounds,
-      [&](int64_t person) { return policy.MayAppear(consent::InsightKind::kEngagement, person); });
-  if (!totals.ok()) return totals.status();
   EngagementRelease release = Shell(*plan);
-  auto rows = NoisyRows(store, *plan, *totals, random);
-  if (!rows.ok()) return rows.status();
-  release.rows = std::move(*rows);
+  std::vector<EngagementRow> computed;
+  if (!plan->months.empty()) {  // the periods after the reused ones, up to the cut-off
+    const std::vector<Period> periods(
+        plan->periods.begin() + static_cast<ptrdiff_t>(plan->reused.periods), plan->periods.end());
+    auto totals =
+        BoundedTotals(store, periods, plan->months, plan->p.cutoff, plan->civil, plan->bounds,
+                      [&](int64_t person) {
+                        return policy.MayAppear(consent::InsightKind::kEngagement, person);
+                      });
+    if (!totals.ok()) return totals.status();
+    auto rows = NoisyRows(store, *plan, periods, *totals, random);
+    if (!rows.ok()) return rows.status();
+    computed = std::move(*rows);
+  }
+  release.rows = Assemble(*plan, std::move(computed));
   release.released_at = request.now;
 
   // Charged and stored before anyone sees it; the store re-checks every month atomically.

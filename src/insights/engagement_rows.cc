@@ -181,6 +181,7 @@ std::string ReleaseBody(const EngagementRelease& release) {
                       {"epsilon_budget", release.epsilon_budget},
                       {"delta_budget", release.delta_budget},
                       {"months", months},
+                      {"reused_periods", release.reused_periods},
                       {"rows", rows}}
       .dump();
 }
@@ -211,6 +212,7 @@ Result<EngagementRelease> ParseReleaseBody(const std::string& body) {
     }
     out.epsilon_budget = Number(j.at("epsilon_budget"));
     out.delta_budget = Number(j.at("delta_budget"));
+    out.reused_periods = j.contains("reused_periods") ? Int(j, "reused_periods") : 0;
     for (const auto& m : j.at("months")) {
       out.months.push_back({Int(m, "month"), Number(m.at("epsilon_before")),
                             Number(m.at("epsilon_after")), Number(m.at("delta_before")),

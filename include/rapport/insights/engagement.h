@@ -94,7 +94,8 @@ struct EngagementRelease {
   int64_t released_at = 0;
   ReleaseParameters parameters;
   std::vector<EngagementRow> rows;  // by period, then account name
-  std::vector<MonthCost> months;    // every month read: spent before and after this release
+  std::vector<MonthCost> months;    // every month computed: spent before and after this release
+  int64_t reused_periods = 0;       // leading periods whose rows earlier releases held (free)
   double epsilon_budget = 0, delta_budget = 0;  // per month, for life
 };
 

@@ -220,7 +220,8 @@ class Store {
   // What every month in [from, to) (civil seconds) has spent over the store's life, by month,
   // only months with a charge (summed in the database, bodies unread).
   virtual Result<std::vector<MonthSpent>> PrivacySpent(int64_t from, int64_t to) = 0;
-  // How many releases `requested_by` made at or after `since` (UTC seconds).
+  // How many releases that spent anything `requested_by` made at or after `since` (UTC seconds):
+  // one made wholly of earlier releases' rows costs nothing and counts for nothing.
   virtual Result<int64_t> ReleasesBy(std::string_view requested_by, int64_t since) = 0;
   // In one transaction: when a release with the same request_key is stored, returns that one and
   // stores nothing; else, when any month's charges plus this release's would exceed

@@ -1,0 +1,51 @@
+#include "insights/engagement_reuse.h"
+
+#include "insights/engagement_rows.h"
+
+namespace rapport::insights {
+namespace {
+
+bool SameParameters(const ReleaseParameters& a, const ReleaseParameters& b) {
+  return a.level == b.level && a.time_zone == b.time_zone && a.epsilon.num == b.epsilon.num &&
+         a.epsilon.den == b.epsilon.den && a.k == b.k &&
+         a.accounts_per_month == b.accounts_per_month && a.delta == b.delta;
+}
+
+// Whether `r` read `period` whole: inside its range and before its cut-off.
+bool ReadWhole(const ReleaseParameters& r, const Period& period) {
+  return r.from <= period.start && period.end <= r.to && period.end <= r.cutoff;
+}
+
+}  // namespace
+
+Result<ReusedPeriods> ReusablePeriods(store::Store& store, const ReleaseParameters& p,
+                                      const std::vector<Period>& periods) {
+  ReusedPeriods out;
+  auto stored = store.ListReleases(0);
+  if (!stored.ok()) return stored.status();
+  std::vector<EngagementRelease> earlier;
+  for (const auto& s : *stored) {
+    auto release = ParseReleaseBody(s.body);
+    if (release.ok() && SameParameters(release->parameters, p)) {
+      earlier.push_back(std::move(*release));
+    }
+  }
+  for (const Period& period : periods) {
+    if (period.end > p.cutoff) break;
+    const EngagementRelease* from = nullptr;
+    for (const auto& r : earlier) {
+      if (ReadWhole(r.parameters, period)) {
+        from = &r;
+        break;
+      }
+    }
+    if (from == nullptr) break;
+    for (const EngagementRow& row : from->rows) {
+      if (row.period_start == period.start) out.rows.push_back(row);
+    }
+    ++out.periods;
+  }
+  return out;
+}
+
+}  // namespace rapport::insights

@@ -29,10 +29,6 @@ double Value(Rational r) {
   return static_cast<double>(r.num) / static_cast<double>(r.den);
 }
 
-int64_t Micro(Rational r) {  // ParsePositiveDecimal keeps at most 6 decimals: den divides 10^6
-  return static_cast<int64_t>(r.num) * (1'000'000 / static_cast<int64_t>(r.den));
-}
-
 std::string Text(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", v);
@@ -156,16 +152,6 @@ Status MemberCaps(store::Store& store, consent::PolicyDecisionPoint& policy,
         "); asking again for a release already made is free, or ask an admin");
   }
   return Status::Ok();
-}
-
-// 2026-04-01, for civil seconds.
-std::string DayName(int64_t t) {
-  using namespace std::chrono;
-  const year_month_day ymd{sys_days{days{(t >= 0 ? t : t - 86399) / 86400}}};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
 }
 
 // Each month's spending with this release's charge; the first that cannot pay, if any.

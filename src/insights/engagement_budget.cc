@@ -11,6 +11,11 @@
 namespace rapport::insights {
 namespace {
 
+std::chrono::year_month_day CivilDay(int64_t t) {
+  using namespace std::chrono;
+  return year_month_day{sys_days{days{(t >= 0 ? t : t - 86399) / 86400}}};
+}
+
 std::string Number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", v);
@@ -53,20 +58,24 @@ MonthCost CostOf(const MonthlyBudget& budget, const store::MonthSpent& spent,
 }
 
 std::string MonthName(int64_t month) {
-  using namespace std::chrono;
-  const year_month_day ymd{sys_days{days{(month >= 0 ? month : month - 86399) / 86400}}};
+  return DayName(month).substr(0, 7);
+}
+
+std::string DayName(int64_t t) {
+  const auto ymd = CivilDay(t);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
+}
+
+int64_t Micro(Rational r) {
+  return static_cast<int64_t>(r.num) * (1'000'000 / static_cast<int64_t>(r.den));
 }
 
 Status MonthExhausted(const MonthlyBudget& budget, const store::MonthSpent& spent, double asked) {
   const double rho_left = std::max(0.0, budget.rho - static_cast<double>(spent.rho_nano) / 1e9);
-  const double spent_epsilon =
-      spent.rho_nano <= 0
-          ? 0
-          : EpsilonForRho(static_cast<double>(spent.rho_nano) / 1e9, budget.delta / 2);
+  const double spent_epsilon = CostOf(budget, spent, {spent.month, 0, 0}).epsilon_before;
   std::string msg = "the lifetime privacy budget of " + MonthName(spent.month) +
                     "'s data would be exceeded: its releases have spent epsilon " +
                     Number(spent_epsilon) + " of " + Number(budget.epsilon) + " (delta " +

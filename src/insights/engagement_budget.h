@@ -27,6 +27,13 @@ Result<MonthlyBudget> MonthlyBudgetOf(const InsightSettings& settings);
 MonthCost CostOf(const MonthlyBudget& budget, const store::MonthSpent& spent,
                  const store::MonthCharge& charge);
 
+// Epsilon in millionths, as the ledger keeps it (ParsePositiveDecimal keeps at most 6 decimals,
+// so den divides 10^6).
+int64_t Micro(Rational r);
+
+// "2026-04-01": the day holding civil second `t`.
+std::string DayName(int64_t t);
+
 // ResourceExhausted: this month cannot pay for the release; what it spent, what is left, and what
 // would fit.
 Status MonthExhausted(const MonthlyBudget& budget, const store::MonthSpent& spent, double asked);

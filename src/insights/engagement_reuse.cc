@@ -1,5 +1,6 @@
 #include "insights/engagement_reuse.h"
 
+#include "insights/engagement_budget.h"
 #include "insights/engagement_rows.h"
 
 namespace rapport::insights {
@@ -24,7 +25,10 @@ Result<ReusedPeriods> ReusablePeriods(store::Store& store, const ReleaseParamete
   auto stored = store.ListReleases(0);
   if (!stored.ok()) return stored.status();
   std::vector<EngagementRelease> earlier;
+  const int64_t epsilon_micro = Micro(p.epsilon);
   for (const auto& s : *stored) {
+    // Only bodies of releases that asked for this epsilon can match: the others are not parsed.
+    if (s.epsilon_micro != epsilon_micro) continue;
     auto release = ParseReleaseBody(s.body);
     if (release.ok() && SameParameters(release->parameters, p)) {
       earlier.push_back(std::move(*release));

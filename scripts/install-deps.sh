@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rapport needs to build, test and benchmark, skipping those present.
-# Usage: scripts/install-deps.sh [--bench]   (--bench adds mu, notmuch and wrk for the benchmarks)
+# Usage: scripts/install-deps.sh [--bench]   (--bench adds mu, notmuch, wrk, isync and hyperfine for the benchmarks)
 set -euo pipefail
 
 packages=(
@@ -8,9 +8,9 @@ packages=(
   libsqlite3-dev libgmime-3.0-dev libglib2.0-dev libical-dev libpff-dev libpsl-dev
   libidn2-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3
-  libcpp-httplib-dev libboost-dev openssl curl chromium
+  libcpp-httplib-dev libboost-dev openssl curl chromium dovecot-imapd
 )
-if [[ "${1:-}" == "--bench" ]]; then packages+=(maildir-utils notmuch time wrk); fi
+if [[ "${1:-}" == "--bench" ]]; then packages+=(maildir-utils notmuch time wrk isync hyperfine); fi
 
 missing=()
 for p in "${packages[@]}"; do

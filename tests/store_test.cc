@@ -122,7 +122,11 @@ TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   }
   {  // Take the store back to schema version 2, as an older rapport left it.
     auto db = SqliteDb::Open(dir / "s.db");
-    for (const char* sql : {"DROP TABLE privacy_charge",
+    for (const char* sql : {"DROP INDEX mailbox_item_message",
+                            "DROP TABLE mailbox_item",
+                            "DROP TABLE sync_cursor",
+                            "DROP TABLE sync_source",
+                            "DROP TABLE privacy_charge",
                             "DROP TABLE access_token",
                             "DROP INDEX privacy_release_released",
                             "DROP TABLE privacy_release",

@@ -7,6 +7,7 @@
 #include "cli/format.h"
 #include "cli/insight_commands.h"
 #include "cli/serve_command.h"
+#include "cli/sync_commands.h"
 
 int main(int argc, char** argv) {
   using namespace rapport::cli;
@@ -203,6 +204,7 @@ int main(int argc, char** argv) {
 
   auto run_insight = AddInsightCommands(app, db);
   auto run_serve = AddServeCommand(app, db);
+  auto run_sync = AddSyncCommands(app, db);
 
   try {
     app.parse(argc, argv);
@@ -219,6 +221,7 @@ int main(int argc, char** argv) {
   SetKeysPath(keys);
   if (int code = run_insight(); code >= 0) return code;
   if (int code = run_serve(); code >= 0) return code;
+  if (int code = run_sync(); code >= 0) return code;
   if (*init_cmd) return RunInit(db, init);
   if (*ingest_cmd) return RunIngest(db, ingest);
   if (*stats_cmd) return RunStats(db, stats_json);

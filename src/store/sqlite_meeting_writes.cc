@@ -214,6 +214,7 @@ Status SqliteMessageWriter::DeleteItem(std::string_view kind, int64_t item) {
       "DELETE FROM participant WHERE message = ?1",
       "DELETE FROM message_alias WHERE message = ?1",
       "DELETE FROM message_copy WHERE message = ?1",
+      "DELETE FROM mailbox_item WHERE message = ?1",
       "DELETE FROM graph_item WHERE kind = 'message' AND item = ?1",
       "DELETE FROM message WHERE id = ?1",
   };

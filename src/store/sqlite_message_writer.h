@@ -10,14 +10,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "rapport/ingest/message_sink.h"
+#include "rapport/ingest/mailbox_sink.h"
 #include "rapport/store/store.h"
 #include "store/sqlite_address_table.h"
 #include "store/sqlite_db.h"
 
 namespace rapport::store {
 
-class SqliteMessageWriter final : public ingest::MessageSink {
+class SqliteMessageWriter final : public ingest::MailboxSink {
  public:
   // `db` must outlive the writer.
   static Result<std::unique_ptr<SqliteMessageWriter>> Create(SqliteDb& db, int64_t tenant_id,
@@ -33,8 +33,18 @@ class SqliteMessageWriter final : public ingest::MessageSink {
                                          const ingest::Provenance& where) override;
   Result<bool> RemoveGraphItem(std::string_view graph_id) override;
   Status Commit() override;
+  // sqlite_mailbox_items.cc (ingest::MailboxSink)
+  Result<std::map<std::string, std::string>> Cursors(int64_t source) override;
+  Status SetCursor(int64_t source, std::string_view folder, std::string_view cursor) override;
+  Status DropCursor(int64_t source, std::string_view folder) override;
+  Result<std::vector<uint64_t>> ItemsAt(std::string_view location) override;
+  Result<bool> RemoveItem(std::string_view location, uint64_t offset) override;
+  Result<std::vector<std::string>> LocationsUnder(std::string_view prefix) override;
+  Status ForgetLocation(std::string_view location) override;
 
  private:
+  Result<int64_t> LocationId(std::string_view location);
+  Status RememberMailboxItem(int64_t message, const ingest::Provenance& where);
   SqliteMessageWriter(SqliteDb& db, int64_t tenant_id, const TenantConfig& tenant,
                       size_t batch_size);
   Status Prepare();

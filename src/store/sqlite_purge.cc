@@ -69,6 +69,7 @@ Result<PurgeCounts> PurgeCollected(SqliteDb& db, int64_t tenant, const PurgePlan
           "DELETE FROM participant WHERE message IN purge_message OR address IN purge_address;"
           "DELETE FROM message_alias WHERE message IN purge_message;"
           "DELETE FROM message_copy WHERE message IN purge_message;"
+          "DELETE FROM mailbox_item WHERE message IN purge_message;"
           "DELETE FROM graph_item WHERE (kind = 'message' AND item IN purge_message) OR "
           "  (kind = 'meeting' AND item IN purge_meeting);"
           "DELETE FROM message WHERE id IN purge_message;"
@@ -98,14 +99,20 @@ Result<PurgeCounts> PurgeCollected(SqliteDb& db, int64_t tenant, const PurgePlan
   if (!after.ok()) return after.status();
   counts.addresses = static_cast<uint64_t>(*before - *after);
   if (plan.everything) {
-    // Files read are provenance of what is gone: a later ingest reads them again. Accounts made
-    // from domains seen in mail go; imported ones stay.
+    // Files and mailbox folders read are provenance of what is gone: a later ingest or sync
+    // reads them again (sources stay connected). Accounts made from domains seen in mail go;
+    // imported ones stay.
     RAPPORT_RETURN_IF_ERROR(
-        Run(db, "DELETE FROM source_file WHERE tenant_id = " + t +
-                    ";DELETE FROM account_domain WHERE tenant_id = " + t +
-                    " AND account IN (SELECT id FROM account WHERE origin = 'domain');"
-                    "DELETE FROM account WHERE origin = 'domain' AND tenant_id = " +
-                    t));
+        Run(db,
+            "DELETE FROM sync_cursor WHERE source IN "
+            "(SELECT id FROM sync_source WHERE tenant_id = " +
+                t +
+                ");"
+                "DELETE FROM source_file WHERE tenant_id = " +
+                t + ";DELETE FROM account_domain WHERE tenant_id = " + t +
+                " AND account IN (SELECT id FROM account WHERE origin = 'domain');"
+                "DELETE FROM account WHERE origin = 'domain' AND tenant_id = " +
+                t));
   }
   RAPPORT_RETURN_IF_ERROR(Run(db,
                               "DROP TABLE temp.purge_address; DROP TABLE temp.purge_message; "

@@ -332,6 +332,39 @@ WITH RECURSIVE old (tenant_id, release, month, until, rho, delta) AS (
 )
 SELECT tenant_id, release, month, rho, delta FROM old;
 )sql",
+    // 12: live mailbox sources (rapport connect, rapport sync; issue 17).
+    R"sql(
+-- config: the connection's settings as JSON. Secrets are never here, only the path of the file
+-- that holds one. last_error: "" after a clean sync.
+CREATE TABLE sync_source (
+  id           INTEGER PRIMARY KEY,
+  tenant_id    INTEGER NOT NULL REFERENCES tenant(id),
+  name         TEXT NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN ('imap', 'graph')),
+  config       TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_sync_at INTEGER,
+  last_error   TEXT NOT NULL DEFAULT '',
+  UNIQUE (tenant_id, name)
+);
+-- Where one folder of a source stands (IMAP: UIDVALIDITY, last UID, HIGHESTMODSEQ; Graph: the
+-- delta link), written in the transaction of the items it covers.
+CREATE TABLE sync_cursor (
+  source INTEGER NOT NULL REFERENCES sync_source(id),
+  folder TEXT NOT NULL,
+  cursor TEXT NOT NULL,
+  PRIMARY KEY (source, folder)
+) WITHOUT ROWID;
+-- The stored message behind each item of a live mailbox folder (source_file: the folder at one
+-- UIDVALIDITY; offset: the UID), so that an expunge finds the copy it removes.
+CREATE TABLE mailbox_item (
+  source  INTEGER NOT NULL REFERENCES source_file(id),
+  offset  INTEGER NOT NULL,
+  message INTEGER NOT NULL REFERENCES message(id),
+  PRIMARY KEY (source, offset)
+) WITHOUT ROWID;
+CREATE INDEX mailbox_item_message ON mailbox_item (message);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

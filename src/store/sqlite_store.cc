@@ -17,6 +17,7 @@
 #include "store/sqlite_releases.h"
 #include "store/sqlite_schema.h"
 #include "store/sqlite_store.h"
+#include "store/sqlite_sync_sources.h"
 #include "store/sqlite_tokens.h"
 
 namespace rapport::store {
@@ -125,12 +126,12 @@ class SqliteStore final : public Store {
     return t;
   }
 
-  Result<std::unique_ptr<ingest::MessageSink>> OpenMessageWriter(size_t batch_size) override {
+  Result<std::unique_ptr<ingest::MailboxSink>> OpenMessageWriter(size_t batch_size) override {
     auto tenant = Tenant();
     if (!tenant.ok()) return tenant.status();
     auto writer = SqliteMessageWriter::Create(db_, tenant_id_, *tenant, batch_size);
     if (!writer.ok()) return writer.status();
-    return std::unique_ptr<ingest::MessageSink>(std::move(*writer));
+    return std::unique_ptr<ingest::MailboxSink>(std::move(*writer));
   }
 
   Result<StoreStats> Stats() override {
@@ -485,6 +486,23 @@ class SqliteStore final : public Store {
   Status RevokeAccessToken(int64_t id, int64_t at) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     return store::RevokeAccessToken(db_, tenant_id_, id, at);
+  }
+
+  Result<int64_t> AddSyncSource(const SyncSource& source) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::AddSyncSource(db_, tenant_id_, source);
+  }
+  Result<std::vector<SyncSource>> ListSyncSources() override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::ListSyncSources(db_, tenant_id_);
+  }
+  Status RemoveSyncSource(std::string_view name) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::RemoveSyncSource(db_, tenant_id_, name);
+  }
+  Status RecordSync(int64_t id, int64_t at, std::string_view error) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::RecordSync(db_, tenant_id_, id, at, error);
   }
 
  private:

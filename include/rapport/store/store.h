@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "rapport/ingest/message_sink.h"
+#include "rapport/ingest/mailbox_sink.h"
 #include "rapport/model/account.h"
 #include "rapport/model/directory.h"
 #include "rapport/status.h"
@@ -20,6 +20,7 @@
 #include "rapport/store/activity.h"
 #include "rapport/store/engagement.h"
 #include "rapport/store/keys.h"
+#include "rapport/store/sync_source.h"
 
 namespace rapport::store {
 
@@ -161,7 +162,7 @@ class Store {
   virtual Result<TenantConfig> Tenant() = 0;
 
   // A writer that batches messages into transactions of `batch_size`. One writer at a time.
-  virtual Result<std::unique_ptr<ingest::MessageSink>> OpenMessageWriter(size_t batch_size) = 0;
+  virtual Result<std::unique_ptr<ingest::MailboxSink>> OpenMessageWriter(size_t batch_size) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
 
@@ -272,6 +273,14 @@ class Store {
   virtual Result<std::optional<AccessToken>> FindAccessToken(std::string_view token_hash) = 0;
   virtual Result<std::vector<AccessToken>> ListAccessTokens() = 0;
   virtual Status RevokeAccessToken(int64_t id, int64_t at) = 0;
+
+  // Live mailbox sources (rapport connect), by name. Add is FailedPrecondition for a name in use
+  // and returns the new id; Remove is NotFound for an unknown name and forgets the source's
+  // cursors, not its mail; RecordSync notes when a sync ended and its error ("" if none).
+  virtual Result<int64_t> AddSyncSource(const SyncSource& source) = 0;
+  virtual Result<std::vector<SyncSource>> ListSyncSources() = 0;
+  virtual Status RemoveSyncSource(std::string_view name) = 0;
+  virtual Status RecordSync(int64_t id, int64_t at, std::string_view error) = 0;
 
   // The keys of the store's key file, read when it was opened (keys.h); the consent layer's
   // keyed hashes and chains ask them for their key.

@@ -1,0 +1,319 @@
+#include "cli/sync_commands.h"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/format.h"
+#include "rapport/consent/consent_gate.h"
+#include "rapport/sync/imap_source.h"
+#include "rapport/sync/mailbox_sync.h"
+
+namespace rapport::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+struct ImapArgs {
+  std::string name, url, user, password_file, oauth2_token_file, ca_file, folders = "all";
+  bool starttls = false;
+};
+
+struct SyncArgs {
+  std::vector<std::string> names;
+  bool watch = false;
+  int interval = 300;
+  bool json = false;
+};
+
+std::atomic<bool> g_stop{false};
+
+void OnStopSignal(int) {
+  g_stop.store(true);
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    if (!item.empty()) out.push_back(item);
+    start = comma + 1;
+  }
+  return out;
+}
+
+int RunConnectImap(const std::string& db, const ImapArgs& args) {
+  sync::ImapSource source;
+  Status st = sync::ParseImapUrl(args.url, args.starttls, source);
+  if (!st.ok()) return Usage(st.message());
+  source.user = args.user;
+  source.password_file = args.password_file;
+  source.oauth2_token_file = args.oauth2_token_file;
+  source.ca_file = args.ca_file;
+  if (args.folders != "all") source.folders = SplitList(args.folders);
+  st = sync::CheckImapSource(source);
+  if (!st.ok()) return Usage(st.message());
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  store::SyncSource row;
+  row.name = args.name;
+  row.kind = "imap";
+  row.config = sync::ImapSourceJson(source);
+  row.created_at = Now();
+  auto id = (*store)->AddSyncSource(row);
+  if (!id.ok()) return Fail(id.status().message());
+  fmt::print(
+      "connected '{}': {} as {} ({}); rapport connect test {} tries it, rapport sync reads it\n",
+      args.name, source.url, source.user,
+      source.folders.empty() ? "every folder" : Joined(source.folders), args.name);
+  return 0;
+}
+
+Result<std::vector<store::SyncSource>> Sources(store::Store& store,
+                                               const std::vector<std::string>& names) {
+  auto all = store.ListSyncSources();
+  if (!all.ok()) return all.status();
+  if (names.empty()) return all;
+  std::vector<store::SyncSource> chosen;
+  for (const auto& name : names) {
+    auto it = std::find_if(all->begin(), all->end(), [&](const auto& s) { return s.name == name; });
+    if (it == all->end()) {
+      return Status::NotFound("no source named '" + name +
+                              "' (rapport connect list shows the sources)");
+    }
+    chosen.push_back(*it);
+  }
+  return chosen;
+}
+
+int RunConnectList(const std::string& db, bool json) {
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto sources = (*store)->ListSyncSources();
+  if (!sources.ok()) return Fail(sources.status().message());
+  if (json) {
+    ordered_json out = ordered_json::array();
+    for (const auto& s : *sources) {
+      ordered_json j{{"name", s.name}, {"kind", s.kind}};
+      j["settings"] = ordered_json::parse(s.config, nullptr, false);
+      j["created_at"] = IsoTime(s.created_at);
+      j["last_sync_at"] = s.last_sync_at ? ordered_json(IsoTime(*s.last_sync_at)) : nullptr;
+      j["last_error"] = s.last_error;
+      out.push_back(j);
+    }
+    fmt::print("{}\n", out.dump(2));
+    return 0;
+  }
+  if (sources->empty()) {
+    fmt::print("no sources: rapport connect imap NAME --url ... adds one (docs/connectors.md)\n");
+    return 0;
+  }
+  for (const auto& s : *sources) {
+    auto settings = ordered_json::parse(s.config, nullptr, false);
+    std::string where = settings.is_object()
+                            ? settings.value("url", "") + " as " + settings.value("user", "")
+                            : "?";
+    fmt::print("{:<16} {:<6} {}  last sync {}{}\n", s.name, s.kind, where,
+               s.last_sync_at ? IsoTime(*s.last_sync_at) : "never",
+               s.last_error.empty() ? "" : "  error: " + s.last_error);
+  }
+  return 0;
+}
+
+int RunConnectRemove(const std::string& db, const std::string& name) {
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  Status st = (*store)->RemoveSyncSource(name);
+  if (!st.ok()) return Fail(st.message());
+  fmt::print("removed '{}'; the mail it brought stays (retention and purge govern it)\n", name);
+  return 0;
+}
+
+int RunConnectTest(const std::string& db, const std::string& name) {
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto sources = Sources(**store, {name});
+  if (!sources.ok()) return Fail(sources.status().message());
+  auto said = sync::TestImap(sources->front());
+  if (!said.ok()) return Fail(name + ": " + said.status().message());
+  fmt::print("{}: {}\n", name, *said);
+  return 0;
+}
+
+ordered_json CountsJson(const store::SyncSource& s, const sync::SyncCounts& c) {
+  ordered_json j{{"name", s.name},
+                 {"kind", s.kind},
+                 {"folders", c.folders},
+                 {"folders_unchanged", c.folders_unchanged},
+                 {"messages_read", c.messages_read},
+                 {"messages_stored", c.stored},
+                 {"duplicates", c.duplicates},
+                 {"removed", c.removed},
+                 {"dropped_by_consent", c.dropped_by_consent},
+                 {"rejected", c.rejected},
+                 {"meetings", c.meetings},
+                 {"pages", c.pages},
+                 {"retries", c.retries},
+                 {"resyncs", c.resyncs},
+                 {"errors", c.errors}};
+  j["rejected_by_reason"] = c.rejected_by_reason;
+  j["error_messages"] = c.error_messages;
+  return j;
+}
+
+void PrintCounts(const store::SyncSource& s, const sync::SyncCounts& c) {
+  fmt::print(
+      "{}: {} folders ({} unchanged), {} messages read: {} stored, {} duplicates, "
+      "{} removed, {} dropped by consent, {} rejected; {} meetings; {} fetches, "
+      "{} retries, {} resyncs, {} errors\n",
+      s.name, c.folders, c.folders_unchanged, c.messages_read, c.stored, c.duplicates, c.removed,
+      c.dropped_by_consent, c.rejected, c.meetings, c.pages, c.retries, c.resyncs, c.errors);
+  for (const auto& e : c.error_messages) fmt::print("  error: {}\n", e);
+}
+
+// One pass over every chosen source. Returns the exit code of the pass.
+int SyncOnce(const std::string& db, const SyncArgs& args) {
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto sources = Sources(**store, args.names);
+  if (!sources.ok()) return Fail(sources.status().message());
+  if (sources->empty()) {
+    return Fail("no sources to sync (rapport connect imap NAME --url ... adds one)");
+  }
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  int64_t now = Now();
+  sync::SyncOptions options;
+  options.window = ingest::ExpansionWindow{0, now + 2 * 366 * 86400};
+  options.stop = &g_stop;
+  ordered_json report = ordered_json::array();
+  int exit_code = 0;
+  for (const auto& source : *sources) {
+    if (terminal) {
+      options.progress = [&](std::string_view folder, const sync::SyncCounts& c) {
+        fmt::print(stderr, "\r\033[K{} {}: {} messages read, {} stored", source.name, folder,
+                   c.messages_read, c.stored);
+      };
+    }
+    Result<sync::SyncCounts> counts = Status::FailedPrecondition("");
+    {
+      // A huge batch: the sync commits itself, with each folder's cursor.
+      auto writer = (*store)->OpenMessageWriter(SIZE_MAX);
+      if (!writer.ok()) return Fail(writer.status().message());
+      consent::ConsentGate gate(**store);
+      counts = sync::SyncImap(source, **writer, gate, options);
+    }
+    if (terminal) fmt::print(stderr, "\r\033[K");
+    std::string error = counts.ok() ? std::string() : counts.status().message();
+    if (counts.ok() && counts->errors > 0) error = counts->error_messages.front();
+    (void)(*store)->RecordSync(source.id, Now(), error);
+    if (!counts.ok()) {
+      fmt::print(stderr, "rapport: {}: {}\n", source.name, error);
+      exit_code = 1;
+      if (args.json) report.push_back({{"name", source.name}, {"error", error}});
+      continue;
+    }
+    if (counts->errors > 0) exit_code = 1;
+    if (args.json) {
+      report.push_back(CountsJson(source, *counts));
+    } else {
+      PrintCounts(source, *counts);
+    }
+  }
+  // Who is who, from what this pass learned (aliases, X.500 names); accounts follow.
+  auto people = (*store)->ResolvePeople();
+  if (!people.ok()) return Fail(people.status().message());
+  if (args.json) fmt::print("{}\n", ordered_json{{"sources", report}}.dump(args.watch ? -1 : 2));
+  std::fflush(stdout);
+  return exit_code;
+}
+
+void SleepUnlessStopped(std::chrono::seconds wait) {
+  auto until = std::chrono::steady_clock::now() + wait;
+  while (!g_stop.load() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+int RunSync(const std::string& db, const SyncArgs& args) {
+  if (!args.watch) return SyncOnce(db, args);
+  std::signal(SIGTERM, OnStopSignal);
+  std::signal(SIGINT, OnStopSignal);
+  int exit_code = 0;
+  while (!g_stop.load()) {
+    exit_code = SyncOnce(db, args);
+    if (g_stop.load()) break;
+    // One source: its inbox's IDLE wakes the next pass early; otherwise poll at the interval.
+    auto store = OpenStore(db);
+    std::vector<store::SyncSource> sources;
+    if (store.ok()) {
+      auto chosen = Sources(**store, args.names);
+      if (chosen.ok()) sources = std::move(*chosen);
+    }
+    store = Status::NotFound("");
+    Status waited = Status::FailedPrecondition("poll");
+    if (sources.size() == 1) {
+      waited =
+          sync::WaitForImapChange(sources.front(), std::chrono::seconds(args.interval), g_stop);
+    }
+    if (!waited.ok()) SleepUnlessStopped(std::chrono::seconds(args.interval));
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+std::function<int()> AddSyncCommands(CLI::App& app, const std::string& db) {
+  auto imap = std::make_shared<ImapArgs>();
+  auto sync_args = std::make_shared<SyncArgs>();
+  auto name = std::make_shared<std::string>();
+  auto list_json = std::make_shared<bool>(false);
+
+  auto* connect = app.add_subcommand("connect", "live mailbox sources for rapport sync");
+  connect->require_subcommand(1);
+  auto* imap_cmd = connect->add_subcommand("imap", "an IMAP account (Dovecot, Gmail, Exchange)");
+  imap_cmd->add_option("name", imap->name, "a name for the source")->required();
+  imap_cmd->add_option("--url", imap->url, "imaps://HOST[:PORT] or imap://HOST[:PORT]")->required();
+  imap_cmd->add_option("--user", imap->user, "the login name")->required();
+  imap_cmd->add_option("--password-file", imap->password_file, "a file holding the password");
+  imap_cmd->add_option("--oauth2-token-file", imap->oauth2_token_file,
+                       "a file holding an OAuth 2 access token (XOAUTH2), kept fresh elsewhere");
+  imap_cmd->add_flag("--starttls", imap->starttls, "upgrade imap:// to TLS with STARTTLS");
+  imap_cmd->add_option("--ca-file", imap->ca_file,
+                       "PEM CA certificates to trust (default: system)");
+  imap_cmd->add_option("--folders", imap->folders, "all (default) or NAME,NAME,...");
+  auto* list = connect->add_subcommand("list", "the sources, and how their last sync went");
+  list->add_flag("--json", *list_json, "print as JSON");
+  auto* remove = connect->add_subcommand("remove", "forget a source (its mail stays)");
+  remove->add_option("name", *name, "the source")->required();
+  auto* test = connect->add_subcommand("test", "log in to a source and say what it offers");
+  test->add_option("name", *name, "the source")->required();
+
+  auto* sync_cmd = app.add_subcommand("sync", "bring the store in step with the sources");
+  sync_cmd->add_option("names", sync_args->names, "sources to sync (default: all)");
+  sync_cmd->add_flag("--watch", sync_args->watch, "keep syncing until SIGTERM or Ctrl-C");
+  sync_cmd
+      ->add_option("--interval", sync_args->interval,
+                   "with --watch: seconds between passes (default 300)")
+      ->check(CLI::Range(1, 86400));
+  sync_cmd->add_flag("--json", sync_args->json, "print each source's counts as JSON");
+
+  return [=, &db]() -> int {
+    if (*imap_cmd) return RunConnectImap(db, *imap);
+    if (*list) return RunConnectList(db, *list_json);
+    if (*remove) return RunConnectRemove(db, *name);
+    if (*test) return RunConnectTest(db, *name);
+    if (*sync_cmd) return RunSync(db, *sync_args);
+    return -1;
+  };
+}
+
+}  // namespace rapport::cli

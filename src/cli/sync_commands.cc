@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "rapport/consent/consent_gate.h"
+#include "rapport/sync/graph_source.h"
 #include "rapport/sync/imap_source.h"
 #include "rapport/sync/mailbox_sync.h"
 
@@ -23,6 +24,11 @@ using nlohmann::ordered_json;
 struct ImapArgs {
   std::string name, url, user, password_file, oauth2_token_file, ca_file, folders = "all";
   bool starttls = false;
+};
+
+struct GraphArgs {
+  std::string name;
+  sync::GraphSource source;
 };
 
 struct SyncArgs {
@@ -78,6 +84,25 @@ int RunConnectImap(const std::string& db, const ImapArgs& args) {
   return 0;
 }
 
+int RunConnectGraph(const std::string& db, const GraphArgs& args) {
+  Status st = sync::CheckGraphSource(args.source);
+  if (!st.ok()) return Usage(st.message());
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  store::SyncSource row;
+  row.name = args.name;
+  row.kind = "graph";
+  row.config = sync::GraphSourceJson(args.source);
+  row.created_at = Now();
+  auto id = (*store)->AddSyncSource(row);
+  if (!id.ok()) return Fail(id.status().message());
+  fmt::print(
+      "connected '{}': Microsoft Graph, tenant {}, app {}, users {}; rapport connect test {} "
+      "tries it, rapport sync reads it\n",
+      args.name, args.source.tenant, args.source.client_id, args.source.users, args.name);
+  return 0;
+}
+
 Result<std::vector<store::SyncSource>> Sources(store::Store& store,
                                                const std::vector<std::string>& names) {
   auto all = store.ListSyncSources();
@@ -114,7 +139,7 @@ int RunConnectList(const std::string& db, bool json) {
     return 0;
   }
   if (sources->empty()) {
-    fmt::print("no sources: rapport connect imap NAME --url ... adds one (docs/connectors.md)\n");
+    fmt::print("no sources: rapport connect imap|graph NAME ... adds one (docs/connectors.md)\n");
     return 0;
   }
   for (const auto& s : *sources) {
@@ -143,7 +168,8 @@ int RunConnectTest(const std::string& db, const std::string& name) {
   if (!store.ok()) return Fail(store.status().message());
   auto sources = Sources(**store, {name});
   if (!sources.ok()) return Fail(sources.status().message());
-  auto said = sync::TestImap(sources->front());
+  const auto& source = sources->front();
+  auto said = source.kind == "graph" ? sync::TestGraph(source) : sync::TestImap(source);
   if (!said.ok()) return Fail(name + ": " + said.status().message());
   fmt::print("{}: {}\n", name, *said);
   return 0;
@@ -209,7 +235,8 @@ int SyncOnce(const std::string& db, const SyncArgs& args) {
       auto writer = (*store)->OpenMessageWriter(SIZE_MAX);
       if (!writer.ok()) return Fail(writer.status().message());
       consent::ConsentGate gate(**store);
-      counts = sync::SyncImap(source, **writer, gate, options);
+      counts = source.kind == "graph" ? sync::SyncGraph(source, **writer, gate, options)
+                                      : sync::SyncImap(source, **writer, gate, options);
     }
     if (terminal) fmt::print(stderr, "\r\033[K");
     std::string error = counts.ok() ? std::string() : counts.status().message();
@@ -221,7 +248,12 @@ int SyncOnce(const std::string& db, const SyncArgs& args) {
       if (args.json) report.push_back({{"name", source.name}, {"error", error}});
       continue;
     }
-    if (counts->errors > 0) exit_code = 1;
+    if (counts->errors > 0) {
+      exit_code = 1;
+      fmt::print(stderr,
+                 "rapport: {}: {} ({} folder errors; rapport connect list shows the last)\n",
+                 source.name, counts->error_messages.front(), counts->errors);
+    }
     if (args.json) {
       report.push_back(CountsJson(source, *counts));
     } else {
@@ -260,7 +292,7 @@ int RunSync(const std::string& db, const SyncArgs& args) {
     }
     store = Status::NotFound("");
     Status waited = Status::FailedPrecondition("poll");
-    if (sources.size() == 1) {
+    if (sources.size() == 1 && sources.front().kind == "imap") {
       waited =
           sync::WaitForImapChange(sources.front(), std::chrono::seconds(args.interval), g_stop);
     }
@@ -290,6 +322,24 @@ std::function<int()> AddSyncCommands(CLI::App& app, const std::string& db) {
   imap_cmd->add_option("--ca-file", imap->ca_file,
                        "PEM CA certificates to trust (default: system)");
   imap_cmd->add_option("--folders", imap->folders, "all (default) or NAME,NAME,...");
+  auto graph = std::make_shared<GraphArgs>();
+  auto* graph_cmd =
+      connect->add_subcommand("graph", "Microsoft 365 mailboxes over Graph (app-only)");
+  graph_cmd->add_option("name", graph->name, "a name for the source")->required();
+  graph_cmd->add_option("--tenant", graph->source.tenant, "the Entra tenant id")->required();
+  graph_cmd->add_option("--client-id", graph->source.client_id, "the app's client id")->required();
+  graph_cmd->add_option("--client-secret-file", graph->source.client_secret_file,
+                        "a file holding the client secret's value");
+  graph_cmd->add_option("--certificate", graph->source.certificate_file,
+                        "the PEM certificate uploaded to the app (with --private-key)");
+  graph_cmd->add_option("--private-key", graph->source.private_key_file,
+                        "the certificate's PEM private key");
+  graph_cmd->add_option("--users", graph->source.users,
+                        "all (default), ADDRESS,ADDRESS,... or group:GROUP_ID");
+  graph_cmd->add_option("--authority", graph->source.authority,
+                        "default https://login.microsoftonline.com");
+  graph_cmd->add_option("--graph-url", graph->source.graph_url,
+                        "default https://graph.microsoft.com");
   auto* list = connect->add_subcommand("list", "the sources, and how their last sync went");
   list->add_flag("--json", *list_json, "print as JSON");
   auto* remove = connect->add_subcommand("remove", "forget a source (its mail stays)");
@@ -308,6 +358,7 @@ std::function<int()> AddSyncCommands(CLI::App& app, const std::string& db) {
 
   return [=, &db]() -> int {
     if (*imap_cmd) return RunConnectImap(db, *imap);
+    if (*graph_cmd) return RunConnectGraph(db, *graph);
     if (*list) return RunConnectList(db, *list_json);
     if (*remove) return RunConnectRemove(db, *name);
     if (*test) return RunConnectTest(db, *name);

@@ -296,7 +296,7 @@ Result<ingest::SinkOutcome> SqliteMessageWriter::Add(const model::MessageMeta& m
     RAPPORT_RETURN_IF_ERROR(AddCopy(row, where));
   }
   if (!where.graph_id.empty()) RAPPORT_RETURN_IF_ERROR(RememberGraphId("message", row, where));
-  if (where.source_kind == "imap") RAPPORT_RETURN_IF_ERROR(RememberMailboxItem(row, where));
+  if (where.live) RAPPORT_RETURN_IF_ERROR(RememberMailboxItem(row, where));
   RAPPORT_RETURN_IF_ERROR(AfterItem());
   return outcome;
 }

@@ -177,7 +177,7 @@ Status FolderSync::Consume(FetchedHeader& h) {
   } else if (gate_.Filter(*meta) == ingest::GateVerdict::kDrop) {
     ++counts_.dropped_by_consent;
   } else {
-    ingest::Provenance where{"imap", location_, h.uid, {}};
+    ingest::Provenance where{"imap", location_, h.uid, {}, /*live=*/true};
     auto outcome = sink_.Add(*meta, where);
     if (!outcome.ok()) return outcome.status();
     ++(*outcome == ingest::SinkOutcome::kStored ? counts_.stored : counts_.duplicates);
@@ -228,7 +228,7 @@ Status FolderSync::StoreMeetings(uint32_t uid, const std::string& calendar) {
   if (!parsed.ok()) return Status::Ok();  // not a calendar after all: the message stays
   for (auto& meeting : parsed->meetings) {
     if (gate_.Filter(meeting) == ingest::GateVerdict::kDrop) continue;
-    ingest::Provenance where{"imap", location_, uid, {}};
+    ingest::Provenance where{"imap", location_, uid, {}, /*live=*/true};
     auto outcome = sink_.AddMeeting(meeting, where);
     if (!outcome.ok()) return outcome.status();
     ++counts_.meetings;

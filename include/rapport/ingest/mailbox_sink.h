@@ -3,7 +3,7 @@
 //
 // Contract: SetCursor() writes in the transaction that holds the items added since the last
 // commit, so a cursor never runs ahead of what is stored: a sync killed at any point and run
-// again starts from a cursor whose items are all stored. Add() with source_kind "imap" records
+// again starts from a cursor whose items are all stored. Add() with Provenance::live records
 // the item (location, offset) -> message, also for a duplicate.
 #pragma once
 

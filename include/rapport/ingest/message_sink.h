@@ -32,6 +32,9 @@ struct Provenance {
   std::string_view location;     // SourceFile::location, + "#folder" for an item in a PST folder
   uint64_t offset = 0;  // mbox: byte offset of the message; ics/graph/pst: ordinal of the item
   std::string_view graph_id;  // the item's Microsoft Graph id, when it came from Graph
+  // From a live mailbox (rapport sync): the sink also records (location, offset) -> message, so
+  // that the item's removal at the source finds its copy (MailboxSink::RemoveItem).
+  bool live = false;
 };
 
 enum class SinkOutcome { kStored, kDuplicate };

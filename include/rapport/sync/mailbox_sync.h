@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -60,5 +61,12 @@ Status WaitForImapChange(const store::SyncSource& source, std::chrono::milliseco
 
 // Connects and logs in, and says what the server offers (rapport connect test).
 Result<std::string> TestImap(const store::SyncSource& source);
+
+// One pass over a Microsoft Graph source (app-only): the chosen users' mail folders, each by its
+// own delta query.
+Result<SyncCounts> SyncGraph(const store::SyncSource& source, ingest::MailboxSink& sink,
+                             ingest::IngestGate& gate, const SyncOptions& options);
+// Gets a token, lists the users and the first user's folders (rapport connect test).
+Result<std::string> TestGraph(const store::SyncSource& source);
 
 }  // namespace rapport::sync

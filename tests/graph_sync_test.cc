@@ -1,0 +1,433 @@
+// rapport connect graph / rapport sync against a Microsoft Graph emulator written here from
+// Microsoft's documentation (tests/graph_emulator.py), started by the test on a free loopback
+// port: app-only tokens (secret and certificate), per-folder delta with paging, new mail and
+// deletions between rounds, throttling, outages, expired tokens and delta links, kill -9.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "dovecot_server.h"  // FreeLoopbackPort, PortAccepts
+#include "test_support.h"
+
+namespace rapport::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kTenant = "9188040d-6c67-4c5b-b112-36a304b66dad";
+constexpr const char* kClient = "6731de76-14a6-49ae-97bc-6eba6914391e";
+constexpr const char* kEnron = "/jpvance123_Amdocs_ML_Email_Analytics/MailDir_to_MBOX/enron/";
+
+json Message(const std::string& user, int i) {
+  return {{"@odata.type", "#microsoft.graph.message"},
+          {"id", "AAMk-" + user + "-" + std::to_string(i)},
+          {"internetMessageId", "<g" + std::to_string(i) + "@contoso.example>"},
+          {"sentDateTime", "2026-06-02T10:" + std::to_string(10 + i % 49) + ":00Z"},
+          {"receivedDateTime", "2026-06-02T10:" + std::to_string(10 + i % 49) + ":05Z"},
+          {"subject", "s" + std::to_string(i)},
+          {"from", {{"emailAddress", {{"name", "Alice"}, {"address", "alice@contoso.example"}}}}},
+          {"toRecipients",
+           json::array({{{"emailAddress",
+                          {{"address", "c" + std::to_string(i % 7) + "@fabrikam.example"}}}}})},
+          {"body", {{"contentType", "text"}, {"content", "secret body"}}}};
+}
+
+class GraphEmulator {
+ public:
+  // `mailboxes`: the emulator's --mailboxes document.
+  GraphEmulator(const TempDir& dir, json mailboxes) {
+    port_ = FreeLoopbackPort();
+    std::string spec = dir / "mailboxes.json";
+    WriteFile(spec, mailboxes.dump());
+    std::filesystem::create_directories(dir / "export");
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::string script = std::string(RAPPORT_SOURCE_DIR) + "/tests/graph_emulator.py";
+      std::string port = std::to_string(port_), exported = dir / "export";
+      execlp("python3", "python3", script.c_str(), "--port", port.c_str(), "--mailboxes",
+             spec.c_str(), "--export", exported.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 200 && !PortAccepts(port_); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ~GraphEmulator() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  json Control(const json& body) {
+    httplib::Client c(url());
+    auto r = c.Post("/_control", body.dump(), "application/json");
+    return r ? json::parse(r->body) : json();
+  }
+  json Stats() {
+    httplib::Client c(url());
+    auto r = c.Get("/_stats");
+    return r ? json::parse(r->body) : json();
+  }
+  bool up() const { return PortAccepts(port_); }
+
+ private:
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+json Mailboxes(int alice_messages, int bob_messages) {
+  json alice_inbox = json::array(), alice_sent = json::array(), projects = json::array(),
+       bob_inbox = json::array();
+  for (int i = 0; i < alice_messages; ++i) {
+    (i % 3 == 0 ? alice_sent : i % 3 == 1 ? alice_inbox : projects).push_back(Message("a", i));
+  }
+  for (int i = 0; i < bob_messages; ++i) bob_inbox.push_back(Message("b", i));  // same mail
+  return {
+      {"tenant", kTenant},
+      {"client_id", kClient},
+      {"secret", "the-secret"},
+      {"users",
+       {{{"id", "u-alice"},
+         {"mail", "alice@contoso.example"},
+         {"folders",
+          {{{"id", "f-inbox"}, {"displayName", "Inbox"}, {"messages", alice_inbox}},
+           {{"id", "f-sent"}, {"displayName", "Sent Items"}, {"messages", alice_sent}},
+           {{"id", "f-proj"},
+            {"displayName", "Projects"},
+            {"parent", "f-inbox"},
+            {"messages", projects}}}}},
+        {{"id", "u-bob"},
+         {"mail", "bob@contoso.example"},
+         {"folders", {{{"id", "f-binbox"}, {"displayName", "Inbox"}, {"messages", bob_inbox}}}}},
+        {{"id", "u-room"}, {"mail", ""}, {"folders", json::array()}}}},
+      {"groups", {{"g-sales", {"u-bob"}}}}};
+}
+
+class GraphSync : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_ / "r.db";
+    ASSERT_EQ(InitConsented(db_, "--tenant Contoso --domain contoso.example --domain enron.com")
+                  .exit_code,
+              0);
+    WriteFile(dir_ / "secret", "the-secret\n");
+  }
+  void Start(json mailboxes) {
+    emulator_ = std::make_unique<GraphEmulator>(dir_, std::move(mailboxes));
+    ASSERT_TRUE(emulator_->up()) << "the Graph emulator did not start (python3 needed)";
+  }
+  std::string Db(const std::string& db = "") const {
+    return "--db " + ShellQuote(db.empty() ? db_ : db) + " ";
+  }
+  CommandResult Connect(const std::string& extra = "--client-secret-file " + std::string("SECRET"),
+                        const std::string& db = "", const std::string& tenant = kTenant) {
+    std::string args = extra;
+    if (auto at = args.find("SECRET"); at != std::string::npos) {
+      args.replace(at, 6, ShellQuote(dir_ / "secret"));
+    }
+    return RunRapport(Db(db) + "connect graph m365 --tenant " + tenant + " --client-id " + kClient +
+                      " --authority " + emulator_->url() + " --graph-url " + emulator_->url() +
+                      " " + args);
+  }
+  json Sync(const std::string& db = "", const std::string& env = "") {
+    CommandResult r = RunRapport(Db(db) + "sync --json", env);
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    json j = json::parse(r.out, nullptr, false);
+    if (!j.is_object() || j["sources"].empty()) return json::object();
+    return j["sources"][0];
+  }
+  int64_t Count(const std::string& sql, const std::string& db = "") {
+    sqlite3* h = nullptr;
+    sqlite3_open_v2((db.empty() ? db_ : db).c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* stmt = nullptr;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(h, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      n = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(h);
+    return n;
+  }
+  std::string Content(const std::string& db = "") {
+    sqlite3* h = nullptr;
+    sqlite3_open_v2((db.empty() ? db_ : db).c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+    std::string out;
+    for (const char* q :
+         {"SELECT m.message_id, hex(m.fingerprint), a.address FROM message m JOIN address a ON "
+          "a.id = m.sender_id ORDER BY 1, 2",
+          "SELECT hex(m.fingerprint), p.role, a.address FROM participant p JOIN message m ON m.id "
+          "= p.message JOIN address a ON a.id = p.address ORDER BY 1, 2, 3",
+          "SELECT count(*) FROM message_copy"}) {
+      sqlite3_stmt* stmt = nullptr;
+      sqlite3_prepare_v2(h, q, -1, &stmt, nullptr);
+      while (sqlite3_step(stmt) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
+          const unsigned char* t = sqlite3_column_text(stmt, c);
+          out += t ? reinterpret_cast<const char*>(t) : "NULL";
+          out += '|';
+        }
+        out += '\n';
+      }
+      sqlite3_finalize(stmt);
+      out += "--\n";
+    }
+    sqlite3_close(h);
+    return out;
+  }
+
+  TempDir dir_;
+  std::string db_;
+  std::unique_ptr<GraphEmulator> emulator_;
+};
+
+TEST_F(GraphSync, FirstSyncStoresEveryFolderOfEveryMailboxAndTheSecondReadsOnlyChanges) {
+  Start(Mailboxes(1200, 30));
+  ASSERT_EQ(Connect().exit_code, 0);
+  CommandResult test = RunRapport(Db() + "connect test m365");
+  EXPECT_EQ(test.exit_code, 0) << test.err;
+  EXPECT_NE(test.out.find("2 mailboxes to sync"), std::string::npos) << test.out;
+  json s = Sync();
+  EXPECT_EQ(s["folders"], 4);  // Inbox, Sent Items, Inbox/Projects (a child), Bob's Inbox
+  EXPECT_EQ(s["messages_read"], 1230);
+  EXPECT_EQ(s["messages_stored"], 1200);
+  EXPECT_EQ(s["duplicates"], 30);  // Bob's copies of mail Alice has
+  EXPECT_EQ(s["errors"], 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM message"), 1200);
+  EXPECT_EQ(emulator_->Stats()["unselected"], 0);  // never asked for bodies
+  EXPECT_EQ(Count("SELECT count(*) FROM source_file WHERE location LIKE "
+                  "'graph://%/alice@contoso.example/Inbox%2FProjects'"),
+            1);
+
+  json again = Sync();
+  EXPECT_EQ(again["messages_read"], 0);
+  EXPECT_EQ(again["pages"].get<int>(), 1 + 3 + 4);  // users, 3 folder lists, 4 delta rounds
+}
+
+TEST_F(GraphSync, NewMailAndDeletionsBetweenRoundsAreFollowed) {
+  Start(Mailboxes(60, 60));
+  ASSERT_EQ(Connect().exit_code, 0);
+  Sync();
+  json m = Message("a", 500);
+  emulator_->Control({{"add", {{"user", "u-alice"}, {"folder", "f-inbox"}, {"message", m}}}});
+  // g1 is in Alice's Inbox and Bob's: deleted by Bob, it stays; g4 deleted by both, it goes.
+  emulator_->Control({{"remove", {{"user", "u-bob"}, {"folder", "f-binbox"}, {"id", "AAMk-b-1"}}}});
+  emulator_->Control({{"remove", {{"user", "u-bob"}, {"folder", "f-binbox"}, {"id", "AAMk-b-4"}}}});
+  emulator_->Control(
+      {{"remove", {{"user", "u-alice"}, {"folder", "f-inbox"}, {"id", "AAMk-a-4"}}}});
+  json s = Sync();
+  EXPECT_EQ(s["messages_read"], 1);
+  EXPECT_EQ(s["messages_stored"], 1);
+  EXPECT_EQ(s["removed"], 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM message"), 60);
+  EXPECT_EQ(Count("SELECT count(*) FROM message WHERE message_id = 'g1@contoso.example'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM message WHERE message_id = 'g4@contoso.example'"), 0);
+  EXPECT_EQ(IntegrityCheck(db_), "ok");
+}
+
+TEST_F(GraphSync, ThrottlingAndOutagesEndInTheSameStore) {
+  Start(Mailboxes(900, 40));
+  std::string calm = dir_ / "calm.db";
+  ASSERT_EQ(InitConsented(calm, "--tenant Contoso --domain contoso.example").exit_code, 0);
+  ASSERT_EQ(Connect("--client-secret-file SECRET", calm).exit_code, 0);
+  Sync(calm);
+  // Few requests in a run this small: every 3rd throttled and every 7th unavailable.
+  emulator_->Control({{"throttle_every", 3}, {"unavailable_every", 7}});
+  ASSERT_EQ(Connect().exit_code, 0);
+  json s = Sync();
+  EXPECT_GT(emulator_->Stats()["throttled"].get<int>(), 0);
+  EXPECT_GE(s["retries"].get<int>(), 1);
+  EXPECT_EQ(s["errors"], 0);
+  EXPECT_EQ(Content(), Content(calm));
+}
+
+TEST_F(GraphSync, ExpiredTokensAndDeltaLinksAreRecoveredWithNothingDoubledOrLeftBehind) {
+  Start(Mailboxes(90, 30));
+  ASSERT_EQ(Connect().exit_code, 0);
+  Sync();
+  emulator_->Control({{"expire_tokens_every", 5}, {"expire_links", true}});
+  emulator_->Control(
+      {{"add", {{"user", "u-alice"}, {"folder", "f-sent"}, {"message", Message("a", 900)}}}});
+  emulator_->Control(
+      {{"remove", {{"user", "u-alice"}, {"folder", "f-sent"}, {"id", "AAMk-a-33"}}}});
+  json s = Sync();
+  EXPECT_EQ(s["resyncs"], 4);             // every folder's delta link had expired
+  EXPECT_GE(s["retries"].get<int>(), 1);  // the 401 for the expired token
+  EXPECT_EQ(s["messages_stored"], 1);
+  EXPECT_EQ(s["removed"], 1);  // found by its absence from the new round
+  EXPECT_EQ(Count("SELECT count(*) FROM message"), 90);
+  EXPECT_EQ(Count("SELECT count(*) FROM message WHERE message_id = 'g33@contoso.example'"), 0);
+}
+
+TEST_F(GraphSync, KilledMidSyncThenSyncedAgainGivesTheStoreOfOneRun) {
+  Start(Mailboxes(3000, 200));
+  ASSERT_EQ(Connect().exit_code, 0);
+  CommandResult killed = RunRapport(Db() + "sync", "RAPPORT_TEST_KILL_AFTER_MESSAGES=1300");
+  EXPECT_EQ(killed.signal, SIGKILL);
+  EXPECT_EQ(IntegrityCheck(db_), "ok");
+  Sync();
+  std::string reference = dir_ / "reference.db";
+  ASSERT_EQ(InitConsented(reference, "--tenant Contoso --domain contoso.example").exit_code, 0);
+  ASSERT_EQ(Connect("--client-secret-file SECRET", reference).exit_code, 0);
+  Sync(reference);
+  EXPECT_EQ(Content(), Content(reference));
+  EXPECT_EQ(Count("SELECT count(*) FROM mailbox_item"), 3200);
+}
+
+TEST_F(GraphSync, ACertificateCredentialGetsATokenAndBadCredentialsGetOneLine) {
+  json boxes = Mailboxes(10, 0);
+  std::string d = ShellQuote(dir_.path().string());
+  ASSERT_EQ(std::system(("cd " + d +
+                         " && openssl req -x509 -newkey rsa:2048 -nodes -keyout app.key -out "
+                         "app.crt -days 30 -subj /CN=rapport-app 2>/dev/null"
+                         " && openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out "
+                         "other.crt -days 30 -subj /CN=other 2>/dev/null")
+                            .c_str()),
+            0);
+  boxes["certificate"] = dir_ / "app.crt";
+  Start(boxes);
+  ASSERT_EQ(Connect("--certificate " + ShellQuote(dir_ / "app.crt") + " --private-key " +
+                    ShellQuote(dir_ / "app.key"))
+                .exit_code,
+            0);
+  EXPECT_EQ(Sync()["messages_stored"], 10);
+
+  // A certificate the app does not know.
+  std::string other = dir_ / "other.db";
+  ASSERT_EQ(InitConsented(other, "--tenant C --domain contoso.example").exit_code, 0);
+  ASSERT_EQ(Connect("--certificate " + ShellQuote(dir_ / "other.crt") + " --private-key " +
+                        ShellQuote(dir_ / "other.key"),
+                    other)
+                .exit_code,
+            0);
+  CommandResult r = RunRapport(Db(other) + "connect test m365");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("AADSTS700027"), std::string::npos) << r.err;
+
+  // A wrong secret, an unknown tenant: one line each, the secret never shown.
+  WriteFile(dir_ / "wrong", "not-the-secret\n");
+  std::string third = dir_ / "third.db";
+  ASSERT_EQ(InitConsented(third, "--tenant C --domain contoso.example").exit_code, 0);
+  ASSERT_EQ(Connect("--client-secret-file " + ShellQuote(dir_ / "wrong"), third).exit_code, 0);
+  r = RunRapport(Db(third) + "sync");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the client secret was refused (AADSTS7000215)"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("not-the-secret"), std::string::npos);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  std::string fourth = dir_ / "fourth.db";
+  ASSERT_EQ(InitConsented(fourth, "--tenant C --domain contoso.example").exit_code, 0);
+  ASSERT_EQ(Connect("--client-secret-file SECRET", fourth, "no-such-tenant").exit_code, 0);
+  r = RunRapport(Db(fourth) + "connect test m365");
+  EXPECT_NE(r.err.find("unknown tenant 'no-such-tenant' (AADSTS90002)"), std::string::npos)
+      << r.err;
+
+  // A missing permission is named.
+  emulator_->Control({{"deny_mail", true}});
+  r = RunRapport(Db() + "sync");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("grant the application permission Mail.ReadBasic.All"), std::string::npos)
+      << r.err;
+
+  // Usage: plain http to a host that is not loopback; no credential.
+  r = RunRapport(Db() + "connect graph x --tenant t --client-id c --client-secret-file " +
+                 ShellQuote(dir_ / "secret") + " --graph-url http://graph.example.com");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("must be an https:// URL"), std::string::npos) << r.err;
+  r = RunRapport(Db() + "connect graph x --tenant t --client-id c");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM sync_source WHERE config LIKE '%the-secret%'"), 0);
+}
+
+TEST_F(GraphSync, UsersFromAListOrAGroup) {
+  Start(Mailboxes(30, 30));
+  ASSERT_EQ(Connect("--client-secret-file SECRET --users group:g-sales").exit_code, 0);
+  json s = Sync();
+  EXPECT_EQ(s["folders"], 1);  // Bob's Inbox only
+  EXPECT_EQ(s["messages_stored"], 30);
+  std::string listed = dir_ / "listed.db";
+  ASSERT_EQ(InitConsented(listed, "--tenant C --domain contoso.example").exit_code, 0);
+  ASSERT_EQ(Connect("--client-secret-file SECRET --users alice@contoso.example", listed).exit_code,
+            0);
+  EXPECT_EQ(Sync(listed)["folders"], 3);
+}
+
+TEST_F(GraphSync, FirstSyncOfRealMailStoresWhatIngestOfTheSameExportStores) {
+  RAPPORT_REQUIRE_CORPUS(corpus);
+  json boxes = Mailboxes(0, 0);
+  boxes["users"][0]["folders"] = {{{"id", "f1"},
+                                   {"displayName", "Sent"},
+                                   {"mbox", corpus + kEnron + "enron.allen-p._sent_mail"}},
+                                  {{"id", "f2"},
+                                   {"displayName", "Deleted"},
+                                   {"mbox", corpus + kEnron + "enron.allen-p.deleted_items"}}};
+  Start(boxes);
+  ASSERT_EQ(Connect().exit_code, 0);
+  json s = Sync();
+  EXPECT_GT(s["messages_read"].get<int>(), 900);
+  EXPECT_EQ(s["errors"], 0);
+  std::string ingested = dir_ / "ingest.db";
+  ASSERT_EQ(InitConsented(ingested, "--tenant Contoso --domain contoso.example --domain enron.com")
+                .exit_code,
+            0);
+  CommandResult r = RunRapport(Db(ingested) + "ingest " + ShellQuote(dir_ / "export"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Content(), Content(ingested));
+}
+
+// The emulator answers like the documentation's example response (../shared/corpus).
+TEST_F(GraphSync, TheEmulatorAnswersAsTheDocumentedExample) {
+  RAPPORT_REQUIRE_CORPUS(corpus);
+  json example =
+      json::parse(ReadFile(corpus + "/microsoftgraph_microsoft-graph-docs-contrib/api-reference/"
+                                    "v1.0/api/message-delta.example.response.json"));
+  json one =
+      json::parse(ReadFile(corpus + "/microsoftgraph_microsoft-graph-docs-contrib/api-reference/"
+                                    "v1.0/api/message-get.example1.response.json"),
+                  nullptr, false);
+  Start(Mailboxes(30, 0));
+  httplib::Client c(emulator_->url());
+  auto token = c.Post("/" + std::string(kTenant) + "/oauth2/v2.0/token",
+                      "grant_type=client_credentials&client_id=" + std::string(kClient) +
+                          "&client_secret=the-secret&scope=x%2F.default",
+                      "application/x-www-form-urlencoded");
+  ASSERT_TRUE(token && token->status == 200);
+  std::string bearer = "Bearer " + json::parse(token->body)["access_token"].get<std::string>();
+  auto page = c.Get("/v1.0/users/u-alice/mailFolders/f-inbox/messages/delta",
+                    httplib::Headers{{"Authorization", bearer}, {"Prefer", "odata.maxpagesize=2"}});
+  ASSERT_TRUE(page && page->status == 200);
+  json mine = json::parse(page->body);
+  ASSERT_TRUE(mine.contains("@odata.nextLink"));
+  // The next link has the documented shape: .../mailfolders/{id}/messages/delta?$skiptoken=...
+  auto shape = [](std::string link) {
+    for (char& ch : link) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    size_t at = link.find("/messages/delta?$skiptoken=");
+    return at != std::string::npos && link.find("/mailfolders/") < at;
+  };
+  EXPECT_TRUE(shape(example["@odata.nextLink"].get<std::string>()));
+  EXPECT_TRUE(shape(mine["@odata.nextLink"].get<std::string>()));
+  // Every property the emulator gives a message is a documented message property.
+  std::set<std::string> documented;
+  for (const auto& item : example["value"]) {
+    for (auto it = item.begin(); it != item.end(); ++it) documented.insert(it.key());
+  }
+  ASSERT_TRUE(one.is_object());
+  for (auto it = one.begin(); it != one.end(); ++it) documented.insert(it.key());
+  for (const auto& item : mine["value"]) {
+    for (auto it = item.begin(); it != item.end(); ++it) {
+      EXPECT_TRUE(documented.count(it.key()) || it.key().rfind("@odata.", 0) == 0) << it.key();
+    }
+  }
+  auto mailbox_wide =
+      c.Get("/v1.0/users/u-alice/messages/delta", httplib::Headers{{"Authorization", bearer}});
+  ASSERT_TRUE(mailbox_wide);
+  EXPECT_EQ(mailbox_wide->status, 400);  // Graph has no mailbox-wide message delta
+}
+
+}  // namespace
+}  // namespace rapport::testing

@@ -155,30 +155,13 @@ class GraphSync : public ::testing::Test {
     return n;
   }
   std::string Content(const std::string& db = "") {
-    sqlite3* h = nullptr;
-    sqlite3_open_v2((db.empty() ? db_ : db).c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
-    std::string out;
-    for (const char* q :
-         {"SELECT m.message_id, hex(m.fingerprint), a.address FROM message m JOIN address a ON "
-          "a.id = m.sender_id ORDER BY 1, 2",
-          "SELECT hex(m.fingerprint), p.role, a.address FROM participant p JOIN message m ON m.id "
-          "= p.message JOIN address a ON a.id = p.address ORDER BY 1, 2, 3",
-          "SELECT count(*) FROM message_copy"}) {
-      sqlite3_stmt* stmt = nullptr;
-      sqlite3_prepare_v2(h, q, -1, &stmt, nullptr);
-      while (sqlite3_step(stmt) == SQLITE_ROW) {
-        for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-          const unsigned char* t = sqlite3_column_text(stmt, c);
-          out += t ? reinterpret_cast<const char*>(t) : "NULL";
-          out += '|';
-        }
-        out += '\n';
-      }
-      sqlite3_finalize(stmt);
-      out += "--\n";
-    }
-    sqlite3_close(h);
-    return out;
+    static const char* const queries[] = {
+        "SELECT m.message_id, hex(m.fingerprint), a.address FROM message m JOIN address a ON "
+        "a.id = m.sender_id ORDER BY 1, 2",
+        "SELECT hex(m.fingerprint), p.role, a.address FROM participant p JOIN message m ON m.id "
+        "= p.message JOIN address a ON a.id = p.address ORDER BY 1, 2, 3",
+        "SELECT count(*) FROM message_copy"};
+    return DumpQueries(db.empty() ? db_ : db, queries);
   }
 
   TempDir dir_;

@@ -116,13 +116,11 @@ class ImapSync : public ::testing::Test {
 
 // What a store knows of its mail, independent of row ids and reading order.
 std::string MailContent(const std::string& db_path) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
   // A message is named by the least of its Message-IDs: which copy is read first (and so gives
   // message_id, the others becoming aliases) depends on reading order.
-  const char* queries[] = {
-      "CREATE TEMP VIEW named AS SELECT m.id, min(m.message_id, coalesce((SELECT min(x.message_id) "
-      "FROM message_alias x WHERE x.message = m.id), m.message_id)) AS name, "
+  static const char* const queries[] = {
+      "CREATE TEMP VIEW IF NOT EXISTS named AS SELECT m.id, min(m.message_id, coalesce((SELECT "
+      "min(x.message_id) FROM message_alias x WHERE x.message = m.id), m.message_id)) AS name, "
       "(SELECT count(*) FROM message_alias x WHERE x.message = m.id) AS aliases FROM message m",
       "SELECT n.name, n.aliases, hex(m.fingerprint), m.sent_at, a.address FROM message m "
       "JOIN named n ON n.id = m.id JOIN address a ON a.id = m.sender_id ORDER BY 1",
@@ -131,23 +129,7 @@ std::string MailContent(const std::string& db_path) {
       "SELECT uid, occurrence_start, start_at, end_at, cancelled FROM meeting ORDER BY 1, 2",
       "SELECT count(*) FROM message_copy",
   };
-  std::string out;
-  for (const char* q : queries) {
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, q, -1, &stmt, nullptr);
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-        const unsigned char* t = sqlite3_column_text(stmt, c);
-        out += t ? reinterpret_cast<const char*>(t) : "NULL";
-        out += '|';
-      }
-      out += '\n';
-    }
-    sqlite3_finalize(stmt);
-    out += "--\n";
-  }
-  sqlite3_close(db);
-  return out;
+  return DumpQueries(db_path, queries);
 }
 
 // "" when equal, else the first line that differs in each (a store's dump is long).

@@ -103,13 +103,39 @@ inline std::string SharedCorpus() {
                     "corpus (present in CI, absent from a plain clone)";                \
   }
 
+// Every row each query gives, '|' after each value, "--" after each query; a query that fails
+// gives its error. (TEMP views may be made: the temp schema is writable on a read-only handle.)
+template <size_t N>
+std::string DumpQueries(const std::string& db_path, const char* const (&queries)[N]) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  std::string out;
+  for (const char* q : queries) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, q, -1, &stmt, nullptr) != SQLITE_OK) {
+      out += std::string("error: ") + sqlite3_errmsg(db) + "\n";
+      continue;
+    }
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
+        const unsigned char* t = sqlite3_column_text(stmt, c);
+        out += t ? reinterpret_cast<const char*>(t) : "NULL";
+        out += '|';
+      }
+      out += '\n';
+    }
+    sqlite3_finalize(stmt);
+    out += "--\n";
+  }
+  sqlite3_close(db);
+  return out;
+}
+
 // Every row of every table that holds ingested data, in a fixed order, without the wall-clock
 // columns (ingested_at, finished_at's time, created_at): two runs that stored the same thing
 // compare equal.
 inline std::string DumpStore(const std::string& db_path) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  const char* queries[] = {
+  static const char* const queries[] = {
       "SELECT id, name, retention_days, keep_subjects FROM tenant ORDER BY id",
       "SELECT * FROM tenant_domain ORDER BY 1, 2",
       "SELECT * FROM person ORDER BY id",
@@ -134,26 +160,7 @@ inline std::string DumpStore(const std::string& db_path) {
       "SELECT * FROM directory_group ORDER BY id",
       "SELECT * FROM group_member ORDER BY 1, 2",
   };
-  std::string out;
-  for (const char* q : queries) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, q, -1, &stmt, nullptr) != SQLITE_OK) {
-      out += std::string("error: ") + sqlite3_errmsg(db) + "\n";
-      continue;
-    }
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-        const unsigned char* t = sqlite3_column_text(stmt, c);
-        out += t ? reinterpret_cast<const char*>(t) : "NULL";
-        out += '|';
-      }
-      out += '\n';
-    }
-    sqlite3_finalize(stmt);
-    out += "--\n";
-  }
-  sqlite3_close(db);
-  return out;
+  return DumpQueries(db_path, queries);
 }
 
 // "ok" when SQLite finds the file sound and no row points at a missing parent.

@@ -13,6 +13,7 @@
 #include "rapport/sync/graph_source.h"
 #include "rapport/sync/mailbox_sync.h"
 #include "sync/graph/graph_http.h"
+#include "sync/percent_encoding.h"
 
 namespace rapport::sync {
 namespace {
@@ -44,19 +45,9 @@ uint64_t IdOffset(std::string_view graph_id) {
   return h & 0x7fffffffffffffffULL;
 }
 
+// Path segments keep '@' and '=' (addresses, Graph ids) as Graph's own links do.
 std::string Encode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '@' || c == '=') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return PercentEncode(s, "@=");
 }
 
 // Every item of a paged collection, following @odata.nextLink.

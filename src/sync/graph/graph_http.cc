@@ -9,6 +9,7 @@
 
 #include "rapport/sync/imap_source.h"
 #include "sync/graph/client_assertion.h"
+#include "sync/percent_encoding.h"
 
 namespace rapport::sync {
 namespace {
@@ -25,21 +26,6 @@ Url Split(const std::string& url) {
   size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
   if (slash == std::string::npos) return {url, "/"};
   return {url.substr(0, slash), url.substr(slash)};
-}
-
-std::string FormEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 // Graph's error body: {"error": {"code": "...", "message": "..."}}; the token endpoint's:
@@ -102,19 +88,19 @@ Status GraphHttp::Authenticate() {
 
 Status GraphHttp::RefreshToken() {
   const std::string endpoint = source_.TokenEndpoint();
-  std::string form = "grant_type=client_credentials&client_id=" + FormEncode(source_.client_id) +
-                     "&scope=" + FormEncode(source_.graph_url + "/.default");
+  std::string form = "grant_type=client_credentials&client_id=" + PercentEncode(source_.client_id) +
+                     "&scope=" + PercentEncode(source_.graph_url + "/.default");
   if (!source_.client_secret_file.empty()) {
     auto secret = ReadSecretFile(source_.client_secret_file, "client secret");
     if (!secret.ok()) return secret.status();
-    form += "&client_secret=" + FormEncode(*secret);
+    form += "&client_secret=" + PercentEncode(*secret);
   } else {
     auto assertion =
         MakeClientAssertion(source_.certificate_file, source_.private_key_file, source_.client_id,
                             endpoint, static_cast<int64_t>(std::time(nullptr)));
     if (!assertion.ok()) return assertion.status();
     form += "&client_assertion_type=" +
-            FormEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
+            PercentEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
             "&client_assertion=" + *assertion;
   }
   Url url = Split(endpoint);

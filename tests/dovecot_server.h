@@ -104,8 +104,12 @@ class DovecotServer {
                   "\n}\nuserdb {\n  driver = passwd-file\n  args = username_format=%u " +
                   (dir_ / "passwd") + "\n}\n");
     WriteFile(dir_ / "password", password_ + "\n");
+    // Dovecot's unprivileged processes must read these whatever the umask.
+    for (const char* f : {"passwd", "dovecot.conf", "server.crt"}) {
+      chmod((dir_ / f).c_str(), 0644);
+    }
     OwnMail();
-    if (root) chown(dir_.path().c_str(), 0, 0), chmod(dir_.path().c_str(), 0755);
+    if (root) chmod(dir_.path().c_str(), 0755);  // Dovecot's own users pass through it
     pid_ = fork();
     if (pid_ == 0) {
       std::string conf = dir_ / "dovecot.conf";

@@ -404,7 +404,9 @@ TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
   {
     auto db = SqliteDb::Open(dir_ / "s.db");
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(db->Exec("PRAGMA user_version = 10; DROP TABLE privacy_charge").ok());
+    ASSERT_TRUE(db->Exec("PRAGMA user_version = 10; DROP TABLE privacy_charge; DROP TABLE "
+                         "mailbox_item; DROP TABLE sync_cursor; DROP TABLE sync_source")
+                    .ok());
     ASSERT_TRUE(db->Exec("INSERT INTO privacy_release (tenant_id, request_key, requested_by, "
                          "released_at, epsilon_micro, delta, rows, body) VALUES (1, "
                          "'engagement/1 x', 'ceo@northwind.example', 1, 2000000, '1e-06', 0, "

@@ -142,17 +142,7 @@ class GraphSync : public ::testing::Test {
     return j["sources"][0];
   }
   int64_t Count(const std::string& sql, const std::string& db = "") {
-    sqlite3* h = nullptr;
-    sqlite3_open_v2((db.empty() ? db_ : db).c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* stmt = nullptr;
-    int64_t n = -1;
-    if (sqlite3_prepare_v2(h, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      n = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(h);
-    return n;
+    return CountRows(db.empty() ? db_ : db, sql);
   }
   std::string Content(const std::string& db = "") {
     static const char* const queries[] = {

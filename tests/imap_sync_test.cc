@@ -95,19 +95,7 @@ class ImapSync : public ::testing::Test {
     return j["sources"][0];
   }
 
-  int64_t Count(const std::string& sql) {
-    sqlite3* db = nullptr;
-    sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* stmt = nullptr;
-    int64_t n = -1;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      n = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return n;
-  }
+  int64_t Count(const std::string& sql) { return CountRows(db_, sql); }
 
   TempDir dir_;
   std::unique_ptr<DovecotServer> server_;

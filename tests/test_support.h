@@ -131,6 +131,21 @@ std::string DumpQueries(const std::string& db_path, const char* const (&queries)
   return out;
 }
 
+// The first column of the first row `sql` gives, -1 when it gives none (or fails).
+inline int64_t CountRows(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    n = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return n;
+}
+
 // Every row of every table that holds ingested data, in a fixed order, without the wall-clock
 // columns (ingested_at, finished_at's time, created_at): two runs that stored the same thing
 // compare equal.

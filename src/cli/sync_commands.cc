@@ -15,6 +15,7 @@
 #include "rapport/sync/graph_source.h"
 #include "rapport/sync/imap_source.h"
 #include "rapport/sync/mailbox_sync.h"
+#include "sync/net_helpers.h"
 
 namespace rapport::cli {
 namespace {
@@ -57,6 +58,21 @@ std::vector<std::string> SplitList(const std::string& text) {
   return out;
 }
 
+// Stores a checked source; 0, or the exit code of the failure (already reported).
+int AddSource(const std::string& db, const std::string& name, const char* kind,
+              std::string config) {
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  store::SyncSource row;
+  row.name = name;
+  row.kind = kind;
+  row.config = std::move(config);
+  row.created_at = Now();
+  auto id = (*store)->AddSyncSource(row);
+  if (!id.ok()) return Fail(id.status().message());
+  return 0;
+}
+
 int RunConnectImap(const std::string& db, const ImapArgs& args) {
   sync::ImapSource source;
   Status st = sync::ParseImapUrl(args.url, args.starttls, source);
@@ -68,15 +84,7 @@ int RunConnectImap(const std::string& db, const ImapArgs& args) {
   if (args.folders != "all") source.folders = SplitList(args.folders);
   st = sync::CheckImapSource(source);
   if (!st.ok()) return Usage(st.message());
-  auto store = OpenStore(db);
-  if (!store.ok()) return Fail(store.status().message());
-  store::SyncSource row;
-  row.name = args.name;
-  row.kind = "imap";
-  row.config = sync::ImapSourceJson(source);
-  row.created_at = Now();
-  auto id = (*store)->AddSyncSource(row);
-  if (!id.ok()) return Fail(id.status().message());
+  if (int failed = AddSource(db, args.name, "imap", sync::ImapSourceJson(source))) return failed;
   fmt::print(
       "connected '{}': {} as {} ({}); rapport connect test {} tries it, rapport sync reads it\n",
       args.name, source.url, source.user,
@@ -87,15 +95,9 @@ int RunConnectImap(const std::string& db, const ImapArgs& args) {
 int RunConnectGraph(const std::string& db, const GraphArgs& args) {
   Status st = sync::CheckGraphSource(args.source);
   if (!st.ok()) return Usage(st.message());
-  auto store = OpenStore(db);
-  if (!store.ok()) return Fail(store.status().message());
-  store::SyncSource row;
-  row.name = args.name;
-  row.kind = "graph";
-  row.config = sync::GraphSourceJson(args.source);
-  row.created_at = Now();
-  auto id = (*store)->AddSyncSource(row);
-  if (!id.ok()) return Fail(id.status().message());
+  if (int failed = AddSource(db, args.name, "graph", sync::GraphSourceJson(args.source))) {
+    return failed;
+  }
   fmt::print(
       "connected '{}': Microsoft Graph, tenant {}, app {}, users {}; rapport connect test {} "
       "tries it, rapport sync reads it\n",
@@ -268,13 +270,6 @@ int SyncOnce(const std::string& db, const SyncArgs& args) {
   return exit_code;
 }
 
-void SleepUnlessStopped(std::chrono::seconds wait) {
-  auto until = std::chrono::steady_clock::now() + wait;
-  while (!g_stop.load() && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-}
-
 int RunSync(const std::string& db, const SyncArgs& args) {
   if (!args.watch) return SyncOnce(db, args);
   std::signal(SIGTERM, OnStopSignal);
@@ -296,7 +291,7 @@ int RunSync(const std::string& db, const SyncArgs& args) {
       waited =
           sync::WaitForImapChange(sources.front(), std::chrono::seconds(args.interval), g_stop);
     }
-    if (!waited.ok()) SleepUnlessStopped(std::chrono::seconds(args.interval));
+    if (!waited.ok()) sync::SleepUnlessStopped(std::chrono::seconds(args.interval), &g_stop);
   }
   return exit_code;
 }

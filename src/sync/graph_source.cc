@@ -4,18 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "rapport/sync/imap_source.h"
+#include "sync/net_helpers.h"
 
 namespace rapport::sync {
 namespace {
-
-std::string HostOf(std::string_view url) {
-  size_t start = url.find("://");
-  start = start == std::string_view::npos ? 0 : start + 3;
-  std::string_view rest = url.substr(start);
-  rest = rest.substr(0, rest.find('/'));
-  if (!rest.empty() && rest.front() == '[') return std::string(rest.substr(1, rest.find(']') - 1));
-  return std::string(rest.substr(0, rest.rfind(':')));
-}
 
 Status CheckUrl(std::string_view flag, std::string_view url) {
   if (url.rfind("https://", 0) == 0) return Status::Ok();
@@ -25,11 +17,6 @@ Status CheckUrl(std::string_view flag, std::string_view url) {
 }
 
 }  // namespace
-
-bool IsLoopbackUrl(std::string_view url) {
-  std::string host = HostOf(url);
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
 
 Status CheckGraphSource(const GraphSource& s) {
   if (s.tenant.empty()) return Status::InvalidArgument("--tenant is required");

@@ -13,7 +13,7 @@
 #include "rapport/sync/graph_source.h"
 #include "rapport/sync/mailbox_sync.h"
 #include "sync/graph/graph_http.h"
-#include "sync/percent_encoding.h"
+#include "sync/net_helpers.h"
 
 namespace rapport::sync {
 namespace {

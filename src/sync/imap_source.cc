@@ -6,14 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sync/net_helpers.h"
+
 namespace rapport::sync {
-namespace {
-
-bool IsLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
-}  // namespace
 
 Status ParseImapUrl(std::string_view url, bool starttls, ImapSource& source) {
   auto bad = [&](std::string why) {

@@ -8,7 +8,6 @@
 // or, without it, from the difference between the UIDs stored and the UIDs the server lists.
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <set>
 #include <thread>
 
@@ -19,6 +18,7 @@
 #include "rapport/sync/mailbox_sync.h"
 #include "sync/imap/imap_session.h"
 #include "sync/imap/mime_structure.h"
+#include "sync/net_helpers.h"
 
 namespace rapport::sync {
 namespace {
@@ -53,28 +53,13 @@ std::optional<Cursor> CursorFromJson(const std::string& text) {
   return c;
 }
 
-// RFC 5092 IMAP URL pieces: '%', '/', ';', '@' and controls are %-escaped.
-std::string UrlEscape(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (c == '%' || c == '/' || c == ';' || c == '@' || c == '?' || c == '#' || c < 0x21 ||
-        c >= 0x7f) {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 // Where a folder's items are recorded: one location per UIDVALIDITY, so that the UIDs of an
 // earlier one are never confused with today's.
 std::string LocationPrefix(const ImapSource& s, const std::string& folder) {
-  return "imap://" + UrlEscape(s.user) + "@" + s.host + ":" + std::to_string(s.port) + "/" +
-         UrlEscape(folder) + ";UIDVALIDITY=";
+  // RFC 5092 pieces: sub-delimiters other than ';' stay readable; '/', ';', '@', '%' do not.
+  constexpr std::string_view kKeep = "!$&'()*+,=:";
+  return "imap://" + PercentEncode(s.user, kKeep) + "@" + s.host + ":" + std::to_string(s.port) +
+         "/" + PercentEncode(folder, kKeep) + ";UIDVALIDITY=";
 }
 
 bool IsConnectionError(const Status& st) {
@@ -209,12 +194,10 @@ Status FolderSync::ReadInvitations(ImapSession& session) {
   for (const auto& [uid, parts] : sections) {
     for (const auto& [head, body] : parts) {
       // A part with its MIME header reads as a one-part message, which GMime decodes.
-      auto mime = session.FetchSection(uid, head);
-      if (!mime.ok()) return mime.status();
-      auto text = session.FetchSection(uid, body);
-      if (!text.ok()) return text.status();
-      counts_.pages += 2;
-      for (const std::string& calendar : ingest::ExtractCalendarParts(*mime + *text)) {
+      auto part = session.FetchSections(uid, {head, body});
+      if (!part.ok()) return part.status();
+      ++counts_.pages;
+      for (const std::string& calendar : ingest::ExtractCalendarParts((*part)[0] + (*part)[1])) {
         RAPPORT_RETURN_IF_ERROR(StoreMeetings(uid, calendar));
       }
     }
@@ -283,13 +266,6 @@ bool Wanted(const ImapSource& s, const std::string& folder) {
   return std::find(s.folders.begin(), s.folders.end(), folder) != s.folders.end();
 }
 
-void Backoff(int attempt) {
-  static thread_local std::mt19937 random(std::random_device{}());
-  auto base = std::chrono::milliseconds(500 << attempt);
-  std::uniform_int_distribution<int64_t> jitter(0, base.count());
-  std::this_thread::sleep_for(base + std::chrono::milliseconds(jitter(random)));
-}
-
 }  // namespace
 
 Result<SyncCounts> SyncImap(const store::SyncSource& source, ingest::MailboxSink& sink,
@@ -334,7 +310,7 @@ Result<SyncCounts> SyncImap(const store::SyncSource& source, ingest::MailboxSink
       // Keep what was stored; go on from the cursor the store now holds.
       RAPPORT_RETURN_IF_ERROR(sink.Commit());
       ++counts.retries;
-      Backoff(attempt);
+      SleepUnlessStopped(JitteredBackoff(attempt), options.stop);
       auto again = Connect(*settings);
       if (!again.ok()) {
         st = again.status();

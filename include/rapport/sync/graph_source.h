@@ -33,7 +33,4 @@ Status CheckGraphSource(const GraphSource& source);
 std::string GraphSourceJson(const GraphSource& source);
 Result<GraphSource> GraphSourceFromJson(std::string_view json);
 
-// True for http(s)://127.x, ::1 or localhost: where plain http is allowed (tests).
-bool IsLoopbackUrl(std::string_view url);
-
 }  // namespace rapport::sync

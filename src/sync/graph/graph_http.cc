@@ -4,12 +4,10 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
-#include <random>
-#include <thread>
 
 #include "rapport/sync/imap_source.h"
 #include "sync/graph/client_assertion.h"
-#include "sync/percent_encoding.h"
+#include "sync/net_helpers.h"
 
 namespace rapport::sync {
 namespace {
@@ -41,22 +39,13 @@ std::pair<std::string, std::string> ErrorOf(const std::string& body) {
   return {e.is_string() ? e.get<std::string>() : "", description.substr(0, description.find('\n'))};
 }
 
-void Sleep(std::chrono::milliseconds wait, const std::atomic<bool>* stop) {
-  auto until = std::chrono::steady_clock::now() + wait;
-  while (std::chrono::steady_clock::now() < until && !(stop && stop->load())) {
-    std::this_thread::sleep_for(std::min(wait, std::chrono::milliseconds(100)));
-  }
-}
-
-std::chrono::milliseconds Backoff(int attempt, const httplib::Response* response) {
+// Retry-After when Graph gave one (seconds), else jittered back-off.
+std::chrono::milliseconds WaitBefore(int attempt, const httplib::Response* response) {
   if (response != nullptr && response->has_header("Retry-After")) {
     long seconds = std::strtol(response->get_header_value("Retry-After").c_str(), nullptr, 10);
     if (seconds >= 0 && seconds <= 300) return std::chrono::seconds(seconds);
   }
-  static thread_local std::mt19937 random(std::random_device{}());
-  int64_t base = 500LL << std::min(attempt, 6);
-  std::uniform_int_distribution<int64_t> jitter(0, base);
-  return std::chrono::milliseconds(base + jitter(random));
+  return JitteredBackoff(attempt);
 }
 
 }  // namespace
@@ -115,7 +104,7 @@ Status GraphHttp::RefreshToken() {
                                          : ": " + httplib::to_string(response.error())));
       }
       ++retries_;
-      Sleep(Backoff(attempt, response ? &*response : nullptr), stop_);
+      SleepUnlessStopped(WaitBefore(attempt, response ? &*response : nullptr), stop_);
       continue;
     }
     if (response->status == 200) {
@@ -190,7 +179,7 @@ Result<std::string> GraphHttp::Get(const std::string& url_or_path, std::string_v
             "); try again later");
       }
       ++retries_;
-      Sleep(Backoff(attempt, response ? &*response : nullptr), stop_);
+      SleepUnlessStopped(WaitBefore(attempt, response ? &*response : nullptr), stop_);
       continue;
     }
     if (status == 403) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "sync/net_helpers.h"
+
 namespace rapport::sync {
 namespace {
 
@@ -14,10 +16,6 @@ std::string Base64(std::string_view bytes) {
                           static_cast<int>(bytes.size()));
   out.resize(static_cast<size_t>(n));
   return out;
-}
-
-bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
 std::string Upper(std::string s) {
@@ -82,7 +80,7 @@ Result<std::unique_ptr<ImapSession>> ImapSession::Open(const ImapEndpoint& endpo
     RAPPORT_RETURN_IF_ERROR(session->connection_->StartTls());
     RAPPORT_RETURN_IF_ERROR(session->Capability());  // RFC 3501 §6.2.1: ask again under TLS
   }
-  RAPPORT_RETURN_IF_ERROR(session->Login(login, IsLoopback(endpoint.host)));
+  RAPPORT_RETURN_IF_ERROR(session->Login(login, IsLoopbackHost(endpoint.host)));
   if (session->Has("QRESYNC")) {
     RAPPORT_RETURN_IF_ERROR(session->Run("ENABLE QRESYNC"));
     session->qresync_ = true;
@@ -316,18 +314,22 @@ Status ImapSession::FetchStructures(const std::string& uid_set,
   });
 }
 
-Result<std::string> ImapSession::FetchSection(uint32_t uid, const std::string& section) {
-  std::string out;
-  const std::string want = "BODY[" + Upper(section) + "]";
-  Status st = Run("UID FETCH " + std::to_string(uid) + " (UID BODY.PEEK[" + section + "])",
-                  [&](ImapResponse& r) {
-                    const auto* items = FetchItems(r);
-                    if (items == nullptr || FetchUid(*items) != uid) return Status::Ok();
-                    for (size_t i = 0; i + 1 < items->size(); i += 2) {
-                      if (Upper((*items)[i].text) == want) out = (*items)[i + 1].text;
-                    }
-                    return Status::Ok();
-                  });
+Result<std::vector<std::string>> ImapSession::FetchSections(
+    uint32_t uid, const std::vector<std::string>& sections) {
+  std::vector<std::string> out(sections.size());
+  std::string items;
+  for (const auto& section : sections) items += " BODY.PEEK[" + section + "]";
+  Status st = Run("UID FETCH " + std::to_string(uid) + " (UID" + items + ")", [&](ImapResponse& r) {
+    const auto* fetched = FetchItems(r);
+    if (fetched == nullptr || FetchUid(*fetched) != uid) return Status::Ok();
+    for (size_t i = 0; i + 1 < fetched->size(); i += 2) {
+      const std::string name = Upper((*fetched)[i].text);
+      for (size_t k = 0; k < sections.size(); ++k) {
+        if (name == "BODY[" + Upper(sections[k]) + "]") out[k] = (*fetched)[i + 1].text;
+      }
+    }
+    return Status::Ok();
+  });
   if (!st.ok()) return st;
   return out;
 }

@@ -75,8 +75,10 @@ class ImapSession {
   // BODYSTRUCTURE of each UID in `uid_set`.
   Status FetchStructures(const std::string& uid_set,
                          const std::function<Status(uint32_t, const ImapValue&)>& each);
-  // One body section ("2.1", "2.1.MIME", "TEXT") of one message.
-  Result<std::string> FetchSection(uint32_t uid, const std::string& section);
+  // Body sections ("2.1.MIME", "2.1", "HEADER", "TEXT") of one message, in one command, in the
+  // order asked; a section the server did not send is "".
+  Result<std::vector<std::string>> FetchSections(uint32_t uid,
+                                                 const std::vector<std::string>& sections);
   // IDLE in the open folder until the server reports a change, `wait` passes or `stop` is set.
   // True when something changed.
   Result<bool> Idle(std::chrono::milliseconds wait, const std::atomic<bool>& stop);

@@ -252,6 +252,22 @@ TEST_F(GraphSync, KilledMidSyncThenSyncedAgainGivesTheStoreOfOneRun) {
   EXPECT_EQ(Count("SELECT count(*) FROM mailbox_item"), 3200);
 }
 
+// A round restarted after an expired link, killed after some of a folder's pages were stored,
+// then resumed from its next link: what the lost pages listed must not be taken for deleted.
+TEST_F(GraphSync, AResyncKilledMidFolderAndResumedLosesNothing) {
+  Start(Mailboxes(3000, 0));  // Alice's three folders, 1,000 messages each: pages of 500
+  ASSERT_EQ(Connect().exit_code, 0);
+  Sync();
+  emulator_->Control({{"expire_links", true}});
+  // 1,500 messages into the resync: the second folder's first page is stored with its next link.
+  CommandResult killed = RunRapport(Db() + "sync", "RAPPORT_TEST_KILL_AFTER_MESSAGES=1700");
+  EXPECT_EQ(killed.signal, SIGKILL);
+  json s = Sync();
+  EXPECT_EQ(s["removed"], 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM message"), 3000);
+  EXPECT_EQ(Count("SELECT count(*) FROM mailbox_item"), 3000);
+}
+
 TEST_F(GraphSync, ACertificateCredentialGetsATokenAndBadCredentialsGetOneLine) {
   json boxes = Mailboxes(10, 0);
   std::string d = ShellQuote(dir_.path().string());

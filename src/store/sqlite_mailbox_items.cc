@@ -126,12 +126,19 @@ Result<bool> SqliteMessageWriter::RemoveItem(std::string_view location, uint64_t
 
 Result<std::vector<std::string>> SqliteMessageWriter::LocationsUnder(std::string_view prefix) {
   std::vector<std::string> out;
-  std::string pattern(prefix);
+  if (prefix.empty() || static_cast<unsigned char>(prefix.back()) == 0xFF) {
+    return Status::InvalidArgument("a location prefix must end in a byte below 0xFF");
+  }
+  // A range on the (tenant_id, location) index, not a scan: every location that starts with
+  // `prefix` sorts from it up to it with its last byte raised by one. A sync asks this for every
+  // folder, and a store may hold a source_file row for each of millions of ingested files.
+  std::string from(prefix), to(prefix);
+  to.back() = static_cast<char>(static_cast<unsigned char>(to.back()) + 1);
   Status st = ForEachRow(
       db_,
-      "SELECT location FROM source_file WHERE tenant_id = ?1 AND kind = 'imap' AND "
-      "substr(location, 1, length(?2)) = ?2 ORDER BY location",
-      [&](SqliteStatement& s) { out.push_back(s.ColumnText(0)); }, tenant_id_, pattern);
+      "SELECT location FROM source_file WHERE tenant_id = ?1 AND location >= ?2 AND "
+      "location < ?3 AND kind = 'imap' ORDER BY location",
+      [&](SqliteStatement& s) { out.push_back(s.ColumnText(0)); }, tenant_id_, from, to);
   if (!st.ok()) return st;
   return out;
 }

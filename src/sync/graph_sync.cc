@@ -5,7 +5,8 @@
 // link once it is done. It is written with the page of items it follows, in one transaction, so
 // a sync killed at any point goes on from the page after the last one stored. An expired link
 // (410, SyncStateNotFound) starts the folder's round again: every message is found stored (a
-// duplicate), and the ones no longer listed are removed at the end of that round.
+// duplicate), and the ones no longer listed are removed at the end of that round when one run
+// read it whole (a round resumed after a kill cannot know what its first pages listed).
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -146,7 +147,7 @@ class GraphFolderSync {
 
  private:
   Status StorePage(const ingest::GraphJsonResult& page);
-  Status Save(const std::string& link, bool round_done);
+  Status Save(const std::string& link);
   Status RemoveUnlisted();
 
   const store::SyncSource& source_;
@@ -157,8 +158,10 @@ class GraphFolderSync {
   const SyncOptions& options_;
   SyncCounts& counts_;
   std::string key_, location_;
-  bool fresh_round_ = false;   // a round from the start: what it does not list is gone
-  std::set<uint64_t> listed_;  // offsets listed in a fresh round
+  // This run began the folder's round at its start, so `listed_` holds all it listed: what it
+  // did not list is gone. A round resumed from a next link (after a kill) never knows that.
+  bool fresh_round_ = false;
+  std::set<uint64_t> listed_;
 };
 
 Status GraphFolderSync::Run(const GraphUserRef& user, const GraphFolderRef& folder,
@@ -173,11 +176,9 @@ Status GraphFolderSync::Run(const GraphUserRef& user, const GraphFolderRef& fold
     auto j = nlohmann::json::parse(it->second, nullptr, false);
     if (j.is_object() && j.contains("link") && j["link"].is_string()) {
       url = j["link"].get<std::string>();
-      fresh_round_ = j.value("fresh", false);
     }
-  } else {
-    fresh_round_ = true;
   }
+  fresh_round_ = url == start;
   bool resynced = false;
   while (true) {
     if (options_.stop && options_.stop->load()) return Status::Ok();
@@ -197,7 +198,7 @@ Status GraphFolderSync::Run(const GraphUserRef& user, const GraphFolderRef& fold
       return Status::Corruption("Graph: an unreadable delta page: " + page.status().message());
     RAPPORT_RETURN_IF_ERROR(StorePage(*page));
     if (!page->next_link.empty()) {
-      RAPPORT_RETURN_IF_ERROR(Save(page->next_link, false));
+      RAPPORT_RETURN_IF_ERROR(Save(page->next_link));
       url = page->next_link;
       continue;
     }
@@ -206,7 +207,7 @@ Status GraphFolderSync::Run(const GraphUserRef& user, const GraphFolderRef& fold
     }
     if (fresh_round_) RAPPORT_RETURN_IF_ERROR(RemoveUnlisted());
     fresh_round_ = false;
-    return Save(page->delta_link, true);
+    return Save(page->delta_link);
   }
 }
 
@@ -236,17 +237,16 @@ Status GraphFolderSync::StorePage(const ingest::GraphJsonResult& page) {
   return Status::Ok();
 }
 
-Status GraphFolderSync::Save(const std::string& link, bool round_done) {
+Status GraphFolderSync::Save(const std::string& link) {
   nlohmann::ordered_json j{{"link", link}};
-  if (fresh_round_ && !round_done) j["fresh"] = true;
   RAPPORT_RETURN_IF_ERROR(sink_.SetCursor(source_.id, key_, j.dump()));
   RAPPORT_RETURN_IF_ERROR(sink_.Commit());
   if (options_.progress) options_.progress(location_, counts_);
   return Status::Ok();
 }
 
-// After a round from the start, the items stored from this folder that it did not list were
-// deleted while no delta link could say so (it had expired, or a killed run lost the list).
+// After a round this run began at the start, the items stored from this folder that it did not
+// list were deleted while no delta link could say so (it had expired).
 Status GraphFolderSync::RemoveUnlisted() {
   auto held = sink_.ItemsAt(location_);
   if (!held.ok()) return held.status();

@@ -2,6 +2,7 @@
 // dovecot-imapd), over TLS with a test CA: the first sync stores what `rapport ingest` of the same
 // Maildir stores; appends, expunges and a UIDVALIDITY change are followed with nothing lost or
 // stored twice; a dropped connection and kill -9 change nothing; bad settings get one line.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -405,6 +406,38 @@ TEST_F(ImapSync, KilledMidSyncThenSyncedAgainGivesTheStoreOfOneRun) {
   EXPECT_EQ(FirstDifference(MailContent(db_), MailContent(reference)), "");
   EXPECT_EQ(Count("SELECT count(*) FROM message"), 3000);
   EXPECT_EQ(Count("SELECT count(*) FROM mailbox_item"), 3500);
+}
+
+// sync --watch: new mail in the inbox wakes it (IDLE) long before its interval, and SIGTERM ends
+// it cleanly (exit 0, what it read committed).
+TEST_F(ImapSync, WatchFollowsNewMailAndStopsOnSigterm) {
+  server_->Deliver("", "m1", Message(1));
+  server_->OwnMail();
+  ASSERT_EQ(Connect("box").exit_code, 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    execl(RAPPORT_BINARY, "rapport", "--db", db_.c_str(), "sync", "--watch", "--interval", "600",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto wait_for = [&](int64_t messages) {
+    for (int i = 0; i < 300 && Count("SELECT count(*) FROM message") != messages; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return Count("SELECT count(*) FROM message");
+  };
+  EXPECT_EQ(wait_for(1), 1);
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // into IDLE
+  server_->Deliver("", "m2", Message(2));
+  server_->OwnMail();
+  EXPECT_EQ(wait_for(2), 2);  // within 30 s, where the interval is 600 s
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
 TEST_F(ImapSync, NothingIsCollectedBeforeAGrant) {

@@ -208,15 +208,16 @@ void PrintCounts(const store::SyncSource& s, const sync::SyncCounts& c) {
   for (const auto& e : c.error_messages) fmt::print("  error: {}\n", e);
 }
 
-// One pass over every chosen source. Returns the exit code of the pass.
-int SyncOnce(const std::string& db, const SyncArgs& args) {
+// One pass over every chosen source, which it leaves in `synced`. Returns the pass's exit code.
+int SyncOnce(const std::string& db, const SyncArgs& args, std::vector<store::SyncSource>& synced) {
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto sources = Sources(**store, args.names);
   if (!sources.ok()) return Fail(sources.status().message());
   if (sources->empty()) {
-    return Fail("no sources to sync (rapport connect imap NAME --url ... adds one)");
+    return Fail("no sources to sync (rapport connect imap|graph NAME ... adds one)");
   }
+  synced = *sources;
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   int64_t now = Now();
   sync::SyncOptions options;
@@ -224,6 +225,7 @@ int SyncOnce(const std::string& db, const SyncArgs& args) {
   options.stop = &g_stop;
   ordered_json report = ordered_json::array();
   int exit_code = 0;
+  bool changed = false;  // anything stored, merged or removed: then who is who may have moved
   for (const auto& source : *sources) {
     if (terminal) {
       options.progress = [&](std::string_view folder, const sync::SyncCounts& c) {
@@ -250,6 +252,8 @@ int SyncOnce(const std::string& db, const SyncArgs& args) {
       if (args.json) report.push_back({{"name", source.name}, {"error", error}});
       continue;
     }
+    changed =
+        changed || counts->stored + counts->duplicates + counts->removed + counts->meetings > 0;
     if (counts->errors > 0) {
       exit_code = 1;
       fmt::print(stderr,
@@ -262,30 +266,27 @@ int SyncOnce(const std::string& db, const SyncArgs& args) {
       PrintCounts(source, *counts);
     }
   }
-  // Who is who, from what this pass learned (aliases, X.500 names); accounts follow.
-  auto people = (*store)->ResolvePeople();
-  if (!people.ok()) return Fail(people.status().message());
+  // Who is who, from what this pass learned (aliases, X.500 names); accounts follow. A pass
+  // that changed nothing (most passes of --watch) leaves it as it is.
+  if (changed) {
+    auto people = (*store)->ResolvePeople();
+    if (!people.ok()) return Fail(people.status().message());
+  }
   if (args.json) fmt::print("{}\n", ordered_json{{"sources", report}}.dump(args.watch ? -1 : 2));
   std::fflush(stdout);
   return exit_code;
 }
 
 int RunSync(const std::string& db, const SyncArgs& args) {
-  if (!args.watch) return SyncOnce(db, args);
+  std::vector<store::SyncSource> sources;
+  if (!args.watch) return SyncOnce(db, args, sources);
   std::signal(SIGTERM, OnStopSignal);
   std::signal(SIGINT, OnStopSignal);
   int exit_code = 0;
   while (!g_stop.load()) {
-    exit_code = SyncOnce(db, args);
+    exit_code = SyncOnce(db, args, sources);
     if (g_stop.load()) break;
     // One source: its inbox's IDLE wakes the next pass early; otherwise poll at the interval.
-    auto store = OpenStore(db);
-    std::vector<store::SyncSource> sources;
-    if (store.ok()) {
-      auto chosen = Sources(**store, args.names);
-      if (chosen.ok()) sources = std::move(*chosen);
-    }
-    store = Status::NotFound("");
     Status waited = Status::FailedPrecondition("poll");
     if (sources.size() == 1 && sources.front().kind == "imap") {
       waited =

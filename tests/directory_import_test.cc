@@ -361,6 +361,35 @@ TEST(DirectoryGraph, GroupsWithExpandedMembers) {
   ExpectGroup(d.groups[1], {"b320ee12-b1cd-4cca-b648-a437be61c5cd", "Security readers", "", {}, 2});
 }
 
+// A later page of /groups/delta and /users/delta as Graph documents them: a group's members as
+// members@delta (who joined, who left), and deleted objects as "@removed" items.
+TEST(DirectoryGraph, DeltaPagesGiveMemberChangesAndRemovals) {
+  Directory groups = ParseOk(R"json({
+    "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#groups",
+    "@odata.deltaLink": "https://graph.microsoft.com/v1.0/groups/delta?$deltatoken=x",
+    "value": [
+      {"id": "g1", "displayName": "Sales", "members@delta": [
+        {"@odata.type": "#microsoft.graph.user", "id": "u1"},
+        {"@odata.type": "#microsoft.graph.user", "id": "u2", "@removed": {"reason": "deleted"}},
+        {"@odata.type": "#microsoft.graph.group", "id": "g9"}]},
+      {"id": "g2", "@removed": {"reason": "changed"}}
+    ]})json",
+                             "delta.json");
+  ASSERT_EQ(groups.groups.size(), 1u);
+  EXPECT_TRUE(groups.groups[0].members_incremental);
+  EXPECT_EQ(groups.groups[0].members, Strings{"u1"});
+  EXPECT_EQ(groups.groups[0].members_removed, Strings{"u2"});
+  EXPECT_EQ(groups.removed_groups, Strings{"g2"});
+  Directory users = ParseOk(R"json({
+    "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+    "value": [{"id": "u3", "@removed": {"reason": "deleted"}},
+              {"id": "u4", "mail": "dana@contoso.com"}]})json",
+                            "delta.json");
+  EXPECT_EQ(users.removed_users, Strings{"u3"});
+  ASSERT_EQ(users.users.size(), 1u);
+  EXPECT_EQ(users.users[0].address, "dana@contoso.com");
+}
+
 // A bare array of typed items: a user with $expand=memberOf, then one of its groups.
 constexpr std::string_view kMixedArray = R"json([
   {

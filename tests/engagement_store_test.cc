@@ -405,7 +405,8 @@ TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
     auto db = SqliteDb::Open(dir_ / "s.db");
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db->Exec("PRAGMA user_version = 10; DROP TABLE privacy_charge; DROP TABLE "
-                         "mailbox_item; DROP TABLE sync_cursor; DROP TABLE sync_source")
+                         "mailbox_item; DROP TABLE sync_cursor; DROP TABLE sync_source; "
+                         "DROP TABLE calendar_item")
                     .ok());
     ASSERT_TRUE(db->Exec("INSERT INTO privacy_release (tenant_id, request_key, requested_by, "
                          "released_at, epsilon_micro, delta, rows, body) VALUES (1, "

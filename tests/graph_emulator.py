@@ -9,6 +9,12 @@ It serves, on a loopback port, what `rapport sync` asks of Microsoft 365 app-onl
   GET  /v1.0/users/{id}/mailFolders/{id}/messages/delta  ($select, Prefer: odata.maxpagesize,
                                           $skiptoken next links, $deltatoken delta links, @removed)
   GET  /v1.0/users/{id}/messages/delta    400: Graph has no mailbox-wide message delta
+  GET  /v1.0/users/delta, /v1.0/groups/delta   the directory ($select; a group's members as
+                                          members@delta: all at first, then who joined and who
+                                          left, "@removed"); deleted users and groups "@removed"
+  GET  /v1.0/users/{id}/calendarView/delta?startDateTime=&endDateTime=   (no $select; the window
+                                          is carried by the links; events changed outside it and
+                                          deleted ones come back as @removed, reason "deleted")
 Errors have Graph's shapes: {"error": {"code", "message"}} and the token endpoint's
 {"error", "error_description": "AADSTS...: ..."}. Faults a test can inject (POST /_control):
   {"throttle_every": N}  every Nth Graph request answers 429 with Retry-After: 0
@@ -17,6 +23,10 @@ Errors have Graph's shapes: {"error": {"code", "message"}} and the token endpoin
   {"expire_tokens_every": N} so does every token at every Nth request
   {"expire_links": true}  every skip and delta token issued so far answers 410 SyncStateNotFound
   {"add": {"user", "folder", "message"}} / {"remove": {"user", "folder", "id"}}  new mail, deletions
+  {"add_event": {"user", "event"}} (a new id adds, a known one updates) / {"remove_event": {"user", "id"}}
+  {"deny_mail": true} / {"deny_calendar": true} / {"deny_groups": true}  403 ErrorAccessDenied
+  {"directory_user": {...}} / {"remove_directory_user": id} / {"group": {id, displayName,
+  members}} / {"remove_group": id}    directory changes
 GET /_stats gives request counts. Mailboxes come from a JSON file (--mailboxes), which the test
 builds from ../shared/corpus; --export DIR writes each folder as a Graph JSON page, for comparing
 with `rapport ingest`.
@@ -30,7 +40,7 @@ from urllib.parse import urlsplit, parse_qs, unquote
 LOCK = threading.Lock()
 STATE = {"requests": 0, "throttle_every": 0, "unavailable_every": 0, "throttled": 0,
          "expire_tokens_every": 0,
-         "deny_mail": False, "unselected": 0,
+         "deny_mail": False, "deny_calendar": False, "deny_groups": False, "unselected": 0,
          "tokens": set(), "links": {}, "link_epoch": 0, "token_epoch": 0}
 
 
@@ -58,6 +68,17 @@ class Mailboxes:
             for f in u["folders"]:
                 for m in f.get("messages", []):
                     self.change(u["id"], f["id"], "upsert", m)
+            for e in u.get("events", []):
+                self.change(u["id"], CALENDAR, "upsert", e)
+            self.change(DIRECTORY, "users", "upsert", dict(
+                {"id": u["id"], "displayName": u.get("displayName", u["mail"]),
+                 "mail": u["mail"] or None, "userPrincipalName": u["mail"] or u["id"] + "@x.example",
+                 "userType": "Member"},
+                proxyAddresses=["SMTP:" + u["mail"]] + ["smtp:" + a for a in u.get("aliases", [])]
+                if u["mail"] else []))
+        for gid, members in self.groups.items():
+            self.change(DIRECTORY, "groups", "upsert",
+                        {"id": gid, "displayName": gid, "mail": None, "members": list(members)})
 
     def change(self, uid, fid, kind, item):
         self.version += 1
@@ -69,22 +90,81 @@ class Mailboxes:
                 return u
         return None
 
-    def live(self, uid, fid, since=0):
-        """Messages alive now (since=0), or changes after version `since` as items/tombstones."""
-        alive, changed = {}, {}
-        for version, kind, item in self.log.get((uid, fid), []):
-            mid = item["id"] if kind == "upsert" else item
+    def alive_at(self, uid, fid, version):
+        alive = {}
+        for v, kind, item in self.log.get((uid, fid), []):
+            if v > version:
+                break
             if kind == "upsert":
+                alive[item["id"]] = item
+            else:
+                alive.pop(item, None)
+        return alive
+
+    def live(self, uid, fid, since=0, kind="message"):
+        """Items alive now (since=0), or changes after version `since` as items and tombstones
+        of resource type `kind`."""
+        alive, changed = {}, {}
+        for version, change, item in self.log.get((uid, fid), []):
+            mid = item["id"] if change == "upsert" else item
+            if change == "upsert":
                 alive[mid] = item
             else:
                 alive.pop(mid, None)
             if version > since:
-                changed[mid] = item if kind == "upsert" else None
+                changed[mid] = item if change == "upsert" else None
         if since == 0:
             return list(alive.values())
-        return [m if m is not None else {"@odata.type": "#microsoft.graph.message", "id": mid,
+        return [m if m is not None else {"@odata.type": "#microsoft.graph." + kind, "id": mid,
                                          "@removed": {"reason": "deleted"}}
                 for mid, m in changed.items()]
+
+
+CALENDAR = "#calendar"  # the change log key of a user's calendar
+DIRECTORY = "#directory"  # the owner of the users' and the groups' change logs
+
+
+def members_delta(groups, before):
+    """groups delta: members@delta instead of members -- who joined and who left since `before`
+    (all members in a round's first answer, when `before` is empty)."""
+    out = []
+    for g in groups:
+        if "@removed" in g:
+            out.append(g)
+            continue
+        old = before.get(g["id"], {}).get("members", [])
+        new = g.get("members", [])
+        user = lambda m, **extra: dict({"@odata.type": "#microsoft.graph.user", "id": m}, **extra)
+        changes = [user(m) for m in new if m not in old] + [
+            user(m, **{"@removed": {"reason": "deleted"}}) for m in old if m not in new]
+        out.append(dict({k: v for k, v in g.items() if k != "members"},
+                        **{"members@delta": changes}))
+    return out
+
+
+def graph_time(value):
+    """A dateTimeTimeZone in UTC (the emulator's events are all written in UTC) as epoch seconds."""
+    from datetime import datetime
+    return datetime.fromisoformat(value["dateTime"][:19]).replace(tzinfo=timezone.utc).timestamp()
+
+
+def in_window(event, window):
+    """calendarView: the events that overlap [start, end)."""
+    return graph_time(event["start"]) < window[1] and graph_time(event["end"]) > window[0]
+
+
+def windowed(items, window, since):
+    """A calendarView's items: out-of-window events are left out of a first round, and come back
+    as "deleted" in later ones, as Graph's documentation says they do."""
+    out = []
+    for item in items:
+        if "@removed" in item or not in_window(item, window):
+            if since:
+                out.append({"@odata.type": "#microsoft.graph.event", "id": item["id"],
+                            "@removed": {"reason": "deleted"}})
+        else:
+            out.append(item)
+    return out
 
 
 def graph_message(msg, seed):
@@ -116,6 +196,8 @@ def select(item, fields):
     if not fields or "@removed" in item:
         return item
     keep = {"id", "@odata.etag", "@odata.type"} | set(fields)
+    if "members" in fields:
+        keep.add("members@delta")
     return {k: v for k, v in item.items() if k in keep}
 
 
@@ -218,8 +300,9 @@ class Handler(BaseHTTPRequestHandler):
             for key in ("throttle_every", "unavailable_every", "expire_tokens_every"):
                 if key in body:
                     STATE[key] = int(body[key])
-            if "deny_mail" in body:
-                STATE["deny_mail"] = bool(body["deny_mail"])
+            for key in ("deny_mail", "deny_calendar", "deny_groups"):
+                if key in body:
+                    STATE[key] = bool(body[key])
             if body.get("expire_tokens"):
                 STATE["tokens"].clear()
             if body.get("expire_links"):
@@ -230,6 +313,20 @@ class Handler(BaseHTTPRequestHandler):
             if "remove" in body:
                 r = body["remove"]
                 self.boxes.change(r["user"], r["folder"], "delete", r["id"])
+            if "add_event" in body:
+                a = body["add_event"]
+                self.boxes.change(a["user"], CALENDAR, "upsert", a["event"])
+            if "directory_user" in body:
+                self.boxes.change(DIRECTORY, "users", "upsert", body["directory_user"])
+            if "remove_directory_user" in body:
+                self.boxes.change(DIRECTORY, "users", "delete", body["remove_directory_user"])
+            if "group" in body:
+                self.boxes.change(DIRECTORY, "groups", "upsert", body["group"])
+            if "remove_group" in body:
+                self.boxes.change(DIRECTORY, "groups", "delete", body["remove_group"])
+            if "remove_event" in body:
+                r = body["remove_event"]
+                self.boxes.change(r["user"], CALENDAR, "delete", r["id"])
         self.send_json(200, {"ok": True})
 
     # ---- Graph ----------------------------------------------------------------------------
@@ -265,6 +362,12 @@ class Handler(BaseHTTPRequestHandler):
         parts = parts[1:]
         top = int(query.get("$top", "100"))
         fields = [f for f in query.get("$select", "").split(",") if f]
+        if parts in (["users", "delta"], ["groups", "delta"]):
+            if parts[0] == "groups" and STATE["deny_groups"]:
+                return self.graph_error(403, "Authorization_RequestDenied",
+                                        "Insufficient privileges to complete the operation.")
+            return self.delta_round((DIRECTORY, parts[0]), "/v1.0/" + "/".join(parts), query,
+                                    fields, None, parts[0][:-1])
         if parts == ["users"]:
             return self.page([select(self.user_json(u), fields) for u in self.boxes.users],
                              url.path, query, top)
@@ -300,6 +403,11 @@ class Handler(BaseHTTPRequestHandler):
                                   if f.get("parent") == rest[1]], url.path, query, top)
             if len(rest) == 4 and rest[0] == "mailFolders" and rest[2:] == ["messages", "delta"]:
                 return self.delta(u, rest[1], query, fields)
+            if rest == ["calendarView", "delta"]:
+                if STATE["deny_calendar"]:
+                    return self.graph_error(403, "ErrorAccessDenied",
+                                            "Access is denied. Check credentials and try again.")
+                return self.calendar_delta(u, query)
         return self.graph_error(404, "NotFound", "unknown resource " + url.path)
 
     def user_json(self, u):
@@ -329,6 +437,28 @@ class Handler(BaseHTTPRequestHandler):
         key = (u["id"], fid)
         if key not in self.boxes.log and not any(f["id"] == fid for f in u["folders"]):
             return self.graph_error(404, "ErrorItemNotFound", "The specified folder could not be found.")
+        path = f"/v1.0/users/{u['id']}/mailFolders/{fid}/messages/delta"
+        return self.delta_round(key, path, query, fields, None, "message")
+
+    def calendar_delta(self, u, query):
+        if "$select" in query:
+            return self.graph_error(400, "ErrorInvalidRequest", "The query parameter '$select' "
+                                    "is not supported with change tracking over 'calendarView'.")
+        window = None
+        if "$skiptoken" not in query and "$deltatoken" not in query:
+            try:
+                window = (graph_time({"dateTime": query["startDateTime"]}),
+                          graph_time({"dateTime": query["endDateTime"]}))
+            except (KeyError, ValueError):
+                return self.graph_error(400, "ErrorInvalidParameter", "This request requires a "
+                                        "time window specified by the query string parameters "
+                                        "StartDateTime and EndDateTime.")
+        path = f"/v1.0/users/{u['id']}/calendarView/delta"
+        return self.delta_round((u["id"], CALENDAR), path, query, [], window, "event")
+
+    def delta_round(self, key, path, query, fields, window, kind):
+        """One page of a delta round. A link's state carries the query (fields, window) that
+        began the round; a delta link's is the log version the round ended at."""
         size = 10
         prefer = self.headers.get("Prefer", "")
         if "odata.maxpagesize=" in prefer:
@@ -340,23 +470,30 @@ class Handler(BaseHTTPRequestHandler):
                 if state is None:
                     return self.graph_error(410, "SyncStateNotFound",
                                             "The sync state generation is not valid.")
-                fields = state["fields"]  # a link carries the query that began the round
+                fields, window = state["fields"], state["window"]
                 if "$deltatoken" in query:  # a new round: the changes since that version
-                    items = self.boxes.live(u["id"], fid, since=state["version"])
+                    items = self.boxes.live(*key, since=state["version"], kind=kind)
+                    if window:
+                        items = windowed(items, window, since=True)
+                    if kind == "group":
+                        items = members_delta(items, self.boxes.alive_at(*key, state["version"]))
                     state = {"items": items, "pos": 0, "version": self.boxes.version}
             else:
-                state = {"items": self.boxes.live(u["id"], fid), "pos": 0,
-                         "version": self.boxes.version}
+                items = self.boxes.live(*key, kind=kind)
+                if window:
+                    items = windowed(items, window, since=False)
+                if kind == "group":
+                    items = members_delta(items, {})
+                state = {"items": items, "pos": 0, "version": self.boxes.version}
             chunk = state["items"][state["pos"]:state["pos"] + size]
             rest = state["pos"] + size < len(state["items"])
             token = uuid.uuid4().hex
+            common = {"version": state["version"], "fields": fields, "window": window}
             if rest:
-                STATE["links"][token] = {"items": state["items"], "pos": state["pos"] + size,
-                                         "version": state["version"], "fields": fields}
+                STATE["links"][token] = dict(common, items=state["items"], pos=state["pos"] + size)
             else:
-                STATE["links"][token] = {"version": state["version"], "fields": fields}
-        path = f"/v1.0/users/{u['id']}/mailFolders/{fid}/messages/delta"
-        body = {"@odata.context": f"{self.base}/v1.0/$metadata#Collection(message)",
+                STATE["links"][token] = common
+        body = {"@odata.context": f"{self.base}/v1.0/$metadata#Collection({kind})",
                 "value": [select(m, fields) for m in chunk]}
         if rest:
             body["@odata.nextLink"] = f"{self.base}{path}?$skiptoken={token}"

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -36,6 +37,39 @@ json Message(const std::string& user, int i) {
            json::array({{{"emailAddress",
                           {{"address", "c" + std::to_string(i % 7) + "@fabrikam.example"}}}}})},
           {"body", {{"contentType", "text"}, {"content", "secret body"}}}};
+}
+
+// An event as calendarView gives it, `days` from today at 10:00 UTC for an hour. `people`:
+// (address, response) of each attendee.
+json Event(const std::string& id, const std::string& ical, const std::string& organizer,
+           const std::vector<std::pair<std::string, std::string>>& people, int days,
+           bool cancelled = false) {
+  auto at = [&](int hour) {
+    std::time_t t = std::time(nullptr) / 86400 * 86400 + int64_t{days} * 86400 + hour * 3600;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.0000000", &tm);
+    return json{{"dateTime", buf}, {"timeZone", "UTC"}};
+  };
+  json attendees = json::array();
+  for (const auto& [address, response] : people) {
+    attendees.push_back({{"type", "required"},
+                         {"status", {{"response", response}, {"time", "0001-01-01T00:00:00Z"}}},
+                         {"emailAddress", {{"address", address}}}});
+  }
+  return {{"@odata.type", "#microsoft.graph.event"},
+          {"id", id},
+          {"iCalUId", ical},
+          {"subject", "private subject"},
+          {"body", {{"contentType", "html"}, {"content", "private body"}}},
+          {"type", "singleInstance"},
+          {"isAllDay", false},
+          {"isCancelled", cancelled},
+          {"start", at(10)},
+          {"end", at(11)},
+          {"organizer", {{"emailAddress", {{"address", organizer}}}}},
+          {"attendees", attendees}};
 }
 
 class GraphEmulator {
@@ -179,7 +213,8 @@ TEST_F(GraphSync, FirstSyncStoresEveryFolderOfEveryMailboxAndTheSecondReadsOnlyC
 
   json again = Sync();
   EXPECT_EQ(again["messages_read"], 0);
-  EXPECT_EQ(again["pages"].get<int>(), 1 + 3 + 4);  // users, 3 folder lists, 4 delta rounds
+  // users, users and groups delta, 3 folder lists, 4 folders' delta rounds, 2 calendars' rounds
+  EXPECT_EQ(again["pages"].get<int>(), 1 + 2 + 3 + 4 + 2);
 }
 
 TEST_F(GraphSync, NewMailAndDeletionsBetweenRoundsAreFollowed) {
@@ -229,7 +264,7 @@ TEST_F(GraphSync, ExpiredTokensAndDeltaLinksAreRecoveredWithNothingDoubledOrLeft
   emulator_->Control(
       {{"remove", {{"user", "u-alice"}, {"folder", "f-sent"}, {"id", "AAMk-a-33"}}}});
   json s = Sync();
-  EXPECT_EQ(s["resyncs"], 4);             // every folder's delta link had expired
+  EXPECT_EQ(s["resyncs"], 4 + 2 + 2);     // every folder's, calendar's and directory delta link
   EXPECT_GE(s["retries"].get<int>(), 1);  // the 401 for the expired token
   EXPECT_EQ(s["messages_stored"], 1);
   EXPECT_EQ(s["removed"], 1);  // found by its absence from the new round
@@ -367,6 +402,240 @@ TEST_F(GraphSync, FirstSyncOfRealMailStoresWhatIngestOfTheSameExportStores) {
   CommandResult r = RunRapport(Db(ingested) + "ingest " + ShellQuote(dir_ / "export"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Content(), Content(ingested));
+}
+
+// Alice organises "plan" with Bob and Carol (outside) and holds "review" with Dave; Bob's
+// calendar has his own copy of "plan". A meeting two and a half years back is outside the
+// default window (365 days back).
+json WithMeetings(json boxes) {
+  const std::string alice = "alice@contoso.example", bob = "bob@contoso.example",
+                    carol = "carol@fabrikam.example", dave = "dave@fabrikam.example";
+  boxes["users"][0]["events"] = json::array(
+      {Event("a-plan", "ical-plan", alice, {{bob, "accepted"}, {carol, "tentativelyAccepted"}}, 5),
+       Event("a-review", "ical-review", alice, {{dave, "accepted"}}, -30),
+       Event("a-old", "ical-old", alice, {{dave, "accepted"}}, -900)});
+  // json::array: braces around one json value would copy it, not make a list.
+  boxes["users"][1]["events"] =
+      json::array({Event("b-plan", "ical-plan", alice, {{bob, "accepted"}, {carol, "none"}}, 5)});
+  return boxes;
+}
+
+TEST_F(GraphSync, MeetingsComeFromEachCalendarOnceAndFollowMovesResponsesAndCancellations) {
+  Start(WithMeetings(Mailboxes(30, 0)));
+  ASSERT_EQ(Connect().exit_code, 0);
+  json s = Sync();
+  EXPECT_EQ(s["meetings"], 3);  // plan twice (Alice's and Bob's copies), review once
+  EXPECT_EQ(s["errors"], 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM calendar_item"), 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting WHERE uid = 'ical-old'"), 0);  // outside
+  const std::string carol_says =
+      "SELECT x.response FROM meeting_attendee x JOIN address a ON a.id = x.address JOIN meeting "
+      "m ON m.id = x.meeting WHERE m.uid = 'ical-plan' AND a.address = 'carol@fabrikam.example'";
+  EXPECT_EQ(Count(carol_says), 3);  // tentative: Bob's copy ("none") did not overwrite it
+  const int64_t review_at = Count("SELECT start_at FROM meeting WHERE uid = 'ical-review'");
+
+  // Carol declines; the review moves a day later; Alice cancels the plan, which deletes her
+  // event and leaves Bob's copy marked cancelled.
+  const std::string alice = "alice@contoso.example";
+  emulator_->Control({{"add_event",
+                       {{"user", "u-alice"},
+                        {"event", Event("a-plan", "ical-plan", alice,
+                                        {{"bob@contoso.example", "accepted"},
+                                         {"carol@fabrikam.example", "declined"}},
+                                        5)}}}});
+  emulator_->Control({{"add_event",
+                       {{"user", "u-alice"},
+                        {"event", Event("a-review", "ical-review", alice,
+                                        {{"dave@fabrikam.example", "accepted"}}, -29)}}}});
+  json again = Sync();
+  EXPECT_EQ(again["meetings"], 2);
+  EXPECT_EQ(Count(carol_says), 4);  // declined
+  // A single event's occurrence is its start: the moved review is one meeting, a day later.
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting WHERE uid = 'ical-review'"), 1);
+  EXPECT_EQ(Count("SELECT start_at FROM meeting WHERE uid = 'ical-review'"), review_at + 86400);
+
+  emulator_->Control({{"remove_event", {{"user", "u-alice"}, {"id", "a-plan"}}}});
+  emulator_->Control(
+      {{"add_event",
+        {{"user", "u-bob"},
+         {"event", Event("b-plan", "ical-plan", alice, {{"bob@contoso.example", "accepted"}}, 5,
+                         /*cancelled=*/true)}}}});
+  json third = Sync();
+  EXPECT_EQ(third["removed"], 1);
+  EXPECT_EQ(Count("SELECT cancelled FROM meeting WHERE uid = 'ical-plan'"), 1);
+  emulator_->Control({{"remove_event", {{"user", "u-bob"}, {"id", "b-plan"}}}});
+  EXPECT_EQ(Sync()["removed"], 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting WHERE uid = 'ical-plan'"), 0);  // no copy left
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting"), 1);
+  EXPECT_EQ(IntegrityCheck(db_), "ok");
+}
+
+TEST_F(GraphSync, AnExpiredCalendarLinkReadsTheWindowAgainWithNothingDoubled) {
+  Start(WithMeetings(Mailboxes(3, 0)));
+  ASSERT_EQ(Connect("--client-secret-file SECRET --meetings-back 1000").exit_code, 0);
+  EXPECT_EQ(Sync()["meetings"], 4);  // "old" is inside a 1,000-day window
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting"), 3);
+  emulator_->Control({{"expire_links", true}});
+  // Deleted while no link can say so: found by its absence from the new round.
+  emulator_->Control({{"remove_event", {{"user", "u-alice"}, {"id", "a-review"}}}});
+  json s = Sync();
+  // Alice's three folders, Bob's inbox, two calendars, users and groups
+  EXPECT_EQ(s["resyncs"], 4 + 2 + 2);
+  EXPECT_EQ(s["removed"], 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting WHERE uid = 'ical-review'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM calendar_item"), 3);
+}
+
+TEST_F(GraphSync, WithoutTheCalendarPermissionMailIsSyncedAndThePermissionNamedOnce) {
+  Start(WithMeetings(Mailboxes(30, 0)));
+  emulator_->Control({{"deny_calendar", true}});
+  ASSERT_EQ(Connect().exit_code, 0);
+  CommandResult r = RunRapport(Db() + "sync --json");
+  EXPECT_EQ(r.exit_code, 1);
+  json s = json::parse(r.out)["sources"][0];
+  EXPECT_EQ(s["messages_stored"], 30);
+  EXPECT_EQ(s["errors"], 1);  // once, not once per mailbox
+  EXPECT_NE(s["error_messages"][0].get<std::string>().find("Calendars.ReadBasic"),
+            std::string::npos)
+      << s.dump();
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting"), 0);
+  // Connected without meetings, the same app syncs cleanly.
+  ASSERT_EQ(RunRapport(Db() + "connect remove m365").exit_code, 0);
+  ASSERT_EQ(Connect("--client-secret-file SECRET --meetings-back 0 --meetings-ahead 0").exit_code,
+            0);
+  EXPECT_EQ(Sync()["errors"], 0);
+}
+
+TEST_F(GraphSync, TheDirectoryIsKeptInStepByUsersAndGroupsDelta) {
+  json boxes = Mailboxes(3, 0);
+  boxes["users"][0]["aliases"] = {"alice.smith@contoso.example"};
+  Start(boxes);
+  ASSERT_EQ(Connect().exit_code, 0);
+  json s = Sync();
+  EXPECT_EQ(s["directory_changes"], 3 + 1);  // Alice, Bob, the room; the sales group
+  EXPECT_EQ(s["errors"], 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user"), 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user WHERE user_key = 'u-alice'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_address d JOIN directory_user u ON u.id = "
+                  "d.user WHERE u.user_key = 'u-alice'"),
+            2);  // primary and alias
+  const std::string members =
+      "SELECT count(*) FROM group_member m JOIN directory_group g ON g.id = m.group_id WHERE "
+      "g.group_key = 'g-sales'";
+  EXPECT_EQ(Count(members), 1);
+
+  // Carol joins the company and the sales group; the room is deleted.
+  emulator_->Control({{"directory_user",
+                       {{"id", "u-carol"},
+                        {"displayName", "Carol"},
+                        {"mail", "carol@contoso.example"},
+                        {"userPrincipalName", "carol@contoso.example"}}}});
+  emulator_->Control(
+      {{"group",
+        {{"id", "g-sales"}, {"displayName", "Sales"}, {"members", {"u-bob", "u-carol"}}}}});
+  emulator_->Control({{"remove_directory_user", "u-room"}});
+  json again = Sync();
+  EXPECT_EQ(again["directory_changes"], 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user"), 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user WHERE user_key = 'u-room'"), 0);
+  EXPECT_EQ(Count(members), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_group WHERE name = 'Sales'"), 1);
+
+  // Bob leaves the group (members@delta says only that) and stays in the directory.
+  emulator_->Control(
+      {{"group", {{"id", "g-sales"}, {"displayName", "Sales"}, {"members", {"u-carol"}}}}});
+  EXPECT_EQ(Sync()["directory_changes"], 1);
+  EXPECT_EQ(Count(members), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user WHERE user_key = 'u-bob'"), 1);
+  emulator_->Control({{"remove_group", "g-sales"}});
+  Sync();
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_group"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM group_member"), 0);
+  EXPECT_EQ(IntegrityCheck(db_), "ok");
+}
+
+TEST_F(GraphSync, WithoutTheGroupPermissionTheRestIsSyncedAndThePermissionNamed) {
+  Start(Mailboxes(6, 0));
+  emulator_->Control({{"deny_groups", true}});
+  ASSERT_EQ(Connect().exit_code, 0);
+  CommandResult r = RunRapport(Db() + "sync --json");
+  EXPECT_EQ(r.exit_code, 1);
+  json s = json::parse(r.out)["sources"][0];
+  EXPECT_EQ(s["messages_stored"], 6);
+  EXPECT_EQ(s["errors"], 1);
+  const std::string said = s["error_messages"][0];
+  EXPECT_NE(said.find("GroupMember.Read.All"), std::string::npos) << said;
+  EXPECT_NE(said.find("--no-directory"), std::string::npos) << said;
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user"), 3);  // users came before groups
+  ASSERT_EQ(RunRapport(Db() + "connect remove m365").exit_code, 0);
+  ASSERT_EQ(Connect("--client-secret-file SECRET --no-directory").exit_code, 0);
+  EXPECT_EQ(Sync()["errors"], 0);
+}
+
+// The documentation's calendarView delta example (three pages, five events in December 2016),
+// served as one calendar: every event is a meeting, and the emulator's links have its shape.
+TEST_F(GraphSync, TheDocumentedCalendarViewEventsAreStoredAndTheLinksHaveTheirShape) {
+  RAPPORT_REQUIRE_CORPUS(corpus);
+  json events = json::array();
+  std::string documented_next;
+  for (int step = 1; step <= 3; ++step) {
+    json page = json::parse(ReadFile(corpus +
+                                     "/microsoftgraph_microsoft-graph-docs-contrib/concepts/"
+                                     "delta-query-events.step" +
+                                     std::to_string(step) + ".response.json"));
+    for (const auto& e : page["value"]) events.push_back(e);
+    if (step == 1) documented_next = page["@odata.nextLink"];
+  }
+  ASSERT_EQ(events.size(), 5u);
+  json boxes = Mailboxes(0, 0);
+  boxes["users"][0]["events"] = events;
+  Start(boxes);
+  // December 2016 is about ten years back: a window that reaches it.
+  ASSERT_EQ(Connect("--client-secret-file SECRET --meetings-back 4000").exit_code, 0);
+  json s = Sync();
+  EXPECT_EQ(s["meetings"], 5);
+  EXPECT_EQ(s["rejected"], 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting"), 5);
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting WHERE uid = 'graph:AAMkADj1HuAAA='"), 1);
+  // Nothing of the default window (a year back) holds them.
+  std::string recent = dir_ / "recent.db";
+  ASSERT_EQ(InitConsented(recent, "--tenant C --domain contoso.example").exit_code, 0);
+  ASSERT_EQ(Connect("--client-secret-file SECRET", recent).exit_code, 0);
+  EXPECT_EQ(Sync(recent)["meetings"], 0);
+
+  httplib::Client c(emulator_->url());
+  auto token = c.Post("/" + std::string(kTenant) + "/oauth2/v2.0/token",
+                      "grant_type=client_credentials&client_id=" + std::string(kClient) +
+                          "&client_secret=the-secret&scope=x%2F.default",
+                      "application/x-www-form-urlencoded");
+  ASSERT_TRUE(token && token->status == 200);
+  httplib::Headers auth{
+      {"Authorization", "Bearer " + json::parse(token->body)["access_token"].get<std::string>()},
+      {"Prefer", "odata.maxpagesize=2"}};
+  auto page = c.Get(
+      "/v1.0/users/u-alice/calendarView/delta?startDateTime=2016-12-01T00:00:00Z&"
+      "endDateTime=2016-12-30T00:00:00Z",
+      auth);
+  ASSERT_TRUE(page && page->status == 200);
+  json mine = json::parse(page->body);
+  EXPECT_EQ(mine["value"].size(), 2u);
+  auto shape = [](const std::string& link) {
+    return link.find("/calendarView/delta?$skiptoken=") != std::string::npos;
+  };
+  EXPECT_TRUE(shape(documented_next));
+  EXPECT_TRUE(shape(mine["@odata.nextLink"].get<std::string>()));
+  // Documented: no $select on calendarView delta, and the window is required.
+  auto selected = c.Get(
+      "/v1.0/users/u-alice/calendarView/delta?startDateTime=2016-12-01T00:00:00Z&"
+      "endDateTime=2016-12-30T00:00:00Z&$select=id",
+      auth);
+  ASSERT_TRUE(selected);
+  EXPECT_EQ(selected->status, 400);
+  auto unbounded = c.Get("/v1.0/users/u-alice/calendarView/delta", auth);
+  ASSERT_TRUE(unbounded);
+  EXPECT_EQ(unbounded->status, 400);
 }
 
 // The emulator answers like the documentation's example response (../shared/corpus).

@@ -30,6 +30,7 @@ struct ImapArgs {
 struct GraphArgs {
   std::string name;
   sync::GraphSource source;
+  bool no_directory = false;
 };
 
 struct SyncArgs {
@@ -92,7 +93,8 @@ int RunConnectImap(const std::string& db, const ImapArgs& args) {
   return 0;
 }
 
-int RunConnectGraph(const std::string& db, const GraphArgs& args) {
+int RunConnectGraph(const std::string& db, GraphArgs args) {
+  args.source.directory = !args.no_directory;
   Status st = sync::CheckGraphSource(args.source);
   if (!st.ok()) return Usage(st.message());
   if (int failed = AddSource(db, args.name, "graph", sync::GraphSourceJson(args.source))) {
@@ -189,6 +191,7 @@ ordered_json CountsJson(const store::SyncSource& s, const sync::SyncCounts& c) {
                  {"dropped_by_consent", c.dropped_by_consent},
                  {"rejected", c.rejected},
                  {"meetings", c.meetings},
+                 {"directory_changes", c.directory_changes},
                  {"pages", c.pages},
                  {"retries", c.retries},
                  {"resyncs", c.resyncs},
@@ -201,10 +204,11 @@ ordered_json CountsJson(const store::SyncSource& s, const sync::SyncCounts& c) {
 void PrintCounts(const store::SyncSource& s, const sync::SyncCounts& c) {
   fmt::print(
       "{}: {} folders ({} unchanged), {} messages read: {} stored, {} duplicates, "
-      "{} removed, {} dropped by consent, {} rejected; {} meetings; {} fetches, "
-      "{} retries, {} resyncs, {} errors\n",
+      "{} removed, {} dropped by consent, {} rejected; {} meetings; {} directory changes; "
+      "{} fetches, {} retries, {} resyncs, {} errors\n",
       s.name, c.folders, c.folders_unchanged, c.messages_read, c.stored, c.duplicates, c.removed,
-      c.dropped_by_consent, c.rejected, c.meetings, c.pages, c.retries, c.resyncs, c.errors);
+      c.dropped_by_consent, c.rejected, c.meetings, c.directory_changes, c.pages, c.retries,
+      c.resyncs, c.errors);
   for (const auto& e : c.error_messages) fmt::print("  error: {}\n", e);
 }
 
@@ -252,8 +256,9 @@ int SyncOnce(const std::string& db, const SyncArgs& args, std::vector<store::Syn
       if (args.json) report.push_back({{"name", source.name}, {"error", error}});
       continue;
     }
-    changed =
-        changed || counts->stored + counts->duplicates + counts->removed + counts->meetings > 0;
+    changed = changed || counts->stored + counts->duplicates + counts->removed + counts->meetings +
+                                 counts->directory_changes >
+                             0;
     if (counts->errors > 0) {
       exit_code = 1;
       fmt::print(stderr,
@@ -336,6 +341,12 @@ std::function<int()> AddSyncCommands(CLI::App& app, const std::string& db) {
                         "default https://login.microsoftonline.com");
   graph_cmd->add_option("--graph-url", graph->source.graph_url,
                         "default https://graph.microsoft.com");
+  graph_cmd->add_option("--meetings-back", graph->source.meetings_back_days,
+                        "days of meetings before today to read (default 365)");
+  graph_cmd->add_option("--meetings-ahead", graph->source.meetings_ahead_days,
+                        "days of meetings after today to read (default 730)");
+  graph_cmd->add_flag("--no-directory", graph->no_directory,
+                      "do not keep the directory in step (users and groups delta)");
   auto* list = connect->add_subcommand("list", "the sources, and how their last sync went");
   list->add_flag("--json", *list_json, "print as JSON");
   auto* remove = connect->add_subcommand("remove", "forget a source (its mail stays)");

@@ -144,7 +144,7 @@ Kind ItemKind(const json& item, std::string_view collection_context, std::string
   if (context.empty()) context = collection_context;
   Kind kind = KindFromName(ContextName(context));
   if (kind != Kind::kOther) return kind;
-  if (HasAny(item, {"groupTypes", "securityEnabled", "mailEnabled", "members"})) {
+  if (HasAny(item, {"groupTypes", "securityEnabled", "mailEnabled", "members", "members@delta"})) {
     return Kind::kGroup;
   }
   if (HasAny(item, {"userPrincipalName", "mail", "proxyAddresses", "otherMails", "userType",
@@ -228,7 +228,13 @@ class Builder {
     std::string id = Text(item, "id");
     if (!id.empty()) label += " (id " + id + ")";
     std::string what;
-    switch (ItemKind(item, collection_context, what)) {
+    const Kind kind = ItemKind(item, collection_context, what);
+    if (Field(item, "@removed") != nullptr && kind != Kind::kOther && !id.empty()) {
+      // A delta's tombstone: deleted (or soft-deleted, "changed") from the directory.
+      (kind == Kind::kUser ? dir_.removed_users : dir_.removed_groups).push_back(id);
+      return Status::Ok();
+    }
+    switch (kind) {
       case Kind::kUser:
         return AddUser(item, id, line, label);
       case Kind::kGroup:
@@ -405,6 +411,18 @@ Status Builder::AddGroup(const json& item, const std::string& id, int line,
     if (!IsTypeOrUntyped(*member, "user")) continue;
     std::string member_id = Text(*member, "id");
     if (!member_id.empty()) AddMember(position, member_id);
+  }
+  // A delta query's changes to the members: those marked @removed left, the others joined.
+  if (Field(item, "members@delta") != nullptr) g.members_incremental = true;
+  for (const json* member : Objects(item, "members@delta")) {
+    if (!IsTypeOrUntyped(*member, "user")) continue;
+    std::string member_id = Text(*member, "id");
+    if (member_id.empty()) continue;
+    if (Field(*member, "@removed") != nullptr) {
+      g.members_removed.push_back(member_id);
+    } else {
+      AddMember(position, member_id);
+    }
   }
   return Status::Ok();
 }

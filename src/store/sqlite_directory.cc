@@ -62,8 +62,15 @@ class DirectoryWrite {
     for (const auto& g : directory.groups) {
       auto id = UpsertGroup(g.key, g.name, g.mail);
       if (!id.ok()) return id.status();
-      RAPPORT_RETURN_IF_ERROR(
-          db_.Exec("DELETE FROM group_member WHERE group_id = " + std::to_string(*id)));
+      if (!g.members_incremental) {
+        RAPPORT_RETURN_IF_ERROR(
+            db_.Exec("DELETE FROM group_member WHERE group_id = " + std::to_string(*id)));
+      }
+      for (const auto& member : g.members_removed) {
+        if (int64_t user = UserByReference(member); user != 0) {
+          RAPPORT_RETURN_IF_ERROR(RemoveMember(*id, user));
+        }
+      }
       for (const auto& member : g.members) {
         // Graph groups also hold devices, contacts and nested groups: only users are members.
         if (int64_t user = UserByReference(member); user != 0) {
@@ -85,7 +92,43 @@ class DirectoryWrite {
         std::to_string(tenant_) + ")");
   }
 
+  // Users and groups the directory no longer has, with their addresses and memberships. The
+  // addresses stay (mail mentions them); only the directory's evidence about them goes.
+  Status Remove(const model::Directory& directory) {
+    for (const auto& key : directory.removed_users) {
+      RAPPORT_RETURN_IF_ERROR(ForEachKeyRow(
+          "SELECT id FROM directory_user WHERE tenant_id = ?1 AND user_key = ?2", key,
+          {"DELETE FROM directory_address WHERE user = ", "DELETE FROM group_member WHERE user = ",
+           "DELETE FROM directory_user WHERE id = "}));
+    }
+    for (const auto& key : directory.removed_groups) {
+      RAPPORT_RETURN_IF_ERROR(ForEachKeyRow(
+          "SELECT id FROM directory_group WHERE tenant_id = ?1 AND group_key = ?2", key,
+          {"DELETE FROM group_member WHERE group_id = ",
+           "DELETE FROM directory_group WHERE id = "}));
+    }
+    return Status::Ok();
+  }
+
  private:
+  // Runs each statement prefix with the id of the row `find` gives for `key`, if any.
+  Status ForEachKeyRow(const char* find, const std::string& key,
+                       std::initializer_list<const char*> statements) {
+    int64_t id = 0;
+    RAPPORT_RETURN_IF_ERROR(ForEachRow(
+        db_, find, [&](SqliteStatement& s) { id = s.ColumnInt(0); }, tenant_, key));
+    if (id == 0) return Status::Ok();
+    for (const char* sql : statements) {
+      RAPPORT_RETURN_IF_ERROR(db_.Exec(std::string(sql) + std::to_string(id)));
+    }
+    return Status::Ok();
+  }
+
+  Status RemoveMember(int64_t group, int64_t user) {
+    return db_.Exec("DELETE FROM group_member WHERE group_id = " + std::to_string(group) +
+                    " AND user = " + std::to_string(user));
+  }
+
   Status ClaimAddress(const model::DirectoryUser& user, const std::string& address, int64_t id) {
     auto row = addresses_.Id(address, "");
     if (!row.ok()) return row.status();
@@ -183,6 +226,7 @@ Status ImportDirectory(SqliteDb& db, int64_t tenant, const TenantConfig& config,
   RAPPORT_RETURN_IF_ERROR(write.Prepare(config));
   RAPPORT_RETURN_IF_ERROR(write.Users(directory.users));
   RAPPORT_RETURN_IF_ERROR(write.Groups(directory));
+  RAPPORT_RETURN_IF_ERROR(write.Remove(directory));
   counts.users = directory.users.size();
   counts.groups = directory.groups.size();
   return Status::Ok();

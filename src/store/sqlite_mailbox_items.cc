@@ -2,6 +2,7 @@
 // stored message each folder item is, so that an expunge removes the right copy.
 #include <string>
 
+#include "store/sqlite_directory.h"
 #include "store/sqlite_message_writer.h"
 
 namespace rapport::store {
@@ -64,63 +65,108 @@ Status SqliteMessageWriter::RememberMailboxItem(int64_t message, const ingest::P
   return insert->Run();
 }
 
-// The message's provenance is its first copy; when that copy goes, the next known copy takes
-// its place, and the message goes with its last copy.
+Result<std::vector<uint64_t>> SqliteMessageWriter::EventsAt(std::string_view location,
+                                                            int64_t from_utc, int64_t to_utc) {
+  auto source = LocationId(location);
+  if (!source.ok()) return source.status();
+  std::vector<uint64_t> out;
+  Status st = ForEachRow(
+      db_,
+      "SELECT c.offset FROM calendar_item c JOIN meeting m ON m.id = c.meeting "
+      "WHERE c.source = ?1 AND m.start_at >= ?2 AND m.start_at < ?3 ORDER BY c.offset",
+      [&](SqliteStatement& s) { out.push_back(static_cast<uint64_t>(s.ColumnInt(0))); }, *source,
+      from_utc, to_utc);
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SqliteMessageWriter::RememberCalendarItem(int64_t meeting, const ingest::Provenance& where) {
+  auto source = SourceId(where);
+  if (!source.ok()) return source.status();
+  auto upsert = db_.Prepare(
+      "INSERT INTO calendar_item (source, offset, meeting) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (source, offset) DO UPDATE SET meeting = ?3");
+  if (!upsert.ok()) return upsert.status();
+  upsert->Bind(1, *source).Bind(2, static_cast<int64_t>(where.offset)).Bind(3, meeting);
+  return upsert->Run();
+}
+
+// Where one kind of live item lives: messages from mail folders, meetings from calendars. The
+// names are constants, never input.
+struct SqliteMessageWriter::ItemTables {
+  const char* items;   // (source, offset) -> row
+  const char* column;  // the row's column in `items` and in `copies`
+  const char* copies;  // every copy but the first
+  const char* rows;    // the table whose source and source_offset name the first copy
+};
+
+namespace {
+constexpr SqliteMessageWriter::ItemTables kMailItems{"mailbox_item", "message", "message_copy",
+                                                     "message"};
+constexpr SqliteMessageWriter::ItemTables kCalendarItems{"calendar_item", "meeting", "meeting_copy",
+                                                         "meeting"};
+}  // namespace
+
 Result<bool> SqliteMessageWriter::RemoveItem(std::string_view location, uint64_t offset) {
   RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
   auto source = LocationId(location);
   if (!source.ok()) return source.status();
+  if (*source == 0) return false;
   const int64_t at = static_cast<int64_t>(offset);
-  int64_t message = 0;
+  auto removed = RemoveCopy(kMailItems, *source, at);
+  if (removed.ok() && !*removed) removed = RemoveCopy(kCalendarItems, *source, at);
+  if (!removed.ok() || !*removed) return removed;
+  RAPPORT_RETURN_IF_ERROR(AfterItem());
+  return true;
+}
+
+// A message's or meeting's provenance is its first copy; when that copy goes, the next known
+// copy takes its place, and the row goes with its last copy.
+Result<bool> SqliteMessageWriter::RemoveCopy(const ItemTables& t, int64_t source, int64_t at) {
+  const std::string items(t.items), column(t.column), copies(t.copies), rows(t.rows);
+  int64_t row = 0;
   Status st = ForEachRow(
-      db_, "SELECT message FROM mailbox_item WHERE source = ?1 AND offset = ?2",
-      [&](SqliteStatement& s) { message = s.ColumnInt(0); }, *source, at);
+      db_, "SELECT " + column + " FROM " + items + " WHERE source = ?1 AND offset = ?2",
+      [&](SqliteStatement& s) { row = s.ColumnInt(0); }, source, at);
   if (!st.ok()) return st;
-  if (message == 0) return false;
-  auto run = [&](std::string_view sql) -> Status {
+  if (row == 0) return false;
+  auto run = [&](const std::string& sql, int64_t a, int64_t b, int64_t c) -> Status {
     auto stmt = db_.Prepare(sql);
     if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, message).Bind(2, *source).Bind(3, at);
+    stmt->Bind(1, a).Bind(2, b).Bind(3, c);
     return stmt->Run();
   };
-  RAPPORT_RETURN_IF_ERROR(
-      run("DELETE FROM mailbox_item WHERE message = ?1 AND source = ?2 AND offset = ?3"));
-  RAPPORT_RETURN_IF_ERROR(
-      run("DELETE FROM message_copy WHERE message = ?1 AND source = ?2 AND offset = ?3"));
+  const std::string where = " WHERE " + column + " = ?1 AND source = ?2 AND offset = ?3";
+  RAPPORT_RETURN_IF_ERROR(run("DELETE FROM " + items + where, row, source, at));
+  RAPPORT_RETURN_IF_ERROR(run("DELETE FROM " + copies + where, row, source, at));
   bool first_copy = false;
   st = ForEachRow(
-      db_, "SELECT 1 FROM message WHERE id = ?1 AND source = ?2 AND source_offset = ?3",
-      [&](SqliteStatement&) { first_copy = true; }, message, *source, at);
+      db_, "SELECT 1 FROM " + rows + " WHERE id = ?1 AND source = ?2 AND source_offset = ?3",
+      [&](SqliteStatement&) { first_copy = true; }, row, source, at);
   if (!st.ok()) return st;
-  if (first_copy) {
-    int64_t next_source = 0, next_offset = 0, next_at = 0;
-    st = ForEachRow(
-        db_,
-        "SELECT source, offset, ingested_at FROM message_copy WHERE message = ?1 "
-        "ORDER BY source, offset LIMIT 1",
-        [&](SqliteStatement& s) {
-          next_source = s.ColumnInt(0);
-          next_offset = s.ColumnInt(1);
-          next_at = s.ColumnInt(2);
-        },
-        message);
-    if (!st.ok()) return st;
-    if (next_source == 0) {
-      RAPPORT_RETURN_IF_ERROR(DeleteItem("message", message));
-    } else {
-      auto promote = db_.Prepare(
-          "UPDATE message SET source = ?2, source_offset = ?3, ingested_at = ?4 WHERE id = ?1");
-      if (!promote.ok()) return promote.status();
-      promote->Bind(1, message).Bind(2, next_source).Bind(3, next_offset).Bind(4, next_at);
-      RAPPORT_RETURN_IF_ERROR(promote->Run());
-      auto drop = db_.Prepare(
-          "DELETE FROM message_copy WHERE message = ?1 AND source = ?2 AND offset = ?3");
-      if (!drop.ok()) return drop.status();
-      drop->Bind(1, message).Bind(2, next_source).Bind(3, next_offset);
-      RAPPORT_RETURN_IF_ERROR(drop->Run());
-    }
+  if (!first_copy) return true;
+  int64_t next_source = 0, next_offset = 0, next_at = 0;
+  st = ForEachRow(
+      db_,
+      "SELECT source, offset, ingested_at FROM " + copies + " WHERE " + column +
+          " = ?1 ORDER BY source, offset LIMIT 1",
+      [&](SqliteStatement& s) {
+        next_source = s.ColumnInt(0);
+        next_offset = s.ColumnInt(1);
+        next_at = s.ColumnInt(2);
+      },
+      row);
+  if (!st.ok()) return st;
+  if (next_source == 0) {
+    RAPPORT_RETURN_IF_ERROR(DeleteItem(rows, row));
+    return true;
   }
-  RAPPORT_RETURN_IF_ERROR(AfterItem());
+  auto promote = db_.Prepare(
+      "UPDATE " + rows + " SET source = ?2, source_offset = ?3, ingested_at = ?4 WHERE id = ?1");
+  if (!promote.ok()) return promote.status();
+  promote->Bind(1, row).Bind(2, next_source).Bind(3, next_offset).Bind(4, next_at);
+  RAPPORT_RETURN_IF_ERROR(promote->Run());
+  RAPPORT_RETURN_IF_ERROR(run("DELETE FROM " + copies + where, row, next_source, next_offset));
   return true;
 }
 
@@ -150,12 +196,27 @@ Status SqliteMessageWriter::ForgetLocation(std::string_view location) {
   if (*source == 0) return Status::Ok();
   auto in_use = db_.QueryInt(
       "SELECT EXISTS (SELECT 1 FROM mailbox_item WHERE source = " + std::to_string(*source) +
+      ") OR EXISTS (SELECT 1 FROM calendar_item WHERE source = " + std::to_string(*source) +
       ") OR EXISTS (SELECT 1 FROM message_copy WHERE source = " + std::to_string(*source) +
       ") OR EXISTS (SELECT 1 FROM meeting WHERE source = " + std::to_string(*source) + ")");
   if (!in_use.ok()) return in_use.status();
   if (*in_use != 0) return Status::Ok();  // still the provenance of something: kept
   if (source_id_ == *source) source_id_ = 0;
   return db_.Exec("DELETE FROM source_file WHERE id = " + std::to_string(*source));
+}
+
+Status SqliteMessageWriter::ApplyDirectory(const model::Directory& changes) {
+  RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  // A savepoint: a delta the directory refuses (an address given to two users) leaves no half
+  // of itself in the transaction the sync goes on with.
+  RAPPORT_RETURN_IF_ERROR(db_.Exec("SAVEPOINT directory_delta"));
+  DirectoryImport counts;
+  Status st = ImportDirectory(db_, tenant_id_, tenant_, changes, "Graph directory delta", counts);
+  if (!st.ok()) {
+    (void)db_.Exec("ROLLBACK TO directory_delta; RELEASE directory_delta");
+    return st;
+  }
+  return db_.Exec("RELEASE directory_delta");
 }
 
 }  // namespace rapport::store

@@ -147,6 +147,7 @@ Status SqliteMessageWriter::AddMeetingCopy(int64_t row, const ingest::Provenance
 Result<ingest::SinkOutcome> SqliteMessageWriter::AddMeeting(const model::MeetingMeta& m,
                                                             const ingest::Provenance& where) {
   RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  if (where.current_state) RAPPORT_RETURN_IF_ERROR(LeaveMovedOccurrence(m, where));
   auto stored = FindMeeting(m);
   if (!stored.ok()) return stored.status();
   int64_t row = stored->row;
@@ -175,12 +176,39 @@ Result<ingest::SinkOutcome> SqliteMessageWriter::AddMeeting(const model::Meeting
         } else if (m.sequence == stored->sequence) {  // another copy: add what it knows
           RAPPORT_RETURN_IF_ERROR(MergeAttendees(row, m, /*replace=*/false));
         }
+        if (where.current_state && m.sequence <= stored->sequence) {
+          // A live calendar says how the meeting is now: its times and cancellation win. Graph
+          // gives no SEQUENCE (0), so the stored one is kept for invitations read later.
+          model::MeetingMeta now = m;
+          now.sequence = stored->sequence;
+          RAPPORT_RETURN_IF_ERROR(UpdateMeeting(row, now));
+        }
     }
     RAPPORT_RETURN_IF_ERROR(AddMeetingCopy(row, where));
   }
   if (!where.graph_id.empty()) RAPPORT_RETURN_IF_ERROR(RememberGraphId("meeting", row, where));
+  if (where.current_state) RAPPORT_RETURN_IF_ERROR(RememberCalendarItem(row, where));
   RAPPORT_RETURN_IF_ERROR(AfterItem());
   return outcome;
+}
+
+// A live calendar's event that now names another occurrence (its start moved, or its series
+// changed) leaves the one it named before: that copy goes, and the meeting with its last copy.
+Status SqliteMessageWriter::LeaveMovedOccurrence(const model::MeetingMeta& m,
+                                                 const ingest::Provenance& where) {
+  auto source = SourceId(where);
+  if (!source.ok()) return source.status();
+  int64_t before = 0;
+  Status st = ForEachRow(
+      db_, "SELECT meeting FROM calendar_item WHERE source = ?1 AND offset = ?2",
+      [&](SqliteStatement& s) { before = s.ColumnInt(0); }, *source,
+      static_cast<int64_t>(where.offset));
+  if (!st.ok() || before == 0) return st;
+  auto now = FindMeeting(m);
+  if (!now.ok()) return now.status();
+  if (now->row == before) return Status::Ok();
+  auto removed = RemoveItem(where.location, where.offset);
+  return removed.ok() ? Status::Ok() : removed.status();
 }
 
 Status SqliteMessageWriter::RememberGraphId(std::string_view kind, int64_t item,
@@ -221,6 +249,7 @@ Status SqliteMessageWriter::DeleteItem(std::string_view kind, int64_t item) {
   static constexpr const char* kMeeting[] = {
       "DELETE FROM meeting_attendee WHERE meeting = ?1",
       "DELETE FROM meeting_copy WHERE meeting = ?1",
+      "DELETE FROM calendar_item WHERE meeting = ?1",
       "DELETE FROM graph_item WHERE kind = 'meeting' AND item = ?1",
       "DELETE FROM meeting WHERE id = ?1",
   };

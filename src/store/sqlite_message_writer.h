@@ -19,6 +19,7 @@ namespace rapport::store {
 
 class SqliteMessageWriter final : public ingest::MailboxSink {
  public:
+  struct ItemTables;  // where one kind of live item is kept (sqlite_mailbox_items.cc)
   // `db` must outlive the writer.
   static Result<std::unique_ptr<SqliteMessageWriter>> Create(SqliteDb& db, int64_t tenant_id,
                                                              const TenantConfig& tenant,
@@ -38,13 +39,19 @@ class SqliteMessageWriter final : public ingest::MailboxSink {
   Status SetCursor(int64_t source, std::string_view folder, std::string_view cursor) override;
   Status DropCursor(int64_t source, std::string_view folder) override;
   Result<std::vector<uint64_t>> ItemsAt(std::string_view location) override;
+  Result<std::vector<uint64_t>> EventsAt(std::string_view location, int64_t from_utc,
+                                         int64_t to_utc) override;
   Result<bool> RemoveItem(std::string_view location, uint64_t offset) override;
   Result<std::vector<std::string>> LocationsUnder(std::string_view prefix) override;
   Status ForgetLocation(std::string_view location) override;
+  Status ApplyDirectory(const model::Directory& changes) override;
 
  private:
   Result<int64_t> LocationId(std::string_view location);
   Status RememberMailboxItem(int64_t message, const ingest::Provenance& where);
+  Status RememberCalendarItem(int64_t meeting, const ingest::Provenance& where);
+  Result<bool> RemoveCopy(const ItemTables& t, int64_t source, int64_t offset);
+  Status LeaveMovedOccurrence(const model::MeetingMeta& meeting, const ingest::Provenance& where);
   SqliteMessageWriter(SqliteDb& db, int64_t tenant_id, const TenantConfig& tenant,
                       size_t batch_size);
   Status Prepare();

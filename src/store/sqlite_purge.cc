@@ -75,6 +75,7 @@ Result<PurgeCounts> PurgeCollected(SqliteDb& db, int64_t tenant, const PurgePlan
           "DELETE FROM message WHERE id IN purge_message;"
           "DELETE FROM meeting_attendee WHERE meeting IN purge_meeting OR address IN purge_address;"
           "DELETE FROM meeting_copy WHERE meeting IN purge_meeting;"
+          "DELETE FROM calendar_item WHERE meeting IN purge_meeting;"
           "DELETE FROM meeting WHERE id IN purge_meeting;"
           "DELETE FROM address_name WHERE address IN purge_address;"
           "DELETE FROM address_link WHERE low IN purge_address OR high IN purge_address;"));

@@ -365,6 +365,19 @@ CREATE TABLE mailbox_item (
 ) WITHOUT ROWID;
 CREATE INDEX mailbox_item_message ON mailbox_item (message);
 )sql",
+    // 13: live calendars (rapport sync of Graph calendarView delta).
+    R"sql(
+-- The stored meeting behind each event of a live calendar (source_file: one user's calendar;
+-- offset: a hash of the Graph event id), so that a deletion finds the copy it removes and a
+-- change finds the occurrence it moves.
+CREATE TABLE calendar_item (
+  source  INTEGER NOT NULL REFERENCES source_file(id),
+  offset  INTEGER NOT NULL,
+  meeting INTEGER NOT NULL REFERENCES meeting(id),
+  PRIMARY KEY (source, offset)
+) WITHOUT ROWID;
+CREATE INDEX calendar_item_meeting ON calendar_item (meeting);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

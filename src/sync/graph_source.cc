@@ -42,6 +42,11 @@ Status CheckGraphSource(const GraphSource& s) {
       }
     }
   }
+  if (s.meetings_back_days < 0 || s.meetings_back_days > 36500 || s.meetings_ahead_days < 0 ||
+      s.meetings_ahead_days > 36500) {
+    return Status::InvalidArgument(
+        "--meetings-back and --meetings-ahead take 0 to 36500 days (both 0: no meetings)");
+  }
   if (s.users != "all" && s.users.rfind("group:", 0) != 0 &&
       s.users.find('@') == std::string::npos) {
     return Status::InvalidArgument("--users takes all, ADDRESS,ADDRESS... or group:GROUP_ID");
@@ -59,6 +64,9 @@ std::string GraphSourceJson(const GraphSource& s) {
   j["users"] = s.users;
   j["authority"] = s.authority;
   j["graph_url"] = s.graph_url;
+  j["meetings_back_days"] = s.meetings_back_days;
+  j["meetings_ahead_days"] = s.meetings_ahead_days;
+  j["directory"] = s.directory;
   return j.dump();
 }
 
@@ -78,6 +86,13 @@ Result<GraphSource> GraphSourceFromJson(std::string_view json) {
   s.users = text("users", "all");
   s.authority = text("authority", s.authority);
   s.graph_url = text("graph_url", s.graph_url);
+  auto days = [&](const char* key, int fallback) {
+    return j.contains(key) && j[key].is_number_integer() ? j[key].get<int>() : fallback;
+  };
+  s.meetings_back_days = days("meetings_back_days", s.meetings_back_days);
+  s.meetings_ahead_days = days("meetings_ahead_days", s.meetings_ahead_days);
+  s.directory =
+      !j.contains("directory") || !j["directory"].is_boolean() || j["directory"].get<bool>();
   return s;
 }
 

@@ -1,5 +1,6 @@
 // One pass over a Microsoft Graph source: every chosen user's mail folders (child folders
-// included), each by its own delta query -- Graph has no mailbox-wide message delta.
+// included), each by its own delta query -- Graph has no mailbox-wide message delta -- then
+// the user's meetings (graph/graph_calendar.h).
 //
 // A folder's cursor is the link to ask next: a next link while a round is under way, the delta
 // link once it is done. It is written with the page of items it follows, in one transaction, so
@@ -7,14 +8,17 @@
 // (410, SyncStateNotFound) starts the folder's round again: every message is found stored (a
 // duplicate), and the ones no longer listed are removed at the end of that round when one run
 // read it whole (a round resumed after a kill cannot know what its first pages listed).
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "ingest/graph_json.h"
 #include "rapport/sync/graph_source.h"
 #include "rapport/sync/mailbox_sync.h"
+#include "sync/graph/graph_calendar.h"
+#include "sync/graph/graph_directory.h"
 #include "sync/graph/graph_http.h"
-#include "sync/net_helpers.h"
+#include "sync/graph/graph_paging.h"
 
 namespace rapport::sync {
 namespace {
@@ -27,54 +31,13 @@ constexpr const char* kMessageFields =
     "id,internetMessageId,from,sender,toRecipients,ccRecipients,bccRecipients,sentDateTime,"
     "receivedDateTime,subject";
 
-struct GraphUserRef {
-  std::string id, address;
-};
-
 struct GraphFolderRef {
   std::string id, name;
 };
 
-// A Graph id as an item offset: mailbox_item keys items by number (IMAP UIDs). A 63-bit hash
-// (FNV-1a, then mixed) makes a collision within one folder practically impossible.
-uint64_t IdOffset(std::string_view graph_id) {
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a, then mixed: stable across builds and machines
-  for (unsigned char c : graph_id) h = (h ^ c) * 1099511628211ULL;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h & 0x7fffffffffffffffULL;
-}
-
-// Path segments keep '@' and '=' (addresses, Graph ids) as Graph's own links do.
-std::string Encode(std::string_view s) {
-  return PercentEncode(s, "@=");
-}
-
-// Every item of a paged collection, following @odata.nextLink.
-Status ForEachItem(GraphHttp& http, std::string url, std::string_view permission,
-                   SyncCounts& counts, const std::function<void(const nlohmann::json&)>& each) {
-  while (!url.empty()) {
-    auto body = http.Get(url, permission);
-    if (!body.ok()) return body.status();
-    ++counts.pages;
-    auto j = nlohmann::json::parse(*body, nullptr, false);
-    if (!j.is_object()) return Status::Corruption("Graph: a page that is not JSON from " + url);
-    if (j.contains("value") && j["value"].is_array()) {
-      for (const auto& item : j["value"]) each(item);
-    } else {
-      each(j);  // a single resource
-    }
-    url = j.contains("@odata.nextLink") && j["@odata.nextLink"].is_string()
-              ? j["@odata.nextLink"].get<std::string>()
-              : std::string();
-  }
-  return Status::Ok();
-}
-
-Result<std::vector<GraphUserRef>> ListUsers(GraphHttp& http, const GraphSource& s,
-                                            SyncCounts& counts) {
-  std::vector<GraphUserRef> users;
+Result<std::vector<GraphMailboxRef>> ListUsers(GraphHttp& http, const GraphSource& s,
+                                               SyncCounts& counts) {
+  std::vector<GraphMailboxRef> users;
   auto add = [&](const nlohmann::json& u) {
     if (!u.is_object() || !u.contains("id") || !u["id"].is_string()) return;
     if (u.contains("@odata.type") && u["@odata.type"] != "#microsoft.graph.user") return;
@@ -86,10 +49,10 @@ Result<std::vector<GraphUserRef>> ListUsers(GraphHttp& http, const GraphSource& 
   const std::string select = "$select=id,mail,userPrincipalName";
   if (s.users == "all") {
     RAPPORT_RETURN_IF_ERROR(
-        ForEachItem(http, "/users?" + select + "&$top=999", kUserPermission, counts, add));
+        ForEachGraphItem(http, "/users?" + select + "&$top=999", kUserPermission, counts, add));
   } else if (s.users.rfind("group:", 0) == 0) {
-    RAPPORT_RETURN_IF_ERROR(ForEachItem(
-        http, "/groups/" + Encode(s.users.substr(6)) + "/members?" + select + "&$top=999",
+    RAPPORT_RETURN_IF_ERROR(ForEachGraphItem(
+        http, "/groups/" + GraphPathSegment(s.users.substr(6)) + "/members?" + select + "&$top=999",
         kGroupPermission, counts, add));
   } else {
     size_t start = 0;
@@ -99,14 +62,15 @@ Result<std::vector<GraphUserRef>> ListUsers(GraphHttp& http, const GraphSource& 
       std::string address = s.users.substr(start, comma - start);
       start = comma + 1;
       if (address.empty()) continue;
-      RAPPORT_RETURN_IF_ERROR(ForEachItem(http, "/users/" + Encode(address) + "?" + select,
-                                          kUserPermission, counts, add));
+      RAPPORT_RETURN_IF_ERROR(ForEachGraphItem(http,
+                                               "/users/" + GraphPathSegment(address) + "?" + select,
+                                               kUserPermission, counts, add));
     }
   }
   return users;
 }
 
-Result<std::vector<GraphFolderRef>> ListFolders(GraphHttp& http, const GraphUserRef& user,
+Result<std::vector<GraphFolderRef>> ListFolders(GraphHttp& http, const GraphMailboxRef& user,
                                                 SyncCounts& counts) {
   std::vector<GraphFolderRef> folders;
   std::vector<std::pair<std::string, std::string>> parents;  // (id, path) with children
@@ -119,30 +83,23 @@ Result<std::vector<GraphFolderRef>> ListFolders(GraphHttp& http, const GraphUser
       if (f.value("childFolderCount", 0) > 0) parents.emplace_back(folders.back().id, name);
     };
   };
-  const std::string base = "/users/" + Encode(user.id) + "/mailFolders";
-  RAPPORT_RETURN_IF_ERROR(ForEachItem(http, base + select, kMailPermission, counts, collect("")));
+  const std::string base = "/users/" + GraphPathSegment(user.id) + "/mailFolders";
+  RAPPORT_RETURN_IF_ERROR(
+      ForEachGraphItem(http, base + select, kMailPermission, counts, collect("")));
   for (size_t i = 0; i < parents.size(); ++i) {  // grows while it is walked: every depth
     auto [id, path] = parents[i];
-    RAPPORT_RETURN_IF_ERROR(ForEachItem(http, base + "/" + Encode(id) + "/childFolders" + select,
-                                        kMailPermission, counts, collect(path + "/")));
+    RAPPORT_RETURN_IF_ERROR(
+        ForEachGraphItem(http, base + "/" + GraphPathSegment(id) + "/childFolders" + select,
+                         kMailPermission, counts, collect(path + "/")));
   }
   return folders;
 }
 
 class GraphFolderSync {
  public:
-  GraphFolderSync(const store::SyncSource& source, const GraphSource& settings, GraphHttp& http,
-                  ingest::MailboxSink& sink, ingest::IngestGate& gate, const SyncOptions& options,
-                  SyncCounts& counts)
-      : source_(source),
-        settings_(settings),
-        http_(http),
-        sink_(sink),
-        gate_(gate),
-        options_(options),
-        counts_(counts) {}
+  explicit GraphFolderSync(const GraphPass& pass) : p_(pass) {}
 
-  Status Run(const GraphUserRef& user, const GraphFolderRef& folder,
+  Status Run(const GraphMailboxRef& user, const GraphFolderRef& folder,
              const std::map<std::string, std::string>& cursors);
 
  private:
@@ -150,13 +107,7 @@ class GraphFolderSync {
   Status Save(const std::string& link);
   Status RemoveUnlisted();
 
-  const store::SyncSource& source_;
-  const GraphSource& settings_;
-  GraphHttp& http_;
-  ingest::MailboxSink& sink_;
-  ingest::IngestGate& gate_;
-  const SyncOptions& options_;
-  SyncCounts& counts_;
+  const GraphPass& p_;
   std::string key_, location_;
   // This run began the folder's round at its start, so `listed_` holds all it listed: what it
   // did not list is gone. A round resumed from a next link (after a kill) never knows that.
@@ -164,12 +115,13 @@ class GraphFolderSync {
   std::set<uint64_t> listed_;
 };
 
-Status GraphFolderSync::Run(const GraphUserRef& user, const GraphFolderRef& folder,
+Status GraphFolderSync::Run(const GraphMailboxRef& user, const GraphFolderRef& folder,
                             const std::map<std::string, std::string>& cursors) {
   key_ = user.id + "/" + folder.id;
-  location_ =
-      "graph://" + settings_.tenant + "/" + Encode(user.address) + "/" + Encode(folder.name);
-  const std::string start = "/users/" + Encode(user.id) + "/mailFolders/" + Encode(folder.id) +
+  location_ = "graph://" + p_.settings.tenant + "/" + GraphPathSegment(user.address) + "/" +
+              GraphPathSegment(folder.name);
+  const std::string start = "/users/" + GraphPathSegment(user.id) + "/mailFolders/" +
+                            GraphPathSegment(folder.id) +
                             "/messages/delta?$select=" + kMessageFields;
   std::string url = start;
   if (auto it = cursors.find(key_); it != cursors.end()) {
@@ -181,19 +133,19 @@ Status GraphFolderSync::Run(const GraphUserRef& user, const GraphFolderRef& fold
   fresh_round_ = url == start;
   bool resynced = false;
   while (true) {
-    if (options_.stop && options_.stop->load()) return Status::Ok();
-    auto body = http_.Get(url, kMailPermission);
+    if (p_.options.stop && p_.options.stop->load()) return Status::Ok();
+    auto body = p_.http.Get(url, kMailPermission);
     if (!body.ok() && body.status().message() == kDeltaExpired && !resynced) {
       resynced = true;  // start the round again; the cursor stays until the first page lands
-      ++counts_.resyncs;
+      ++p_.counts.resyncs;
       url = start;
       fresh_round_ = true;
       listed_.clear();
       continue;
     }
     if (!body.ok()) return body.status();
-    ++counts_.pages;
-    auto page = ingest::ParseGraphJson(*body, options_.window);
+    ++p_.counts.pages;
+    auto page = ingest::ParseGraphJson(*body, p_.options.window);
     if (!page.ok())
       return Status::Corruption("Graph: an unreadable delta page: " + page.status().message());
     RAPPORT_RETURN_IF_ERROR(StorePage(*page));
@@ -213,48 +165,48 @@ Status GraphFolderSync::Run(const GraphUserRef& user, const GraphFolderRef& fold
 
 Status GraphFolderSync::StorePage(const ingest::GraphJsonResult& page) {
   for (const auto& reason : page.rejected) {
-    ++counts_.rejected;
-    ++counts_.rejected_by_reason[reason];
+    ++p_.counts.rejected;
+    ++p_.counts.rejected_by_reason[reason];
   }
   for (auto message : page.messages) {
-    ++counts_.messages_read;
-    uint64_t offset = IdOffset(message.graph_id);
+    ++p_.counts.messages_read;
+    uint64_t offset = GraphItemOffset(message.graph_id);
     if (fresh_round_) listed_.insert(offset);
-    if (gate_.Filter(message.meta) == ingest::GateVerdict::kDrop) {
-      ++counts_.dropped_by_consent;
+    if (p_.gate.Filter(message.meta) == ingest::GateVerdict::kDrop) {
+      ++p_.counts.dropped_by_consent;
       continue;
     }
     ingest::Provenance where{"graph", location_, offset, {}, /*live=*/true};
-    auto outcome = sink_.Add(message.meta, where);
+    auto outcome = p_.sink.Add(message.meta, where);
     if (!outcome.ok()) return outcome.status();
-    ++(*outcome == ingest::SinkOutcome::kStored ? counts_.stored : counts_.duplicates);
+    ++(*outcome == ingest::SinkOutcome::kStored ? p_.counts.stored : p_.counts.duplicates);
   }
   for (const auto& removed : page.removed) {
-    auto gone = sink_.RemoveItem(location_, IdOffset(removed.graph_id));
+    auto gone = p_.sink.RemoveItem(location_, GraphItemOffset(removed.graph_id));
     if (!gone.ok()) return gone.status();
-    if (*gone) ++counts_.removed;
+    if (*gone) ++p_.counts.removed;
   }
   return Status::Ok();
 }
 
 Status GraphFolderSync::Save(const std::string& link) {
   nlohmann::ordered_json j{{"link", link}};
-  RAPPORT_RETURN_IF_ERROR(sink_.SetCursor(source_.id, key_, j.dump()));
-  RAPPORT_RETURN_IF_ERROR(sink_.Commit());
-  if (options_.progress) options_.progress(location_, counts_);
+  RAPPORT_RETURN_IF_ERROR(p_.sink.SetCursor(p_.source.id, key_, j.dump()));
+  RAPPORT_RETURN_IF_ERROR(p_.sink.Commit());
+  if (p_.options.progress) p_.options.progress(location_, p_.counts);
   return Status::Ok();
 }
 
 // After a round this run began at the start, the items stored from this folder that it did not
 // list were deleted while no delta link could say so (it had expired).
 Status GraphFolderSync::RemoveUnlisted() {
-  auto held = sink_.ItemsAt(location_);
+  auto held = p_.sink.ItemsAt(location_);
   if (!held.ok()) return held.status();
   for (uint64_t offset : *held) {
     if (listed_.count(offset)) continue;
-    auto gone = sink_.RemoveItem(location_, offset);
+    auto gone = p_.sink.RemoveItem(location_, offset);
     if (!gone.ok()) return gone.status();
-    if (*gone) ++counts_.removed;
+    if (*gone) ++p_.counts.removed;
   }
   return Status::Ok();
 }
@@ -272,6 +224,20 @@ Result<SyncCounts> SyncGraph(const store::SyncSource& source, ingest::MailboxSin
   SyncCounts counts;
   auto users = ListUsers(http, *settings, counts);
   if (!users.ok()) return users.status();
+  GraphPass pass{source, *settings, http, sink, gate, options, counts};
+  if (settings->directory) {  // first: people resolution after the pass reads it
+    Status st = SyncGraphDirectory(pass, *cursors);
+    if (!st.ok()) {
+      RAPPORT_RETURN_IF_ERROR(sink.Commit());
+      ++counts.errors;
+      counts.error_messages.push_back("directory: " + st.message() +
+                                      (st.code() == Status::Code::kPermissionDenied
+                                           ? " (or connect with --no-directory)"
+                                           : ""));
+    }
+  }
+  const int64_t now = std::time(nullptr);
+  bool calendars_denied = false;
   for (const auto& user : *users) {
     auto folders = ListFolders(http, user, counts);
     if (!folders.ok() && folders.status().code() == Status::Code::kPermissionDenied) {
@@ -285,7 +251,7 @@ Result<SyncCounts> SyncGraph(const store::SyncSource& source, ingest::MailboxSin
     for (const auto& folder : *folders) {
       if (options.stop && options.stop->load()) break;
       ++counts.folders;
-      GraphFolderSync sync(source, *settings, http, sink, gate, options, counts);
+      GraphFolderSync sync(pass);
       Status st = sync.Run(user, folder, *cursors);
       if (!st.ok()) {
         RAPPORT_RETURN_IF_ERROR(sink.Commit());
@@ -293,6 +259,21 @@ Result<SyncCounts> SyncGraph(const store::SyncSource& source, ingest::MailboxSin
         ++counts.errors;
         counts.error_messages.push_back(user.address + "/" + folder.name + ": " + st.message());
       }
+    }
+    if (!settings->ReadsMeetings() || calendars_denied || (options.stop && options.stop->load())) {
+      continue;
+    }
+    Status st = SyncGraphCalendar(pass, user, *cursors, now);
+    if (!st.ok()) {
+      RAPPORT_RETURN_IF_ERROR(sink.Commit());
+      ++counts.errors;
+      // Mail goes on without meetings when only the calendar permission is missing, and the
+      // error is said once, not for every mailbox.
+      calendars_denied = st.code() == Status::Code::kPermissionDenied;
+      counts.error_messages.push_back(
+          calendars_denied
+              ? st.message() + " (or connect with --meetings-back 0 --meetings-ahead 0)"
+              : user.address + "/calendar: " + st.message());
     }
   }
   counts.retries += http.retries();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "rapport/ingest/message_sink.h"
+#include "rapport/model/directory.h"
 #include "rapport/status.h"
 
 namespace rapport::ingest {
@@ -26,12 +27,21 @@ class MailboxSink : public MessageSink {
   virtual Status DropCursor(int64_t source, std::string_view folder) = 0;
   // The offsets (IMAP UIDs) of the items stored from `location`, ascending.
   virtual Result<std::vector<uint64_t>> ItemsAt(std::string_view location) = 0;
-  // Forgets the item at (location, offset). The message stays while another copy of it is known
-  // (another folder, a file) and is deleted with the last one. False if no such item was stored.
+  // The offsets of the live-calendar events stored from `location` whose meeting starts in
+  // [from_utc, to_utc), ascending.
+  virtual Result<std::vector<uint64_t>> EventsAt(std::string_view location, int64_t from_utc,
+                                                 int64_t to_utc) = 0;
+  // Forgets the item (message or live-calendar event) at (location, offset). The message or
+  // meeting stays while another copy of it is known (another folder or calendar, a file) and is
+  // deleted with the last one. False if no such item was stored.
   virtual Result<bool> RemoveItem(std::string_view location, uint64_t offset) = 0;
   // Locations of live-mailbox folders whose name starts with `prefix` (an earlier UIDVALIDITY
   // of a folder is another location), and forgetting one that has no item left.
   virtual Result<std::vector<std::string>> LocationsUnder(std::string_view prefix) = 0;
+  // Applies a directory delta (users and groups added, changed or removed) in the transaction
+  // of the cursor that follows it; on error nothing of it is kept. People are re-resolved by the
+  // caller once the pass is done.
+  virtual Status ApplyDirectory(const model::Directory& changes) = 0;
   virtual Status ForgetLocation(std::string_view location) = 0;
 };
 

@@ -35,6 +35,10 @@ struct Provenance {
   // From a live mailbox (rapport sync): the sink also records (location, offset) -> message, so
   // that the item's removal at the source finds its copy (MailboxSink::RemoveItem).
   bool live = false;
+  // An event read from a live calendar (Graph calendarView delta): it says how the meeting is
+  // now, so its times and cancellation replace the stored ones whatever their SEQUENCE, and the
+  // sink records (location, offset) -> meeting for the event's later change or deletion.
+  bool current_state = false;
 };
 
 enum class SinkOutcome { kStored, kDuplicate };

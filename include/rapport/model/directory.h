@@ -29,11 +29,18 @@ struct DirectoryGroup {
   std::string mail;                  // the group's own address; empty when it has none
   std::vector<std::string> members;  // user keys or addresses
   int line = 0;
+  // A delta (Graph members@delta): `members` join and `members_removed` leave; the other
+  // members stay. Otherwise `members` is the whole list.
+  bool members_incremental = false;
+  std::vector<std::string> members_removed = {};
 };
 
 struct Directory {
   std::vector<DirectoryUser> users;
   std::vector<DirectoryGroup> groups;
+  // Keys of users and groups deleted from the directory (Graph delta "@removed" items).
+  std::vector<std::string> removed_users = {};
+  std::vector<std::string> removed_groups = {};
 };
 
 }  // namespace rapport::model

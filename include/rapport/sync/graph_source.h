@@ -22,6 +22,12 @@ struct GraphSource {
   std::string users = "all";  // "all", "a@x,b@x" or "group:GROUP_ID"
   std::string authority = "https://login.microsoftonline.com";
   std::string graph_url = "https://graph.microsoft.com";
+  // Meetings are read from calendarView delta over [today - back, today + ahead]; both 0: not
+  // at all (an app without Calendars.ReadBasic).
+  int meetings_back_days = 365;
+  int meetings_ahead_days = 730;
+  bool directory = true;  // keep the directory in step (users and groups delta)
+  bool ReadsMeetings() const { return meetings_back_days + meetings_ahead_days > 0; }
 
   std::string TokenEndpoint() const { return authority + "/" + tenant + "/oauth2/v2.0/token"; }
 };

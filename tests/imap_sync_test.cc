@@ -509,6 +509,33 @@ TEST_F(ImapSync, BadSettingsGetOneClearLine) {
   EXPECT_EQ(Count("SELECT count(*) FROM sync_source WHERE config LIKE '%password_file%'"), 3);
 }
 
+// A secret from the environment (a service manager's or a container's): the store keeps the
+// variable's name, and a run without it says which variable to set.
+TEST_F(ImapSync, APasswordFromTheEnvironmentIsUsedAndNeverStored) {
+  server_->Deliver("", "m1", Message(1));
+  server_->OwnMail();
+  const std::string env = "RAPPORT_TEST_IMAP_PASSWORD=s3cret";
+  CommandResult r = RunRapport(
+      Db() + "connect imap box --url imaps://localhost:" + std::to_string(server_->imaps_port()) +
+          " --user alice --password-file env:RAPPORT_TEST_IMAP_PASSWORD"
+          " --ca-file " +
+          ShellQuote(server_->ca_file()),
+      env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = RunRapport(Db() + "sync --json", env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["sources"][0]["messages_stored"], 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM sync_source WHERE config LIKE '%s3cret%'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM sync_source WHERE config LIKE "
+                  "'%env:RAPPORT_TEST_IMAP_PASSWORD%'"),
+            1);
+  r = RunRapport(Db() + "sync");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the password variable RAPPORT_TEST_IMAP_PASSWORD is not set"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(ImapSync, StartTlsOnThePlainPortAndListAndRemove) {
   server_->Deliver("", "m1", Message(1));
   server_->OwnMail();

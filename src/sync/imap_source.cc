@@ -1,6 +1,7 @@
 #include "rapport/sync/imap_source.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -67,21 +68,31 @@ Status ParseImapUrl(std::string_view url, bool starttls, ImapSource& source) {
 }
 
 Result<std::string> ReadSecretFile(const std::string& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::NotFound("cannot read the " + std::string(what) + " file '" + path +
-                            "' (it must exist and be readable by this user)");
+  std::string secret;
+  if (path.rfind("env:", 0) == 0) {
+    const char* value = std::getenv(path.c_str() + 4);
+    if (value == nullptr) {
+      return Status::NotFound("the " + std::string(what) + " variable " + path.substr(4) +
+                              " is not set (set it where rapport connect and rapport sync run)");
+    }
+    secret = value;
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      return Status::NotFound("cannot read the " + std::string(what) + " file '" + path +
+                              "' (it must exist and be readable by this user)");
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    secret = ss.str();
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string secret = ss.str();
   while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  if (secret.empty()) {
-    return Status::InvalidArgument("the " + std::string(what) + " file '" + path + "' is empty");
-  }
+  const std::string where =
+      "the " + std::string(what) +
+      (path.rfind("env:", 0) == 0 ? " variable " + path.substr(4) : " file '" + path + "'");
+  if (secret.empty()) return Status::InvalidArgument(where + " is empty");
   if (secret.find_first_of("\r\n") != std::string::npos) {
-    return Status::InvalidArgument("the " + std::string(what) + " file '" + path +
-                                   "' holds more than one line");
+    return Status::InvalidArgument(where + " holds more than one line");
   }
   return secret;
 }

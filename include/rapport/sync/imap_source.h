@@ -36,7 +36,8 @@ std::string ImapSourceJson(const ImapSource& source);
 Result<ImapSource> ImapSourceFromJson(std::string_view json);
 
 // The secret in `path` without its trailing line break; an error names the file, never its
-// contents.
+// contents. `env:NAME` names an environment variable instead of a file (a service manager's
+// secret store, a container's environment): the store then keeps "env:NAME", never the value.
 Result<std::string> ReadSecretFile(const std::string& path, std::string_view what);
 
 }  // namespace rapport::sync

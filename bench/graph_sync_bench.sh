@@ -43,7 +43,7 @@ run() {  # run DB THROTTLE
   "$rapport" --db "$1" init --tenant C --domain contoso.example --admin it@contoso.example >/dev/null
   "$rapport" --db "$1" consent grant identifiable --by it@contoso.example >/dev/null
   "$rapport" --db "$1" connect graph m365 --tenant t1 --client-id app --client-secret-file "$dir/secret" \
-    --authority "http://127.0.0.1:$port" --graph-url "http://127.0.0.1:$port" >/dev/null
+    --authority "http://127.0.0.1:$port" --graph-url "http://127.0.0.1:$port" ${CONNECT_EXTRA:-} >/dev/null
   curl -s -X POST -d "{\"throttle_every\": $2}" "http://127.0.0.1:$port/_control" >/dev/null
   local start end
   start=$(date +%s.%N)

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "ingest/graph_json.h"
-#include "ingest/icalendar.h"
+#include "ingest/calendar/icalendar.h"
+#include "ingest/graph/graph_json.h"
 #include "sample/organisation.h"
 
 namespace {
@@ -22,7 +22,7 @@ constexpr int64_t k2020 = 1577836800;  // 2020-01-01T00:00:00Z
 constexpr int64_t kYear = 365 * 86400;
 
 struct SampleExports {
-  std::vector<std::string> calendars;   // calendar/*.ics
+  std::vector<std::string> calendars;    // calendar/*.ics
   std::vector<std::string> graph_pages;  // graph/messages-page-*.json
 };
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "ingest/mbox_reader.h"
-#include "ingest/message_parser.h"
+#include "ingest/mail/mbox_reader.h"
+#include "ingest/mail/message_parser.h"
 
 namespace {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "ingest/address_identity.h"
-#include "ingest/identity_hints.h"
+#include "ingest/identity/address_identity.h"
+#include "ingest/identity/identity_hints.h"
 
 #include "fuzz_invariants.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "ingest/directory_import.h"
+#include "ingest/directory/directory_import.h"
 
 #include "fuzz_invariants.h"
 

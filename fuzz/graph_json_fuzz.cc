@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ingest/graph_json.h"
+#include "ingest/graph/graph_json.h"
 
 #include "fuzz_invariants.h"
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "ingest/icalendar.h"
+#include "ingest/calendar/icalendar.h"
 
 #include "fuzz_invariants.h"
 

@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "ingest/mbox_reader.h"
+#include "ingest/mail/mbox_reader.h"
 
 namespace rapport::ingest {
 namespace {

@@ -12,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
-#include "ingest/address_list.h"
-#include "ingest/date_time.h"
-#include "ingest/encoded_word.h"
-#include "ingest/message_id.h"
-#include "ingest/message_parser.h"
+#include "ingest/mail/address_list.h"
+#include "ingest/mail/date_time.h"
+#include "ingest/mail/encoded_word.h"
+#include "ingest/mail/message_id.h"
+#include "ingest/mail/message_parser.h"
 
 #include "fuzz_invariants.h"
 

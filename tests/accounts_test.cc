@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ingest/accounts_csv.h"
-#include "ingest/mail_domains.h"
+#include "ingest/directory/accounts_csv.h"
+#include "ingest/identity/mail_domains.h"
 #include "test_support.h"
 
 namespace rapport::testing {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "ingest/address_identity.h"
-#include "ingest/identity_hints.h"
-#include "ingest/message_parser.h"
+#include "ingest/identity/address_identity.h"
+#include "ingest/identity/identity_hints.h"
+#include "ingest/mail/message_parser.h"
 #include "test_support.h"
 
 namespace rapport::model {

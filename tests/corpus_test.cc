@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "ingest/message_parser.h"
+#include "ingest/mail/message_parser.h"
 #include "test_support.h"
 
 namespace rapport::testing {

@@ -2,7 +2,7 @@
 // and the one-line error for each thing that can be wrong with a file. The Graph fixtures follow
 // the documented responses of GET /users?$select=...&$expand=manager, GET /groups?$expand=members
 // and GET /users?$expand=memberOf, with ids and names from the Graph documentation's tenant.
-#include "ingest/directory_import.h"
+#include "ingest/directory/directory_import.h"
 
 #include <gtest/gtest.h>
 

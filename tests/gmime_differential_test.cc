@@ -30,9 +30,9 @@
 #include <string_view>
 #include <vector>
 
-#include "ingest/address_list.h"
-#include "ingest/mbox_reader.h"
-#include "ingest/message_parser.h"
+#include "ingest/mail/address_list.h"
+#include "ingest/mail/mbox_reader.h"
+#include "ingest/mail/message_parser.h"
 
 namespace rapport::ingest {
 namespace {

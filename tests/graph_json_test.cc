@@ -1,7 +1,7 @@
 // Tests of the Microsoft Graph JSON parser (graph_json.h) and its time and recurrence helpers.
 // Expected values were read by hand from the JSON text and computed by hand (days since
 // 1970-01-01: 2014-01-01 = 16071, 2016-01-01 = 16801, 2017-01-01 = 17167, 2018-01-01 = 17532).
-#include "ingest/graph_json.h"
+#include "ingest/graph/graph_json.h"
 
 #include <gtest/gtest.h>
 
@@ -11,10 +11,10 @@
 #include <sstream>
 #include <string>
 
-#include "ingest/date_time.h"
-#include "ingest/graph_recurrence.h"
-#include "ingest/graph_time.h"
-#include "ingest/message_parser.h"
+#include "ingest/graph/graph_recurrence.h"
+#include "ingest/graph/graph_time.h"
+#include "ingest/mail/date_time.h"
+#include "ingest/mail/message_parser.h"
 
 namespace rapport::ingest {
 namespace {

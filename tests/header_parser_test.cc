@@ -2,12 +2,12 @@
 // hand from RFC 5322 / RFC 2047.
 #include <gtest/gtest.h>
 
-#include "ingest/address_list.h"
-#include "ingest/date_time.h"
-#include "ingest/encoded_word.h"
-#include "ingest/header_block.h"
-#include "ingest/message_id.h"
-#include "ingest/message_parser.h"
+#include "ingest/mail/address_list.h"
+#include "ingest/mail/date_time.h"
+#include "ingest/mail/encoded_word.h"
+#include "ingest/mail/header_block.h"
+#include "ingest/mail/message_id.h"
+#include "ingest/mail/message_parser.h"
 
 namespace rapport::ingest {
 namespace {

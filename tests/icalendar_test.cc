@@ -1,6 +1,6 @@
-// ParseICalendar (src/ingest/icalendar.h): real calendar files from ../shared/corpus, read by hand,
-// and hand-written cases for recurrence, overrides, time zones and broken input.
-#include "ingest/icalendar.h"
+// ParseICalendar (src/ingest/calendar/icalendar.h): real calendar files from ../shared/corpus, read
+// by hand, and hand-written cases for recurrence, overrides, time zones and broken input.
+#include "ingest/calendar/icalendar.h"
 
 #include <gtest/gtest.h>
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "ingest/mail/mbox_reader.h"
 #include "ingest/mail_source.h"
-#include "ingest/mbox_reader.h"
 
 namespace rapport::ingest {
 namespace {

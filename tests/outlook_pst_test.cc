@@ -8,9 +8,9 @@
 #include <random>
 #include <set>
 
-#include "ingest/message_parser.h"
-#include "ingest/outlook_pst.h"
-#include "ingest/outlook_pst_internal.h"
+#include "ingest/mail/message_parser.h"
+#include "ingest/pst/outlook_pst.h"
+#include "ingest/pst/outlook_pst_internal.h"
 #include "test_support.h"
 
 namespace rapport::ingest {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "ingest/accounts_csv.h"
-#include "ingest/graph_json.h"
+#include "ingest/directory/accounts_csv.h"
+#include "ingest/graph/graph_json.h"
 #include "sample/directory_export.h"
 #include "sample/organisation.h"
 #include "sample/population.h"

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ingest/message_parser.h"
+#include "ingest/mail/message_parser.h"
 #include "sample/organisation.h"
 #include "sample_test_util.h"
 

@@ -15,8 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ingest/mbox_reader.h"
-#include "ingest/message_parser.h"
+#include "ingest/mail/mbox_reader.h"
+#include "ingest/mail/message_parser.h"
 #include "sample/organisation.h"
 #include "sample_test_util.h"
 #include "test_support.h"

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ingest/mbox_reader.h"
+#include "ingest/mail/mbox_reader.h"
 #include "sample/organisation.h"
 
 namespace rapport::sample::testing {

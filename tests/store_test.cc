@@ -1,7 +1,7 @@
 // The SQLite store through its interface: schema versions, tenant, de-duplication, provenance.
 #include <gtest/gtest.h>
 
-#include "ingest/message_parser.h"
+#include "ingest/mail/message_parser.h"
 #include "rapport/store/store.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_schema.h"

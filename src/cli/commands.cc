@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "cli/progress.h"
-#include "ingest/accounts_csv.h"
+#include "ingest/directory/accounts_csv.h"
 #include "rapport/api/admin_documents.h"
 #include "rapport/consent/consent_gate.h"
 #include "rapport/ingest/ingestor.h"

@@ -10,7 +10,7 @@
 #include "cli/format.h"
 #include "cli/insight_runs.h"
 #include "cli/who_knows.h"
-#include "ingest/header_block.h"
+#include "ingest/mail/header_block.h"
 
 namespace rapport::cli {
 namespace {

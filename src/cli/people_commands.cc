@@ -8,7 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/format.h"
-#include "ingest/directory_import.h"
+#include "ingest/directory/directory_import.h"
 #include "rapport/api/admin_documents.h"
 #include "rapport/consent/policy.h"
 #include "rapport/store/store.h"

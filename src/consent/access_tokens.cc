@@ -7,7 +7,7 @@
 
 #include "consent/base64url.h"
 #include "consent/keyed_hash.h"
-#include "ingest/address_identity.h"
+#include "ingest/identity/address_identity.h"
 
 namespace rapport::consent {
 namespace {

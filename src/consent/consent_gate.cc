@@ -4,7 +4,7 @@
 #include <ctime>
 
 #include "consent/exclusions.h"
-#include "ingest/address_identity.h"
+#include "ingest/identity/address_identity.h"
 
 namespace rapport::consent {
 

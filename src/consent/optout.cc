@@ -2,7 +2,7 @@
 
 #include "consent/exclusions.h"
 #include "consent/keyed_hash.h"
-#include "ingest/address_identity.h"
+#include "ingest/identity/address_identity.h"
 #include "rapport/consent/consent_ledger.h"
 
 namespace rapport::consent {

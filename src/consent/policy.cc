@@ -6,8 +6,8 @@
 #include "consent/exclusions.h"
 #include "consent/hash_chain.h"
 #include "consent/keyed_hash.h"
-#include "ingest/address_identity.h"
-#include "ingest/header_block.h"
+#include "ingest/identity/address_identity.h"
+#include "ingest/mail/header_block.h"
 #include "rapport/consent/optout.h"
 
 namespace rapport::consent {

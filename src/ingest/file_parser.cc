@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <optional>
 
-#include "ingest/graph_json.h"
+#include "ingest/graph/graph_json.h"
+#include "ingest/mail/mbox_reader.h"
+#include "ingest/mail/message_parser.h"
+#include "ingest/mail/mime_calendar.h"
 #include "ingest/mail_source.h"
-#include "ingest/mbox_reader.h"
-#include "ingest/message_parser.h"
-#include "ingest/mime_calendar.h"
-#include "ingest/outlook_pst.h"
+#include "ingest/pst/outlook_pst.h"
 
 namespace rapport::ingest {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "ingest/batch_queue.h"
-#include "ingest/icalendar.h"
+#include "ingest/calendar/icalendar.h"
 #include "ingest/mail_source.h"
 #include "rapport/ingest/ingestor.h"
 #include "rapport/model/meeting.h"

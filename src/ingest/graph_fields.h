@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "ingest/encoded_word.h"
+#include "ingest/mail/encoded_word.h"
 #include "rapport/model/message.h"
 
 namespace rapport::ingest::graph {

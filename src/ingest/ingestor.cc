@@ -4,7 +4,7 @@
 
 #include "ingest/batch_queue.h"
 #include "ingest/file_parser.h"
-#include "ingest/mail_domains.h"
+#include "ingest/identity/mail_domains.h"
 #include "ingest/mail_source.h"
 
 namespace rapport::ingest {

@@ -10,8 +10,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "ingest/header_block.h"
-#include "ingest/mbox_reader.h"
+#include "ingest/mail/header_block.h"
+#include "ingest/mail/mbox_reader.h"
 
 namespace rapport::ingest {
 namespace fs = std::filesystem;

@@ -8,7 +8,7 @@
 #include <map>
 #include <optional>
 
-#include "ingest/address_identity.h"
+#include "ingest/identity/address_identity.h"
 #include "insights/decide.h"
 #include "insights/engagement_budget.h"
 #include "insights/engagement_mechanism.h"

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "ingest/icalendar_zones.h"
+#include "ingest/calendar/icalendar_zones.h"
 #include "rapport/insights/discrete_laplace.h"
 
 namespace rapport::insights {

@@ -1,8 +1,8 @@
 #include "rapport/insights/target.h"
 
-#include "ingest/address_identity.h"
-#include "ingest/header_block.h"
-#include "ingest/mail_domains.h"
+#include "ingest/identity/address_identity.h"
+#include "ingest/identity/mail_domains.h"
+#include "ingest/mail/header_block.h"
 #include "rapport/consent/policy.h"
 
 namespace rapport::insights {

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "ingest/icalendar_zones.h"
+#include "ingest/calendar/icalendar_zones.h"
 
 namespace rapport::insights {
 namespace {

@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "ingest/mail_domains.h"
+#include "ingest/identity/mail_domains.h"
 #include "insights/decide.h"
 #include "rapport/insights/ties.h"
 

@@ -5,7 +5,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "ingest/mail_domains.h"
+#include "ingest/identity/mail_domains.h"
 #include "rapport/insights/ties.h"
 
 namespace rapport::insights {

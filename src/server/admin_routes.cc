@@ -3,7 +3,7 @@
 // opt-out routes also let a user opt themselves out.
 #include <algorithm>
 
-#include "ingest/address_identity.h"
+#include "ingest/identity/address_identity.h"
 #include "rapport/api/admin_actions.h"
 #include "rapport/api/admin_documents.h"
 #include "rapport/api/iso_time.h"

@@ -3,7 +3,7 @@
 #include <fmt/core.h>
 
 #include "ingest/csv_rows.h"
-#include "ingest/header_block.h"
+#include "ingest/mail/header_block.h"
 
 namespace rapport::server {
 namespace {

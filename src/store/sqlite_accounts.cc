@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "ingest/mail_domains.h"
+#include "ingest/identity/mail_domains.h"
 
 namespace rapport::store {
 namespace {

@@ -1,7 +1,7 @@
 #include "store/sqlite_address_table.h"
 
-#include "ingest/address_identity.h"
-#include "ingest/mail_domains.h"
+#include "ingest/identity/address_identity.h"
+#include "ingest/identity/mail_domains.h"
 #include "store/sqlite_people.h"
 
 namespace rapport::store {

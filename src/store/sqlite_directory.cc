@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "ingest/address_identity.h"
+#include "ingest/identity/address_identity.h"
 #include "store/sqlite_address_table.h"
 
 namespace rapport::store {

@@ -1,8 +1,8 @@
 // What the message writer learns about who an address is: the display names it is written with
 // and mail's own links between two spellings of one mailbox (SPEC §3). ResolvePeople turns these
 // into people after the ingest.
-#include "ingest/address_identity.h"
-#include "ingest/header_block.h"
+#include "ingest/identity/address_identity.h"
+#include "ingest/mail/header_block.h"
 #include "store/sqlite_message_writer.h"
 
 namespace rapport::store {

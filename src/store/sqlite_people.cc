@@ -7,8 +7,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "ingest/address_identity.h"
-#include "ingest/mail_domains.h"
+#include "ingest/identity/address_identity.h"
+#include "ingest/identity/mail_domains.h"
 
 namespace rapport::store {
 namespace {

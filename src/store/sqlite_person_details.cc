@@ -3,8 +3,8 @@
 #include <set>
 #include <string>
 
-#include "ingest/address_identity.h"
-#include "ingest/header_block.h"
+#include "ingest/identity/address_identity.h"
+#include "ingest/mail/header_block.h"
 
 namespace rapport::store {
 namespace {

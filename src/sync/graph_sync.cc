@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "ingest/graph_json.h"
+#include "ingest/graph/graph_json.h"
 #include "rapport/sync/graph_source.h"
 #include "rapport/sync/mailbox_sync.h"
 #include "sync/graph/graph_calendar.h"

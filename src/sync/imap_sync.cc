@@ -11,9 +11,9 @@
 #include <set>
 #include <thread>
 
-#include "ingest/icalendar.h"
-#include "ingest/message_parser.h"
-#include "ingest/mime_calendar.h"
+#include "ingest/calendar/icalendar.h"
+#include "ingest/mail/message_parser.h"
+#include "ingest/mail/mime_calendar.h"
 #include "rapport/sync/imap_source.h"
 #include "rapport/sync/mailbox_sync.h"
 #include "sync/imap/imap_session.h"

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "ingest/graph_json.h"
+#include "ingest/graph/graph_json.h"
 
 namespace rapport::sync {
 namespace {

@@ -1,6 +1,6 @@
 #include "sync/graph/graph_directory.h"
 
-#include "ingest/directory_import.h"
+#include "ingest/directory/directory_import.h"
 
 namespace rapport::sync {
 namespace {

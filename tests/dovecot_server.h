@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "raw_connection.h"
 #include "test_support.h"
 
 namespace rapport::testing {
@@ -60,8 +61,11 @@ inline std::string DovecotBinary() {
 
 class DovecotServer {
  public:
-  // One user, `user` with password `password`, whose Maildir is Maildir().
-  explicit DovecotServer(std::string user = "alice", std::string password = "s3cret")
+  // One user, `user` with password `password`, whose Maildir is Maildir(). With
+  // `oauth2_introspection_url`, the user may also log in with XOAUTH2 or OAUTHBEARER, each token
+  // checked at that RFC 7662 endpoint (Dovecot's oauth2 passdb).
+  explicit DovecotServer(std::string user = "alice", std::string password = "s3cret",
+                         const std::string& oauth2_introspection_url = "")
       : user_(std::move(user)), password_(std::move(password)) {
     const bool root = geteuid() == 0;
     struct passwd* mail_owner = root ? getpwnam("dovecot") : getpwuid(geteuid());
@@ -88,7 +92,9 @@ class DovecotServer {
                   "\nprotocols = imap\nlisten = 127.0.0.1\nssl = yes\n"
                   "ssl_cert = <" +
                   (dir_ / "server.crt") + "\nssl_key = <" + (dir_ / "server.key") +
-                  "\nauth_mechanisms = plain login\ndisable_plaintext_auth = no\n"
+                  "\nauth_mechanisms = plain login" +
+                  (oauth2_introspection_url.empty() ? "" : " xoauth2 oauthbearer") +
+                  "\ndisable_plaintext_auth = no\n"
                   "default_internal_user = " +
                   internal + "\ndefault_internal_group = " + internal_group +
                   "\ndefault_login_user = " + login +
@@ -97,15 +103,16 @@ class DovecotServer {
                   "    port = " +
                   std::to_string(imap_port_) +
                   "\n  }\n  inet_listener imaps {\n    address = 127.0.0.1\n    port = " +
-                  std::to_string(imaps_port_) +
-                  "\n    ssl = yes\n  }\n}\n"
-                  "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u " +
+                  std::to_string(imaps_port_) + "\n    ssl = yes\n  }\n}\n" +
+                  OAuth2Passdb(oauth2_introspection_url) +
+                  "passdb {\n  driver = passwd-file\n  mechanisms = plain login\n"
+                  "  args = scheme=PLAIN username_format=%u " +
                   (dir_ / "passwd") +
                   "\n}\nuserdb {\n  driver = passwd-file\n  args = username_format=%u " +
                   (dir_ / "passwd") + "\n}\n");
     WriteFile(dir_ / "password", password_ + "\n");
     // Dovecot's unprivileged processes must read these whatever the umask.
-    for (const char* f : {"passwd", "dovecot.conf", "server.crt"}) {
+    for (const char* f : {"passwd", "dovecot.conf", "server.crt", "oauth2.conf.ext"}) {
       chmod((dir_ / f).c_str(), 0644);
     }
     OwnMail();
@@ -151,6 +158,27 @@ class DovecotServer {
     }
     lchown((dir_ / "home").c_str(), uid_, gid_);
   }
+  // Appends a message to a folder through the server itself (plain IMAP on loopback), as a
+  // delivery agent or another client would: unlike Deliver(), the server notices at once in
+  // every folder, not only in one a client has open. True when the server took it.
+  bool Append(const std::string& folder, const std::string& message) const {
+    RawConnection imap(imap_port_);
+    // Up to the completion of the command tagged `tag`; true when it says OK.
+    auto done = [&](const std::string& tag) {
+      for (std::string line = imap.ReadLine(); !line.empty(); line = imap.ReadLine()) {
+        if (line.rfind(tag + " ", 0) == 0) return line.compare(tag.size() + 1, 2, "OK") == 0;
+      }
+      return false;
+    };
+    bool ok = imap.connected() && !imap.ReadLine().empty() &&
+              imap.Send("a LOGIN " + user_ + " " + password_ + "\r\n") && done("a") &&
+              imap.Send("b APPEND \"" + folder + "\" {" + std::to_string(message.size()) +
+                        "+}\r\n" + message + "\r\n") &&
+              done("b");
+    imap.Send("c LOGOUT\r\n");
+    return ok;
+  }
+
   int imaps_port() const { return imaps_port_; }
   int imap_port() const { return imap_port_; }
   const std::string& user() const { return user_; }
@@ -160,6 +188,17 @@ class DovecotServer {
   const TempDir& dir() const { return dir_; }
 
  private:
+  // The passdb block for XOAUTH2/OAUTHBEARER, and its settings file; "" without a URL.
+  std::string OAuth2Passdb(const std::string& introspection_url) const {
+    if (introspection_url.empty()) return "";
+    WriteFile(dir_ / "oauth2.conf.ext",
+              "introspection_mode = post\nintrospection_url = " + introspection_url +
+                  "\nforce_introspection = yes\nusername_attribute = username\n"
+                  "active_attribute = active\nactive_value = true\n");
+    return "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = " +
+           (dir_ / "oauth2.conf.ext") + "\n}\n";
+  }
+
   // A test CA and a certificate for "localhost" only: connecting to 127.0.0.1 is a name mismatch.
   void MakeCertificates() {
     std::string d = ShellQuote(dir_.path().string());

@@ -98,6 +98,28 @@ class ImapSync : public ::testing::Test {
 
   int64_t Count(const std::string& sql) { return CountRows(db_, sql); }
 
+  // `rapport sync --watch --interval 600` in the background; stop it with SIGTERM.
+  pid_t StartWatch() {
+    pid_t pid = fork();
+    if (pid == 0) {
+      int null = open("/dev/null", O_WRONLY);
+      dup2(null, STDOUT_FILENO);
+      dup2(null, STDERR_FILENO);
+      execl(RAPPORT_BINARY, "rapport", "--db", db_.c_str(), "sync", "--watch", "--interval", "600",
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    return pid;
+  }
+
+  // The messages stored once there are `n`, or after 30 s (far less than the interval).
+  int64_t WaitForMessages(int64_t n) {
+    for (int i = 0; i < 300 && Count("SELECT count(*) FROM message") != n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return Count("SELECT count(*) FROM message");
+  }
+
   TempDir dir_;
   std::unique_ptr<DovecotServer> server_;
   std::string db_;
@@ -414,26 +436,38 @@ TEST_F(ImapSync, WatchFollowsNewMailAndStopsOnSigterm) {
   server_->Deliver("", "m1", Message(1));
   server_->OwnMail();
   ASSERT_EQ(Connect("box").exit_code, 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    dup2(null, STDERR_FILENO);
-    execl(RAPPORT_BINARY, "rapport", "--db", db_.c_str(), "sync", "--watch", "--interval", "600",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  auto wait_for = [&](int64_t messages) {
-    for (int i = 0; i < 300 && Count("SELECT count(*) FROM message") != messages; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return Count("SELECT count(*) FROM message");
-  };
-  EXPECT_EQ(wait_for(1), 1);
+  pid_t pid = StartWatch();
+  EXPECT_EQ(WaitForMessages(1), 1);
   std::this_thread::sleep_for(std::chrono::seconds(1));  // into IDLE
   server_->Deliver("", "m2", Message(2));
   server_->OwnMail();
-  EXPECT_EQ(wait_for(2), 2);  // within 30 s, where the interval is 600 s
+  EXPECT_EQ(WaitForMessages(2), 2);
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+// Two sources, each one folder: mail the server takes into a folder other than the inbox wakes
+// --watch at once (NOTIFY, RFC 5465, while the inbox is open in IDLE), whichever source it is.
+TEST_F(ImapSync, WatchWakesForMailInAnyFolderOfAnySource) {
+  server_->Deliver("", "m1", Message(1));
+  server_->Deliver("Archive", "m2", Message(2));
+  server_->Deliver("Drafts", "m6", Message(6));
+  server_->OwnMail();
+  ASSERT_EQ(Connect("inbox", "--folders INBOX").exit_code, 0);
+  ASSERT_EQ(Connect("archive", "--folders Archive").exit_code, 0);
+  pid_t pid = StartWatch();
+  EXPECT_EQ(WaitForMessages(2), 2);
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // both sources into IDLE
+  ASSERT_TRUE(server_->Append("Archive", Message(3))) << server_->log();
+  EXPECT_EQ(WaitForMessages(3), 3);
+  // Mail in a folder neither source reads is not stored (4 messages, not 5).
+  ASSERT_TRUE(server_->Append("Drafts", Message(4))) << server_->log();
+  ASSERT_TRUE(server_->Append("Archive", Message(5))) << server_->log();
+  EXPECT_EQ(WaitForMessages(4), 4);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(Count("SELECT count(*) FROM message"), 4);
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);

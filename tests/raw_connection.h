@@ -68,6 +68,28 @@ class RawConnection {
     }
   }
 
+  // The next line the server sends, without its CRLF; "" when it closes or `wait` passes.
+  std::string ReadLine(std::chrono::milliseconds wait = std::chrono::seconds(30)) {
+    const auto end = std::chrono::steady_clock::now() + wait;
+    size_t at;
+    while ((at = pending_.find("\r\n")) == std::string::npos) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          end - std::chrono::steady_clock::now());
+      pollfd p{fd_, POLLIN, 0};
+      if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) return "";
+      char buf[8192];
+      const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) {
+        closed_ = true;
+        return "";
+      }
+      pending_.append(buf, static_cast<size_t>(n));
+    }
+    std::string line = pending_.substr(0, at);
+    pending_.erase(0, at + 2);
+    return line;
+  }
+
   // One response to a request that asked for Connection: close (or the first `wait`'s worth).
   std::string Exchange(std::string_view request,
                        std::chrono::milliseconds wait = std::chrono::seconds(30)) {
@@ -78,6 +100,7 @@ class RawConnection {
  private:
   int fd_ = -1;
   bool closed_ = false;
+  std::string pending_;  // read but not yet returned by ReadLine
 };
 
 // The status code of a raw HTTP response ("HTTP/1.1 413 ..." -> 413), 0 when there is none.

@@ -135,6 +135,7 @@ std::string DumpQueries(const std::string& db_path, const char* const (&queries)
 inline int64_t CountRows(const std::string& db_path, const std::string& sql) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_busy_timeout(db, 10000);  // a sync or server writing at the same moment
   sqlite3_stmt* stmt = nullptr;
   int64_t n = -1;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&

@@ -212,8 +212,10 @@ void PrintCounts(const store::SyncSource& s, const sync::SyncCounts& c) {
   for (const auto& e : c.error_messages) fmt::print("  error: {}\n", e);
 }
 
-// One pass over every chosen source, which it leaves in `synced`. Returns the pass's exit code.
-int SyncOnce(const std::string& db, const SyncArgs& args, std::vector<store::SyncSource>& synced) {
+// One pass over every chosen source, which it leaves in `synced` with the cursors it left.
+// Returns the pass's exit code.
+int SyncOnce(const std::string& db, const SyncArgs& args,
+             std::vector<sync::WatchedSource>& synced) {
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
   auto sources = Sources(**store, args.names);
@@ -221,7 +223,7 @@ int SyncOnce(const std::string& db, const SyncArgs& args, std::vector<store::Syn
   if (sources->empty()) {
     return Fail("no sources to sync (rapport connect imap|graph NAME ... adds one)");
   }
-  synced = *sources;
+  synced.clear();
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   int64_t now = Now();
   sync::SyncOptions options;
@@ -245,6 +247,9 @@ int SyncOnce(const std::string& db, const SyncArgs& args, std::vector<store::Syn
       consent::ConsentGate gate(**store);
       counts = source.kind == "graph" ? sync::SyncGraph(source, **writer, gate, options)
                                       : sync::SyncImap(source, **writer, gate, options);
+      auto cursors = (*writer)->Cursors(source.id);
+      synced.push_back({source, cursors.ok() ? *cursors : std::map<std::string, std::string>{},
+                        !counts.ok() || counts->errors > 0 || !cursors.ok()});
     }
     if (terminal) fmt::print(stderr, "\r\033[K");
     std::string error = counts.ok() ? std::string() : counts.status().message();
@@ -283,7 +288,7 @@ int SyncOnce(const std::string& db, const SyncArgs& args, std::vector<store::Syn
 }
 
 int RunSync(const std::string& db, const SyncArgs& args) {
-  std::vector<store::SyncSource> sources;
+  std::vector<sync::WatchedSource> sources;
   if (!args.watch) return SyncOnce(db, args, sources);
   std::signal(SIGTERM, OnStopSignal);
   std::signal(SIGINT, OnStopSignal);
@@ -291,13 +296,7 @@ int RunSync(const std::string& db, const SyncArgs& args) {
   while (!g_stop.load()) {
     exit_code = SyncOnce(db, args, sources);
     if (g_stop.load()) break;
-    // One source: its inbox's IDLE wakes the next pass early; otherwise poll at the interval.
-    Status waited = Status::FailedPrecondition("poll");
-    if (sources.size() == 1 && sources.front().kind == "imap") {
-      waited =
-          sync::WaitForImapChange(sources.front(), std::chrono::seconds(args.interval), g_stop);
-    }
-    if (!waited.ok()) sync::SleepUnlessStopped(std::chrono::seconds(args.interval), &g_stop);
+    sync::WaitForNextPass(sources, std::chrono::seconds(args.interval), g_stop);
   }
   return exit_code;
 }

@@ -334,19 +334,86 @@ Result<SyncCounts> SyncImap(const store::SyncSource& source, ingest::MailboxSink
   return counts;
 }
 
-Status WaitForImapChange(const store::SyncSource& source, std::chrono::milliseconds wait,
-                         const std::atomic<bool>& stop) {
-  auto settings = ImapSourceFromJson(source.config);
+namespace {
+
+// True when a wanted folder holds other mail than its cursor says was stored: mail came or went
+// after the last pass read it, or the folder is new. Flag changes (HIGHESTMODSEQ) do not count.
+Result<bool> CursorsBehind(ImapSession& session, const ImapSource& settings,
+                           const std::map<std::string, std::string>& cursors) {
+  std::vector<ImapFolder> folders;
+  std::map<std::string, FolderState> states;
+  RAPPORT_RETURN_IF_ERROR(session.List(folders, states));
+  std::vector<std::string> names;
+  for (const auto& f : folders) {
+    if (f.selectable && Wanted(settings, f.name)) names.push_back(f.name);
+  }
+  if (states.empty()) {
+    auto asked = session.FolderStates(names);
+    if (!asked.ok()) return asked.status();
+    states = std::move(*asked);
+  }
+  for (const std::string& name : names) {
+    auto it = cursors.find(name);
+    std::optional<Cursor> stored;
+    if (it != cursors.end()) stored = CursorFromJson(it->second);
+    auto now = states.find(name);
+    if (!stored || now == states.end()) return true;
+    const FolderState& was = stored->seen;
+    if (was.uidvalidity != now->second.uidvalidity || was.uidnext != now->second.uidnext ||
+        was.messages != now->second.messages) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// True when a wanted folder of the source changed before `wait` passed or `stop` was set.
+Result<bool> WaitForImapChange(const WatchedSource& watched, std::chrono::milliseconds wait,
+                               const std::atomic<bool>& stop) {
+  auto settings = ImapSourceFromJson(watched.source.config);
   if (!settings.ok()) return settings.status();
   auto session = Connect(*settings);
   if (!session.ok()) return session.status();
   if (!(*session)->Has("IDLE")) return Status::FailedPrecondition("no IDLE");
+  // INBOX stays open because a server sees mail written straight into its folder only in the
+  // open folder; NOTIFY adds every other folder, where the server delivers or appends.
   std::vector<uint32_t> vanished;
   auto opened = (*session)->Examine("INBOX", std::nullopt, vanished);
   if (!opened.ok()) return opened.status();
-  auto changed = (*session)->Idle(wait, stop);
+  if ((*session)->Has("NOTIFY")) RAPPORT_RETURN_IF_ERROR((*session)->NotifyEveryFolder());
+  // Asked after NOTIFY, so that nothing slips between the answer and the wait.
+  if (!watched.last_pass_failed) {
+    auto behind = CursorsBehind(**session, *settings, watched.cursors);
+    if (!behind.ok() || *behind) {
+      (void)(*session)->Logout();
+      return behind;
+    }
+  }
+  auto changed = (*session)->Idle(
+      wait, stop, "INBOX", [&](const std::string& folder) { return Wanted(*settings, folder); });
   (void)(*session)->Logout();
-  return changed.status();
+  return changed;
+}
+
+}  // namespace
+
+void WaitForNextPass(const std::vector<WatchedSource>& sources, std::chrono::milliseconds interval,
+                     const std::atomic<bool>& stop) {
+  const auto deadline = std::chrono::steady_clock::now() + interval;
+  std::atomic<bool> wake{false};
+  std::vector<std::thread> waiters;
+  for (const WatchedSource& watched : sources) {
+    if (watched.source.kind != "imap") continue;
+    waiters.emplace_back([&watched, interval, &wake] {
+      auto changed = WaitForImapChange(watched, interval, wake);
+      if (changed.ok() && *changed) wake.store(true);
+    });
+  }
+  while (!wake.load() && !stop.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  wake.store(true);
+  for (std::thread& waiter : waiters) waiter.join();
 }
 
 Result<std::string> TestImap(const store::SyncSource& source) {

@@ -55,10 +55,22 @@ struct SyncOptions {
 Result<SyncCounts> SyncImap(const store::SyncSource& source, ingest::MailboxSink& sink,
                             ingest::IngestGate& gate, const SyncOptions& options);
 
-// Waits, for --watch, until the source's inbox changes (IMAP IDLE) or `wait` passes; returns
-// early when `stop` is set. An error (IDLE not offered, connection lost) means "poll".
-Status WaitForImapChange(const store::SyncSource& source, std::chrono::milliseconds wait,
-                         const std::atomic<bool>& stop);
+// A source as --watch waits on it: its settings and the cursors its last pass left.
+struct WatchedSource {
+  store::SyncSource source;
+  std::map<std::string, std::string> cursors;  // folder -> cursor, as the store holds them
+  // A pass that failed or left folder errors: then only the server's word (or the interval)
+  // wakes the next one, not cursors that are behind, which would retry the error at once.
+  bool last_pass_failed = false;
+};
+
+// Waits, for --watch, until the next pass is due: new or expunged mail in a folder of any IMAP
+// source (IDLE on its inbox, NOTIFY for its other folders where the server offers it; mail that
+// came during the last pass, after it had read that folder, wakes it at once), `interval`
+// passing, or `stop` set. Sources that cannot say (Graph, a server without IDLE, a lost
+// connection) wait out the interval; the next pass reconnects.
+void WaitForNextPass(const std::vector<WatchedSource>& sources, std::chrono::milliseconds interval,
+                     const std::atomic<bool>& stop);
 
 // Connects and logs in, and says what the server offers (rapport connect test).
 Result<std::string> TestImap(const store::SyncSource& source);

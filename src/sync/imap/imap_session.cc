@@ -334,7 +334,30 @@ Result<std::vector<std::string>> ImapSession::FetchSections(
   return out;
 }
 
-Result<bool> ImapSession::Idle(std::chrono::milliseconds wait, const std::atomic<bool>& stop) {
+Status ImapSession::NotifyEveryFolder() {
+  return Run(
+      "NOTIFY SET (selected (MessageNew MessageExpunge)) (personal (MessageNew MessageExpunge))");
+}
+
+namespace {
+
+// The folder an untagged response during IDLE says changed: `open_folder` for EXISTS, EXPUNGE
+// and VANISHED, the named folder for STATUS (NOTIFY); nullopt for anything else.
+std::optional<std::string> ChangedFolder(const ImapResponse& r, const std::string& open_folder) {
+  if (r.tag != "*" || r.values.empty()) return std::nullopt;
+  if (r.values[0].Is("VANISHED")) return open_folder;
+  if (r.values.size() >= 2 && (r.values[1].Is("EXISTS") || r.values[1].Is("EXPUNGE"))) {
+    return open_folder;
+  }
+  if (r.values.size() >= 2 && r.values[0].Is("STATUS")) return r.values[1].Text();
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<bool> ImapSession::Idle(std::chrono::milliseconds wait, const std::atomic<bool>& stop,
+                               const std::string& open_folder,
+                               const std::function<bool(const std::string&)>& wanted) {
   const std::string tag = NextTag();
   RAPPORT_RETURN_IF_ERROR(connection_->Write(tag + " IDLE\r\n"));
   bool changed = false, done_sent = false;
@@ -355,11 +378,7 @@ Result<bool> ImapSession::Idle(std::chrono::milliseconds wait, const std::atomic
       if (!r->IsStatus("OK")) return Status::FailedPrecondition("IMAP: IDLE refused: " + r->text);
       return changed;
     }
-    if (r->tag == "*" && r->values.size() >= 2 &&
-        (r->values[1].Is("EXISTS") || r->values[1].Is("EXPUNGE"))) {
-      changed = true;
-    }
-    if (r->tag == "*" && !r->values.empty() && r->values[0].Is("VANISHED")) changed = true;
+    if (auto folder = ChangedFolder(*r, open_folder); folder && wanted(*folder)) changed = true;
   }
 }
 

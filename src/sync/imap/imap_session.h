@@ -79,9 +79,14 @@ class ImapSession {
   // order asked; a section the server did not send is "".
   Result<std::vector<std::string>> FetchSections(uint32_t uid,
                                                  const std::vector<std::string>& sections);
-  // IDLE in the open folder until the server reports a change, `wait` passes or `stop` is set.
-  // True when something changed.
-  Result<bool> Idle(std::chrono::milliseconds wait, const std::atomic<bool>& stop);
+  // Asks the server (NOTIFY, RFC 5465) to report new and expunged mail in the open folder and, as
+  // STATUS responses, in every other folder of the account. Call Has("NOTIFY") first.
+  Status NotifyEveryFolder();
+  // IDLE until the server reports a change in a folder `wanted` accepts (the open folder's
+  // changes count as the open folder's), `wait` passes or `stop` is set. True when one did.
+  Result<bool> Idle(std::chrono::milliseconds wait, const std::atomic<bool>& stop,
+                    const std::string& open_folder,
+                    const std::function<bool(const std::string&)>& wanted);
   Status Logout();
 
  private:

@@ -390,6 +390,38 @@ TEST(DirectoryGraph, DeltaPagesGiveMemberChangesAndRemovals) {
   EXPECT_EQ(users.users[0].address, "dana@contoso.com");
 }
 
+// /users/delta names a manager as manager@delta, and only when it changed: a user on a delta
+// page without it keeps the manager already known; in an export, no manager means none.
+TEST(DirectoryGraph, ManagerDeltaSetsClearsOrKeepsTheManager) {
+  Directory page = ParseOk(R"json({
+    "@odata.nextLink": "https://graph.microsoft.com/v1.0/users/delta?$skiptoken=y",
+    "value": [
+      {"id": "u1", "mail": "a@contoso.com", "manager@delta": [
+        {"@odata.type": "#microsoft.graph.user", "id": "u9"}]},
+      {"id": "u2", "mail": "b@contoso.com", "manager@delta": [
+        {"@odata.type": "#microsoft.graph.user", "id": "u9", "@removed": {"reason": "deleted"}}]},
+      {"id": "u3", "mail": "c@contoso.com"}
+    ]})json",
+                           "delta.json");
+  ASSERT_EQ(page.users.size(), 3u);
+  EXPECT_EQ(page.users[0].manager, "u9");
+  EXPECT_FALSE(page.users[0].manager_unchanged);
+  EXPECT_EQ(page.users[1].manager, "");
+  EXPECT_FALSE(page.users[1].manager_unchanged);
+  EXPECT_TRUE(page.users[2].manager_unchanged);
+  Directory exported =
+      ParseOk(R"json({"value": [{"id": "u3", "mail": "c@contoso.com"}]})json", "users.json");
+  ASSERT_EQ(exported.users.size(), 1u);
+  EXPECT_FALSE(exported.users[0].manager_unchanged);
+  EXPECT_EQ(ParseDirectoryGraphJson(R"json({"@odata.deltaLink": "x", "value": [{"id": "u1",
+    "mail": "a@contoso.com", "manager@delta": [{"id": "u1"}]}]})json",
+                                    "delta.json")
+                .status()
+                .message(),
+            "delta.json: item 1 (id u1): the user is their own manager (fix the manager in the "
+            "directory)");
+}
+
 // A bare array of typed items: a user with $expand=memberOf, then one of its groups.
 constexpr std::string_view kMixedArray = R"json([
   {

@@ -11,7 +11,8 @@ It serves, on a loopback port, what `rapport sync` asks of Microsoft 365 app-onl
   GET  /v1.0/users/{id}/messages/delta    400: Graph has no mailbox-wide message delta
   GET  /v1.0/users/delta, /v1.0/groups/delta   the directory ($select; a group's members as
                                           members@delta: all at first, then who joined and who
-                                          left, "@removed"); deleted users and groups "@removed"
+                                          left, "@removed"; a user's manager as manager@delta
+                                          when it changed); deleted users and groups "@removed"
   GET  /v1.0/users/{id}/calendarView/delta?startDateTime=&endDateTime=   (no $select; the window
                                           is carried by the links; events changed outside it and
                                           deleted ones come back as @removed, reason "deleted")
@@ -73,7 +74,7 @@ class Mailboxes:
             self.change(DIRECTORY, "users", "upsert", dict(
                 {"id": u["id"], "displayName": u.get("displayName", u["mail"]),
                  "mail": u["mail"] or None, "userPrincipalName": u["mail"] or u["id"] + "@x.example",
-                 "userType": "Member"},
+                 "userType": "Member", "manager": u.get("manager")},
                 proxyAddresses=["SMTP:" + u["mail"]] + ["smtp:" + a for a in u.get("aliases", [])]
                 if u["mail"] else []))
         for gid, members in self.groups.items():
@@ -142,6 +143,26 @@ def members_delta(groups, before):
     return out
 
 
+def manager_delta(users, before):
+    """users delta: manager@delta when the manager changed since `before` (a round's first
+    answer: when there is one), the old one marked @removed when there is none now; nothing
+    when it did not change."""
+    out = []
+    for u in users:
+        if "@removed" in u:
+            out.append(u)
+            continue
+        old, new = before.get(u["id"], {}).get("manager"), u.get("manager")
+        item = {k: v for k, v in u.items() if k != "manager"}
+        ref = {"@odata.type": "#microsoft.graph.user"}
+        if new != old and new:
+            item["manager@delta"] = [dict(ref, id=new)]
+        elif new != old:
+            item["manager@delta"] = [dict(ref, id=old, **{"@removed": {"reason": "deleted"}})]
+        out.append(item)
+    return out
+
+
 def graph_time(value):
     """A dateTimeTimeZone in UTC (the emulator's events are all written in UTC) as epoch seconds."""
     from datetime import datetime
@@ -198,6 +219,8 @@ def select(item, fields):
     keep = {"id", "@odata.etag", "@odata.type"} | set(fields)
     if "members" in fields:
         keep.add("members@delta")
+    if "manager" in fields:
+        keep.add("manager@delta")
     return {k: v for k, v in item.items() if k in keep}
 
 
@@ -477,6 +500,8 @@ class Handler(BaseHTTPRequestHandler):
                         items = windowed(items, window, since=True)
                     if kind == "group":
                         items = members_delta(items, self.boxes.alive_at(*key, state["version"]))
+                    if kind == "user":
+                        items = manager_delta(items, self.boxes.alive_at(*key, state["version"]))
                     state = {"items": items, "pos": 0, "version": self.boxes.version}
             else:
                 items = self.boxes.live(*key, kind=kind)
@@ -484,6 +509,8 @@ class Handler(BaseHTTPRequestHandler):
                     items = windowed(items, window, since=False)
                 if kind == "group":
                     items = members_delta(items, {})
+                if kind == "user":
+                    items = manager_delta(items, {})
                 state = {"items": items, "pos": 0, "version": self.boxes.version}
             chunk = state["items"][state["pos"]:state["pos"] + size]
             rest = state["pos"] + size < len(state["items"])

@@ -556,6 +556,43 @@ TEST_F(GraphSync, TheDirectoryIsKeptInStepByUsersAndGroupsDelta) {
   EXPECT_EQ(IntegrityCheck(db_), "ok");
 }
 
+// Managers come as manager@delta: set by the first round, kept while a user's other fields
+// change (the delta then says nothing of the manager), moved, and taken away.
+TEST_F(GraphSync, ManagersFollowTheUsersDelta) {
+  json boxes = Mailboxes(3, 0);
+  boxes["users"][0]["manager"] = "u-bob";
+  Start(boxes);
+  ASSERT_EQ(Connect().exit_code, 0);
+  EXPECT_EQ(Sync()["errors"], 0);
+  const std::string managed_by =
+      "SELECT count(*) FROM directory_user WHERE user_key = 'u-alice' AND manager = ";
+  EXPECT_EQ(Count(managed_by + "'u-bob'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user WHERE manager != ''"), 1);
+  auto alice = [](const json& manager) {
+    json u = {{"id", "u-alice"},
+              {"displayName", "Alice Smith"},
+              {"mail", "alice@contoso.example"},
+              {"userPrincipalName", "alice@contoso.example"}};
+    if (!manager.is_null()) u["manager"] = manager;
+    return json{{"directory_user", u}};
+  };
+  emulator_->Control(alice("u-bob"));  // renamed, same manager
+  EXPECT_EQ(Sync()["directory_changes"], 1);
+  EXPECT_EQ(Count(managed_by + "'u-bob'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user WHERE display_name = 'Alice Smith'"), 1);
+  emulator_->Control({{"directory_user",
+                       {{"id", "u-carol"},
+                        {"displayName", "Carol"},
+                        {"mail", "carol@contoso.example"},
+                        {"userPrincipalName", "carol@contoso.example"}}}});
+  emulator_->Control(alice("u-carol"));
+  Sync();
+  EXPECT_EQ(Count(managed_by + "'u-carol'"), 1);
+  emulator_->Control(alice(nullptr));
+  Sync();
+  EXPECT_EQ(Count(managed_by + "''"), 1);
+}
+
 TEST_F(GraphSync, WithoutTheGroupPermissionTheRestIsSyncedAndThePermissionNamed) {
   Start(Mailboxes(6, 0));
   emulator_->Control({{"deny_groups", true}});

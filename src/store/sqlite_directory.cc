@@ -27,8 +27,8 @@ class DirectoryWrite {
     auto upsert = db_.Prepare(
         "INSERT INTO directory_user (tenant_id, user_key, address, display_name, department, "
         "manager, role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tenant_id, user_key) "
-        "DO UPDATE SET address = ?3, display_name = ?4, department = ?5, manager = ?6, role = ?7 "
-        "RETURNING id");
+        "DO UPDATE SET address = ?3, display_name = ?4, department = ?5, "
+        "manager = CASE WHEN ?8 THEN manager ELSE ?6 END, role = ?7 RETURNING id");
     if (!upsert.ok()) return upsert.status();
     std::vector<int64_t> ids;
     for (const auto& u : users) {
@@ -37,6 +37,7 @@ class DirectoryWrite {
       upsert->Bind(1, tenant_).Bind(2, u.key).Bind(3, *primary).Bind(4, u.display_name);
       upsert->Bind(5, u.department).Bind(6, u.manager);
       upsert->Bind(7, u.role == model::DirectoryRole::kGuest ? "guest" : "member");
+      upsert->Bind(8, int64_t{u.manager_unchanged ? 1 : 0});
       Status st;
       ids.push_back(upsert->Step(st) ? upsert->ColumnInt(0) : 0);
       upsert->Reset();

@@ -21,6 +21,8 @@ struct DirectoryUser {
   DirectoryRole role = DirectoryRole::kMember;
   std::vector<std::string> groups;  // keys or names of groups the user is a member of
   int line = 0;                     // where in the import file (line, or item index for JSON)
+  // A delta page that said nothing of the manager: the one already known stays.
+  bool manager_unchanged = false;
 };
 
 struct DirectoryGroup {

@@ -220,7 +220,9 @@ std::string AddressFromUpn(const std::string& upn) {
 
 class Builder {
  public:
-  explicit Builder(std::string_view file) : file_(file) {}
+  // `delta_page`: the items are a page of a delta round, where a user without manager news
+  // keeps the manager already known.
+  Builder(std::string_view file, bool delta_page) : file_(file), delta_page_(delta_page) {}
 
   Status Add(const json& item, int line, std::string_view collection_context) {
     std::string label = "item " + std::to_string(line);
@@ -263,6 +265,7 @@ class Builder {
   void AddMember(size_t group, const std::string& member);
 
   std::string_view file_;
+  bool delta_page_ = false;
   model::Directory dir_;
   std::map<std::string, std::string> user_labels_;  // user id -> label of its item
   std::map<int, std::string> labels_by_line_;       // users' items, to name the other claimant
@@ -314,6 +317,17 @@ Status Builder::ReadRole(const json& item, const std::string& label, DirectoryUs
 
 Status Builder::ReadManager(const json& item, const std::string& label, DirectoryUser& u) const {
   const json* manager = Field(item, "manager");
+  if (Field(item, "manager@delta") != nullptr) {
+    // A delta's news of the manager: the entry not marked @removed is the new one; with none,
+    // the manager was taken away.
+    for (const json* m : Objects(item, "manager@delta")) {
+      if (Field(*m, "@removed") == nullptr && !Text(*m, "id").empty()) manager = m;
+    }
+    if (manager == nullptr) return Status::Ok();
+  } else if (manager == nullptr && delta_page_) {
+    u.manager_unchanged = true;
+    return Status::Ok();
+  }
   if (manager == nullptr || !manager->is_object()) return Status::Ok();
   for (const char* key : {"id", "mail", "userPrincipalName"}) {
     u.manager = std::string(TrimSpaces(Text(*manager, key)));
@@ -442,7 +456,10 @@ Result<model::Directory> ParseDirectoryGraphJson(std::string_view data, std::str
         std::string(file) + ": a Graph error response, not a directory: " + Text(*error, "code") +
         ": " + Text(*error, "message"));
   }
-  Builder builder(file);
+  // Graph marks a delta round's pages by their links (…/delta?$skiptoken= or $deltatoken=).
+  const bool delta_page = Field(*doc, "@odata.deltaLink") != nullptr ||
+                          Str(*doc, "@odata.nextLink").find("/delta") != std::string_view::npos;
+  Builder builder(file, delta_page);
   const json* value = Field(*doc, "value");
   if (doc->is_object() && (value == nullptr || !value->is_array())) {
     RAPPORT_RETURN_IF_ERROR(builder.Add(*doc, 1, {}));

@@ -16,7 +16,7 @@ struct DirectoryRound {
 constexpr DirectoryRound kRounds[] = {
     {"directory/users",
      "/users/delta?$select=id,displayName,mail,userPrincipalName,proxyAddresses,otherMails,"
-     "userType,department",
+     "userType,department,manager",
      "Graph /users/delta", kDirectoryUserPermission},
     {"directory/groups", "/groups/delta?$select=id,displayName,mail,members", "Graph /groups/delta",
      kDirectoryGroupPermission},

@@ -13,6 +13,7 @@ It serves, on a loopback port, what `rapport sync` asks of Microsoft 365 app-onl
                                           members@delta: all at first, then who joined and who
                                           left, "@removed"; a user's manager as manager@delta
                                           when it changed); deleted users and groups "@removed"
+  GET  /v1.0/users/{id}/events/{id}      one event or series master ($select)
   GET  /v1.0/users/{id}/calendarView/delta?startDateTime=&endDateTime=   (no $select; the window
                                           is carried by the links; events changed outside it and
                                           deleted ones come back as @removed, reason "deleted")
@@ -431,6 +432,15 @@ class Handler(BaseHTTPRequestHandler):
                     return self.graph_error(403, "ErrorAccessDenied",
                                             "Access is denied. Check credentials and try again.")
                 return self.calendar_delta(u, query)
+            if len(rest) == 2 and rest[0] == "events":
+                # A series master (the user's "series"; calendarView never lists masters) or an
+                # event of the calendar, by id.
+                found = [e for e in u.get("series", []) + self.boxes.live(u["id"], CALENDAR)
+                         if e["id"] == rest[1]]
+                if not found:
+                    return self.graph_error(404, "ErrorItemNotFound",
+                                            "The specified object was not found in the store.")
+                return self.send_json(200, select(found[0], fields))
         return self.graph_error(404, "NotFound", "unknown resource " + url.path)
 
     def user_json(self, u):

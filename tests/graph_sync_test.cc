@@ -471,6 +471,56 @@ TEST_F(GraphSync, MeetingsComeFromEachCalendarOnceAndFollowMovesResponsesAndCanc
   EXPECT_EQ(IntegrityCheck(db_), "ok");
 }
 
+// calendarView lists a series' occurrences, each with its own iCalUId, never the master: each
+// is named as its series (the master's iCalUId, its originalStart), so that the invitation
+// e-mail of the same series gives the same meetings. A master gone since keeps the name.
+TEST_F(GraphSync, OccurrencesAreNamedByTheirSeriesAsTheInvitationNamesThem) {
+  json boxes = Mailboxes(3, 0);
+  const std::string alice = "alice@contoso.example";
+  auto occurrence = [&](const std::string& id, const std::string& master, int days) {
+    json e = Event(id, "own-" + id, alice, {{"bob@contoso.example", "accepted"}}, days);
+    e["type"] = "occurrence";
+    e["seriesMasterId"] = master;
+    e["originalStart"] = e["start"]["dateTime"].get<std::string>().substr(0, 19) + "Z";
+    return e;
+  };
+  boxes["users"][0]["events"] =
+      json::array({occurrence("o1", "m-weekly", 7), occurrence("o2", "m-weekly", 14),
+                   occurrence("o3", "m-gone", 21)});
+  boxes["users"][0]["series"] =
+      json::array({{{"id", "m-weekly"}, {"iCalUId", "ical-weekly"}, {"type", "seriesMaster"}}});
+  Start(boxes);
+  ASSERT_EQ(Connect().exit_code, 0);
+  json s = Sync();
+  EXPECT_EQ(s["errors"], 0);
+  EXPECT_EQ(s["meetings"], 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting WHERE uid = 'ical-weekly'"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting WHERE uid = 'own-o3'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting WHERE uid LIKE 'own-o_' AND uid != 'own-o3'"), 0);
+
+  // The invitation e-mail's series, two weekly occurrences from day 7: the same two meetings.
+  std::time_t first = std::time(nullptr) / 86400 * 86400 + 7 * 86400 + 10 * 3600;
+  std::tm tm{};
+  gmtime_r(&first, &tm);
+  char start[20], end[20];
+  std::strftime(start, sizeof start, "%Y%m%dT%H%M%SZ", &tm);
+  first += 3600;
+  gmtime_r(&first, &tm);
+  std::strftime(end, sizeof end, "%Y%m%dT%H%M%SZ", &tm);
+  WriteFile(dir_ / "weekly.ics",
+            std::string("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+                        "METHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:ical-weekly\r\n"
+                        "DTSTAMP:20260101T000000Z\r\nDTSTART:") +
+                start + "\r\nDTEND:" + end +
+                "\r\nRRULE:FREQ=WEEKLY;COUNT=2\r\nORGANIZER:mailto:" + alice +
+                "\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@contoso.example\r\n"
+                "END:VEVENT\r\nEND:VCALENDAR\r\n");
+  CommandResult r = RunRapport(Db() + "ingest " + ShellQuote(dir_ / "weekly.ics"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting WHERE uid = 'ical-weekly'"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM meeting"), 3);
+}
+
 TEST_F(GraphSync, AnExpiredCalendarLinkReadsTheWindowAgainWithNothingDoubled) {
   Start(WithMeetings(Mailboxes(3, 0)));
   ASSERT_EQ(Connect("--client-secret-file SECRET --meetings-back 1000").exit_code, 0);

@@ -171,6 +171,8 @@ void GraphEventParser::Finish() {
     explicit_instances.emplace(master, out_.events[i].meta.occurrence_start);
     if (auto it = master_uid.find(master); it != master_uid.end()) {
       out_.events[i].meta.uid = it->second;
+    } else {
+      out_.events[i].series_master_id = master;
     }
   }
   if (explicit_instances.empty()) return;

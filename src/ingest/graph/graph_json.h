@@ -66,6 +66,10 @@ struct GraphMessage {
 struct GraphEvent {
   std::string graph_id;
   model::MeetingMeta meta;
+  // An occurrence or exception whose series master was not in the same document (calendarView
+  // never lists masters): the master's id, whose iCalUId names the series. meta.uid is then the
+  // occurrence's own iCalUId, which no invitation e-mail carries.
+  std::string series_master_id = {};
 };
 
 struct GraphUser {

@@ -34,7 +34,8 @@ class CalendarRound {
   CalendarRound(const GraphPass& c, const GraphMailboxRef& user) : c_(c) {
     key_ = user.id + "/calendar";
     location_ = "graph-calendar://" + c.settings.tenant + "/" + GraphPathSegment(user.address);
-    base_ = "/users/" + GraphPathSegment(user.id) + "/calendarView/delta";
+    user_path_ = "/users/" + GraphPathSegment(user.id);
+    base_ = user_path_ + "/calendarView/delta";
   }
 
   Status Run(const std::map<std::string, std::string>& cursors, int64_t now);
@@ -44,9 +45,11 @@ class CalendarRound {
   Status StorePage(const ingest::GraphJsonResult& page);
   Status Save(const std::string& link);
   Status ForgetUnlisted();
+  Status NameBySeries(ingest::GraphEvent& event);
 
   const GraphPass& c_;
-  std::string key_, location_, base_;
+  std::string key_, location_, user_path_, base_;
+  std::map<std::string, std::string> series_uid_;  // series master id -> its iCalUId
   CalendarCursor cursor_;
   std::string url_;
   bool fresh_round_ = false;  // this run began the round: `listed_` holds all it listed
@@ -111,6 +114,7 @@ Status CalendarRound::StorePage(const ingest::GraphJsonResult& page) {
     ++c_.counts.rejected_by_reason[reason];
   }
   for (auto event : page.events) {
+    RAPPORT_RETURN_IF_ERROR(NameBySeries(event));
     const uint64_t offset = GraphItemOffset(event.graph_id);
     if (fresh_round_) listed_.insert(offset);
     if (c_.gate.Filter(event.meta) == ingest::GateVerdict::kDrop) {
@@ -133,6 +137,31 @@ Status CalendarRound::StorePage(const ingest::GraphJsonResult& page) {
     if (!gone.ok()) return gone.status();
     if (*gone) ++c_.counts.removed;
   }
+  return Status::Ok();
+}
+
+// An occurrence is named as its series is, (series iCalUId, original start), as an invitation
+// e-mail's RECURRENCE-ID names it, so that both are one meeting. Each master is asked once.
+Status CalendarRound::NameBySeries(ingest::GraphEvent& event) {
+  if (event.series_master_id.empty()) return Status::Ok();
+  auto known = series_uid_.find(event.series_master_id);
+  if (known == series_uid_.end()) {
+    auto body = c_.http.Get(
+        user_path_ + "/events/" + GraphPathSegment(event.series_master_id) + "?$select=iCalUId",
+        kCalendarPermission);
+    // A master deleted since the page was made: the occurrence keeps its own name.
+    if (!body.ok() && body.status().code() != Status::Code::kNotFound) return body.status();
+    ++c_.counts.pages;
+    std::string uid;
+    if (body.ok()) {
+      auto master = nlohmann::json::parse(*body, nullptr, false);
+      if (master.is_object() && master.contains("iCalUId") && master["iCalUId"].is_string()) {
+        uid = master["iCalUId"].get<std::string>();
+      }
+    }
+    known = series_uid_.emplace(event.series_master_id, uid).first;
+  }
+  if (!known->second.empty()) event.meta.uid = known->second;
   return Status::Ok();
 }
 

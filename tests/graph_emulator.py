@@ -27,9 +27,11 @@ Errors have Graph's shapes: {"error": {"code", "message"}} and the token endpoin
   {"add": {"user", "folder", "message"}} / {"remove": {"user", "folder", "id"}}  new mail, deletions
   {"add_event": {"user", "event"}} (a new id adds, a known one updates) / {"remove_event": {"user", "id"}}
   {"deny_mail": true} / {"deny_calendar": true} / {"deny_groups": true}  403 ErrorAccessDenied
+  {"latency_ms": N}      every Graph request takes N ms more, as over a real network
   {"directory_user": {...}} / {"remove_directory_user": id} / {"group": {id, displayName,
   members}} / {"remove_group": id}    directory changes
-GET /_stats gives request counts. Mailboxes come from a JSON file (--mailboxes), which the test
+GET /_stats gives request counts and the most requests ever in flight at once, in all and for
+one mailbox. Mailboxes come from a JSON file (--mailboxes), which the test
 builds from ../shared/corpus; --export DIR writes each folder as a Graph JSON page, for comparing
 with `rapport ingest`.
 """
@@ -43,7 +45,9 @@ LOCK = threading.Lock()
 STATE = {"requests": 0, "throttle_every": 0, "unavailable_every": 0, "throttled": 0,
          "expire_tokens_every": 0,
          "deny_mail": False, "deny_calendar": False, "deny_groups": False, "unselected": 0,
-         "tokens": set(), "links": {}, "link_epoch": 0, "token_epoch": 0}
+         "tokens": set(), "links": {}, "link_epoch": 0, "token_epoch": 0,
+         "latency_ms": 0, "in_flight": 0, "max_in_flight": 0, "mailbox_in_flight": {},
+         "max_mailbox_in_flight": 0}
 
 
 def b64url_decode(s):
@@ -321,7 +325,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def control(self, body):
         with LOCK:
-            for key in ("throttle_every", "unavailable_every", "expire_tokens_every"):
+            for key in ("throttle_every", "unavailable_every", "expire_tokens_every", "latency_ms"):
                 if key in body:
                     STATE[key] = int(body[key])
             for key in ("deny_mail", "deny_calendar", "deny_groups"):
@@ -358,9 +362,31 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path == "/_stats":
             with LOCK:
-                return self.send_json(200, {"requests": STATE["requests"],
-                                            "throttled": STATE["throttled"],
-                                            "unselected": STATE["unselected"]})
+                return self.send_json(200, {k: STATE[k] for k in (
+                    "requests", "throttled", "unselected", "max_in_flight",
+                    "max_mailbox_in_flight")})
+        # Requests in flight at once, in all and per mailbox (Graph allows four per mailbox).
+        parts = [unquote(p) for p in url.path.strip("/").split("/")]
+        mailbox = parts[2] if len(parts) > 3 and parts[1] == "users" else None
+        with LOCK:
+            STATE["in_flight"] += 1
+            STATE["max_in_flight"] = max(STATE["max_in_flight"], STATE["in_flight"])
+            if mailbox:
+                n = STATE["mailbox_in_flight"].get(mailbox, 0) + 1
+                STATE["mailbox_in_flight"][mailbox] = n
+                STATE["max_mailbox_in_flight"] = max(STATE["max_mailbox_in_flight"], n)
+            latency = STATE["latency_ms"]
+        try:
+            if latency:
+                time.sleep(latency / 1000)
+            self.graph_get(url)
+        finally:
+            with LOCK:
+                STATE["in_flight"] -= 1
+                if mailbox:
+                    STATE["mailbox_in_flight"][mailbox] -= 1
+
+    def graph_get(self, url):
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         with LOCK:
             STATE["requests"] += 1

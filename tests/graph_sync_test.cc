@@ -217,6 +217,37 @@ TEST_F(GraphSync, FirstSyncStoresEveryFolderOfEveryMailboxAndTheSecondReadsOnlyC
   EXPECT_EQ(again["pages"].get<int>(), 1 + 2 + 3 + 4 + 2);
 }
 
+// Mailboxes are read several at once, each over its own connection with one request in flight
+// (Graph allows four per mailbox), and every message is stored once, whichever came first.
+TEST_F(GraphSync, MailboxesAreReadAtOnceWithinGraphsLimitPerMailbox) {
+  json boxes = Mailboxes(60, 30);
+  for (int u = 0; u < 6; ++u) {
+    const std::string who = "x" + std::to_string(u);
+    json mail = json::array();
+    for (int i = 0; i < 25; ++i) mail.push_back(Message(who, 1000 + 25 * u + i));
+    mail.push_back(Message(who, 5));  // also in Alice's mailbox
+    boxes["users"].push_back(
+        {{"id", "u-" + who},
+         {"mail", who + "@contoso.example"},
+         {"folders",
+          json::array({{{"id", "f-" + who}, {"displayName", "Inbox"}, {"messages", mail}}})}});
+  }
+  Start(boxes);
+  emulator_->Control({{"latency_ms", 20}});  // as over a network: the mailboxes overlap
+  ASSERT_EQ(Connect().exit_code, 0);
+  json s = Sync();
+  EXPECT_EQ(s["errors"], 0);
+  EXPECT_EQ(s["messages_read"], 60 + 30 + 6 * 26);
+  EXPECT_EQ(s["messages_stored"], 60 + 6 * 25);
+  EXPECT_EQ(s["duplicates"], 30 + 6);
+  EXPECT_EQ(Count("SELECT count(*) FROM message"), 60 + 6 * 25);
+  json stats = emulator_->Stats();
+  EXPECT_GE(stats["max_in_flight"].get<int>(), 2);
+  EXPECT_LE(stats["max_in_flight"].get<int>(), 4);
+  EXPECT_EQ(stats["max_mailbox_in_flight"].get<int>(), 1);
+  EXPECT_EQ(Sync()["messages_read"], 0);
+}
+
 TEST_F(GraphSync, NewMailAndDeletionsBetweenRoundsAreFollowed) {
   Start(Mailboxes(60, 60));
   ASSERT_EQ(Connect().exit_code, 0);

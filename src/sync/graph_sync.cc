@@ -8,9 +8,14 @@
 // (410, SyncStateNotFound) starts the folder's round again: every message is found stored (a
 // duplicate), and the ones no longer listed are removed at the end of that round when one run
 // read it whole (a round resumed after a kill cannot know what its first pages listed).
+#include <algorithm>
+#include <atomic>
 #include <ctime>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "ingest/graph/graph_json.h"
 #include "rapport/sync/graph_source.h"
@@ -19,10 +24,12 @@
 #include "sync/graph/graph_directory.h"
 #include "sync/graph/graph_http.h"
 #include "sync/graph/graph_paging.h"
+#include "sync/serialized_sink.h"
 
 namespace rapport::sync {
 namespace {
 
+constexpr size_t kMailboxesAtOnce = 4;
 constexpr std::string_view kMailPermission = "Mail.ReadBasic.All";
 constexpr std::string_view kUserPermission = "User.Read.All";
 constexpr std::string_view kGroupPermission = "GroupMember.Read.All";
@@ -211,6 +218,136 @@ Status GraphFolderSync::RemoveUnlisted() {
   return Status::Ok();
 }
 
+// What the threads of a pass share: the mailboxes to read, the next one to take, and what
+// stops them all.
+struct MailboxQueue {
+  MailboxQueue(const std::vector<GraphMailboxRef>& u,
+               const std::map<std::string, std::string>& c, int64_t at)
+      : users(u), cursors(c), now(at) {}
+
+  const std::vector<GraphMailboxRef>& users;
+  const std::map<std::string, std::string>& cursors;
+  int64_t now = 0;
+  std::atomic<size_t> next{0};
+  std::atomic<bool> calendars_denied{false};
+  std::atomic<bool> halt{false};  // a missing mail permission: the same for every mailbox
+  std::mutex fatal_mutex;
+  Status fatal;
+};
+
+bool Stopping(const GraphPass& pass, const MailboxQueue& q) {
+  return q.halt.load() || (pass.options.stop && pass.options.stop->load());
+}
+
+// One mailbox: its folders, then its meetings. Errors are counted; only a missing mail
+// permission, the same for every mailbox, is returned.
+Status SyncMailbox(const GraphPass& pass, MailboxQueue& q, const GraphMailboxRef& user) {
+  SyncCounts& counts = pass.counts;
+  auto folders = ListFolders(pass.http, user, counts);
+  if (!folders.ok() && folders.status().code() == Status::Code::kPermissionDenied) {
+    return folders.status();
+  }
+  if (!folders.ok()) {
+    ++counts.errors;
+    counts.error_messages.push_back(user.address + ": " + folders.status().message());
+    return Status::Ok();
+  }
+  for (const auto& folder : *folders) {
+    if (Stopping(pass, q)) return Status::Ok();
+    ++counts.folders;
+    GraphFolderSync sync(pass);
+    Status st = sync.Run(user, folder, q.cursors);
+    if (!st.ok()) {
+      RAPPORT_RETURN_IF_ERROR(pass.sink.Commit());
+      if (st.code() == Status::Code::kPermissionDenied) return st;
+      ++counts.errors;
+      counts.error_messages.push_back(user.address + "/" + folder.name + ": " + st.message());
+    }
+  }
+  if (!pass.settings.ReadsMeetings() || q.calendars_denied.load() || Stopping(pass, q)) {
+    return Status::Ok();
+  }
+  Status st = SyncGraphCalendar(pass, user, q.cursors, q.now);
+  if (st.ok()) return Status::Ok();
+  RAPPORT_RETURN_IF_ERROR(pass.sink.Commit());
+  // Mail goes on without meetings when only the calendar permission is missing, and the error
+  // is said once, not for every mailbox.
+  const bool denied = st.code() == Status::Code::kPermissionDenied;
+  if (denied && q.calendars_denied.exchange(true)) return Status::Ok();
+  ++counts.errors;
+  counts.error_messages.push_back(
+      denied ? st.message() + " (or connect with --meetings-back 0 --meetings-ahead 0)"
+             : user.address + "/calendar: " + st.message());
+  return Status::Ok();
+}
+
+// One thread: mailboxes from the queue until none is left, over its own connection.
+void SyncMailboxes(const GraphPass& pass, MailboxQueue& q) {
+  for (size_t i = q.next++; i < q.users.size() && !Stopping(pass, q); i = q.next++) {
+    Status st = SyncMailbox(pass, q, q.users[i]);
+    if (st.ok()) continue;
+    std::lock_guard<std::mutex> lock(q.fatal_mutex);
+    if (q.fatal.ok()) q.fatal = st;
+    q.halt.store(true);
+  }
+}
+
+void AddCounts(SyncCounts& to, const SyncCounts& from) {
+  to.folders += from.folders;
+  to.folders_unchanged += from.folders_unchanged;
+  to.messages_read += from.messages_read;
+  to.stored += from.stored;
+  to.duplicates += from.duplicates;
+  to.removed += from.removed;
+  to.dropped_by_consent += from.dropped_by_consent;
+  to.rejected += from.rejected;
+  for (const auto& [reason, n] : from.rejected_by_reason) to.rejected_by_reason[reason] += n;
+  to.meetings += from.meetings;
+  to.directory_changes += from.directory_changes;
+  to.pages += from.pages;
+  to.retries += from.retries;
+  to.resyncs += from.resyncs;
+  to.errors += from.errors;
+  to.error_messages.insert(to.error_messages.end(), from.error_messages.begin(),
+                           from.error_messages.end());
+}
+
+// Up to kMailboxesAtOnce mailboxes at a time, each thread with its own connection and one
+// request in flight (Graph allows four per mailbox); the store takes one call at a time.
+Status SyncAllMailboxes(const GraphPass& pass, MailboxQueue& q) {
+  const size_t threads = std::min(kMailboxesAtOnce, q.users.size());
+  std::mutex store_mutex, progress_mutex;
+  SerializedSink sink(pass.sink, store_mutex);
+  SerializedGate gate(pass.gate, store_mutex);
+  std::vector<std::unique_ptr<GraphHttp>> https;
+  std::vector<SyncCounts> counts(threads);
+  std::vector<SyncOptions> options(threads, pass.options);
+  std::vector<std::thread> workers;
+  for (size_t t = 0; t < threads; ++t) {
+    https.push_back(std::make_unique<GraphHttp>(pass.settings, pass.options.stop));
+    if (pass.options.progress) {
+      options[t].progress = [&pass, &progress_mutex](std::string_view where, const SyncCounts& c) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        pass.options.progress(where, c);
+      };
+    }
+  }
+  for (size_t t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      GraphPass mine{pass.source, pass.settings, *https[t], sink, gate, options[t], counts[t]};
+      SyncMailboxes(mine, q);
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  for (size_t t = 0; t < threads; ++t) {
+    counts[t].retries += https[t]->retries();
+    AddCounts(pass.counts, counts[t]);
+  }
+  // Which thread met which error first is chance; the report is not.
+  std::sort(pass.counts.error_messages.begin(), pass.counts.error_messages.end());
+  return q.fatal;
+}
+
 }  // namespace
 
 Result<SyncCounts> SyncGraph(const store::SyncSource& source, ingest::MailboxSink& sink,
@@ -236,47 +373,9 @@ Result<SyncCounts> SyncGraph(const store::SyncSource& source, ingest::MailboxSin
                                            : ""));
     }
   }
-  const int64_t now = std::time(nullptr);
-  bool calendars_denied = false;
-  for (const auto& user : *users) {
-    auto folders = ListFolders(http, user, counts);
-    if (!folders.ok() && folders.status().code() == Status::Code::kPermissionDenied) {
-      return folders.status();  // a missing permission is the same for every mailbox
-    }
-    if (!folders.ok()) {
-      ++counts.errors;
-      counts.error_messages.push_back(user.address + ": " + folders.status().message());
-      continue;
-    }
-    for (const auto& folder : *folders) {
-      if (options.stop && options.stop->load()) break;
-      ++counts.folders;
-      GraphFolderSync sync(pass);
-      Status st = sync.Run(user, folder, *cursors);
-      if (!st.ok()) {
-        RAPPORT_RETURN_IF_ERROR(sink.Commit());
-        if (st.code() == Status::Code::kPermissionDenied) return st;  // the same for every folder
-        ++counts.errors;
-        counts.error_messages.push_back(user.address + "/" + folder.name + ": " + st.message());
-      }
-    }
-    if (!settings->ReadsMeetings() || calendars_denied || (options.stop && options.stop->load())) {
-      continue;
-    }
-    Status st = SyncGraphCalendar(pass, user, *cursors, now);
-    if (!st.ok()) {
-      RAPPORT_RETURN_IF_ERROR(sink.Commit());
-      ++counts.errors;
-      // Mail goes on without meetings when only the calendar permission is missing, and the
-      // error is said once, not for every mailbox.
-      calendars_denied = st.code() == Status::Code::kPermissionDenied;
-      counts.error_messages.push_back(
-          calendars_denied
-              ? st.message() + " (or connect with --meetings-back 0 --meetings-ahead 0)"
-              : user.address + "/calendar: " + st.message());
-    }
-  }
   counts.retries += http.retries();
+  MailboxQueue queue(*users, *cursors, std::time(nullptr));
+  RAPPORT_RETURN_IF_ERROR(SyncAllMailboxes(pass, queue));
   RAPPORT_RETURN_IF_ERROR(sink.Commit());
   return counts;
 }

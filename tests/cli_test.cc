@@ -46,6 +46,12 @@ TEST_F(CliTest, BadUsageExitsTwoWithOneLine) {
   }
 }
 
+TEST_F(CliTest, VersionSaysWhichRapportThisIs) {
+  auto r = RunRapport("--version");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "rapport 0.1.0\n");
+}
+
 TEST_F(CliTest, FailuresExitOneWithWhatAndHowToFix) {
   auto r = RunRapport("--db " + (dir_ / "fresh.db") + " stats");
   EXPECT_EQ(r.exit_code, 1);

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   using namespace rapport::cli;
   CLI::App app{"rapport: relationship insights from mail and meeting metadata, under consent"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "rapport " RAPPORT_VERSION);
   std::string db = "rapport.db";
   if (const char* env = std::getenv("RAPPORT_DB")) db = env;
   app.add_option("--db", db, "store file (env RAPPORT_DB; default ./rapport.db)");
@@ -211,6 +212,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();

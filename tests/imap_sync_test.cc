@@ -581,6 +581,8 @@ TEST_F(ImapSync, StartTlsOnThePlainPortAndListAndRemove) {
   r = RunRapport(Db() + "connect test box");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("over TLS"), std::string::npos) << r.out;
+  // What --watch will use: IDLE on the inbox, NOTIFY for the other folders.
+  EXPECT_NE(r.out.find("IDLE, NOTIFY"), std::string::npos) << r.out;
   EXPECT_EQ(Sync()["messages_stored"], 1);
   r = RunRapport(Db() + "connect list --json");
   json list = json::parse(r.out);

@@ -427,7 +427,7 @@ Result<std::string> TestImap(const store::SyncSource& source) {
   size_t selectable = 0;
   for (const auto& f : folders) selectable += f.selectable && Wanted(*settings, f.name);
   std::string offers;
-  for (const char* c : {"CONDSTORE", "QRESYNC", "IDLE", "ESEARCH", "LIST-STATUS"}) {
+  for (const char* c : {"CONDSTORE", "QRESYNC", "IDLE", "NOTIFY", "ESEARCH", "LIST-STATUS"}) {
     if ((*session)->Has(c)) offers += offers.empty() ? c : std::string(", ") + c;
   }
   (void)(*session)->Logout();

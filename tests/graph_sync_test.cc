@@ -637,6 +637,28 @@ TEST_F(GraphSync, TheDirectoryIsKeptInStepByUsersAndGroupsDelta) {
   EXPECT_EQ(IntegrityCheck(db_), "ok");
 }
 
+// An expired /users/delta link means a new round from the start, which does not name users
+// deleted meanwhile: the ones from Graph it did not list go; users from a CSV import stay.
+TEST_F(GraphSync, AnExpiredUsersLinkRemovesTheUsersDeletedMeanwhile) {
+  Start(Mailboxes(3, 0));
+  ASSERT_EQ(Connect().exit_code, 0);
+  EXPECT_EQ(Sync()["errors"], 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user"), 3);
+  WriteFile(dir_ / "people.csv", "address,display_name\ndana@contoso.example,Dana\n");
+  CommandResult r = RunRapport(Db() + "directory import " + ShellQuote(dir_ / "people.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user"), 4);
+  emulator_->Control({{"remove_directory_user", "u-room"}});
+  emulator_->Control({{"expire_links", true}});
+  json s = Sync();
+  EXPECT_EQ(s["errors"], 0);
+  EXPECT_GE(s["resyncs"].get<int>(), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user WHERE user_key = 'u-room'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user WHERE user_key = 'dana@contoso.example'"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM directory_user"), 3);  // Alice, Bob, Dana
+}
+
 // Managers come as manager@delta: set by the first round, kept while a user's other fields
 // change (the delta then says nothing of the manager), moved, and taken away.
 TEST_F(GraphSync, ManagersFollowTheUsersDelta) {

@@ -219,4 +219,13 @@ Status SqliteMessageWriter::ApplyDirectory(const model::Directory& changes) {
   return db_.Exec("RELEASE directory_delta");
 }
 
+Result<std::vector<std::string>> SqliteMessageWriter::DirectoryUserKeys() {
+  std::vector<std::string> keys;
+  Status st = ForEachRow(
+      db_, "SELECT user_key FROM directory_user WHERE tenant_id = ?1 ORDER BY 1",
+      [&](SqliteStatement& s) { keys.push_back(s.ColumnText(0)); }, tenant_id_);
+  if (!st.ok()) return st;
+  return keys;
+}
+
 }  // namespace rapport::store

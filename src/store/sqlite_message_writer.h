@@ -45,6 +45,7 @@ class SqliteMessageWriter final : public ingest::MailboxSink {
   Result<std::vector<std::string>> LocationsUnder(std::string_view prefix) override;
   Status ForgetLocation(std::string_view location) override;
   Status ApplyDirectory(const model::Directory& changes) override;
+  Result<std::vector<std::string>> DirectoryUserKeys() override;
 
  private:
   Result<int64_t> LocationId(std::string_view location);

@@ -63,6 +63,10 @@ Status SerializedSink::ApplyDirectory(const model::Directory& changes) {
   Lock lock(mutex_);
   return sink_.ApplyDirectory(changes);
 }
+Result<std::vector<std::string>> SerializedSink::DirectoryUserKeys() {
+  Lock lock(mutex_);
+  return sink_.DirectoryUserKeys();
+}
 Status SerializedSink::ForgetLocation(std::string_view location) {
   Lock lock(mutex_);
   return sink_.ForgetLocation(location);

@@ -36,6 +36,7 @@ class SerializedSink final : public ingest::MailboxSink {
   Result<bool> RemoveItem(std::string_view location, uint64_t offset) override;
   Result<std::vector<std::string>> LocationsUnder(std::string_view prefix) override;
   Status ApplyDirectory(const model::Directory& changes) override;
+  Result<std::vector<std::string>> DirectoryUserKeys() override;
   Status ForgetLocation(std::string_view location) override;
 
  private:

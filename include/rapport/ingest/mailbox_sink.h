@@ -42,6 +42,9 @@ class MailboxSink : public MessageSink {
   // of the cursor that follows it; on error nothing of it is kept. People are re-resolved by the
   // caller once the pass is done.
   virtual Status ApplyDirectory(const model::Directory& changes) = 0;
+  // The keys of every user the directory holds (Graph object ids, or addresses for users from a
+  // CSV import), for a full round to find the ones it no longer lists.
+  virtual Result<std::vector<std::string>> DirectoryUserKeys() = 0;
   virtual Status ForgetLocation(std::string_view location) = 0;
 };
 

@@ -221,8 +221,8 @@ Status GraphFolderSync::RemoveUnlisted() {
 // What the threads of a pass share: the mailboxes to read, the next one to take, and what
 // stops them all.
 struct MailboxQueue {
-  MailboxQueue(const std::vector<GraphMailboxRef>& u,
-               const std::map<std::string, std::string>& c, int64_t at)
+  MailboxQueue(const std::vector<GraphMailboxRef>& u, const std::map<std::string, std::string>& c,
+               int64_t at)
       : users(u), cursors(c), now(at) {}
 
   const std::vector<GraphMailboxRef>& users;
@@ -339,12 +339,14 @@ Status SyncAllMailboxes(const GraphPass& pass, MailboxQueue& q) {
     });
   }
   for (std::thread& w : workers) w.join();
+  const size_t before = pass.counts.error_messages.size();  // the directory's, said first
   for (size_t t = 0; t < threads; ++t) {
     counts[t].retries += https[t]->retries();
     AddCounts(pass.counts, counts[t]);
   }
-  // Which thread met which error first is chance; the report is not.
-  std::sort(pass.counts.error_messages.begin(), pass.counts.error_messages.end());
+  // Which thread met which mailbox's error first is chance; the report is not.
+  auto& messages = pass.counts.error_messages;
+  std::sort(messages.begin() + static_cast<std::ptrdiff_t>(before), messages.end());
   return q.fatal;
 }
 

@@ -266,6 +266,22 @@ bool Wanted(const ImapSource& s, const std::string& folder) {
   return std::find(s.folders.begin(), s.folders.end(), folder) != s.folders.end();
 }
 
+// The selectable folders the source reads, in the server's order, and the state of each: from
+// the LIST answer itself (LIST-STATUS), else asked in one round trip.
+Status WantedFolders(ImapSession& session, const ImapSource& settings,
+                     std::vector<std::string>& names, std::map<std::string, FolderState>& states) {
+  std::vector<ImapFolder> folders;
+  RAPPORT_RETURN_IF_ERROR(session.List(folders, states));
+  for (const auto& f : folders) {
+    if (f.selectable && Wanted(settings, f.name)) names.push_back(f.name);
+  }
+  if (!states.empty()) return Status::Ok();
+  auto asked = session.FolderStates(names);
+  if (!asked.ok()) return asked.status();
+  states = std::move(*asked);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<SyncCounts> SyncImap(const store::SyncSource& source, ingest::MailboxSink& sink,
@@ -278,18 +294,9 @@ Result<SyncCounts> SyncImap(const store::SyncSource& source, ingest::MailboxSink
   auto session = Connect(*settings);
   if (!session.ok()) return session.status();
 
-  std::vector<ImapFolder> folders;
-  std::map<std::string, FolderState> states;
-  RAPPORT_RETURN_IF_ERROR((*session)->List(folders, states));
   std::vector<std::string> names;
-  for (const auto& f : folders) {
-    if (f.selectable && Wanted(*settings, f.name)) names.push_back(f.name);
-  }
-  if (states.empty()) {
-    auto asked = (*session)->FolderStates(names);
-    if (!asked.ok()) return asked.status();
-    states = std::move(*asked);
-  }
+  std::map<std::string, FolderState> states;
+  RAPPORT_RETURN_IF_ERROR(WantedFolders(**session, *settings, names, states));
   SyncCounts counts;
   for (const std::string& name : names) {
     if (options.stop && options.stop->load()) break;
@@ -340,18 +347,9 @@ namespace {
 // after the last pass read it, or the folder is new. Flag changes (HIGHESTMODSEQ) do not count.
 Result<bool> CursorsBehind(ImapSession& session, const ImapSource& settings,
                            const std::map<std::string, std::string>& cursors) {
-  std::vector<ImapFolder> folders;
-  std::map<std::string, FolderState> states;
-  RAPPORT_RETURN_IF_ERROR(session.List(folders, states));
   std::vector<std::string> names;
-  for (const auto& f : folders) {
-    if (f.selectable && Wanted(settings, f.name)) names.push_back(f.name);
-  }
-  if (states.empty()) {
-    auto asked = session.FolderStates(names);
-    if (!asked.ok()) return asked.status();
-    states = std::move(*asked);
-  }
+  std::map<std::string, FolderState> states;
+  RAPPORT_RETURN_IF_ERROR(WantedFolders(session, settings, names, states));
   for (const std::string& name : names) {
     auto it = cursors.find(name);
     std::optional<Cursor> stored;

@@ -40,7 +40,7 @@ fresh() {  # fresh BINARY DB DOMAIN
     "$1" --db "$2" init --tenant Bench --domain "$3" --admin a@"$3" >/dev/null
     "$1" --db "$2" consent grant identifiable --by a@"$3" >/dev/null
   else
-    "$1" --db "$2" init --tenant Bench --domain "$3" >/dev/null
+    "$1" --db "$2" init --tenant Bench --domain "$3" --admin a@"$3" >/dev/null
   fi
 }
 

@@ -47,7 +47,7 @@ account=${contact#*@}
 $rapport who-knows "$contact" --as "$ceo" --as-of 2026-06-28
 $rapport who-knows "$account" --as "$ceo" --top 3 --as-of 2026-06-28
 $rapport who-knows "$contact" --as guest@contoso.example || true   # not a user: denied, with the reason
-$rapport relationship "$account" --as "$ceo" --as-of 2026-06-28   # the sample ends in June 2026
+$rapport relationship "$account" --as "$ceo"   # no --as-of: the sample ends in June 2026, so the answer is as of its last day with data
 $rapport access check --as "$ceo" --insight personal --subject "$ceo"   # not granted: denied, with the reason
 $rapport me --as "$ceo" --as-of 2026-06-28 || true   # the same denial, from the insight itself
 $rapport consent grant personal --by "$ceo" --terms-version 2026-11

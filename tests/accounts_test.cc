@@ -113,6 +113,26 @@ TEST_F(AccountsCli, CompaniesBecomeAccountsAndAnImportClaimsTheirDomains) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("bad.csv:2: 1 columns"), std::string::npos) << r.err;
   EXPECT_EQ(List(), after);
+
+  // Part of a name finds the one account it belongs to; a bare domain is that domain; part of
+  // several names says which.
+  auto ask = [&](const std::string& target) {
+    return RunRapport("--db " + db_ + " who-knows '" + target +
+                      "' --as alice@northwind.example --as-of 2026-06-02");
+  };
+  auto partial = ask("fabrikam gr");
+  EXPECT_NE(partial.out.find("who knows Fabrikam Group (account)"), std::string::npos)
+      << partial.out << partial.err;
+  auto domain = ask("gmail.com");
+  EXPECT_NE(domain.out.find("who knows @gmail.com (domain)"), std::string::npos)
+      << domain.out << domain.err;
+  WriteFile(dir_ / "more.csv", "Fabrikam Labs,fabrikamlabs.example\n");
+  ASSERT_EQ(RunRapport("--db " + db_ + " accounts import " + (dir_ / "more.csv")).exit_code, 0);
+  auto several = ask("fabrikam");
+  EXPECT_EQ(several.exit_code, 1);
+  EXPECT_EQ(several.err,
+            "rapport: error: 'fabrikam' is part of 2 account names (Fabrikam Group, Fabrikam "
+            "Labs): give more of the one you mean\n");
 }
 
 TEST(AccountsCorpus, EnronExternalPeopleGroupIntoAccountsAndFreeMailFormsNone) {

@@ -62,11 +62,12 @@ TEST_F(CliTest, FailuresExitOneWithWhatAndHowToFix) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no such file or directory"), std::string::npos) << r.err;
 
-  r = RunRapport("--db " + db_ + " init --tenant Again --domain x.example");
+  r = RunRapport("--db " + db_ + " init --tenant Again --domain x.example --admin a@x.example");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("already has a tenant"), std::string::npos) << r.err;
 
-  r = RunRapport("--db " + (dir_ / "new.db") + " init --tenant T --domain not-a-domain");
+  r = RunRapport("--db " + (dir_ / "new.db") +
+                 " init --tenant T --domain not-a-domain --admin a@t.example");
   EXPECT_EQ(r.exit_code, 1);
 
   WriteFile(dir_ / "junk.db", "this is not a database, just text that is long enough to matter");

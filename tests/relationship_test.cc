@@ -219,10 +219,11 @@ TEST_F(RelationshipTest, MeIsAboutTheCallerOnly) {
   EXPECT_EQ(me["top_contacts"][1]["address"], kCarol);
   EXPECT_EQ(me.dump().find("news@"), std::string::npos);  // a newsletter is no contact
   EXPECT_EQ(me.dump().find("ann@"), std::string::npos);   // alice never wrote to ann
-  // Awaiting alice: carol's r4 and bob's r8 (r2 was answered by r3).
+  // Awaiting alice, newest first: bob's r8 and carol's r4 (r2 was answered by r3).
   ASSERT_EQ(me["awaiting_reply"].size(), 2u);
-  EXPECT_EQ(me["awaiting_reply"][0]["from"], kCarol);
-  EXPECT_EQ(me["awaiting_reply"][1]["from"], "bob@northwind.example");
+  EXPECT_EQ(me["awaiting_reply_total"], 2);
+  EXPECT_EQ(me["awaiting_reply"][0]["from"], "bob@northwind.example");
+  EXPECT_EQ(me["awaiting_reply"][1]["from"], kCarol);
   EXPECT_EQ(me["my_median_response_hours"], 21.0);
   EXPECT_EQ(me["others_median_response_hours"], 4.0);
   // g5: 1.5 h in 28 days = 0.375 h a week. g6 on 12 March with carol is ahead.
@@ -238,6 +239,80 @@ TEST_F(RelationshipTest, MeIsAboutTheCallerOnly) {
   auto stranger = RunRapport("--db " + db_ + " me --as mallory@evil.example");
   EXPECT_EQ(stranger.exit_code, 1);
   EXPECT_NE(stranger.err.find("not allowed"), std::string::npos);
+}
+
+// The store's mail ends in March 2026; today is later. Without --as-of every insight is as of the
+// end of the last day with data (g3, 20 March: the latest message or meeting not cancelled), and
+// says so; a given --as-of is kept.
+TEST_F(RelationshipTest, WithoutAsOfInsightsAreAsOfTheLastDayWithData) {
+  auto run = [&](const std::string& args) {
+    auto r = RunRapport("--db " + db_ + " " + args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  };
+  for (const char* insight :
+       {"who-knows carol@fabrikam.example", "relationship @fabrikam.example", "me"}) {
+    json doc = json::parse(run(std::string(insight) + " --as " + kAlice + " --json"));
+    EXPECT_EQ(doc["as_of"], "2026-03-20T23:59:59Z") << insight;
+    EXPECT_EQ(doc["data_up_to"], "2026-03-20") << insight;
+    json given = json::parse(
+        run(std::string(insight) + " --as " + kAlice + " --as-of " + kAsOf + " --json"));
+    EXPECT_EQ(given["as_of"], "2026-03-10T00:00:00Z") << insight;
+    EXPECT_EQ(given["data_up_to"], "2026-03-20") << insight;
+  }
+  EXPECT_NE(run("who-knows carol@fabrikam.example --as " + kAlice)
+                .find("as of 2026-03-20 (data up to 2026-03-20)"),
+            std::string::npos);
+  // Old data answers: carol is a tie as of March, not "0.00 weak" as of today.
+  json wkw = json::parse(run("who-knows carol@fabrikam.example --as bob@northwind.example --json"));
+  ASSERT_FALSE(wkw["colleagues"].empty());
+  EXPECT_GT(wkw["colleagues"][0]["strength"].get<double>(), 0.0);
+}
+
+// An admin reads the audit as who asked about whom: addresses where the person may be shown,
+// the account or domain asked about, a hash for someone who opted out; filters and pages.
+TEST_F(RelationshipTest, TheAuditSaysWhoLookedUpWhomAndPages) {
+  Run("who-knows " + kCarol + " --as " + kAlice);
+  Run("who-knows @fabrikam.example --as " + kAlice);
+  ASSERT_EQ(RunRapport("--db " + db_ + " optout add zed@contoso.example").exit_code, 0);
+  EXPECT_EQ(RunRapport("--db " + db_ + " who-knows zed@contoso.example --as " + kAlice).exit_code,
+            1);
+  auto list = [&](const std::string& args) {
+    auto r = RunRapport("--db " + db_ + " audit list --json " + args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out);
+  };
+  json mine = list("--who " + kAlice + " --what who-knows-whom");
+  ASSERT_EQ(mine.size(), 3u);
+  EXPECT_EQ(mine[0]["subject_address"], kCarol);
+  EXPECT_EQ(mine[0]["decision"], "allow");
+  EXPECT_EQ(mine[1]["account"], "@fabrikam.example");
+  EXPECT_EQ(mine[1]["subject_address"], nullptr);
+  EXPECT_EQ(mine[2]["subject_address"], nullptr) << "zed opted out: still only a hash";
+  EXPECT_EQ(mine[2]["subject"].get<std::string>().rfind("hmac:", 0), 0u);
+  EXPECT_EQ(mine[2]["decision"], "deny");
+  json denied = list("--decision deny");
+  ASSERT_FALSE(denied.empty());
+  for (const auto& e : denied) EXPECT_EQ(e["decision"], "deny");
+  EXPECT_EQ(list("--who nobody@northwind.example").size(), 0u);
+
+  // Paging: two at a time, oldest first or newest first, each page after the last one seen.
+  json all = list("");
+  ASSERT_GE(all.size(), 3u);
+  json first = list("--limit 2");
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0]["seq"], all[0]["seq"]);
+  json next = list("--limit 2 --after " + first[1]["seq"].dump());
+  EXPECT_EQ(next[0]["seq"], all[2]["seq"]);
+  json newest = list("--newest-first --limit 1");
+  EXPECT_EQ(newest[0]["seq"], all.back()["seq"]);
+  json older = list("--newest-first --limit 1 --after " + newest[0]["seq"].dump());
+  EXPECT_EQ(older[0]["seq"], all[all.size() - 2]["seq"]);
+
+  auto text = RunRapport("--db " + db_ + " audit list --who " + kAlice + " --limit 2");
+  EXPECT_NE(text.out.find("-> " + kCarol + ": allowed"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("-> @fabrikam.example: allowed"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("(more may follow: --after "), std::string::npos) << text.out;
 }
 
 TEST_F(RelationshipTest, AContactOptedOutOfEverythingIsGoneFromMe) {

@@ -293,7 +293,8 @@ TEST(SampleAccounts, TheAccountListParsesAndListsEveryAccount) {
     names.insert((*accounts)[i].name);
   }
   EXPECT_EQ(names.size(), pop.accounts.size()) << "account names are unique";
-  auto imported = RunRapport("--db " + (dir / "s.db") + " init --tenant N --domain " + kDomain);
+  auto imported = RunRapport("--db " + (dir / "s.db") + " init --tenant N --domain " + kDomain +
+                             " --admin admin@" + std::string(kDomain));
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   imported = RunRapport("--db " + (dir / "s.db") + " accounts import " +
                         (dir / "org/directory/accounts.csv"));

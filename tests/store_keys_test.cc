@@ -313,7 +313,8 @@ TEST_F(StoreKeysTest, ACopiedStoreWithoutItsKeyFileCannotHash) {
 TEST(StoreKeys, InitMakesTheKeyFilePrivateAndNeverOverwritesOne) {
   TempDir dir;
   const std::string db = dir / "s.db";
-  auto r = RunRapport("--db " + ShellQuote(db) + " init --tenant T --domain t.example");
+  auto r = RunRapport("--db " + ShellQuote(db) +
+                      " init --tenant T --domain t.example --admin a@t.example");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   struct stat info;
   ASSERT_EQ(::stat((db + ".keys").c_str(), &info), 0);
@@ -326,7 +327,7 @@ TEST(StoreKeys, InitMakesTheKeyFilePrivateAndNeverOverwritesOne) {
   // A new store whose key file would replace another's is refused, and leaves nothing behind.
   const std::string other = dir / "other.db";
   r = RunRapport("--db " + ShellQuote(other) + " --keys " + ShellQuote(db + ".keys") +
-                 " init --tenant U --domain u.example");
+                 " init --tenant U --domain u.example --admin a@u.example");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(Lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("already exists"), std::string::npos) << r.err;
@@ -372,10 +373,10 @@ TEST_F(StoreKeysTest, AStoreFromBeforeKeyFilesHasItsKeysMovedOut) {
   std::filesystem::remove(keys);
 
   // Another store's key file in the way is never adopted nor overwritten: nothing moves.
-  ASSERT_EQ(
-      RunRapport("--db " + ShellQuote(dir_ / "other.db") + " init --tenant O --domain o.example")
-          .exit_code,
-      0);
+  ASSERT_EQ(RunRapport("--db " + ShellQuote(dir_ / "other.db") +
+                       " init --tenant O --domain o.example --admin a@o.example")
+                .exit_code,
+            0);
   std::filesystem::copy_file(dir_ / "other.db.keys", keys);
   auto refused = Rapport("stats");
   EXPECT_EQ(refused.exit_code, 1);
@@ -453,7 +454,7 @@ TEST(StoreFiles, CommandsLeaveAnotherDatabaseAlone) {
   Sql(foreign, "CREATE TABLE t (x); INSERT INTO t VALUES (42);");
   const std::string before = ReadFile(foreign);
   for (const char* args : {"stats", "audit verify", "token list", "consent status",
-                           "init --tenant T --domain t.example"}) {
+                           "init --tenant T --domain t.example --admin a@t.example"}) {
     auto r = RunRapport("--db " + ShellQuote(foreign) + " " + args);
     EXPECT_EQ(r.exit_code, 1) << args;
     EXPECT_EQ(Lines(r.err), 1) << r.err;

@@ -122,7 +122,8 @@ TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   }
   {  // Take the store back to schema version 2, as an older rapport left it.
     auto db = SqliteDb::Open(dir / "s.db");
-    for (const char* sql : {"DROP INDEX calendar_item_meeting",
+    for (const char* sql : {"DROP INDEX message_sent",
+                            "DROP INDEX calendar_item_meeting",
                             "DROP TABLE calendar_item",
                             "DROP INDEX mailbox_item_message",
                             "DROP TABLE mailbox_item",

@@ -284,38 +284,67 @@ async function auditTab(body, ctx) {
       verifyButton.disabled = false;
     }
   }}, 'Verify chain');
+  const who = h('input', {type: 'text', name: 'who', value: ctx.params.get('who') || '',
+    placeholder: 'who asked', testid: 'audit-who'});
+  const what = h('select', {name: 'what', testid: 'audit-what'},
+      ['', 'who-knows-whom', 'relationship', 'personal', 'engagement', 'person', 'admin-add',
+        'admin-remove'].map((v) => h('option', {value: v, text: v || 'anything',
+        selected: v === (ctx.params.get('what') || '') ? true : null})));
+  const decision = h('select', {name: 'decision', testid: 'audit-decision'},
+      ['', 'allow', 'deny'].map((v) => h('option', {value: v, text: v || 'both',
+        selected: v === (ctx.params.get('decision') || '') ? true : null})));
+  const until = h('input', {type: 'date', name: 'until', value: ctx.params.get('until') || '',
+    testid: 'audit-until'});
+  const filters = () => ({since: since.value, until: until.value, who: who.value.trim(),
+    subject: subject.value.trim(), what: what.value, decision: decision.value});
   const form = h('form', {class: 'search-form compact', onsubmit: (e) => {
     e.preventDefault();
-    ctx.navigate('admin', {tab: 'audit', since: since.value, subject: subject.value.trim()});
-  }}, field('Since', since), field('Subject', subject),
+    ctx.navigate('admin', {tab: 'audit', ...filters()});
+  }}, field('Who', who), field('About', subject), field('What', what), field('Decision', decision),
+  field('Since', since), field('Until', until),
   h('button', {type: 'submit', class: 'primary', testid: 'audit-filter'}, 'Filter'), verifyButton);
   const listBox = h('div', {testid: 'audit-list'}, loading());
-  body.append(card(null, form, verifyBox), card('Decisions', listBox));
-  let entries;
-  try {
-    entries = await get('/v1/audit', {since: since.value, subject: subject.value.trim()});
-  } catch (err) {
-    if (ctx.isCurrent()) clear(listBox).append(alertBox(err, 'audit-error'));
-    return;
+  body.append(card(null, form, verifyBox), card('Decisions and admin changes, newest first',
+      listBox));
+  const PAGE = 50;
+  const rows = [];
+  const columns = [
+    {label: '#', num: true, key: 'seq'},
+    {label: 'At', render: (e) => fmtDateTime(e.at)},
+    {label: 'Who', key: 'principal'},
+    {label: 'Role', key: 'role'},
+    {label: 'What', key: 'insight'},
+    {label: 'About', render: (e) => e.account ? h('span', {text: e.account}) :
+      e.subject_address ? h('span', {text: e.subject_address}) :
+      e.subject ? h('code', {class: 'ellipsis', title: 'opted out, purged or never in the store',
+        text: 'hidden (hash)'}) : '—'},
+    {label: 'Decision', render: (e) => badge(e.decision, e.decision)},
+    {label: 'Reason', key: 'reason'},
+  ];
+  async function more(after) {
+    let page;
+    try {
+      page = await get('/v1/audit', {...filters(), order: 'newest', limit: PAGE, after});
+    } catch (err) {
+      if (ctx.isCurrent()) clear(listBox).append(alertBox(err, 'audit-error'));
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    rows.push(...page);
+    clear(listBox);
+    if (!rows.length) {
+      listBox.append(notice('No entries match these filters.', 'info'));
+      return;
+    }
+    listBox.append(h('p', {class: 'muted small', text: `${fmtNumber(rows.length)} entries shown; ` +
+      'every decision, allowed or denied, and every admin change is recorded and hash-chained.'}),
+    table(columns, rows, {class: 'data', 'data-testid': 'audit-table'}));
+    if (page.length === PAGE) {
+      listBox.append(h('button', {type: 'button', class: 'link-button more', testid: 'audit-more',
+        onclick: () => more(rows[rows.length - 1].seq)}, 'Older entries'));
+    }
   }
-  if (!ctx.isCurrent()) return;
-  const shown = [...entries].reverse().slice(0, 500);
-  clear(listBox).append(
-      h('p', {class: 'muted small', text: `${fmtNumber(entries.length)} entries${entries.length >
-        shown.length ? `, newest ${shown.length} shown` : ''}; every decision, allowed or denied, ` +
-        'is recorded and hash-chained.'}),
-      entries.length ? table([
-        {label: '#', num: true, key: 'seq'},
-        {label: 'At', render: (e) => fmtDateTime(e.at)},
-        {label: 'Principal', key: 'principal'},
-        {label: 'Role', key: 'role'},
-        {label: 'Insight', key: 'insight'},
-        {label: 'Subject', render: (e) => h('code', {class: 'ellipsis', title: e.subject || '',
-          text: e.subject || '—'})},
-        {label: 'Decision', render: (e) => badge(e.decision, e.decision)},
-        {label: 'Reason', key: 'reason'},
-      ], shown, {class: 'data', 'data-testid': 'audit-table'}) :
-        notice('No entries match.', 'info'));
+  await more(0);
 }
 
 // ---- budget & data -----------------------------------------------------------------------------

@@ -1,7 +1,14 @@
-// The /v1 API client: the bearer token from sessionStorage, JSON in and out, and one error type
-// that carries the server's status, code and message (a policy denial's message is its reason).
+// The /v1 API client: the bearer token from sessionStorage (or, signed in with single sign-on, the
+// session cookie and its CSRF token), JSON in and out, and one error type that carries the
+// server's status, code and message (a policy denial's message is its reason).
 
 const TOKEN_KEY = 'rapport.token';
+let csrfToken = '';
+
+/** The CSRF token of a single sign-on session (from /v1/session); '' for none. */
+export function setCsrf(token) {
+  csrfToken = token || '';
+}
 
 export function getToken() {
   return sessionStorage.getItem(TOKEN_KEY) || '';
@@ -56,6 +63,7 @@ export async function request(method, path, opts = {}) {
   const headers = {Accept: opts.accept || 'application/json'};
   const token = opts.token !== undefined ? opts.token : getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
+  else if (csrfToken && method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   let body;
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -63,7 +71,8 @@ export async function request(method, path, opts = {}) {
   }
   let response;
   try {
-    response = await fetch(url, {method, headers, body, cache: 'no-store'});
+    response = await fetch(url, {method, headers, body, cache: 'no-store',
+      credentials: 'same-origin'});
   } catch (e) {
     throw new ApiError(0, 'network', 'The rapport server could not be reached. Is it still running?');
   }

@@ -1,13 +1,15 @@
 // rapport dashboard: a hash router over a handful of pages, each a module that renders into the
-// <main> element. The bearer token lives in sessionStorage; the header shows who is signed in.
+// <main> element. Signed in with single sign-on, the session is an HttpOnly cookie; with a pasted
+// token, the token lives in sessionStorage. The header shows who is signed in.
 
-import {ApiError, get, getToken, setToken} from './api.js';
+import {ApiError, get, getToken, post, setCsrf, setToken} from './api.js';
 import {alertBox, clear, field, h, loading} from './dom.js';
 import {renderWhoKnows} from './whoknows.js';
 import {renderRelationship} from './relationship.js';
 import {renderEngagement} from './engagement.js';
 import {renderMe} from './me.js';
 import {renderAdmin} from './admin.js';
+import {renderTokens} from './tokens.js';
 
 const ROUTES = {
   'who-knows': {title: 'Who Knows Whom', render: renderWhoKnows},
@@ -15,6 +17,7 @@ const ROUTES = {
   'engagement': {title: 'Account engagement', render: renderEngagement},
   'me': {title: 'Personal', render: renderMe},
   'admin': {title: 'Admin', render: renderAdmin, roles: ['admin']},
+  'tokens': {title: 'My tokens', render: renderTokens},
 };
 const DEFAULT_ROUTE = 'who-knows';
 
@@ -60,6 +63,11 @@ function renderHeader() {
   }
   const tenant = document.getElementById('tenant');
   tenant.textContent = session.tenant || '';
+  if (session.data_up_to !== undefined) {
+    tenant.append(h('span', {class: 'data-up-to', testid: 'data-up-to',
+      title: 'Insights are as of this day unless you choose another',
+      text: session.data_up_to ? ` · data up to ${session.data_up_to}` : ' · no data yet'}));
+  }
   user.append(
       h('span', {class: 'user-name', testid: 'session-name', text: session.name || session.address}),
       h('span', {class: `role role-${session.role}`, testid: 'session-role', text: session.role}),
@@ -68,8 +76,16 @@ function renderHeader() {
   user.title = session.address || '';
 }
 
-function signOut() {
+async function signOut() {
+  if (state.session && state.session.csrf_token) {
+    try {
+      await post('/auth/logout', undefined, {onUnauthorized: false});
+    } catch (_) {
+      // the session is gone either way: the cookie is cleared or no longer valid
+    }
+  }
   setToken('');
+  setCsrf('');
   state.session = null;
   state.signInError = null;
   go('#/signin');
@@ -82,6 +98,16 @@ function go(hash) {
 }
 
 // ---- sign in ---------------------------------------------------------------------------------
+
+/** Whether the server offers single sign-on ({single_sign_on, sign_in}); never fails. */
+async function signInOptions() {
+  try {
+    const response = await fetch('/auth/options', {cache: 'no-store'});
+    return response.ok ? await response.json() : {single_sign_on: false};
+  } catch (_) {
+    return {single_sign_on: false};
+  }
+}
 
 function renderSignIn(view) {
   const input = h('input', {type: 'password', id: 'token', name: 'token', autocomplete: 'off',
@@ -112,12 +138,20 @@ function renderSignIn(view) {
   field('Personal access token', input,
       'Ask your rapport admin, or run: rapport token create --user you@example.com'),
   button, status);
+  const sso = h('div', {class: 'signin-sso', testid: 'signin-sso'});
   view.append(h('div', {class: 'signin'},
       h('div', {class: 'signin-panel'},
           h('h1', {text: 'Sign in to rapport'}),
           h('p', {class: 'muted', text: 'Relationship insights from e-mail and meeting metadata, ' +
             'shown only under the consent your organisation has granted.'}),
-          form)));
+          sso, form)));
+  signInOptions().then((options) => {
+    if (!options.single_sign_on) return;
+    sso.append(
+        h('a', {href: options.sign_in, class: 'button primary', testid: 'sign-in-sso'},
+            'Sign in with your organisation account'),
+        h('p', {class: 'muted signin-or', text: 'or, for scripts and tests, a personal access token:'}));
+  });
   input.focus();
 }
 
@@ -126,14 +160,15 @@ function renderSignIn(view) {
 async function ensureSession() {
   if (state.session) return state.session;
   const token = getToken();
-  if (!token) return null;
   try {
+    // Without a token, the single sign-on cookie (if any) answers.
     state.session = await get('/v1/session', null, {onUnauthorized: false});
+    setCsrf(state.session.csrf_token);
     return state.session;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       setToken('');
-      state.signInError = err;
+      if (token || !/no bearer token/.test(err.message)) state.signInError = err;
       return null;
     }
     throw err;
@@ -190,10 +225,21 @@ async function route() {
   }
 }
 
+// On a phone the pages are behind a Menu button; choosing one closes it again.
+document.getElementById('menu').addEventListener('click', () => {
+  const open = !document.body.classList.contains('nav-open');
+  document.body.classList.toggle('nav-open', open);
+  document.getElementById('menu').setAttribute('aria-expanded', String(open));
+});
+window.addEventListener('hashchange', () => {
+  document.body.classList.remove('nav-open');
+  document.getElementById('menu').setAttribute('aria-expanded', 'false');
+});
 window.addEventListener('hashchange', route);
 window.addEventListener('rapport:unauthorized', (e) => {
   // The token expired or was revoked while the page was open: back to sign-in, with the reason.
   setToken('');
+  setCsrf('');
   state.session = null;
   state.signInError = e.detail;
   if (!window.location.hash.startsWith('#/signin')) {

@@ -108,7 +108,8 @@ export function table(columns, rows, attrs = {}) {
       h('th', {scope: 'col', class: c.num ? 'num' : null, text: c.label}))));
   const tbody = h('tbody', null, rows.map((row) => h('tr', null, columns.map((c) => {
     const value = c.render ? c.render(row) : row[c.key];
-    return h('td', {class: c.num ? 'num' : null}, value instanceof Node ? value :
+    return h('td', {class: c.num ? 'num' : null, 'data-label': c.label || null},
+        value instanceof Node ? value :
         (value === null || value === undefined || value === '' ? '—' : String(value)));
   }))));
   return h('div', {class: 'table-wrap'}, h('table', attrs, thead, tbody));

@@ -215,6 +215,7 @@ function sortableTable(rows, out, answer) {
       keys.map((k) => {
         const v = cellValue(row[k]);
         return h('td', {class: typeof v === 'number' ? 'num' : null,
+          'data-label': LABELS[k] || k.replace(/_/g, ' '),
           text: v === null ? '—' : typeof v === 'number' ? fmtNumber(v, 2) : v});
       }))));
   return h('div', {class: 'table-wrap'},

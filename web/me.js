@@ -54,7 +54,8 @@ export async function renderMe(view, ctx) {
       kpi('Others\' median response to me', fmtHours(me.others_median_response_hours),
           'me-others-response'),
       kpi('Meeting hours per week', fmtHours(me.meeting_hours_per_week), 'me-meeting-hours'),
-      kpi('Awaiting my reply', fmtNumber((me.awaiting_reply || []).length), 'me-awaiting-count')));
+      kpi('Awaiting my reply', fmtNumber(me.awaiting_reply_total ?? (me.awaiting_reply || []).length),
+          'me-awaiting-count')));
   out.append(card('Top contacts', (me.top_contacts || []).length ?
       table(contactColumns, me.top_contacts, {class: 'data', 'data-testid': 'me-top'}) :
       notice('No contacts in this window.', 'info')));
@@ -66,7 +67,8 @@ export async function renderMe(view, ctx) {
         .replace(' UTC', '')})},
     {label: 'Waiting', num: true, render: (w) => `${daysAgo(w.received, me.as_of)} d`},
   ], list, {class: 'data', 'data-testid': 'me-awaiting'});
-  const newest = [...awaiting].reverse();
+  const newest = awaiting;  // newest first, at most 20 of awaiting_reply_total
+  const total = me.awaiting_reply_total ?? newest.length;
   const awaitingBox = h('div', null);
   const showAwaiting = (all) => {
     clear(awaitingBox).append(awaitingTable(all ? newest : newest.slice(0, 8)));
@@ -74,6 +76,10 @@ export async function renderMe(view, ctx) {
       awaitingBox.append(h('button', {type: 'button', class: 'link-button more',
         testid: 'me-awaiting-more', onclick: () => showAwaiting(true)},
       `Show all ${newest.length}`));
+    }
+    if (all && total > newest.length) {
+      awaitingBox.append(h('p', {class: 'muted', testid: 'me-awaiting-capped',
+        text: `The newest ${fmtNumber(newest.length)} of ${fmtNumber(total)} are listed.`}));
     }
   };
   if (newest.length) showAwaiting(false);

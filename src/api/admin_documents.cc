@@ -70,23 +70,6 @@ Document ReceiptOf(const std::vector<consent::ConsentEvent>& events, const conse
             {"ledger_seq", e.seq}}}};
 }
 
-// Subjects are audited as keyed hashes: hash the address asked about, and every other address of
-// that person, since a decision may have named them by any.
-Result<std::set<std::string>> SubjectHashes(store::Store& store, const std::string& subject) {
-  std::set<std::string> wanted;
-  if (subject.empty()) return wanted;
-  std::vector<std::string> addresses{subject};
-  if (auto person = store.IdentifyPerson(subject); person.ok()) {
-    addresses.insert(addresses.end(), person->addresses.begin(), person->addresses.end());
-  }
-  for (const auto& a : addresses) {
-    auto names = consent::AuditSubjectNames(store, a);
-    if (!names.ok()) return names.status();
-    wanted.insert(names->begin(), names->end());
-  }
-  return wanted;
-}
-
 }  // namespace
 
 Result<Document> ConsentStatusDocument(store::Store& store) {
@@ -149,22 +132,6 @@ Document ConsentChangeDocument(const consent::ConsentChange& change) {
            {{"messages", change.purged.messages},
             {"meetings", change.purged.meetings},
             {"addresses", change.purged.addresses}}}};
-}
-
-Result<Document> AuditDocument(store::Store& store, int64_t since, const std::string& subject) {
-  auto wanted = SubjectHashes(store, subject);
-  if (!wanted.ok()) return wanted.status();
-  auto rows = store.ReadLedger(store::Ledger::kAudit);
-  if (!rows.ok()) return rows.status();
-  Document out = Document::array();
-  for (const auto& row : *rows) {
-    Document e = Document::parse(row.entry, nullptr, false);
-    if (e.is_discarded() || e.value("at", int64_t{0}) < since) continue;
-    if (!wanted->empty() && !wanted->count(e.value("subject", ""))) continue;
-    e["at"] = IsoTime(e.value("at", int64_t{0}));
-    out.push_back(std::move(e));
-  }
-  return out;
 }
 
 Result<Document> AuditVerifyDocument(store::Store& store) {

@@ -3,27 +3,24 @@
 #include <cmath>
 
 #include "rapport/api/iso_time.h"
+#include "rapport/api/rounding.h"
 
 namespace rapport::api {
 namespace {
-
-double Rounded(double x, double unit) {
-  return std::round(x * unit) / unit;
-}
 
 Document When(const std::optional<int64_t>& t) {
   return t ? Document(IsoTime(*t)) : Document(nullptr);
 }
 
 Document Hours(const std::optional<double>& h) {
-  return h ? Document(Rounded(*h, 100)) : Document(nullptr);
+  return h ? Document(DocumentHours(*h)) : Document(nullptr);
 }
 
 Document ColleagueJson(const insights::KnownColleague& c) {
   const auto& e = c.tie.explanation;
   return {{"name", c.colleague.name},
           {"address", c.colleague.address},
-          {"strength", Rounded(c.tie.strength, 10000)},
+          {"strength", DocumentStrength(c.tie.strength)},
           {"label", insights::TieLabelName(c.tie.label)},
           {"contacts_known", c.contacts},
           {"via_account", c.via_account},
@@ -42,7 +39,7 @@ Document SideJson(const insights::SideKpis& s) {
           {"emails_received", s.emails_received},
           {"replies", s.replies},
           {"meetings_organised", s.meetings_organised},
-          {"hours_spent", Rounded(s.hours_spent, 100)},
+          {"hours_spent", DocumentHours(s.hours_spent)},
           {"median_response_hours", Hours(s.median_response_hours)}};
 }
 
@@ -54,7 +51,7 @@ Document TiesJson(const std::vector<insights::ContactTie>& ties) {
         {{"name", t.contact.name},
          {"address", t.contact.address},
          {"account", t.contact.account.empty() ? Document(nullptr) : Document(t.contact.account)},
-         {"strength", Rounded(t.tie.strength, 10000)},
+         {"strength", DocumentStrength(t.tie.strength)},
          {"label", insights::TieLabelName(t.tie.label)},
          {"emails_to", e.emails_to + e.replies_to},
          {"emails_from", e.emails_from + e.replies_from},
@@ -157,6 +154,11 @@ Document PrivacyJson(const insights::EngagementRelease& release) {
           {"months", MonthsJson(release)}};
 }
 
+// The day the data at hand ends (UTC), or null for an empty store.
+Document DataUpTo(const std::optional<int64_t>& at) {
+  return at ? Document(IsoDate(*at)) : Document(nullptr);
+}
+
 }  // namespace
 
 std::string TargetKindName(insights::Target::Kind kind) {
@@ -174,6 +176,7 @@ std::string TargetKindName(insights::Target::Kind kind) {
 Document WhoKnowsWhomDocument(const insights::WhoKnowsWhomAnswer& a) {
   Document out{{"target", {{"kind", TargetKindName(a.target.kind)}, {"label", a.target.label}}},
                {"as_of", IsoTime(a.as_of)},
+               {"data_up_to", DataUpTo(a.data_up_to)},
                {"colleagues", Document::array()}};
   for (const auto& c : a.colleagues) out["colleagues"].push_back(ColleagueJson(c));
   return out;
@@ -182,6 +185,7 @@ Document WhoKnowsWhomDocument(const insights::WhoKnowsWhomAnswer& a) {
 Document RelationshipDocument(const insights::RelationshipAnswer& a) {
   Document out{{"target", a.target.label},
                {"as_of", IsoTime(a.as_of)},
+               {"data_up_to", DataUpTo(a.data_up_to)},
                {"days", a.days},
                {"by_us", SideJson(a.by_us)},
                {"by_them", SideJson(a.by_them)},
@@ -206,27 +210,32 @@ Document RelationshipDocument(const insights::RelationshipAnswer& a) {
     factors.push_back({{"name", f.name},
                        {"value", Rounded(f.value, 1000)},
                        {"weight", f.weight},
+                       {"points", f.points},
                        {"detail", f.detail}});
   }
   out["health"] = {{"score", a.health.score},
                    {"grade", a.health.grade},
                    {"trend", a.trend},
                    {"previous_score", a.previous_score},
-                   {"factors", factors}};
+                   {"factors", factors},
+                   {"adjustment", a.health.adjustment},
+                   {"adjustment_reason", a.health.adjustment_reason}};
   return out;
 }
 
 Document PersonalDocument(const insights::PersonalAnswer& a) {
   Document out{{"me", a.me.address},
                {"as_of", IsoTime(a.as_of)},
+               {"data_up_to", DataUpTo(a.data_up_to)},
                {"days", a.days},
                {"top_contacts", TiesJson(a.top_contacts)},
                {"going_cold", TiesJson(a.going_cold)},
                {"cold_after_days", a.cold_after_days},
                {"awaiting_reply", Document::array()},
+               {"awaiting_reply_total", a.awaiting_reply_total},
                {"my_median_response_hours", Hours(a.my_median_response_hours)},
                {"others_median_response_hours", Hours(a.others_median_response_hours)},
-               {"meeting_hours_per_week", Rounded(a.meeting_hours_per_week, 100)},
+               {"meeting_hours_per_week", DocumentHours(a.meeting_hours_per_week)},
                {"upcoming_external_meetings", Document::array()}};
   for (const auto& w : a.awaiting_reply) {
     out["awaiting_reply"].push_back(

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "rapport/api/audit_documents.h"
 #include "rapport/status.h"
 #include "rapport/store/store.h"
 
@@ -25,6 +26,13 @@ struct InitArgs {
   bool keep_subjects = false;
   bool fold_plus_addresses = false;
   std::vector<std::string> admins;
+};
+
+struct AdminArgs {
+  std::string action;  // add, remove, list
+  std::string address;
+  std::string by;
+  bool json = false;
 };
 
 struct AccessCheckArgs {
@@ -89,7 +97,7 @@ int RunConsentAnchor(const std::string& db, const std::string& out);
 int RunConsentReceipt(const std::string& db, const std::string& grant_id);
 // Prints the decision (allow or deny, with the reason); exit 0 either way.
 int RunAccessCheck(const std::string& db, const AccessCheckArgs& args);
-int RunAuditList(const std::string& db, bool json, int64_t since, const std::string& subject);
+int RunAuditList(const std::string& db, bool json, const api::AuditQuery& query);
 int RunAuditVerify(const std::string& db, const std::string& anchor);
 int RunAuditAnchor(const std::string& db, const std::string& out);
 int RunOptOut(const std::string& db, const OptOutArgs& args);
@@ -98,6 +106,7 @@ int RunPurgeExpired(const std::string& db);
 int RunSettingsSet(const std::string& db, const std::string& name, const std::string& value,
                    const std::string& by);
 // Personal access tokens: create prints the token once; list and revoke never show it.
+int RunAdmin(const std::string& db, const AdminArgs& args);
 int RunTokenCreate(const std::string& db, const TokenCreateArgs& args);
 int RunTokenList(const std::string& db, bool json);
 int RunTokenRevoke(const std::string& db, int64_t id);

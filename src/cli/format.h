@@ -28,6 +28,11 @@ inline size_t DisplayWidth(const std::string& text) {
   return n;
 }
 
+// "data up to 2026-06-30", or "no data yet": said beside every insight's as-of.
+inline std::string DataUpTo(const std::optional<int64_t>& last) {
+  return last ? "data up to " + IsoDate(*last) : std::string("no data yet");
+}
+
 inline std::string Joined(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;

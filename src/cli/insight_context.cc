@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/insight_runs.h"
+#include "rapport/insights/data_extent.h"
 
 namespace rapport::cli {
 
@@ -8,14 +9,14 @@ InsightContext OpenInsight(const std::string& db, const InsightArgs& args) {
   InsightContext c;
   c.code = 1;
   const int64_t now = Now();
-  int64_t as_of = now;
+  std::optional<int64_t> given;
   if (!args.as_of.empty()) {
     auto parsed = ParseUtc("--as-of", args.as_of);
     if (!parsed.ok()) {
       c.code = Usage(parsed.status().message());
       return c;
     }
-    as_of = *parsed;
+    given = *parsed;
   }
   auto store = OpenStore(db);
   if (!store.ok()) {
@@ -27,9 +28,14 @@ InsightContext OpenInsight(const std::string& db, const InsightArgs& args) {
     Fail(tenant.status().message());
     return c;
   }
+  auto as_of = insights::ResolveAsOf(**store, given, now);
+  if (!as_of.ok()) {
+    Fail(as_of.status().message());
+    return c;
+  }
   c.store = std::move(*store);
   c.policy = std::make_unique<consent::PolicyDecisionPoint>(*c.store);
-  c.request = {{args.as, tenant->name}, as_of, now};
+  c.request = {{args.as, tenant->name}, as_of->as_of, now, as_of->data_up_to};
   c.code = 0;
   return c;
 }

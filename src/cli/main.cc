@@ -29,7 +29,10 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--retention-days", init.retention_days, "keep data N days (0 = forever)")
       ->check(CLI::NonNegativeNumber);
   init_cmd->add_flag("--keep-subjects", init.keep_subjects, "store message subjects");
-  init_cmd->add_option("--admin", init.admins, "a tenant admin's address (repeat for several)");
+  init_cmd
+      ->add_option("--admin", init.admins,
+                   "who may grant consent and add admins: an address (repeat for several)")
+      ->required();
   init_cmd->add_flag("--fold-plus-addresses", init.fold_plus_addresses,
                      "treat alice+tag@x as alice@x (one person)");
 
@@ -97,7 +100,8 @@ int main(int argc, char** argv) {
   ConsentGrantArgs grant;
   std::string revoke_type, revoke_by, grant_id;
   bool consent_json = false;
-  auto* consent_cmd = app.add_subcommand("consent", "the tenant's consent ledger (SPEC §1)");
+  auto* consent_cmd = app.add_subcommand(
+      "consent", "what the organisation has consented to: grant, revoke, history");
   consent_cmd->require_subcommand(1);
   auto* consent_grant = consent_cmd->add_subcommand("grant", "grant a consent type (admins only)");
   consent_grant->add_option("type", grant.type, "personal, aggregated or identifiable")->required();
@@ -125,7 +129,7 @@ int main(int argc, char** argv) {
   consent_receipt->add_option("grant_id", grant_id, "as consent history shows it")->required();
 
   AccessCheckArgs access;
-  auto* access_cmd = app.add_subcommand("access", "the policy decision point");
+  auto* access_cmd = app.add_subcommand("access", "check whether a user may see an insight");
   access_cmd->require_subcommand(1);
   auto* access_check =
       access_cmd->add_subcommand("check", "may USER see this insight? (the decision is audited)");
@@ -139,14 +143,27 @@ int main(int argc, char** argv) {
   access_check->add_flag("--json", access.json, "print as JSON");
 
   bool audit_json = false;
-  std::string audit_since;
+  std::string audit_since, audit_until;
+  rapport::api::AuditQuery audit_query;
   auto* audit_cmd = app.add_subcommand("audit", "the access audit ledger");
   audit_cmd->require_subcommand(1);
-  auto* audit_list = audit_cmd->add_subcommand("list", "every policy decision");
+  auto* audit_list =
+      audit_cmd->add_subcommand("list", "who looked at what (allowed or not), and admin changes");
   audit_list->add_flag("--json", audit_json, "print as JSON");
-  audit_list->add_option("--since", audit_since, "only decisions from this UTC date (YYYY-MM-DD)");
-  std::string audit_subject;
-  audit_list->add_option("--subject", audit_subject, "only decisions about this address");
+  audit_list->add_option("--since", audit_since, "only entries from this UTC date (YYYY-MM-DD)");
+  audit_list->add_option("--until", audit_until, "only entries before this UTC date");
+  audit_list->add_option("--subject", audit_query.subject, "only decisions about this person");
+  audit_list->add_option("--who", audit_query.who, "only what this user asked");
+  audit_list->add_option("--what", audit_query.what,
+                         "only this insight (who-knows-whom, relationship, personal, engagement, "
+                         "person) or admin change (admin-add, admin-remove)");
+  audit_list->add_option("--decision", audit_query.decision, "allow or deny")
+      ->check(CLI::IsMember({"allow", "deny"}));
+  audit_list->add_option("--limit", audit_query.limit, "at most this many entries")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 30));
+  audit_list->add_option("--after", audit_query.after,
+                         "the next page: entries after this seq (the last one shown)");
+  audit_list->add_flag("--newest-first", audit_query.newest_first, "the latest entries first");
   std::string audit_anchor, audit_anchor_out;
   auto* audit_verify = audit_cmd->add_subcommand("verify", "check the audit ledger's hash chain");
   audit_verify->add_option("--anchor", audit_anchor,
@@ -156,7 +173,7 @@ int main(int argc, char** argv) {
   audit_anchor_cmd->add_option("--out", audit_anchor_out, "write it to this file");
 
   OptOutArgs optout;
-  auto* optout_cmd = app.add_subcommand("optout", "users who opted out (SPEC §1)");
+  auto* optout_cmd = app.add_subcommand("optout", "people who asked to be left out of insights");
   optout_cmd->require_subcommand(1);
   for (const char* action : {"add", "remove", "list"}) {
     auto* sub = optout_cmd->add_subcommand(action, std::string(action) + " an opt-out");
@@ -169,6 +186,22 @@ int main(int argc, char** argv) {
           ->check(CLI::IsMember({"identifiable", "all"}));
     }
     if (std::string(action) == "list") sub->add_flag("--json", optout.json, "print as JSON");
+  }
+
+  AdminArgs admin;
+  auto* admin_cmd = app.add_subcommand("admin", "the tenant's admins (changes: admins only)");
+  admin_cmd->require_subcommand(1);
+  for (const char* action : {"add", "remove", "list"}) {
+    const std::string a = action;
+    auto* sub = admin_cmd->add_subcommand(
+        a, a == "list" ? "list the admins" : a + " an admin (recorded in the audit ledger)");
+    sub->callback([&admin, action] { admin.action = action; });
+    if (a == "list") {
+      sub->add_flag("--json", admin.json, "print as JSON");
+      continue;
+    }
+    sub->add_option("address", admin.address, "the admin's address")->required();
+    sub->add_option("--by", admin.by, "the admin making the change");
   }
 
   TokenCreateArgs token_create_args;
@@ -217,6 +250,9 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();
+    if (*init_cmd && what == "--admin is required") {  // what a new tenant most needs to know
+      what = "init needs --admin EMAIL: the person who may grant consent and add other admins";
+    }
     std::fprintf(stderr, "rapport: usage error: %s (see rapport --help)\n", what.c_str());
     return 2;
   }
@@ -249,11 +285,18 @@ int main(int argc, char** argv) {
       if (!at.ok()) return Usage(at.status().message());
       since = *at;
     }
-    return RunAuditList(db, audit_json, since, audit_subject);
+    audit_query.since = since;
+    if (!audit_until.empty()) {
+      auto at = ParseUtc("--until", audit_until);
+      if (!at.ok()) return Usage(at.status().message());
+      audit_query.until = *at;
+    }
+    return RunAuditList(db, audit_json, audit_query);
   }
   if (*audit_verify) return RunAuditVerify(db, audit_anchor);
   if (*audit_anchor_cmd) return RunAuditAnchor(db, audit_anchor_out);
   if (*optout_cmd) return RunOptOut(db, optout);
+  if (*admin_cmd) return RunAdmin(db, admin);
   if (*token_create) return RunTokenCreate(db, token_create_args);
   if (*token_list) return RunTokenList(db, token_json);
   if (*token_revoke) return RunTokenRevoke(db, token_id);

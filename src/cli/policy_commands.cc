@@ -56,10 +56,10 @@ int RunAccessCheck(const std::string& db, const AccessCheckArgs& args) {
   return 0;  // the check itself succeeded, whatever it answered
 }
 
-int RunAuditList(const std::string& db, bool json, int64_t since, const std::string& subject) {
+int RunAuditList(const std::string& db, bool json, const api::AuditQuery& query) {
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status().message());
-  auto doc = api::AuditDocument(**store, since, subject);
+  auto doc = api::AuditDocument(**store, query);
   if (!doc.ok()) return Fail(doc.status().message());
   const auto& out = *doc;
   if (json) {
@@ -67,10 +67,20 @@ int RunAuditList(const std::string& db, bool json, int64_t since, const std::str
     return 0;
   }
   for (const auto& e : out) {
+    // The subject as an address where it may be shown; an account by its name; else its hash.
+    std::string subject = e.value("account", "");
+    if (subject.empty()) {
+      const auto address = e.find("subject_address");
+      subject = address != e.end() && address->is_string() ? address->get<std::string>()
+                                                           : e.value("subject", "");
+    }
     fmt::print("{:>6}  {}  {:<5} {:<15} {} ({}) -> {}: {}\n", e.value("seq", int64_t{0}),
                e.value("at", ""), e.value("decision", ""), e.value("insight", ""),
-               e.value("principal", ""), e.value("role", ""), e.value("subject", ""),
+               e.value("principal", ""), e.value("role", ""), subject.empty() ? "-" : subject,
                e.value("reason", ""));
+  }
+  if (query.limit > 0 && out.size() == query.limit) {
+    fmt::print("(more may follow: --after {})\n", out.back().value("seq", int64_t{0}));
   }
   return 0;
 }

@@ -5,17 +5,19 @@
 #include "cli/format.h"
 #include "cli/insight_runs.h"
 #include "rapport/api/insight_documents.h"
+#include "rapport/api/rounding.h"
 #include "rapport/insights/relationship.h"
 
 namespace rapport::cli {
 namespace {
 
 std::string Hours(const std::optional<double>& h) {
-  return h ? fmt::format("{:.1f} h", *h) : "-";
+  return h ? api::ShownHours(*h) + " h" : "-";
 }
 
 void Print(const insights::RelationshipAnswer& a) {
-  fmt::print("relationship with {}, {} days to {}\n\n", a.target.label, a.days, IsoDate(a.as_of));
+  fmt::print("relationship with {}, {} days to {} ({})\n\n", a.target.label, a.days,
+             IsoDate(a.as_of), DataUpTo(a.data_up_to));
   fmt::print("{:<20} {:>9} {:>9}\n", "", "by us", "by them");
   fmt::print("{:<20} {:>9} {:>9}\n", "e-mails sent", a.by_us.emails_sent, a.by_them.emails_sent);
   fmt::print("{:<20} {:>9} {:>9}\n", "e-mails received", a.by_us.emails_received,
@@ -23,8 +25,8 @@ void Print(const insights::RelationshipAnswer& a) {
   fmt::print("{:<20} {:>9} {:>9}\n", "replies", a.by_us.replies, a.by_them.replies);
   fmt::print("{:<20} {:>9} {:>9}\n", "meetings organised", a.by_us.meetings_organised,
              a.by_them.meetings_organised);
-  fmt::print("{:<20} {:>9.1f} {:>9.1f}\n", "hours spent", a.by_us.hours_spent,
-             a.by_them.hours_spent);
+  fmt::print("{:<20} {:>9} {:>9}\n", "hours spent", api::ShownHours(a.by_us.hours_spent),
+             api::ShownHours(a.by_them.hours_spent));
   fmt::print("{:<20} {:>9} {:>9}\n\n", "median response", Hours(a.by_us.median_response_hours),
              Hours(a.by_them.median_response_hours));
   fmt::print("meetings together   {}\n", a.meetings);
@@ -39,9 +41,16 @@ void Print(const insights::RelationshipAnswer& a) {
   fmt::print("most contacted      {}\n\n", names.empty() ? "-" : Joined(names));
   fmt::print("health {} ({}), trend {} (from {})\n", a.health.score, a.health.grade, a.trend,
              a.previous_score);
+  fmt::print("  {:<15} {:>5} {:>6} {:>6}\n", "factor", "value", "weight", "points");
   for (const auto& f : a.health.factors) {
-    fmt::print("  {:<15} {:>5.2f} x {:>2.0f}  {}\n", f.name, f.value, f.weight, f.detail);
+    fmt::print("  {:<15} {:>5.2f} {:>6.0f} {:>6}  {}\n", f.name, api::Rounded(f.value, 1000),
+               f.weight, f.points, f.detail);
   }
+  if (a.health.adjustment != 0) {
+    fmt::print("  {:<15} {:>5} {:>6} {:>6}  {}\n", "adjustment", "", "", a.health.adjustment,
+               a.health.adjustment_reason);
+  }
+  fmt::print("  {:<15} {:>5} {:>6} {:>6}\n", "score", "", "", a.health.score);
   fmt::print("\nweek of       by us  by them  meetings\n");
   for (const auto& w : a.timeline) {
     fmt::print("{}  {:>6}  {:>7}  {:>8}\n", IsoDate(w.week_start), w.emails_by_us, w.emails_by_them,

@@ -4,7 +4,9 @@
 #include <pthread.h>
 
 #include <csignal>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include "cli/commands.h"
@@ -17,7 +19,21 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8765";
   bool quiet = false;
   server::EntraOptions entra;
+  server::OidcOptions oidc;
+  std::string oidc_secret_file;
 };
+
+// A secret from its file, without the trailing newline an editor adds.
+Result<std::string> ReadSecret(const std::string& path, const std::string& flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError("cannot read " + path + " (check " + flag + ")");
+  std::stringstream data;
+  data << in.rdbuf();
+  std::string secret = data.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.empty()) return Status::InvalidArgument(path + " is empty (check " + flag + ")");
+  return secret;
+}
 
 // "host:port" (the host may be [v6]); false when it is not one.
 bool SplitListen(const std::string& listen, server::ServerOptions& options) {
@@ -47,6 +63,24 @@ int Serve(const std::string& db, server::ServerOptions options, const ServeArgs&
     return Usage("Entra ID sign-in needs --entra-tenant, --entra-audience and --entra-jwks");
   }
   if (entra) options.entra = e;
+  const auto& o = args.oidc;
+  if (o.issuer.empty() != o.client_id.empty()) {
+    return Usage("single sign-on needs both --oidc-issuer and --oidc-client-id");
+  }
+  if (o.issuer.empty() && (!args.oidc_secret_file.empty() || !o.public_url.empty())) {
+    return Usage("--oidc-client-secret-file and --public-url go with --oidc-issuer");
+  }
+  if (!o.issuer.empty()) {
+    options.oidc = o;
+    if (!args.oidc_secret_file.empty()) {
+      auto secret = ReadSecret(args.oidc_secret_file, "--oidc-client-secret-file");
+      if (!secret.ok()) return Fail(secret.status().message());
+      options.oidc->client_secret = std::move(*secret);
+    }
+    if (o.public_url.empty() && options.port == 0) {
+      return Usage("with --listen on port 0, give --public-url (the provider needs the address)");
+    }
+  }
   options.db = db;
   options.keys = KeysPath(db);
   options.access_log = !args.quiet;
@@ -113,6 +147,17 @@ std::function<int()> AddServeCommand(CLI::App& app, const std::string& db) {
   cmd->add_option("--entra-issuer", args->entra.issuer,
                   "the iss claim (default https://login.microsoftonline.com/TENANT/v2.0)");
   cmd->add_option("--entra-jwks", args->entra.jwks, "the signing keys: a JWKS file or https URL");
+  cmd->add_option(
+      "--oidc-issuer", args->oidc.issuer,
+      "single sign-on: the OpenID Connect issuer URL (Entra ID, Google, Keycloak, Okta)");
+  cmd->add_option("--oidc-client-id", args->oidc.client_id, "rapport's client id at the issuer");
+  cmd->add_option("--oidc-client-secret-file", args->oidc_secret_file,
+                  "a file holding the client secret (none: a public client, PKCE only)");
+  cmd->add_option("--oidc-ca-file", args->oidc.ca_file,
+                  "PEM CAs to trust for the issuer (default: the system's)");
+  cmd->add_option("--public-url", args->oidc.public_url,
+                  "where browsers reach rapport (default from --listen); the redirect URI to "
+                  "register is this + /auth/callback");
   cmd->add_flag("--quiet", args->quiet, "no access log on stderr");
   return [cmd, &db, options, args]() -> int {  // db: set by parsing, read when run
     if (!*cmd) return -1;

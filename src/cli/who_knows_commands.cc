@@ -5,13 +5,14 @@
 #include "cli/format.h"
 #include "cli/who_knows.h"
 #include "rapport/api/insight_documents.h"
+#include "rapport/api/rounding.h"
 
 namespace rapport::cli {
 namespace {
 
 void PrintTable(const insights::WhoKnowsWhomAnswer& a) {
-  fmt::print("who knows {} ({}), as of {}\n", a.target.label, api::TargetKindName(a.target.kind),
-             IsoDate(a.as_of));
+  fmt::print("who knows {} ({}), as of {} ({})\n", a.target.label,
+             api::TargetKindName(a.target.kind), IsoDate(a.as_of), DataUpTo(a.data_up_to));
   if (a.colleagues.empty()) {
     fmt::print("no colleague has a two-way relationship with them\n");
     return;
@@ -31,8 +32,8 @@ void PrintTable(const insights::WhoKnowsWhomAnswer& a) {
   for (size_t i = 0; i < a.colleagues.size(); ++i) {
     const auto& c = a.colleagues[i];
     const auto& e = c.tie.explanation;
-    fmt::print("{:>2}  {:<{}} {:>8.2f}  {:<8} {:>9} {:>8}  {}\n", i + 1, names[i], width,
-               c.tie.strength, insights::TieLabelName(c.tie.label),
+    fmt::print("{:>2}  {:<{}} {:>8}  {:<8} {:>9} {:>8}  {}\n", i + 1, names[i], width,
+               api::ShownStrength(c.tie.strength), insights::TieLabelName(c.tie.label),
                fmt::format("{}/{}", e.emails_to + e.replies_to, e.emails_from + e.replies_from),
                e.meetings, e.last ? IsoDate(*e.last) : "-");
   }

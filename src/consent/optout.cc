@@ -19,8 +19,12 @@ Result<std::string> OptOuts::HashOf(std::string_view address) {
 Result<std::vector<std::string>> OptOuts::AddressesOf(std::string_view address) {
   auto person = store_.IdentifyPerson(address);
   if (person.ok()) return person->addresses;
-  if (person.status().code() != Status::Code::kNotFound) return person.status();
-  // Not in the store yet: remember the address itself, so that a later ingest drops it.
+  // Names nobody (not in the store yet, or text that cannot name one person): the text itself,
+  // so that a later ingest drops the address, and a look-up by a bad name is no error here.
+  const auto code = person.status().code();
+  if (code != Status::Code::kNotFound && code != Status::Code::kInvalidArgument) {
+    return person.status();
+  }
   return std::vector<std::string>{ingest::AddressKey(address)};
 }
 

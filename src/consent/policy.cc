@@ -156,6 +156,30 @@ Result<std::vector<std::string>> AuditSubjectNames(store::Store& store, std::str
   return names;
 }
 
+Result<std::map<std::string, std::string>> AuditSubjectAddresses(
+    store::Store& store, const std::set<std::string>& names) {
+  std::map<std::string, std::string> out;
+  if (names.empty()) return out;
+  auto keys = store.AddressKeys();
+  if (!keys.ok()) return keys.status();
+  auto optouts = store.ListOptOuts();
+  if (!optouts.ok()) return optouts.status();
+  std::set<std::string> opted_out;
+  for (const auto& [hash, scope] : *optouts) opted_out.insert(hash);
+  OptOuts hashes(store);
+  for (const std::string& address : *keys) {
+    auto mine = AuditSubjectNames(store, address);
+    if (!mine.ok()) return mine.status();
+    for (const std::string& name : *mine) {
+      if (!names.count(name) || out.count(name)) continue;
+      auto optout = hashes.HashOf(address);
+      if (!optout.ok()) return optout.status();
+      if (!opted_out.count(*optout)) out.emplace(name, address);
+    }
+  }
+  return out;
+}
+
 PolicyDecisionPoint::PolicyDecisionPoint(store::Store& store) : store_(store) {}
 PolicyDecisionPoint::~PolicyDecisionPoint() = default;
 
@@ -259,6 +283,7 @@ Status PolicyDecisionPoint::AppendAudit(const Principal& principal, InsightKind 
                                {"role", RoleName(decision.role)},
                                {"insight", InsightKindName(kind)},
                                {"subject", who},
+                               {"account", subject.account},
                                {"decision", decision.allow ? "allow" : "deny"},
                                {"reason", decision.reason}};
   store::LedgerRow row = NextRow(*chain, *last ? &**last : nullptr, entry.dump());

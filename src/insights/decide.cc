@@ -3,8 +3,8 @@
 namespace rapport::insights {
 
 Status Decide(consent::PolicyDecisionPoint& policy, const InsightRequest& request,
-              consent::InsightKind kind, const std::string& subject) {
-  auto decision = policy.Decide(request.caller, kind, {subject}, request.now);
+              consent::InsightKind kind, const std::string& subject, const std::string& account) {
+  auto decision = policy.Decide(request.caller, kind, {subject, account}, request.now);
   if (!decision.ok()) return decision.status();
   if (!decision->allow) return Status::PermissionDenied(decision->reason);
   return Status::Ok();

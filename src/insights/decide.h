@@ -13,9 +13,11 @@
 
 namespace rapport::insights {
 
-// Decides for the caller; a denial becomes PermissionDenied with the policy's reason.
+// Decides for the caller; a denial becomes PermissionDenied with the policy's reason. `account`:
+// the account or domain asked about, when the subject is not a person (for the audit).
 Status Decide(consent::PolicyDecisionPoint& policy, const InsightRequest& request,
-              consent::InsightKind kind, const std::string& subject);
+              consent::InsightKind kind, const std::string& subject,
+              const std::string& account = "");
 
 // Of `people`, those who may appear in (or be counted by) an insight of `kind`.
 Result<std::set<int64_t>> Countable(consent::PolicyDecisionPoint& policy, consent::InsightKind kind,

@@ -46,6 +46,30 @@ HealthFactor Recency(const HealthInputs& in, const InsightSettings& s) {
   return {"recency", value, 20, fmt::format("last contact {:.0f} days ago", std::floor(days))};
 }
 
+// Sets each factor's whole points so that they add up to round(100 * sum(w v) / weights), by
+// largest remainder (ties to the earlier factor); returns that sum.
+int SharePoints(std::vector<HealthFactor>& factors, double weights) {
+  double exact_sum = 0;
+  std::vector<double> exact;
+  for (const auto& f : factors) {
+    exact.push_back(100.0 * f.weight * f.value / weights);
+    exact_sum += exact.back();
+  }
+  const int total = static_cast<int>(std::lround(exact_sum));
+  int given = 0;
+  for (size_t i = 0; i < factors.size(); ++i) {
+    factors[i].points = static_cast<int>(std::floor(exact[i]));
+    given += factors[i].points;
+  }
+  std::vector<size_t> order(factors.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return exact[a] - std::floor(exact[a]) > exact[b] - std::floor(exact[b]);
+  });
+  for (size_t k = 0; given < total && k < order.size(); ++k, ++given) ++factors[order[k]].points;
+  return total;
+}
+
 }  // namespace
 
 double Median(std::vector<double> values) {
@@ -67,14 +91,15 @@ HealthScore ComputeHealth(const HealthInputs& in, const InsightSettings& setting
   h.factors.push_back(Reciprocity(in));
   if (!in.response_hours.empty()) h.factors.push_back(Responsiveness(in));
   h.factors.push_back(Recency(in, settings));
-  double sum = 0, weights = 0;
-  for (const auto& f : h.factors) {
-    sum += f.weight * f.value;
-    weights += f.weight;
-  }
-  h.score = static_cast<int>(std::lround(100.0 * sum / weights));
+  double weights = 0;
+  for (const auto& f : h.factors) weights += f.weight;
+  h.score = SharePoints(h.factors, weights);
   // One-way traffic is no relationship (SPEC §4.1): however busy, it is never better than Poor.
-  if (h.factors[1].value == 0) h.score = std::min(h.score, settings.grade_fair - 1);
+  if (h.factors[1].value == 0 && h.score >= settings.grade_fair) {
+    h.adjustment = settings.grade_fair - 1 - h.score;
+    h.adjustment_reason = "one-way traffic is no relationship: capped below Fair";
+    h.score += h.adjustment;
+  }
   h.grade = GradeFor(h.score, settings);
   return h;
 }

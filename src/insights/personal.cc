@@ -109,13 +109,20 @@ Status Meetings(consent::PolicyDecisionPoint& policy, const store::Activity& a, 
   return Status::Ok();
 }
 
+constexpr size_t kAwaitingShown = 20;
+
 Status Awaiting(consent::PolicyDecisionPoint& policy, const store::Activity& a,
                 const std::vector<const store::MailItem*>& waiting, PersonalAnswer& out) {
-  for (const auto* m : waiting) {  // by time: oldest first
-    if (out.awaiting_reply.size() == 20) break;
+  // `waiting` is oldest first; the list shows the newest 20, newest first, and says how many.
+  for (auto it = waiting.rbegin(); it != waiting.rend(); ++it) {
+    const auto* m = *it;
     auto may = policy.MayAppear(kKind, m->sender);
     if (!may.ok()) return may.status();
-    if (*may) out.awaiting_reply.push_back({a.people.at(m->sender), m->sent_at});
+    if (!*may) continue;
+    ++out.awaiting_reply_total;
+    if (out.awaiting_reply.size() < kAwaitingShown) {
+      out.awaiting_reply.push_back({a.people.at(m->sender), m->sent_at});
+    }
   }
   return Status::Ok();
 }
@@ -151,6 +158,7 @@ Result<PersonalAnswer> PersonalInsights(store::Store& store, consent::PolicyDeci
   PersonalAnswer out;
   out.me = summary->at(me->id);
   out.as_of = request.as_of;
+  out.data_up_to = request.data_up_to;
   out.days = days;
   out.cold_after_days = settings->cold_after_days;
   auto ties = Ties(policy, *activity, me->id, request.as_of);

@@ -199,7 +199,8 @@ Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
     RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, std::string(text)));
     return target.status();
   }
-  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, target->address));
+  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, target->address,
+                                 target->address.empty() ? target->label : std::string()));
   auto them = Countable(policy, kKind, target->people);
   if (!them.ok()) return them.status();
   auto settings = LoadInsightSettings(store);
@@ -224,6 +225,7 @@ Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
 
   RelationshipAnswer a;
   a.as_of = request.as_of;
+  a.data_up_to = request.data_up_to;
   a.days = days;
   a.by_us = now.by_us;
   a.by_them = now.by_them;

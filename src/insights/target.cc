@@ -1,5 +1,7 @@
 #include "rapport/insights/target.h"
 
+#include <cctype>
+
 #include "ingest/identity/address_identity.h"
 #include "ingest/identity/mail_domains.h"
 #include "ingest/mail/header_block.h"
@@ -54,6 +56,52 @@ Result<Target> DomainTarget(store::Store& store, std::string_view domain) {
   return t;
 }
 
+Result<Target> AccountTarget(store::Store& store, const store::Account& account) {
+  Target t;
+  t.kind = Target::Kind::kAccount;
+  t.label = account.name;
+  auto people = store.PeopleAtDomains(account.domains);
+  if (!people.ok()) return people.status();
+  t.people = std::move(*people);
+  return t;
+}
+
+// Lower-case letters and digits only: "Alpine Ski-House" and "alpineskihouse" compare equal.
+std::string Folded(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
+}
+
+// Text that names no account and no person: the one account whose name holds it, or, when
+// several do, an error that names them. nullopt when none does.
+Result<std::optional<Target>> PartialAccount(store::Store& store, std::string_view text) {
+  const std::string want = Folded(text);
+  if (want.size() < 3) return std::optional<Target>();
+  auto accounts = store.ListAccounts();
+  if (!accounts.ok()) return accounts.status();
+  std::vector<const store::Account*> found;
+  for (const auto& a : *accounts) {
+    if (Folded(a.name).find(want) != std::string::npos) found.push_back(&a);
+  }
+  if (found.empty()) return std::optional<Target>();
+  if (found.size() == 1) {
+    auto t = AccountTarget(store, *found[0]);
+    if (!t.ok()) return t.status();
+    return std::optional<Target>(std::move(*t));
+  }
+  std::string names;
+  for (size_t i = 0; i < found.size() && i < 5; ++i) names += (i ? ", " : "") + found[i]->name;
+  if (found.size() > 5) names += ", ...";
+  return Status::InvalidArgument(SingleQuoted(text) + " is part of " +
+                                 std::to_string(found.size()) + " account names (" + names +
+                                 "): give more of the one you mean");
+}
+
 }  // namespace
 
 Result<Target> ResolveTarget(store::Store& store, std::string_view text) {
@@ -65,14 +113,22 @@ Result<Target> ResolveTarget(store::Store& store, std::string_view text) {
   }
   auto account = store.FindAccount(text);
   if (!account.ok()) return account.status();
-  if (!*account) return PersonTarget(store, text);
-  Target t;
-  t.kind = Target::Kind::kAccount;
-  t.label = (*account)->name;
-  auto people = store.PeopleAtDomains((*account)->domains);
-  if (!people.ok()) return people.status();
-  t.people = std::move(*people);
-  return t;
+  if (*account) return AccountTarget(store, **account);
+  // "aol.com" is the domain @aol.com when people there are in the store.
+  if (text.find('.') != std::string_view::npos && text.find(' ') == std::string_view::npos) {
+    auto domain = DomainTarget(store, text);
+    if (domain.ok()) return domain;
+  }
+  auto person = PersonTarget(store, text);
+  if (person.ok() || person.status().code() == Status::Code::kInvalidArgument) {
+    if (person.ok() || person.status().message().find(" is a ") != std::string::npos) {
+      return person;  // a person, or a colleague named where a contact was wanted
+    }
+  }
+  auto partial = PartialAccount(store, text);  // "Alpine" for "Alpine Ski House"
+  if (!partial.ok()) return partial.status();
+  if (*partial) return std::move(**partial);
+  return person;
 }
 
 }  // namespace rapport::insights

@@ -93,12 +93,13 @@ Result<WhoKnowsWhomAnswer> WhoKnowsWhom(store::Store& store, consent::PolicyDeci
     RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, std::string(text)));
     return target.status();
   }
-  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, target->address));
+  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, target->address,
+                                 target->address.empty() ? target->label : std::string()));
   auto contacts = Countable(policy, kKind, target->people);
   if (!contacts.ok()) return contacts.status();
   auto direct = RankColleagues(store, *contacts, {}, request.as_of, false);
   if (!direct.ok()) return direct.status();
-  WhoKnowsWhomAnswer answer{std::move(*target), request.as_of, {}};
+  WhoKnowsWhomAnswer answer{std::move(*target), request.as_of, {}, request.data_up_to};
   RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
   if (answer.target.kind != Target::Kind::kPerson || answer.colleagues.size() >= top) {
     RAPPORT_RETURN_IF_ERROR(DescribeColleagues(store, answer));

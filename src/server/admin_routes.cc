@@ -6,6 +6,7 @@
 #include "ingest/identity/address_identity.h"
 #include "rapport/api/admin_actions.h"
 #include "rapport/api/admin_documents.h"
+#include "rapport/api/audit_documents.h"
 #include "rapport/api/iso_time.h"
 #include "rapport/consent/optout.h"
 #include "server/routes.h"
@@ -104,13 +105,32 @@ Result<Reply> OptOutRemove(Call& call) {
 }
 
 Result<Reply> Audit(Call& call) {
-  int64_t since = 0;
+  api::AuditQuery query;
   if (std::string text = call.Param("since"); !text.empty()) {
     auto at = api::ParseUtc("'since'", text);
     if (!at.ok()) return at.status();
-    since = *at;
+    query.since = *at;
   }
-  return Wrap(api::AuditDocument(*call.store, since, call.Param("subject")));
+  if (std::string text = call.Param("until"); !text.empty()) {
+    auto at = api::ParseUtc("'until'", text);
+    if (!at.ok()) return at.status();
+    query.until = *at;
+  }
+  query.subject = call.Param("subject");
+  query.who = call.Param("who");
+  query.what = call.Param("what");
+  query.decision = call.Param("decision");
+  query.newest_first = call.Param("order") == "newest";
+  if (!query.newest_first && !call.Param("order").empty() && call.Param("order") != "oldest") {
+    return Status::InvalidArgument("'order' is oldest (the default) or newest");
+  }
+  auto limit = IntParam(call, "limit", 100, 1, 1000);
+  auto after = IntParam(call, "after", 0, 0, INT64_MAX);
+  if (!limit.ok()) return limit.status();
+  if (!after.ok()) return after.status();
+  query.limit = static_cast<size_t>(*limit);
+  query.after = *after;
+  return Wrap(api::AuditDocument(*call.store, query));
 }
 
 Result<Reply> AuditVerify(Call& call) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "rapport/api/iso_time.h"
+#include "rapport/insights/data_extent.h"
 #include "rapport/insights/discrete_laplace.h"
 #include "rapport/insights/engagement.h"
 #include "server/routes.h"
@@ -12,9 +13,15 @@ namespace rapport::server {
 namespace {
 
 Result<insights::InsightRequest> RequestOf(const Call& call) {
-  auto as_of = AsOfParam(call);
-  if (!as_of.ok()) return as_of.status();
-  return insights::InsightRequest{call.principal, *as_of, call.now};
+  std::optional<int64_t> given;
+  if (!call.Param("as_of").empty()) {
+    auto as_of = AsOfParam(call);
+    if (!as_of.ok()) return as_of.status();
+    given = *as_of;
+  }
+  auto resolved = insights::ResolveAsOf(*call.store, given, call.now);
+  if (!resolved.ok()) return resolved.status();
+  return insights::InsightRequest{call.principal, resolved->as_of, call.now, resolved->data_up_to};
 }
 
 Result<std::string> TargetParam(const Call& call) {
@@ -32,10 +39,16 @@ Result<Reply> Session(Call& call) {
   if (auto person = call.store->IdentifyPerson(call.principal.address); person.ok()) {
     name = person->display_name;
   }
-  return Reply::Json({{"address", call.principal.address},
-                      {"name", name},
-                      {"role", consent::RoleName(call.role)},
-                      {"tenant", call.principal.tenant}});
+  api::Document doc{{"address", call.principal.address},
+                    {"name", name},
+                    {"role", consent::RoleName(call.role)},
+                    {"tenant", call.principal.tenant}};
+  if (!call.csrf.empty()) doc["csrf_token"] = call.csrf;  // a page of this origin needs it
+  // Where the data ends, for every page to say (and to default its dates to).
+  auto last = call.store->LastActivity(call.now);
+  if (!last.ok()) return last.status();
+  doc["data_up_to"] = *last ? api::Document(api::IsoDate(**last)) : api::Document(nullptr);
+  return Reply::Json(std::move(doc));
 }
 
 Result<Reply> WhoKnows(Call& call) {

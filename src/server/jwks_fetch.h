@@ -1,23 +1,17 @@
 // FetchJwks: GET a tenant's published JSON Web Key Set over HTTPS, within a deadline and a size
-// limit, so that a slow, silent or endless key endpoint costs a few seconds, never a worker.
+// limit (HttpsCall), so that a slow, silent or endless key endpoint costs a few seconds, never a
+// worker.
 #pragma once
 
-#include <chrono>
-#include <cstddef>
 #include <stop_token>
 #include <string>
 
 #include "rapport/status.h"
+#include "server/https_call.h"
 
 namespace rapport::server {
 
-struct JwksFetchLimits {
-  // The whole fetch: connecting, the TLS handshake, the answer's head and body. A key endpoint
-  // that trickles its answer is cut off here, not after each quiet read.
-  std::chrono::milliseconds timeout{5000};
-  size_t max_bytes = 1 << 20;  // Entra's set is about 10 KiB
-  std::string ca_file;         // PEM file of trusted CAs; "" for the system's
-};
+using JwksFetchLimits = HttpsLimits;  // Entra's set is about 10 KiB; the default limit is 1 MiB
 
 // The body of a 200 answer to GET `url` (https:// only; the certificate must verify; redirects
 // are not followed). IoError with a one-line reason when the endpoint cannot be reached, answers

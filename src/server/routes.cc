@@ -42,6 +42,7 @@ Result<api::Document> JsonBody(const Call& call) {
 std::vector<Route> ApiRoutes() {
   auto routes = InsightRoutes();
   for (auto& r : AdminRoutes()) routes.push_back(std::move(r));
+  for (auto& r : TokenRoutes()) routes.push_back(std::move(r));
   return routes;
 }
 

@@ -31,6 +31,7 @@ struct Call {
   std::vector<std::string> path_params;      // the {name} parts of the path, in order
   std::string body;                          // the request body (JSON for POST)
   int64_t now = 0;
+  std::string csrf;  // signed in with the dashboard's session: its CSRF token; "" for a bearer
 
   // A query parameter, or `fallback` when absent.
   std::string Param(const std::string& name, const std::string& fallback = "") const;
@@ -65,6 +66,7 @@ struct Route {
 std::vector<Route> ApiRoutes();
 std::vector<Route> InsightRoutes();
 std::vector<Route> AdminRoutes();
+std::vector<Route> TokenRoutes();
 
 // Helpers the handlers share.
 Result<int64_t> IntParam(const Call& call, const std::string& name, int64_t fallback, int64_t min,

@@ -9,7 +9,9 @@
 
 #include "consent/keyed_hash.h"
 #include "rapport/api/iso_time.h"
+#include "rapport/consent/access_tokens.h"
 #include "server/bearer_auth.h"
+#include "server/browser_sessions.h"
 #include "server/http_errors.h"
 #include "server/http_front.h"
 #include "server/metrics.h"
@@ -28,6 +30,7 @@ struct Server::Impl {
   std::string tenant;
   StorePool stores;
   std::unique_ptr<BearerAuth> auth;
+  std::unique_ptr<BrowserSessions> sessions;
   RateLimiter limiter;
   Metrics metrics;
   std::vector<Route> routes = ApiRoutes();
@@ -48,6 +51,10 @@ struct Server::Impl {
   // Finds what answers the request and fills `res`; returns the label for metrics and the log.
   std::string Respond(HttpRequest& req, HttpResponse& res);
   void Dispatch(const server::Route& route, const HttpRequest& req, Call call, HttpResponse& res);
+  // The caller: by bearer token, else by the dashboard's session cookie (then a call that is not a
+  // GET must carry the session's CSRF token). `csrf` is set for a session.
+  Result<consent::Principal> SignIn(store::Store& store, const HttpRequest& req, int64_t now,
+                                    std::string& csrf);
   // Signs the caller in, checks the rate limit and sets the deadline; then Answer.
   Result<Reply> Run(const server::Route& route, const HttpRequest& req, Call& call,
                     HttpResponse& res);
@@ -180,6 +187,11 @@ HttpResponse Server::Impl::Refuse(const server::Refusal& refusal) {
 }
 
 std::string Server::Impl::Respond(HttpRequest& req, HttpResponse& res) {
+  if (BrowserSessions::Handles(req)) {
+    auto lease = stores.Acquire();
+    if (!lease.ok()) throw std::runtime_error(lease.status().message());
+    return sessions->Respond(req, **lease, Now(), res);
+  }
   bool path_known = false;
   for (const auto& route : routes) {
     auto params = MatchPath(route.path, req.path);
@@ -259,14 +271,18 @@ Result<Reply> Server::Impl::Run(const server::Route& route, const HttpRequest& r
   auto lease = stores.Acquire();
   if (!lease.ok()) return lease.status();
   const int64_t now = Now();
-  const std::string header = req.Header("authorization");
-  auto principal = auth->Authenticate(**lease, header, tenant, now);
+  auto principal = SignIn(**lease, req, now, call.csrf);
   if (!principal.ok()) {
+    if (principal.status().code() == Status::Code::kFailedPrecondition) {  // CSRF
+      SetError(res, 403, "forbidden", principal.status().message());
+      return Reply::Sent(403);
+    }
     res.Set("WWW-Authenticate", "Bearer realm=\"rapport\"");
     SetError(res, 401, "unauthorized", principal.status().message());
     return Reply::Sent(401);
   }
-  if (!limiter.Allow(BearerToken(header))) {
+  const std::string header = req.Header("authorization");
+  if (!limiter.Allow(header.empty() ? BrowserSessions::SessionOf(req) : BearerToken(header))) {
     res.Set("Retry-After", std::to_string(limiter.RetryAfterSeconds()));
     SetError(res, 429, "rate_limited",
              "too many requests with this token: wait a moment and try again");
@@ -279,6 +295,25 @@ Result<Reply> Server::Impl::Run(const server::Route& route, const HttpRequest& r
   // Interrupted work may have left a transaction open: the connection is closed, not pooled.
   if (!reply.ok() && reply.status().code() == Status::Code::kDeadlineExceeded) lease->Discard();
   return reply;
+}
+
+Result<consent::Principal> Server::Impl::SignIn(store::Store& store, const HttpRequest& req,
+                                                int64_t now, std::string& csrf) {
+  const std::string header = req.Header("authorization");
+  const std::string session = header.empty() ? BrowserSessions::SessionOf(req) : "";
+  if (session.empty()) return auth->Authenticate(store, header, tenant, now);
+  auto principal = consent::AccessTokens(store).Authenticate(session, now, "session");
+  if (!principal.ok()) {
+    return Status::PermissionDenied("your dashboard session has ended (" +
+                                    principal.status().message() + "): sign in again");
+  }
+  csrf = BrowserSessions::CsrfOf(session);
+  if (req.method != "GET" && req.Header("x-csrf-token") != csrf) {
+    return Status::FailedPrecondition(
+        "a change made with the dashboard's session needs its X-CSRF-Token header (from "
+        "/v1/session)");
+  }
+  return principal;
 }
 
 Result<Reply> Server::Impl::Answer(const server::Route& route, store::Store& store, Call& call) {
@@ -356,6 +391,21 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   auto auth = BearerAuth::Create(impl->options.entra);
   if (!auth.ok()) return auth.status();
   impl->auth = std::move(*auth);
+  std::unique_ptr<OidcSignIn> oidc;
+  if (impl->options.oidc) {
+    auto& o = *impl->options.oidc;
+    if (o.public_url.empty()) {
+      o.public_url = (impl->options.tls_cert.empty() ? "http://" : "https://") +
+                     impl->options.host + ":" + std::to_string(impl->options.port);
+    }
+    auto created = OidcSignIn::Create(o);
+    if (!created.ok()) return created.status();
+    oidc = std::move(*created);
+  }
+  const bool secure =
+      !impl->options.tls_cert.empty() ||
+      (impl->options.oidc && impl->options.oidc->public_url.rfind("https://", 0) == 0);
+  impl->sessions = std::make_unique<BrowserSessions>(std::move(oidc), secure);
   const auto& o = impl->options;
   FrontOptions front{o.host, o.port, o.tls_cert, o.tls_key, o.threads, {}};
   front.limits.max_connections = o.max_connections;

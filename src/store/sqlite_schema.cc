@@ -378,6 +378,15 @@ CREATE TABLE calendar_item (
 ) WITHOUT ROWID;
 CREATE INDEX calendar_item_meeting ON calendar_item (meeting);
 )sql",
+    // 14: dashboard sign-ins are access tokens of their own kind (sent only as a cookie).
+    R"sql(
+ALTER TABLE access_token ADD COLUMN kind TEXT NOT NULL DEFAULT 'token'
+  CHECK (kind IN ('token', 'session'));
+)sql",
+    // 15: where the data ends ("data up to", the insights' default as-of) without a scan.
+    R"sql(
+CREATE INDEX message_sent ON message (tenant_id, sent_at);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

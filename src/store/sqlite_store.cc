@@ -7,6 +7,7 @@
 #include "store/key_file.h"
 #include "store/sqlite_accounts.h"
 #include "store/sqlite_activity.h"
+#include "store/sqlite_admins.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_directory.h"
 #include "store/sqlite_engagement.h"
@@ -229,6 +230,34 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<std::optional<int64_t>> LastActivity(int64_t not_after) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    std::optional<int64_t> out;
+    RAPPORT_RETURN_IF_ERROR(ForEachRow(
+        db_,
+        // each a walk back along its (tenant_id, time) index that stops at the first row
+        "SELECT max(t) FROM (SELECT * FROM (SELECT sent_at AS t FROM message WHERE tenant_id = ?1 "
+        "AND sent_at <= ?2 ORDER BY sent_at DESC LIMIT 1) UNION ALL SELECT * FROM (SELECT "
+        "start_at FROM meeting WHERE tenant_id = ?1 AND start_at <= ?2 AND cancelled = 0 ORDER BY "
+        "start_at DESC LIMIT 1))",
+        [&](SqliteStatement& row) {
+          if (!row.ColumnIsNull(0)) out = row.ColumnInt(0);
+        },
+        tenant_id_, not_after));
+    return out;
+  }
+
+  Result<std::optional<std::string>> DirectoryUserAddress(std::string_view key) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    std::optional<std::string> out;
+    RAPPORT_RETURN_IF_ERROR(ForEachRow(
+        db_,
+        "SELECT a.address FROM directory_user u JOIN address a ON a.id = u.address "
+        "WHERE u.tenant_id = ?1 AND lower(u.user_key) = lower(?2) AND ?2 <> ''",
+        [&](SqliteStatement& row) { out = row.ColumnText(0); }, tenant_id_, key));
+    return out;
+  }
+
   Result<std::vector<DirectoryEntry>> ListDirectory() override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     return store::ListDirectory(db_, tenant_id_);
@@ -312,6 +341,14 @@ class SqliteStore final : public Store {
   Status AppendLedgerRow(Ledger ledger, const LedgerRow& row) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     return InTransaction(db_, [&] { return AppendRow(ledger, row); });
+  }
+
+  Status ChangeAdmin(std::string_view address, bool add, const LedgerRow& audit_row) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return InTransaction(db_, [&]() -> Status {
+      RAPPORT_RETURN_IF_ERROR(store::ChangeAdmin(db_, tenant_id_, address, add));
+      return AppendRow(Ledger::kAudit, audit_row);
+    });
   }
 
   Status SetRetentionDays(int64_t days) override {

@@ -6,7 +6,7 @@ namespace rapport::store {
 namespace {
 
 constexpr std::string_view kColumns =
-    "SELECT id, token_hash, user, created_at, expires_at, revoked_at FROM access_token ";
+    "SELECT id, token_hash, user, created_at, expires_at, revoked_at, kind FROM access_token ";
 
 AccessToken ReadToken(const SqliteStatement& s) {
   AccessToken t;
@@ -16,6 +16,7 @@ AccessToken ReadToken(const SqliteStatement& s) {
   t.created_at = s.ColumnInt(3);
   if (!s.ColumnIsNull(4)) t.expires_at = s.ColumnInt(4);
   if (!s.ColumnIsNull(5)) t.revoked_at = s.ColumnInt(5);
+  t.kind = s.ColumnText(6);
   return t;
 }
 
@@ -23,11 +24,11 @@ AccessToken ReadToken(const SqliteStatement& s) {
 
 Result<int64_t> AddAccessToken(SqliteDb& db, int64_t tenant, const AccessToken& token) {
   auto insert = db.Prepare(
-      "INSERT INTO access_token (tenant_id, token_hash, user, created_at, expires_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)");
+      "INSERT INTO access_token (tenant_id, token_hash, user, created_at, expires_at, kind) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!insert.ok()) return insert.status();
   insert->Bind(1, tenant).Bind(2, token.token_hash).Bind(3, token.user);
-  insert->Bind(4, token.created_at);
+  insert->Bind(4, token.created_at).Bind(6, token.kind);
   if (token.expires_at) {
     insert->Bind(5, *token.expires_at);
   } else {

@@ -6,13 +6,9 @@ import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {chromium} from 'playwright-core';
+import {execFileSync} from 'node:child_process';
+import {byId, env, launchChromium} from './harness.mjs';
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run the tests through tests/browser/run.sh`);
-  return v;
-};
 const BASE = env('RAPPORT_URL');
 const ARTIFACTS = env('RAPPORT_ARTIFACTS');
 const TARGET = env('RAPPORT_TARGET');
@@ -29,11 +25,7 @@ let shot = 0;
 
 before(async () => {
   fs.mkdirSync(ARTIFACTS, {recursive: true});
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -77,7 +69,6 @@ async function screenshot(page, name) {
   return file;
 }
 
-const byId = (id) => `[data-testid="${id}"]`;
 
 async function signIn(page, who) {
   await page.goto(`${BASE}/`);
@@ -195,7 +186,27 @@ describe('rapport dashboard', () => {
     const score = Number((await page.textContent(byId('rel-health-score'))).trim());
     assert.ok(score >= 0 && score <= 100, `health score: ${score}`);
     assert.ok(await page.locator(byId('rel-health-trend')).isVisible());
-    assert.ok(await page.locator(`${byId('rel-factors')} tbody tr`).count() >= 1, 'factors');
+    // The points column adds up to the score, and says what the API says.
+    const points = (await page.locator(`${byId('rel-factors')} tbody tr td:nth-child(4)`)
+        .allTextContents()).map((x) => Number(x.trim()));
+    const scoreRow = points.pop();
+    assert.equal(scoreRow, rel.health.score);
+    assert.equal(points.reduce((a, b) => a + b, 0), rel.health.score, `points ${points}`);
+    assert.deepEqual(points, [...rel.health.factors.map((f) => f.points),
+      ...(rel.health.adjustment ? [rel.health.adjustment] : [])]);
+    // One rounding rule: the CLI prints the hours the dashboard shows.
+    const cli = execFileSync(env('RAPPORT_BINARY'), ['relationship', TARGET, '--as',
+      env('RAPPORT_MEMBER'), '--days', '60', ...(AS_OF ? ['--as-of', AS_OF] : [])],
+    {encoding: 'utf8'});
+    const cliRow = (label) => cli.split('\n').find((l) => l.startsWith(label)).slice(20).trim()
+        .split(/\s{2,}|\s(?=\d|-)/).filter(Boolean);
+    for (const [label, kpi] of [['hours spent', 'hours_spent'],
+      ['median response', 'median_response_hours']]) {
+      const [us, them] = cliRow(label).map((x) => (x === '-' ? null : Number(x.replace(' h', ''))));
+      assert.equal(shown(await page.textContent(byId(`kpi-${kpi}-us`))), us, `${label} by us`);
+      assert.equal(shown(await page.textContent(byId(`kpi-${kpi}-them`))), them,
+          `${label} by them`);
+    }
     assert.ok(await page.locator(`${byId('timeline-chart')} rect`).count() >= 1, 'timeline bars');
     await screenshot(page, 'relationship');
     assertClean(page);
@@ -332,6 +343,25 @@ describe('rapport dashboard', () => {
     await page.click(byId('audit-verify'));
     await page.waitForSelector(byId('audit-intact'));
     await screenshot(page, 'audit-verified');
+    // Subjects read as addresses or accounts, never as raw hashes, and match the API's entries.
+    const latest = await apiDocument('/v1/audit?order=newest&limit=50', 'admin');
+    const about = await page.locator(`${byId('audit-table')} tbody tr td:nth-child(6)`)
+        .allTextContents();
+    assert.equal(about.length, latest.length, 'one row per entry of the first page');
+    about.forEach((text, i) => {
+      const e = latest[i];
+      const want = e.account || e.subject_address || (e.subject ? 'hidden (hash)' : '—');
+      assert.equal(text.trim(), want, `row ${i + 1}`);
+    });
+    assert.doesNotMatch(await page.textContent(byId('audit-table')), /hmac:/);
+    // Filter: only denials.
+    await page.selectOption(byId('audit-decision'), 'deny');
+    await page.click(byId('audit-filter'));
+    await page.waitForURL(/decision=deny/);
+    await page.waitForSelector(byId('audit-table'));
+    const decisions = await page.locator(`${byId('audit-table')} tbody tr td:nth-child(7)`)
+        .allTextContents();
+    assert.ok(decisions.length > 0 && decisions.every((d) => d.trim() === 'deny'), decisions);
     assertClean(page);
   });
 });

@@ -26,9 +26,6 @@ Result<Document> ConsentReceiptDocument(store::Store& store, std::string_view gr
 // {"event": ConsentEventDocument, "purged": {"messages", "meetings", "addresses"}}
 Document ConsentChangeDocument(const consent::ConsentChange& change);
 
-// Audit entries at or after `since` (UTC seconds), and when `subject` is an address, only the
-// decisions about that person (by any of their addresses).
-Result<Document> AuditDocument(store::Store& store, int64_t since, const std::string& subject);
 // {"entries", "intact", "first_broken", "problem"}
 Result<Document> AuditVerifyDocument(store::Store& store);
 

@@ -8,7 +8,9 @@
 //   responsiveness (20) 1 / (1 + median reply hours / 24); left out when no reply was measured
 //   recency (20)        1 within a period of the last interaction, else period / days since
 // score = round(100 * sum(weight * value) / sum(weight of the factors measured)); one-way traffic
-// (reciprocity 0) is no relationship, so its score stays below Fair.
+// (reciprocity 0) is no relationship, so its score stays below Fair. Each factor's points are its
+// share of that score, whole numbers by largest remainder so that they add up to it exactly; the
+// one-way cap is an adjustment of its own: sum(points) + adjustment == score.
 #pragma once
 
 #include <cstdint>
@@ -33,12 +35,15 @@ struct HealthFactor {
   double value = 0;  // 0..1
   double weight = 0;
   std::string detail;  // what drove it, in words
+  int points = 0;      // its share of the score (see above)
 };
 
 struct HealthScore {
   int score = 0;
   std::string grade;  // Good, Fair or Poor
   std::vector<HealthFactor> factors;
+  int adjustment = 0;  // <= 0: the one-way cap; "" reason when none
+  std::string adjustment_reason = {};
 };
 
 HealthScore ComputeHealth(const HealthInputs& in, const InsightSettings& settings);

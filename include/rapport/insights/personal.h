@@ -43,11 +43,13 @@ struct PersonalAnswer {
   std::vector<ContactTie> top_contacts;  // strongest five
   std::vector<ContactTie> going_cold;    // strong ties quiet for cold_after_days
   int cold_after_days = 30;
-  std::vector<AwaitingReply> awaiting_reply;           // oldest first, at most 20
+  std::vector<AwaitingReply> awaiting_reply;           // newest first, at most 20
   std::optional<double> my_median_response_hours;      // how fast the caller answers
   std::optional<double> others_median_response_hours;  // how fast others answer the caller
   double meeting_hours_per_week = 0;
   std::vector<UpcomingMeeting> upcoming_external;
+  std::optional<int64_t> data_up_to;  // the request's
+  size_t awaiting_reply_total = 0;    // all of them; awaiting_reply holds the newest 20
 };
 
 Result<PersonalAnswer> PersonalInsights(store::Store& store, consent::PolicyDecisionPoint& policy,

@@ -56,8 +56,9 @@ struct RelationshipAnswer {
   std::vector<ContactedColleague> most_contacted;  // top 3
   std::vector<WeekActivity> timeline;              // every week of the window, oldest first
   HealthScore health;
-  int previous_score = 0;  // the same score over the window before
-  std::string trend;       // up, down or steady (5 points either way)
+  int previous_score = 0;             // the same score over the window before
+  std::string trend;                  // up, down or steady (5 points either way)
+  std::optional<int64_t> data_up_to;  // the request's
 };
 
 Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,

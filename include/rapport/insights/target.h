@@ -21,7 +21,10 @@ struct Target {
 
 // "@fabrikam.com" is a domain (its organisation domain); an address or a person's name is a
 // person (who must be external); any other text is first an account's name (case-insensitive),
-// then a person's name. NotFound / InvalidArgument say what to give instead.
+// then a bare domain with people in the store ("fabrikam.com"), then a person's name, then part of
+// one account's name, ignoring case, spaces and punctuation ("alpineski" for "Alpine Ski House";
+// part of several is an error that names them). NotFound / InvalidArgument say what to give
+// instead.
 Result<Target> ResolveTarget(store::Store& store, std::string_view text);
 
 }  // namespace rapport::insights

@@ -35,12 +35,15 @@ struct WhoKnowsWhomAnswer {
   Target target;
   int64_t as_of = 0;
   std::vector<KnownColleague> colleagues;  // strongest first, at most `top`
+  std::optional<int64_t> data_up_to = {};  // the request's
 };
 
 struct InsightRequest {
   consent::Principal caller;
   int64_t as_of = 0;  // UTC seconds: nothing later is evidence
   int64_t now = 0;    // when the request is made (the audit's time)
+  // The latest activity in the store at or before now (data_extent.h); shown with every answer.
+  std::optional<int64_t> data_up_to = {};
 };
 
 Result<WhoKnowsWhomAnswer> WhoKnowsWhom(store::Store& store, consent::PolicyDecisionPoint& policy,

@@ -27,6 +27,17 @@ struct EntraOptions {
   std::string jwks;       // a JWKS file, or an https:// URL to fetch it from
 };
 
+// Single sign-on for the dashboard (OpenID Connect, src/server/oidc_sign_in.h).
+struct OidcOptions {
+  std::string issuer;         // e.g. https://login.microsoftonline.com/{tenant id}/v2.0
+  std::string client_id;      // rapport's client id at the provider
+  std::string client_secret;  // "" for a public client (PKCE alone)
+  // Where browsers reach rapport, without a trailing slash: the redirect URI registered at the
+  // provider is this + "/auth/callback".
+  std::string public_url;
+  std::string ca_file;  // PEM file of CAs trusted for the provider; "" for the system's
+};
+
 struct ServerOptions {
   std::string db;    // the store
   std::string keys;  // its key file ("" = <db>.keys)
@@ -49,6 +60,7 @@ struct ServerOptions {
   double rate_burst = 40;
   std::string web_root;  // serve the dashboard from this folder instead of the built-in copy
   std::optional<EntraOptions> entra;
+  std::optional<OidcOptions> oidc;
   bool access_log = true;  // one line per request on stderr (never a token, path, query or body)
 };
 

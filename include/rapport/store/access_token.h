@@ -15,6 +15,9 @@ struct AccessToken {
   int64_t created_at = 0;  // UTC seconds
   std::optional<int64_t> expires_at;
   std::optional<int64_t> revoked_at;
+  // "token": made for scripts (rapport token create, or by its user on the dashboard), sent as a
+  // bearer token; "session": a dashboard sign-in, sent only as its cookie.
+  std::string kind = "token";
 };
 
 }  // namespace rapport::store

@@ -190,6 +190,12 @@ class Store {
                                                   std::string_view file_name) = 0;
   // Directory users by address, then internal people the directory does not know.
   virtual Result<std::vector<DirectoryEntry>> ListDirectory() = 0;
+  // The time (UTC seconds) of the latest message sent or meeting begun at or before `not_after`;
+  // nullopt when the store holds none. What "data up to" says, and where insights default to.
+  virtual Result<std::optional<int64_t>> LastActivity(int64_t not_after) = 0;
+  // The primary address of the directory user whose key is `key` (a Graph object id: how a
+  // sign-in with Entra ID finds its user), ignoring ASCII case; nullopt when there is none.
+  virtual Result<std::optional<std::string>> DirectoryUserAddress(std::string_view key) = 0;
   // The person an address (any spelling: SMTP, X.500, IMCEAEX) or a display name belongs to.
   // NotFound when nobody; InvalidArgument naming the candidates when a name is ambiguous.
   virtual Result<PersonDetails> FindPerson(std::string_view address_or_name) = 0;
@@ -253,6 +259,11 @@ class Store {
   virtual Result<std::vector<LedgerRow>> ReadLedger(Ledger ledger) = 0;
   // The last row, without reading the rest (the audit ledger grows with every decision).
   virtual Result<std::optional<LedgerRow>> LastLedgerRow(Ledger ledger) = 0;
+
+  // Makes `address` (lower-case) an admin, or no longer one, and appends `audit_row` to the audit
+  // ledger, in one transaction. FailedPrecondition when nothing would change, when a removal would
+  // leave the tenant without an admin, or when the audit ledger moved on meanwhile (retry).
+  virtual Status ChangeAdmin(std::string_view address, bool add, const LedgerRow& audit_row) = 0;
 
   // Tenant settings by name; nullopt when never set.
   virtual Result<std::optional<std::string>> Setting(std::string_view name) = 0;

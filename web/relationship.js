@@ -1,5 +1,6 @@
 // Relationship analytics: KPIs by us and by them, the weekly timeline and the health score.
 
+import {withSuggestions} from './suggest.js';
 import {get} from './api.js';
 import {alertBox, badge, card, clear, field, fmtDate, fmtDateTime, fmtHours, fmtNumber, h, loading,
   notice, person, table} from './dom.js';
@@ -30,7 +31,7 @@ export async function renderRelationship(view, ctx) {
     ctx.navigate('relationship', {target: input.value.trim(), days: daysInput.value,
       as_of: asOfInput.value});
   }},
-  field('Relationship with', input), field('Window (days)', daysInput),
+  field('Relationship with', input), withSuggestions(input), field('Window (days)', daysInput),
   field('As of (optional)', asOfInput),
   h('button', {type: 'submit', class: 'primary', testid: 'rel-show'}, 'Show'));
   const results = h('div', {class: 'results', testid: 'rel-results', 'aria-live': 'polite'});

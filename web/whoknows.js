@@ -4,6 +4,7 @@ import {get} from './api.js';
 import {alertBox, badge, card, clear, field, fmtDate, h, loading, notice, person, strengthBar,
   table} from './dom.js';
 import {tieGraph} from './charts.js';
+import {withSuggestions} from './suggest.js';
 
 export async function renderWhoKnows(view, ctx) {
   const target = (ctx.params.get('target') || '').trim();
@@ -20,7 +21,7 @@ export async function renderWhoKnows(view, ctx) {
     ctx.navigate('who-knows', {target: input.value.trim(), top: topSelect.value,
       as_of: asOfInput.value});
   }},
-  field('Who knows…', input), field('Show', topSelect), field('As of (optional)', asOfInput),
+  field('Who knows…', input), withSuggestions(input), field('Show', topSelect), field('As of (optional)', asOfInput),
   h('button', {type: 'submit', class: 'primary', testid: 'wkw-search'}, 'Search'));
 
   const results = h('div', {class: 'results', testid: 'wkw-results', 'aria-live': 'polite'});

@@ -87,8 +87,23 @@ async function apiDocument(path, who) {
 // A number as the page writes it ("1,234", "18.5 h", "—"), back to a number (null for "—").
 const shown = (text) => (text.trim() === '—' ? null : Number(text.replace(/[, h]/g, '')));
 
-async function searchWhoKnows(page, target) {
+// Typing part of a target suggests accounts and domains, exactly as /v1/suggestions says.
+async function suggests(page, target) {
+  const part = target.slice(0, 8);
+  await page.fill(byId('wkw-target'), part);
+  const wanted = await apiDocument(`/v1/suggestions?q=${encodeURIComponent(part)}&limit=8`,
+      'member');
+  assert.ok(wanted.length > 0, `suggestions for ${part}`);
+  await page.waitForFunction((n) => document.querySelectorAll(
+      '[data-testid="suggestions"] option').length === n, wanted.length);
+  const offered = await page.locator(`${byId('suggestions')} option`).evaluateAll(
+      (options) => options.map((o) => o.value));
+  assert.deepEqual(offered, wanted.map((s) => s.target));
+}
+
+async function searchWhoKnows(page, target, checkSuggestions = false) {
   await page.click(byId('nav-who-knows'));
+  if (checkSuggestions) await suggests(page, target);
   await page.fill(byId('wkw-target'), target);
   if (AS_OF) await page.fill(byId('wkw-as-of'), AS_OF);
   await page.click(byId('wkw-search'));
@@ -136,7 +151,7 @@ describe('rapport dashboard', () => {
     await signIn(page, 'member');
     assert.equal((await page.textContent(byId('session-role'))).trim(), 'member');
     assert.equal(await page.locator(byId('nav-admin')).count(), 0, 'a member has no Admin page');
-    await searchWhoKnows(page, TARGET);
+    await searchWhoKnows(page, TARGET, true);
     const rows = page.locator(byId('wkw-row'));
     const n = await rows.count();
     assert.ok(n >= 1, 'at least one colleague');

@@ -77,7 +77,30 @@ export async function renderWhoKnows(view, ctx) {
       `${c.explanation.replies_to} / ${c.explanation.replies_from}`},
     {label: 'Meetings', num: true, render: (c) => String(c.explanation.meetings)},
     {label: 'Last contact', render: (c) => fmtDate(c.explanation.last)},
+    {label: 'Intro', render: (c) => c.address === ctx.session.address ? '—' :
+      h('button', {type: 'button', class: 'link-button', testid: 'wkw-introduce',
+        onclick: () => introduce(c)}, 'Ask for one')},
   ];
+  // The draft `rapport introduce` writes, to download and send from the user's own mail.
+  const introBox = h('div', {testid: 'wkw-intro', 'aria-live': 'polite'});
+  async function introduce(c) {
+    clear(introBox).append(loading(`Drafting a request to ${c.name || c.address}…`));
+    try {
+      const response = await get('/v1/introduction', {target, via: c.address, as_of: asOf},
+          {raw: true, accept: 'message/rfc822'});
+      const text = await response.text();
+      const href = URL.createObjectURL(new Blob([text], {type: 'message/rfc822'}));
+      clear(introBox).append(card(`Ask ${c.name || c.address} for an introduction`,
+          h('p', {class: 'muted small', text: 'rapport never sends mail: download the draft and ' +
+            'open it in your mail program, or copy it.'}),
+          h('pre', {class: 'draft', testid: 'wkw-intro-text', text}),
+          h('a', {class: 'button primary', href, download: 'introduction.eml',
+            testid: 'wkw-intro-download'}, 'Download the draft (.eml)')));
+      introBox.scrollIntoView({block: 'nearest'});
+    } catch (err) {
+      clear(introBox).append(alertBox(err, 'wkw-intro-error'));
+    }
+  }
   if (kind !== 'contact') {
     columns.splice(4, 0, {label: 'Contacts known', num: true,
       render: (c) => String(c.contacts_known ?? '—')});
@@ -98,7 +121,7 @@ export async function renderWhoKnows(view, ctx) {
   results.append(card(null, heading, tbl,
       h('p', {class: 'muted small', text: 'Strength is 0–1 from e-mails, replies and shared ' +
         'meetings, decayed by age and divided by the number of people involved: strong ≥ 0.7, ' +
-        'familiar 0.4–0.7, weak < 0.4.'})));
+        'familiar 0.4–0.7, weak < 0.4.'})), introBox);
   results.append(h('div', {class: 'split even'},
       card('Network', tieGraph(label, colleagues),
           h('div', {class: 'legend'},

@@ -3,6 +3,7 @@
 // denial comes back as PermissionDenied with the policy's reason, which the server sends as 403.
 #include <string>
 
+#include "rapport/api/introduction.h"
 #include "rapport/api/iso_time.h"
 #include "rapport/insights/data_extent.h"
 #include "rapport/insights/discrete_laplace.h"
@@ -62,6 +63,31 @@ Result<Reply> WhoKnows(Call& call) {
                                        static_cast<size_t>(*top));
   if (!answer.ok()) return answer.status();
   return Reply::Json(api::WhoKnowsWhomDocument(*answer));
+}
+
+// The introduction request `rapport introduce` writes, for the caller to send: Who Knows Whom
+// (asked of the policy point and audited) finds the colleague `via`.
+Result<Reply> Introduction(Call& call) {
+  auto request = RequestOf(call);
+  auto target = TargetParam(call);
+  for (const Status* st : {&request.status(), &target.status()}) {
+    if (!st->ok()) return *st;
+  }
+  const std::string via = call.Param("via");
+  if (via.empty()) {
+    return Status::InvalidArgument("the query parameter 'via' is missing: name the colleague");
+  }
+  auto answer = insights::WhoKnowsWhom(*call.store, *call.policy, *request, *target, 1000);
+  if (!answer.ok()) return answer.status();
+  auto introducer = api::IntroducerOf(*call.store, *answer, via);
+  if (!introducer.ok()) return introducer.status();
+  std::string name;
+  if (auto me = call.store->IdentifyPerson(call.principal.address); me.ok()) {
+    name = me->display_name;
+  }
+  return Reply::Text(
+      api::IntroductionDraft(name, call.principal.address, **introducer, answer->target, call.now),
+      "message/rfc822");
 }
 
 Result<Reply> Relationship(Call& call) {
@@ -156,6 +182,7 @@ Result<Reply> Engagement(Call& call) {
 std::vector<Route> InsightRoutes() {
   return {{"GET", "/v1/session", Access::kUser, Session},
           {"GET", "/v1/who-knows", Access::kUser, WhoKnows, true},
+          {"GET", "/v1/introduction", Access::kUser, Introduction, true},
           {"GET", "/v1/relationship", Access::kUser, Relationship, true},
           {"GET", "/v1/me", Access::kUser, Personal, true},
           {"POST", "/v1/engagement", Access::kUser, Engagement, true}};

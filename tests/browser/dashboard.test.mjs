@@ -178,6 +178,26 @@ describe('rapport dashboard', () => {
     assert.equal(await text('wkw-last'), lasts[lasts.length - 1].slice(0, 10));
     await screenshot(page, 'who-knows-whom');
 
+    // Ask the first colleague (not the member) for an introduction: the draft is what
+    // `rapport introduce` writes, but for its Date and Message-ID.
+    const via = cs.find((c) => c.address !== env('RAPPORT_MEMBER'));
+    if (via) {
+      const row = cs.indexOf(via);
+      await page.locator(byId('wkw-introduce')).nth(
+          cs.slice(0, row).filter((c) => c.address !== env('RAPPORT_MEMBER')).length).click();
+      const draft = await page.locator(byId('wkw-intro-text')).textContent();
+      assert.match(draft, new RegExp(`^To: .*<${via.address}>\r?$`, 'm'));
+      assert.match(draft, new RegExp(`^Subject: Introduction to ${doc.target.label.replace(
+          /[.*+?^${}()|[\]\\]/g, '\\$&')}\\?\r?$`, 'm'));
+      const cli = execFileSync(env('RAPPORT_BINARY'), ['introduce', TARGET, '--via', via.address,
+        '--as', env('RAPPORT_MEMBER'), ...(AS_OF ? ['--as-of', AS_OF] : [])], {encoding: 'utf8'});
+      const stable = (text) => text.split(/\r?\n/).filter((l) => !/^(Date|Message-ID):/.test(l));
+      assert.deepEqual(stable(draft), stable(cli));
+      assert.equal(await page.getAttribute(byId('wkw-intro-download'), 'download'),
+          'introduction.eml');
+      await screenshot(page, 'introduction');
+    }
+
     await page.click(byId('wkw-open-relationship'));
     await page.waitForSelector(`${byId('rel-health')}, ${byId('rel-error')}`);
     assert.equal(await page.locator(byId('rel-error')).count(), 0, 'no error');

@@ -66,7 +66,7 @@ function renderHeader() {
   if (session.data_up_to !== undefined) {
     tenant.append(h('span', {class: 'data-up-to', testid: 'data-up-to',
       title: 'Insights are as of this day unless you choose another',
-      text: session.data_up_to ? ` · data up to ${session.data_up_to}` : ' · no data yet'}));
+      text: session.data_up_to ? `data up to ${session.data_up_to}` : 'no data yet'}));
   }
   user.append(
       h('span', {class: 'user-name', testid: 'session-name', text: session.name || session.address}),

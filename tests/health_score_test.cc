@@ -44,6 +44,34 @@ TEST(HealthScore, OneWayAndNoRepliesIsPoor) {
   EXPECT_EQ(h.factors[1].detail, "only we write: no answer");
 }
 
+// Each factor's points are its share of the score, whole, adding up to it (largest remainder).
+TEST(HealthScore, PointsAreWholeSharesThatAddUpToTheScore) {
+  // 6 e-mails of 4 expected -> activity 1; 2/4 -> reciprocity 0.5; no reply: left out; recency 1.
+  // Shares of 100 over weights 80: 50, 12.5, 25 = 87.5 -> 88; floors 50 + 12 + 25 = 87, the one
+  // point left goes to the largest remainder (reciprocity's .5).
+  HealthScore h = ComputeHealth(Inputs(4, 2, 0, {}, 3), InsightSettings{});
+  EXPECT_EQ(h.score, 88);
+  ASSERT_EQ(h.factors.size(), 3u);
+  EXPECT_EQ(h.factors[0].points, 50);
+  EXPECT_EQ(h.factors[1].points, 13);
+  EXPECT_EQ(h.factors[2].points, 25);
+  EXPECT_EQ(h.adjustment, 0);
+  // The balanced case above: 40 + 20 + 13.15 + 20 = 93.15 -> 93, the floors already add up.
+  HealthScore g = ComputeHealth(Inputs(2, 2, 1, {21, 4}, 4), InsightSettings{});
+  EXPECT_EQ(g.factors[0].points + g.factors[1].points + g.factors[2].points + g.factors[3].points,
+            93);
+  EXPECT_EQ(g.factors[2].points, 13);
+  // Busy one-way traffic: 50 + 0 + 25 = 75 points, capped below Fair (40) by an adjustment of
+  // -36, so that points and adjustment still add up to the score shown.
+  HealthScore one_way = ComputeHealth(Inputs(10, 0, 0, {}, 1), InsightSettings{});
+  EXPECT_EQ(one_way.factors[0].points, 50);
+  EXPECT_EQ(one_way.factors[1].points, 0);
+  EXPECT_EQ(one_way.factors[2].points, 25);
+  EXPECT_EQ(one_way.adjustment, -36);
+  EXPECT_EQ(one_way.score, 39);
+  EXPECT_FALSE(one_way.adjustment_reason.empty());
+}
+
 TEST(HealthScore, SettingsChangeWeightsExpectationsAndGrades) {
   InsightSettings s;
   s.weight_meeting = 1.5;

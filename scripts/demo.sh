@@ -48,6 +48,7 @@ $rapport who-knows "$contact" --as "$ceo" --as-of 2026-06-28
 $rapport who-knows "$account" --as "$ceo" --top 3 --as-of 2026-06-28
 $rapport who-knows "$contact" --as guest@contoso.example || true   # not a user: denied, with the reason
 $rapport relationship "$account" --as "$ceo"   # no --as-of: the sample ends in June 2026, so the answer is as of its last day with data
+$rapport accounts overview --as "$ceo" --limit 10   # the accounts colleagues deal with: health, trend, last interaction
 $rapport access check --as "$ceo" --insight personal --subject "$ceo"   # not granted: denied, with the reason
 $rapport me --as "$ceo" --as-of 2026-06-28 || true   # the same denial, from the insight itself
 $rapport consent grant personal --by "$ceo" --terms-version 2026-11

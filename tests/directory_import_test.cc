@@ -122,6 +122,19 @@ TEST(DirectoryCsv, ColumnsInAnyOrderAndCaseWithBomAndCrlf) {
   EXPECT_TRUE(d.groups.empty());
 }
 
+TEST(DirectoryCsv, JobTitlesFromCsvAndGraph) {
+  Directory csv = ParseOk(
+      "address,job_title\nalice@contoso.com,Account Executive\nbob@contoso.com,\n", "d.csv");
+  ASSERT_EQ(csv.users.size(), 2u);
+  EXPECT_EQ(csv.users[0].job_title, "Account Executive");
+  EXPECT_EQ(csv.users[1].job_title, "");
+  Directory graph =
+      ParseOk(R"({"value":[{"id":"u1","mail":"carol@contoso.com","jobTitle":"Head of Sales"}]})",
+              "users.json");
+  ASSERT_EQ(graph.users.size(), 1u);
+  EXPECT_EQ(graph.users[0].job_title, "Head of Sales");
+}
+
 TEST(DirectoryCsv, HeaderOnlyIsAnEmptyDirectory) {
   // Rows of empty cells, as spreadsheets save them, are not users.
   Directory d = ParseOk("address,groups\n,\n , \n", "d.csv");
@@ -143,7 +156,8 @@ TEST(DirectoryCsv, SyntaxProblemsNameFileAndLine) {
 }
 
 TEST(DirectoryCsv, HeaderProblems) {
-  const std::string known = "address, display_name, department, manager, role, aliases, groups";
+  const std::string known =
+      "address, display_name, department, job_title, manager, role, aliases, groups";
   EXPECT_EQ(CsvError(""),
             "d.csv:1: no header row (start the file with a row naming the columns: " + known + ")");
   EXPECT_EQ(CsvError("a@x.com,Alice\n"),

@@ -407,7 +407,8 @@ TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
     ASSERT_TRUE(db->Exec("PRAGMA user_version = 10; DROP TABLE privacy_charge; DROP TABLE "
                          "mailbox_item; DROP TABLE sync_cursor; DROP TABLE sync_source; "
                          "DROP TABLE calendar_item; ALTER TABLE access_token DROP COLUMN kind; "
-                         "DROP INDEX message_sent")
+                         "DROP INDEX message_sent; "
+                         "ALTER TABLE directory_user DROP COLUMN job_title")
                     .ok());
     ASSERT_TRUE(db->Exec("INSERT INTO privacy_release (tenant_id, request_key, requested_by, "
                          "released_at, epsilon_micro, delta, rows, body) VALUES (1, "

@@ -209,6 +209,93 @@ TEST_F(RelationshipTest, GoesThroughThePolicyPoint) {
   for (const auto& c : after["most_contacted"]) EXPECT_EQ(c["interactions"], 1);
 }
 
+// The home page's list: each account as relationship analytics sees that account, and how much
+// of it is the caller's own.
+TEST_F(RelationshipTest, AccountsOverviewByHandAndAsEachAccountsRelationship) {
+  json o = Run("accounts overview --as " + kAlice + " --days 14");
+  ASSERT_EQ(o["total"], 1) << o.dump();  // zed's contoso.example is quiet since December
+  ASSERT_EQ(o["shown"], 1);
+  EXPECT_EQ(o["mine"], 1);
+  const json& a = o["accounts"][0];
+  EXPECT_EQ(a["account"], "fabrikam.example");
+  EXPECT_EQ(a["emails_by_us"], 3);    // r1, r3 and bob to dave
+  EXPECT_EQ(a["emails_by_them"], 2);  // r2, r4; never the newsletter
+  EXPECT_EQ(a["meetings"], 2);        // g1, g5
+  EXPECT_EQ(a["last_interaction"], "2026-03-08T20:00:00Z");
+  // alice, bob (r4, r7), frank, hal and ian (g1); ann was only copied on ours, gail declined.
+  EXPECT_EQ(a["colleagues"], 5);
+  EXPECT_EQ(a["my_interactions"], 5);  // r1, r2, r3, r4 and g5
+  // activity 1, reciprocity 2/3, replies 21 h and 4 h -> 24/36.5, recency 1:
+  // (40 + 13.33 + 13.15 + 20) = 86.48 -> 86. The 14 days before: r5 only, 38 (as for carol).
+  EXPECT_EQ(a["score"], 86);
+  EXPECT_EQ(a["grade"], "Good");
+  EXPECT_EQ(a["previous_score"], 38);
+  EXPECT_EQ(a["trend"], "up");
+  json r = Relationship("fabrikam.example");
+  EXPECT_EQ(a["score"], r["health"]["score"]);
+  EXPECT_EQ(a["previous_score"], r["health"]["previous_score"]);
+  EXPECT_EQ(a["trend"], r["health"]["trend"]);
+  EXPECT_EQ(a["last_interaction"], r["last_interaction"]);
+  EXPECT_EQ(a["emails_by_us"], r["by_us"]["emails_sent"]);
+  EXPECT_EQ(a["meetings"], r["meetings"]);
+
+  // Over 60 days, zed's December mail is in the window before: listed, below, and falling.
+  json wide = Run("accounts overview --as " + kAlice);
+  ASSERT_EQ(wide["total"], 2) << wide.dump();
+  EXPECT_EQ(wide["accounts"][0]["account"], "fabrikam.example");  // the newest first
+  const json& quiet = wide["accounts"][1];
+  EXPECT_EQ(quiet["account"], "contoso.example");
+  EXPECT_EQ(quiet["last_interaction"], "2025-12-12T10:00:00Z");
+  EXPECT_EQ(quiet["emails_by_us"], 0);
+  EXPECT_EQ(quiet["my_interactions"], 0);
+  EXPECT_EQ(quiet["trend"], "down");
+  json zed = Run("relationship contoso.example --as " + kAlice);
+  EXPECT_EQ(quiet["score"], zed["health"]["score"]);
+  EXPECT_EQ(quiet["previous_score"], zed["health"]["previous_score"]);
+  EXPECT_EQ(wide["mine"], 1);  // alice wrote to zed only in the window before
+}
+
+TEST_F(RelationshipTest, AccountsOverviewMineIsTheCallersOwnAndSaysWhyWhenEmpty) {
+  json bob = Run("accounts overview --as bob@northwind.example --days 14 --mine");
+  ASSERT_EQ(bob["shown"], 1);
+  EXPECT_EQ(bob["accounts"][0]["my_interactions"], 2);  // r4 and r7
+  json ann = Run("accounts overview --as ann@northwind.example --days 14 --mine");
+  EXPECT_EQ(ann["shown"], 0);
+  EXPECT_EQ(ann["total"], 1);
+  EXPECT_NE(ann["empty_reason"].get<std::string>().find("your colleagues did"), std::string::npos)
+      << ann.dump();
+  auto text = RunRapport("--db " + db_ + " accounts overview --as " + kAlice +
+                         " --days 14 --as-of " + kAsOf);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("fabrikam.example"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("1 of 1 accounts shown; you dealt with 1 of them"), std::string::npos)
+      << text.out;
+  auto guest = RunRapport("--db " + db_ + " accounts overview --as guest@other.example");
+  EXPECT_EQ(guest.exit_code, 1);
+  EXPECT_EQ(guest.err, "rapport: error: not allowed: caller is not a user of this tenant\n");
+}
+
+// Colleagues are shown with the job title and department the directory gives them.
+TEST_F(RelationshipTest, ColleaguesCarryTheirJobTitleAndDepartment) {
+  WriteFile(dir_ / "dir.csv",
+            "address,display_name,department,job_title\n"
+            "alice@northwind.example,Alice Smith,Sales East,Account Executive\n");
+  auto imported = RunRapport("--db " + db_ + " directory import " + (dir_ / "dir.csv"));
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  json r = Relationship(kCarol);
+  ASSERT_FALSE(r["most_contacted"].empty());
+  EXPECT_EQ(r["most_contacted"][0]["address"], kAlice);
+  EXPECT_EQ(r["most_contacted"][0]["job_title"], "Account Executive");
+  EXPECT_EQ(r["most_contacted"][0]["department"], "Sales East");
+  json who = Run("who-knows " + kCarol + " --as bob@northwind.example");
+  ASSERT_FALSE(who["colleagues"].empty());
+  EXPECT_EQ(who["colleagues"][0]["job_title"], "Account Executive");
+  auto person =
+      RunRapport("--db " + db_ + " people show " + kAlice + " --as " + kAlice + " --json");
+  ASSERT_EQ(person.exit_code, 0) << person.err;
+  EXPECT_EQ(json::parse(person.out)["job_title"], "Account Executive");
+}
+
 TEST_F(RelationshipTest, MeIsAboutTheCallerOnly) {
   json me = Run("me --as " + kAlice);
   // zed: 6 x 1.0 + 6 x 1.25, about 100 days old: strong, quiet since 12 December: going cold.

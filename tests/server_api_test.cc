@@ -29,6 +29,7 @@ TEST(HttpApi, AnswersAreTheSameDocumentsAsTheCommandLine) {
       {kWho + "&top=3", "who-knows " + kContact + " --top 3"},
       {"/v1/relationship?target=" + kContact + "&as_of=" + kAsOf, "relationship " + kContact},
       {"/v1/me?days=40&as_of=" + kAsOf, "me --days 40"},
+      {"/v1/accounts/overview?as_of=" + kAsOf, "accounts overview"},
   };
   for (const auto& [path, command] : cases) {
     auto res = served.Get(path, "member");

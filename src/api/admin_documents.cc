@@ -232,60 +232,6 @@ Result<Document> AccountsDocument(store::Store& store) {
   return out;
 }
 
-Result<Document> SuggestionsDocument(store::Store& store, std::string_view text, size_t limit) {
-  const auto fold = [](std::string_view s) {
-    std::string out;
-    for (char c : s) {
-      if (std::isalnum(static_cast<unsigned char>(c))) {
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-    }
-    return out;
-  };
-  std::string prefix(text);
-  while (!prefix.empty() && (prefix.front() == '@' || prefix.front() == ' ')) prefix.erase(0, 1);
-  for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const std::string want = fold(text);
-  Document out = Document::array();
-  if (want.empty()) return out;
-  auto accounts = store.ListAccounts();
-  if (!accounts.ok()) return accounts.status();
-  struct Hit {
-    int rank;  // 0: the name starts with it, 1: holds it, 2: a domain starts with it
-    const store::Account* account;
-    std::string domain;
-  };
-  std::vector<Hit> hits;
-  for (const auto& a : *accounts) {
-    const size_t at = fold(a.name).find(want);
-    if (at != std::string::npos) hits.push_back({at == 0 ? 0 : 1, &a, ""});
-    for (const auto& d : a.domains) {
-      if (d.rfind(prefix, 0) == 0 && !prefix.empty()) hits.push_back({2, &a, d});
-    }
-  }
-  std::stable_sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) {
-    if (x.rank != y.rank) return x.rank < y.rank;
-    return x.account->people > y.account->people;
-  });
-  for (const auto& h : hits) {
-    if (out.size() >= limit) break;
-    const std::string people =
-        std::to_string(h.account->people) + (h.account->people == 1 ? " person" : " people");
-    if (h.domain.empty()) {
-      out.push_back({{"kind", "account"},
-                     {"label", h.account->name},
-                     {"target", h.account->name},
-                     {"detail", people}});
-    } else {
-      out.push_back({{"kind", "domain"},
-                     {"label", "@" + h.domain},
-                     {"target", "@" + h.domain},
-                     {"detail", h.account->name}});
-    }
-  }
-  return out;
-}
-
 Result<Document> DirectoryDocument(store::Store& store) {
   auto entries = store.ListDirectory();
   if (!entries.ok()) return entries.status();

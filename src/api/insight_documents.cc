@@ -20,6 +20,8 @@ Document ColleagueJson(const insights::KnownColleague& c) {
   const auto& e = c.tie.explanation;
   return {{"name", c.colleague.name},
           {"address", c.colleague.address},
+          {"job_title", c.colleague.job_title},
+          {"department", c.colleague.department},
           {"strength", DocumentStrength(c.tie.strength)},
           {"label", insights::TieLabelName(c.tie.label)},
           {"contacts_known", c.contacts},
@@ -197,6 +199,8 @@ Document RelationshipDocument(const insights::RelationshipAnswer& a) {
   for (const auto& c : a.most_contacted) {
     out["most_contacted"].push_back({{"name", c.colleague.name},
                                      {"address", c.colleague.address},
+                                     {"job_title", c.colleague.job_title},
+                                     {"department", c.colleague.department},
                                      {"interactions", c.interactions}});
   }
   for (const auto& w : a.timeline) {
@@ -256,13 +260,17 @@ Document EngagementPreviewDocument(const insights::EngagementPreview& preview) {
   return out;
 }
 
+Document EngagementRowDocument(const insights::EngagementRow& r, insights::PeriodLevel level) {
+  Document row = Document::object();
+  const auto cells = Cells(r, level);
+  for (size_t i = 0; i < cells.size(); ++i) row[kColumns[i]] = cells[i];
+  return row;
+}
+
 Document EngagementDocument(const insights::EngagementRelease& release) {
   Document rows = Document::array();
   for (const auto& r : release.rows) {
-    Document row = Document::object();
-    const auto cells = Cells(r, release.parameters.level);
-    for (size_t i = 0; i < cells.size(); ++i) row[kColumns[i]] = cells[i];
-    rows.push_back(std::move(row));
+    rows.push_back(EngagementRowDocument(r, release.parameters.level));
   }
   return {{"privacy", PrivacyJson(release)}, {"rows", rows}};
 }

@@ -23,6 +23,8 @@ struct InsightArgs {
   int horizon = 180;
   int days = 60;
   bool json = false;
+  bool mine = false;  // accounts overview: only the caller's own accounts
+  size_t limit = 0;   // accounts overview: at most this many (0: all)
 };
 
 // An open store, the policy point for this request, and the request itself.
@@ -46,6 +48,7 @@ int RunIntroduce(const std::string& db, const InsightArgs& args);
 int RunEvalWkw(const std::string& db, const InsightArgs& args);
 int RunRelationship(const std::string& db, const InsightArgs& args);
 int RunMe(const std::string& db, const InsightArgs& args);
+int RunAccountsOverview(const std::string& db, const InsightArgs& args);
 int RunEnrichment(const std::string& db, const InsightArgs& args);
 int RunBudget(const std::string& db, bool json);
 

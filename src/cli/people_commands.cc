@@ -32,6 +32,7 @@ ordered_json PersonJson(const store::PersonDetails& p) {
           {"names", p.names},
           {"account", p.account.empty() ? ordered_json(nullptr) : ordered_json(p.account)},
           {"department", p.department},
+          {"job_title", p.job_title},
           {"manager", p.manager.empty() ? ordered_json(nullptr) : ordered_json(p.manager)},
           {"groups", p.groups},
           {"messages_sent", p.messages_sent},
@@ -119,6 +120,7 @@ int RunPeopleShow(const std::string& db, const std::string& who, const std::stri
   if (!p.account.empty()) fmt::print("account       {}\n", p.account);
   if (p.in_directory) {
     fmt::print("department    {}\n", p.department.empty() ? "-" : p.department);
+    fmt::print("job title     {}\n", p.job_title.empty() ? "-" : p.job_title);
     fmt::print("manager       {}\n", p.manager.empty() ? "-" : p.manager);
     fmt::print("groups        {}\n", p.groups.empty() ? "-" : Joined(p.groups));
   }

@@ -8,127 +8,13 @@
 #include <unordered_set>
 
 #include "insights/decide.h"
+#include "insights/relationship_tally.h"
 #include "insights/weeks.h"
-#include "rapport/insights/ties.h"
 
 namespace rapport::insights {
 namespace {
 
 constexpr auto kKind = consent::InsightKind::kRelationship;
-constexpr double kWriteHours = 5.0 / 60, kReadHours = 2.5 / 60;
-
-// Who is on which side of an item.
-struct Sides {
-  const store::Activity& activity;
-  const std::set<int64_t>& them;
-  std::unordered_set<int64_t> robots;
-  // Colleagues excluded from identifiable insights: absent, so never counted (SPEC §1).
-  std::unordered_set<int64_t> excluded;
-
-  Sides(const store::Activity& a, const std::set<int64_t>& t, std::unordered_set<int64_t> x)
-      : activity(a), them(t), robots(BulkOnlySenders(a)), excluded(std::move(x)) {}
-
-  bool Us(int64_t person) const {
-    auto it = activity.people.find(person);
-    return it != activity.people.end() && it->second.kind == store::PersonKind::kInternal &&
-           !it->second.is_role && !robots.count(person) && !excluded.count(person);
-  }
-  bool Them(int64_t person) const { return them.count(person) && !robots.count(person); }
-};
-
-// What happened in [from, to].
-struct Tally {
-  SideKpis by_us, by_them;
-  int meetings = 0;
-  std::vector<double> our_latencies, their_latencies;
-  std::optional<int64_t> last;
-  std::map<int64_t, int> colleagues;  // internal person -> interactions
-  std::map<int64_t, WeekActivity> weeks;
-};
-
-void Seen(Tally& t, int64_t at) {
-  t.last = std::max(t.last.value_or(at), at);
-}
-
-// +1 for us (we wrote), -1 for them, 0 when the message is not between the two sides.
-int Direction(const Sides& s, const store::MailItem& m) {
-  if (m.bulk || s.robots.count(m.sender)) return 0;
-  auto any = [&](auto side) { return std::any_of(m.recipients.begin(), m.recipients.end(), side); };
-  if (s.Us(m.sender) && any([&](int64_t r) { return s.Them(r); })) return 1;
-  if (s.Them(m.sender) && any([&](int64_t r) { return s.Us(r); })) return -1;
-  return 0;
-}
-
-void TallyMail(const Sides& s, const WeekCalendar& weeks, int64_t from, int64_t to, Tally& t) {
-  for (const auto& m : s.activity.mail) {
-    const int dir = Direction(s, m);
-    if (dir == 0 || m.sent_at < from || m.sent_at > to) continue;
-    Seen(t, m.sent_at);
-    SideKpis& writer = dir > 0 ? t.by_us : t.by_them;
-    SideKpis& reader = dir > 0 ? t.by_them : t.by_us;
-    ++writer.emails_sent;
-    ++reader.emails_received;
-    writer.hours_spent += kWriteHours;
-    for (int64_t r : m.recipients) {
-      if (dir > 0 ? s.Them(r) : s.Us(r)) reader.hours_spent += kReadHours;
-      if (dir < 0 && s.Us(r)) ++t.colleagues[r];
-    }
-    if (dir > 0) ++t.colleagues[m.sender];
-    WeekActivity& week = t.weeks[weeks.WeekStart(m.sent_at)];
-    ++(dir > 0 ? week.emails_by_us : week.emails_by_them);
-    if (m.parent < 0) continue;
-    const store::MailItem& parent = s.activity.mail[static_cast<size_t>(m.parent)];
-    if (Direction(s, parent) != -dir) continue;
-    ++writer.replies;
-    const double hours = static_cast<double>(m.sent_at - parent.sent_at) / 3600.0;
-    (dir > 0 ? t.our_latencies : t.their_latencies).push_back(hours);
-  }
-}
-
-void TallyMeetings(const Sides& s, const WeekCalendar& weeks, int64_t from, int64_t to, Tally& t) {
-  for (const auto& g : s.activity.meetings) {
-    if (g.cancelled || g.all_day || g.start < from || g.start > to) continue;
-    const auto ours =
-        std::count_if(g.attendees.begin(), g.attendees.end(), [&](int64_t p) { return s.Us(p); });
-    const bool theirs =
-        std::any_of(g.attendees.begin(), g.attendees.end(), [&](int64_t p) { return s.Them(p); });
-    if (ours == 0 || !theirs) continue;
-    Seen(t, g.start);
-    ++t.meetings;
-    if (s.Us(g.organizer)) ++t.by_us.meetings_organised;
-    if (s.Them(g.organizer)) ++t.by_them.meetings_organised;
-    const double hours = static_cast<double>(g.end - g.start) / 3600.0;
-    t.by_us.hours_spent += hours * static_cast<double>(ours);
-    t.by_them.hours_spent += hours;
-    for (int64_t p : g.attendees) {
-      if (s.Us(p)) ++t.colleagues[p];
-    }
-    ++t.weeks[weeks.WeekStart(g.start)].meetings;
-  }
-}
-
-Tally Count(const Sides& s, const WeekCalendar& weeks, int64_t from, int64_t to) {
-  Tally t;
-  TallyMail(s, weeks, from, to, t);
-  TallyMeetings(s, weeks, from, to, t);
-  if (!t.our_latencies.empty()) t.by_us.median_response_hours = Median(t.our_latencies);
-  if (!t.their_latencies.empty()) t.by_them.median_response_hours = Median(t.their_latencies);
-  return t;
-}
-
-HealthInputs InputsOf(const Tally& t, int days, int64_t as_of) {
-  HealthInputs in;
-  in.days = days;
-  in.emails_by_us = t.by_us.emails_sent;
-  in.emails_by_them = t.by_them.emails_sent;
-  in.meetings = t.meetings;
-  in.response_hours = t.our_latencies;
-  in.response_hours.insert(in.response_hours.end(), t.their_latencies.begin(),
-                           t.their_latencies.end());
-  in.last_interaction = t.last;
-  in.as_of = as_of;
-  return in;
-}
 
 std::optional<int64_t> NextMeeting(const Sides& s, int64_t as_of) {
   for (const auto& g : s.activity.meetings) {  // by start
@@ -184,7 +70,8 @@ Result<std::optional<int64_t>> LastBefore(store::Store& store, consent::PolicyDe
   if (!older.ok()) return older.status();
   auto excluded = Excluded(policy, kKind, *older);
   if (!excluded.ok()) return excluded.status();
-  Sides sides(*older, them, std::move(*excluded));
+  const auto robots = RobotsAmong(*older, nullptr, before);
+  const Sides sides{*older, them, robots, *excluded};
   return Count(sides, weeks, std::numeric_limits<int64_t>::min(), before).last;
 }
 
@@ -218,7 +105,8 @@ Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
   if (!activity.ok()) return activity.status();
   auto excluded = Excluded(policy, kKind, *activity);
   if (!excluded.ok()) return excluded.status();
-  Sides sides(*activity, *them, std::move(*excluded));
+  const auto robots = RobotsAmong(*activity, nullptr, request.as_of);
+  const Sides sides{*activity, *them, robots, *excluded};
   const int64_t from = request.as_of - window;
   Tally now = Count(sides, *weeks, from + 1, request.as_of);
   Tally before = Count(sides, *weeks, from - window + 1, from);
@@ -245,14 +133,10 @@ Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
   RAPPORT_RETURN_IF_ERROR(Describe(store, shown));
   a.timeline = Timeline(now, *weeks, from + 1, request.as_of);
 
-  HealthInputs inputs = InputsOf(now, days, request.as_of);
-  inputs.last_interaction = a.last_interaction;
-  a.health = ComputeHealth(inputs, *settings);
-  HealthInputs earlier = InputsOf(before, days, from);
-  earlier.last_interaction = before.last ? before.last : std::nullopt;
-  a.previous_score = ComputeHealth(earlier, *settings).score;
-  const int change = a.health.score - a.previous_score;
-  a.trend = change >= 5 ? "up" : change <= -5 ? "down" : "steady";
+  Standing standing = StandingOf(now, before, a.last_interaction, days, request.as_of, *settings);
+  a.health = std::move(standing.health);
+  a.previous_score = standing.previous_score;
+  a.trend = std::move(standing.trend);
   a.target = std::move(*target);
   return a;
 }

@@ -67,26 +67,16 @@ Result<Target> AccountTarget(store::Store& store, const store::Account& account)
 }
 
 // Lower-case letters and digits only: "Alpine Ski-House" and "alpineskihouse" compare equal.
-std::string Folded(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-  }
-  return out;
-}
-
 // Text that names no account and no person: the one account whose name holds it, or, when
 // several do, an error that names them. nullopt when none does.
 Result<std::optional<Target>> PartialAccount(store::Store& store, std::string_view text) {
-  const std::string want = Folded(text);
+  const std::string want = FoldedName(text);
   if (want.size() < 3) return std::optional<Target>();
   auto accounts = store.ListAccounts();
   if (!accounts.ok()) return accounts.status();
   std::vector<const store::Account*> found;
   for (const auto& a : *accounts) {
-    if (Folded(a.name).find(want) != std::string::npos) found.push_back(&a);
+    if (FoldedName(a.name).find(want) != std::string::npos) found.push_back(&a);
   }
   if (found.empty()) return std::optional<Target>();
   if (found.size() == 1) {
@@ -129,6 +119,16 @@ Result<Target> ResolveTarget(store::Store& store, std::string_view text) {
   if (!partial.ok()) return partial.status();
   if (*partial) return std::move(**partial);
   return person;
+}
+
+std::string FoldedName(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
 }
 
 }  // namespace rapport::insights

@@ -57,17 +57,23 @@ void AddMeeting(const store::Activity& a, const store::MeetingItem& g, PairMap& 
 
 }  // namespace
 
-std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity) {
-  std::unordered_map<int64_t, bool> only_bulk;
-  for (const auto& m : activity.mail) {
-    auto [it, added] = only_bulk.emplace(m.sender, m.bulk);
-    if (!added) it->second = it->second && m.bulk;
-  }
+void BulkOnlyTally::Add(const store::MailItem& m) {
+  auto [it, added] = only_bulk_.emplace(m.sender, m.bulk);
+  if (!added) it->second = it->second && m.bulk;
+}
+
+std::unordered_set<int64_t> BulkOnlyTally::Senders() const {
   std::unordered_set<int64_t> out;
-  for (const auto& [sender, bulk] : only_bulk) {
+  for (const auto& [sender, bulk] : only_bulk_) {
     if (bulk) out.insert(sender);
   }
   return out;
+}
+
+std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity) {
+  BulkOnlyTally tally;
+  for (const auto& m : activity.mail) tally.Add(m);
+  return tally.Senders();
 }
 
 std::vector<TieInteractions> CollectTies(const store::Activity& activity, int64_t until) {

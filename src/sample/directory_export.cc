@@ -17,8 +17,8 @@ using Json = nlohmann::ordered_json;  // keeps keys in insertion order: stable o
 
 constexpr std::string_view kMetadata = "https://graph.microsoft.com/v1.0/$metadata#";
 constexpr std::string_view kUserSelect =
-    "users(id,displayName,mail,userPrincipalName,userType,department,proxyAddresses,manager,"
-    "memberOf)";
+    "users(id,displayName,mail,userPrincipalName,userType,department,jobTitle,proxyAddresses,"
+    "manager,memberOf)";
 constexpr std::string_view kGroupSelect =
     "groups(id,displayName,mail,securityEnabled,mailEnabled,groupTypes,members)";
 constexpr std::string_view kUserType = "#microsoft.graph.user";
@@ -31,10 +31,17 @@ constexpr uint32_t kCeo = 0;
 struct Function {
   std::string_view name;
   bool regional;
+  std::string_view title;  // what its members' job titles say
 };
 constexpr Function kFunctions[] = {
-    {"Sales", true},    {"Engineering", false}, {"Customer Success", true}, {"Marketing", false},
-    {"Finance", false}, {"Operations", false},  {"Product", false},         {"Support", true},
+    {"Sales", true, "Account Executive"},
+    {"Engineering", false, "Software Engineer"},
+    {"Customer Success", true, "Customer Success Manager"},
+    {"Marketing", false, "Marketing Manager"},
+    {"Finance", false, "Financial Analyst"},
+    {"Operations", false, "Operations Specialist"},
+    {"Product", false, "Product Manager"},
+    {"Support", true, "Support Engineer"},
 };
 constexpr std::string_view kRegions[] = {"East", "West", "North", "South", "Europe", "Asia"};
 
@@ -115,6 +122,17 @@ Json GroupRef(const Group& g) {
   return Json{{"@odata.type", kGroupType}, {"id", g.id}, {"displayName", g.name}, {"mail", g.mail}};
 }
 
+// The chief executive, a team's lead, else the title of the team's function. Drawn from nothing
+// random: the rest of the sample stays as it was.
+std::string JobTitle(const Organisation& org, uint32_t u, const Group& team) {
+  if (u == kCeo) return "Chief Executive Officer";
+  if (org.leads[u]) return "Head of " + team.name;
+  for (const auto& f : kFunctions) {
+    if (team.name.rfind(f.name, 0) == 0) return std::string(f.title);
+  }
+  return "";
+}
+
 Json InternalUser(const OrganisationSpec& spec, const Population& pop, const Organisation& org,
                   uint32_t u, const std::string& organisation) {
   const Person& p = pop.people[u];
@@ -127,6 +145,7 @@ Json InternalUser(const OrganisationSpec& spec, const Population& pop, const Org
             {"userPrincipalName", p.address},
             {"userType", "Member"},
             {"department", team.name},
+            {"jobTitle", JobTitle(org, u, team)},
             {"proxyAddresses", Json::array({"SMTP:" + p.address, x500})}};
   if (org.manager[u] >= 0) {
     auto boss = static_cast<uint32_t>(org.manager[u]);

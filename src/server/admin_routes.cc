@@ -145,12 +145,6 @@ Result<Reply> Stats(Call& call) {
   return Wrap(api::StatsDocument(*call.store));
 }
 
-Result<Reply> Suggestions(Call& call) {
-  auto limit = IntParam(call, "limit", 8, 1, 50);
-  if (!limit.ok()) return limit.status();
-  return Wrap(api::SuggestionsDocument(*call.store, call.Param("q"), static_cast<size_t>(*limit)));
-}
-
 Result<Reply> Accounts(Call& call) {
   return Wrap(api::AccountsDocument(*call.store));
 }
@@ -179,7 +173,6 @@ std::vector<Route> AdminRoutes() {
           {"GET", "/v1/budget", Access::kAdmin, Budget},
           {"GET", "/v1/stats", Access::kAdmin, Stats},
           {"GET", "/v1/accounts", Access::kMembers, Accounts},
-          {"GET", "/v1/suggestions", Access::kMembers, Suggestions},
           {"GET", "/v1/directory", Access::kMembers, Directory}};
 }
 

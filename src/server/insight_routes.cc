@@ -3,6 +3,7 @@
 // denial comes back as PermissionDenied with the policy's reason, which the server sends as 403.
 #include <string>
 
+#include "rapport/api/browse_documents.h"
 #include "rapport/api/introduction.h"
 #include "rapport/api/iso_time.h"
 #include "rapport/insights/data_extent.h"
@@ -103,6 +104,46 @@ Result<Reply> Relationship(Call& call) {
   return Reply::Json(api::RelationshipDocument(*answer));
 }
 
+// The home page's list: every account colleagues dealt with, health and trend, the caller's own.
+Result<Reply> AccountsOverview(Call& call) {
+  auto request = RequestOf(call);
+  auto days = IntParam(call, "days", 60, 1, 3660);
+  auto limit = IntParam(call, "limit", 200, 1, 100000);
+  for (const Status* st : {&request.status(), &days.status(), &limit.status()}) {
+    if (!st->ok()) return *st;
+  }
+  const std::string mine = call.Param("mine", "false");
+  if (mine != "true" && mine != "false") return Status::InvalidArgument("'mine' is true or false");
+  auto overview =
+      insights::ReviewAccounts(*call.store, *call.policy, *request, static_cast<int>(*days));
+  if (!overview.ok()) return overview.status();
+  return Reply::Json(
+      api::AccountsOverviewDocument(*overview, mine == "true", static_cast<size_t>(*limit)));
+}
+
+// What the search box offers: accounts, their domains and (when the policy allows) people.
+Result<Reply> Suggestions(Call& call) {
+  auto limit = IntParam(call, "limit", 8, 1, 50);
+  if (!limit.ok()) return limit.status();
+  const insights::InsightRequest request{call.principal, call.now, call.now, std::nullopt};
+  auto found = insights::Suggest(*call.store, *call.policy, request, call.Param("q"),
+                                 static_cast<size_t>(*limit));
+  if (!found.ok()) return found.status();
+  return Reply::Json(api::SuggestionsDocument(*found));
+}
+
+// What earlier releases said about one account: free to read, still the policy point's to allow.
+Result<Reply> ReleasedEngagement(Call& call) {
+  const std::string account = call.Param("account");
+  if (account.empty()) {
+    return Status::InvalidArgument("the query parameter 'account' is missing: name an account");
+  }
+  const insights::InsightRequest request{call.principal, call.now, call.now, std::nullopt};
+  auto rows = insights::ReleasedEngagement(*call.store, *call.policy, request, account);
+  if (!rows.ok()) return rows.status();
+  return Reply::Json(api::ReleasedEngagementDocument(*rows));
+}
+
 Result<Reply> Personal(Call& call) {
   auto request = RequestOf(call);
   if (!request.ok()) return request.status();
@@ -185,6 +226,9 @@ std::vector<Route> InsightRoutes() {
           {"GET", "/v1/introduction", Access::kUser, Introduction, true},
           {"GET", "/v1/relationship", Access::kUser, Relationship, true},
           {"GET", "/v1/me", Access::kUser, Personal, true},
+          {"GET", "/v1/accounts/overview", Access::kUser, AccountsOverview, true},
+          {"GET", "/v1/suggestions", Access::kMembers, Suggestions, true},
+          {"GET", "/v1/engagement/released", Access::kUser, ReleasedEngagement, true},
           {"POST", "/v1/engagement", Access::kUser, Engagement, true}};
 }
 

@@ -222,7 +222,10 @@ Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(
       " WHERE x.person_id = p.id AND x.is_role = 0 AND p.kind = 'external' "
       " GROUP BY c.id ORDER BY count(*) DESC, c.name LIMIT 1), "
       "(SELECT x.org_domain FROM address x WHERE x.person_id = p.id AND x.is_role = 0 "
-      " AND x.org_domain NOT IN ('', '-') GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) "
+      " AND x.org_domain NOT IN ('', '-') GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1), "
+      "(SELECT d.department || char(31) || d.job_title FROM address x JOIN directory_address y "
+      " ON y.address = x.id JOIN directory_user d ON d.id = y.user WHERE x.person_id = p.id "
+      " ORDER BY d.id LIMIT 1) "
       "FROM person p JOIN address a ON a.person_id = p.id "
       "WHERE p.tenant_id = ?1 AND p.id IN (SELECT value FROM json_each(?2)) GROUP BY p.id",
       [&](SqliteStatement& s) {
@@ -238,6 +241,12 @@ Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(
                     : !s.ColumnIsNull(6) ? s.ColumnText(6)
                                          : s.ColumnText(7);
         if (!s.ColumnIsNull(10)) p.org_domain = s.ColumnText(10);
+        if (!s.ColumnIsNull(11)) {
+          const std::string both = s.ColumnText(11);
+          const size_t cut = both.find('\x1f');
+          p.department = both.substr(0, cut);
+          p.job_title = both.substr(cut + 1);
+        }
         if (!s.ColumnIsNull(9)) {
           const std::string account = s.ColumnText(9);
           const size_t space = account.find(' ');
@@ -262,6 +271,42 @@ Result<std::vector<int64_t>> PeopleAtDomains(SqliteDb& db, int64_t tenant,
       "ON a.tenant_id = ?1 AND a.org_domain = d.value JOIN person p ON p.id = a.person_id "
       "WHERE a.is_role = 0 AND p.kind = 'external' ORDER BY 1",
       [&](SqliteStatement& s) { out.push_back(s.ColumnInt(0)); }, tenant, JsonArray(org_domains));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<int64_t>> PeopleMatching(SqliteDb& db, int64_t tenant, std::string_view text,
+                                            size_t limit) {
+  std::string pattern;  // LIKE ignores ASCII case; '\\' escapes the text's own wildcards
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  std::vector<int64_t> out;
+  if (pattern.empty()) return out;
+  Status st = ForEachRow(
+      db,
+      "SELECT p.id FROM person p WHERE p.tenant_id = ?1 AND p.kind = 'external' AND ("
+      " p.display_name LIKE ?2 || '%' ESCAPE '\\' OR p.display_name LIKE '% ' || ?2 || '%' "
+      " ESCAPE '\\' OR EXISTS (SELECT 1 FROM address a WHERE a.tenant_id = ?1 AND "
+      " a.person_id = p.id AND a.is_role = 0 AND a.address LIKE ?2 || '%' ESCAPE '\\')) "
+      "AND EXISTS (SELECT 1 FROM address r WHERE r.person_id = p.id AND r.is_role = 0) "
+      "ORDER BY p.display_name = '', p.display_name, p.id LIMIT ?3",
+      [&](SqliteStatement& s) { out.push_back(s.ColumnInt(0)); }, tenant, pattern,
+      static_cast<int64_t>(limit));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> AccountMembers(SqliteDb& db, int64_t tenant) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  Status st = ForEachRow(
+      db,
+      "SELECT DISTINCT d.account, a.person_id FROM account_domain d JOIN address a "
+      "ON a.tenant_id = d.tenant_id AND a.org_domain = d.domain JOIN person p ON p.id = "
+      "a.person_id "
+      "WHERE d.tenant_id = ?1 AND a.is_role = 0 AND p.kind = 'external' ORDER BY 1, 2",
+      [&](SqliteStatement& s) { out.emplace_back(s.ColumnInt(0), s.ColumnInt(1)); }, tenant);
   if (!st.ok()) return st;
   return out;
 }

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "rapport/status.h"
@@ -19,6 +21,11 @@ Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(SqliteDb& db,
 // External people (not role addresses) with an address at one of these organisation domains.
 Result<std::vector<int64_t>> PeopleAtDomains(SqliteDb& db, int64_t tenant,
                                              const std::vector<std::string>& org_domains);
+
+// Store::PeopleMatching and Store::AccountMembers (store.h).
+Result<std::vector<int64_t>> PeopleMatching(SqliteDb& db, int64_t tenant, std::string_view text,
+                                            size_t limit);
+Result<std::vector<std::pair<int64_t, int64_t>>> AccountMembers(SqliteDb& db, int64_t tenant);
 
 // Every address key of a person, sorted.
 Result<std::vector<std::string>> AddressesOf(SqliteDb& db, int64_t tenant, int64_t person);

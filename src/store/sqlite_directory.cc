@@ -26,8 +26,9 @@ class DirectoryWrite {
   Status Users(const std::vector<model::DirectoryUser>& users) {
     auto upsert = db_.Prepare(
         "INSERT INTO directory_user (tenant_id, user_key, address, display_name, department, "
-        "manager, role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tenant_id, user_key) "
-        "DO UPDATE SET address = ?3, display_name = ?4, department = ?5, "
+        "manager, role, job_title) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9) "
+        "ON CONFLICT (tenant_id, user_key) "
+        "DO UPDATE SET address = ?3, display_name = ?4, department = ?5, job_title = ?9, "
         "manager = CASE WHEN ?8 THEN manager ELSE ?6 END, role = ?7 RETURNING id");
     if (!upsert.ok()) return upsert.status();
     std::vector<int64_t> ids;
@@ -38,6 +39,7 @@ class DirectoryWrite {
       upsert->Bind(5, u.department).Bind(6, u.manager);
       upsert->Bind(7, u.role == model::DirectoryRole::kGuest ? "guest" : "member");
       upsert->Bind(8, int64_t{u.manager_unchanged ? 1 : 0});
+      upsert->Bind(9, u.job_title);
       Status st;
       ids.push_back(upsert->Step(st) ? upsert->ColumnInt(0) : 0);
       upsert->Reset();

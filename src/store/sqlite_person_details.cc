@@ -106,13 +106,15 @@ Status FillDirectory(SqliteDb& db, int64_t tenant, PersonDetails& p) {
   std::string manager;
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
       db,
-      "SELECT u.id, u.department, u.manager FROM directory_user u JOIN directory_address d "
+      "SELECT u.id, u.department, u.manager, u.job_title FROM directory_user u "
+      "JOIN directory_address d "
       "ON d.user = u.id JOIN address a ON a.id = d.address "
       "WHERE u.tenant_id = ?1 AND a.person_id = ?2 LIMIT 1",
       [&](SqliteStatement& s) {
         user = s.ColumnInt(0);
         p.department = s.ColumnText(1);
         manager = s.ColumnText(2);
+        p.job_title = s.ColumnText(3);
       },
       tenant, p.id));
   if (user == 0) return Status::Ok();

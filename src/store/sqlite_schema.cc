@@ -387,6 +387,10 @@ ALTER TABLE access_token ADD COLUMN kind TEXT NOT NULL DEFAULT 'token'
     R"sql(
 CREATE INDEX message_sent ON message (tenant_id, sent_at);
 )sql",
+    // 16: a colleague's job title from the directory, shown beside their name.
+    R"sql(
+ALTER TABLE directory_user ADD COLUMN job_title TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -289,6 +289,16 @@ class SqliteStore final : public Store {
     return store::PeopleAtDomains(db_, tenant_id_, domains);
   }
 
+  Result<std::vector<int64_t>> PeopleMatching(std::string_view text, size_t limit) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::PeopleMatching(db_, tenant_id_, text, limit);
+  }
+
+  Result<std::vector<std::pair<int64_t, int64_t>>> AccountMembers() override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::AccountMembers(db_, tenant_id_);
+  }
+
   Result<std::vector<std::string>> AddressesOf(int64_t person) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     return store::AddressesOf(db_, tenant_id_, person);

@@ -34,11 +34,6 @@ Result<Document> OptOutsDocument(store::Store& store);  // [{"address_hash", "sc
 Result<Document> BudgetDocument(store::Store& store);
 Result<Document> StatsDocument(store::Store& store);
 Result<Document> AccountsDocument(store::Store& store);
-// What a search box suggests for `text` (at most `limit`): accounts whose name holds it
-// (ignoring case, spaces and punctuation; those it starts first, then the most people) and
-// account domains that start with it, as [{"kind": "account"|"domain", "label", "target",
-// "detail"}]; `target` is what to ask Who Knows Whom or a relationship about.
-Result<Document> SuggestionsDocument(store::Store& store, std::string_view text, size_t limit);
 Result<Document> DirectoryDocument(store::Store& store);  // [{"address", "display_name", ...}]
 
 }  // namespace rapport::api

@@ -22,6 +22,8 @@ Document PersonalDocument(const insights::PersonalAnswer& answer);
 Document EngagementDocument(const insights::EngagementRelease& release);
 // What a release would cost (POST /v1/engagement?preview=true, enrichment --dry-run).
 Document EngagementPreviewDocument(const insights::EngagementPreview& preview);
+// One Office Enrichment row, with the anchor's column names.
+Document EngagementRowDocument(const insights::EngagementRow& row, insights::PeriodLevel level);
 // The Office Enrichment CSV (RFC 4180, CRLF line ends, header first).
 std::string EngagementCsv(const insights::EngagementRelease& release);
 

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rapport/consent/policy.h"
@@ -115,6 +116,22 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
                                             consent::PolicyDecisionPoint& policy,
                                             const InsightRequest& request,
                                             const EngagementRequest& what, RandomSource& random);
+
+// What has been released about one account, for its page: of every stored release, the rows of
+// the account (named as FindAccount finds it), the latest release's row for each period and
+// level. Reading what was released spends nothing; the policy decision point still decides
+// (engagement, the account as subject), so a revoked consent hides it. By level (week, month,
+// year), then period.
+struct ReleasedRow {
+  PeriodLevel level = PeriodLevel::kMonth;
+  int64_t release_id = 0;
+  int64_t released_at = 0;
+  EngagementRow row;
+};
+Result<std::vector<ReleasedRow>> ReleasedEngagement(store::Store& store,
+                                                    consent::PolicyDecisionPoint& policy,
+                                                    const InsightRequest& request,
+                                                    std::string_view account);
 
 // Every month that has spent anything, with what it spent (as before == after), and the budget.
 struct BudgetState {

@@ -27,4 +27,7 @@ struct Target {
 // instead.
 Result<Target> ResolveTarget(store::Store& store, std::string_view text);
 
+// The text's ASCII letters and digits, lower-cased: how a part of an account's name is matched.
+std::string FoldedName(std::string_view text);
+
 }  // namespace rapport::insights

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -30,5 +31,15 @@ std::vector<TieInteractions> CollectTies(const store::Activity& activity, int64_
 
 // Senders whose every message in the activity is bulk: newsletters and robots.
 std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity);
+
+// The same over the messages given one at a time (a part of an activity).
+class BulkOnlyTally {
+ public:
+  void Add(const store::MailItem& m);
+  std::unordered_set<int64_t> Senders() const;
+
+ private:
+  std::unordered_map<int64_t, bool> only_bulk_;
+};
 
 }  // namespace rapport::insights

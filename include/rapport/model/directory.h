@@ -23,6 +23,7 @@ struct DirectoryUser {
   int line = 0;                     // where in the import file (line, or item index for JSON)
   // A delta page that said nothing of the manager: the one already known stays.
   bool manager_unchanged = false;
+  std::string job_title = {};  // "" when the directory has none
 };
 
 struct DirectoryGroup {

@@ -23,6 +23,8 @@ struct PersonSummary {
   std::string account;     // the account an external person belongs to, if any
   int64_t account_id = 0;
   bool is_role = false;  // every address is a system or function address: never a relationship
+  // A colleague's, from the directory (filled by SummarizePeople only); "" when it has none.
+  std::string department = {}, job_title = {};
 };
 
 struct MailItem {

@@ -109,7 +109,7 @@ struct PersonDetails {
   std::vector<std::string> names;      // display names seen in mail, most frequent first
   std::vector<std::string> addresses;  // every address of the person, sorted
   std::string account;                 // the account an external person belongs to, if any
-  std::string department, manager;
+  std::string department, job_title, manager;
   std::vector<std::string> groups;
   uint64_t messages_sent = 0;       // distinct messages, so an alias never counts twice
   uint64_t messages_received = 0;   // To, Cc or Bcc
@@ -210,6 +210,14 @@ class Store {
       const std::vector<int64_t>& ids) = 0;
   // External people (not role addresses) at these organisation domains, by id.
   virtual Result<std::vector<int64_t>> PeopleAtDomains(const std::vector<std::string>& domains) = 0;
+  // External people (not role addresses) with a name that has a word starting with `text`, or
+  // an address that starts with it, ASCII case ignored: named people first, then by name and
+  // address; at most `limit`. What the search box suggests.
+  virtual Result<std::vector<int64_t>> PeopleMatching(std::string_view text, size_t limit) = 0;
+  // Which account each external person (not a role address) belongs to, by their addresses'
+  // organisation domains: (account id, person id) pairs, sorted. A person with addresses at two
+  // accounts is in both, as PeopleAtDomains has them.
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> AccountMembers() = 0;
   // Every address key of a person, sorted (for exclusion checks).
   virtual Result<std::vector<std::string>> AddressesOf(int64_t person) = 0;
 

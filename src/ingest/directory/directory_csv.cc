@@ -18,11 +18,21 @@ using directory_internal::IsMailAddress;
 using directory_internal::IsX500Address;
 using model::DirectoryUser;
 
-enum Column { kAddress, kDisplayName, kDepartment, kManager, kRole, kAliases, kGroups, kColumns };
+enum Column {
+  kAddress,
+  kDisplayName,
+  kDepartment,
+  kJobTitle,
+  kManager,
+  kRole,
+  kAliases,
+  kGroups,
+  kColumns
+};
 constexpr std::array<std::string_view, kColumns> kColumnNames = {
-    "address", "display_name", "department", "manager", "role", "aliases", "groups"};
+    "address", "display_name", "department", "job_title", "manager", "role", "aliases", "groups"};
 constexpr std::string_view kKnownColumns =
-    "address, display_name, department, manager, role, aliases, groups";
+    "address, display_name, department, job_title, manager, role, aliases, groups";
 
 // Where each known column is in a row; -1 when the file does not have it.
 using ColumnIndex = std::array<int, kColumns>;
@@ -159,6 +169,7 @@ Result<DirectoryUser> ReadUser(const CsvRow& row, const ColumnIndex& index, std:
   u.address = u.key = std::string(address);
   u.display_name = TextCell(row, index, kDisplayName);
   u.department = TextCell(row, index, kDepartment);
+  u.job_title = TextCell(row, index, kJobTitle);
   RAPPORT_RETURN_IF_ERROR(ReadRole(Cell(row, index, kRole), row, file, u));
   RAPPORT_RETURN_IF_ERROR(ReadAliases(Cell(row, index, kAliases), row, file, u));
   RAPPORT_RETURN_IF_ERROR(ReadManager(Cell(row, index, kManager), row, file, u));

@@ -386,6 +386,7 @@ Status Builder::AddUser(const json& item, const std::string& id, int line,
   u.line = line;
   u.display_name = Text(item, "displayName");
   u.department = Text(item, "department");
+  u.job_title = Text(item, "jobTitle");
   RAPPORT_RETURN_IF_ERROR(ReadAddresses(item, label, u));
   RAPPORT_RETURN_IF_ERROR(ReadRole(item, label, u));
   RAPPORT_RETURN_IF_ERROR(ReadManager(item, label, u));

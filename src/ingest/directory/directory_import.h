@@ -4,7 +4,8 @@
 // * ParseDirectoryFile() reads Microsoft Graph JSON when the text, after an optional UTF-8
 //   byte-order mark and whitespace, starts with '{' or '['; anything else is read as CSV.
 // * CSV (RFC 4180, UTF-8, see csv_rows.h): the first row names the columns, case-insensitively and
-//   in any order: address (required), display_name, department, manager (the manager's address),
+//   in any order: address (required), display_name, department, job_title, manager (the manager's
+//   address),
 //   role (member or guest; empty = member), aliases (';'-separated addresses or X.500 DNs
 //   "/o=..."), groups (';'-separated group names). key = address. Each distinct group name
 //   (compared case-insensitively; the first spelling wins) becomes a group keyed by its name whose

@@ -19,7 +19,7 @@ struct DirectoryRound {
 constexpr DirectoryRound kRounds[] = {
     {"directory/users",
      "/users/delta?$select=id,displayName,mail,userPrincipalName,proxyAddresses,otherMails,"
-     "userType,department,manager",
+     "userType,department,jobTitle,manager",
      "Graph /users/delta", kDirectoryUserPermission, /*users=*/true},
     {"directory/groups", "/groups/delta?$select=id,displayName,mail,members", "Graph /groups/delta",
      kDirectoryGroupPermission},

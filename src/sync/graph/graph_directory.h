@@ -3,9 +3,10 @@
 // Contract: each is a delta round like a folder's, its link kept as the cursor
 // ("directory/users", "directory/groups") in the transaction of the changes it follows. Users
 // and groups are keyed by their Entra object id; a change replaces what the directory held of
-// them (addresses from mail and proxyAddresses, display name, department, member or guest), a
-// group's members@delta adds and removes members, and @removed items leave the directory. People
-// are re-resolved from the new evidence once the pass is done (rapport sync does it).
+// them (addresses from mail and proxyAddresses, display name, department, job title, member or
+// guest), a group's members@delta adds and removes members, and @removed items leave the
+// directory. People are re-resolved from the new evidence once the pass is done (rapport sync does
+// it).
 #pragma once
 
 #include <map>

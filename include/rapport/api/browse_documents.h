@@ -1,0 +1,31 @@
+// The documents of browsing: the accounts overview (the dashboard's home), search suggestions and
+// what has been released about one account. Pure functions of the insights' answers, shared by
+// the CLI's --json and the HTTP API.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "rapport/api/insight_documents.h"
+#include "rapport/insights/accounts_overview.h"
+#include "rapport/insights/engagement.h"
+#include "rapport/insights/suggestions.h"
+
+namespace rapport::api {
+
+// {"as_of", "data_up_to", "days", "total", "mine", "shown", "accounts": [...], "empty_reason"}:
+// the accounts the overview lists (only the caller's own when `mine_only`), the first `limit`
+// of them; "total" and "mine" count every account listed and those with the caller's own
+// interactions, whatever the limit. "empty_reason" (only when nothing is listed) says why and
+// what would fill the list.
+Document AccountsOverviewDocument(const insights::AccountsOverview& overview, bool mine_only,
+                                  size_t limit);
+
+// [{"kind": "account"|"person"|"domain", "label", "target", "detail"}].
+Document SuggestionsDocument(const std::vector<insights::Suggestion>& suggestions);
+
+// {"rows": [{"level": "Month", "release_id", "released_at", "row": {Office Enrichment columns}}],
+//  "empty_reason"}.
+Document ReleasedEngagementDocument(const std::vector<insights::ReleasedRow>& rows);
+
+}  // namespace rapport::api

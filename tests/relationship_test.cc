@@ -138,6 +138,9 @@ TEST_F(RelationshipTest, AnAccountCountsEveryoneThere) {
   EXPECT_EQ(r["by_us"]["emails_sent"], 3);    // and bob to dave
   EXPECT_EQ(r["by_them"]["emails_sent"], 2);  // the newsletter is not a relationship
   EXPECT_EQ(r["target"], "@fabrikam.example");
+  EXPECT_EQ(r["target_kind"], "domain");
+  EXPECT_EQ(Relationship("fabrikam.example")["target_kind"], "account");
+  EXPECT_EQ(Relationship(kCarol)["target_kind"], "contact");
 }
 
 TEST_F(RelationshipTest, WeeksFollowTheTenantsTimeZone) {
@@ -253,6 +256,14 @@ TEST_F(RelationshipTest, AccountsOverviewByHandAndAsEachAccountsRelationship) {
   EXPECT_EQ(quiet["score"], zed["health"]["score"]);
   EXPECT_EQ(quiet["previous_score"], zed["health"]["previous_score"]);
   EXPECT_EQ(wide["mine"], 1);  // alice wrote to zed only in the window before
+  // Lowest health first, and by name: contoso before fabrikam either way.
+  for (const char* sort : {"health", "name"}) {
+    json sorted = Run("accounts overview --as " + kAlice + " --sort " + sort);
+    EXPECT_EQ(sorted["sort"], sort);
+    EXPECT_EQ(sorted["accounts"][0]["account"], "contoso.example") << sort;
+  }
+  EXPECT_EQ(Run("accounts overview --as " + kAlice + " --sort falling")["accounts"][0]["account"],
+            "contoso.example");  // falling
 }
 
 TEST_F(RelationshipTest, AccountsOverviewMineIsTheCallersOwnAndSaysWhyWhenEmpty) {

@@ -4,6 +4,8 @@
 
 import {ApiError, get, getToken, post, setCsrf, setToken} from './api.js';
 import {alertBox, clear, field, h, loading} from './dom.js';
+import {renderAccounts} from './accounts.js';
+import {renderAccount} from './account.js';
 import {renderWhoKnows} from './whoknows.js';
 import {renderRelationship} from './relationship.js';
 import {renderEngagement} from './engagement.js';
@@ -11,15 +13,19 @@ import {renderMe} from './me.js';
 import {renderAdmin} from './admin.js';
 import {renderTokens} from './tokens.js';
 
+// A route with `under` is not in the navigation itself: it is reached from that page, which the
+// navigation marks as current.
 const ROUTES = {
+  'accounts': {title: 'Accounts', render: renderAccounts},
+  'account': {title: 'Account', render: renderAccount, under: 'accounts'},
   'who-knows': {title: 'Who Knows Whom', render: renderWhoKnows},
   'relationship': {title: 'Relationship', render: renderRelationship},
-  'engagement': {title: 'Account engagement', render: renderEngagement},
+  'engagement': {title: 'Engagement', render: renderEngagement},
   'me': {title: 'Personal', render: renderMe},
   'admin': {title: 'Admin', render: renderAdmin, roles: ['admin']},
   'tokens': {title: 'My tokens', render: renderTokens},
 };
-const DEFAULT_ROUTE = 'who-knows';
+const DEFAULT_ROUTE = 'accounts';
 
 const state = {session: null, renderId: 0, signInError: null};
 
@@ -54,9 +60,10 @@ function renderHeader() {
   const session = state.session;
   document.body.classList.toggle('signed-in', Boolean(session));
   if (!session) return;
-  const current = parseHash().name || DEFAULT_ROUTE;
+  const page = parseHash().name;
+  const current = ROUTES[page] ? ROUTES[page].under || page : DEFAULT_ROUTE;
   for (const [name, r] of Object.entries(ROUTES)) {
-    if (r.roles && !r.roles.includes(session.role)) continue;
+    if (r.under || (r.roles && !r.roles.includes(session.role))) continue;
     nav.append(h('a', {href: link(name), testid: `nav-${name}`,
       class: name === current ? 'active' : null, 'aria-current': name === current ? 'page' : null},
     r.title));

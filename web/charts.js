@@ -1,6 +1,6 @@
 // SVG charts, drawn with createElementNS: the Who Knows Whom graph and the weekly timeline.
 
-import {s} from './dom.js';
+import {clear, h, s} from './dom.js';
 
 function shortName(name, address) {
   const n = (name || '').trim();
@@ -52,11 +52,38 @@ export function tieGraph(targetLabel, colleagues) {
   return svg;
 }
 
-/** Weekly bars: e-mails by us and by them side by side; meetings in a strip underneath. */
+const TIMELINE_WIDTH = 1100;
+const X_LABEL_SPACE = 48;  // pixels a week's "MM-DD" needs to stay clear of the next one
+
+/**
+ * Weekly bars: e-mails by us and by them side by side; meetings in a strip underneath. Drawn at
+ * the width it is shown at, one drawing unit to a pixel, and drawn again when that width changes:
+ * scaled down to a phone's width instead, its labels would shrink to a third and run together.
+ */
 export function timelineChart(weeks) {
-  const W = 1100;
-  const H = 300;
-  const pad = {l: 70, r: 16, t: 14, b: 78};
+  const box = h('div', {class: 'timeline-box'});
+  let drawnAt = 0;
+  const draw = (width) => {
+    drawnAt = width;
+    clear(box).append(timelineSvg(weeks, width));
+  };
+  draw(TIMELINE_WIDTH);  // until the box is laid out and its width known
+  new ResizeObserver((_, observer) => {
+    if (!box.isConnected) {
+      observer.disconnect();  // the page went away
+      return;
+    }
+    const width = Math.floor(box.clientWidth);
+    if (width > 0 && width !== drawnAt) draw(width);
+  }).observe(box);
+  return box;
+}
+
+function timelineSvg(weeks, width) {
+  const W = Math.max(240, width);  // narrower, it is scaled down rather than squeezed
+  // Never shorter than 220 px: on a phone the bars keep room to be told apart.
+  const H = Math.round(Math.min(300, Math.max(220, W * 0.28)));
+  const pad = {l: 72, r: 16, t: 14, b: 78};
   const iw = W - pad.l - pad.r;
   const ih = H - pad.t - pad.b;
   const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, class: 'timeline', role: 'img',
@@ -80,7 +107,8 @@ export function timelineChart(weeks) {
   const meetings = s('g', {class: 'meetings'});
   const stripY = H - 22;
   meetings.append(s('text', {x: 12, y: stripY + 4, class: 'axis-note', text: 'meetings'}));
-  const labelEvery = Math.ceil(n / 14);
+  const labelEvery = Math.max(1, Math.ceil(X_LABEL_SPACE / band));
+  const maxR = Math.max(2, Math.min(11, band / 2 - 1));  // neighbours' circles never touch
   weeks.forEach((w, i) => {
     const x0 = pad.l + band * i + band / 2;
     const us = w.emails_by_us || 0;
@@ -95,11 +123,12 @@ export function timelineChart(weeks) {
           width: bw.toFixed(1), height: hThem.toFixed(1), rx: 2},
         s('title', {text: `week of ${w.week}: ${them} e-mails by them`})));
     const m = w.meetings || 0;
-    const r = m ? 5 + 6 * Math.sqrt(m / maxMeet) : 2;
+    const r = m ? Math.min(maxR, 5 + 6 * Math.sqrt(m / maxMeet)) : 2;
+    // The count goes inside its circle only when it fits; the circle's title always has it.
     meetings.append(s('g', {class: m ? 'has' : 'none'},
         s('circle', {cx: x0.toFixed(1), cy: stripY, r: r.toFixed(1)}),
-        m ? s('text', {x: x0.toFixed(1), y: stripY + 4, 'text-anchor': 'middle', text: String(m)}) :
-          null,
+        m && r >= 7 ? s('text', {x: x0.toFixed(1), y: stripY + 4, 'text-anchor': 'middle',
+          text: String(m)}) : null,
         s('title', {text: `week of ${w.week}: ${m} meeting${m === 1 ? '' : 's'}`})));
     if (i % labelEvery === 0) {
       svg.append(s('text', {class: 'x-label', x: x0.toFixed(1), y: pad.t + ih + 20,

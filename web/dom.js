@@ -95,11 +95,18 @@ export function fmtHours(h) {
   return `${fmtNumber(h, 1)} h`;
 }
 
-export function person(name, address) {
+/** A name over its address; role (a job title and department) beside the name, when known. */
+export function person(name, address, role = '') {
   const wrap = h('span', {class: 'person'});
-  wrap.append(h('span', {class: 'person-name', text: name || address || '—'}));
+  wrap.append(h('span', {class: 'person-name'}, name || address || '—',
+      role ? h('span', {class: 'person-role', text: ` — ${role}`}) : null));
   if (name && address) wrap.append(h('span', {class: 'person-address', text: address}));
   return wrap;
+}
+
+/** A colleague: "Alice Smith — Account Executive, Sales East", as much as the directory knows. */
+export function colleague(c) {
+  return person(c.name, c.address, [c.job_title, c.department].filter(Boolean).join(', '));
 }
 
 /** A table from column specs: [{key, label, render?(row), num?}] */

@@ -1,10 +1,11 @@
 // Account engagement (Office Enrichment) under differential privacy: the request form with what
 // the release would cost before it runs, the privacy of the release (its cut-off, and what each
-// month of data had spent before and after), a sortable table, and the CSV download.
+// month of data had spent before and after), a sortable table, and the CSV download. Also what
+// earlier releases said about one account, for the account page.
 
-import {post, request} from './api.js';
-import {alertBox, badge, busy, card, clear, field, fmtDateTime, fmtNumber, h, loading,
-  notice} from './dom.js';
+import {get, post, request} from './api.js';
+import {alertBox, badge, busy, card, clear, field, fmtDate, fmtDateTime, fmtNumber, h, loading,
+  notice, table} from './dom.js';
 
 const PREFERRED_COLUMNS = [
   'AccountId', 'AccountName', 'AggregationLevel', 'AggregationStartDate',
@@ -240,4 +241,44 @@ async function downloadCsv(body, asOf, out, button) {
   } finally {
     button.disabled = false;
   }
+}
+
+// The account page's columns of a released row: the counts each way and the score.
+const RELEASED_COLUMNS = ['AggregationStartDate', 'NoOfEmails_ToAccount', 'NoOfEmails_FromAccount',
+  'NoOfMeetings_ToAccount', 'NoOfMeetings_FromAccount', 'EngagementScore'];
+
+/**
+ * What account engagement releases said about `account`, into `out`: reading them spends no
+ * privacy budget. Without aggregated consent the denial shows here, and only here.
+ */
+export async function showReleasedEngagement(out, ctx, account) {
+  clear(out).append(loading(`Loading what was released about ${account}…`));
+  let answer;
+  try {
+    answer = await get('/v1/engagement/released', {account});
+  } catch (err) {
+    if (ctx.isCurrent()) clear(out).append(alertBox(err, 'released-error'));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  const rows = answer.rows || [];
+  clear(out).append(rows.length ? releasedTable(rows) :
+    notice(answer.empty_reason, 'info', 'released-empty'));
+}
+
+function releasedTable(rows) {
+  const number = (key) => (r) => {
+    const v = cellValue(r.row[key]);
+    return typeof v === 'number' ? fmtNumber(v, 2) : v;
+  };
+  const columns = [
+    {label: 'Level', key: 'level'},
+    ...RELEASED_COLUMNS.map((key) => key === 'AggregationStartDate' ?
+      {label: LABELS[key], render: (r) => r.row[key]} :
+      {label: LABELS[key], num: true, render: number(key)}),
+    {label: 'Released', render: (r) => `#${r.release_id}, ${fmtDate(r.released_at)}`},
+  ];
+  const tbl = table(columns, rows, {class: 'data', 'data-testid': 'released-table'});
+  tbl.querySelectorAll('tbody tr').forEach((tr) => tr.setAttribute('data-testid', 'released-row'));
+  return tbl;
 }

@@ -1,6 +1,8 @@
 // Suggestions under a target box (who knows whom, relationship): accounts whose name holds what
-// was typed and domains that start with it, from /v1/suggestions, as the input's datalist.
-// Guests may not list accounts: for them the box simply suggests nothing.
+// was typed, people outside the organisation by name or address, and domains that start with it,
+// from /v1/suggestions, as the input's datalist. Each says what it is ("person · Fabrikam"), since
+// a person, an account and a domain can share a name. Guests may not list accounts: for them the
+// box simply suggests nothing.
 
 import {get} from './api.js';
 import {clear, h} from './dom.js';
@@ -23,11 +25,16 @@ export function withSuggestions(input) {
         const found = await get('/v1/suggestions', {q, limit: 8}, {onUnauthorized: false});
         if (input.value.trim() !== q) return;  // typed on meanwhile
         clear(list).append(...found.map((s) => h('option', {value: s.target,
-          label: `${s.label} · ${s.detail}`})));
+          label: optionLabel(s)})));
       } catch (_) {
         clear(list);  // no suggestions is no error
       }
     }, 200);
   });
   return list;
+}
+
+/** "Bob Smith <bob@fabrikam.com> — person · Fabrikam" */
+function optionLabel(s) {
+  return `${s.label} — ${[s.kind, s.detail].filter(Boolean).join(' · ')}`;
 }

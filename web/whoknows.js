@@ -1,7 +1,7 @@
 // Who Knows Whom: colleagues ranked by tie strength to a contact, an account or a domain.
 
 import {get} from './api.js';
-import {alertBox, badge, card, clear, field, fmtDate, h, loading, notice, person, strengthBar,
+import {alertBox, badge, card, clear, colleague, field, fmtDate, h, loading, notice, strengthBar,
   table} from './dom.js';
 import {tieGraph} from './charts.js';
 import {withSuggestions} from './suggest.js';
@@ -38,7 +38,22 @@ export async function renderWhoKnows(view, ctx) {
     input.focus();
     return;
   }
-  results.append(loading(`Looking up who knows ${target}…`));
+  await showWhoKnows(results, ctx, {target, top, asOf}, (answer) => [
+    answer.target && answer.target.kind === 'account' ? h('a', {class: 'button',
+      href: ctx.link('account', {name: answer.target.label, as_of: asOf}),
+      testid: 'wkw-open-account'}, 'Account page →') : null,
+    h('a', {class: 'button', href: ctx.link('relationship', {target, as_of: asOf}),
+      testid: 'wkw-open-relationship'}, 'Open relationship →'),
+  ]);
+}
+
+/**
+ * Loads who knows `target` into `results`: the ranked colleagues, each with "Ask for one" (an
+ * introduction request to download), the network and a summary. actions(document) gives the
+ * links beside its heading. Also a section of the account page.
+ */
+export async function showWhoKnows(results, ctx, {target, top, asOf}, actions = () => []) {
+  clear(results).append(loading(`Looking up who knows ${target}…`));
   let answer;
   try {
     answer = await get('/v1/who-knows', {target, top, as_of: asOf});
@@ -58,17 +73,34 @@ export async function renderWhoKnows(view, ctx) {
           h('p', {class: 'muted'}, kind ? badge(kind, 'neutral') : null,
               ` as of ${fmtDate(answer.as_of)} · ${colleagues.length} colleague` +
               `${colleagues.length === 1 ? '' : 's'}`)),
-      h('a', {class: 'button', href: ctx.link('relationship', {target, as_of: asOf}),
-        testid: 'wkw-open-relationship'}, 'Open relationship →'));
+      h('div', {class: 'head-actions'}, actions(answer)));
   if (colleagues.length === 0) {
     results.append(card(null, heading, notice(`Nobody you may see has a relationship with ` +
         `${label} yet: one-way mail is not a relationship, and excluded or opted-out ` +
         `colleagues are never listed.`, 'info', 'wkw-empty')));
     return;
   }
+  // The draft `rapport introduce` writes, to download and send from the user's own mail.
+  const introBox = h('div', {testid: 'wkw-intro', 'aria-live': 'polite'});
+  const introduce = (c) => draftIntroduction(introBox, {target, via: c, asOf});
+  results.append(card(null, heading, colleagueTable(colleagues, kind, ctx, introduce),
+      h('p', {class: 'muted small', text: 'Strength is 0–1 from e-mails, replies and shared ' +
+        'meetings, decayed by age and divided by the number of people involved: strong ≥ 0.7, ' +
+        'familiar 0.4–0.7, weak < 0.4.'})), introBox);
+  results.append(h('div', {class: 'split even'},
+      card('Network', tieGraph(label, colleagues),
+          h('div', {class: 'legend'},
+              h('span', {class: 'key key-strong'}, 'strong'),
+              h('span', {class: 'key key-familiar'}, 'familiar'),
+              h('span', {class: 'key key-weak'}, 'weak'),
+              h('span', {text: 'line width: strength'}))),
+      summaryCard(colleagues)));
+}
+
+function colleagueTable(colleagues, kind, ctx, introduce) {
   const columns = [
     {label: '#', num: true, render: (c) => String(colleagues.indexOf(c) + 1)},
-    {label: 'Colleague', render: (c) => person(c.name, c.address)},
+    {label: 'Colleague', render: colleague},
     {label: 'Strength', render: (c) => strengthBar(c.strength, c.label)},
     {label: 'Label', render: (c) => badge(c.label)},
     {label: 'Mails out / in', num: true, render: (c) =>
@@ -81,32 +113,36 @@ export async function renderWhoKnows(view, ctx) {
       h('button', {type: 'button', class: 'link-button', testid: 'wkw-introduce',
         onclick: () => introduce(c)}, 'Ask for one')},
   ];
-  // The draft `rapport introduce` writes, to download and send from the user's own mail.
-  const introBox = h('div', {testid: 'wkw-intro', 'aria-live': 'polite'});
-  async function introduce(c) {
-    clear(introBox).append(loading(`Drafting a request to ${c.name || c.address}…`));
-    try {
-      const response = await get('/v1/introduction', {target, via: c.address, as_of: asOf},
-          {raw: true, accept: 'message/rfc822'});
-      const text = await response.text();
-      const href = URL.createObjectURL(new Blob([text], {type: 'message/rfc822'}));
-      clear(introBox).append(card(`Ask ${c.name || c.address} for an introduction`,
-          h('p', {class: 'muted small', text: 'rapport never sends mail: download the draft and ' +
-            'open it in your mail program, or copy it.'}),
-          h('pre', {class: 'draft', testid: 'wkw-intro-text', text}),
-          h('a', {class: 'button primary', href, download: 'introduction.eml',
-            testid: 'wkw-intro-download'}, 'Download the draft (.eml)')));
-      introBox.scrollIntoView({block: 'nearest'});
-    } catch (err) {
-      clear(introBox).append(alertBox(err, 'wkw-intro-error'));
-    }
-  }
   if (kind !== 'contact') {
     columns.splice(4, 0, {label: 'Contacts known', num: true,
       render: (c) => String(c.contacts_known ?? '—')});
   }
   const tbl = table(columns, colleagues, {class: 'data', 'data-testid': 'wkw-table'});
   tbl.querySelectorAll('tbody tr').forEach((tr) => tr.setAttribute('data-testid', 'wkw-row'));
+  return tbl;
+}
+
+async function draftIntroduction(introBox, {target, via, asOf}) {
+  const who = via.name || via.address;
+  clear(introBox).append(loading(`Drafting a request to ${who}…`));
+  try {
+    const response = await get('/v1/introduction', {target, via: via.address, as_of: asOf},
+        {raw: true, accept: 'message/rfc822'});
+    const text = await response.text();
+    const href = URL.createObjectURL(new Blob([text], {type: 'message/rfc822'}));
+    clear(introBox).append(card(`Ask ${who} for an introduction`,
+        h('p', {class: 'muted small', text: 'rapport never sends mail: download the draft and ' +
+          'open it in your mail program, or copy it.'}),
+        h('pre', {class: 'draft', testid: 'wkw-intro-text', text}),
+        h('a', {class: 'button primary', href, download: 'introduction.eml',
+          testid: 'wkw-intro-download'}, 'Download the draft (.eml)')));
+    introBox.scrollIntoView({block: 'nearest'});
+  } catch (err) {
+    clear(introBox).append(alertBox(err, 'wkw-intro-error'));
+  }
+}
+
+function summaryCard(colleagues) {
   // Only what adds up across colleagues: an e-mail has one sender, so mails to the target sum;
   // mails from the target and shared meetings can involve several colleagues, so they do not.
   const totals = colleagues.reduce((t, c) => ({
@@ -118,25 +154,14 @@ export async function renderWhoKnows(view, ctx) {
       h('span', {class: 'stat-label', text: label}),
       h('span', {class: 'stat-value', testid, text: value}));
   const best = colleagues[0];
-  results.append(card(null, heading, tbl,
-      h('p', {class: 'muted small', text: 'Strength is 0–1 from e-mails, replies and shared ' +
-        'meetings, decayed by age and divided by the number of people involved: strong ≥ 0.7, ' +
-        'familiar 0.4–0.7, weak < 0.4.'})), introBox);
-  results.append(h('div', {class: 'split even'},
-      card('Network', tieGraph(label, colleagues),
-          h('div', {class: 'legend'},
-              h('span', {class: 'key key-strong'}, 'strong'),
-              h('span', {class: 'key key-familiar'}, 'familiar'),
-              h('span', {class: 'key key-weak'}, 'weak'),
-              h('span', {text: 'line width: strength'}))),
-      card('In short', h('div', {class: 'stats two'},
-          stat('Best introduction', best.name || best.address, 'wkw-best'),
-          stat('Their strength', `${Number(best.strength).toFixed(2)} (${best.label})`,
-              'wkw-best-strength'),
-          stat('E-mails to them', String(totals.out), 'wkw-total-out'),
-          stat('Colleagues listed', String(colleagues.length), 'wkw-listed'),
-          stat('First contact', fmtDate(totals.first), 'wkw-first'),
-          stat('Last contact', fmtDate(totals.last), 'wkw-last')),
-      h('p', {class: 'muted small', text: 'E-mails the colleagues listed sent them. Colleagues ' +
-        'in an excluded group or who opted out are never shown or counted.'}))));
+  return card('In short', h('div', {class: 'stats two'},
+      stat('Best introduction', best.name || best.address, 'wkw-best'),
+      stat('Their strength', `${Number(best.strength).toFixed(2)} (${best.label})`,
+          'wkw-best-strength'),
+      stat('E-mails to them', String(totals.out), 'wkw-total-out'),
+      stat('Colleagues listed', String(colleagues.length), 'wkw-listed'),
+      stat('First contact', fmtDate(totals.first), 'wkw-first'),
+      stat('Last contact', fmtDate(totals.last), 'wkw-last')),
+  h('p', {class: 'muted small', text: 'E-mails the colleagues listed sent them. Colleagues ' +
+    'in an excluded group or who opted out are never shown or counted.'}));
 }

@@ -1,5 +1,10 @@
 #include "rapport/api/browse_documents.h"
 
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <utility>
+
 #include "rapport/api/iso_time.h"
 
 namespace rapport::api {
@@ -33,20 +38,70 @@ std::string EmptyReason(const insights::AccountsOverview& o, bool mine_only, siz
          "import.";
 }
 
+constexpr std::pair<std::string_view, AccountOrder> kOrders[] = {
+    {"recent", AccountOrder::kRecent},
+    {"health", AccountOrder::kHealth},
+    {"health-desc", AccountOrder::kHealthDesc},
+    {"falling", AccountOrder::kFalling},
+    {"name", AccountOrder::kName}};
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Whether `a` comes before `b` in `order`; the overview's own order settles the rest.
+bool Before(const insights::AccountStanding& a, const insights::AccountStanding& b,
+            AccountOrder order) {
+  const auto drop = [](const insights::AccountStanding& x) { return x.previous_score - x.score; };
+  switch (order) {
+    case AccountOrder::kRecent:
+      return false;
+    case AccountOrder::kHealth:
+      return a.score < b.score;
+    case AccountOrder::kHealthDesc:
+      return a.score > b.score;
+    case AccountOrder::kFalling:
+      if ((a.trend == "down") != (b.trend == "down")) return a.trend == "down";
+      return drop(a) > drop(b);
+    case AccountOrder::kName:
+      return Lower(a.name) < Lower(b.name);
+  }
+  return false;
+}
+
 }  // namespace
 
-Document AccountsOverviewDocument(const insights::AccountsOverview& o, bool mine_only,
-                                  size_t limit) {
+Result<AccountOrder> ParseAccountOrder(std::string_view text) {
+  for (const auto& [name, order] : kOrders) {
+    if (name == text) return order;
+  }
+  return Status::InvalidArgument("'" + std::string(text) +
+                                 "' is not an order (recent, health, health-desc, falling, name)");
+}
+
+Document AccountsOverviewDocument(const insights::AccountsOverview& o, bool mine_only, size_t limit,
+                                  AccountOrder order) {
+  std::vector<const insights::AccountStanding*> listed;
   size_t mine = 0;
-  Document accounts = Document::array();
   for (const auto& a : o.accounts) {
     if (a.my_interactions > 0) ++mine;
-    if (mine_only && a.my_interactions == 0) continue;
-    if (accounts.size() < limit) accounts.push_back(StandingJson(a));
+    if (!mine_only || a.my_interactions > 0) listed.push_back(&a);
+  }
+  std::stable_sort(listed.begin(), listed.end(),
+                   [order](const auto* a, const auto* b) { return Before(*a, *b, order); });
+  Document accounts = Document::array();
+  for (const auto* a : listed) {
+    if (accounts.size() < limit) accounts.push_back(StandingJson(*a));
+  }
+  std::string_view sort = "recent";
+  for (const auto& [name, each] : kOrders) {
+    if (each == order) sort = name;
   }
   Document out{{"as_of", IsoTime(o.as_of)},
                {"data_up_to", o.data_up_to ? Document(IsoDate(*o.data_up_to)) : Document(nullptr)},
                {"days", o.days},
+               {"sort", sort},
                {"total", o.accounts.size()},
                {"mine", mine},
                {"shown", accounts.size()},

@@ -186,6 +186,7 @@ Document WhoKnowsWhomDocument(const insights::WhoKnowsWhomAnswer& a) {
 
 Document RelationshipDocument(const insights::RelationshipAnswer& a) {
   Document out{{"target", a.target.label},
+               {"target_kind", TargetKindName(a.target.kind)},
                {"as_of", IsoTime(a.as_of)},
                {"data_up_to", DataUpTo(a.data_up_to)},
                {"days", a.days},

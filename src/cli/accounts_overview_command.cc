@@ -47,7 +47,9 @@ int RunAccountsOverview(const std::string& db, const InsightArgs& args) {
       insights::ReviewAccounts(*context.store, *context.policy, context.request, args.days);
   if (!overview.ok()) return FailInsight(overview.status());
   const size_t limit = args.limit == 0 ? std::numeric_limits<size_t>::max() : args.limit;
-  const api::Document doc = api::AccountsOverviewDocument(*overview, args.mine, limit);
+  auto order = api::ParseAccountOrder(args.sort);
+  if (!order.ok()) return FailInsight(order.status());
+  const api::Document doc = api::AccountsOverviewDocument(*overview, args.mine, limit, *order);
   if (args.json) {
     fmt::print("{}\n", doc.dump(2));
   } else {

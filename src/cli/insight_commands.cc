@@ -49,6 +49,9 @@ std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
         ->check(CLI::Range(7, 3650));
     overview->add_option("--as-of", args->as_of, "evaluate at this UTC date (YYYY-MM-DD), not now");
     overview->add_flag("--mine", args->mine, "only accounts you e-mailed or met in the window");
+    overview
+        ->add_option("--sort", args->sort, "recent (default), health, health-desc, falling or name")
+        ->check(CLI::IsMember({"recent", "health", "health-desc", "falling", "name"}));
     overview->add_option("--limit", args->limit, "at most this many accounts (default: all)")
         ->check(CLI::Range(size_t{1}, size_t{1'000'000}));
     overview->add_flag("--json", args->json, "print as JSON");

@@ -23,8 +23,9 @@ struct InsightArgs {
   int horizon = 180;
   int days = 60;
   bool json = false;
-  bool mine = false;  // accounts overview: only the caller's own accounts
-  size_t limit = 0;   // accounts overview: at most this many (0: all)
+  bool mine = false;            // accounts overview: only the caller's own accounts
+  size_t limit = 0;             // accounts overview: at most this many (0: all)
+  std::string sort = "recent";  // accounts overview: api::ParseAccountOrder's names
 };
 
 // An open store, the policy point for this request, and the request itself.

@@ -114,11 +114,13 @@ Result<Reply> AccountsOverview(Call& call) {
   }
   const std::string mine = call.Param("mine", "false");
   if (mine != "true" && mine != "false") return Status::InvalidArgument("'mine' is true or false");
+  auto order = api::ParseAccountOrder(call.Param("sort", "recent"));
+  if (!order.ok()) return order.status();
   auto overview =
       insights::ReviewAccounts(*call.store, *call.policy, *request, static_cast<int>(*days));
   if (!overview.ok()) return overview.status();
-  return Reply::Json(
-      api::AccountsOverviewDocument(*overview, mine == "true", static_cast<size_t>(*limit)));
+  return Reply::Json(api::AccountsOverviewDocument(*overview, mine == "true",
+                                                   static_cast<size_t>(*limit), *order));
 }
 
 // What the search box offers: accounts, their domains and (when the policy allows) people.

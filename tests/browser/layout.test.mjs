@@ -1,7 +1,7 @@
 // Every page of the dashboard at 1280x900 and on a phone (390x844): nothing wider than the
-// screen, the navigation reachable, no text drawn over other text (element boxes), and an
-// accessibility audit (axe-core, pinned in package-lock.json) with no serious or critical
-// violation. Run through run.sh.
+// screen, the navigation reachable, no text drawn over other text (element boxes), the weekly
+// timeline legible, and an accessibility audit (axe-core, pinned in package-lock.json) with no
+// serious or critical violation. Run through run.sh.
 
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,8 +17,12 @@ const ADMIN_TOKEN = env('RAPPORT_ADMIN_TOKEN');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const asOf = AS_OF ? `&as_of=${AS_OF}` : '';
 
-// Each page, and what shows that it has finished loading.
+// Each page, and what shows that it has finished loading (every one of a list).
 const PAGES = [
+  ['accounts', `#/accounts?days=60${asOf}`, `${byId('acc-row')}, ${byId('acc-empty')}`],
+  ['account', `#/account?name=${encodeURIComponent(TARGET)}&days=60${asOf}`, [byId('rel-factors'),
+    `${byId('wkw-row')}, ${byId('wkw-empty')}`,
+    `${byId('released-row')}, ${byId('released-empty')}, ${byId('released-error')}`]],
   ['who-knows', `#/who-knows?target=${encodeURIComponent(TARGET)}${asOf}`,
     `${byId('wkw-row')}, ${byId('wkw-empty')}`],
   ['relationship', `#/relationship?target=${encodeURIComponent(TARGET)}${asOf}`,
@@ -75,6 +79,34 @@ function overlappingText() {
   return found;
 }
 
+// The weekly timeline as drawn: as wide as its card, at least 160 px high, its text no smaller
+// than 11 px, and no label over another (overlappingText leaves SVG out).
+function illegibleTimeline() {
+  const found = [];
+  for (const svg of document.querySelectorAll('svg.timeline')) {
+    const box = svg.getBoundingClientRect();
+    const card = svg.closest('.card');
+    const style = getComputedStyle(card);
+    const inner = card.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (box.width < inner - 1) found.push(`is ${box.width} px wide in a card ${inner} px wide`);
+    if (box.height < 160) found.push(`is ${box.height} px high`);
+    const scale = box.width / svg.viewBox.baseVal.width;  // drawing units to pixels
+    const labels = [...svg.querySelectorAll('text')].map((t) => ({text: t.textContent,
+      r: t.getBoundingClientRect(), px: parseFloat(getComputedStyle(t).fontSize) * scale}));
+    const small = labels.find((l) => l.px < 11);
+    if (small) found.push(`writes "${small.text}" at ${small.px.toFixed(1)} px`);
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) {
+        const [a, b] = [labels[i].r, labels[j].r];
+        const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (x > 1 && y > 1) found.push(`draws "${labels[i].text}" over "${labels[j].text}"`);
+      }
+    }
+  }
+  return found;
+}
+
 describe('every page at both sizes', () => {
   for (const [size, width, height] of SIZES) {
     test(`${size} (${width}x${height})`, async (t) => {
@@ -92,7 +124,7 @@ describe('every page at both sizes', () => {
       const problems = [];
       for (const [name, hash, ready] of PAGES) {
         await page.goto(`${BASE}/${hash}`);
-        await page.waitForSelector(ready);
+        for (const selector of [].concat(ready)) await page.waitForSelector(selector);
         await page.waitForTimeout(100);  // charts and late cells
         const where = `${name} at ${size}`;
         const overflow = await page.evaluate(() =>
@@ -113,6 +145,9 @@ describe('every page at both sizes', () => {
         }
         for (const pair of await page.evaluate(overlappingText)) {
           problems.push(`${where}: overlapping text ${pair}`);
+        }
+        for (const problem of await page.evaluate(illegibleTimeline)) {
+          problems.push(`${where}: the weekly timeline ${problem}`);
         }
         await page.addScriptTag({path: AXE});
         const violations = await page.evaluate(async () => {

@@ -28,11 +28,11 @@ Document StandingJson(const insights::AccountStanding& a) {
 std::string EmptyReason(const insights::AccountsOverview& o, bool mine_only, size_t total) {
   const std::string span = std::to_string(2 * o.days) + " days to " + IsoDate(o.as_of);
   if (mine_only && total > 0) {
-    return "You e-mailed or met no account's people in the " + std::to_string(o.days) +
+    return std::string("You e-mailed or met no account's people in the ") + std::to_string(o.days) +
            " days to " + IsoDate(o.as_of) +
            "; your colleagues did: show everyone's accounts, or choose a longer window.";
   }
-  return "No colleague e-mailed or met any account's people in the " + span +
+  return std::string("No colleague e-mailed or met any account's people in the ") + span +
          ". Choose an earlier date or a longer window, or bring in more mail (rapport ingest, "
          "rapport sync); accounts come from the people mail reaches and from rapport accounts "
          "import.";
@@ -76,7 +76,7 @@ Result<AccountOrder> ParseAccountOrder(std::string_view text) {
   for (const auto& [name, order] : kOrders) {
     if (name == text) return order;
   }
-  return Status::InvalidArgument("'" + std::string(text) +
+  return Status::InvalidArgument(std::string("'").append(text) +
                                  "' is not an order (recent, health, health-desc, falling, name)");
 }
 

@@ -101,8 +101,8 @@ function colleagueTable(colleagues, kind, ctx, introduce) {
   const columns = [
     {label: '#', num: true, render: (c) => String(colleagues.indexOf(c) + 1)},
     {label: 'Colleague', render: colleague},
-    {label: 'Strength', render: (c) => strengthBar(c.strength, c.label)},
-    {label: 'Label', render: (c) => badge(c.label)},
+    {label: 'Strength', render: (c) => h('span', {class: 'strength-cell'},
+        strengthBar(c.strength, c.label), badge(c.label))},
     {label: 'Mails out / in', num: true, render: (c) =>
       `${c.explanation.emails_to} / ${c.explanation.emails_from}`},
     {label: 'Replies out / in', num: true, render: (c) =>
@@ -114,7 +114,7 @@ function colleagueTable(colleagues, kind, ctx, introduce) {
         onclick: () => introduce(c)}, 'Ask for one')},
   ];
   if (kind !== 'contact') {
-    columns.splice(4, 0, {label: 'Contacts known', num: true,
+    columns.splice(3, 0, {label: 'Contacts known', num: true,
       render: (c) => String(c.contacts_known ?? '—')});
   }
   const tbl = table(columns, colleagues, {class: 'data', 'data-testid': 'wkw-table'});

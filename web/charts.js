@@ -91,10 +91,11 @@ function timelineSvg(weeks, width) {
     'data-testid': 'timeline-chart'});
   const maxMail = Math.max(1, ...weeks.map((w) => Math.max(w.emails_by_us || 0, w.emails_by_them || 0)));
   const maxMeet = Math.max(1, ...weeks.map((w) => w.meetings || 0));
-  const niceMax = niceCeil(maxMail);
+  // Whole e-mails: the grid steps by 1, 2, 5, 10, 20, ... so that no tick reads 3.8.
+  const step = niceStep(maxMail / 4);
+  const niceMax = step * Math.ceil(maxMail / step);
   const grid = s('g', {class: 'grid'});
-  for (let i = 0; i <= 4; i++) {
-    const v = (niceMax * i) / 4;
+  for (let v = 0; v <= niceMax; v += step) {
     const y = pad.t + ih - (ih * v) / niceMax;
     grid.append(s('line', {x1: pad.l, x2: pad.l + iw, y1: y, y2: y}),
         s('text', {x: pad.l - 8, y: y + 4, 'text-anchor': 'end', text: fmtTick(v)}));
@@ -140,12 +141,13 @@ function timelineSvg(weeks, width) {
   return svg;
 }
 
-function niceCeil(v) {
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+/** The smallest of 1, 2, 5, 10, 20, 50, ... that is at least v. */
+function niceStep(v) {
+  const p = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(v, 1))));
+  for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
   return 10 * p;
 }
 
 function fmtTick(v) {
-  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+  return v.toLocaleString('en-GB');
 }

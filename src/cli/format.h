@@ -5,6 +5,7 @@
 #include <ctime>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rapport/api/iso_time.h"
@@ -31,6 +32,11 @@ inline size_t DisplayWidth(const std::string& text) {
 // "data up to 2026-06-30", or "no data yet": said beside every insight's as-of.
 inline std::string DataUpTo(const std::optional<int64_t>& last) {
   return last ? "data up to " + IsoDate(*last) : std::string("no data yet");
+}
+
+// "1 message", "2 messages": a count and its noun, singular or plural.
+inline std::string Counted(uint64_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
 inline std::string Joined(const std::vector<std::string>& items) {

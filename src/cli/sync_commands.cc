@@ -203,12 +203,14 @@ ordered_json CountsJson(const store::SyncSource& s, const sync::SyncCounts& c) {
 
 void PrintCounts(const store::SyncSource& s, const sync::SyncCounts& c) {
   fmt::print(
-      "{}: {} folders ({} unchanged), {} messages read: {} stored, {} duplicates, "
-      "{} removed, {} dropped by consent, {} rejected; {} meetings; {} directory changes; "
-      "{} fetches, {} retries, {} resyncs, {} errors\n",
-      s.name, c.folders, c.folders_unchanged, c.messages_read, c.stored, c.duplicates, c.removed,
-      c.dropped_by_consent, c.rejected, c.meetings, c.directory_changes, c.pages, c.retries,
-      c.resyncs, c.errors);
+      "{}: {} ({} unchanged), {} read: {} stored, {} duplicates, {} removed, {} dropped by "
+      "consent, {} rejected; {}; {}; {}, {}, {}, {}\n",
+      s.name, Counted(c.folders, "folder", "folders"), c.folders_unchanged,
+      Counted(c.messages_read, "message", "messages"), c.stored, c.duplicates, c.removed,
+      c.dropped_by_consent, c.rejected, Counted(c.meetings, "meeting", "meetings"),
+      Counted(c.directory_changes, "directory change", "directory changes"),
+      Counted(c.pages, "fetch", "fetches"), Counted(c.retries, "retry", "retries"),
+      Counted(c.resyncs, "resync", "resyncs"), Counted(c.errors, "error", "errors"));
   for (const auto& e : c.error_messages) fmt::print("  error: {}\n", e);
 }
 
@@ -235,8 +237,8 @@ int SyncOnce(const std::string& db, const SyncArgs& args,
   for (const auto& source : *sources) {
     if (terminal) {
       options.progress = [&](std::string_view folder, const sync::SyncCounts& c) {
-        fmt::print(stderr, "\r\033[K{} {}: {} messages read, {} stored", source.name, folder,
-                   c.messages_read, c.stored);
+        fmt::print(stderr, "\r\033[K{} {}: {} read, {} stored", source.name, folder,
+                   Counted(c.messages_read, "message", "messages"), c.stored);
       };
     }
     Result<sync::SyncCounts> counts = Status::FailedPrecondition("");

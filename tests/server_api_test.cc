@@ -88,6 +88,33 @@ TEST(HttpApi, ErrorsAreJsonWithTheStatusThatMeansThem) {
 
 // Every route the server serves is in /v1/openapi.json with its method, and every operation the
 // document describes is served; every status the server answers a route with is documented.
+// Signing out is a state change: without the page's CSRF token it is refused, as JSON with the
+// request id like every other error, and the session stays; with it, the session ends.
+TEST(HttpApi, SignOutNeedsTheCsrfTokenAndItsErrorsCarryTheRequestId) {
+  ServedTenant served("all");
+  auto session = consent::AccessTokens(served.tenant().store())
+                     .Create("dave@northwind.example", std::nullopt, 1, "session");
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  const httplib::Headers cookie = {{"Cookie", "rapport_session=" + session->token}};
+  auto refused = served.Client().Post("/auth/logout", cookie, "", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  const json error = Body(refused);
+  EXPECT_EQ(error["code"], "forbidden");
+  EXPECT_EQ(error["message"], "sign-out needs the X-CSRF-Token header");
+  EXPECT_EQ(error["request_id"], refused->get_header_value("X-Request-Id"));
+  EXPECT_FALSE(error["request_id"].get<std::string>().empty());
+  auto still = served.Client().Get("/v1/session", cookie);
+  ASSERT_TRUE(still);
+  ASSERT_EQ(still->status, 200);  // refused, so still signed in
+  httplib::Headers with_csrf = cookie;
+  with_csrf.emplace("X-CSRF-Token", Body(still)["csrf_token"].get<std::string>());
+  auto out = served.Client().Post("/auth/logout", with_csrf, "", "application/json");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 200) << out->body;
+  EXPECT_EQ(served.Client().Get("/v1/session", cookie)->status, 401);
+}
+
 TEST(HttpApi, TheOpenApiDocumentMatchesTheRoutes) {
   ServedTenant served("all");
   auto res = served.Get("/v1/openapi.json", "");

@@ -5,6 +5,7 @@
 #include "consent/keyed_hash.h"
 #include "rapport/consent/access_tokens.h"
 #include "rapport/consent/policy.h"
+#include "server/http_errors.h"
 
 namespace rapport::server {
 namespace {
@@ -186,14 +187,18 @@ std::string BrowserSessions::Logout(const HttpRequest& req, store::Store& store,
   res.Set("Content-Type", "application/json");
   if (!session.empty() && req.Header("x-csrf-token") != CsrfOf(session)) {
     res.status = 403;
-    res.body = R"({"code":"forbidden","message":"sign-out needs the X-CSRF-Token header"})";
+    res.body = ErrorDocument("forbidden", "sign-out needs the X-CSRF-Token header",
+                             res.Header("X-Request-Id"))
+                   .dump();
     return "/auth/logout";
   }
   if (!session.empty()) {
     Status st = consent::AccessTokens(store).RevokeToken(session, now);
     if (!st.ok() && st.code() != Status::Code::kPermissionDenied) {
       res.status = 500;
-      res.body = R"({"code":"internal","message":"the session could not be ended; try again"})";
+      res.body = ErrorDocument("internal", "the session could not be ended; try again",
+                               res.Header("X-Request-Id"))
+                     .dump();
       return "/auth/logout";
     }
   }

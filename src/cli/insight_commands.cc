@@ -38,24 +38,21 @@ std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
   rel->add_flag("--json", args->json, "print as JSON");
 
   // Under the `accounts` command main.cc made (import, list): the insight beside the data.
-  CLI::App* overview = nullptr;
-  {
-    overview =
-        app.get_subcommand("accounts")
-            ->add_subcommand("overview",
-                             "every account colleagues deal with: health, trend, last interaction");
-    overview->add_option("--as", args->as, "the caller's address (the policy decides)")->required();
-    overview->add_option("--days", args->days, "the window, in days to --as-of (default 60)")
-        ->check(CLI::Range(7, 3650));
-    overview->add_option("--as-of", args->as_of, "evaluate at this UTC date (YYYY-MM-DD), not now");
-    overview->add_flag("--mine", args->mine, "only accounts you e-mailed or met in the window");
-    overview
-        ->add_option("--sort", args->sort, "recent (default), health, health-desc, falling or name")
-        ->check(CLI::IsMember({"recent", "health", "health-desc", "falling", "name"}));
-    overview->add_option("--limit", args->limit, "at most this many accounts (default: all)")
-        ->check(CLI::Range(size_t{1}, size_t{1'000'000}));
-    overview->add_flag("--json", args->json, "print as JSON");
-  }
+  auto* overview =
+      app.get_subcommand("accounts")
+          ->add_subcommand("overview",
+                           "every account colleagues deal with: health, trend, last interaction");
+  overview->add_option("--as", args->as, "the caller's address (the policy decides)")->required();
+  overview->add_option("--days", args->days, "the window, in days to --as-of (default 60)")
+      ->check(CLI::Range(7, 3650));
+  overview->add_option("--as-of", args->as_of, "evaluate at this UTC date (YYYY-MM-DD), not now");
+  overview->add_flag("--mine", args->mine, "only accounts you e-mailed or met in the window");
+  overview
+      ->add_option("--sort", args->sort, "recent (default), health, health-desc, falling or name")
+      ->check(CLI::IsMember({"recent", "health", "health-desc", "falling", "name"}));
+  overview->add_option("--limit", args->limit, "at most this many accounts (default: all)")
+      ->check(CLI::Range(size_t{1}, size_t{1'000'000}));
+  overview->add_flag("--json", args->json, "print as JSON");
 
   auto* me = app.add_subcommand("me", "your own insights: contacts, cold ties, replies owed");
   me->add_option("--as", args->as, "your address (personal insights are only for you)")->required();
@@ -104,7 +101,7 @@ std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
     if (*intro) return RunIntroduce(db, *args);
     if (*wkw) return RunEvalWkw(db, *args);
     if (*rel) return RunRelationship(db, *args);
-    if (overview != nullptr && *overview) return RunAccountsOverview(db, *args);
+    if (*overview) return RunAccountsOverview(db, *args);
     if (*enrich) return RunEnrichment(db, *args);
     if (*budget) return RunBudget(db, args->json);
     if (*me) {

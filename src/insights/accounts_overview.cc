@@ -34,26 +34,24 @@ Result<std::map<int64_t, AccountItems>> ItemsByAccount(
     out[account].them.insert(person);
     accounts_of[person].push_back(account);
   }
-  auto touched = [&](std::vector<int64_t> people) {  // each account once per item
-    std::set<int64_t> accounts;
-    for (int64_t p : people) {
-      if (auto it = accounts_of.find(p); it != accounts_of.end()) {
-        accounts.insert(it->second.begin(), it->second.end());
-      }
+  // Items come in index order, so an item already added to an account is that list's last.
+  auto add = [&](int64_t person, size_t item, std::vector<size_t> ItemSubset::*list) {
+    auto it = accounts_of.find(person);
+    if (it == accounts_of.end()) return;
+    for (int64_t account : it->second) {
+      std::vector<size_t>& items = out[account].items.*list;
+      if (items.empty() || items.back() != item) items.push_back(item);
     }
-    return accounts;
   };
   for (size_t i = 0; i < activity.mail.size(); ++i) {
-    std::vector<int64_t> people = activity.mail[i].recipients;
-    people.push_back(activity.mail[i].sender);
-    for (int64_t a : touched(std::move(people))) out[a].items.mail.push_back(i);
+    add(activity.mail[i].sender, i, &ItemSubset::mail);
+    for (int64_t p : activity.mail[i].recipients) add(p, i, &ItemSubset::mail);
   }
   for (size_t i = 0; i < activity.meetings.size(); ++i) {
     const auto& g = activity.meetings[i];
-    std::vector<int64_t> people = g.attendees;
-    people.insert(people.end(), g.declined.begin(), g.declined.end());
-    people.push_back(g.organizer);
-    for (int64_t a : touched(std::move(people))) out[a].items.meetings.push_back(i);
+    add(g.organizer, i, &ItemSubset::meetings);
+    for (int64_t p : g.attendees) add(p, i, &ItemSubset::meetings);
+    for (int64_t p : g.declined) add(p, i, &ItemSubset::meetings);
   }
   return out;
 }

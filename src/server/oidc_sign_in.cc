@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "consent/base64url.h"
+#include "sync/net_helpers.h"
 
 namespace rapport::server {
 namespace {
@@ -29,21 +30,6 @@ std::string S256(const std::string& verifier) {
   SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
   return consent::EncodeBase64Url(
       std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
-}
-
-std::string Encode(std::string_view s) {  // application/x-www-form-urlencoded, RFC 3986 unreserved
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 std::string Field(const json& doc, const char* name) {
@@ -127,9 +113,10 @@ OidcSignIn::Started OidcSignIn::Start(int64_t now) {
   const std::string location =
       authorization_endpoint_ +
       (authorization_endpoint_.find('?') == std::string::npos ? "?" : "&") +
-      "response_type=code&client_id=" + Encode(options_.client_id) +
-      "&redirect_uri=" + Encode(RedirectUri()) + "&scope=" + Encode("openid profile email") +
-      "&state=" + state + "&nonce=" + pending.nonce + "&code_challenge=" + S256(pending.verifier) +
+      "response_type=code&client_id=" + sync::PercentEncode(options_.client_id) +
+      "&redirect_uri=" + sync::PercentEncode(RedirectUri()) +
+      "&scope=" + sync::PercentEncode("openid profile email") + "&state=" + state +
+      "&nonce=" + pending.nonce + "&code_challenge=" + S256(pending.verifier) +
       "&code_challenge_method=S256";
   std::lock_guard lock(mutex_);
   for (auto it = pending_.begin(); it != pending_.end();) {
@@ -141,15 +128,17 @@ OidcSignIn::Started OidcSignIn::Start(int64_t now) {
 }
 
 Result<std::string> OidcSignIn::RedeemCode(std::string_view code, const Pending& pending) {
-  std::string form = "grant_type=authorization_code&code=" + Encode(code) +
-                     "&redirect_uri=" + Encode(RedirectUri()) +
+  std::string form = "grant_type=authorization_code&code=" + sync::PercentEncode(code) +
+                     "&redirect_uri=" + sync::PercentEncode(RedirectUri()) +
                      "&code_verifier=" + pending.verifier;
   HttpsRequest request{"POST", token_endpoint_, {}, "", "application/x-www-form-urlencoded"};
   if (options_.client_secret.empty() || secret_in_body_) {
-    form += "&client_id=" + Encode(options_.client_id);
-    if (!options_.client_secret.empty()) form += "&client_secret=" + Encode(options_.client_secret);
+    form += "&client_id=" + sync::PercentEncode(options_.client_id);
+    if (!options_.client_secret.empty())
+      form += "&client_secret=" + sync::PercentEncode(options_.client_secret);
   } else {  // RFC 6749 §2.3.1: both form-encoded, then Basic
-    const std::string pair = Encode(options_.client_id) + ":" + Encode(options_.client_secret);
+    const std::string pair =
+        sync::PercentEncode(options_.client_id) + ":" + sync::PercentEncode(options_.client_secret);
     std::string basic(4 * ((pair.size() + 2) / 3) + 1, '\0');  // and the NUL it writes
     basic.resize(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(basic.data()),
                                  reinterpret_cast<const unsigned char*>(pair.data()),

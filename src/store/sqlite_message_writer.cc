@@ -27,6 +27,14 @@ Result<std::unique_ptr<SqliteMessageWriter>> SqliteMessageWriter::Create(SqliteD
   std::unique_ptr<SqliteMessageWriter> w(
       new SqliteMessageWriter(db, tenant_id, tenant, batch_size == 0 ? 1 : batch_size));
   RAPPORT_RETURN_IF_ERROR(w->Prepare());
+  // A big ingest inserts into B-trees keyed by hashes (Message-ID, fingerprint, participants by
+  // address), so each commit dirties pages all over the file. Checkpointing only every ~400 MiB
+  // of WAL, instead of every 4 MiB, writes a page that many commits touched to the file once, and
+  // a larger cache keeps the indexes' inner pages in memory as they outgrow 64 MiB. Together they
+  // cut the wall time of the fourth quarter-million of a 1M-message ingest by half
+  // (BENCHMARKS.md, "Ingest as the store grows"). The destructor restores the defaults.
+  RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA wal_autocheckpoint = 100000"));
+  RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size = -262144"));  // 256 MiB
   return w;
 }
 
@@ -44,6 +52,8 @@ SqliteMessageWriter::SqliteMessageWriter(SqliteDb& db, int64_t tenant_id,
 
 SqliteMessageWriter::~SqliteMessageWriter() {
   if (in_transaction_) (void)db_.Exec("ROLLBACK");
+  (void)db_.Exec("PRAGMA wal_autocheckpoint = 1000");
+  (void)db_.Exec("PRAGMA cache_size = -65536");  // the store's (sqlite_store.cc)
 }
 
 Status SqliteMessageWriter::Prepare() {

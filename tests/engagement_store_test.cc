@@ -404,12 +404,21 @@ TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
   {
     auto db = SqliteDb::Open(dir_ / "s.db");
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(db->Exec("PRAGMA user_version = 10; DROP TABLE privacy_charge; DROP TABLE "
-                         "mailbox_item; DROP TABLE sync_cursor; DROP TABLE sync_source; "
-                         "DROP TABLE calendar_item; ALTER TABLE access_token DROP COLUMN kind; "
-                         "DROP INDEX message_sent; "
-                         "ALTER TABLE directory_user DROP COLUMN job_title")
-                    .ok());
+    ASSERT_TRUE(
+        db->Exec(
+              "PRAGMA user_version = 10; DROP TABLE privacy_charge; DROP TABLE "
+              "mailbox_item; DROP TABLE sync_cursor; DROP TABLE sync_source; "
+              "DROP TABLE calendar_item; ALTER TABLE access_token DROP COLUMN kind; "
+              "DROP INDEX message_sent; "
+              "ALTER TABLE directory_user DROP COLUMN job_title; DROP TRIGGER tie_participant_in; "
+              "DROP TRIGGER tie_participant_late; DROP TRIGGER tie_participant_out; DROP TRIGGER "
+              "tie_message_changed; DROP TRIGGER tie_attendee_in; DROP TRIGGER tie_attendee_out; "
+              "DROP TRIGGER tie_attendee_changed; DROP TRIGGER tie_meeting_in; DROP TRIGGER "
+              "tie_meeting_out; DROP TRIGGER tie_meeting_changed; DROP TRIGGER "
+              "tie_address_changed; DROP TRIGGER tie_address_added; DROP TRIGGER tie_address_out; "
+              "DROP TRIGGER tie_person_changed; DROP TRIGGER tie_person_out; DROP TABLE tie; DROP "
+              "TABLE tie_stale; DROP TABLE tie_watermark")
+            .ok());
     ASSERT_TRUE(db->Exec("INSERT INTO privacy_release (tenant_id, request_key, requested_by, "
                          "released_at, epsilon_micro, delta, rows, body) VALUES (1, "
                          "'engagement/1 x', 'ceo@northwind.example', 1, 2000000, '1e-06', 0, "

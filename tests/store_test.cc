@@ -108,6 +108,16 @@ TEST(SqliteStore, UncommittedBatchIsRolledBackWithTheWriter) {
   EXPECT_EQ((*store)->Stats()->messages, 0u);
 }
 
+// Migration 17's objects, its triggers first (they belong to the tables they watch).
+constexpr const char* kDropTieIndex =
+    "DROP TRIGGER tie_participant_in; DROP TRIGGER tie_participant_late; DROP TRIGGER "
+    "tie_participant_out; DROP TRIGGER tie_message_changed; DROP TRIGGER tie_attendee_in; DROP "
+    "TRIGGER tie_attendee_out; DROP TRIGGER tie_attendee_changed; DROP TRIGGER tie_meeting_in; "
+    "DROP TRIGGER tie_meeting_out; DROP TRIGGER tie_meeting_changed; DROP TRIGGER "
+    "tie_address_changed; DROP TRIGGER tie_address_added; DROP TRIGGER tie_address_out; DROP "
+    "TRIGGER tie_person_changed; DROP TRIGGER tie_person_out; DROP TABLE tie; DROP TABLE "
+    "tie_stale; DROP TABLE tie_watermark";
+
 TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   TempDir dir;
   {
@@ -122,7 +132,8 @@ TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   }
   {  // Take the store back to schema version 2, as an older rapport left it.
     auto db = SqliteDb::Open(dir / "s.db");
-    for (const char* sql : {"DROP INDEX message_sent",
+    for (const char* sql : {kDropTieIndex,
+                            "DROP INDEX message_sent",
                             "DROP INDEX calendar_item_meeting",
                             "DROP TABLE calendar_item",
                             "DROP INDEX mailbox_item_message",

@@ -16,6 +16,7 @@
 #include "rapport/api/admin_documents.h"
 #include "rapport/consent/consent_gate.h"
 #include "rapport/ingest/ingestor.h"
+#include "rapport/insights/tie_index.h"
 #include "rapport/store/store.h"
 #include "sample/organisation.h"
 
@@ -190,6 +191,9 @@ int RunIngest(const std::string& db, const IngestArgs& args) {
   // Who is who, from what this run learned (aliases, X.500 names); accounts follow.
   auto people = (*store)->ResolvePeople();
   if (!people.ok()) return Fail(people.status().message());
+  // Who Knows Whom reads the tie index: bring it up to date with what this run stored.
+  auto refreshed = insights::RefreshTieIndex(**store);
+  if (!refreshed.ok()) return Fail(refreshed.status().message());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (args.json) {
     ordered_json j = SummaryJson(*summary, secs);

@@ -11,6 +11,7 @@
 #include "ingest/directory/directory_import.h"
 #include "rapport/api/admin_documents.h"
 #include "rapport/consent/policy.h"
+#include "rapport/insights/tie_index.h"
 #include "rapport/store/store.h"
 
 namespace rapport::cli {
@@ -56,6 +57,9 @@ int RunDirectoryImport(const std::string& db, const std::string& file) {
   if (!store.ok()) return Fail(store.status().message());
   auto imported = (*store)->ImportDirectory(*directory, file);
   if (!imported.ok()) return Fail(imported.status().message());
+  // Colleagues are who the directory says: the tie index follows (what Who Knows Whom reads).
+  auto refreshed = insights::RefreshTieIndex(**store);
+  if (!refreshed.ok()) return Fail(refreshed.status().message());
   fmt::print("imported {} users and {} groups from {}\n", imported->users, imported->groups, file);
   fmt::print("people merged {}, split {}; addresses re-attributed {} (no mail re-read)\n",
              imported->resolution.people_merged, imported->resolution.people_split,

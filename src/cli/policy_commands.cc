@@ -12,6 +12,7 @@
 #include "rapport/consent/optout.h"
 #include "rapport/consent/policy.h"
 #include "rapport/insights/insight_settings.h"
+#include "rapport/insights/tie_index.h"
 #include "rapport/store/store.h"
 
 namespace rapport::cli {
@@ -181,6 +182,8 @@ int RunPurgeExpired(const std::string& db) {
   plan.older_than = Now() - tenant->retention_days * 86400;
   auto purged = (*store)->Purge(plan, nullptr);
   if (!purged.ok()) return Fail(purged.status().message());
+  auto refreshed = insights::RefreshTieIndex(**store);  // the purge dropped stale rows
+  if (!refreshed.ok()) return Fail(refreshed.status().message());
   fmt::print(
       "purged what is older than {} days (before {}): {} messages, {} meetings, {} "
       "addresses\n",

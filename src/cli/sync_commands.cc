@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "rapport/consent/consent_gate.h"
+#include "rapport/insights/tie_index.h"
 #include "rapport/sync/graph_source.h"
 #include "rapport/sync/imap_source.h"
 #include "rapport/sync/mailbox_sync.h"
@@ -283,6 +284,8 @@ int SyncOnce(const std::string& db, const SyncArgs& args,
   if (changed) {
     auto people = (*store)->ResolvePeople();
     if (!people.ok()) return Fail(people.status().message());
+    auto refreshed = insights::RefreshTieIndex(**store);  // what Who Knows Whom reads
+    if (!refreshed.ok()) return Fail(refreshed.status().message());
   }
   if (args.json) fmt::print("{}\n", ordered_json{{"sources", report}}.dump(args.watch ? -1 : 2));
   std::fflush(stdout);

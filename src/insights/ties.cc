@@ -21,23 +21,28 @@ bool Is(const store::Activity& a, int64_t person, PersonKind kind) {
   return p && p->kind == kind && !p->is_role;
 }
 
-using PairMap = std::map<std::pair<int64_t, int64_t>, std::vector<Interaction>>;
-
-void AddMail(const store::Activity& a, const store::MailItem& m, int64_t parent_sender,
+// A reply is to the other side of the pair: u answering a message c sent, or c answering a
+// message u sent to c (not one u sent only to others). So whether mail is a reply depends only
+// on the two people's own mail, whichever activity it was read from.
+void AddMail(const store::Activity& a, const store::MailItem& m, const store::MailItem* parent,
              PairMap& pairs) {
   const int participants = 1 + static_cast<int>(m.recipients.size());
   const bool from_us = Is(a, m.sender, PersonKind::kInternal);
   const bool from_them = Is(a, m.sender, PersonKind::kExternal);
+  const bool parent_reached_sender =
+      parent && std::find(parent->recipients.begin(), parent->recipients.end(), m.sender) !=
+                    parent->recipients.end();
   for (int64_t r : m.recipients) {
-    const bool reply = parent_sender == r;
+    const bool answers_r = parent && parent->sender == r;
     if (from_us && Is(a, r, PersonKind::kExternal)) {
       pairs[{m.sender, r}].push_back(
-          {reply ? InteractionKind::kReplyToContact : InteractionKind::kEmailToContact, m.sent_at,
-           participants});
-    } else if (from_them && Is(a, r, PersonKind::kInternal)) {
-      pairs[{r, m.sender}].push_back(
-          {reply ? InteractionKind::kReplyFromContact : InteractionKind::kEmailFromContact,
+          {answers_r ? InteractionKind::kReplyToContact : InteractionKind::kEmailToContact,
            m.sent_at, participants});
+    } else if (from_them && Is(a, r, PersonKind::kInternal)) {
+      pairs[{r, m.sender}].push_back({answers_r && parent_reached_sender
+                                          ? InteractionKind::kReplyFromContact
+                                          : InteractionKind::kEmailFromContact,
+                                      m.sent_at, participants});
     }
   }
 }
@@ -76,30 +81,39 @@ std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity) {
   return tally.Senders();
 }
 
-std::vector<TieInteractions> CollectTies(const store::Activity& activity, int64_t until) {
-  const auto robots = BulkOnlySenders(activity);
+PairMap PairInteractions(const store::Activity& activity, int64_t until) {
   PairMap pairs;
   for (const auto& m : activity.mail) {
-    if (m.bulk || m.sent_at >= until || robots.count(m.sender)) continue;
-    const int64_t parent_sender =
-        m.parent >= 0 ? activity.mail[static_cast<size_t>(m.parent)].sender : 0;
-    AddMail(activity, m, parent_sender, pairs);
+    if (m.bulk || m.sent_at >= until) continue;
+    const store::MailItem* parent =
+        m.parent >= 0 ? &activity.mail[static_cast<size_t>(m.parent)] : nullptr;
+    AddMail(activity, m, parent, pairs);
   }
   for (const auto& g : activity.meetings) {
     if (g.start < until) AddMeeting(activity, g, pairs);
   }
+  return pairs;
+}
+
+std::vector<TieInteractions> CollectTies(const store::Activity& activity, int64_t until) {
+  const auto robots = BulkOnlySenders(activity);
+  PairMap pairs = PairInteractions(activity, until);
   std::erase_if(pairs, [&](const auto& pair) {
     return robots.count(pair.first.first) || robots.count(pair.first.second);
   });
   std::vector<TieInteractions> out;
   out.reserve(pairs.size());
   for (auto& [key, list] : pairs) {
-    std::sort(list.begin(), list.end(), [](const Interaction& x, const Interaction& y) {
-      return std::tie(x.at, x.kind, x.participants) < std::tie(y.at, y.kind, y.participants);
-    });
+    SortInteractions(list);
     out.push_back({key.first, key.second, std::move(list)});
   }
   return out;
+}
+
+void SortInteractions(std::vector<Interaction>& list) {
+  std::sort(list.begin(), list.end(), [](const Interaction& x, const Interaction& y) {
+    return std::tie(x.at, x.kind, x.participants) < std::tie(y.at, y.kind, y.participants);
+  });
 }
 
 }  // namespace rapport::insights

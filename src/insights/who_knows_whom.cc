@@ -6,7 +6,7 @@
 
 #include "ingest/identity/mail_domains.h"
 #include "insights/decide.h"
-#include "rapport/insights/ties.h"
+#include "rapport/insights/tie_index.h"
 
 namespace rapport::insights {
 
@@ -29,14 +29,12 @@ Result<std::vector<KnownColleague>> RankColleagues(store::Store& store,
                                                    bool via_account) {
   std::vector<KnownColleague> ranked;
   if (contacts.empty()) return ranked;
-  store::ActivityQuery query;
-  query.people.assign(contacts.begin(), contacts.end());
-  query.to = as_of + 1;
-  auto activity = store.ReadActivity(query);
-  if (!activity.ok()) return activity.status();
+  const std::vector<int64_t> people(contacts.begin(), contacts.end());
+  auto ties = ReadTies(store, people, as_of + 1);
+  if (!ties.ok()) return ties.status();
   std::map<int64_t, std::pair<std::vector<Interaction>, int>> by_user;
-  for (auto& tie : CollectTies(*activity, as_of + 1)) {
-    if (!contacts.count(tie.contact) || skip.count(tie.user)) continue;
+  for (auto& tie : ties->ties) {
+    if (skip.count(tie.user)) continue;
     auto& [interactions, count] = by_user[tie.user];
     interactions.insert(interactions.end(), tie.interactions.begin(), tie.interactions.end());
     ++count;
@@ -44,7 +42,7 @@ Result<std::vector<KnownColleague>> RankColleagues(store::Store& store,
   for (const auto& [user, entry] : by_user) {
     TieStrength tie = ComputeTieStrength(entry.first, as_of);
     if (tie.strength <= 0) continue;  // one-way traffic is no relationship
-    ranked.push_back({activity->people.at(user), tie, entry.second, via_account});
+    ranked.push_back({ties->people.at(user), tie, entry.second, via_account});
   }
   std::sort(ranked.begin(), ranked.end(), [](const KnownColleague& a, const KnownColleague& b) {
     return StrongerTie(a.tie, a.colleague, b.tie, b.colleague);

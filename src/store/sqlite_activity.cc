@@ -141,6 +141,8 @@ void LinkReplies(std::vector<MailItem>& mail) {
   }
 }
 
+}  // namespace
+
 // What ranking needs of each person: kind, role flag, organisation domain, and an address to
 // order by (the lowest SMTP one: the same whatever order mail came in).
 Status BasicPeople(SqliteDb& db, int64_t tenant, const std::vector<int64_t>& ids,
@@ -164,8 +166,6 @@ Status BasicPeople(SqliteDb& db, int64_t tenant, const std::vector<int64_t>& ids
       },
       tenant, JsonArray(ids));
 }
-
-}  // namespace
 
 Result<Activity> ReadActivity(SqliteDb& db, int64_t tenant, const ActivityQuery& query) {
   Activity out;

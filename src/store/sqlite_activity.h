@@ -15,6 +15,10 @@ namespace rapport::store {
 
 Result<Activity> ReadActivity(SqliteDb& db, int64_t tenant, const ActivityQuery& query);
 
+// What ranking needs of each person (Activity::people), added to `out`.
+Status BasicPeople(SqliteDb& db, int64_t tenant, const std::vector<int64_t>& ids,
+                   std::unordered_map<int64_t, PersonSummary>& out);
+
 Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(SqliteDb& db, int64_t tenant,
                                                                    const std::vector<int64_t>& ids);
 

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/sqlite_tie_index.h"
+
 namespace rapport::store {
 namespace {
 
@@ -96,6 +98,7 @@ Result<PurgeCounts> PurgeCollected(SqliteDb& db, int64_t tenant, const PurgePlan
       Run(db, std::string("DELETE FROM address WHERE id IN purge_address AND NOT ") +
                   kKeptByDirectory + ";DELETE FROM person WHERE tenant_id = " + t +
                   " AND id NOT IN (SELECT person_id FROM address WHERE tenant_id = " + t + ")"));
+  RAPPORT_RETURN_IF_ERROR(DropStaleTieRows(db));
   auto after = db.QueryInt("SELECT count(*) FROM address WHERE tenant_id = " + t);
   if (!after.ok()) return after.status();
   counts.addresses = static_cast<uint64_t>(*before - *after);

@@ -391,6 +391,124 @@ CREATE INDEX message_sent ON message (tenant_id, sent_at);
     R"sql(
 ALTER TABLE directory_user ADD COLUMN job_title TEXT NOT NULL DEFAULT '';
 )sql",
+    // 17: the tie index (rapport/store/tie_index.h, docs/tie-index.md): each external contact's
+    // interactions with colleagues, and the marks that say whose rows are stale. The triggers
+    // mark; Refresh recomputes and clears. Every existing person starts stale.
+    R"sql(
+CREATE TABLE tie (
+  contact      INTEGER NOT NULL,
+  colleague    INTEGER NOT NULL,
+  at           INTEGER NOT NULL,
+  fact         INTEGER NOT NULL,
+  participants INTEGER NOT NULL,
+  n            INTEGER NOT NULL,
+  PRIMARY KEY (contact, colleague, at, fact, participants)
+) WITHOUT ROWID;
+-- whole = 0: the person's own rows (as a contact) are stale; 1: also those of everyone who shared
+-- mail or a meeting with them (their kind, role flag or addresses changed).
+CREATE TABLE tie_stale (
+  person INTEGER PRIMARY KEY,
+  whole  INTEGER NOT NULL DEFAULT 0
+);
+-- The highest message id when the index was last refreshed: a participant added to a message at
+-- or below it (a Bcc seen later) changes everyone's rows for that message.
+CREATE INDEX tie_stale_whole ON tie_stale (person) WHERE whole = 1;
+CREATE TABLE tie_watermark (message INTEGER NOT NULL);
+INSERT INTO tie_watermark VALUES (0);
+-- Trigger bodies never conflict (they insert only people not yet marked): a conflict clause
+-- inside a trigger is overridden by the outer statement's (an upsert, INSERT OR IGNORE).
+CREATE TRIGGER tie_participant_in AFTER INSERT ON participant BEGIN
+  INSERT INTO tie_stale (person) SELECT person_id FROM address WHERE id = NEW.address
+    AND person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_participant_late AFTER INSERT ON participant
+WHEN NEW.message <= (SELECT message FROM tie_watermark) BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM participant t
+    JOIN address a ON a.id = t.address WHERE t.message = NEW.message
+    AND a.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_participant_out AFTER DELETE ON participant BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM participant WHERE message = OLD.message
+                   UNION SELECT OLD.address)
+    AND a.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_message_changed
+AFTER UPDATE OF message_id, sent_at, is_bulk, in_reply_to, references_ids ON message BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM participant t
+    JOIN address a ON a.id = t.address WHERE t.message = NEW.id
+    AND a.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_attendee_in AFTER INSERT ON meeting_attendee BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee WHERE meeting = NEW.meeting
+                   UNION SELECT organizer_id FROM meeting WHERE id = NEW.meeting)
+    AND a.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_attendee_out AFTER DELETE ON meeting_attendee BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee WHERE meeting = OLD.meeting
+                   UNION SELECT organizer_id FROM meeting WHERE id = OLD.meeting
+                   UNION SELECT OLD.address)
+    AND a.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_attendee_changed AFTER UPDATE ON meeting_attendee BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee WHERE meeting = NEW.meeting
+                   UNION SELECT organizer_id FROM meeting WHERE id = NEW.meeting
+                   UNION SELECT OLD.address)
+    AND a.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_meeting_in AFTER INSERT ON meeting WHEN NEW.organizer_id IS NOT NULL BEGIN
+  INSERT INTO tie_stale (person) SELECT person_id FROM address WHERE id = NEW.organizer_id
+    AND person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_meeting_out AFTER DELETE ON meeting BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee WHERE meeting = OLD.id
+                   UNION SELECT OLD.organizer_id)
+    AND a.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_meeting_changed
+AFTER UPDATE OF organizer_id, start_at, end_at, all_day, cancelled ON meeting BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee WHERE meeting = NEW.id
+                   UNION SELECT OLD.organizer_id UNION SELECT NEW.organizer_id)
+    AND a.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_address_changed AFTER UPDATE OF person_id, is_role ON address
+WHEN OLD.person_id IS NOT NEW.person_id OR OLD.is_role IS NOT NEW.is_role BEGIN
+  UPDATE tie_stale SET whole = 1 WHERE person = OLD.person_id;
+  INSERT INTO tie_stale (person, whole) SELECT OLD.person_id, 1
+    WHERE OLD.person_id NOT IN (SELECT person FROM tie_stale);
+  UPDATE tie_stale SET whole = 1 WHERE person = NEW.person_id;
+  INSERT INTO tie_stale (person, whole) SELECT NEW.person_id, 1
+    WHERE NEW.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_address_added AFTER INSERT ON address
+WHEN EXISTS (SELECT 1 FROM address WHERE person_id = NEW.person_id AND id <> NEW.id) BEGIN
+  UPDATE tie_stale SET whole = 1 WHERE person = NEW.person_id;
+  INSERT INTO tie_stale (person, whole) SELECT NEW.person_id, 1
+    WHERE NEW.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_address_out AFTER DELETE ON address BEGIN
+  UPDATE tie_stale SET whole = 1 WHERE person = OLD.person_id;
+  INSERT INTO tie_stale (person, whole) SELECT OLD.person_id, 1
+    WHERE OLD.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_person_changed AFTER UPDATE OF kind ON person
+WHEN OLD.kind IS NOT NEW.kind BEGIN
+  UPDATE tie_stale SET whole = 1 WHERE person = NEW.id;
+  INSERT INTO tie_stale (person, whole) SELECT NEW.id, 1
+    WHERE NEW.id NOT IN (SELECT person FROM tie_stale);
+END;
+CREATE TRIGGER tie_person_out AFTER DELETE ON person BEGIN
+  UPDATE tie_stale SET whole = 1 WHERE person = OLD.id;
+  INSERT INTO tie_stale (person, whole) SELECT OLD.id, 1
+    WHERE OLD.id NOT IN (SELECT person FROM tie_stale);
+END;
+INSERT INTO tie_stale (person) SELECT id FROM person;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

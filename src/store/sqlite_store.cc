@@ -19,6 +19,7 @@
 #include "store/sqlite_schema.h"
 #include "store/sqlite_store.h"
 #include "store/sqlite_sync_sources.h"
+#include "store/sqlite_tie_index.h"
 #include "store/sqlite_tokens.h"
 
 namespace rapport::store {
@@ -272,6 +273,8 @@ class SqliteStore final : public Store {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     return store::FindPerson(db_, tenant_id_, address_or_name, /*activity=*/false);
   }
+
+  TieIndex& Ties() override { return ties_; }
 
   Result<Activity> ReadActivity(const ActivityQuery& query) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
@@ -644,6 +647,10 @@ class SqliteStore final : public Store {
   const std::string keys_path_;
   int64_t tenant_id_ = 0;
   bool checkpoint_after_commit_ = false;  // a purge ran inside Atomically
+  SqliteTieIndex ties_{db_, [this]() -> Result<int64_t> {
+                         RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+                         return tenant_id_;
+                       }};
 };
 
 }  // namespace

@@ -5,13 +5,16 @@
 // the other external; a meeting is one between every internal and every external attendee who
 // both attended (not cancelled, not all-day, neither declined). Bulk mail, role addresses,
 // guests, and anyone whose every message in the activity is bulk (a newsletter) make no tie. A
-// message replying (In-Reply-To, else the last References) to the other side's message in the same
-// activity is a reply. The result does not depend on the order the activity lists its items in.
+// message replying (In-Reply-To, else the last References) to a message the other side sent,
+// and for the contact's replies one the colleague sent to the contact, is a reply. The result does
+// not depend on the order the activity lists its items in.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "rapport/insights/tie_strength.h"
@@ -28,6 +31,14 @@ struct TieInteractions {
 // Every (user, contact) pair in the activity with an interaction before `until`, sorted by user
 // then contact.
 std::vector<TieInteractions> CollectTies(const store::Activity& activity, int64_t until);
+
+// Every pair's interactions before `until`, unsorted, robots not removed: what CollectTies
+// starts from (and the tie index stores).
+using PairMap = std::map<std::pair<int64_t, int64_t>, std::vector<Interaction>>;
+PairMap PairInteractions(const store::Activity& activity, int64_t until);
+
+// The order of a pair's interactions: by time, then kind, then size.
+void SortInteractions(std::vector<Interaction>& list);
 
 // Senders whose every message in the activity is bulk: newsletters and robots.
 std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity);

@@ -21,6 +21,7 @@
 #include "rapport/store/engagement.h"
 #include "rapport/store/keys.h"
 #include "rapport/store/sync_source.h"
+#include "rapport/store/tie_index.h"
 
 namespace rapport::store {
 
@@ -206,6 +207,8 @@ class Store {
   // The mail and meetings these people took part in (or everyone's), with every participant
   // resolved to a person and summarised. Reads only: safe while an ingest writes.
   virtual Result<Activity> ReadActivity(const ActivityQuery& query) = 0;
+  // The tie index over the same data (tie_index.h): what Who Knows Whom reads when it is fresh.
+  virtual TieIndex& Ties() = 0;
   virtual Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(
       const std::vector<int64_t>& ids) = 0;
   // External people (not role addresses) at these organisation domains, by id.

@@ -1,0 +1,47 @@
+// The insights' side of the tie index (rapport/store/tie_index.h, docs/tie-index.md): what its
+// rows hold, how ties are read back from them, and how a stale index is brought up to date.
+//
+// Contract: for contacts that are external people (not role addresses), ReadTies gives exactly
+// what CollectTies gives over an activity holding all of their mail and meetings up to `until`
+// (pairs with those contacts only), whether it reads the index or, when the index is stale
+// for any of them, the mail and meetings themselves. The tests check the two against each other
+// on random stores.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "rapport/insights/ties.h"
+#include "rapport/status.h"
+#include "rapport/store/store.h"
+
+namespace rapport::insights {
+
+// The index rows of `contacts`, from an activity holding all of their mail and meetings: every
+// interaction with a colleague at any time, and the facts the robot rule reads.
+std::vector<store::TieRow> TieRowsOf(const store::Activity& activity,
+                                     std::span<const int64_t> contacts);
+
+// CollectTies, from the index rows of a set of contacts: the pairs with those contacts that
+// have an interaction before `until`, robots (judged from mail before `until`) removed.
+std::vector<TieInteractions> TiesFromRows(std::span<const store::TieRow> rows, int64_t until);
+
+struct TieSet {
+  std::vector<TieInteractions> ties;  // pairs with the contacts only, by user then contact
+  std::unordered_map<int64_t, store::PersonSummary> people;  // at least every user in `ties`
+  bool from_index = false;
+};
+
+enum class TieSource { kIndexWhenFresh, kMessages };
+
+// The ties between colleagues and `contacts` before `until`.
+Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, int64_t until,
+                        TieSource source = TieSource::kIndexWhenFresh);
+
+// Recomputes every stale contact's rows; returns how many. Run after anything that writes mail,
+// meetings or people (ingest, sync, purge, retention, directory import, people resolve).
+Result<int64_t> RefreshTieIndex(store::Store& store);
+
+}  // namespace rapport::insights

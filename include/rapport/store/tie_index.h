@@ -1,0 +1,68 @@
+// TieIndex: each external contact's interactions with colleagues, stored so that Who Knows Whom
+// reads one contiguous range per contact instead of every message the contact took part in
+// (docs/tie-index.md). The store keeps what the rows depend on marked: any write that could
+// change a contact's rows (mail or meetings in which the contact took part added, changed or
+// deleted; anyone's kind, role flag or addresses changed) marks the contact, or the person
+// whose change reaches every contact they dealt with, stale -- by triggers, so that no write
+// path can forget. Readers use rows only when the contacts they need are fresh, and otherwise
+// read the messages (the same answer, slower); Refresh recomputes what is stale.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "rapport/status.h"
+#include "rapport/store/activity.h"
+
+namespace rapport::store {
+
+// What a row records. 0-4 are interactions (insights::InteractionKind, in its order); the rest
+// are the facts the "robot" rule needs (insights/ties.h): a time and no participants.
+enum class TieFact : uint8_t {
+  kEmailToContact = 0,
+  kEmailFromContact = 1,
+  kReplyToContact = 2,
+  kReplyFromContact = 3,
+  kMeeting = 4,
+  kColleagueFirstBulk = 5,   // the colleague's first bulk mail to the contact
+  kContactFirstBulk = 6,     // colleague 0: the contact's first bulk mail to anyone
+  kContactFirstPersonal = 7  // colleague 0: the contact's first mail that is not bulk
+};
+
+struct TieRow {
+  int64_t contact = 0;    // an external person
+  int64_t colleague = 0;  // an internal person; 0 for the contact's own facts
+  int64_t at = 0;         // UTC seconds
+  TieFact fact = TieFact::kEmailToContact;
+  int participants = 0;  // everyone in the item (interactions only)
+  int count = 1;         // identical interactions (same time, kind and size)
+};
+
+class TieIndex {
+ public:
+  virtual ~TieIndex() = default;
+
+  // Whether the rows of every one of `contacts` are current (nothing pending for them or for
+  // anyone whose change reaches every contact).
+  virtual Result<bool> Fresh(std::span<const int64_t> contacts) = 0;
+
+  // The rows of `contacts`, facts included, at any time; by contact, colleague, time.
+  virtual Result<std::vector<TieRow>> Read(std::span<const int64_t> contacts) = 0;
+
+  // What ranking needs of these people (kind, role flag, organisation domain, the lowest SMTP
+  // address as a sort key), as in Activity::people.
+  virtual Result<std::unordered_map<int64_t, PersonSummary>> Basics(
+      std::span<const int64_t> people) = 0;
+
+  // Recomputes every stale contact's rows, `chunk` marked people per write transaction:
+  // `compute` is given the external people among them and returns their rows, read through the
+  // same store inside that transaction, so that a write racing it cannot be lost. Returns how
+  // many contacts were recomputed.
+  using ComputeRows = std::function<Result<std::vector<TieRow>>(std::span<const int64_t>)>;
+  virtual Result<int64_t> Refresh(const ComputeRows& compute, size_t chunk = 512) = 0;
+};
+
+}  // namespace rapport::store

@@ -1,0 +1,150 @@
+#include "rapport/insights/tie_index.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace rapport::insights {
+namespace {
+
+using store::TieFact;
+
+bool IsColleague(const store::Activity& a, int64_t person) {
+  auto it = a.people.find(person);
+  return it != a.people.end() && it->second.kind == store::PersonKind::kInternal &&
+         !it->second.is_role;
+}
+
+// Whether someone sent bulk mail and mail that is not bulk (before the cut-off).
+struct Sending {
+  bool bulk = false, personal = false;
+  bool Robot() const { return bulk && !personal; }
+};
+
+}  // namespace
+
+std::vector<store::TieRow> TieRowsOf(const store::Activity& activity,
+                                     std::span<const int64_t> contacts) {
+  const std::set<int64_t> wanted(contacts.begin(), contacts.end());
+  // (contact, colleague, at, fact, participants) -> how many identical interactions.
+  std::map<std::tuple<int64_t, int64_t, int64_t, int, int>, int> counted;
+  for (const auto& [pair, list] : PairInteractions(activity, std::numeric_limits<int64_t>::max())) {
+    if (!wanted.count(pair.second)) continue;
+    for (const Interaction& i : list) {
+      ++counted[{pair.second, pair.first, i.at, static_cast<int>(i.kind), i.participants}];
+    }
+  }
+  // (contact, colleague, fact) -> the earliest time.
+  std::map<std::tuple<int64_t, int64_t, int>, int64_t> first;
+  auto earliest = [&](int64_t contact, int64_t colleague, TieFact fact, int64_t at) {
+    auto [it, added] = first.emplace(std::tuple{contact, colleague, static_cast<int>(fact)}, at);
+    if (!added) it->second = std::min(it->second, at);
+  };
+  for (const auto& m : activity.mail) {
+    if (wanted.count(m.sender)) {
+      earliest(m.sender, 0, m.bulk ? TieFact::kContactFirstBulk : TieFact::kContactFirstPersonal,
+               m.sent_at);
+    }
+    if (!m.bulk || !IsColleague(activity, m.sender)) continue;
+    for (int64_t r : m.recipients) {
+      if (wanted.count(r)) earliest(r, m.sender, TieFact::kColleagueFirstBulk, m.sent_at);
+    }
+  }
+  std::vector<store::TieRow> rows;
+  rows.reserve(counted.size() + first.size());
+  for (const auto& [key, n] : counted) {
+    const auto& [contact, colleague, at, fact, participants] = key;
+    rows.push_back({contact, colleague, at, static_cast<TieFact>(fact), participants, n});
+  }
+  for (const auto& [key, at] : first) {
+    const auto& [contact, colleague, fact] = key;
+    rows.push_back({contact, colleague, at, static_cast<TieFact>(fact), 0, 1});
+  }
+  return rows;
+}
+
+std::vector<TieInteractions> TiesFromRows(std::span<const store::TieRow> rows, int64_t until) {
+  std::map<int64_t, Sending> contacts, colleagues;
+  PairMap pairs;  // (colleague, contact)
+  for (const store::TieRow& r : rows) {
+    if (r.at >= until) continue;
+    switch (r.fact) {
+      case TieFact::kContactFirstBulk:
+        contacts[r.contact].bulk = true;
+        continue;
+      case TieFact::kContactFirstPersonal:
+        contacts[r.contact].personal = true;
+        continue;
+      case TieFact::kColleagueFirstBulk:
+        colleagues[r.colleague].bulk = true;
+        continue;
+      case TieFact::kEmailToContact:
+      case TieFact::kReplyToContact:
+        colleagues[r.colleague].personal = true;
+        break;
+      default:
+        break;
+    }
+    auto& list = pairs[{r.colleague, r.contact}];
+    const Interaction i{static_cast<InteractionKind>(r.fact), r.at, r.participants};
+    list.insert(list.end(), static_cast<size_t>(r.count), i);
+  }
+  std::vector<TieInteractions> out;
+  out.reserve(pairs.size());
+  for (auto& [key, list] : pairs) {
+    if (colleagues[key.first].Robot() || contacts[key.second].Robot()) continue;
+    SortInteractions(list);
+    out.push_back({key.first, key.second, std::move(list)});
+  }
+  return out;
+}
+
+Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, int64_t until,
+                        TieSource source) {
+  TieSet set;
+  if (contacts.empty()) return set;
+  if (source == TieSource::kIndexWhenFresh) {
+    auto fresh = store.Ties().Fresh(contacts);
+    if (!fresh.ok()) return fresh.status();
+    if (*fresh) {
+      auto rows = store.Ties().Read(contacts);
+      if (!rows.ok()) return rows.status();
+      set.ties = TiesFromRows(*rows, until);
+      set.from_index = true;
+      std::vector<int64_t> users;
+      for (const auto& t : set.ties) users.push_back(t.user);
+      std::sort(users.begin(), users.end());
+      users.erase(std::unique(users.begin(), users.end()), users.end());
+      auto people = store.Ties().Basics(users);
+      if (!people.ok()) return people.status();
+      set.people = std::move(*people);
+      return set;
+    }
+  }
+  store::ActivityQuery query;
+  query.people.assign(contacts.begin(), contacts.end());
+  query.to = until;
+  auto activity = store.ReadActivity(query);
+  if (!activity.ok()) return activity.status();
+  const std::set<int64_t> wanted(contacts.begin(), contacts.end());
+  for (auto& tie : CollectTies(*activity, until)) {
+    if (wanted.count(tie.contact)) set.ties.push_back(std::move(tie));
+  }
+  set.people = std::move(activity->people);
+  return set;
+}
+
+Result<int64_t> RefreshTieIndex(store::Store& store) {
+  return store.Ties().Refresh(
+      [&](std::span<const int64_t> contacts) -> Result<std::vector<store::TieRow>> {
+        store::ActivityQuery query;
+        query.people.assign(contacts.begin(), contacts.end());
+        auto activity = store.ReadActivity(query);
+        if (!activity.ok()) return activity.status();
+        return TieRowsOf(*activity, contacts);
+      });
+}
+
+}  // namespace rapport::insights

@@ -1,0 +1,154 @@
+#include "store/sqlite_tie_index.h"
+
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite_activity.h"
+
+namespace rapport::store {
+namespace {
+
+std::string JsonIds(std::span<const int64_t> ids) {
+  return nlohmann::json(std::vector<int64_t>(ids.begin(), ids.end())).dump();
+}
+
+// Turns every "whole" mark into marks on each person who shared a message or a meeting with
+// the marked person (and the person), then clears it.
+constexpr const char* kExpandWholeMarks = R"sql(
+WITH whole(address) AS (
+  SELECT a.id FROM tie_stale s JOIN address a ON a.person_id = s.person WHERE s.whole = 1),
+mail(message) AS (SELECT DISTINCT message FROM participant WHERE address IN whole),
+meetings(meeting) AS (
+  SELECT meeting FROM meeting_attendee WHERE address IN whole
+  UNION SELECT id FROM meeting WHERE organizer_id IN whole),
+shared(address) AS (
+  SELECT address FROM participant WHERE message IN mail
+  UNION SELECT address FROM meeting_attendee WHERE meeting IN meetings
+  UNION SELECT organizer_id FROM meeting WHERE id IN meetings AND organizer_id IS NOT NULL)
+INSERT OR IGNORE INTO tie_stale (person) SELECT DISTINCT person_id FROM address
+  WHERE id IN shared;
+UPDATE tie_stale SET whole = 0 WHERE whole = 1;
+)sql";
+
+}  // namespace
+
+Status DropStaleTieRows(SqliteDb& db) {
+  RAPPORT_RETURN_IF_ERROR(db.Exec(kExpandWholeMarks));
+  return db.Exec("DELETE FROM tie WHERE contact IN (SELECT person FROM tie_stale)");
+}
+
+Result<bool> SqliteTieIndex::Fresh(std::span<const int64_t> contacts) {
+  auto stmt = db_.Prepare(
+      "SELECT EXISTS (SELECT 1 FROM tie_stale WHERE whole = 1) OR EXISTS (SELECT 1 FROM "
+      "tie_stale WHERE person IN (SELECT value FROM json_each(?1)))");
+  if (!stmt.ok()) return stmt.status();
+  const std::string ids = JsonIds(contacts);  // bound without a copy: must outlive the steps
+  stmt->Bind(1, ids);
+  Status st;
+  if (!stmt->Step(st))
+    return st.ok() ? Status::IoError("database error: no row from the tie index") : st;
+  return stmt->ColumnInt(0) == 0;
+}
+
+Result<std::vector<TieRow>> SqliteTieIndex::Read(std::span<const int64_t> contacts) {
+  std::vector<TieRow> out;
+  Status st = ForEachRow(
+      db_,
+      "SELECT contact, colleague, at, fact, participants, n FROM tie "
+      "WHERE contact IN (SELECT value FROM json_each(?1)) ORDER BY contact, colleague, at",
+      [&](SqliteStatement& s) {
+        out.push_back({s.ColumnInt(0), s.ColumnInt(1), s.ColumnInt(2),
+                       static_cast<TieFact>(s.ColumnInt(3)), static_cast<int>(s.ColumnInt(4)),
+                       static_cast<int>(s.ColumnInt(5))});
+      },
+      JsonIds(contacts));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::unordered_map<int64_t, PersonSummary>> SqliteTieIndex::Basics(
+    std::span<const int64_t> people) {
+  auto tenant = tenant_();
+  if (!tenant.ok()) return tenant.status();
+  std::unordered_map<int64_t, PersonSummary> out;
+  RAPPORT_RETURN_IF_ERROR(
+      BasicPeople(db_, *tenant, std::vector<int64_t>(people.begin(), people.end()), out));
+  return out;
+}
+
+Status SqliteTieIndex::ExpandWholeMarks() {
+  return db_.Exec(kExpandWholeMarks);
+}
+
+Result<std::vector<int64_t>> SqliteTieIndex::StaleChunk(size_t chunk,
+                                                        std::vector<int64_t>& external) {
+  std::vector<int64_t> out;
+  Status st = ForEachRow(
+      db_,
+      "SELECT s.person, coalesce(p.kind = 'external', 0) FROM tie_stale s "
+      "LEFT JOIN person p ON p.id = s.person ORDER BY s.person LIMIT ?1",
+      [&](SqliteStatement& s) {
+        out.push_back(s.ColumnInt(0));
+        if (s.ColumnInt(1) != 0) external.push_back(s.ColumnInt(0));
+      },
+      static_cast<int64_t>(chunk));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SqliteTieIndex::Replace(const std::vector<int64_t>& contacts,
+                               const std::vector<TieRow>& rows) {
+  const std::string ids = JsonIds(contacts);
+  for (const char* sql :
+       {"DELETE FROM tie WHERE contact IN (SELECT value FROM json_each(?1))",
+        "DELETE FROM tie_stale WHERE person IN (SELECT value FROM json_each(?1))"}) {
+    auto del = db_.Prepare(sql);
+    if (!del.ok()) return del.status();
+    del->Bind(1, ids);
+    RAPPORT_RETURN_IF_ERROR(del->Run());
+  }
+  auto insert = db_.Prepare(
+      "INSERT INTO tie (contact, colleague, at, fact, participants, n) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert.ok()) return insert.status();
+  for (const TieRow& r : rows) {
+    insert->Bind(1, r.contact)
+        .Bind(2, r.colleague)
+        .Bind(3, r.at)
+        .Bind(4, static_cast<int64_t>(r.fact))
+        .Bind(5, static_cast<int64_t>(r.participants))
+        .Bind(6, static_cast<int64_t>(r.count));
+    RAPPORT_RETURN_IF_ERROR(insert->Run());
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteTieIndex::Refresh(const ComputeRows& compute, size_t chunk) {
+  int64_t refreshed = 0;
+  for (;;) {
+    // One write transaction per chunk: a writer racing the refresh waits, so a mark it makes
+    // after `compute` read the store cannot be cleared unseen.
+    bool done = false;
+    Status st = InTransaction(db_, [&]() -> Status {
+      RAPPORT_RETURN_IF_ERROR(ExpandWholeMarks());
+      std::vector<int64_t> external;  // only they can have rows: the others' marks just go
+      auto stale = StaleChunk(chunk == 0 ? 1 : chunk, external);
+      if (!stale.ok()) return stale.status();
+      if (stale->empty()) {
+        done = true;
+        return db_.Exec(
+            "UPDATE tie_watermark SET message = (SELECT coalesce(max(id), 0) FROM "
+            "message)");
+      }
+      std::vector<TieRow> none;
+      auto rows =
+          external.empty() ? Result<std::vector<TieRow>>(std::move(none)) : compute(external);
+      if (!rows.ok()) return rows.status();
+      refreshed += static_cast<int64_t>(external.size());
+      return Replace(*stale, *rows);
+    });
+    RAPPORT_RETURN_IF_ERROR(st);
+    if (done) return refreshed;
+  }
+}
+
+}  // namespace rapport::store

@@ -1,0 +1,40 @@
+// SqliteTieIndex: the tie index (rapport/store/tie_index.h) in the SQLite store: tables `tie`,
+// `tie_stale` and `tie_watermark` and their triggers (migration 17).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "rapport/store/tie_index.h"
+#include "store/sqlite_db.h"
+
+namespace rapport::store {
+
+// Deletes the rows of every stale contact (whole marks expanded first). A purge runs it in its
+// transaction, so that nothing derived from purged mail outlives it in the index; readers use
+// the mail itself for those contacts until the next refresh.
+Status DropStaleTieRows(SqliteDb& db);
+
+class SqliteTieIndex final : public TieIndex {
+ public:
+  // `tenant` gives the tenant id when first needed (the store loads it lazily).
+  SqliteTieIndex(SqliteDb& db, std::function<Result<int64_t>()> tenant)
+      : db_(db), tenant_(std::move(tenant)) {}
+
+  Result<bool> Fresh(std::span<const int64_t> contacts) override;
+  Result<std::vector<TieRow>> Read(std::span<const int64_t> contacts) override;
+  Result<std::unordered_map<int64_t, PersonSummary>> Basics(
+      std::span<const int64_t> people) override;
+  Result<int64_t> Refresh(const ComputeRows& compute, size_t chunk) override;
+
+ private:
+  Status ExpandWholeMarks();
+  // Up to `chunk` stale people; those who are external people are also added to `external`.
+  Result<std::vector<int64_t>> StaleChunk(size_t chunk, std::vector<int64_t>& external);
+  Status Replace(const std::vector<int64_t>& contacts, const std::vector<TieRow>& rows);
+
+  SqliteDb& db_;
+  std::function<Result<int64_t>()> tenant_;
+};
+
+}  // namespace rapport::store

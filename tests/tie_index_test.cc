@@ -1,0 +1,310 @@
+// The tie index against its oracle: on random stores built by random ingests, late parents,
+// Bcc copies, meeting updates, purges, retention and directory imports in random order, the ties
+// read from the index equal the ties read from the mail itself, for every person and every
+// organisation, at several cut-offs -- after each step, refreshed or not (a step whose write
+// forgot to mark a contact stale shows up as a difference).
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "rapport/insights/tie_index.h"
+#include "rapport/store/store.h"
+#include "test_support.h"
+
+namespace rapport {
+namespace {
+
+using testing::TempDir;
+
+constexpr int64_t kStart = 1'700'000'000;  // 2023-11-14
+constexpr int64_t kDay = 86400;
+
+const std::vector<std::string> kAddresses = {
+    "ann@northwind.example",  "ben@northwind.example",   "cat@northwind.example",
+    "news@northwind.example", "carol@fabrikam.example",  "dave@fabrikam.example",
+    "erin@fabrikam.example",  "info@fabrikam.example",   "frank@contoso.example",
+    "gina@contoso.example",   "noreply@contoso.example", "hal@gmail.com"};
+
+std::string Text(const insights::TieSet& set) {
+  std::ostringstream out;
+  for (const auto& t : set.ties) {
+    const auto& p = set.people.at(t.user);
+    out << t.user << "(" << p.address << "," << static_cast<int>(p.kind) << ") - " << t.contact
+        << ":";
+    for (const auto& i : t.interactions) {
+      out << " " << static_cast<int>(i.kind) << "@" << (i.at - kStart) << "/" << i.participants;
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+class RandomStore {
+ public:
+  RandomStore(uint64_t seed, const std::string& path) : rng_(seed) {
+    auto created = store::CreateSqliteStore(path);
+    EXPECT_TRUE(created.ok()) << created.status().message();
+    store_ = std::move(*created);
+    store::TenantConfig config;
+    config.name = "Northwind";
+    config.domains = {"northwind.example"};
+    EXPECT_TRUE(store_->InitTenant(config).ok());
+    for (int i = 0; i < 60; ++i) mail_.push_back(RandomMessage(i));
+  }
+
+  store::Store& store() { return *store_; }
+
+  // One random write, as the commands make them.
+  std::string Step() {
+    const int op = Pick(100);
+    if (op < 45) return Ingest();
+    if (op < 55) return BccCopy();
+    if (op < 65) return Meeting();
+    if (op < 72) return PurgeAddress();
+    if (op < 77) return Retention();
+    if (op < 87) return Directory();
+    auto refreshed = insights::RefreshTieIndex(*store_);
+    EXPECT_TRUE(refreshed.ok()) << refreshed.status().message();
+    return "refresh";
+  }
+
+  // Every person the addresses name now, and every organisation's people.
+  std::vector<std::vector<int64_t>> ContactSets() {
+    std::vector<std::vector<int64_t>> sets;
+    for (const auto& address : kAddresses) {
+      auto person = store_->FindPerson(address);
+      if (person.ok()) sets.push_back({person->id});
+    }
+    for (const char* domain : {"fabrikam.example", "contoso.example"}) {
+      auto people = store_->PeopleAtDomains({domain});
+      EXPECT_TRUE(people.ok());
+      if (people.ok() && !people->empty()) sets.push_back(*people);
+    }
+    return sets;
+  }
+
+ private:
+  int Pick(int n) { return static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
+  const std::string& AnyAddress() { return kAddresses[static_cast<size_t>(Pick(12))]; }
+
+  model::MessageMeta RandomMessage(int i) {
+    model::MessageMeta m;
+    m.message_id = "m" + std::to_string(i) + "@test";
+    m.sent = {kStart + Pick(400) * kDay + Pick(3) * 3600, 0};
+    m.from = {"", AnyAddress()};
+    for (int n = 1 + Pick(3); n > 0; --n) {
+      const std::string& to = AnyAddress();
+      if (to != m.from.address) (Pick(3) == 0 ? m.cc : m.to).push_back({"", to});
+    }
+    if (m.to.empty() && m.cc.empty())
+      m.to.push_back({"", kAddresses[0] == m.from.address ? kAddresses[4] : kAddresses[0]});
+    if (Pick(100) < 40) m.in_reply_to = "m" + std::to_string(Pick(60)) + "@test";
+    if (Pick(100) < 12) m.bulk.precedence = "bulk";
+    m.fingerprint[0] = static_cast<uint8_t>(i);
+    m.fingerprint[1] = 0x5a;
+    return m;
+  }
+
+  std::string Ingest() {
+    auto writer = store_->OpenMessageWriter(3);
+    EXPECT_TRUE(writer.ok());
+    std::string what = "ingest";
+    for (int n = 1 + Pick(6); n > 0; --n) {
+      const size_t i = static_cast<size_t>(Pick(static_cast<int>(mail_.size())));
+      EXPECT_TRUE((*writer)->Add(mail_[i], {"eml", "/mail/" + std::to_string(i), 0, {}}).ok());
+      stored_.push_back(i);
+      what += " m" + std::to_string(i);
+    }
+    EXPECT_TRUE((*writer)->Commit().ok());
+    writer->reset();
+    EXPECT_TRUE(store_->ResolvePeople().ok());
+    return what;
+  }
+
+  // The sender's copy of a stored message, with a Bcc the recipients' copies did not show.
+  std::string BccCopy() {
+    if (stored_.empty()) return "no bcc";
+    const size_t i = stored_[static_cast<size_t>(Pick(static_cast<int>(stored_.size())))];
+    model::MessageMeta copy = mail_[i];
+    const std::string& bcc = AnyAddress();
+    if (bcc == copy.from.address) return "no bcc";
+    copy.bcc.push_back({"", bcc});
+    auto writer = store_->OpenMessageWriter(3);
+    EXPECT_TRUE(writer.ok());
+    EXPECT_TRUE((*writer)->Add(copy, {"eml", "/sent/" + std::to_string(i), 0, {}}).ok());
+    EXPECT_TRUE((*writer)->Commit().ok());
+    writer->reset();
+    EXPECT_TRUE(store_->ResolvePeople().ok());
+    return "bcc " + bcc + " on m" + std::to_string(i);
+  }
+
+  // A meeting, or a later version of one (higher SEQUENCE: new attendees, or cancelled).
+  std::string Meeting() {
+    model::MeetingMeta g;
+    const int which = Pick(6);
+    g.uid = "meeting-" + std::to_string(which);
+    g.occurrence_start = kStart + which * 30 * kDay;
+    g.start = {g.occurrence_start + Pick(2) * 3600, 0};
+    g.end = {g.start.utc_seconds + 3600, 0};
+    g.sequence = ++sequence_;
+    g.cancelled = Pick(100) < 15;
+    g.all_day = Pick(100) < 10;
+    g.method = model::MeetingMethod::kRequest;
+    g.organizer = {"", AnyAddress()};
+    for (int n = 1 + Pick(4); n > 0; --n) {
+      model::Attendee a;
+      a.who = {"", AnyAddress()};
+      if (a.who.address == g.organizer.address) continue;
+      a.response =
+          Pick(100) < 20 ? model::AttendeeResponse::kDeclined : model::AttendeeResponse::kAccepted;
+      g.attendees.push_back(a);
+    }
+    auto writer = store_->OpenMessageWriter(3);
+    EXPECT_TRUE(writer.ok());
+    auto added =
+        (*writer)->AddMeeting(g, {"ics", "/cal/" + g.uid, static_cast<uint64_t>(sequence_), {}});
+    EXPECT_TRUE(added.ok()) << added.status().message();
+    EXPECT_TRUE((*writer)->Commit().ok());
+    writer->reset();
+    return "meeting " + g.uid + (g.cancelled ? " cancelled" : "");
+  }
+
+  std::string PurgeAddress() {
+    store::PurgePlan plan;
+    plan.addresses = {AnyAddress()};
+    auto purged = store_->Purge(plan, nullptr);
+    EXPECT_TRUE(purged.ok()) << purged.status().message();
+    return "purge " + plan.addresses.front();
+  }
+
+  std::string Retention() {
+    store::PurgePlan plan;
+    plan.older_than = kStart + Pick(120) * kDay;
+    auto purged = store_->Purge(plan, nullptr);
+    EXPECT_TRUE(purged.ok()) << purged.status().message();
+    return "retention " + std::to_string((*plan.older_than - kStart) / kDay);
+  }
+
+  // The directory: the colleagues, sometimes with an outside address as an alias (which makes
+  // that person a colleague) or a role mailbox made a user.
+  std::string Directory() {
+    model::Directory directory;
+    std::string what = "directory";
+    int line = 0;
+    for (const char* name : {"ann", "ben", "cat"}) {
+      model::DirectoryUser u;
+      u.address = std::string(name) + "@northwind.example";
+      u.key = u.address;
+      u.display_name = name;
+      u.line = ++line;
+      if (Pick(4) == 0) {
+        u.aliases.push_back(kAddresses[static_cast<size_t>(4 + Pick(8))]);
+        what += " " + u.address + "+" + u.aliases.back();
+      }
+      directory.users.push_back(u);
+    }
+    auto imported = store_->ImportDirectory(directory, "users.csv");
+    EXPECT_TRUE(imported.ok()) << imported.status().message();
+    return what;
+  }
+
+  std::mt19937_64 rng_;
+  std::unique_ptr<store::Store> store_;
+  std::vector<model::MessageMeta> mail_;
+  std::vector<size_t> stored_;  // indexes into mail_ of messages ingested (purges aside)
+  int sequence_ = 0;
+};
+
+TEST(TieIndex, EqualsTheTiesReadFromTheMailOnRandomStores) {
+  int from_index = 0, compared = 0;
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    TempDir dir;
+    RandomStore world(seed, dir / "store.db");
+    std::vector<std::string> steps;
+    for (int step = 0; step < 40; ++step) {
+      steps.push_back(world.Step());
+      for (const auto& contacts : world.ContactSets()) {
+        for (int64_t until :
+             {kStart + 90 * kDay, kStart + 300 * kDay, std::numeric_limits<int64_t>::max()}) {
+          auto index = insights::ReadTies(world.store(), contacts, until);
+          auto oracle =
+              insights::ReadTies(world.store(), contacts, until, insights::TieSource::kMessages);
+          ASSERT_TRUE(index.ok()) << index.status().message();
+          ASSERT_TRUE(oracle.ok()) << oracle.status().message();
+          from_index += index->from_index;
+          ++compared;
+          std::string history;
+          for (const auto& s : steps) history += s + "\n";
+          ASSERT_EQ(Text(*index), Text(*oracle))
+              << "seed " << seed << ", contacts " << contacts.front() << "..., until " << until
+              << ", after:\n"
+              << history;
+        }
+      }
+    }
+  }
+  // The index answered a good part of the questions (the rest came while it was stale).
+  EXPECT_GT(from_index, compared / 5) << from_index << " of " << compared;
+}
+
+TEST(TieIndex, AReplyIsToTheOtherSidesOwnMessage) {
+  TempDir dir;
+  auto created = store::CreateSqliteStore(dir / "store.db");
+  ASSERT_TRUE(created.ok());
+  auto& s = **created;
+  store::TenantConfig config;
+  config.name = "Northwind";
+  config.domains = {"northwind.example"};
+  ASSERT_TRUE(s.InitTenant(config).ok());
+  // Ann writes to Dave only; Carol (not on it) answers it, then Dave does.
+  model::MessageMeta ann;
+  ann.message_id = "a@test";
+  ann.sent = {kStart, 0};
+  ann.from = {"", "ann@northwind.example"};
+  ann.to = {{"", "dave@fabrikam.example"}};
+  ann.fingerprint[0] = 1;
+  model::MessageMeta carol = ann, dave = ann;
+  carol.message_id = "c@test";
+  carol.sent = {kStart + 60, 0};
+  carol.from = {"", "carol@fabrikam.example"};
+  carol.to = {{"", "ann@northwind.example"}};
+  carol.in_reply_to = "a@test";
+  carol.fingerprint[0] = 2;
+  dave.message_id = "d@test";
+  dave.sent = {kStart + 120, 0};
+  dave.from = {"", "dave@fabrikam.example"};
+  dave.to = {{"", "ann@northwind.example"}};
+  dave.in_reply_to = "a@test";
+  dave.fingerprint[0] = 3;
+  auto writer = s.OpenMessageWriter(10);
+  ASSERT_TRUE(writer.ok());
+  for (const auto* m : {&ann, &carol, &dave})
+    ASSERT_TRUE((*writer)->Add(*m, {"eml", "/x", 0, {}}).ok());
+  ASSERT_TRUE((*writer)->Commit().ok());
+  writer->reset();
+  ASSERT_TRUE(insights::RefreshTieIndex(s).ok());
+  auto people = s.PeopleAtDomains({"fabrikam.example"});
+  ASSERT_TRUE(people.ok());
+  for (auto source : {insights::TieSource::kIndexWhenFresh, insights::TieSource::kMessages}) {
+    auto ties = insights::ReadTies(s, *people, kStart + kDay, source);
+    ASSERT_TRUE(ties.ok());
+    EXPECT_EQ(ties->from_index, source == insights::TieSource::kIndexWhenFresh);
+    std::map<std::string, std::vector<insights::InteractionKind>> kinds;
+    for (const auto& t : ties->ties) {
+      for (const auto& i : t.interactions) kinds[std::to_string(t.contact)].push_back(i.kind);
+    }
+    auto carol_id = s.FindPerson("carol@fabrikam.example");
+    auto dave_id = s.FindPerson("dave@fabrikam.example");
+    ASSERT_TRUE(carol_id.ok() && dave_id.ok());
+    using K = insights::InteractionKind;
+    EXPECT_EQ(kinds[std::to_string(carol_id->id)], std::vector<K>{K::kEmailFromContact});
+    EXPECT_EQ(kinds[std::to_string(dave_id->id)],
+              (std::vector<K>{K::kEmailToContact, K::kReplyFromContact}));
+  }
+}
+
+}  // namespace
+}  // namespace rapport

@@ -119,6 +119,14 @@ TEST_F(CliTest, IngestThenStatsCountsByHand) {
   EXPECT_EQ(st["first"], "2026-06-01T07:11:00Z");
   EXPECT_EQ(st["last"], "2026-06-01T07:13:00Z");
 
+  // The tie index is current when ingest ends: Alice's mail to Bob (messages 1 and 2, the
+  // second with 5 people once its Bcc is known) and to Dave (message 2), and the fact that she
+  // sent Bob bulk mail (message 3) -- 4 rows, nothing left stale.
+  EXPECT_EQ(CountRows(db_, "SELECT count(*) FROM tie_stale"), 0);
+  EXPECT_EQ(CountRows(db_, "SELECT count(*) FROM tie"), 4);
+  EXPECT_EQ(CountRows(db_, "SELECT count(*) FROM tie WHERE fact = 0 AND participants = 5"), 2);
+  EXPECT_EQ(CountRows(db_, "SELECT count(*) FROM tie WHERE fact = 5"), 1);
+
   // Metadata only: no body and, by default, no subject reaches the store file.
   std::string bytes = ReadFile(db_) + ReadFile(db_ + "-wal");
   EXPECT_EQ(bytes.find("SECRET-BODY"), std::string::npos);

@@ -410,7 +410,7 @@ TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
               "mailbox_item; DROP TABLE sync_cursor; DROP TABLE sync_source; "
               "DROP TABLE calendar_item; ALTER TABLE access_token DROP COLUMN kind; "
               "DROP INDEX message_sent; "
-              "ALTER TABLE directory_user DROP COLUMN job_title; DROP TRIGGER tie_participant_in; "
+              "ALTER TABLE directory_user DROP COLUMN job_title; DROP TRIGGER tie_message_out; "
               "DROP TRIGGER tie_participant_late; DROP TRIGGER tie_participant_out; DROP TRIGGER "
               "tie_message_changed; DROP TRIGGER tie_attendee_in; DROP TRIGGER tie_attendee_out; "
               "DROP TRIGGER tie_attendee_changed; DROP TRIGGER tie_meeting_in; DROP TRIGGER "

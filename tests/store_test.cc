@@ -110,7 +110,7 @@ TEST(SqliteStore, UncommittedBatchIsRolledBackWithTheWriter) {
 
 // Migration 17's objects, its triggers first (they belong to the tables they watch).
 constexpr const char* kDropTieIndex =
-    "DROP TRIGGER tie_participant_in; DROP TRIGGER tie_participant_late; DROP TRIGGER "
+    "DROP TRIGGER tie_message_out; DROP TRIGGER tie_participant_late; DROP TRIGGER "
     "tie_participant_out; DROP TRIGGER tie_message_changed; DROP TRIGGER tie_attendee_in; DROP "
     "TRIGGER tie_attendee_out; DROP TRIGGER tie_attendee_changed; DROP TRIGGER tie_meeting_in; "
     "DROP TRIGGER tie_meeting_out; DROP TRIGGER tie_meeting_changed; DROP TRIGGER "

@@ -175,6 +175,8 @@ inline std::string DumpStore(const std::string& db_path) {
       "SELECT * FROM directory_address ORDER BY 1",
       "SELECT * FROM directory_group ORDER BY id",
       "SELECT * FROM group_member ORDER BY 1, 2",
+      "SELECT * FROM tie ORDER BY 1, 2, 3, 4, 5",
+      "SELECT * FROM tie_stale ORDER BY 1",
   };
   return DumpQueries(db_path, queries);
 }

@@ -60,12 +60,12 @@ class RandomStore {
   // One random write, as the commands make them.
   std::string Step() {
     const int op = Pick(100);
-    if (op < 45) return Ingest();
-    if (op < 55) return BccCopy();
-    if (op < 65) return Meeting();
-    if (op < 72) return PurgeAddress();
-    if (op < 77) return Retention();
-    if (op < 87) return Directory();
+    if (op < 40) return Ingest();
+    if (op < 48) return BccCopy();
+    if (op < 56) return Meeting();
+    if (op < 62) return PurgeAddress();
+    if (op < 66) return Retention();
+    if (op < 74) return Directory();
     auto refreshed = insights::RefreshTieIndex(*store_);
     EXPECT_TRUE(refreshed.ok()) << refreshed.status().message();
     return "refresh";
@@ -200,9 +200,10 @@ class RandomStore {
       u.key = u.address;
       u.display_name = name;
       u.line = ++line;
-      if (Pick(4) == 0) {
-        u.aliases.push_back(kAddresses[static_cast<size_t>(4 + Pick(8))]);
-        what += " " + u.address + "+" + u.aliases.back();
+      const std::string& alias = kAddresses[static_cast<size_t>(4 + Pick(8))];
+      if (Pick(4) == 0 && what.find(alias) == std::string::npos) {  // one user per address
+        u.aliases.push_back(alias);
+        what += " " + u.address + "+" + alias;
       }
       directory.users.push_back(u);
     }

@@ -410,16 +410,20 @@ CREATE TABLE tie_stale (
   person INTEGER PRIMARY KEY,
   whole  INTEGER NOT NULL DEFAULT 0
 );
--- The highest message id when the index was last refreshed: a participant added to a message at
--- or below it (a Bcc seen later) changes everyone's rows for that message.
+-- The highest message id the index has seen: the people of messages above it are marked by the
+-- next refresh, and a participant added to a message at or below it (a Bcc seen later) changes
+-- everyone's rows for that message.
 CREATE INDEX tie_stale_whole ON tie_stale (person) WHERE whole = 1;
 CREATE TABLE tie_watermark (message INTEGER NOT NULL);
 INSERT INTO tie_watermark VALUES (0);
 -- Trigger bodies never conflict (they insert only people not yet marked): a conflict clause
 -- inside a trigger is overridden by the outer statement's (an upsert, INSERT OR IGNORE).
-CREATE TRIGGER tie_participant_in AFTER INSERT ON participant BEGIN
-  INSERT INTO tie_stale (person) SELECT person_id FROM address WHERE id = NEW.address
-    AND person_id NOT IN (SELECT person FROM tie_stale);
+-- New messages (ids above the watermark) need no trigger: Refresh marks their people in one
+-- pass, and Fresh says nothing is fresh while there are any. A deleted top message must not
+-- let a new one reuse its id below the watermark.
+CREATE TRIGGER tie_message_out AFTER DELETE ON message BEGIN
+  UPDATE tie_watermark SET message = (SELECT coalesce(max(id), 0) FROM message)
+    WHERE message > (SELECT coalesce(max(id), 0) FROM message);
 END;
 CREATE TRIGGER tie_participant_late AFTER INSERT ON participant
 WHEN NEW.message <= (SELECT message FROM tie_watermark) BEGIN
@@ -485,8 +489,13 @@ WHEN OLD.person_id IS NOT NEW.person_id OR OLD.is_role IS NOT NEW.is_role BEGIN
   INSERT INTO tie_stale (person, whole) SELECT NEW.person_id, 1
     WHERE NEW.person_id NOT IN (SELECT person FROM tie_stale);
 END;
+-- An address added to someone who had only role addresses makes them a person (min(is_role));
+-- any other added address changes nothing the rows hold.
 CREATE TRIGGER tie_address_added AFTER INSERT ON address
-WHEN EXISTS (SELECT 1 FROM address WHERE person_id = NEW.person_id AND id <> NEW.id) BEGIN
+WHEN NEW.is_role = 0
+  AND EXISTS (SELECT 1 FROM address WHERE person_id = NEW.person_id AND id <> NEW.id)
+  AND NOT EXISTS (SELECT 1 FROM address WHERE person_id = NEW.person_id AND id <> NEW.id
+                  AND is_role = 0) BEGIN
   UPDATE tie_stale SET whole = 1 WHERE person = NEW.person_id;
   INSERT INTO tie_stale (person, whole) SELECT NEW.person_id, 1
     WHERE NEW.person_id NOT IN (SELECT person FROM tie_stale);

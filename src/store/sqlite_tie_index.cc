@@ -11,9 +11,13 @@ std::string JsonIds(std::span<const int64_t> ids) {
   return nlohmann::json(std::vector<int64_t>(ids.begin(), ids.end())).dump();
 }
 
-// Turns every "whole" mark into marks on each person who shared a message or a meeting with
-// the marked person (and the person), then clears it.
+// Marks the people of messages above the watermark and raises it; turns every "whole" mark into
+// marks on each person who shared a message or a meeting with the marked person (and the
+// person), then clears it.
 constexpr const char* kExpandWholeMarks = R"sql(
+INSERT OR IGNORE INTO tie_stale (person) SELECT DISTINCT a.person_id FROM participant t
+  JOIN address a ON a.id = t.address WHERE t.message > (SELECT message FROM tie_watermark);
+UPDATE tie_watermark SET message = (SELECT coalesce(max(id), 0) FROM message);
 WITH whole(address) AS (
   SELECT a.id FROM tie_stale s JOIN address a ON a.person_id = s.person WHERE s.whole = 1),
 mail(message) AS (SELECT DISTINCT message FROM participant WHERE address IN whole),
@@ -39,7 +43,8 @@ Status DropStaleTieRows(SqliteDb& db) {
 Result<bool> SqliteTieIndex::Fresh(std::span<const int64_t> contacts) {
   auto stmt = db_.Prepare(
       "SELECT EXISTS (SELECT 1 FROM tie_stale WHERE whole = 1) OR EXISTS (SELECT 1 FROM "
-      "tie_stale WHERE person IN (SELECT value FROM json_each(?1)))");
+      "tie_stale WHERE person IN (SELECT value FROM json_each(?1))) OR (SELECT coalesce(max(id), "
+      "0) FROM message) > (SELECT message FROM tie_watermark)");
   if (!stmt.ok()) return stmt.status();
   const std::string ids = JsonIds(contacts);  // bound without a copy: must outlive the steps
   stmt->Bind(1, ids);
@@ -135,9 +140,7 @@ Result<int64_t> SqliteTieIndex::Refresh(const ComputeRows& compute, size_t chunk
       if (!stale.ok()) return stale.status();
       if (stale->empty()) {
         done = true;
-        return db_.Exec(
-            "UPDATE tie_watermark SET message = (SELECT coalesce(max(id), 0) FROM "
-            "message)");
+        return Status::Ok();
       }
       std::vector<TieRow> none;
       auto rows =

@@ -75,7 +75,7 @@ print(next(u["userPrincipalName"] for u in json.load(open(sys.argv[1]))["value"]
            if u["userType"] == "Member"))' "$dir/org/directory/users.json")
 
 if ! reusable store; then
-  rm -f "$db" "$db-wal" "$db-shm"
+  rm -f "$db" "$db-wal" "$db-shm" "$db.keys"
   "$rapport" --db "$db" init --tenant Bench --domain "$domain" --admin "$admin" >/dev/null
   for type in identifiable aggregated personal; do
     "$rapport" --db "$db" consent grant "$type" --by "$admin" >/dev/null

@@ -142,9 +142,8 @@ Result<int64_t> SqliteTieIndex::Refresh(const ComputeRows& compute, size_t chunk
         done = true;
         return Status::Ok();
       }
-      std::vector<TieRow> none;
       auto rows =
-          external.empty() ? Result<std::vector<TieRow>>(std::move(none)) : compute(external);
+          external.empty() ? Result<std::vector<TieRow>>(std::vector<TieRow>()) : compute(external);
       if (!rows.ok()) return rows.status();
       refreshed += static_cast<int64_t>(external.size());
       return Replace(*stale, *rows);

@@ -261,25 +261,21 @@ TEST(TieIndex, AReplyIsToTheOtherSidesOwnMessage) {
   config.domains = {"northwind.example"};
   ASSERT_TRUE(s.InitTenant(config).ok());
   // Ann writes to Dave only; Carol (not on it) answers it, then Dave does.
-  model::MessageMeta ann;
-  ann.message_id = "a@test";
-  ann.sent = {kStart, 0};
-  ann.from = {"", "ann@northwind.example"};
-  ann.to = {{"", "dave@fabrikam.example"}};
-  ann.fingerprint[0] = 1;
-  model::MessageMeta carol = ann, dave = ann;
-  carol.message_id = "c@test";
-  carol.sent = {kStart + 60, 0};
-  carol.from = {"", "carol@fabrikam.example"};
-  carol.to = {{"", "ann@northwind.example"}};
-  carol.in_reply_to = "a@test";
-  carol.fingerprint[0] = 2;
-  dave.message_id = "d@test";
-  dave.sent = {kStart + 120, 0};
-  dave.from = {"", "dave@fabrikam.example"};
-  dave.to = {{"", "ann@northwind.example"}};
-  dave.in_reply_to = "a@test";
-  dave.fingerprint[0] = 3;
+  auto mail = [](const char* id, int64_t at, const char* from, const char* to, const char* parent) {
+    model::MessageMeta m;
+    m.message_id = id;
+    m.sent = {at, 0};
+    m.from = {"", from};
+    m.to = {{"", to}};
+    m.in_reply_to = parent;
+    m.fingerprint[0] = static_cast<uint8_t>(id[0]);
+    return m;
+  };
+  const auto ann = mail("a@test", kStart, "ann@northwind.example", "dave@fabrikam.example", "");
+  const auto carol =
+      mail("c@test", kStart + 60, "carol@fabrikam.example", "ann@northwind.example", "a@test");
+  const auto dave =
+      mail("d@test", kStart + 120, "dave@fabrikam.example", "ann@northwind.example", "a@test");
   auto writer = s.OpenMessageWriter(10);
   ASSERT_TRUE(writer.ok());
   for (const auto* m : {&ann, &carol, &dave})

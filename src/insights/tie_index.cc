@@ -11,12 +11,6 @@ namespace {
 
 using store::TieFact;
 
-bool IsColleague(const store::Activity& a, int64_t person) {
-  auto it = a.people.find(person);
-  return it != a.people.end() && it->second.kind == store::PersonKind::kInternal &&
-         !it->second.is_role;
-}
-
 // Whether someone sent bulk mail and mail that is not bulk (before the cut-off).
 struct Sending {
   bool bulk = false, personal = false;
@@ -47,7 +41,7 @@ std::vector<store::TieRow> TieRowsOf(const store::Activity& activity,
       earliest(m.sender, 0, m.bulk ? TieFact::kContactFirstBulk : TieFact::kContactFirstPersonal,
                m.sent_at);
     }
-    if (!m.bulk || !IsColleague(activity, m.sender)) continue;
+    if (!m.bulk || !IsPersonOf(activity, m.sender, store::PersonKind::kInternal)) continue;
     for (int64_t r : m.recipients) {
       if (wanted.count(r)) earliest(r, m.sender, TieFact::kColleagueFirstBulk, m.sent_at);
     }

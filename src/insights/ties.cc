@@ -7,19 +7,15 @@
 #include <unordered_set>
 
 namespace rapport::insights {
-namespace {
 
 using store::PersonKind;
 
-const store::PersonSummary* Find(const store::Activity& a, int64_t person) {
+bool IsPersonOf(const store::Activity& a, int64_t person, PersonKind kind) {
   auto it = a.people.find(person);
-  return it == a.people.end() ? nullptr : &it->second;
+  return it != a.people.end() && it->second.kind == kind && !it->second.is_role;
 }
 
-bool Is(const store::Activity& a, int64_t person, PersonKind kind) {
-  const auto* p = Find(a, person);
-  return p && p->kind == kind && !p->is_role;
-}
+namespace {
 
 // A reply is to the other side of the pair: u answering a message c sent, or c answering a
 // message u sent to c (not one u sent only to others). So whether mail is a reply depends only
@@ -27,18 +23,18 @@ bool Is(const store::Activity& a, int64_t person, PersonKind kind) {
 void AddMail(const store::Activity& a, const store::MailItem& m, const store::MailItem* parent,
              PairMap& pairs) {
   const int participants = 1 + static_cast<int>(m.recipients.size());
-  const bool from_us = Is(a, m.sender, PersonKind::kInternal);
-  const bool from_them = Is(a, m.sender, PersonKind::kExternal);
+  const bool from_us = IsPersonOf(a, m.sender, PersonKind::kInternal);
+  const bool from_them = IsPersonOf(a, m.sender, PersonKind::kExternal);
   const bool parent_reached_sender =
       parent && std::find(parent->recipients.begin(), parent->recipients.end(), m.sender) !=
                     parent->recipients.end();
   for (int64_t r : m.recipients) {
     const bool answers_r = parent && parent->sender == r;
-    if (from_us && Is(a, r, PersonKind::kExternal)) {
+    if (from_us && IsPersonOf(a, r, PersonKind::kExternal)) {
       pairs[{m.sender, r}].push_back(
           {answers_r ? InteractionKind::kReplyToContact : InteractionKind::kEmailToContact,
            m.sent_at, participants});
-    } else if (from_them && Is(a, r, PersonKind::kInternal)) {
+    } else if (from_them && IsPersonOf(a, r, PersonKind::kInternal)) {
       pairs[{r, m.sender}].push_back({answers_r && parent_reached_sender
                                           ? InteractionKind::kReplyFromContact
                                           : InteractionKind::kEmailFromContact,
@@ -51,9 +47,9 @@ void AddMeeting(const store::Activity& a, const store::MeetingItem& g, PairMap& 
   if (g.cancelled || g.all_day) return;
   const int participants = static_cast<int>(g.attendees.size());
   for (int64_t u : g.attendees) {
-    if (!Is(a, u, PersonKind::kInternal)) continue;
+    if (!IsPersonOf(a, u, PersonKind::kInternal)) continue;
     for (int64_t c : g.attendees) {
-      if (Is(a, c, PersonKind::kExternal)) {
+      if (IsPersonOf(a, c, PersonKind::kExternal)) {
         pairs[{u, c}].push_back({InteractionKind::kMeeting, g.start, participants});
       }
     }

@@ -410,10 +410,10 @@ CREATE TABLE tie_stale (
   person INTEGER PRIMARY KEY,
   whole  INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX tie_stale_whole ON tie_stale (person) WHERE whole = 1;
 -- The highest message id the index has seen: the people of messages above it are marked by the
 -- next refresh, and a participant added to a message at or below it (a Bcc seen later) changes
 -- everyone's rows for that message.
-CREATE INDEX tie_stale_whole ON tie_stale (person) WHERE whole = 1;
 CREATE TABLE tie_watermark (message INTEGER NOT NULL);
 INSERT INTO tie_watermark VALUES (0);
 -- Trigger bodies never conflict (they insert only people not yet marked): a conflict clause

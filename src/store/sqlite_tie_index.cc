@@ -41,17 +41,15 @@ Status DropStaleTieRows(SqliteDb& db) {
 }
 
 Result<bool> SqliteTieIndex::Fresh(std::span<const int64_t> contacts) {
-  auto stmt = db_.Prepare(
-      "SELECT EXISTS (SELECT 1 FROM tie_stale WHERE whole = 1) OR EXISTS (SELECT 1 FROM "
+  bool fresh = false;
+  Status st = ForEachRow(
+      db_,
+      "SELECT NOT (EXISTS (SELECT 1 FROM tie_stale WHERE whole = 1) OR EXISTS (SELECT 1 FROM "
       "tie_stale WHERE person IN (SELECT value FROM json_each(?1))) OR (SELECT coalesce(max(id), "
-      "0) FROM message) > (SELECT message FROM tie_watermark)");
-  if (!stmt.ok()) return stmt.status();
-  const std::string ids = JsonIds(contacts);  // bound without a copy: must outlive the steps
-  stmt->Bind(1, ids);
-  Status st;
-  if (!stmt->Step(st))
-    return st.ok() ? Status::IoError("database error: no row from the tie index") : st;
-  return stmt->ColumnInt(0) == 0;
+      "0) FROM message) > (SELECT message FROM tie_watermark))",
+      [&](SqliteStatement& s) { fresh = s.ColumnInt(0) != 0; }, JsonIds(contacts));
+  if (!st.ok()) return st;
+  return fresh;
 }
 
 Result<std::vector<TieRow>> SqliteTieIndex::Read(std::span<const int64_t> contacts) {

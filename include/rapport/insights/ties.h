@@ -40,6 +40,9 @@ PairMap PairInteractions(const store::Activity& activity, int64_t until);
 // The order of a pair's interactions: by time, then kind, then size.
 void SortInteractions(std::vector<Interaction>& list);
 
+// Whether `person` is in the activity as a person (not only role addresses) of that kind.
+bool IsPersonOf(const store::Activity& activity, int64_t person, store::PersonKind kind);
+
 // Senders whose every message in the activity is bulk: newsletters and robots.
 std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity);
 

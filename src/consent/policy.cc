@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include "consent/exclusions.h"
-#include "consent/hash_chain.h"
 #include "consent/keyed_hash.h"
 #include "ingest/identity/address_identity.h"
 #include "ingest/mail/header_block.h"
@@ -180,7 +179,10 @@ Result<std::map<std::string, std::string>> AuditSubjectAddresses(
   return out;
 }
 
-PolicyDecisionPoint::PolicyDecisionPoint(store::Store& store) : store_(store) {}
+PolicyDecisionPoint::PolicyDecisionPoint(store::Store& store, AuditWriter* audit)
+    : store_(store),
+      own_audit_(audit ? nullptr : std::make_unique<AuditWriter>()),
+      audit_(audit ? *audit : *own_audit_) {}
 PolicyDecisionPoint::~PolicyDecisionPoint() = default;
 
 Result<ConsentState> PolicyDecisionPoint::State() {
@@ -249,23 +251,6 @@ Result<PolicyDecision> PolicyDecisionPoint::Evaluate(const Principal& principal,
 Status PolicyDecisionPoint::Audit(const Principal& principal, InsightKind kind,
                                   const Subject& subject, const PolicyDecision& decision,
                                   int64_t now) {
-  // Concurrent requests (the server's workers) race for the chain's next entry; the store refuses
-  // all but one, and the others chain onto the winner. Bounded, so a fault cannot loop forever.
-  Status st;
-  for (int attempt = 0; attempt < 64; ++attempt) {
-    st = AppendAudit(principal, kind, subject, decision, now);
-    if (st.code() != Status::Code::kFailedPrecondition) return st;
-  }
-  return st;
-}
-
-Status PolicyDecisionPoint::AppendAudit(const Principal& principal, InsightKind kind,
-                                        const Subject& subject, const PolicyDecision& decision,
-                                        int64_t now) {
-  auto chain = ChainKeyOf(store_, store::Ledger::kAudit);
-  if (!chain.ok()) return chain.status();
-  auto last = store_.LastLedgerRow(store::Ledger::kAudit);
-  if (!last.ok()) return last.status();
   // The subject is kept as its keyed hash (as opt-outs are, but under a key of its own), never as
   // the address: the audit is append-only, so an address in it could never be purged. "Who
   // looked at X?" is still answered by hashing X (rapport audit list --subject X).
@@ -276,7 +261,7 @@ Status PolicyDecisionPoint::AppendAudit(const Principal& principal, InsightKind 
     if (!hash.ok()) return hash.status();
     who = "hmac:" + *hash;
   }
-  nlohmann::ordered_json entry{{"seq", *last ? (*last)->seq + 1 : 1},
+  nlohmann::ordered_json entry{{"seq", 0},
                                {"at", now},
                                {"principal", ingest::AddressKey(principal.address)},
                                {"tenant", principal.tenant},
@@ -286,8 +271,10 @@ Status PolicyDecisionPoint::AppendAudit(const Principal& principal, InsightKind 
                                {"account", subject.account},
                                {"decision", decision.allow ? "allow" : "deny"},
                                {"reason", decision.reason}};
-  store::LedgerRow row = NextRow(*chain, *last ? &**last : nullptr, entry.dump());
-  return store_.AppendLedgerRow(store::Ledger::kAudit, row);
+  return audit_.Append(store_, [&entry](int64_t seq) {
+    entry["seq"] = seq;
+    return entry.dump();
+  });
 }
 
 Result<PolicyDecision> PolicyDecisionPoint::Decide(const Principal& principal, InsightKind kind,

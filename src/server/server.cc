@@ -29,6 +29,7 @@ struct Server::Impl {
   ServerOptions options;
   std::string tenant;
   StorePool stores;
+  consent::AuditWriter audit;  // groups the audit entries of concurrent insight requests
   std::unique_ptr<BearerAuth> auth;
   std::unique_ptr<BrowserSessions> sessions;
   RateLimiter limiter;
@@ -317,17 +318,20 @@ Result<consent::Principal> Server::Impl::SignIn(store::Store& store, const HttpR
 }
 
 Result<Reply> Server::Impl::Answer(const server::Route& route, store::Store& store, Call& call) {
-  consent::PolicyDecisionPoint policy(store);
+  // An admin action (POST or DELETE that is not an insight) is one transaction: if any step
+  // fails, nothing it did is kept. Insights are not: their audit entry must stay even when the
+  // answer then fails, and a release already charges its budget in one transaction of its own.
+  // Only they share the server's audit writer: an entry grouped with other requests' must not
+  // ride on (or wait behind) an admin action's open transaction.
+  const bool atomic = route.method != "GET" && !route.insight;
+  consent::PolicyDecisionPoint policy(store, atomic ? nullptr : &audit);
   auto role = policy.RoleOf(call.principal.address);
   if (!role.ok()) return role.status();
   if (!Allowed(route.access, *role)) return Status::PermissionDenied(RoleRefusal(route.access));
   call.role = *role;
   call.store = &store;
   call.policy = &policy;
-  // An admin action (POST or DELETE that is not an insight) is one transaction: if any step
-  // fails, nothing it did is kept. Insights are not: their audit entry must stay even when the
-  // answer then fails, and a release already charges its budget in one transaction of its own.
-  if (route.method != "GET" && !route.insight) {
+  if (atomic) {
     std::optional<Result<Reply>> reply;
     RAPPORT_RETURN_IF_ERROR(store.Atomically([&]() -> Status {
       reply.emplace(route.handler(call));

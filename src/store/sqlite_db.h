@@ -75,6 +75,7 @@ class SqliteDb {
   void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
     *deadline_ = deadline;
   }
+  std::optional<std::chrono::steady_clock::time_point> Deadline() const { return *deadline_; }
 
  private:
   struct Closer {

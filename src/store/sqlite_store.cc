@@ -30,7 +30,7 @@ class SqliteStore final : public Store {
   SqliteStore(SqliteDb db, std::string keys_path)
       : db_(std::move(db)), keys_path_(std::move(keys_path)) {}
 
-  Status Configure() {
+  Status Configure(PageReads reads) {
     // WAL lets readers run while an ingest writes; secure_delete overwrites freed pages so that
     // purged data is gone from the file, not just unlinked (SPEC §1).
     RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode = WAL"));
@@ -41,9 +41,11 @@ class SqliteStore final : public Store {
     // the writer only ever inserts children after their parents. Deletes name their children.
     RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = OFF"));
     RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -65536"));  // 64 MiB
-    // Reads map the file instead of copying each page through read(): a command starts with an
-    // empty page cache, and an insight touches thousands of pages (4 GiB of address space).
-    RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA mmap_size = 4294967296"));
+    // A command's reads map the file instead of copying each page through read(): it starts with
+    // an empty page cache, and an insight touches thousands of pages (4 GiB of address space).
+    // A server's connections copy (PageReads in store.h says why).
+    RAPPORT_RETURN_IF_ERROR(db_.Exec(reads == PageReads::kMapped ? "PRAGMA mmap_size = 4294967296"
+                                                                 : "PRAGMA mmap_size = 0"));
     auto before = db_.QueryInt("PRAGMA user_version");
     if (!before.ok()) return before.status();
     RAPPORT_RETURN_IF_ERROR(MigrateSchema(db_));
@@ -75,6 +77,7 @@ class SqliteStore final : public Store {
     }
     st = db_.Exec("COMMIT");
     if (!st.ok()) {
+      tenant_id_ = 0;
       ::unlink(keys_path_.c_str());
       return st;
     }
@@ -84,6 +87,9 @@ class SqliteStore final : public Store {
 
   void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) override {
     db_.SetDeadline(deadline);
+  }
+  std::optional<std::chrono::steady_clock::time_point> Deadline() const override {
+    return db_.Deadline();
   }
 
   Status Atomically(const std::function<Status()>& body) override {
@@ -351,9 +357,12 @@ class SqliteStore final : public Store {
     return store::GroupMemberAddresses(db_, tenant_id_, groups);
   }
 
-  Status AppendLedgerRow(Ledger ledger, const LedgerRow& row) override {
+  Status AppendLedgerRows(Ledger ledger, const std::vector<LedgerRow>& rows) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return InTransaction(db_, [&] { return AppendRow(ledger, row); });
+    return InTransaction(db_, [&]() -> Status {
+      for (const LedgerRow& row : rows) RAPPORT_RETURN_IF_ERROR(AppendRow(ledger, row));
+      return Status::Ok();
+    });
   }
 
   Status ChangeAdmin(std::string_view address, bool add, const LedgerRow& audit_row) override {
@@ -586,7 +595,9 @@ class SqliteStore final : public Store {
     return ledger == Ledger::kConsent ? "consent" : "audit";
   }
 
+  // The tenant's id, read once per connection: a store's tenant never changes after init.
   Status LoadTenantId() {
+    if (tenant_id_ != 0) return Status::Ok();
     auto tenant = Tenant();
     return tenant.ok() ? Status::Ok() : tenant.status();
   }
@@ -656,9 +667,9 @@ class SqliteStore final : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> ConfigureSqliteStore(SqliteDb db, const std::string& path,
-                                                    std::string keys_path) {
+                                                    std::string keys_path, PageReads reads) {
   auto store = std::make_unique<SqliteStore>(std::move(db), std::move(keys_path));
-  Status st = store->Configure();
+  Status st = store->Configure(reads);
   if (!st.ok()) {
     if (st.code() == Status::Code::kFailedPrecondition) return st;
     return Status::IoError(st.message() + " (is " + path + " a rapport store? check --db)");

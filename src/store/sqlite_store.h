@@ -13,6 +13,6 @@ namespace rapport::store {
 // The store over `db` (a file at `path`), its schema brought up to date; InitTenant writes its
 // key file at `keys_path`. No keys are attached yet.
 Result<std::unique_ptr<Store>> ConfigureSqliteStore(SqliteDb db, const std::string& path,
-                                                    std::string keys_path);
+                                                    std::string keys_path, PageReads reads);
 
 }  // namespace rapport::store

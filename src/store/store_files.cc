@@ -145,11 +145,12 @@ std::string KeysPath(const std::string& path, const std::string& keys_path) {
 
 // The store at `path` opened in `mode`, configured, with its key file attached.
 Result<std::unique_ptr<Store>> OpenWithKeys(const std::string& path, const std::string& keys_path,
-                                            SqliteDb::Mode mode) {
+                                            SqliteDb::Mode mode,
+                                            PageReads reads = PageReads::kMapped) {
   auto db = SqliteDb::Open(path, mode);
   if (!db.ok()) return db.status();
   const std::string keys = KeysPath(path, keys_path);
-  auto store = ConfigureSqliteStore(std::move(*db), path, keys);
+  auto store = ConfigureSqliteStore(std::move(*db), path, keys, reads);
   if (!store.ok()) return store.status();
   RAPPORT_RETURN_IF_ERROR(AttachKeyFile(**store, keys));
   return store;
@@ -158,7 +159,7 @@ Result<std::unique_ptr<Store>> OpenWithKeys(const std::string& path, const std::
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
-                                               const std::string& keys_path) {
+                                               const std::string& keys_path, PageReads reads) {
   auto kind = Probe(path);
   if (!kind.ok()) return kind.status();
   if (*kind == FileKind::kMissing) {
@@ -168,7 +169,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   if (*kind != FileKind::kRapport) {
     return NotRapport(path, "point --db (or RAPPORT_DB) at your rapport store");
   }
-  return OpenWithKeys(path, keys_path, SqliteDb::Mode::kReadWrite);
+  return OpenWithKeys(path, keys_path, SqliteDb::Mode::kReadWrite, reads);
 }
 
 Result<std::unique_ptr<Store>> CreateSqliteStore(const std::string& path,

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rapport/consent/audit_writer.h"
 #include "rapport/consent/consent_ledger.h"
 #include "rapport/status.h"
 #include "rapport/store/store.h"
@@ -80,7 +81,9 @@ class Exclusions;
 
 class PolicyDecisionPoint {
  public:
-  explicit PolicyDecisionPoint(store::Store& store);
+  // `audit`: the server's writer, shared by its requests so that their audit entries are grouped;
+  // without one, each decision's entry is written in a transaction of its own.
+  explicit PolicyDecisionPoint(store::Store& store, AuditWriter* audit = nullptr);
   ~PolicyDecisionPoint();
 
   Result<PolicyDecision> Decide(const Principal& principal, InsightKind kind,
@@ -105,13 +108,13 @@ class PolicyDecisionPoint {
                                                    const ConsentState& state);
   Status Audit(const Principal& principal, InsightKind kind, const Subject& subject,
                const PolicyDecision& decision, int64_t now);
-  Status AppendAudit(const Principal& principal, InsightKind kind, const Subject& subject,
-                     const PolicyDecision& decision, int64_t now);
 
   // The consent state, read (and its chain verified) once per request.
   Result<ConsentState> State();
 
   store::Store& store_;
+  std::unique_ptr<AuditWriter> own_audit_;
+  AuditWriter& audit_;
   std::optional<ConsentState> state_;
   std::unique_ptr<Exclusions> exclusions_;  // read by the first MayAppear
 };

@@ -150,6 +150,7 @@ class Store {
   // interrupted (its transaction rolled back), so that a server request cannot run unbounded.
   // nullopt (the default): no limit.
   virtual void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) = 0;
+  virtual std::optional<std::chrono::steady_clock::time_point> Deadline() const = 0;
 
   // Runs `body` as one write transaction: everything it changes is kept, or nothing (a server
   // request that fails part-way changes nothing). The store's own transactions inside it become
@@ -264,9 +265,9 @@ class Store {
   // checkpoints the WAL, so that with secure_delete the purged bytes are gone from the files.
   virtual Result<PurgeCounts> Purge(const PurgePlan& plan, const LedgerRow* consent_row) = 0;
 
-  // Appends a row; FailedPrecondition when its seq is not the ledger's next (someone else
-  // appended first: read again and retry).
-  virtual Status AppendLedgerRow(Ledger ledger, const LedgerRow& row) = 0;
+  // Appends consecutive rows in one transaction: all or none. FailedPrecondition when the first
+  // seq is not the ledger's next (someone else appended first: read again and retry).
+  virtual Status AppendLedgerRows(Ledger ledger, const std::vector<LedgerRow>& rows) = 0;
   virtual Result<std::vector<LedgerRow>> ReadLedger(Ledger ledger) = 0;
   // The last row, without reading the rest (the audit ledger grows with every decision).
   virtual Result<std::optional<LedgerRow>> LastLedgerRow(Ledger ledger) = 0;
@@ -313,12 +314,21 @@ class Store {
   StoreKeys keys_;
 };
 
+// How a SQLite connection reads pages. kMapped suits a command: it starts with an empty cache and
+// reads pages straight from a memory map of the file. kCopied suits a server's long-lived
+// connections: SQLite drops the map whenever another connection has changed the file (the
+// server's audit does with every request), and in a multi-threaded process each re-map costs a
+// TLB shoot-down and then a page fault per page touched; copying pages from the OS cache into
+// the connection's own costs less (serve: 850 -> 2,200 requests/s, BENCHMARKS.md).
+enum class PageReads { kMapped, kCopied };
+
 // Opens an existing rapport store at `path` and brings its schema up to date. Writes nothing when
 // there is no file there (NotFound) or the file is not a rapport store (FailedPrecondition): only
 // CreateSqliteStore makes one. `keys_path`: the store's key file (keys.h; "" = <path>.keys), read
 // now; a store from before key files has its keys moved out into it.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
-                                               const std::string& keys_path = "");
+                                               const std::string& keys_path = "",
+                                               PageReads reads = PageReads::kMapped);
 
 // Makes a new store at `path` (or opens the rapport store or empty file already there) for
 // `rapport init`, and for tests, the sample and benchmarks that make stores of their own. Refuses

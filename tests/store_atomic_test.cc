@@ -62,5 +62,32 @@ TEST_F(Atomically, AnEmptyPurgeInsideIsPartOfTheTransaction) {
   EXPECT_TRUE(store_->ReadLedger(Ledger::kConsent)->empty());
 }
 
+// ReadSnapshot: an insight's queries agree with each other while another connection writes.
+TEST_F(Atomically, ReadsInASnapshotDoNotSeeAWriteMadeMeanwhile) {
+  auto other = OpenSqliteStore(dir_ / "s.db");
+  ASSERT_TRUE(other.ok());
+  size_t before = 0, during = 0;
+  Status st = store_->ReadSnapshot([&]() -> Status {
+    before = OptOuts();
+    RAPPORT_RETURN_IF_ERROR((*other)->SetOptOut("hash-a", "all", 1));  // another connection
+    during = OptOuts();
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(before, 0u);
+  EXPECT_EQ(during, 0u);     // the snapshot's state, not the write's
+  EXPECT_EQ(OptOuts(), 1u);  // the next read sees it
+  // A failing body ends the snapshot too, and inside Atomically the body runs in its transaction.
+  EXPECT_EQ(store_->ReadSnapshot([] { return Status::NotFound("no such contact"); }).code(),
+            Status::Code::kNotFound);
+  st = store_->Atomically([&]() -> Status {
+    RAPPORT_RETURN_IF_ERROR(store_->SetOptOut("hash-b", "all", 1));
+    return store_->ReadSnapshot(
+        [&] { return OptOuts() == 2u ? Status::Ok() : Status::Corruption("own write not seen"); });
+  });
+  EXPECT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(OptOuts(), 2u);
+}
+
 }  // namespace
 }  // namespace rapport::store

@@ -107,13 +107,6 @@ Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, 
       if (!rows.ok()) return rows.status();
       set.ties = TiesFromRows(*rows, until);
       set.from_index = true;
-      std::vector<int64_t> users;
-      for (const auto& t : set.ties) users.push_back(t.user);
-      std::sort(users.begin(), users.end());
-      users.erase(std::unique(users.begin(), users.end()), users.end());
-      auto people = store.Ties().Basics(users);
-      if (!people.ok()) return people.status();
-      set.people = std::move(*people);
       return set;
     }
   }
@@ -126,7 +119,6 @@ Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, 
   for (auto& tie : CollectTies(*activity, until)) {
     if (wanted.count(tie.contact)) set.ties.push_back(std::move(tie));
   }
-  set.people = std::move(activity->people);
   return set;
 }
 

@@ -39,10 +39,25 @@ Result<std::vector<KnownColleague>> RankColleagues(store::Store& store,
     interactions.insert(interactions.end(), tie.interactions.begin(), tie.interactions.end());
     ++count;
   }
+  std::vector<int64_t> users;
   for (const auto& [user, entry] : by_user) {
     TieStrength tie = ComputeTieStrength(entry.first, as_of);
     if (tie.strength <= 0) continue;  // one-way traffic is no relationship
-    ranked.push_back({ties->people.at(user), tie, entry.second, via_account});
+    ranked.push_back({{}, tie, entry.second, via_account});
+    ranked.back().colleague.id = user;
+    users.push_back(user);
+  }
+  // Who they are (for the order among equals, and the answer), only for those with a tie: most
+  // colleagues in the rows wrote one way only.
+  auto who = store.Ties().Basics(users);
+  if (!who.ok()) return who.status();
+  for (auto& c : ranked) {
+    auto it = who->find(c.colleague.id);
+    if (it == who->end()) {
+      return Status::Corruption("person " + std::to_string(c.colleague.id) +
+                                " has ties but no person row (run rapport ingest to refresh)");
+    }
+    c.colleague = it->second;
   }
   std::sort(ranked.begin(), ranked.end(), [](const KnownColleague& a, const KnownColleague& b) {
     return StrongerTie(a.tie, a.colleague, b.tie, b.colleague);
@@ -81,6 +96,27 @@ Result<std::set<int64_t>> PeopleAtAccountOf(store::Store& store,
   return Countable(policy, kKind, *people);
 }
 
+// The colleagues who know the target, strongest first, then (when fewer than `top` know a
+// contact) those who know the contact's colleagues at the same organisation.
+Status FindColleagues(store::Store& store, consent::PolicyDecisionPoint& policy, int64_t as_of,
+                      size_t top, WhoKnowsWhomAnswer& answer) {
+  auto contacts = Countable(policy, kKind, answer.target.people);
+  if (!contacts.ok()) return contacts.status();
+  auto direct = RankColleagues(store, *contacts, {}, as_of, false);
+  if (!direct.ok()) return direct.status();
+  RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
+  if (answer.target.kind == Target::Kind::kPerson && answer.colleagues.size() < top) {
+    auto others = PeopleAtAccountOf(store, policy, answer.target.people.front());
+    if (!others.ok()) return others.status();
+    std::set<int64_t> listed;
+    for (const auto& c : *direct) listed.insert(c.colleague.id);
+    auto via_account = RankColleagues(store, *others, listed, as_of, true);
+    if (!via_account.ok()) return via_account.status();
+    RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *via_account, top, answer.colleagues));
+  }
+  return DescribeColleagues(store, answer);
+}
+
 }  // namespace
 
 Result<WhoKnowsWhomAnswer> WhoKnowsWhom(store::Store& store, consent::PolicyDecisionPoint& policy,
@@ -93,25 +129,9 @@ Result<WhoKnowsWhomAnswer> WhoKnowsWhom(store::Store& store, consent::PolicyDeci
   }
   RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, target->address,
                                  target->address.empty() ? target->label : std::string()));
-  auto contacts = Countable(policy, kKind, target->people);
-  if (!contacts.ok()) return contacts.status();
-  auto direct = RankColleagues(store, *contacts, {}, request.as_of, false);
-  if (!direct.ok()) return direct.status();
   WhoKnowsWhomAnswer answer{std::move(*target), request.as_of, {}, request.data_up_to};
-  RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
-  if (answer.target.kind != Target::Kind::kPerson || answer.colleagues.size() >= top) {
-    RAPPORT_RETURN_IF_ERROR(DescribeColleagues(store, answer));
-    return answer;
-  }
-  // Too few know the contact: then who knows their colleagues at the same organisation.
-  auto others = PeopleAtAccountOf(store, policy, answer.target.people.front());
-  if (!others.ok()) return others.status();
-  std::set<int64_t> listed;
-  for (const auto& c : *direct) listed.insert(c.colleague.id);
-  auto via_account = RankColleagues(store, *others, listed, request.as_of, true);
-  if (!via_account.ok()) return via_account.status();
-  RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *via_account, top, answer.colleagues));
-  RAPPORT_RETURN_IF_ERROR(DescribeColleagues(store, answer));
+  RAPPORT_RETURN_IF_ERROR(store.ReadSnapshot(
+      [&] { return FindColleagues(store, policy, request.as_of, top, answer); }));
   return answer;
 }
 

@@ -105,6 +105,16 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  Status ReadSnapshot(const std::function<Status()>& body) override {
+    if (sqlite3_get_autocommit(db_.handle()) == 0) return body();
+    RAPPORT_RETURN_IF_ERROR(db_.Exec("BEGIN"));  // deferred: the first read takes the snapshot
+    Status st = body();
+    // A read-only transaction has nothing to keep; a query interrupted by the deadline has
+    // already rolled it back.
+    if (sqlite3_get_autocommit(db_.handle()) == 0) (void)db_.Exec(st.ok() ? "COMMIT" : "ROLLBACK");
+    return st;
+  }
+
   Result<TenantConfig> Tenant() override {
     auto stmt = db_.Prepare(
         "SELECT id, name, retention_days, keep_subjects, fold_plus_addresses FROM tenant LIMIT 1");

@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "rapport/insights/ties.h"
@@ -30,7 +29,6 @@ std::vector<TieInteractions> TiesFromRows(std::span<const store::TieRow> rows, i
 
 struct TieSet {
   std::vector<TieInteractions> ties;  // pairs with the contacts only, by user then contact
-  std::unordered_map<int64_t, store::PersonSummary> people;  // at least every user in `ties`
   bool from_index = false;
 };
 

@@ -156,6 +156,10 @@ class Store {
   // request that fails part-way changes nothing). The store's own transactions inside it become
   // part of it; a purge's WAL checkpoint runs after the commit.
   virtual Status Atomically(const std::function<Status()>& body) = 0;
+  // Runs `body`, which only reads, against one snapshot of the store: its queries agree with
+  // each other even while another connection writes, and the store takes its read lock once
+  // instead of once per query. Inside a transaction already, `body` just runs in it.
+  virtual Status ReadSnapshot(const std::function<Status()>& body) = 0;
 
   // Creates the tenant, and its key file with fresh keys (keys.h), which must not exist yet.
   // Fails when the store already has a tenant (one tenant per store for now).

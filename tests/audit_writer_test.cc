@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -110,6 +111,22 @@ TEST(AuditWriter, ALateRequestStillWritesItsGroupAndKeepsItsTimeLimit) {
   auto last = store->LastLedgerRow(store::Ledger::kAudit);
   ASSERT_TRUE(last.ok() && *last);
   EXPECT_EQ((*last)->entry, "{\"seq\":1,\"who\":\"late\"}");
+}
+
+// An entry that cannot be made fails its own request, and the writer is free for the next one.
+TEST(AuditWriter, AnEntryThatThrowsFailsItsRequestAndLeavesTheWriterFree) {
+  TempDir dir;
+  auto store = MakeStore(dir / "s.db");
+  AuditWriter writer;
+  const Status failed = writer.Append(
+      *store, [](int64_t) -> std::string { throw std::runtime_error("invalid UTF-8 byte"); });
+  EXPECT_EQ(failed.code(), Status::Code::kIoError);
+  EXPECT_NE(failed.message().find("invalid UTF-8 byte"), std::string::npos) << failed.message();
+  EXPECT_TRUE(writer.Append(*store, Named("next")).ok());
+  auto rows = store->ReadLedger(store::Ledger::kAudit);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->front().entry, "{\"seq\":1,\"who\":\"next\"}");
 }
 
 // A store append of several rows is one transaction: a row out of sequence keeps all of them out.

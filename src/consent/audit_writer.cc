@@ -1,5 +1,7 @@
 #include "rapport/consent/audit_writer.h"
 
+#include <exception>
+
 #include "consent/hash_chain.h"
 
 namespace rapport::consent {
@@ -42,6 +44,16 @@ Status AuditWriter::Append(store::Store& store, Entry entry) {
 }
 
 Status AuditWriter::WriteGroup(store::Store& store, const std::vector<Pending*>& group) {
+  // The writing request must always hand back the writer: an exception escaping here (from an
+  // entry, or allocation) would leave `writing_` set and every later request waiting forever.
+  try {
+    return TryWriteGroup(store, group);
+  } catch (const std::exception& e) {
+    return Status::IoError(std::string("could not write the audit entries: ") + e.what());
+  }
+}
+
+Status AuditWriter::TryWriteGroup(store::Store& store, const std::vector<Pending*>& group) {
   Status st;
   for (int attempt = 0; attempt < 64; ++attempt) {
     auto chain = ChainKeyOf(store, store::Ledger::kAudit);

@@ -273,7 +273,8 @@ Status PolicyDecisionPoint::Audit(const Principal& principal, InsightKind kind,
                                {"reason", decision.reason}};
   return audit_.Append(store_, [&entry](int64_t seq) {
     entry["seq"] = seq;
-    return entry.dump();
+    // Text the caller typed (an account's name) may not be UTF-8: replaced, never thrown on.
+    return entry.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   });
 }
 

@@ -37,6 +37,7 @@ class AuditWriter {
  private:
   struct Pending;
   static Status WriteGroup(store::Store& store, const std::vector<Pending*>& group);
+  static Status TryWriteGroup(store::Store& store, const std::vector<Pending*>& group);
 
   std::mutex mutex_;
   std::condition_variable written_;

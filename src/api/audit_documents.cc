@@ -16,7 +16,7 @@ Result<std::set<std::string>> SubjectNames(store::Store& store, const std::strin
   std::set<std::string> wanted;
   if (subject.empty()) return wanted;
   std::vector<std::string> addresses{subject};
-  if (auto person = store.IdentifyPerson(subject); person.ok()) {
+  if (auto person = store.LocatePerson(subject); person.ok()) {
     addresses.insert(addresses.end(), person->addresses.begin(), person->addresses.end());
   }
   for (const auto& a : addresses) {

@@ -17,7 +17,7 @@ Result<std::string> OptOuts::HashOf(std::string_view address) {
 }
 
 Result<std::vector<std::string>> OptOuts::AddressesOf(std::string_view address) {
-  auto person = store_.IdentifyPerson(address);
+  auto person = store_.LocatePerson(address);
   if (person.ok()) return person->addresses;
   // Names nobody (not in the store yet, or text that cannot name one person): the text itself,
   // so that a later ingest drops the address, and a look-up by a bad name is no error here.

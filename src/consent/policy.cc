@@ -94,7 +94,7 @@ Result<Role> PolicyDecisionPoint::RoleOf(const std::string& address) {
   if (std::find(tenant->admins.begin(), tenant->admins.end(), key) != tenant->admins.end()) {
     return Role::kAdmin;
   }
-  auto person = store_.IdentifyPerson(key);
+  auto person = store_.LocatePerson(key);
   if (!person.ok()) {
     if (person.status().code() == Status::Code::kNotFound) return Role::kNone;
     return person.status();

@@ -38,7 +38,7 @@ Result<std::string> TargetParam(const Call& call) {
 
 Result<Reply> Session(Call& call) {
   std::string name;
-  if (auto person = call.store->IdentifyPerson(call.principal.address); person.ok()) {
+  if (auto person = call.store->LocatePerson(call.principal.address); person.ok()) {
     name = person->display_name;
   }
   api::Document doc{{"address", call.principal.address},
@@ -83,7 +83,7 @@ Result<Reply> Introduction(Call& call) {
   auto introducer = api::IntroducerOf(*call.store, *answer, via);
   if (!introducer.ok()) return introducer.status();
   std::string name;
-  if (auto me = call.store->IdentifyPerson(call.principal.address); me.ok()) {
+  if (auto me = call.store->LocatePerson(call.principal.address); me.ok()) {
     name = me->display_name;
   }
   return Reply::Text(

@@ -1,25 +1,24 @@
 #include "store/sqlite_activity.h"
 
 #include <algorithm>
-
-#include <nlohmann/json.hpp>
+#include <unordered_set>
 
 namespace rapport::store {
 namespace {
-
-// Ids as a JSON array, for "IN (SELECT value FROM json_each(?))": one statement, any count.
-template <typename T>
-std::string JsonArray(const std::vector<T>& values) {
-  return nlohmann::json(values).dump();
-}
 
 // The messages (or meetings) of the focus people, as a CTE named `items`.
 constexpr const char* kFocusMail =
     "WITH focus(id) AS (SELECT id FROM address WHERE tenant_id = ?1 AND person_id IN "
     "(SELECT value FROM json_each(?2))), "
-    "items(id) AS (SELECT DISTINCT message FROM participant WHERE address IN focus) ";
+    "items(id) AS (SELECT DISTINCT message FROM participant WHERE address IN focus "
+    "AND message > ?5) ";
 constexpr const char* kEveryoneMail =
-    "WITH items(id) AS (SELECT id FROM message WHERE tenant_id = ?1 AND ?2 IS NOT NULL) ";
+    "WITH items(id) AS (SELECT id FROM message WHERE tenant_id = ?1 AND ?2 IS NOT NULL "
+    "AND id > ?5) ";
+// The messages whose Message-ID is in ?2 (parents of new mail; ?5 is unused).
+constexpr const char* kParentMail =
+    "WITH items(id) AS (SELECT id FROM message WHERE tenant_id = ?1 AND message_id IN "
+    "(SELECT value FROM json_each(?2)) AND ?5 IS NOT NULL) ";
 
 constexpr const char* kFocusMeetings =
     "WITH focus(id) AS (SELECT id FROM address WHERE tenant_id = ?1 AND person_id IN "
@@ -28,12 +27,6 @@ constexpr const char* kFocusMeetings =
     "UNION SELECT id FROM meeting WHERE organizer_id IN focus) ";
 constexpr const char* kEveryoneMeetings =
     "WITH items(id) AS (SELECT id FROM meeting WHERE tenant_id = ?1 AND ?2 IS NOT NULL) ";
-
-PersonKind KindOf(const std::string& kind) {
-  return kind == "internal" ? PersonKind::kInternal
-         : kind == "guest"  ? PersonKind::kGuest
-                            : PersonKind::kExternal;
-}
 
 void AddDistinct(std::vector<int64_t>& list, int64_t person) {
   if (std::find(list.begin(), list.end(), person) == list.end()) list.push_back(person);
@@ -48,13 +41,14 @@ std::string LastReference(const std::string& references) {
                            end - (space == std::string::npos ? 0 : space + 1) + 1);
 }
 
-Status ReadMail(SqliteDb& db, int64_t tenant, const ActivityQuery& q, const std::string& ids,
-                Activity& out) {
+// Appends the messages `items` (a CTE: kFocusMail, kEveryoneMail, kParentMail) names.
+Status ReadMail(SqliteDb& db, int64_t tenant, const ActivityQuery& q, const char* items,
+                const std::string& ids, Activity& out) {
   // One row per participant, a message's rows together and its sender's (role 0) first: the
   // participant key is (message, role, address). Sorting by time is left to the caller's C++,
   // cheaper than SQLite's temporary B-tree.
   const std::string sql =
-      std::string(q.everyone ? kEveryoneMail : kFocusMail) +
+      std::string(items) +
       "SELECT m.id, m.message_id, coalesce(m.in_reply_to, ''), "
       "CASE WHEN m.in_reply_to IS NULL THEN coalesce(m.references_ids, '') ELSE '' END, "
       "m.sent_at, m.utc_offset_min, m.is_bulk, t.role, a.person_id, a.is_role "
@@ -86,7 +80,23 @@ Status ReadMail(SqliteDb& db, int64_t tenant, const ActivityQuery& q, const std:
           AddDistinct(item.recipients, person);
         }
       },
-      tenant, ids, q.from, q.to);
+      tenant, ids, q.from, q.to, q.after_message);
+}
+
+// Adds, marked as context, the parents of the mail read that are not among it.
+Status ReadParents(SqliteDb& db, int64_t tenant, Activity& out) {
+  std::unordered_set<std::string_view> read;
+  for (const auto& m : out.mail) read.insert(m.message_id);
+  std::vector<std::string> wanted;
+  for (const auto& m : out.mail) {
+    if (!m.in_reply_to.empty() && !read.count(m.in_reply_to)) wanted.push_back(m.in_reply_to);
+  }
+  if (wanted.empty()) return Status::Ok();
+  const size_t first = out.mail.size();
+  ActivityQuery everything;
+  RAPPORT_RETURN_IF_ERROR(ReadMail(db, tenant, everything, kParentMail, JsonArray(wanted), out));
+  for (size_t i = first; i < out.mail.size(); ++i) out.mail[i].context = true;
+  return Status::Ok();
 }
 
 Status ReadMeetings(SqliteDb& db, int64_t tenant, const ActivityQuery& q, const std::string& ids,
@@ -143,6 +153,12 @@ void LinkReplies(std::vector<MailItem>& mail) {
 
 }  // namespace
 
+PersonKind KindOf(const std::string& kind) {
+  return kind == "internal" ? PersonKind::kInternal
+         : kind == "guest"  ? PersonKind::kGuest
+                            : PersonKind::kExternal;
+}
+
 // What ranking needs of each person: kind, role flag, organisation domain, and an address to
 // order by (the lowest SMTP one: the same whatever order mail came in).
 Status BasicPeople(SqliteDb& db, int64_t tenant, const std::vector<int64_t>& ids,
@@ -171,12 +187,14 @@ Result<Activity> ReadActivity(SqliteDb& db, int64_t tenant, const ActivityQuery&
   Activity out;
   if (!query.everyone && query.people.empty()) return out;
   const std::string ids = JsonArray(query.people);
-  RAPPORT_RETURN_IF_ERROR(ReadMail(db, tenant, query, ids, out));
+  RAPPORT_RETURN_IF_ERROR(
+      ReadMail(db, tenant, query, query.everyone ? kEveryoneMail : kFocusMail, ids, out));
+  if (query.after_message > 0) RAPPORT_RETURN_IF_ERROR(ReadParents(db, tenant, out));
   std::sort(out.mail.begin(), out.mail.end(), [](const MailItem& a, const MailItem& b) {
     return a.sent_at != b.sent_at ? a.sent_at < b.sent_at : a.id < b.id;
   });
   LinkReplies(out.mail);
-  RAPPORT_RETURN_IF_ERROR(ReadMeetings(db, tenant, query, ids, out));
+  if (query.after_message == 0) RAPPORT_RETURN_IF_ERROR(ReadMeetings(db, tenant, query, ids, out));
   std::sort(out.meetings.begin(), out.meetings.end(),
             [](const MeetingItem& a, const MeetingItem& b) {
               return a.start != b.start ? a.start < b.start : a.id < b.id;
@@ -193,70 +211,6 @@ Result<Activity> ReadActivity(SqliteDb& db, int64_t tenant, const ActivityQuery&
   std::sort(people.begin(), people.end());
   people.erase(std::unique(people.begin(), people.end()), people.end());
   RAPPORT_RETURN_IF_ERROR(BasicPeople(db, tenant, people, out.people));
-  return out;
-}
-
-Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(
-    SqliteDb& db, int64_t tenant, const std::vector<int64_t>& ids) {
-  std::unordered_map<int64_t, PersonSummary> out;
-  if (ids.empty()) return out;
-  // The shown address: the directory's primary one, else the SMTP address (not X.500/IMCEA)
-  // most often written with a name (the one people use).
-  // The shown name: the directory's, else the name most often written.
-  Status st = ForEachRow(
-      db,
-      "SELECT p.id, p.kind, p.display_name, min(a.is_role), "
-      "(SELECT d.display_name FROM address x JOIN directory_address y ON y.address = x.id "
-      " JOIN directory_user d ON d.id = y.user AND d.address = x.id WHERE x.person_id = p.id), "
-      "(SELECT x.address FROM address x JOIN directory_address y ON y.address = x.id "
-      " JOIN directory_user d ON d.id = y.user AND d.address = x.id WHERE x.person_id = p.id), "
-      "(SELECT x.address FROM address x LEFT JOIN address_name n ON n.address = x.id "
-      " WHERE x.person_id = p.id AND instr(x.address, '@') > 0 AND x.address NOT LIKE 'imcea%' "
-      " GROUP BY x.id ORDER BY coalesce(sum(n.seen), 0) DESC, x.address LIMIT 1), "
-      "min(a.address), "
-      "(SELECT n.name FROM address x JOIN address_name n ON n.address = x.id "
-      " WHERE x.person_id = p.id AND instr(n.name, '@') = 0 "
-      " GROUP BY n.name ORDER BY sum(n.seen) DESC, 1 LIMIT 1), "
-      "(SELECT c.id || ' ' || c.name FROM address x JOIN account_domain d ON d.tenant_id = "
-      " x.tenant_id AND d.domain = x.org_domain JOIN account c ON c.id = d.account "
-      " WHERE x.person_id = p.id AND x.is_role = 0 AND p.kind = 'external' "
-      " GROUP BY c.id ORDER BY count(*) DESC, c.name LIMIT 1), "
-      "(SELECT x.org_domain FROM address x WHERE x.person_id = p.id AND x.is_role = 0 "
-      " AND x.org_domain NOT IN ('', '-') GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1), "
-      "(SELECT d.department || char(31) || d.job_title FROM address x JOIN directory_address y "
-      " ON y.address = x.id JOIN directory_user d ON d.id = y.user WHERE x.person_id = p.id "
-      " ORDER BY d.id LIMIT 1) "
-      "FROM person p JOIN address a ON a.person_id = p.id "
-      "WHERE p.tenant_id = ?1 AND p.id IN (SELECT value FROM json_each(?2)) GROUP BY p.id",
-      [&](SqliteStatement& s) {
-        PersonSummary p;
-        p.id = s.ColumnInt(0);
-        p.kind = KindOf(s.ColumnText(1));
-        p.is_role = s.ColumnInt(3) != 0;
-        for (int col : {4, 2, 8}) {  // directory, person, most written; never an address
-          std::string name = s.ColumnIsNull(col) ? "" : s.ColumnText(col);
-          if (p.name.empty() && name.find('@') == std::string::npos) p.name = std::move(name);
-        }
-        p.address = !s.ColumnIsNull(5)   ? s.ColumnText(5)
-                    : !s.ColumnIsNull(6) ? s.ColumnText(6)
-                                         : s.ColumnText(7);
-        if (!s.ColumnIsNull(10)) p.org_domain = s.ColumnText(10);
-        if (!s.ColumnIsNull(11)) {
-          const std::string both = s.ColumnText(11);
-          const size_t cut = both.find('\x1f');
-          p.department = both.substr(0, cut);
-          p.job_title = both.substr(cut + 1);
-        }
-        if (!s.ColumnIsNull(9)) {
-          const std::string account = s.ColumnText(9);
-          const size_t space = account.find(' ');
-          p.account_id = std::stoll(account.substr(0, space));
-          p.account = account.substr(space + 1);
-        }
-        out.emplace(p.id, std::move(p));
-      },
-      tenant, JsonArray(ids));
-  if (!st.ok()) return st;
   return out;
 }
 

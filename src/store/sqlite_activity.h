@@ -7,11 +7,22 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "rapport/status.h"
 #include "rapport/store/activity.h"
 #include "store/sqlite_db.h"
 
 namespace rapport::store {
+
+// Ids as a JSON array, for "IN (SELECT value FROM json_each(?))": one statement, any count.
+template <typename T>
+std::string JsonArray(const std::vector<T>& values) {
+  return nlohmann::json(values).dump();
+}
+
+// A person row's kind column as a PersonKind.
+PersonKind KindOf(const std::string& kind);
 
 Result<Activity> ReadActivity(SqliteDb& db, int64_t tenant, const ActivityQuery& query);
 
@@ -19,6 +30,7 @@ Result<Activity> ReadActivity(SqliteDb& db, int64_t tenant, const ActivityQuery&
 Status BasicPeople(SqliteDb& db, int64_t tenant, const std::vector<int64_t>& ids,
                    std::unordered_map<int64_t, PersonSummary>& out);
 
+// Store::SummarizePeople (sqlite_person_summary.cc).
 Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(SqliteDb& db, int64_t tenant,
                                                                    const std::vector<int64_t>& ids);
 

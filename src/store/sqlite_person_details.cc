@@ -71,7 +71,7 @@ Result<int64_t> PersonByName(SqliteDb& db, int64_t tenant, std::string_view name
   return *people.begin();
 }
 
-Status FillIdentity(SqliteDb& db, int64_t tenant, PersonDetails& p) {
+Status FillAddresses(SqliteDb& db, int64_t tenant, PersonDetails& p) {
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
       db, "SELECT kind, display_name FROM person WHERE tenant_id = ?1 AND id = ?2",
       [&](SqliteStatement& s) {
@@ -86,6 +86,10 @@ Status FillIdentity(SqliteDb& db, int64_t tenant, PersonDetails& p) {
         p.is_role = p.is_role || s.ColumnInt(1) != 0;
       },
       tenant, p.id));
+  return Status::Ok();
+}
+
+Status FillNames(SqliteDb& db, int64_t tenant, PersonDetails& p) {
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
       db,
       "SELECT n.name FROM address_name n JOIN address a ON a.id = n.address "
@@ -167,16 +171,18 @@ Status FillActivity(SqliteDb& db, int64_t tenant, PersonDetails& p) {
 }  // namespace
 
 Result<PersonDetails> FindPerson(SqliteDb& db, int64_t tenant, std::string_view query,
-                                 bool activity) {
+                                 PersonDepth depth) {
   query = ingest::TrimSpaces(query);
   auto id = LooksLikeAddress(query) ? PersonByAddress(db, tenant, query)
                                     : PersonByName(db, tenant, query);
   if (!id.ok()) return id.status();
   PersonDetails p;
   p.id = *id;
-  RAPPORT_RETURN_IF_ERROR(FillIdentity(db, tenant, p));
+  RAPPORT_RETURN_IF_ERROR(FillAddresses(db, tenant, p));
+  if (depth == PersonDepth::kAddresses) return p;
+  RAPPORT_RETURN_IF_ERROR(FillNames(db, tenant, p));
   RAPPORT_RETURN_IF_ERROR(FillDirectory(db, tenant, p));
-  if (activity) RAPPORT_RETURN_IF_ERROR(FillActivity(db, tenant, p));
+  if (depth == PersonDepth::kActivity) RAPPORT_RETURN_IF_ERROR(FillActivity(db, tenant, p));
   return p;
 }
 

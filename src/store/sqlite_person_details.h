@@ -8,8 +8,14 @@
 
 namespace rapport::store {
 
-// With `activity`, also the message and meeting counts.
+// How much of a person FindPerson fills in; each depth includes the ones before it.
+enum class PersonDepth {
+  kAddresses,  // id, kind, display name, is_role and addresses (what a policy decision needs)
+  kIdentity,   // and names, account and the directory's entry
+  kActivity,   // and the message and meeting counts
+};
+
 Result<PersonDetails> FindPerson(SqliteDb& db, int64_t tenant, std::string_view address_or_name,
-                                 bool activity);
+                                 PersonDepth depth);
 
 }  // namespace rapport::store

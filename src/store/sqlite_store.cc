@@ -282,12 +282,17 @@ class SqliteStore final : public Store {
 
   Result<PersonDetails> FindPerson(std::string_view address_or_name) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::FindPerson(db_, tenant_id_, address_or_name, /*activity=*/true);
+    return store::FindPerson(db_, tenant_id_, address_or_name, PersonDepth::kActivity);
   }
 
   Result<PersonDetails> IdentifyPerson(std::string_view address_or_name) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::FindPerson(db_, tenant_id_, address_or_name, /*activity=*/false);
+    return store::FindPerson(db_, tenant_id_, address_or_name, PersonDepth::kIdentity);
+  }
+
+  Result<PersonDetails> LocatePerson(std::string_view address_or_name) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::FindPerson(db_, tenant_id_, address_or_name, PersonDepth::kAddresses);
   }
 
   TieIndex& Ties() override { return ties_; }

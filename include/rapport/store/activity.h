@@ -39,6 +39,9 @@ struct MailItem {
   bool bulk = false;  // list, bulk or auto-submitted mail, or from a role address
   int64_t sender = 0;
   std::vector<int64_t> recipients;  // To, Cc, Bcc: distinct people, never the sender
+  // Read only as the parent of a message that is new (ActivityQuery::after_message): it counts
+  // as nothing itself. Always false otherwise.
+  bool context = false;
 };
 
 struct MeetingItem {
@@ -58,6 +61,10 @@ struct ActivityQuery {
   bool everyone = false;        // the whole store (evaluation)
   int64_t from = std::numeric_limits<int64_t>::min();
   int64_t to = std::numeric_limits<int64_t>::max();
+  // When set: only mail stored after this message id (ids grow as mail is stored), and no
+  // meetings; each such message's parent is read too, marked `context`, so that a reply to
+  // older mail is still a reply (the tie index's refresh extends rows with what is new).
+  int64_t after_message = 0;
 };
 
 struct Activity {

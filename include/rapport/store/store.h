@@ -208,6 +208,9 @@ class Store {
   // FindPerson without the activity counts (they scan the person's mail): cheap enough for
   // every policy decision.
   virtual Result<PersonDetails> IdentifyPerson(std::string_view address_or_name) = 0;
+  // IdentifyPerson with only the id, kind, display name, is_role and addresses filled in: what
+  // every policy decision looks up for its caller and its subject.
+  virtual Result<PersonDetails> LocatePerson(std::string_view address_or_name) = 0;
 
   // The mail and meetings these people took part in (or everyone's), with every participant
   // resolved to a person and summarised. Reads only: safe while an ingest writes.

@@ -1,0 +1,139 @@
+// Store::SummarizePeople (who each person is, as every insight shows them) against its oracle: the
+// one SQL statement it replaced, with a correlated subquery per field. On a sample organisation
+// with its directory and accounts, and on real Enron mail (X.500 and IMCEAEX addresses, names
+// written many ways), both must say the same of every person.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <map>
+#include <sstream>
+
+#include "rapport/store/store.h"
+#include "test_support.h"
+
+namespace rapport {
+namespace {
+
+using testing::RunRapport;
+using testing::TempDir;
+
+// The statement SummarizePeople ran until issue 19, columns as it read them.
+constexpr const char* kOracle =
+    "SELECT p.id, p.kind, p.display_name, min(a.is_role), "
+    "(SELECT d.display_name FROM address x JOIN directory_address y ON y.address = x.id "
+    " JOIN directory_user d ON d.id = y.user AND d.address = x.id WHERE x.person_id = p.id), "
+    "(SELECT x.address FROM address x JOIN directory_address y ON y.address = x.id "
+    " JOIN directory_user d ON d.id = y.user AND d.address = x.id WHERE x.person_id = p.id), "
+    "(SELECT x.address FROM address x LEFT JOIN address_name n ON n.address = x.id "
+    " WHERE x.person_id = p.id AND instr(x.address, '@') > 0 AND x.address NOT LIKE 'imcea%' "
+    " GROUP BY x.id ORDER BY coalesce(sum(n.seen), 0) DESC, x.address LIMIT 1), "
+    "min(a.address), "
+    "(SELECT n.name FROM address x JOIN address_name n ON n.address = x.id "
+    " WHERE x.person_id = p.id AND instr(n.name, '@') = 0 "
+    " GROUP BY n.name ORDER BY sum(n.seen) DESC, 1 LIMIT 1), "
+    "(SELECT c.id || ' ' || c.name FROM address x JOIN account_domain d ON d.tenant_id = "
+    " x.tenant_id AND d.domain = x.org_domain JOIN account c ON c.id = d.account "
+    " WHERE x.person_id = p.id AND x.is_role = 0 AND p.kind = 'external' "
+    " GROUP BY c.id ORDER BY count(*) DESC, c.name LIMIT 1), "
+    "(SELECT x.org_domain FROM address x WHERE x.person_id = p.id AND x.is_role = 0 "
+    " AND x.org_domain NOT IN ('', '-') GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1), "
+    "(SELECT d.department || char(31) || d.job_title FROM address x JOIN directory_address y "
+    " ON y.address = x.id JOIN directory_user d ON d.id = y.user WHERE x.person_id = p.id "
+    " ORDER BY d.id LIMIT 1) "
+    "FROM person p JOIN address a ON a.person_id = p.id GROUP BY p.id ORDER BY p.id";
+
+std::string Column(sqlite3_stmt* s, int col) {
+  const auto* text = sqlite3_column_text(s, col);
+  return text ? reinterpret_cast<const char*>(text) : "";
+}
+
+// Every person as the oracle describes them, one line each, in the order Line() writes.
+std::map<int64_t, std::string> Oracle(const std::string& db, std::vector<int64_t>& ids) {
+  std::map<int64_t, std::string> out;
+  sqlite3* handle = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(handle, kOracle, -1, &s, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(handle);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    const int64_t id = sqlite3_column_int64(s, 0);
+    std::string name;
+    for (int col : {4, 2, 8}) {  // directory, person, most written; never an address
+      std::string n = Column(s, col);
+      if (name.empty() && n.find('@') == std::string::npos) name = n;
+    }
+    const std::string address = sqlite3_column_type(s, 5) != SQLITE_NULL   ? Column(s, 5)
+                                : sqlite3_column_type(s, 6) != SQLITE_NULL ? Column(s, 6)
+                                                                           : Column(s, 7);
+    std::string account = Column(s, 9), department_title = Column(s, 11);
+    if (department_title.empty()) department_title = "\x1f";
+    std::ostringstream line;
+    line << Column(s, 1) << "|" << name << "|" << address << "|" << Column(s, 10) << "|" << account
+         << "|" << sqlite3_column_int(s, 3) << "|" << department_title;
+    out[id] = line.str();
+    ids.push_back(id);
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(handle);
+  return out;
+}
+
+std::string Line(const store::PersonSummary& p) {
+  const char* kinds[] = {"internal", "guest", "external"};
+  std::ostringstream line;
+  line << kinds[static_cast<int>(p.kind)] << "|" << p.name << "|" << p.address << "|"
+       << p.org_domain << "|" << (p.account_id ? std::to_string(p.account_id) + " " : "")
+       << p.account << "|" << p.is_role << "|" << p.department << "\x1f" << p.job_title;
+  return line.str();
+}
+
+// Compares every person of the store; returns how many were compared.
+size_t ExpectSameAsOracle(const std::string& db) {
+  std::vector<int64_t> ids;
+  auto oracle = Oracle(db, ids);
+  auto store = store::OpenSqliteStore(db);
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  if (!store.ok()) return 0;
+  auto people = (*store)->SummarizePeople(ids);
+  EXPECT_TRUE(people.ok()) << people.status().message();
+  if (!people.ok()) return 0;
+  EXPECT_EQ(people->size(), oracle.size());
+  for (const auto& [id, expected] : oracle) {
+    auto it = people->find(id);
+    EXPECT_NE(it, people->end()) << "person " << id;
+    if (it != people->end()) EXPECT_EQ(Line(it->second), expected) << "person " << id;
+  }
+  return oracle.size();
+}
+
+TEST(PersonSummary, EqualsTheOracleOnASampleOrganisationWithItsDirectoryAndAccounts) {
+  TempDir dir;
+  const std::string db = dir / "store.db", org = dir / "org";
+  ASSERT_EQ(RunRapport("sample --out " + org + " --messages 3000 --users 40 --seed 7").exit_code,
+            0);
+  ASSERT_EQ(testing::InitConsented(db, "--tenant N --domain northwind.example").exit_code, 0);
+  for (const std::string& command :
+       {"directory import " + org + "/directory/users.json",
+        "directory import " + org + "/directory/groups.json",
+        "accounts import " + org + "/directory/accounts.csv", "ingest " + org}) {
+    auto r = RunRapport("--db " + db + " " + command);
+    ASSERT_EQ(r.exit_code, 0) << command << ": " << r.err;
+  }
+  // Every kind of person, with directory names, departments and accounts among them.
+  EXPECT_GT(ExpectSameAsOracle(db), 100u);
+}
+
+TEST(PersonSummary, EqualsTheOracleOnEnronMail) {
+  RAPPORT_REQUIRE_CORPUS(corpus);
+  TempDir dir;
+  const std::string db = dir / "enron.db";
+  const std::string enron = corpus + "/jpvance123_Amdocs_ML_Email_Analytics/MailDir_to_MBOX/enron/";
+  ASSERT_EQ(testing::InitConsented(db, "--tenant Enron --domain enron.com").exit_code, 0);
+  auto r = RunRapport("--db " + db + " ingest " + enron + "enron.allen-p.* " + enron +
+                      "enron.schoolcraft-d.* " + enron + "enron.scholtes-d.ferc");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(ExpectSameAsOracle(db), 500u);
+}
+
+}  // namespace
+}  // namespace rapport

@@ -60,6 +60,7 @@ class RandomStore {
   }
 
   store::Store& store() { return *store_; }
+  int64_t extended = 0, recomputed = 0;  // contacts, over every refresh step
 
   // One random write, as the commands make them.
   std::string Step() {
@@ -72,6 +73,10 @@ class RandomStore {
     if (op < 74) return Directory();
     auto refreshed = insights::RefreshTieIndex(*store_);
     EXPECT_TRUE(refreshed.ok()) << refreshed.status().message();
+    if (refreshed.ok()) {
+      extended += refreshed->extended;
+      recomputed += refreshed->recomputed;
+    }
     return "refresh";
   }
 
@@ -225,6 +230,7 @@ class RandomStore {
 
 TEST(TieIndex, EqualsTheTiesReadFromTheMailOnRandomStores) {
   int from_index = 0, compared = 0;
+  int64_t extended = 0, recomputed = 0;
   for (uint64_t seed = 1; seed <= 12; ++seed) {
     TempDir dir;
     RandomStore world(seed, dir / "store.db");
@@ -250,36 +256,51 @@ TEST(TieIndex, EqualsTheTiesReadFromTheMailOnRandomStores) {
         }
       }
     }
+    extended += world.extended;
+    recomputed += world.recomputed;
   }
   // The index answered a good part of the questions (the rest came while it was stale).
   EXPECT_GT(from_index, compared / 5) << from_index << " of " << compared;
+  // Refreshes both extended contacts with their new mail and recomputed them.
+  EXPECT_GT(extended, 0);
+  EXPECT_GT(recomputed, 0);
+}
+
+// An empty store of the tenant Northwind (northwind.example).
+std::unique_ptr<store::Store> NorthwindStore(const std::string& path) {
+  auto created = store::CreateSqliteStore(path);
+  EXPECT_TRUE(created.ok());
+  store::TenantConfig config;
+  config.name = "Northwind";
+  config.domains = {"northwind.example"};
+  EXPECT_TRUE((*created)->InitTenant(config).ok());
+  return std::move(*created);
+}
+
+// A message `id` (its first two characters make its fingerprint) sent at `at`.
+model::MessageMeta Mail(const char* id, int64_t at, const char* from, const char* to,
+                        const char* parent) {
+  model::MessageMeta m;
+  m.message_id = id;
+  m.sent = {at, 0};
+  m.from = {"", from};
+  m.to = {{"", to}};
+  m.in_reply_to = parent;
+  m.fingerprint[0] = static_cast<uint8_t>(id[0]);
+  m.fingerprint[1] = static_cast<uint8_t>(id[1]);
+  return m;
 }
 
 TEST(TieIndex, AReplyIsToTheOtherSidesOwnMessage) {
   TempDir dir;
-  auto created = store::CreateSqliteStore(dir / "store.db");
-  ASSERT_TRUE(created.ok());
-  auto& s = **created;
-  store::TenantConfig config;
-  config.name = "Northwind";
-  config.domains = {"northwind.example"};
-  ASSERT_TRUE(s.InitTenant(config).ok());
+  auto store = NorthwindStore(dir / "store.db");
+  auto& s = *store;
   // Ann writes to Dave only; Carol (not on it) answers it, then Dave does.
-  auto mail = [](const char* id, int64_t at, const char* from, const char* to, const char* parent) {
-    model::MessageMeta m;
-    m.message_id = id;
-    m.sent = {at, 0};
-    m.from = {"", from};
-    m.to = {{"", to}};
-    m.in_reply_to = parent;
-    m.fingerprint[0] = static_cast<uint8_t>(id[0]);
-    return m;
-  };
-  const auto ann = mail("a@test", kStart, "ann@northwind.example", "dave@fabrikam.example", "");
+  const auto ann = Mail("a@test", kStart, "ann@northwind.example", "dave@fabrikam.example", "");
   const auto carol =
-      mail("c@test", kStart + 60, "carol@fabrikam.example", "ann@northwind.example", "a@test");
+      Mail("c@test", kStart + 60, "carol@fabrikam.example", "ann@northwind.example", "a@test");
   const auto dave =
-      mail("d@test", kStart + 120, "dave@fabrikam.example", "ann@northwind.example", "a@test");
+      Mail("d@test", kStart + 120, "dave@fabrikam.example", "ann@northwind.example", "a@test");
   auto writer = s.OpenMessageWriter(10);
   ASSERT_TRUE(writer.ok());
   for (const auto* m : {&ann, &carol, &dave})
@@ -305,6 +326,64 @@ TEST(TieIndex, AReplyIsToTheOtherSidesOwnMessage) {
     EXPECT_EQ(kinds[std::to_string(dave_id->id)],
               (std::vector<K>{K::kEmailToContact, K::kReplyFromContact}));
   }
+}
+
+// Mail newer than everything a contact's rows hold extends them (a reply to older mail is still
+// a reply); mail that could be the parent of older mail makes a recomputation, which turns that
+// older mail into the reply it is.
+TEST(TieIndex, NewerMailExtendsTheRowsAndALateParentRecomputesThem) {
+  TempDir dir;
+  auto store = NorthwindStore(dir / "store.db");
+  auto& s = *store;
+  auto mail = [](const char* id, int64_t day, const char* from, const char* to,
+                 const char* parent) { return Mail(id, kStart + day * kDay, from, to, parent); };
+  const char* ann = "ann@northwind.example";
+  const char* carol = "carol@fabrikam.example";
+  using K = insights::InteractionKind;
+  // Ingests the messages, refreshes, and returns how, and Carol's interactions from the index
+  // (which must equal those read from the mail).
+  auto step = [&](std::vector<model::MessageMeta> messages) {
+    auto writer = s.OpenMessageWriter(10);
+    EXPECT_TRUE(writer.ok());
+    for (const auto& m : messages) EXPECT_TRUE((*writer)->Add(m, {"eml", "/x", 0, {}}).ok());
+    EXPECT_TRUE((*writer)->Commit().ok());
+    writer->reset();
+    EXPECT_TRUE(s.ResolvePeople().ok());
+    auto refreshed = insights::RefreshTieIndex(s);
+    EXPECT_TRUE(refreshed.ok());
+    auto who = s.FindPerson(carol);
+    EXPECT_TRUE(who.ok());
+    const std::vector<int64_t> contacts{who->id};
+    std::vector<std::vector<K>> kinds;
+    for (auto source : {insights::TieSource::kIndexWhenFresh, insights::TieSource::kMessages}) {
+      auto ties = insights::ReadTies(s, contacts, kStart + 100 * kDay, source);
+      EXPECT_TRUE(ties.ok() && ties->ties.size() == 1);
+      EXPECT_EQ(ties->from_index, source == insights::TieSource::kIndexWhenFresh);
+      kinds.emplace_back();
+      for (const auto& i : ties->ties.front().interactions) kinds.back().push_back(i.kind);
+    }
+    EXPECT_EQ(kinds[0], kinds[1]);
+    return std::pair{*refreshed, kinds[0]};
+  };
+  auto [first, kinds1] = step({mail("a1@t", 10, ann, carol, "")});
+  EXPECT_EQ(first.extended, 1);  // Carol had no rows: her new mail is all her mail
+  EXPECT_EQ(kinds1, std::vector<K>{K::kEmailToContact});
+
+  // Carol answers on day 20: newer than all she had, so extended; her answer is a reply.
+  auto [second, kinds2] = step({mail("c2@t", 20, carol, ann, "a1@t")});
+  EXPECT_EQ(second.extended, 1);
+  EXPECT_EQ(second.recomputed, 0);
+  EXPECT_EQ(kinds2, (std::vector<K>{K::kEmailToContact, K::kReplyFromContact}));
+
+  // Ann's day-30 mail answers Carol's day-25 mail, which arrives only afterwards.
+  auto [third, kinds3] = step({mail("a3@t", 30, ann, carol, "c4@t")});
+  EXPECT_EQ(third.extended, 1);
+  EXPECT_EQ(kinds3, (std::vector<K>{K::kEmailToContact, K::kReplyFromContact, K::kEmailToContact}));
+  auto [fourth, kinds4] = step({mail("c4@t", 25, carol, ann, "")});
+  EXPECT_EQ(fourth.extended, 0);
+  EXPECT_EQ(fourth.recomputed, 1);
+  EXPECT_EQ(kinds4, (std::vector<K>{K::kEmailToContact, K::kReplyFromContact, K::kEmailFromContact,
+                                    K::kReplyToContact}));
 }
 
 }  // namespace

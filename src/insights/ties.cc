@@ -73,14 +73,16 @@ std::unordered_set<int64_t> BulkOnlyTally::Senders() const {
 
 std::unordered_set<int64_t> BulkOnlySenders(const store::Activity& activity) {
   BulkOnlyTally tally;
-  for (const auto& m : activity.mail) tally.Add(m);
+  for (const auto& m : activity.mail) {
+    if (!m.context) tally.Add(m);
+  }
   return tally.Senders();
 }
 
 PairMap PairInteractions(const store::Activity& activity, int64_t until) {
   PairMap pairs;
   for (const auto& m : activity.mail) {
-    if (m.bulk || m.sent_at >= until) continue;
+    if (m.bulk || m.context || m.sent_at >= until) continue;
     const store::MailItem* parent =
         m.parent >= 0 ? &activity.mail[static_cast<size_t>(m.parent)] : nullptr;
     AddMail(activity, m, parent, pairs);

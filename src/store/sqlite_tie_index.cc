@@ -11,11 +11,13 @@ std::string JsonIds(std::span<const int64_t> ids) {
   return nlohmann::json(std::vector<int64_t>(ids.begin(), ids.end())).dump();
 }
 
-// Marks the people of messages above the watermark and raises it; turns every "whole" mark into
-// marks on each person who shared a message or a meeting with the marked person (and the
+// Marks the people of messages above the watermark as pending (their new mail starts after the
+// watermark; an earlier pending mark keeps its start) and raises it; turns every "whole" mark
+// into marks on each person who shared a message or a meeting with the marked person (and the
 // person), then clears it.
 constexpr const char* kExpandWholeMarks = R"sql(
-INSERT OR IGNORE INTO tie_stale (person) SELECT DISTINCT a.person_id FROM participant t
+INSERT OR IGNORE INTO tie_pending (person, since)
+  SELECT DISTINCT a.person_id, (SELECT message FROM tie_watermark) FROM participant t
   JOIN address a ON a.id = t.address WHERE t.message > (SELECT message FROM tie_watermark);
 UPDATE tie_watermark SET message = (SELECT coalesce(max(id), 0) FROM message);
 WITH whole(address) AS (
@@ -45,8 +47,9 @@ Result<bool> SqliteTieIndex::Fresh(std::span<const int64_t> contacts) {
   Status st = ForEachRow(
       db_,
       "SELECT NOT (EXISTS (SELECT 1 FROM tie_stale WHERE whole = 1) OR EXISTS (SELECT 1 FROM "
-      "tie_stale WHERE person IN (SELECT value FROM json_each(?1))) OR (SELECT coalesce(max(id), "
-      "0) FROM message) > (SELECT message FROM tie_watermark))",
+      "tie_stale WHERE person IN (SELECT value FROM json_each(?1))) OR EXISTS (SELECT 1 FROM "
+      "tie_pending WHERE person IN (SELECT value FROM json_each(?1))) OR (SELECT "
+      "coalesce(max(id), 0) FROM message) > (SELECT message FROM tie_watermark))",
       [&](SqliteStatement& s) { fresh = s.ColumnInt(0) != 0; }, JsonIds(contacts));
   if (!st.ok()) return st;
   return fresh;
@@ -98,12 +101,87 @@ Result<std::vector<int64_t>> SqliteTieIndex::StaleChunk(size_t chunk,
   return out;
 }
 
+Result<std::unordered_map<int64_t, int64_t>> SqliteTieIndex::LatestMail(
+    std::span<const int64_t> contacts) {
+  std::unordered_map<int64_t, int64_t> out;
+  Status st = ForEachRow(
+      db_,
+      "SELECT contact, max(at) FROM tie WHERE contact IN (SELECT value FROM json_each(?1)) "
+      "AND fact <= 3 GROUP BY contact",
+      [&](SqliteStatement& s) { out.emplace(s.ColumnInt(0), s.ColumnInt(1)); }, JsonIds(contacts));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<int64_t>> SqliteTieIndex::PendingChunk(size_t chunk,
+                                                          std::vector<int64_t>& external,
+                                                          int64_t& since) {
+  std::vector<int64_t> out;
+  Status st = ForEachRow(
+      db_,
+      "SELECT s.person, coalesce(p.kind = 'external', 0), s.since FROM tie_pending s "
+      "LEFT JOIN person p ON p.id = s.person "
+      "WHERE s.since = (SELECT min(since) FROM tie_pending) ORDER BY s.person LIMIT ?1",
+      [&](SqliteStatement& s) {
+        out.push_back(s.ColumnInt(0));
+        if (s.ColumnInt(1) != 0) external.push_back(s.ColumnInt(0));
+        since = s.ColumnInt(2);
+      },
+      static_cast<int64_t>(chunk));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SqliteTieIndex::Extend(const std::vector<int64_t>& pending, const Extension& extension) {
+  auto run = [&](const char* sql, const std::string& ids) -> Status {
+    auto statement = db_.Prepare(sql);
+    if (!statement.ok()) return statement.status();
+    statement->Bind(1, ids);
+    return statement->Run();
+  };
+  // Contacts it cannot extend are recomputed by the next chunk (stale chunks come first).
+  RAPPORT_RETURN_IF_ERROR(
+      run("INSERT OR IGNORE INTO tie_stale (person) SELECT value FROM json_each(?1)",
+          JsonIds(extension.recompute)));
+  RAPPORT_RETURN_IF_ERROR(
+      run("DELETE FROM tie_pending WHERE person IN (SELECT value FROM json_each(?1))",
+          JsonIds(pending)));
+  auto add = db_.Prepare(
+      "INSERT INTO tie (contact, colleague, at, fact, participants, n) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+      "ON CONFLICT (contact, colleague, at, fact, participants) DO UPDATE SET n = n + excluded.n");
+  if (!add.ok()) return add.status();
+  // A fact (a first time) is replaced only by an earlier one.
+  auto drop_later = db_.Prepare(
+      "DELETE FROM tie WHERE contact = ?1 AND colleague = ?2 AND fact = ?4 AND at > ?3");
+  if (!drop_later.ok()) return drop_later.status();
+  auto add_first = db_.Prepare(
+      "INSERT INTO tie (contact, colleague, at, fact, participants, n) SELECT ?1, ?2, ?3, ?4, 0, 1 "
+      "WHERE NOT EXISTS (SELECT 1 FROM tie WHERE contact = ?1 AND colleague = ?2 AND fact = ?4)");
+  if (!add_first.ok()) return add_first.status();
+  for (const TieRow& r : extension.rows) {
+    const auto fact = static_cast<int64_t>(r.fact);
+    if (r.fact <= TieFact::kMeeting) {
+      add->Bind(1, r.contact).Bind(2, r.colleague).Bind(3, r.at).Bind(4, fact);
+      add->Bind(5, static_cast<int64_t>(r.participants)).Bind(6, static_cast<int64_t>(r.count));
+      RAPPORT_RETURN_IF_ERROR(add->Run());
+      continue;
+    }
+    for (SqliteStatement* s : {&*drop_later, &*add_first}) {
+      s->Bind(1, r.contact).Bind(2, r.colleague).Bind(3, r.at).Bind(4, fact);
+      RAPPORT_RETURN_IF_ERROR(s->Run());
+    }
+  }
+  return Status::Ok();
+}
+
 Status SqliteTieIndex::Replace(const std::vector<int64_t>& contacts,
                                const std::vector<TieRow>& rows) {
   const std::string ids = JsonIds(contacts);
   for (const char* sql :
        {"DELETE FROM tie WHERE contact IN (SELECT value FROM json_each(?1))",
-        "DELETE FROM tie_stale WHERE person IN (SELECT value FROM json_each(?1))"}) {
+        "DELETE FROM tie_stale WHERE person IN (SELECT value FROM json_each(?1))",
+        "DELETE FROM tie_pending WHERE person IN (SELECT value FROM json_each(?1))"}) {
     auto del = db_.Prepare(sql);
     if (!del.ok()) return del.status();
     del->Bind(1, ids);
@@ -125,26 +203,37 @@ Status SqliteTieIndex::Replace(const std::vector<int64_t>& contacts,
   return Status::Ok();
 }
 
-Result<int64_t> SqliteTieIndex::Refresh(const ComputeRows& compute, size_t chunk) {
-  int64_t refreshed = 0;
+Result<TieIndex::Refreshed> SqliteTieIndex::Refresh(const ComputeRows& compute,
+                                                    const ExtendRows& extend, size_t chunk) {
+  Refreshed refreshed;
+  chunk = chunk == 0 ? 1 : chunk;
   for (;;) {
     // One write transaction per chunk: a writer racing the refresh waits, so a mark it makes
-    // after `compute` read the store cannot be cleared unseen.
+    // after `compute` or `extend` read the store cannot be cleared unseen.
     bool done = false;
     Status st = InTransaction(db_, [&]() -> Status {
       RAPPORT_RETURN_IF_ERROR(ExpandWholeMarks());
       std::vector<int64_t> external;  // only they can have rows: the others' marks just go
-      auto stale = StaleChunk(chunk == 0 ? 1 : chunk, external);
+      auto stale = StaleChunk(chunk, external);
       if (!stale.ok()) return stale.status();
-      if (stale->empty()) {
+      if (!stale->empty()) {
+        auto rows = external.empty() ? Result<std::vector<TieRow>>(std::vector<TieRow>())
+                                     : compute(external);
+        if (!rows.ok()) return rows.status();
+        refreshed.recomputed += static_cast<int64_t>(external.size());
+        return Replace(*stale, *rows);
+      }
+      int64_t since = 0;
+      auto pending = PendingChunk(chunk, external, since);
+      if (!pending.ok()) return pending.status();
+      if (pending->empty()) {
         done = true;
         return Status::Ok();
       }
-      auto rows =
-          external.empty() ? Result<std::vector<TieRow>>(std::vector<TieRow>()) : compute(external);
-      if (!rows.ok()) return rows.status();
-      refreshed += static_cast<int64_t>(external.size());
-      return Replace(*stale, *rows);
+      auto extension = external.empty() ? Result<Extension>(Extension()) : extend(external, since);
+      if (!extension.ok()) return extension.status();
+      refreshed.extended += static_cast<int64_t>(external.size() - extension->recompute.size());
+      return Extend(*pending, *extension);
     });
     RAPPORT_RETURN_IF_ERROR(st);
     if (done) return refreshed;

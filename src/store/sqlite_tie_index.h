@@ -1,5 +1,5 @@
 // SqliteTieIndex: the tie index (rapport/store/tie_index.h) in the SQLite store: tables `tie`,
-// `tie_stale` and `tie_watermark` and their triggers (migration 17).
+// `tie_stale` and `tie_watermark` and their triggers (migration 17), and `tie_pending` (18).
 #pragma once
 
 #include <cstdint>
@@ -25,13 +25,21 @@ class SqliteTieIndex final : public TieIndex {
   Result<std::vector<TieRow>> Read(std::span<const int64_t> contacts) override;
   Result<std::unordered_map<int64_t, PersonSummary>> Basics(
       std::span<const int64_t> people) override;
-  Result<int64_t> Refresh(const ComputeRows& compute, size_t chunk) override;
+  Result<std::unordered_map<int64_t, int64_t>> LatestMail(
+      std::span<const int64_t> contacts) override;
+  Result<Refreshed> Refresh(const ComputeRows& compute, const ExtendRows& extend,
+                            size_t chunk) override;
 
  private:
   Status ExpandWholeMarks();
   // Up to `chunk` stale people; those who are external people are also added to `external`.
   Result<std::vector<int64_t>> StaleChunk(size_t chunk, std::vector<int64_t>& external);
+  // Up to `chunk` pending people with the earliest start, as StaleChunk; `since` is that start.
+  Result<std::vector<int64_t>> PendingChunk(size_t chunk, std::vector<int64_t>& external,
+                                            int64_t& since);
+  // Sets the rows of `contacts` (marks cleared) or adds an extension's (pending marks cleared).
   Status Replace(const std::vector<int64_t>& contacts, const std::vector<TieRow>& rows);
+  Status Extend(const std::vector<int64_t>& pending, const Extension& extension);
 
   SqliteDb& db_;
   std::function<Result<int64_t>()> tenant_;

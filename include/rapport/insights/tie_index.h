@@ -38,8 +38,10 @@ enum class TieSource { kIndexWhenFresh, kMessages };
 Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, int64_t until,
                         TieSource source = TieSource::kIndexWhenFresh);
 
-// Recomputes every stale contact's rows; returns how many. Run after anything that writes mail,
-// meetings or people (ingest, sync, purge, retention, directory import, people resolve).
-Result<int64_t> RefreshTieIndex(store::Store& store);
+// Brings every marked contact's rows up to date (store::TieIndex::Refresh): contacts that only
+// received newer mail are extended with it, the others recomputed; says how many of each. Run
+// after anything that writes mail, meetings or people (ingest, sync, purge, retention, directory
+// import, people resolve).
+Result<store::TieIndex::Refreshed> RefreshTieIndex(store::Store& store);
 
 }  // namespace rapport::insights

@@ -1,6 +1,9 @@
 // What the message writer learns about who an address is: the display names it is written with
 // and mail's own links between two spellings of one mailbox (SPEC §3). ResolvePeople turns these
 // into people after the ingest.
+#include <algorithm>
+#include <tuple>
+
 #include "ingest/identity/address_identity.h"
 #include "ingest/mail/header_block.h"
 #include "store/sqlite_message_writer.h"
@@ -69,12 +72,18 @@ Status SqliteMessageWriter::RecordIdentity(const model::MessageMeta& meta) {
 }
 
 Status SqliteMessageWriter::FlushNames() {
-  for (const auto& [address_name, seen] : pending_names_) {
-    const std::string key = ingest::NameKey(address_name.second);
-    upsert_name_.Bind(1, address_name.first)
-        .Bind(2, address_name.second)
+  std::vector<const std::pair<const AddressName, int64_t>*> names;
+  names.reserve(pending_names_.size());
+  for (const auto& entry : pending_names_) names.push_back(&entry);
+  std::sort(names.begin(), names.end(), [](const auto* a, const auto* b) {  // the table's order
+    return std::tie(a->first.address, a->first.name) < std::tie(b->first.address, b->first.name);
+  });
+  for (const auto* entry : names) {
+    const std::string key = ingest::NameKey(entry->first.name);
+    upsert_name_.Bind(1, entry->first.address)
+        .Bind(2, entry->first.name)
         .Bind(3, key)
-        .Bind(4, seen);
+        .Bind(4, entry->second);
     RAPPORT_RETURN_IF_ERROR(upsert_name_.Run());
   }
   pending_names_.clear();

@@ -417,7 +417,7 @@ TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
               "tie_meeting_out; DROP TRIGGER tie_meeting_changed; DROP TRIGGER "
               "tie_address_changed; DROP TRIGGER tie_address_added; DROP TRIGGER tie_address_out; "
               "DROP TRIGGER tie_person_changed; DROP TRIGGER tie_person_out; DROP TABLE tie; DROP "
-              "TABLE tie_stale; DROP TABLE tie_watermark")
+              "TABLE tie_stale; DROP TABLE tie_watermark; DROP TABLE tie_pending")
             .ok());
     ASSERT_TRUE(db->Exec("INSERT INTO privacy_release (tenant_id, request_key, requested_by, "
                          "released_at, epsilon_micro, delta, rows, body) VALUES (1, "

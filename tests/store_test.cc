@@ -116,7 +116,7 @@ constexpr const char* kDropTieIndex =
     "DROP TRIGGER tie_meeting_out; DROP TRIGGER tie_meeting_changed; DROP TRIGGER "
     "tie_address_changed; DROP TRIGGER tie_address_added; DROP TRIGGER tie_address_out; DROP "
     "TRIGGER tie_person_changed; DROP TRIGGER tie_person_out; DROP TABLE tie; DROP TABLE "
-    "tie_stale; DROP TABLE tie_watermark";
+    "tie_stale; DROP TABLE tie_watermark; DROP TABLE tie_pending";
 
 TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   TempDir dir;

@@ -328,9 +328,9 @@ TEST(TieIndex, AReplyIsToTheOtherSidesOwnMessage) {
   }
 }
 
-// Mail newer than everything a contact's rows hold extends them (a reply to older mail is still
-// a reply); mail that could be the parent of older mail makes a recomputation, which turns that
-// older mail into the reply it is.
+// New mail extends a contact's rows (a reply to older mail is still a reply, and mail older than
+// what the rows hold is added in its place); mail that turns out to be the parent of older mail
+// makes a recomputation, which turns that older mail into the reply it is.
 TEST(TieIndex, NewerMailExtendsTheRowsAndALateParentRecomputesThem) {
   TempDir dir;
   auto store = NorthwindStore(dir / "store.db");
@@ -384,6 +384,14 @@ TEST(TieIndex, NewerMailExtendsTheRowsAndALateParentRecomputesThem) {
   EXPECT_EQ(fourth.recomputed, 1);
   EXPECT_EQ(kinds4, (std::vector<K>{K::kEmailToContact, K::kReplyFromContact, K::kEmailFromContact,
                                     K::kReplyToContact}));
+
+  // Carol's day-15 mail is older than her latest but answers nothing and nothing answers it:
+  // extended.
+  auto [fifth, kinds5] = step({mail("c5@t", 15, carol, ann, "")});
+  EXPECT_EQ(fifth.extended, 1);
+  EXPECT_EQ(fifth.recomputed, 0);
+  EXPECT_EQ(kinds5, (std::vector<K>{K::kEmailToContact, K::kEmailFromContact, K::kReplyFromContact,
+                                    K::kEmailFromContact, K::kReplyToContact}));
 }
 
 }  // namespace

@@ -123,47 +123,6 @@ Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, 
   return set;
 }
 
-namespace {
-
-// The rows the mail stored after `since` adds to each contact's, or, for a contact with older
-// mail from the same second or later, a recomputation: that mail could answer the new mail (a
-// reply whose parent arrives late), which changes what the older mail counts as.
-Result<store::TieIndex::Extension> ExtendTies(store::Store& store,
-                                              std::span<const int64_t> contacts, int64_t since) {
-  store::ActivityQuery query;
-  query.people.assign(contacts.begin(), contacts.end());
-  query.after_message = since;
-  auto activity = store.ReadActivity(query);
-  if (!activity.ok()) return activity.status();
-  auto latest = store.Ties().LatestMail(contacts);
-  if (!latest.ok()) return latest.status();
-  std::map<int64_t, int64_t> earliest_new;  // contact -> the first new mail's time
-  for (const auto& m : activity->mail) {
-    if (m.context) continue;
-    for (int64_t person : m.recipients) {
-      auto [it, added] = earliest_new.emplace(person, m.sent_at);
-      if (!added) it->second = std::min(it->second, m.sent_at);
-    }
-    auto [it, added] = earliest_new.emplace(m.sender, m.sent_at);
-    if (!added) it->second = std::min(it->second, m.sent_at);
-  }
-  store::TieIndex::Extension out;
-  std::vector<int64_t> extended;
-  for (int64_t contact : contacts) {
-    auto last = latest->find(contact);
-    auto first = earliest_new.find(contact);
-    if (last != latest->end() && first != earliest_new.end() && first->second <= last->second) {
-      out.recompute.push_back(contact);
-    } else {
-      extended.push_back(contact);
-    }
-  }
-  out.rows = TieRowsOf(*activity, extended);
-  return out;
-}
-
-}  // namespace
-
 Result<store::TieIndex::Refreshed> RefreshTieIndex(store::Store& store) {
   return store.Ties().Refresh(
       [&](std::span<const int64_t> contacts) -> Result<std::vector<store::TieRow>> {
@@ -173,8 +132,14 @@ Result<store::TieIndex::Refreshed> RefreshTieIndex(store::Store& store) {
         if (!activity.ok()) return activity.status();
         return TieRowsOf(*activity, contacts);
       },
-      [&](std::span<const int64_t> contacts, int64_t since) {
-        return ExtendTies(store, contacts, since);
+      // The rows the mail stored after `since` adds: that mail, with the parents it answers.
+      [&](std::span<const int64_t> contacts, int64_t since) -> Result<std::vector<store::TieRow>> {
+        store::ActivityQuery query;
+        query.people.assign(contacts.begin(), contacts.end());
+        query.after_message = since;
+        auto activity = store.ReadActivity(query);
+        if (!activity.ok()) return activity.status();
+        return TieRowsOf(*activity, contacts);
       });
 }
 

@@ -32,15 +32,6 @@ void AddDistinct(std::vector<int64_t>& list, int64_t person) {
   if (std::find(list.begin(), list.end(), person) == list.end()) list.push_back(person);
 }
 
-// The last Message-ID of a space-separated References list.
-std::string LastReference(const std::string& references) {
-  const size_t end = references.find_last_not_of(' ');
-  if (end == std::string::npos) return "";
-  const size_t space = references.rfind(' ', end);
-  return references.substr(space == std::string::npos ? 0 : space + 1,
-                           end - (space == std::string::npos ? 0 : space + 1) + 1);
-}
-
 // Appends the messages `items` (a CTE: kFocusMail, kEveryoneMail, kParentMail) names.
 Status ReadMail(SqliteDb& db, int64_t tenant, const ActivityQuery& q, const char* items,
                 const std::string& ids, Activity& out) {
@@ -152,6 +143,14 @@ void LinkReplies(std::vector<MailItem>& mail) {
 }
 
 }  // namespace
+
+std::string LastReference(const std::string& references) {
+  const size_t end = references.find_last_not_of(' ');
+  if (end == std::string::npos) return "";
+  const size_t space = references.rfind(' ', end);
+  return references.substr(space == std::string::npos ? 0 : space + 1,
+                           end - (space == std::string::npos ? 0 : space + 1) + 1);
+}
 
 PersonKind KindOf(const std::string& kind) {
   return kind == "internal" ? PersonKind::kInternal

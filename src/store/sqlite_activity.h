@@ -21,6 +21,10 @@ std::string JsonArray(const std::vector<T>& values) {
   return nlohmann::json(values).dump();
 }
 
+// The last Message-ID of a space-separated References list: the parent of a message that has
+// no In-Reply-To.
+std::string LastReference(const std::string& references);
+
 // A person row's kind column as a PersonKind.
 PersonKind KindOf(const std::string& kind);
 

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <vector>
+
 #include "store/sqlite_activity.h"
 
 namespace rapport::store {
@@ -35,10 +38,67 @@ INSERT OR IGNORE INTO tie_stale (person) SELECT DISTINCT person_id FROM address
 UPDATE tie_stale SET whole = 0 WHERE whole = 1;
 )sql";
 
+// Stored mail that answers mail above the watermark (a parent that arrived after its reply; a
+// reply is matched to a parent sent no later than it) changes what it counts as: its people are
+// marked for recomputation, so that every other person with new mail can be extended with it.
+// Such a reply was sent no earlier than the new mail's first, so one range of message_sent holds
+// every candidate.
+Status MarkLateParents(SqliteDb& db) {
+  auto first =
+      db.Prepare("SELECT min(sent_at) FROM message WHERE id > (SELECT message FROM tie_watermark)");
+  if (!first.ok()) return first.status();
+  Status st;
+  if (!first->Step(st) || first->ColumnIsNull(0)) return st;  // no new mail
+  const int64_t since = first->ColumnInt(0);
+  first->Reset();
+  struct Reply {
+    int64_t id, sent_at;
+    std::string parent;
+  };
+  std::vector<Reply> replies;  // stored mail sent since the first new mail, with a parent
+  RAPPORT_RETURN_IF_ERROR(ForEachRow(
+      db,
+      "SELECT id, coalesce(in_reply_to, ''), coalesce(references_ids, ''), sent_at FROM message "
+      "WHERE tenant_id IN (SELECT id FROM tenant) AND sent_at >= ?1 "
+      "AND id <= (SELECT message FROM tie_watermark) "
+      "AND (in_reply_to IS NOT NULL OR references_ids IS NOT NULL)",
+      [&](SqliteStatement& s) {
+        std::string parent = s.ColumnText(1);
+        if (parent.empty()) parent = LastReference(s.ColumnText(2));
+        if (!parent.empty()) replies.push_back({s.ColumnInt(0), s.ColumnInt(3), parent});
+      },
+      since));
+  auto is_new = db.Prepare(
+      "SELECT 1 FROM message WHERE tenant_id IN (SELECT id FROM tenant) AND message_id = ?1 "
+      "AND id > (SELECT message FROM tie_watermark) AND sent_at <= ?2");
+  if (!is_new.ok()) return is_new.status();
+  std::vector<int64_t> late;
+  for (const Reply& r : replies) {
+    is_new->Bind(1, r.parent).Bind(2, r.sent_at);
+    if (is_new->Step(st)) late.push_back(r.id);
+    RAPPORT_RETURN_IF_ERROR(st);
+    is_new->Reset();
+  }
+  if (late.empty()) return Status::Ok();
+  auto mark = db.Prepare(
+      "INSERT OR IGNORE INTO tie_stale (person) SELECT DISTINCT a.person_id FROM participant t "
+      "JOIN address a ON a.id = t.address WHERE t.message IN (SELECT value FROM json_each(?1))");
+  if (!mark.ok()) return mark.status();
+  const std::string ids = JsonIds(late);  // bound without a copy: must outlive Run
+  mark->Bind(1, ids);
+  return mark->Run();
+}
+
+// Everything the marks say, made explicit: late parents, new mail, whole marks.
+Status ExpandMarks(SqliteDb& db) {
+  RAPPORT_RETURN_IF_ERROR(MarkLateParents(db));
+  return db.Exec(kExpandWholeMarks);
+}
+
 }  // namespace
 
 Status DropStaleTieRows(SqliteDb& db) {
-  RAPPORT_RETURN_IF_ERROR(db.Exec(kExpandWholeMarks));
+  RAPPORT_RETURN_IF_ERROR(ExpandMarks(db));
   return db.Exec("DELETE FROM tie WHERE contact IN (SELECT person FROM tie_stale)");
 }
 
@@ -82,7 +142,7 @@ Result<std::unordered_map<int64_t, PersonSummary>> SqliteTieIndex::Basics(
 }
 
 Status SqliteTieIndex::ExpandWholeMarks() {
-  return db_.Exec(kExpandWholeMarks);
+  return ExpandMarks(db_);
 }
 
 Result<std::vector<int64_t>> SqliteTieIndex::StaleChunk(size_t chunk,
@@ -97,18 +157,6 @@ Result<std::vector<int64_t>> SqliteTieIndex::StaleChunk(size_t chunk,
         if (s.ColumnInt(1) != 0) external.push_back(s.ColumnInt(0));
       },
       static_cast<int64_t>(chunk));
-  if (!st.ok()) return st;
-  return out;
-}
-
-Result<std::unordered_map<int64_t, int64_t>> SqliteTieIndex::LatestMail(
-    std::span<const int64_t> contacts) {
-  std::unordered_map<int64_t, int64_t> out;
-  Status st = ForEachRow(
-      db_,
-      "SELECT contact, max(at) FROM tie WHERE contact IN (SELECT value FROM json_each(?1)) "
-      "AND fact <= 3 GROUP BY contact",
-      [&](SqliteStatement& s) { out.emplace(s.ColumnInt(0), s.ColumnInt(1)); }, JsonIds(contacts));
   if (!st.ok()) return st;
   return out;
 }
@@ -132,20 +180,14 @@ Result<std::vector<int64_t>> SqliteTieIndex::PendingChunk(size_t chunk,
   return out;
 }
 
-Status SqliteTieIndex::Extend(const std::vector<int64_t>& pending, const Extension& extension) {
-  auto run = [&](const char* sql, const std::string& ids) -> Status {
-    auto statement = db_.Prepare(sql);
-    if (!statement.ok()) return statement.status();
-    statement->Bind(1, ids);
-    return statement->Run();
-  };
-  // Contacts it cannot extend are recomputed by the next chunk (stale chunks come first).
-  RAPPORT_RETURN_IF_ERROR(
-      run("INSERT OR IGNORE INTO tie_stale (person) SELECT value FROM json_each(?1)",
-          JsonIds(extension.recompute)));
-  RAPPORT_RETURN_IF_ERROR(
-      run("DELETE FROM tie_pending WHERE person IN (SELECT value FROM json_each(?1))",
-          JsonIds(pending)));
+Status SqliteTieIndex::Extend(const std::vector<int64_t>& pending,
+                              const std::vector<TieRow>& rows) {
+  auto done =
+      db_.Prepare("DELETE FROM tie_pending WHERE person IN (SELECT value FROM json_each(?1))");
+  if (!done.ok()) return done.status();
+  const std::string ids = JsonIds(pending);  // bound without a copy: must outlive Run
+  done->Bind(1, ids);
+  RAPPORT_RETURN_IF_ERROR(done->Run());
   auto add = db_.Prepare(
       "INSERT INTO tie (contact, colleague, at, fact, participants, n) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
@@ -159,7 +201,7 @@ Status SqliteTieIndex::Extend(const std::vector<int64_t>& pending, const Extensi
       "INSERT INTO tie (contact, colleague, at, fact, participants, n) SELECT ?1, ?2, ?3, ?4, 0, 1 "
       "WHERE NOT EXISTS (SELECT 1 FROM tie WHERE contact = ?1 AND colleague = ?2 AND fact = ?4)");
   if (!add_first.ok()) return add_first.status();
-  for (const TieRow& r : extension.rows) {
+  for (const TieRow& r : rows) {
     const auto fact = static_cast<int64_t>(r.fact);
     if (r.fact <= TieFact::kMeeting) {
       add->Bind(1, r.contact).Bind(2, r.colleague).Bind(3, r.at).Bind(4, fact);
@@ -230,10 +272,11 @@ Result<TieIndex::Refreshed> SqliteTieIndex::Refresh(const ComputeRows& compute,
         done = true;
         return Status::Ok();
       }
-      auto extension = external.empty() ? Result<Extension>(Extension()) : extend(external, since);
-      if (!extension.ok()) return extension.status();
-      refreshed.extended += static_cast<int64_t>(external.size() - extension->recompute.size());
-      return Extend(*pending, *extension);
+      auto rows = external.empty() ? Result<std::vector<TieRow>>(std::vector<TieRow>())
+                                   : extend(external, since);
+      if (!rows.ok()) return rows.status();
+      refreshed.extended += static_cast<int64_t>(external.size());
+      return Extend(*pending, *rows);
     });
     RAPPORT_RETURN_IF_ERROR(st);
     if (done) return refreshed;

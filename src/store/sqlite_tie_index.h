@@ -25,8 +25,6 @@ class SqliteTieIndex final : public TieIndex {
   Result<std::vector<TieRow>> Read(std::span<const int64_t> contacts) override;
   Result<std::unordered_map<int64_t, PersonSummary>> Basics(
       std::span<const int64_t> people) override;
-  Result<std::unordered_map<int64_t, int64_t>> LatestMail(
-      std::span<const int64_t> contacts) override;
   Result<Refreshed> Refresh(const ComputeRows& compute, const ExtendRows& extend,
                             size_t chunk) override;
 
@@ -39,7 +37,7 @@ class SqliteTieIndex final : public TieIndex {
                                             int64_t& since);
   // Sets the rows of `contacts` (marks cleared) or adds an extension's (pending marks cleared).
   Status Replace(const std::vector<int64_t>& contacts, const std::vector<TieRow>& rows);
-  Status Extend(const std::vector<int64_t>& pending, const Extension& extension);
+  Status Extend(const std::vector<int64_t>& pending, const std::vector<TieRow>& rows);
 
   SqliteDb& db_;
   std::function<Result<int64_t>()> tenant_;

@@ -57,24 +57,17 @@ class TieIndex {
   virtual Result<std::unordered_map<int64_t, PersonSummary>> Basics(
       std::span<const int64_t> people) = 0;
 
-  // The time of each contact's latest e-mail row (facts 0-3); contacts without one are absent.
-  virtual Result<std::unordered_map<int64_t, int64_t>> LatestMail(
-      std::span<const int64_t> contacts) = 0;
-
   // Brings every marked contact up to date, `chunk` marked people per write transaction, and
   // says how. A contact marked only because mail was stored since the last refresh is extended:
   // `extend` is given such contacts and the id above which their mail is new, and returns the
-  // rows that mail adds, and the contacts it cannot extend (their new mail may be the parent of
-  // older mail), which are recomputed instead. Any other mark means a recomputation: `compute`
-  // is given the external people marked and returns all their rows. Both read through the same
+  // rows that mail adds (interactions add to `count`; a fact keeps the earliest time). Any other
+  // mark means a recomputation: `compute` is given the external people marked and returns all
+  // their rows. Stored mail that answers new mail (a parent that arrived after its reply) marks
+  // its people for recomputation, since what it counts as changes. Both read through the same
   // store inside the chunk's transaction, so that a write racing the refresh cannot be lost.
-  struct Extension {
-    std::vector<TieRow> rows;        // added: interactions add to `count`, facts keep the earliest
-    std::vector<int64_t> recompute;  // contacts to recompute instead
-  };
   using ComputeRows = std::function<Result<std::vector<TieRow>>(std::span<const int64_t>)>;
   using ExtendRows =
-      std::function<Result<Extension>(std::span<const int64_t> contacts, int64_t since)>;
+      std::function<Result<std::vector<TieRow>>(std::span<const int64_t> contacts, int64_t since)>;
   struct Refreshed {
     int64_t recomputed = 0;  // contacts whose rows were computed from all their mail
     int64_t extended = 0;    // contacts whose rows had their new mail added

@@ -8,7 +8,8 @@
 #   The organisation and the store stay in BENCH_DIR and are reused by the next run with the same
 #   USERS and MESSAGES (a run with others refuses: use another BENCH_DIR), so a rerun after a
 #   change to the insights costs only the measurements (delete BENCH_DIR/store.done to rebuild
-#   the store after a change to ingest). A full-size run needs ~5 GB of disk and ~15 minutes.
+#   the store after a change to ingest). A 5M-message run needs ~5 GB of disk and ~15 minutes;
+#   USERS=20000 MESSAGES=10000000 about twice that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users=${USERS:-10000}
@@ -82,7 +83,41 @@ if ! reusable store; then
   done
   timed directory "$rapport" --db "$db" directory import "$dir/org/directory/users.json"
   "$rapport" --db "$db" directory import "$dir/org/directory/groups.json" >/dev/null
-  timed ingest "$rapport" --db "$db" ingest "$dir/org"
+  # Meetings and the Graph export first (as one `ingest DIR` orders them), then the mbox parts in
+  # groups of about a million messages, one `rapport ingest` each: the rate per million shows
+  # whether ingest slows down as the store grows.
+  : >"$dir/ingest_steps.txt"
+  ingest_step() {  # ingest_step LABEL PATH...: one timed ingest, a line in ingest_steps.txt
+    local n=$(($(wc -l <"$dir/ingest_steps.txt") + 1))
+    /usr/bin/time -v -o "$dir/ingest-$n.time" "$rapport" --db "$db" ingest --json "${@:2}" \
+      >"$dir/ingest-$n.json" 2>"$dir/ingest-$n.log" ||
+      { echo "insights_bench.sh: ingest of $1 failed, see $dir/ingest-$n.log" >&2; exit 1; }
+    python3 - "$1" "$dir/ingest-$n.json" "$dir/ingest-$n.time" "$(du -cb "$db"* | tail -1 | cut -f1)" \
+      >>"$dir/ingest_steps.txt" <<'PY'
+import json, sys
+label, summary, timing, size = sys.argv[1:]
+doc = json.load(open(summary))
+stored = doc["messages"]["stored"]
+tie_index = doc.get("stages", {}).get("tie_index_seconds", float("nan"))
+wall = rss = 0
+for line in open(timing):
+    key, _, value = line.strip().rpartition(": ")
+    if key == "Elapsed (wall clock) time (h:mm:ss or m:ss)":
+        for part in value.split(":"):
+            wall = wall * 60 + float(part)
+    elif key == "Maximum resident set size (kbytes)":
+        rss = int(value)
+print(label.replace(" ", "_"), stored, wall, rss, size, tie_index)
+PY
+  }
+  ingest_step "calendars and Graph export" "$dir/org/calendar" "$dir/org/graph"
+  mapfile -t parts < <(find "$dir/org/mbox" -name '*.mbox' | sort)
+  per_group=$(((${#parts[@]} * 1000000 + messages / 2) / messages))
+  ((per_group >= 1)) || per_group=1
+  for ((i = 0; i < ${#parts[@]}; i += per_group)); do
+    ingest_step "mbox parts $((i + 1))-$((i + per_group < ${#parts[@]} ? i + per_group : ${#parts[@]}))" \
+      "${parts[@]:i:per_group}"
+  done
   sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
   echo "$params" >"$dir/store.done"
 fi
@@ -120,14 +155,29 @@ echo "| step | wall s | max RSS MiB |"
 echo "|---|---|---|"
 row "rapport sample (generate)" generate
 row "rapport directory import users.json" directory
-row "rapport ingest (mbox, calendars, Graph export)" ingest
+[[ -f $dir/ingest_steps.txt ]] || { echo "$dir has no ingest_steps.txt (a store from an older" \
+  "script): delete $dir/store.done to rebuild it" >&2; exit 1; }
+awk '{ w += $3; if ($4 > r) r = $4 } END {
+  printf "| rapport ingest (calendars, Graph export, mbox; %d runs) | %.1f | %.0f |\n", NR, w, r / 1024 }' \
+  "$dir/ingest_steps.txt"
+echo
+echo "Ingest, one \`rapport ingest\` per step into the same store (the rate per million messages):"
+echo
+echo "| step | messages stored | wall s | of which tie index s | messages/s | max RSS MiB |" \
+  "store after (MB) | bytes/message |"
+echo "|---|---|---|---|---|---|---|---|"
+awk '{ total += $2; label = $1; gsub("_", " ", label)
+  printf "| %s | %d | %.1f | %.1f | %.0f | %.0f | %.0f | %.0f |\n", label, $2, $3, $6, $2 / $3,
+    $4 / 1024, $5 / 1e6, $5 / total }' "$dir/ingest_steps.txt"
 echo
 echo "| request | calls | p50 ms | p99 ms | max ms |"
 echo "|---|---|---|---|---|"
 python3 - "$dir/insights_bench.json" <<'PY'
 import json, sys
 labels = {"BM_WhoKnowsWhomContact": "Who Knows Whom, contact (in-process)",
-          "BM_WhoKnowsWhomAccount": "Who Knows Whom, account (in-process)"}
+          "BM_WhoKnowsWhomAccount": "Who Knows Whom, account (in-process)",
+          "BM_RelationshipAccount": "Relationship analytics, account (in-process)",
+          "BM_Me": "Personal insights, `me` (in-process)"}
 for b in json.load(open(sys.argv[1]))["benchmarks"]:
     name = b["name"].split("/")[0]
     if "error_message" in b:

@@ -44,8 +44,9 @@ UPDATE tie_stale SET whole = 0 WHERE whole = 1;
 // Such a reply was sent no earlier than the new mail's first, so one range of message_sent holds
 // every candidate.
 Status MarkLateParents(SqliteDb& db) {
-  auto first =
-      db.Prepare("SELECT min(sent_at) FROM message WHERE id > (SELECT message FROM tie_watermark)");
+  // Nothing was stored before the watermark's first move: nothing can answer the new mail.
+  auto first = db.Prepare(
+      "SELECT min(sent_at) FROM message, tie_watermark w WHERE id > w.message AND w.message > 0");
   if (!first.ok()) return first.status();
   Status st;
   if (!first->Step(st) || first->ColumnIsNull(0)) return st;  // no new mail
@@ -139,10 +140,6 @@ Result<std::unordered_map<int64_t, PersonSummary>> SqliteTieIndex::Basics(
   RAPPORT_RETURN_IF_ERROR(
       BasicPeople(db_, *tenant, std::vector<int64_t>(people.begin(), people.end()), out));
   return out;
-}
-
-Status SqliteTieIndex::ExpandWholeMarks() {
-  return ExpandMarks(db_);
 }
 
 Result<std::vector<int64_t>> SqliteTieIndex::StaleChunk(size_t chunk,
@@ -254,7 +251,7 @@ Result<TieIndex::Refreshed> SqliteTieIndex::Refresh(const ComputeRows& compute,
     // after `compute` or `extend` read the store cannot be cleared unseen.
     bool done = false;
     Status st = InTransaction(db_, [&]() -> Status {
-      RAPPORT_RETURN_IF_ERROR(ExpandWholeMarks());
+      RAPPORT_RETURN_IF_ERROR(ExpandMarks(db_));
       std::vector<int64_t> external;  // only they can have rows: the others' marks just go
       auto stale = StaleChunk(chunk, external);
       if (!stale.ok()) return stale.status();

@@ -29,7 +29,6 @@ class SqliteTieIndex final : public TieIndex {
                             size_t chunk) override;
 
  private:
-  Status ExpandWholeMarks();
   // Up to `chunk` stale people; those who are external people are also added to `external`.
   Result<std::vector<int64_t>> StaleChunk(size_t chunk, std::vector<int64_t>& external);
   // Up to `chunk` pending people with the earliest start, as StaleChunk; `since` is that start.

@@ -123,23 +123,27 @@ Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, 
   return set;
 }
 
+namespace {
+
+// The rows of `contacts` from their mail above message `after` (0: all their mail and meetings;
+// otherwise that mail with the parents it answers), as the tie index stores them.
+Result<std::vector<store::TieRow>> RowsFromMail(store::Store& store,
+                                                std::span<const int64_t> contacts, int64_t after) {
+  store::ActivityQuery query;
+  query.people.assign(contacts.begin(), contacts.end());
+  query.after_message = after;
+  auto activity = store.ReadActivity(query);
+  if (!activity.ok()) return activity.status();
+  return TieRowsOf(*activity, contacts);
+}
+
+}  // namespace
+
 Result<store::TieIndex::Refreshed> RefreshTieIndex(store::Store& store) {
   return store.Ties().Refresh(
-      [&](std::span<const int64_t> contacts) -> Result<std::vector<store::TieRow>> {
-        store::ActivityQuery query;
-        query.people.assign(contacts.begin(), contacts.end());
-        auto activity = store.ReadActivity(query);
-        if (!activity.ok()) return activity.status();
-        return TieRowsOf(*activity, contacts);
-      },
-      // The rows the mail stored after `since` adds: that mail, with the parents it answers.
-      [&](std::span<const int64_t> contacts, int64_t since) -> Result<std::vector<store::TieRow>> {
-        store::ActivityQuery query;
-        query.people.assign(contacts.begin(), contacts.end());
-        query.after_message = since;
-        auto activity = store.ReadActivity(query);
-        if (!activity.ok()) return activity.status();
-        return TieRowsOf(*activity, contacts);
+      [&](std::span<const int64_t> contacts) { return RowsFromMail(store, contacts, 0); },
+      [&](std::span<const int64_t> contacts, int64_t since) {
+        return RowsFromMail(store, contacts, since);
       });
 }
 

@@ -394,5 +394,51 @@ TEST(TieIndex, NewerMailExtendsTheRowsAndALateParentRecomputesThem) {
                                     K::kEmailFromContact, K::kReplyToContact}));
 }
 
+// A meeting stored again as it was (its invitation e-mail, after the calendar) marks nobody; a
+// changed response marks everyone in it, who is then recomputed.
+TEST(TieIndex, AMeetingStoredAgainUnchangedRecomputesNobody) {
+  TempDir dir;
+  auto store = NorthwindStore(dir / "store.db");
+  auto& s = *store;
+  model::MeetingMeta g;
+  g.uid = "review@test";
+  g.occurrence_start = kStart + 3 * kDay;
+  g.start = {g.occurrence_start, 0};
+  g.end = {g.occurrence_start + 3600, 0};
+  g.sequence = 1;
+  g.method = model::MeetingMethod::kRequest;
+  g.organizer = {"", "ann@northwind.example"};
+  model::Attendee carol;
+  carol.who = {"", "carol@fabrikam.example"};
+  carol.response = model::AttendeeResponse::kAccepted;
+  g.attendees = {carol};
+  auto store_meeting = [&](const model::MeetingMeta& meeting, const char* where) {
+    auto writer = s.OpenMessageWriter(10);
+    EXPECT_TRUE(writer.ok());
+    EXPECT_TRUE((*writer)->AddMeeting(meeting, {"ics", where, 0, {}}).ok());
+    EXPECT_TRUE((*writer)->Commit().ok());
+    writer->reset();
+    EXPECT_TRUE(s.ResolvePeople().ok());
+    auto refreshed = insights::RefreshTieIndex(s);
+    EXPECT_TRUE(refreshed.ok());
+    return refreshed.ok() ? *refreshed : store::TieIndex::Refreshed{};
+  };
+  EXPECT_EQ(store_meeting(g, "/calendar.ics").recomputed, 1);  // Carol
+  const auto again = store_meeting(g, "/invitation.eml");
+  EXPECT_EQ(again.recomputed, 0);
+  EXPECT_EQ(again.extended, 0);
+  g.attendees.front().response = model::AttendeeResponse::kDeclined;
+  g.sequence = 2;
+  EXPECT_EQ(store_meeting(g, "/reply.eml").recomputed, 1);
+  auto who = s.FindPerson("carol@fabrikam.example");
+  ASSERT_TRUE(who.ok());
+  const std::vector<int64_t> contacts{who->id};
+  auto ties =
+      insights::ReadTies(s, contacts, kStart + 10 * kDay, insights::TieSource::kIndexWhenFresh);
+  ASSERT_TRUE(ties.ok());
+  EXPECT_TRUE(ties->from_index);
+  for (const auto& t : ties->ties) EXPECT_TRUE(t.interactions.empty());  // she declined
+}
+
 }  // namespace
 }  // namespace rapport

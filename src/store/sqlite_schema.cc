@@ -527,6 +527,42 @@ CREATE TABLE tie_pending (
   since  INTEGER NOT NULL
 );
 )sql",
+    // 19: an update that changes nothing marks nobody. Storing an invitation e-mail re-stores the
+    // meeting it carries (an upsert of every attendee, an update of the meeting), which had marked
+    // everyone in the meeting for recomputation from all their mail on every ingest.
+    R"sql(
+DROP TRIGGER tie_attendee_changed;
+CREATE TRIGGER tie_attendee_changed AFTER UPDATE ON meeting_attendee
+WHEN OLD.meeting IS NOT NEW.meeting OR OLD.address IS NOT NEW.address
+  OR OLD.role IS NOT NEW.role OR OLD.response IS NOT NEW.response BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee WHERE meeting IN (OLD.meeting, NEW.meeting)
+                   UNION SELECT organizer_id FROM meeting WHERE id IN (OLD.meeting, NEW.meeting)
+                   UNION SELECT OLD.address)
+    AND a.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+DROP TRIGGER tie_meeting_changed;
+CREATE TRIGGER tie_meeting_changed
+AFTER UPDATE OF organizer_id, start_at, end_at, all_day, cancelled ON meeting
+WHEN OLD.organizer_id IS NOT NEW.organizer_id OR OLD.start_at IS NOT NEW.start_at
+  OR OLD.end_at IS NOT NEW.end_at OR OLD.all_day IS NOT NEW.all_day
+  OR OLD.cancelled IS NOT NEW.cancelled BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee WHERE meeting = NEW.id
+                   UNION SELECT OLD.organizer_id UNION SELECT NEW.organizer_id)
+    AND a.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+DROP TRIGGER tie_message_changed;
+CREATE TRIGGER tie_message_changed
+AFTER UPDATE OF message_id, sent_at, is_bulk, in_reply_to, references_ids ON message
+WHEN OLD.message_id IS NOT NEW.message_id OR OLD.sent_at IS NOT NEW.sent_at
+  OR OLD.is_bulk IS NOT NEW.is_bulk OR OLD.in_reply_to IS NOT NEW.in_reply_to
+  OR OLD.references_ids IS NOT NEW.references_ids BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM participant t
+    JOIN address a ON a.id = t.address WHERE t.message = NEW.id
+    AND a.person_id NOT IN (SELECT person FROM tie_stale);
+END;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -107,6 +107,48 @@ TEST_F(PeopleCli, AnAliasImportMergesTwoPeopleAndCountsNothingTwice) {
   EXPECT_EQ(Stats()["people"], json({{"internal", 2}, {"guest", 0}, {"external", 2}}));
 }
 
+// An export names each recipient as its directory knew them (X-To). Pairing that name with the
+// address the message went to is evidence enough within one organisation, but not across two:
+// the export's "Schwartz, Charles" entry was the colleague, and cschwartz@velaw.example the law
+// firm's Charles Schwartz. Only the directory can give a colleague an outside address; a
+// colleague's free-mail address stays theirs and makes no account.
+TEST_F(PeopleCli, MailEvidenceNeverGivesAColleagueAnOutsideAddress) {
+  Init();
+  const std::string dn = "/O=NORTHWIND/OU=NA/CN=RECIPIENTS/CN=CSCHWARTZ";
+  int n = 0;
+  auto mail = [&](const std::string& to, const std::string& x_to) {
+    ++n;
+    WriteFile(dir_ / ("m/cur/" + std::to_string(n)),
+              "Message-ID: <x" + std::to_string(n) + "@x>\nDate: " + std::to_string(n) +
+                  " Jun 2026 10:00 +0000\nFrom: dana@northwind.example\nTo: " + to +
+                  "\nX-From: Dana\nX-To: " + x_to + "\nSubject: s\n\n");
+  };
+  mail("charles.schwartz@northwind.example", "Schwartz, Charles <" + dn + ">");
+  mail("cschwartz@velaw.example", "Schwartz, Charles <" + dn + ">");
+  mail("charles.schwartz@gmail.com", "Schwartz, Charles <" + dn + ">");
+  mail("jdoe@fabrikam.example", "Doe, Jane <jane.doe@fabrikam.example>");
+  Ingest();
+
+  json colleague = Show("charles.schwartz@northwind.example");
+  EXPECT_EQ(colleague["kind"], "internal");
+  EXPECT_EQ(Show(dn)["id"], colleague["id"]);  // X.500 and SMTP: one person, as before
+  EXPECT_EQ(Show("charles.schwartz@gmail.com")["id"], colleague["id"]);
+  EXPECT_EQ(colleague["account"], nullptr);
+  json lawyer = Show("cschwartz@velaw.example");
+  EXPECT_NE(lawyer["id"], colleague["id"]);
+  EXPECT_EQ(lawyer["kind"], "external");
+  EXPECT_EQ(lawyer["addresses"], json({"cschwartz@velaw.example"}));
+  // Two addresses of one outside organisation still join on the export's pairing.
+  EXPECT_EQ(Show("jdoe@fabrikam.example")["id"], Show("jane.doe@fabrikam.example")["id"]);
+
+  // The directory may say otherwise: then the outside address is the colleague's.
+  auto r = Import("dir.csv", std::string(kHeader) +
+                                 "charles.schwartz@northwind.example,Charles Schwartz,Legal,,"
+                                 "member,cschwartz@velaw.example,\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Show("cschwartz@velaw.example")["id"], colleague["id"]);
+}
+
 TEST_F(PeopleCli, DirectoryListsUsersAndFlagsInternalPeopleItDoesNotKnow) {
   Init();
   Mail(1, "alice@northwind.example", "dave@northwind.example, eve@partner.example");

@@ -150,6 +150,19 @@ class Resolution {
     }
   }
 
+  // An SMTP address at another organisation (neither the tenant's domains nor free mail).
+  bool Outside(const AddressRow& row) const {
+    return ingest::KeyKind(row.key) == ingest::AddressKind::kSmtp &&
+           row.key.find('@') != std::string::npos && !row.org_domain.empty() &&
+           row.org_domain != "-" && !ingest::IsFreeMailDomain(row.org_domain) &&
+           !IsInternalAddress(row.key, config_.domains);
+  }
+
+  // Mail's pairing of two addresses (an export's X-To entry and a To: address) joins them,
+  // except that an address at another organisation joins only an address at that same
+  // organisation: exports pair a colleague's directory entry with whatever address a message
+  // went to (a law firm's, a former employer's), and only the directory can say that an outside
+  // address is a colleague's (JoinDirectoryUsers).
   Status JoinLinkedAddresses(Components& components) {
     return Query(
         "SELECT l.low, l.high FROM address_link l JOIN address a ON a.id = l.low "
@@ -157,10 +170,17 @@ class Resolution {
         [&](SqliteStatement& s) {
           auto low = index_.find(s.ColumnInt(0));
           auto high = index_.find(s.ColumnInt(1));
-          if (low != index_.end() && high != index_.end() && !shared_[low->second] &&
-              !shared_[high->second]) {
-            components.Join(low->second, high->second);
+          if (low == index_.end() || high == index_.end() || shared_[low->second] ||
+              shared_[high->second]) {
+            return;
           }
+          const AddressRow& a = rows_[low->second];
+          const AddressRow& b = rows_[high->second];
+          if ((Outside(a) || Outside(b)) &&
+              !(Outside(a) && Outside(b) && a.org_domain == b.org_domain)) {
+            return;
+          }
+          components.Join(low->second, high->second);
         });
   }
 

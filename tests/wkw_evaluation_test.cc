@@ -62,6 +62,10 @@ TEST_F(WkwEvaluationTest, ScoresEachRankingByHand) {
   EXPECT_DOUBLE_EQ(known.recency.recall_at_5, 1.0);
   EXPECT_DOUBLE_EQ(known.rapport.mrr, 1.0);
   EXPECT_DOUBLE_EQ(known.rapport.recall_at_1, 1.0);
+  // One query: every resample is that query, so the interval is the value itself.
+  EXPECT_DOUBLE_EQ(known.recency.mrr_ci.low, 1.0 / 3);
+  EXPECT_DOUBLE_EQ(known.recency.mrr_ci.high, 1.0 / 3);
+  EXPECT_FALSE(known.learned.has_value());  // not asked for
 
   // Contact 12, relevant {1}, ranked on x.com before the split. Frequency: 2 (4), 1 (1),
   // 3 (1) -> rank 2. Recency: 3 (-1), 2 (-10), 1 (-100) -> rank 3. Rapport: 2 (1.543 + 0.991),
@@ -82,6 +86,34 @@ TEST_F(WkwEvaluationTest, UsersWithNoHistoryFollowInIdOrderForEveryRanking) {
   EXPECT_DOUBLE_EQ(r.known_contacts.rapport.mrr, 0.5);
   EXPECT_DOUBLE_EQ(r.known_contacts.frequency.mrr, 0.5);
   EXPECT_DOUBLE_EQ(r.known_contacts.recency.mrr, 0.5);
+}
+
+// Two queries with reciprocal ranks 1 and 1/2: resampled means are 1, 3/4 or 1/2, so the 95 %
+// interval runs from 1/2 to 1 (each extreme has a chance of 1/4 per resample).
+TEST_F(WkwEvaluationTest, IntervalsComeFromResamplingTheQueries) {
+  Mail(1, 10, -5);
+  Mail(1, 10, 5);  // contact 10: user 1 first, and relevant
+  Mail(3, 11, -5);
+  Mail(2, 11, -50);
+  Mail(2, 11, 5);  // contact 11: user 3 (more recent, one mail each) first, user 2 relevant
+  const auto r = EvaluateWhoKnowsWhom(activity_, kSplit, 180 * kDay);
+  const auto& s = r.known_contacts.rapport;
+  EXPECT_DOUBLE_EQ(s.mrr, 0.75);
+  EXPECT_DOUBLE_EQ(s.mrr_ci.low, 0.5);
+  EXPECT_DOUBLE_EQ(s.mrr_ci.high, 1.0);
+  EXPECT_LE(s.recall_at_1_ci.low, s.recall_at_1);
+  EXPECT_GE(s.recall_at_1_ci.high, s.recall_at_1);
+}
+
+// Asked for the learned ranker with a week of history: no model, a reason, and no `learned` row.
+TEST_F(WkwEvaluationTest, TooLittleHistoryForALearnedModelSaysSo) {
+  Mail(1, 10, -5);
+  Mail(1, 10, 5);
+  const auto r = EvaluateWhoKnowsWhom(activity_, kSplit, 180 * kDay, {}, true);
+  EXPECT_FALSE(r.model.has_value());
+  EXPECT_FALSE(r.no_model.empty());
+  EXPECT_FALSE(r.known_contacts.learned.has_value());
+  EXPECT_EQ(r.known_contacts.queries, 1);
 }
 
 TEST_F(WkwEvaluationTest, BulkMailIsNoInteraction) {

@@ -90,8 +90,11 @@ std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
   auto* eval = app.add_subcommand("eval", "measure insights against held-out mail");
   eval->require_subcommand(1);
   auto* wkw = eval->add_subcommand("wkw", "rank colleagues before a date, score against after");
-  wkw->add_option("--split", args->split, "UTC date (YYYY-MM-DD): learn before, test after")
+  wkw->add_option("--split", args->splits,
+                  "UTC date (YYYY-MM-DD): learn before, test after (repeat for several)")
       ->required();
+  wkw->add_option("--model", args->model, "which ranker to evaluate beside the baselines")
+      ->check(CLI::IsMember({"formula", "learned", "both"}));
   wkw->add_option("--horizon", args->horizon, "days after the split to test on (default 180)")
       ->check(CLI::Range(1, 3650));
   wkw->add_flag("--json", args->json, "print as JSON");

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "rapport/consent/policy.h"
 #include "rapport/insights/who_knows_whom.h"
@@ -13,7 +14,9 @@
 namespace rapport::cli {
 
 struct InsightArgs {
-  std::string target, as, as_of, via, out, split;
+  std::string target, as, as_of, via, out;
+  std::vector<std::string> splits;  // eval wkw: one evaluation each
+  std::string model = "both";       // eval wkw: formula, learned or both
   // enrichment
   std::string period, from, to, epsilon, format = "csv";
   std::string delta;  // refused: delta is the tenant's setting (privacy_delta_per_month)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <set>
 #include <unordered_map>
 
@@ -22,9 +23,17 @@ struct Query {
   const EvidenceByUser* direct = nullptr;   // who had dealt with the contact before the split
   const EvidenceByUser* account = nullptr;  // ... with anyone at its organisation (not free mail)
   std::set<int64_t> after;  // who dealt with the contact within the horizon: the relevant users
+  int64_t contact = 0;
+  std::string organisation;  // "" when it forms no account
 };
 
-enum class Ranker { kRapport, kFrequency, kRecency };
+enum class Ranker { kRapport, kFrequency, kRecency, kLearned };
+
+// What the learned ranking needs: the model and the history it reads features from.
+struct Learned {
+  const WkwHistory& history;
+  const WkwModel& model;
+};
 
 // One group of users in rank order.
 void RankGroup(const EvidenceByUser& evidence, const std::set<int64_t>& skip, int64_t split,
@@ -82,9 +91,34 @@ size_t RankOf(int64_t user, const std::vector<int64_t>& ranked,
   return ranked.size() + below - ranked_below + 1;
 }
 
-// Adds one query's reciprocal rank and recalls.
-void Score(const Query& q, const std::vector<int64_t>& ranked, const std::vector<int64_t>& users,
-           RankingScores& sum) {
+// The colleagues the model can score, by probability (then id).
+std::vector<int64_t> RankLearned(const Query& q, int64_t split, const Learned& learned) {
+  struct Scored {
+    bool direct;
+    double probability;
+    int64_t user;
+  };
+  std::vector<Scored> scored;
+  for (int64_t user : learned.history.CandidatesAt(q.contact, q.organisation, split)) {
+    const auto x = learned.history.FeaturesAt(user, q.contact, q.organisation, split);
+    scored.push_back({DealtWithContact(x), learned.model.Probability(x), user});
+  }
+  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
+    if (a.direct != b.direct) return a.direct;
+    return a.probability != b.probability ? a.probability > b.probability : a.user < b.user;
+  });
+  std::vector<int64_t> out;
+  for (const auto& s : scored) out.push_back(s.user);
+  return out;
+}
+
+// One query's reciprocal rank and recalls.
+struct QueryScores {
+  double rr = 0, r1 = 0, r5 = 0;
+};
+
+QueryScores Score(const Query& q, const std::vector<int64_t>& ranked,
+                  const std::vector<int64_t>& users) {
   std::vector<int64_t> ranked_sorted = ranked;
   std::sort(ranked_sorted.begin(), ranked_sorted.end());
   size_t first = 0, in1 = 0, in5 = 0;
@@ -94,27 +128,69 @@ void Score(const Query& q, const std::vector<int64_t>& ranked, const std::vector
     in1 += rank <= 1;
     in5 += rank <= 5;
   }
-  if (first) sum.mrr += 1.0 / static_cast<double>(first);
-  sum.recall_at_1 += static_cast<double>(in1) / static_cast<double>(q.after.size());
-  sum.recall_at_5 += static_cast<double>(in5) / static_cast<double>(q.after.size());
+  QueryScores out;
+  if (first) out.rr = 1.0 / static_cast<double>(first);
+  out.r1 = static_cast<double>(in1) / static_cast<double>(q.after.size());
+  out.r5 = static_cast<double>(in5) / static_cast<double>(q.after.size());
+  return out;
+}
+
+// Means and their 95 % bootstrap intervals (percentiles of 1,000 resampled means).
+RankingScores Summarise(const std::vector<QueryScores>& per_query) {
+  RankingScores out;
+  const size_t n = per_query.size();
+  if (n == 0) return out;
+  auto mean = [&](auto pick, const std::vector<size_t>* sample) {
+    double sum = 0;
+    for (size_t i = 0; i < n; ++i) sum += pick(per_query[sample ? (*sample)[i] : i]);
+    return sum / static_cast<double>(n);
+  };
+  const auto rr = [](const QueryScores& s) { return s.rr; };
+  const auto r1 = [](const QueryScores& s) { return s.r1; };
+  const auto r5 = [](const QueryScores& s) { return s.r5; };
+  out.mrr = mean(rr, nullptr);
+  out.recall_at_1 = mean(r1, nullptr);
+  out.recall_at_5 = mean(r5, nullptr);
+  constexpr int kResamples = 1000;
+  std::mt19937_64 random(20);  // fixed: the same queries give the same intervals
+  std::uniform_int_distribution<size_t> pick(0, n - 1);
+  std::vector<double> means[3];
+  std::vector<size_t> sample(n);
+  for (int b = 0; b < kResamples; ++b) {
+    for (auto& i : sample) i = pick(random);
+    means[0].push_back(mean(rr, &sample));
+    means[1].push_back(mean(r1, &sample));
+    means[2].push_back(mean(r5, &sample));
+  }
+  Interval* intervals[] = {&out.mrr_ci, &out.recall_at_1_ci, &out.recall_at_5_ci};
+  for (int m = 0; m < 3; ++m) {
+    std::sort(means[m].begin(), means[m].end());
+    intervals[m]->low = means[m][kResamples * 25 / 1000];
+    intervals[m]->high = means[m][kResamples * 975 / 1000 - 1];
+  }
+  return out;
 }
 
 QuerySetScores ScoreSet(const std::vector<Query>& queries, const std::vector<int64_t>& users,
-                        int64_t split, const TieParameters& parameters) {
+                        int64_t split, const TieParameters& parameters, const Learned* learned) {
   QuerySetScores s;
   s.queries = static_cast<int>(queries.size());
-  RankingScores* sums[] = {&s.rapport, &s.frequency, &s.recency};
+  const Ranker rankers[] = {Ranker::kRapport, Ranker::kFrequency, Ranker::kRecency,
+                            Ranker::kLearned};
+  std::vector<QueryScores> per_query[4];
   for (const auto& q : queries) {
-    const Ranker rankers[] = {Ranker::kRapport, Ranker::kFrequency, Ranker::kRecency};
-    for (int r = 0; r < 3; ++r) Score(q, Rank(q, split, rankers[r], parameters), users, *sums[r]);
-  }
-  if (s.queries > 0) {
-    for (RankingScores* r : sums) {
-      r->mrr /= s.queries;
-      r->recall_at_1 /= s.queries;
-      r->recall_at_5 /= s.queries;
+    for (int r = 0; r < 4; ++r) {
+      if (rankers[r] == Ranker::kLearned) {
+        if (learned) per_query[r].push_back(Score(q, RankLearned(q, split, *learned), users));
+        continue;
+      }
+      per_query[r].push_back(Score(q, Rank(q, split, rankers[r], parameters), users));
     }
   }
+  s.rapport = Summarise(per_query[0]);
+  s.frequency = Summarise(per_query[1]);
+  s.recency = Summarise(per_query[2]);
+  if (learned) s.learned = Summarise(per_query[3]);
   return s;
 }
 
@@ -127,15 +203,17 @@ void Add(EvidenceByUser& evidence, int64_t user, const Interaction& i) {
 }  // namespace
 
 WkwEvaluation EvaluateWhoKnowsWhom(const store::Activity& everything, int64_t split,
-                                   int64_t horizon_seconds, const TieParameters& parameters) {
+                                   int64_t horizon_seconds, const TieParameters& parameters,
+                                   bool learned) {
   const int64_t end = split + horizon_seconds;
+  auto ties = CollectTies(everything, end);
   struct Contact {
     EvidenceByUser before;
     std::set<int64_t> after;
   };
   std::map<int64_t, Contact> by_contact;
   std::unordered_map<std::string, EvidenceByUser> by_domain;  // before the split only
-  for (const auto& tie : CollectTies(everything, end)) {
+  for (const auto& tie : ties) {
     Contact& c = by_contact[tie.contact];
     const std::string& domain = everything.people.at(tie.contact).org_domain;
     for (const auto& i : tie.interactions) {
@@ -155,10 +233,11 @@ WkwEvaluation EvaluateWhoKnowsWhom(const store::Activity& everything, int64_t sp
     const EvidenceByUser* account =
         domain.empty() || ingest::IsFreeMailDomain(domain) || at == by_domain.end() ? nullptr
                                                                                     : &at->second;
+    const std::string organisation = account ? domain : std::string();
     if (!c.before.empty()) {
-      known.push_back({&c.before, account, std::move(c.after)});
+      known.push_back({&c.before, account, std::move(c.after), contact, organisation});
     } else if (account) {
-      fresh.push_back({&c.before, account, std::move(c.after)});
+      fresh.push_back({&c.before, account, std::move(c.after), contact, organisation});
     }
   }
   std::vector<int64_t> users;
@@ -168,8 +247,22 @@ WkwEvaluation EvaluateWhoKnowsWhom(const store::Activity& everything, int64_t sp
   std::sort(users.begin(), users.end());
   WkwEvaluation out;
   out.internal_users = static_cast<int>(users.size());
-  out.known_contacts = ScoreSet(known, users, split, parameters);
-  out.new_contacts_at_known_accounts = ScoreSet(fresh, users, split, parameters);
+  std::optional<WkwHistory> history;
+  if (learned) {
+    std::unordered_map<int64_t, std::string> organisation_of;
+    for (const auto& [id, p] : everything.people) {
+      if (!p.org_domain.empty() && !ingest::IsFreeMailDomain(p.org_domain)) {
+        organisation_of.emplace(id, p.org_domain);
+      }
+    }
+    history.emplace(std::move(ties), organisation_of);
+    out.model = TrainWkwModel(*history, organisation_of, split, {}, &out.no_model);
+  }
+  std::optional<Learned> with;
+  if (out.model) with.emplace(Learned{*history, *out.model});
+  const Learned* model = with ? &*with : nullptr;
+  out.known_contacts = ScoreSet(known, users, split, parameters, model);
+  out.new_contacts_at_known_accounts = ScoreSet(fresh, users, split, parameters, model);
   return out;
 }
 

@@ -12,33 +12,50 @@
 // the organisation for a new contact) and by recency (latest interaction first). Ties, and users
 // with no interaction, follow in person-id order, the same for all three. Interactions are those of
 // CollectTies (bulk mail and role addresses make none).
+// With `learned`, a fourth ranking: the model of wkw_model.h trained on this same activity with
+// labels ending at the split (its cut-offs are its own horizon and more before it), so the test
+// period is never seen; every colleague the model can score (WkwHistory::CandidatesAt) in the
+// model's order, then everyone else in id order. Each mean comes with a 95 % bootstrap interval
+// over queries (1,000 resamples, a fixed seed: the same activity gives the same intervals).
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "rapport/insights/tie_strength.h"
+#include "rapport/insights/wkw_model.h"
 #include "rapport/store/activity.h"
 
 namespace rapport::insights {
+
+struct Interval {
+  double low = 0, high = 0;
+};
 
 struct RankingScores {
   double mrr = 0;          // mean over queries of 1 / rank of the first relevant user
   double recall_at_1 = 0;  // mean share of the relevant users ranked first
   double recall_at_5 = 0;  // ... in the top 5
+  Interval mrr_ci, recall_at_1_ci, recall_at_5_ci;
 };
 
 struct QuerySetScores {
   int queries = 0;
   RankingScores rapport, frequency, recency;
+  std::optional<RankingScores> learned;
 };
 
 struct WkwEvaluation {
   QuerySetScores known_contacts;
   QuerySetScores new_contacts_at_known_accounts;
-  int internal_users = 0;  // how many were ranked for each query
+  int internal_users = 0;         // how many were ranked for each query
+  std::optional<WkwModel> model;  // with `learned`, when there was enough history
+  std::string no_model;           // ... and why not, when there was not
 };
 
 WkwEvaluation EvaluateWhoKnowsWhom(const store::Activity& everything, int64_t split,
-                                   int64_t horizon_seconds, const TieParameters& parameters = {});
+                                   int64_t horizon_seconds, const TieParameters& parameters = {},
+                                   bool learned = false);
 
 }  // namespace rapport::insights

@@ -1,0 +1,121 @@
+// WkwModel: Who Knows Whom's ranker learned from a tenant's own history (issue 20). For a
+// colleague u and a contact c at time t it gives the chance that u deals with c (an e-mail either
+// way or a meeting) within the next `horizon_days`, from what happened before t.
+//
+// Contract:
+// * Features (WkwFeatureName) are computed from interactions strictly before t: u's with c at
+//   three half-lives, each direction, replies, meetings, recency, the tie's age, crowding; u's
+//   with the other people at c's organisation (account familiarity); u's overall activity; and
+//   the formula's raw score (tie_strength.h). A colleague with none of them scores the model's
+//   floor, the same for all.
+// * The model is L2-regularised logistic regression on standardised features, fitted by Newton's
+//   method: deterministic (the same examples give the same weights bit for bit), fast to score
+//   (one dot product per colleague) and explainable: a feature's contribution is its weight
+//   times its standardised value, so "why" names the largest contributions.
+// * Weights are fitted to rank: logistic regression on the feature differences between a
+//   colleague who dealt with a contact within the horizon and one who did not, at the same
+//   cut-off (each contact's pairs weigh 1 in all). The score is then calibrated into a
+//   probability (Platt scaling on every example), which keeps the order.
+// * Training examples (TrainWkwModel) come from cut-offs t whose labels, [t, t + horizon), end
+//   no later than the `until` given: the period an evaluation tests is never seen. Every
+//   colleague with an interaction with a contact, or with its organisation, before t is a
+//   candidate; contacts someone dealt with in the year before t or the horizon after it are
+//   used; negatives are sampled (and weighted) above `max_examples`, by a hash of (t, colleague,
+//   contact), so the same history gives the same model bit for bit.
+// * Ranking: colleagues who dealt with the contact itself come before those who only dealt with
+//   its organisation (as with the formula: DealtWithContact), each group by probability.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "rapport/insights/ties.h"
+
+namespace rapport::insights {
+
+inline constexpr size_t kWkwFeatures = 17;
+using WkwFeatures = std::array<double, kWkwFeatures>;
+
+// A short name (JSON, docs) and the phrase "why" shows when the feature weighed most.
+std::string_view WkwFeatureName(size_t feature);
+std::string_view WkwFeatureReason(size_t feature);
+
+// Whether the features show an interaction with the contact itself (not only its organisation).
+bool DealtWithContact(const WkwFeatures& x);
+
+// What the features are computed from: the ties of every colleague with every external person
+// (CollectTies) and each external person's organisation domain ("" when it forms no account:
+// free mail, no domain). Indexes them once, so features at many times and for many pairs are
+// cheap.
+class WkwHistory {
+ public:
+  WkwHistory(std::vector<TieInteractions> ties,
+             const std::unordered_map<int64_t, std::string>& organisation_of);
+
+  // The features of (user, contact) at `at`. `contact` may have no ties yet (a new contact at a
+  // known account); `organisation` is the contact's.
+  WkwFeatures FeaturesAt(int64_t user, int64_t contact, const std::string& organisation,
+                         int64_t at) const;
+
+  // Colleagues with an interaction before `at` with the contact or anyone else at its
+  // organisation: the ones the model can tell apart from the floor. Sorted by id.
+  std::vector<int64_t> CandidatesAt(int64_t contact, const std::string& organisation,
+                                    int64_t at) const;
+
+  const std::vector<TieInteractions>& ties() const { return ties_; }
+  // The interactions of (user, contact), empty when none.
+  std::span<const Interaction> Pair(int64_t user, int64_t contact) const;
+
+ private:
+  struct Touch {
+    int64_t at;
+    int64_t contact;
+    Interaction interaction;
+  };
+  std::vector<TieInteractions> ties_;                                  // by (user, contact)
+  std::unordered_map<int64_t, std::vector<size_t>> users_of_contact_;  // contact -> ties_ indices
+  std::unordered_map<std::string, std::vector<int64_t>> users_of_organisation_;
+  // (user, organisation) -> every interaction with anyone there, by time.
+  std::map<std::pair<int64_t, std::string>, std::vector<Touch>> account_;
+  std::unordered_map<int64_t, std::vector<int64_t>> user_times_;  // user -> times, sorted
+};
+
+struct WkwModel {
+  int horizon_days = 90;
+  std::vector<int64_t> cutoffs;  // the training cut-offs, newest first
+  int64_t examples = 0, positives = 0;
+  WkwFeatures mean{}, scale{};      // standardisation
+  WkwFeatures weights{};            // the ranking score: weights . standardised features
+  double slope = 1, intercept = 0;  // the score's calibration into a probability
+
+  // The chance u deals with c within the horizon: sigmoid(intercept + sum of Contributions).
+  double Probability(const WkwFeatures& x) const;
+  // Each feature's contribution to the log-odds: slope x weight x standardised value.
+  WkwFeatures Contributions(const WkwFeatures& x) const;
+};
+
+// The defaults were chosen on Enron (docs/strength.md): a 90-day horizon, cut-offs two weeks
+// apart over 14 months; a 180-day horizon or cut-offs 30 or 90 days apart ranked no better.
+struct WkwTrainingOptions {
+  int horizon_days = 90;
+  int cutoffs = 30;  // at most this many, `step_days` apart, newest first
+  int step_days = 14;
+  size_t max_examples = 200000;  // negatives are sampled (and weighted) above this
+  int min_positives = 30;        // fewer: no model (the formula is used, and says so)
+};
+
+// The model learned from `history` with labels ending no later than `until`; nullopt (and why
+// in `reason`) when there is too little history.
+std::optional<WkwModel> TrainWkwModel(
+    const WkwHistory& history, const std::unordered_map<int64_t, std::string>& organisation_of,
+    int64_t until, const WkwTrainingOptions& options, std::string* reason);
+
+}  // namespace rapport::insights

@@ -1,0 +1,208 @@
+// The features of the learned Who Knows Whom ranker (wkw_model.h), computed from ties.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "rapport/insights/wkw_model.h"
+
+namespace rapport::insights {
+namespace {
+
+constexpr double kDay = 86400.0;
+
+enum Feature : size_t {
+  kRecentMonth,
+  kYear,
+  kYears,
+  kWroteTo,
+  kHeardFrom,
+  kReplies,
+  kMeetings,
+  kRecency,
+  kTieAge,
+  kTwoWay,
+  kCrowd,
+  kAccountOthers,
+  kAccountPeople,
+  kAccountRecency,
+  kActivity,
+  kFormula,
+  kAccountFormula,
+};
+
+struct FeatureText {
+  std::string_view name, reason;
+};
+constexpr FeatureText kText[kWkwFeatures] = {
+    {"contact_month", "dealt with them in the last month"},
+    {"contact_year", "dealt with them over the last year"},
+    {"contact_years", "has dealt with them for years"},
+    {"wrote_to_contact", "writes to them"},
+    {"heard_from_contact", "hears from them"},
+    {"replies", "answers them, or is answered"},
+    {"meetings", "meets them"},
+    {"recency", "dealt with them recently"},
+    {"tie_age", "has known them a long time"},
+    {"two_way", "the tie goes both ways"},
+    {"crowd", "deals with them one to one, not in crowds"},
+    {"account_others", "deals with their colleagues"},
+    {"account_people", "knows several people there"},
+    {"account_recency", "dealt with their organisation recently"},
+    {"activity", "is active with outside people"},
+    {"formula", "the strength formula ranks them high"},
+    {"account_formula", "the strength formula ranks them high at the organisation"},
+};
+
+double Decay(int64_t age_seconds, double half_life_days) {
+  return std::exp2(-static_cast<double>(age_seconds) / kDay / half_life_days);
+}
+
+double Recency(int64_t age_seconds) {
+  return std::exp(-static_cast<double>(age_seconds) / kDay / 90.0);
+}
+
+bool Outgoing(InteractionKind k) {
+  return k == InteractionKind::kEmailToContact || k == InteractionKind::kReplyToContact;
+}
+bool Incoming(InteractionKind k) {
+  return k == InteractionKind::kEmailFromContact || k == InteractionKind::kReplyFromContact;
+}
+
+// The interactions of a list (sorted by time) strictly before `at`.
+std::span<const Interaction> Before(std::span<const Interaction> list, int64_t at) {
+  auto end = std::lower_bound(list.begin(), list.end(), at,
+                              [](const Interaction& i, int64_t t) { return i.at < t; });
+  return list.first(static_cast<size_t>(end - list.begin()));
+}
+
+void DirectFeatures(std::span<const Interaction> before, int64_t at, WkwFeatures& x) {
+  if (before.empty()) return;
+  double crowd = 0;
+  bool out = false, in = false;
+  for (const Interaction& i : before) {
+    const int64_t age = at - i.at;
+    x[kRecentMonth] += Decay(age, 30);
+    x[kYear] += Decay(age, 365);
+    x[kYears] += Decay(age, 1500);
+    const double year = Decay(age, 365);
+    if (Outgoing(i.kind)) x[kWroteTo] += year;
+    if (Incoming(i.kind)) x[kHeardFrom] += year;
+    if (i.kind == InteractionKind::kReplyToContact || i.kind == InteractionKind::kReplyFromContact)
+      x[kReplies] += year;
+    if (i.kind == InteractionKind::kMeeting) x[kMeetings] += year;
+    out = out || Outgoing(i.kind) || i.kind == InteractionKind::kMeeting;
+    in = in || Incoming(i.kind) || i.kind == InteractionKind::kMeeting;
+    crowd += 1.0 / std::max(1, i.participants - 1);
+  }
+  for (size_t f : {kRecentMonth, kYear, kYears, kWroteTo, kHeardFrom, kReplies, kMeetings})
+    x[f] = std::log1p(x[f]);
+  x[kRecency] = Recency(at - before.back().at);
+  x[kTieAge] = std::min(10.0, static_cast<double>(at - before.front().at) / kDay / 365.0);
+  x[kTwoWay] = out && in ? 1.0 : 0.0;
+  x[kCrowd] = crowd / static_cast<double>(before.size());
+  x[kFormula] = std::log1p(ComputeTieStrength(before, at).raw);
+}
+
+}  // namespace
+
+std::string_view WkwFeatureName(size_t feature) {
+  return kText[feature].name;
+}
+std::string_view WkwFeatureReason(size_t feature) {
+  return kText[feature].reason;
+}
+
+bool DealtWithContact(const WkwFeatures& x) {
+  return x[kYears] > 0;
+}
+
+WkwHistory::WkwHistory(std::vector<TieInteractions> ties,
+                       const std::unordered_map<int64_t, std::string>& organisation_of)
+    : ties_(std::move(ties)) {
+  std::sort(ties_.begin(), ties_.end(), [](const TieInteractions& a, const TieInteractions& b) {
+    return a.user != b.user ? a.user < b.user : a.contact < b.contact;
+  });
+  for (auto& t : ties_) SortInteractions(t.interactions);
+  for (const auto& t : ties_) {
+    auto& times = user_times_[t.user];
+    for (const auto& i : t.interactions) times.push_back(i.at);
+    auto org = organisation_of.find(t.contact);
+    if (org == organisation_of.end() || org->second.empty()) continue;
+    auto& touches = account_[{t.user, org->second}];
+    if (touches.empty()) users_of_organisation_[org->second].push_back(t.user);
+    for (const auto& i : t.interactions) touches.push_back({i.at, t.contact, i});
+  }
+  for (auto& [user, times] : user_times_) std::sort(times.begin(), times.end());
+  for (auto& [key, touches] : account_) {
+    std::sort(touches.begin(), touches.end(), [](const Touch& a, const Touch& b) {
+      return a.at != b.at ? a.at < b.at : a.contact < b.contact;
+    });
+  }
+  for (auto& [org, users] : users_of_organisation_) std::sort(users.begin(), users.end());
+  for (size_t i = 0; i < ties_.size(); ++i) users_of_contact_[ties_[i].contact].push_back(i);
+}
+
+std::span<const Interaction> WkwHistory::Pair(int64_t user, int64_t contact) const {
+  auto it = std::lower_bound(ties_.begin(), ties_.end(), std::make_pair(user, contact),
+                             [](const TieInteractions& t, const std::pair<int64_t, int64_t>& k) {
+                               return std::make_pair(t.user, t.contact) < k;
+                             });
+  if (it == ties_.end() || it->user != user || it->contact != contact) return {};
+  return it->interactions;
+}
+
+WkwFeatures WkwHistory::FeaturesAt(int64_t user, int64_t contact, const std::string& organisation,
+                                   int64_t at) const {
+  WkwFeatures x{};
+  DirectFeatures(Before(Pair(user, contact), at), at, x);
+  if (!organisation.empty()) {
+    auto it = account_.find({user, organisation});
+    if (it != account_.end()) {
+      std::set<int64_t> people;
+      std::vector<Interaction> others;
+      int64_t last = 0;
+      for (const Touch& t : it->second) {
+        if (t.at >= at) break;
+        if (t.contact == contact) continue;
+        x[kAccountOthers] += Decay(at - t.at, 365);
+        if (at - t.at <= 365 * 86400) people.insert(t.contact);
+        last = t.at;
+        others.push_back(t.interaction);
+      }
+      x[kAccountFormula] = std::log1p(ComputeTieStrength(others, at).raw);
+      x[kAccountOthers] = std::log1p(x[kAccountOthers]);
+      x[kAccountPeople] = std::log1p(static_cast<double>(people.size()));
+      if (last != 0) x[kAccountRecency] = Recency(at - last);
+    }
+  }
+  if (auto times = user_times_.find(user); times != user_times_.end()) {
+    auto end = std::lower_bound(times->second.begin(), times->second.end(), at);
+    auto begin = std::lower_bound(times->second.begin(), end, at - 90 * 86400);
+    x[kActivity] = std::log1p(static_cast<double>(end - begin));
+  }
+  return x;
+}
+
+std::vector<int64_t> WkwHistory::CandidatesAt(int64_t contact, const std::string& organisation,
+                                              int64_t at) const {
+  std::vector<int64_t> out;
+  if (auto it = users_of_contact_.find(contact); it != users_of_contact_.end()) {
+    for (size_t i : it->second) {
+      const auto& list = ties_[i].interactions;
+      if (!list.empty() && list.front().at < at) out.push_back(ties_[i].user);
+    }
+  }
+  if (!organisation.empty()) {
+    if (auto it = users_of_organisation_.find(organisation); it != users_of_organisation_.end()) {
+      for (int64_t user : it->second) {
+        const auto& touches = account_.at({user, organisation});
+        if (touches.front().at < at) out.push_back(user);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace rapport::insights

@@ -65,7 +65,7 @@ struct IngestArgs {
   std::string format = "auto";
   bool rescan = false;
   bool json = false;
-  size_t batch = 50000;  // fewer, larger commits: see SqliteMessageWriter::Create
+  size_t batch = 500000;  // fewer, larger commits: see SqliteMessageWriter::Create
 };
 
 struct SampleArgs {

@@ -30,6 +30,32 @@ TEST(TieStrength, OneEmailToday) {
   EXPECT_EQ(t.explanation.first, kNow);
 }
 
+// Three e-mails to the contact today (1.0 each), one from them today (1.25), a meeting two years
+// ago (2.0 / 2 = 1.0) and a reply from them (1.9): raw 7.15. Shares: to 3 / 7.15 = 42 %, reply
+// from 1.9 / 7.15 = 27 %, from 1.25 / 7.15 = 17 %, the meeting 1.0 / 7.15 = 14 % (fourth: left
+// out of three).
+TEST(TieStrength, TheReasonsAreTheKindsThatWeighedMost) {
+  using K = InteractionKind;
+  std::vector<Interaction> v{At(K::kEmailToContact, 0), At(K::kEmailToContact, 0),
+                             At(K::kEmailToContact, 0), At(K::kEmailFromContact, 0),
+                             At(K::kMeeting, 730),      At(K::kReplyFromContact, 0)};
+  TieStrength t = ComputeTieStrength(v, kNow);
+  EXPECT_NEAR(t.raw, 7.15, 1e-12);
+  double sum = 0;
+  for (double w : t.explanation.weight_by_kind) sum += w;
+  EXPECT_DOUBLE_EQ(sum, t.raw);
+  EXPECT_EQ(TieReasons(t),
+            (std::vector<std::string>{"wrote to them 3 times (42 %)", "was answered once (27 %)",
+                                      "heard from them once (17 %)"}));
+  EXPECT_EQ(TieReasons(t, 4).back(), "met them once (14 %)");
+  // A kind under 5 % of the score is no reason: one old e-mail beside many new ones.
+  std::vector<Interaction> w(30, At(K::kEmailFromContact, 0));
+  w.push_back(At(K::kEmailToContact, 2000));
+  EXPECT_EQ(TieReasons(ComputeTieStrength(w, kNow)),
+            std::vector<std::string>{"heard from them 30 times (100 %)"});
+  EXPECT_TRUE(TieReasons(ComputeTieStrength({}, kNow)).empty());
+}
+
 TEST(TieStrength, AgeHalvesAnInteractionEveryTwoYears) {
   std::vector<Interaction> v{At(InteractionKind::kEmailToContact, 730)};
   TieStrength t = ComputeTieStrength(v, kNow);

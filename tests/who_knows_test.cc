@@ -119,10 +119,13 @@ TEST_F(WhoKnowsTest, RanksColleaguesByHandComputedStrength) {
   EXPECT_EQ(c[0]["explanation"]["emails_from"], 1);
   EXPECT_EQ(c[0]["explanation"]["replies_from"], 1);
   EXPECT_EQ(c[0]["explanation"]["last"], "2026-03-09T12:00:00Z");
+  // Her reply weighs 1.8991 of the 2.8982: 66 %, her mail the other 34 %.
+  EXPECT_EQ(c[0]["why"], json({"was answered once (66 %)", "wrote to them once (34 %)"}));
   std::set<std::string> met{c[1]["address"], c[2]["address"]};
   EXPECT_EQ(met, (std::set<std::string>{"frank@northwind.example", "hal@northwind.example"}));
   EXPECT_NEAR(c[1]["strength"].get<double>(), Strength(kMeetingRaw), 1e-4);  // 0.2072
   EXPECT_EQ(c[1]["explanation"]["meetings"], 1);
+  EXPECT_EQ(c[1]["why"], json({"met them once (100 %)"}));
   EXPECT_EQ(c[3]["address"], "bob@northwind.example");
   EXPECT_NEAR(c[3]["strength"].get<double>(), Strength(kBobRaw), 1e-4);  // 0.1008
   EXPECT_EQ(c[3]["label"], "weak");

@@ -109,6 +109,7 @@ function colleagueTable(colleagues, kind, ctx, introduce) {
       `${c.explanation.replies_to} / ${c.explanation.replies_from}`},
     {label: 'Meetings', num: true, render: (c) => String(c.explanation.meetings)},
     {label: 'Last contact', render: (c) => fmtDate(c.explanation.last)},
+    {label: 'Why', render: (c) => h('span', {class: 'why', text: (c.why || []).join('; ')})},
     {label: 'Intro', render: (c) => c.address === ctx.session.address ? '—' :
       h('button', {type: 'button', class: 'link-button', testid: 'wkw-introduce',
         onclick: () => introduce(c)}, 'Ask for one')},

@@ -26,6 +26,7 @@ Document ColleagueJson(const insights::KnownColleague& c) {
           {"label", insights::TieLabelName(c.tie.label)},
           {"contacts_known", c.contacts},
           {"via_account", c.via_account},
+          {"why", insights::TieReasons(c.tie)},
           {"explanation",
            {{"emails_to", e.emails_to + e.replies_to},
             {"emails_from", e.emails_from + e.replies_from},

@@ -67,7 +67,7 @@ TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_
                                const TieParameters& p) {
   TieStrength t;
   TieExplanation& e = t.explanation;
-  std::vector<double> terms;
+  std::vector<std::pair<double, size_t>> terms;  // (term, kind)
   terms.reserve(interactions.size());
   for (const Interaction& i : interactions) {
     if (i.at > as_of) continue;  // the future is not evidence yet
@@ -78,18 +78,45 @@ TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_
     const double decay = std::exp2(-age_days / p.half_life_days);
     // A message to 10 people or a meeting of 10 says less about each pair than a one-to-one.
     const double others = std::max(1, i.participants - 1);
-    terms.push_back(WeightOf(i.kind, p) * decay / std::pow(others, p.participant_exponent));
+    terms.emplace_back(WeightOf(i.kind, p) * decay / std::pow(others, p.participant_exponent),
+                       static_cast<size_t>(i.kind));
   }
   // Summed in a fixed order (ascending), so the result is bit-for-bit the same whatever order
   // the mail was ingested in; small terms first also loses the least precision.
   std::sort(terms.begin(), terms.end());
-  for (double term : terms) t.raw += term;
+  for (const auto& [term, kind] : terms) {
+    t.raw += term;
+    e.weight_by_kind[kind] += term;
+  }
   // u must have taken part: written, answered or met. Mail only from c is not a relationship,
   // though its raw score still says who c turns to (the ranking uses it; see StrongerTie).
   const bool two_way = e.emails_to + e.replies_to + e.meetings > 0;
   t.strength = two_way ? 1.0 - std::exp(-t.raw / p.saturation) : 0.0;
   t.label = LabelFor(t.strength);
   return t;
+}
+
+std::vector<std::string> TieReasons(const TieStrength& tie, size_t most) {
+  const TieExplanation& e = tie.explanation;
+  if (tie.raw <= 0) return {};
+  const int counts[] = {e.emails_to, e.emails_from, e.replies_to, e.replies_from, e.meetings};
+  constexpr const char* kPhrases[] = {"wrote to them", "heard from them", "answered them",
+                                      "was answered", "met them"};
+  std::vector<size_t> kinds;
+  for (size_t k = 0; k < 5; ++k) {
+    if (counts[k] > 0 && e.weight_by_kind[k] >= 0.05 * tie.raw) kinds.push_back(k);
+  }
+  std::stable_sort(kinds.begin(), kinds.end(),
+                   [&](size_t a, size_t b) { return e.weight_by_kind[a] > e.weight_by_kind[b]; });
+  if (kinds.size() > most) kinds.resize(most);
+  std::vector<std::string> out;
+  for (size_t k : kinds) {
+    const int n = counts[k];
+    const std::string times = n == 1 ? "once" : n == 2 ? "twice" : std::to_string(n) + " times";
+    const long percent = std::lround(100.0 * e.weight_by_kind[k] / tie.raw);
+    out.push_back(std::string(kPhrases[k]) + " " + times + " (" + std::to_string(percent) + " %)");
+  }
+  return out;
 }
 
 }  // namespace rapport::insights

@@ -168,6 +168,9 @@ describe('rapport dashboard', () => {
         `/v1/who-knows?target=${encodeURIComponent(TARGET)}&top=5${asOf}`, 'member');
     const cs = doc.colleagues;
     assert.deepEqual(strengths, cs.map((c) => c.strength.toFixed(2)), 'strengths as the API says');
+    const whys = await page.locator(`${byId('wkw-row')} .why`).allTextContents();
+    assert.deepEqual(whys, cs.map((c) => c.why.join('; ')), 'why, as the API says');
+    assert.ok(whys[0].length > 0, `the best colleague's why is given: ${whys[0]}`);
     const text = async (id) => (await page.textContent(byId(id))).trim();
     assert.equal(await text('wkw-best'), cs[0].name || cs[0].address);
     assert.equal(shown(await text('wkw-total-out')),

@@ -9,10 +9,13 @@
 // wrote to). The defaults are the ones `rapport eval wkw` chose on Enron (docs/strength.md).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace rapport::insights {
 
@@ -46,10 +49,12 @@ enum class TieLabel { kStrong, kFamiliar, kWeak };
 std::string_view TieLabelName(TieLabel label);  // "strong", "familiar", "weak"
 TieLabel LabelFor(double strength);             // >= 0.7, 0.4 .. 0.7, < 0.4
 
-// The explanation shown with a strength: counts by kind, first and last interaction.
+// The explanation shown with a strength: counts by kind, first and last interaction, and what
+// each kind (InteractionKind's order) added to the raw score (the five add up to it).
 struct TieExplanation {
   int emails_to = 0, emails_from = 0, replies_to = 0, replies_from = 0, meetings = 0;
   std::optional<int64_t> first, last;
+  std::array<double, 5> weight_by_kind{};
 };
 
 struct TieStrength {
@@ -61,5 +66,11 @@ struct TieStrength {
 
 TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_t as_of,
                                const TieParameters& parameters = {});
+
+// Why a tie is as strong as it is: the kinds of interaction that weighed most, largest first (at
+// most `most`, each at least 5 % of the raw score), as phrases with their count and share:
+// "wrote to them 43 times (81 %)", "met them once (19 %)". Shares are rounded half away from
+// zero to whole percents. Empty for a tie with no interaction.
+std::vector<std::string> TieReasons(const TieStrength& tie, size_t most = 3);
 
 }  // namespace rapport::insights

@@ -93,7 +93,9 @@ std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
   wkw->add_option("--split", args->splits,
                   "UTC date (YYYY-MM-DD): learn before, test after (repeat for several)")
       ->required();
-  wkw->add_option("--model", args->model, "which ranker to evaluate beside the baselines")
+  wkw->add_option("--model", args->model,
+                  "formula: the formula and the baselines only; learned or both (default): "
+                  "also train and score the learned ranker")
       ->check(CLI::IsMember({"formula", "learned", "both"}));
   wkw->add_option("--horizon", args->horizon, "days after the split to test on (default 180)")
       ->check(CLI::Range(1, 3650));

@@ -30,27 +30,11 @@ enum Feature : size_t {
   kAccountFormula,
 };
 
-struct FeatureText {
-  std::string_view name, reason;
-};
-constexpr FeatureText kText[kWkwFeatures] = {
-    {"contact_month", "dealt with them in the last month"},
-    {"contact_year", "dealt with them over the last year"},
-    {"contact_years", "has dealt with them for years"},
-    {"wrote_to_contact", "writes to them"},
-    {"heard_from_contact", "hears from them"},
-    {"replies", "answers them, or is answered"},
-    {"meetings", "meets them"},
-    {"recency", "dealt with them recently"},
-    {"tie_age", "has known them a long time"},
-    {"two_way", "the tie goes both ways"},
-    {"crowd", "deals with them one to one, not in crowds"},
-    {"account_others", "deals with their colleagues"},
-    {"account_people", "knows several people there"},
-    {"account_recency", "dealt with their organisation recently"},
-    {"activity", "is active with outside people"},
-    {"formula", "the strength formula ranks them high"},
-    {"account_formula", "the strength formula ranks them high at the organisation"},
+constexpr std::string_view kNames[kWkwFeatures] = {
+    "contact_month", "contact_year",    "contact_years",  "wrote_to_contact", "heard_from_contact",
+    "replies",       "meetings",        "recency",        "tie_age",          "two_way",
+    "crowd",         "account_others",  "account_people", "account_recency",  "activity",
+    "formula",       "account_formula",
 };
 
 double Decay(int64_t age_seconds, double half_life_days) {
@@ -106,10 +90,7 @@ void DirectFeatures(std::span<const Interaction> before, int64_t at, WkwFeatures
 }  // namespace
 
 std::string_view WkwFeatureName(size_t feature) {
-  return kText[feature].name;
-}
-std::string_view WkwFeatureReason(size_t feature) {
-  return kText[feature].reason;
+  return kNames[feature];
 }
 
 bool DealtWithContact(const WkwFeatures& x) {

@@ -8,14 +8,13 @@
 //   with the other people at c's organisation (account familiarity); u's overall activity; and
 //   the formula's raw score (tie_strength.h). A colleague with none of them scores the model's
 //   floor, the same for all.
-// * The model is L2-regularised logistic regression on standardised features, fitted by Newton's
-//   method: deterministic (the same examples give the same weights bit for bit), fast to score
-//   (one dot product per colleague) and explainable: a feature's contribution is its weight
-//   times its standardised value, so "why" names the largest contributions.
-// * Weights are fitted to rank: logistic regression on the feature differences between a
-//   colleague who dealt with a contact within the horizon and one who did not, at the same
-//   cut-off (each contact's pairs weigh 1 in all). The score is then calibrated into a
-//   probability (Platt scaling on every example), which keeps the order.
+// * The score is linear in standardised features, its weights fitted to rank: L2-regularised
+//   logistic regression (Newton's method) on the feature differences between a colleague who
+//   dealt with a contact within the horizon and one who did not, at the same cut-off (each
+//   contact's pairs weigh 1 in all). It is then calibrated into a probability (Platt scaling on
+//   every example), which keeps the order. Deterministic (the same examples give the same
+//   weights bit for bit), one dot product per colleague, and explainable: the log-odds are the
+//   intercept plus one contribution per feature (Contributions).
 // * Training examples (TrainWkwModel) come from cut-offs t whose labels, [t, t + horizon), end
 //   no later than the `until` given: the period an evaluation tests is never seen. Every
 //   colleague with an interaction with a contact, or with its organisation, before t is a
@@ -44,9 +43,8 @@ namespace rapport::insights {
 inline constexpr size_t kWkwFeatures = 17;
 using WkwFeatures = std::array<double, kWkwFeatures>;
 
-// A short name (JSON, docs) and the phrase "why" shows when the feature weighed most.
+// A short name (the eval's JSON, docs).
 std::string_view WkwFeatureName(size_t feature);
-std::string_view WkwFeatureReason(size_t feature);
 
 // Whether the features show an interaction with the contact itself (not only its organisation).
 bool DealtWithContact(const WkwFeatures& x);

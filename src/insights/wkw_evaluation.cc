@@ -27,7 +27,7 @@ struct Query {
   std::string organisation;  // "" when it forms no account
 };
 
-enum class Ranker { kRapport, kFrequency, kRecency, kLearned };
+enum class Ranker { kRapport, kFrequency, kRecency };
 
 // What the learned ranking needs: the model and the history it reads features from.
 struct Learned {
@@ -175,17 +175,13 @@ QuerySetScores ScoreSet(const std::vector<Query>& queries, const std::vector<int
                         int64_t split, const TieParameters& parameters, const Learned* learned) {
   QuerySetScores s;
   s.queries = static_cast<int>(queries.size());
-  const Ranker rankers[] = {Ranker::kRapport, Ranker::kFrequency, Ranker::kRecency,
-                            Ranker::kLearned};
-  std::vector<QueryScores> per_query[4];
+  const Ranker rankers[] = {Ranker::kRapport, Ranker::kFrequency, Ranker::kRecency};
+  std::vector<QueryScores> per_query[4];  // the three rankers, then the learned one
   for (const auto& q : queries) {
-    for (int r = 0; r < 4; ++r) {
-      if (rankers[r] == Ranker::kLearned) {
-        if (learned) per_query[r].push_back(Score(q, RankLearned(q, split, *learned), users));
-        continue;
-      }
+    for (int r = 0; r < 3; ++r) {
       per_query[r].push_back(Score(q, Rank(q, split, rankers[r], parameters), users));
     }
+    if (learned) per_query[3].push_back(Score(q, RankLearned(q, split, *learned), users));
   }
   s.rapport = Summarise(per_query[0]);
   s.frequency = Summarise(per_query[1]);

@@ -37,30 +37,38 @@ bool AnyIn(std::span<const Interaction> list, int64_t from, int64_t to) {
   return it != list.end() && it->at < to;
 }
 
-// Every (cut-off, contact, candidate) the model learns from: contacts someone dealt with in the
-// year before the cut-off or within the horizon after it, and their candidates (WkwHistory).
-template <typename Each>
-void ForEachPair(const WkwHistory& h, const std::unordered_map<int64_t, std::string>& org_of,
-                 const std::vector<int64_t>& cutoffs, int64_t horizon, Each each) {
+// One (cut-off, contact, candidate) the model learns from.
+struct Candidate {
+  int64_t cutoff, contact, user;
+  const std::string* organisation;
+  bool label;  // dealt with the contact within the horizon after the cut-off
+};
+
+// Every candidate the model learns from: at each cut-off, the contacts someone dealt with in the
+// year before it or within the horizon after it, and their candidates (WkwHistory).
+std::vector<Candidate> Candidates(const WkwHistory& h,
+                                  const std::unordered_map<int64_t, std::string>& org_of,
+                                  const std::vector<int64_t>& cutoffs, int64_t horizon) {
   std::set<int64_t> contacts;
   for (const auto& t : h.ties()) contacts.insert(t.contact);
   static const std::string kNone;
+  std::vector<Candidate> out;
   for (int64_t cutoff : cutoffs) {
     for (int64_t contact : contacts) {
       auto org = org_of.find(contact);
       const std::string& organisation = org == org_of.end() ? kNone : org->second;
-      const auto candidates = h.CandidatesAt(contact, organisation, cutoff);
-      bool active = false;
-      for (int64_t user : candidates) {
-        active = active || AnyIn(h.Pair(user, contact), cutoff - 365 * kDay, cutoff + horizon);
-      }
+      const auto users = h.CandidatesAt(contact, organisation, cutoff);
+      const bool active = std::any_of(users.begin(), users.end(), [&](int64_t user) {
+        return AnyIn(h.Pair(user, contact), cutoff - 365 * kDay, cutoff + horizon);
+      });
       if (!active) continue;
-      for (int64_t user : candidates) {
+      for (int64_t user : users) {
         const bool label = AnyIn(h.Pair(user, contact), cutoff, cutoff + horizon);
-        each(cutoff, contact, organisation, user, label);
+        out.push_back({cutoff, contact, user, &organisation, label});
       }
     }
   }
+  return out;
 }
 
 // Solves A v = b for a symmetric positive definite A (Cholesky); false when A is not.
@@ -224,11 +232,10 @@ std::optional<WkwModel> TrainWkwModel(const WkwHistory& history,
     if (cutoff - 30 * kDay < earliest) break;
     model.cutoffs.push_back(cutoff);
   }
-  int64_t positives = 0, negatives = 0;
-  ForEachPair(history, org_of, model.cutoffs, horizon,
-              [&](int64_t, int64_t, const std::string&, int64_t, bool label) {
-                ++(label ? positives : negatives);
-              });
+  const auto candidates = Candidates(history, org_of, model.cutoffs, horizon);
+  const auto positives = static_cast<int64_t>(std::count_if(
+      candidates.begin(), candidates.end(), [](const Candidate& c) { return c.label; }));
+  const auto negatives = static_cast<int64_t>(candidates.size()) - positives;
   if (positives < options.min_positives) {
     if (reason) {
       *reason = std::to_string(positives) + " colleague-contact pairs to learn from (" +
@@ -242,17 +249,15 @@ std::optional<WkwModel> TrainWkwModel(const WkwHistory& history,
       negatives == 0 ? 1.0 : std::clamp(room / static_cast<double>(negatives), 0.01, 1.0);
   Examples e;
   std::map<std::pair<int64_t, int64_t>, int64_t> groups;
-  ForEachPair(
-      history, org_of, model.cutoffs, horizon,
-      [&](int64_t cutoff, int64_t contact, const std::string& org, int64_t user, bool label) {
-        if (!label && Uniform(cutoff, user, contact) >= rate) return;
-        e.x.push_back(history.FeaturesAt(user, contact, org, cutoff));
-        e.y.push_back(label ? 1.0 : 0.0);
-        e.w.push_back(label ? 1.0 : 1.0 / rate);
-        auto [at, added] =
-            groups.emplace(std::make_pair(cutoff, contact), static_cast<int64_t>(groups.size()));
-        e.group.push_back(at->second);
-      });
+  for (const Candidate& c : candidates) {
+    if (!c.label && Uniform(c.cutoff, c.user, c.contact) >= rate) continue;
+    e.x.push_back(history.FeaturesAt(c.user, c.contact, *c.organisation, c.cutoff));
+    e.y.push_back(c.label ? 1.0 : 0.0);
+    e.w.push_back(c.label ? 1.0 : 1.0 / rate);
+    auto [at, added] =
+        groups.emplace(std::make_pair(c.cutoff, c.contact), static_cast<int64_t>(groups.size()));
+    e.group.push_back(at->second);
+  }
   model.examples = static_cast<int64_t>(e.x.size());
   model.positives = positives;
   Standardise(e, model);

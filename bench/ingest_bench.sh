@@ -47,7 +47,7 @@ rapport_ingest() {  # rapport_ingest DB PATH...: a fresh store, then one ingest
   rm -f "$db" "$db"-wal "$db"-shm
   "$rapport" --db "$db" init --tenant Bench --domain "$domain" --admin a@"$domain" >/dev/null
   "$rapport" --db "$db" consent grant identifiable --by a@"$domain" >/dev/null
-  "$rapport" --db "$db" ingest "$@"
+  "$rapport" --db "$db" ingest --no-train "$@"
 }
 
 mu_index() {  # mu_index MAILDIR
@@ -75,9 +75,9 @@ bench_set() {  # bench_set NAME MESSAGES KIND PATH
   time_cmd "cat (I/O floor)" "$messages" "$bytes" find "$path" -type f -exec cat {} +
   time_cmd "rapport ingest" "$messages" "$bytes" rapport_ingest "$work/r.db" "$path"
   time_cmd "rapport ingest (again, unchanged files)" "$messages" "$bytes" \
-    "$rapport" --db "$work/r.db" ingest "$path"
+    "$rapport" --db "$work/r.db" ingest --no-train "$path"
   time_cmd "rapport ingest --rescan (all duplicates)" "$messages" "$bytes" \
-    "$rapport" --db "$work/r.db" ingest --rescan "$path"
+    "$rapport" --db "$work/r.db" ingest --no-train --rescan "$path"
   if [[ $kind == maildir && $indexers == 1 ]]; then
     time_cmd "mu index ($(mu --version | head -n1 | awk '{print $NF}'))" "$messages" "$bytes" \
       mu_index "$path"

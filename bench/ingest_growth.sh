@@ -38,7 +38,7 @@ for ((g = 0; g < chunks; g++)); do
   group=("${boxes[@]:g*per:per}")
   [[ ${#group[@]} -gt 0 ]] || break
   start=$(date +%s.%N)
-  stored=$("$rapport" ingest --json "${group[@]}" 2>/dev/null |
+  stored=$("$rapport" ingest --json --no-train "${group[@]}" 2>/dev/null |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["messages"]["stored"])')
   end=$(date +%s.%N)
   size=$(du -cm "$RAPPORT_DB"* | tail -1 | cut -f1)

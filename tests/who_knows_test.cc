@@ -300,6 +300,18 @@ TEST(InsightsEnron, AnswerAndWhoKnowsWhomBeatsTheBaselines) {
   json c = json::parse(who.out)["colleagues"];
   ASSERT_FALSE(c.empty());
   EXPECT_EQ(c[0]["address"], "phillip.allen@enron.com");
+  // The ingest trained the ranker (docs/strength.md): on Enron's last 90 days the learned model
+  // is not better than the formula on both query sets, so the formula ranks and gives the chance.
+  EXPECT_EQ(json::parse(who.out)["ranked_by"], "formula");
+  EXPECT_EQ(json::parse(who.out)["chance_horizon_days"], 90);
+  EXPECT_GT(c[0]["chance"].get<double>(), 0.0);
+  EXPECT_LT(c[0]["chance"].get<double>(), 1.0);
+  auto train = RunRapport("--db " + db + " train --json");
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  json ranker = json::parse(train.out);
+  EXPECT_EQ(ranker["learned_ranks"], false);
+  EXPECT_GE(ranker["check"]["known_queries"].get<int>(), 30);
+  EXPECT_EQ(ranker["why"].get<std::string>().rfind("the formula ranks", 0), 0u) << ranker["why"];
 
   // Relationship analytics: in the 90 days to 1 June 2001 Enron wrote to him 20 times (by SQL:
   // non-bulk messages from enron.com people with him as a recipient) and he never wrote back:

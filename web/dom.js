@@ -90,6 +90,15 @@ export function fmtNumber(n, digits = 0) {
   return x.toLocaleString('en-GB', {maximumFractionDigits: digits, minimumFractionDigits: 0});
 }
 
+/** A chance (0..1, as documents carry it, to 0.0001) in whole percents, as the CLI shows it. */
+export function fmtChance(p) {
+  if (p === null || p === undefined) return '—';
+  const percent = Math.floor((Math.round(Number(p) * 10000) + 50) / 100);
+  if (percent < 1) return '<1 %';
+  if (percent > 99) return '>99 %';
+  return `${percent} %`;
+}
+
 export function fmtHours(h) {
   if (h === null || h === undefined) return '—';
   return `${fmtNumber(h, 1)} h`;

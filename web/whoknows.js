@@ -1,8 +1,8 @@
 // Who Knows Whom: colleagues ranked by tie strength to a contact, an account or a domain.
 
 import {get} from './api.js';
-import {alertBox, badge, card, clear, colleague, field, fmtDate, h, loading, notice, strengthBar,
-  table} from './dom.js';
+import {alertBox, badge, card, clear, colleague, field, fmtChance, fmtDate, h, loading, notice,
+  strengthBar, table} from './dom.js';
 import {tieGraph} from './charts.js';
 import {withSuggestions} from './suggest.js';
 
@@ -86,7 +86,11 @@ export async function showWhoKnows(results, ctx, {target, top, asOf}, actions = 
   results.append(card(null, heading, colleagueTable(colleagues, kind, ctx, introduce),
       h('p', {class: 'muted small', text: 'Strength is 0–1 from e-mails, replies and shared ' +
         'meetings, decayed by age and divided by the number of people involved: strong ≥ 0.7, ' +
-        'familiar 0.4–0.7, weak < 0.4.'})), introBox);
+        'familiar 0.4–0.7, weak < 0.4.' + (answer.chance_horizon_days ? ` Chance: of dealing ` +
+        `with them within ${answer.chance_horizon_days} days, learned from your organisation's ` +
+        'own mail.' : '')}),
+      h('p', {class: 'muted small', testid: 'wkw-ranker-note', text: answer.ranker_note || ''})),
+  introBox);
   results.append(h('div', {class: 'split even'},
       card('Network', tieGraph(label, colleagues),
           h('div', {class: 'legend'},
@@ -103,6 +107,8 @@ function colleagueTable(colleagues, kind, ctx, introduce) {
     {label: 'Colleague', render: colleague},
     {label: 'Strength', render: (c) => h('span', {class: 'strength-cell'},
         strengthBar(c.strength, c.label), badge(c.label))},
+    {label: 'Chance', num: true,
+      render: (c) => h('span', {class: 'chance', text: fmtChance(c.chance)})},
     {label: 'Mails out / in', num: true, render: (c) =>
       `${c.explanation.emails_to} / ${c.explanation.emails_from}`},
     {label: 'Replies out / in', num: true, render: (c) =>

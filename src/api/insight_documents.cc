@@ -26,6 +26,7 @@ Document ColleagueJson(const insights::KnownColleague& c) {
           {"label", insights::TieLabelName(c.tie.label)},
           {"contacts_known", c.contacts},
           {"via_account", c.via_account},
+          {"chance", c.chance ? Document(DocumentChance(*c.chance)) : Document(nullptr)},
           {"why", insights::TieReasons(c.tie)},
           {"explanation",
            {{"emails_to", e.emails_to + e.replies_to},
@@ -180,6 +181,10 @@ Document WhoKnowsWhomDocument(const insights::WhoKnowsWhomAnswer& a) {
   Document out{{"target", {{"kind", TargetKindName(a.target.kind)}, {"label", a.target.label}}},
                {"as_of", IsoTime(a.as_of)},
                {"data_up_to", DataUpTo(a.data_up_to)},
+               {"ranked_by", a.ranked_by},
+               {"ranker_note", a.ranker_note},
+               {"chance_horizon_days",
+                a.chance_horizon_days ? Document(a.chance_horizon_days) : Document(nullptr)},
                {"colleagues", Document::array()}};
   for (const auto& c : a.colleagues) out["colleagues"].push_back(ColleagueJson(c));
   return out;

@@ -201,6 +201,7 @@ int RunIngest(const std::string& db, const IngestArgs& args) {
   if (!refreshed.ok()) return Fail(refreshed.status().message());
   const auto indexed = std::chrono::steady_clock::now();
   const double secs = seconds(start, indexed);
+  const auto trained = args.train ? TrainIfStale(**store) : std::nullopt;
   if (args.json) {
     ordered_json j = SummaryJson(*summary, secs);
     j["people"] = {{"merged", people->people_merged},
@@ -212,11 +213,13 @@ int RunIngest(const std::string& db, const IngestArgs& args) {
                    {"tie_index_seconds", seconds(resolved, indexed)},
                    {"tie_index_contacts_extended", refreshed->extended},
                    {"tie_index_contacts_recomputed", refreshed->recomputed}};
+    if (trained) j["ranker"] = *trained;
     fmt::print("{}\n", j.dump(2));
   } else {
     PrintSummary(*summary, secs);
     fmt::print("people merged       {:>10}  (addresses found to be one person)\n",
                people->people_merged);
+    if (trained) PrintTraining(*trained);
   }
   return 0;
 }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +68,7 @@ struct IngestArgs {
   bool rescan = false;
   bool json = false;
   size_t batch = 500000;  // fewer, larger commits: see SqliteMessageWriter::Create
+  bool train = true;      // train Who Knows Whom's ranker afterwards when it is stale
 };
 
 struct SampleArgs {
@@ -80,6 +83,13 @@ struct SampleArgs {
 int RunInit(const std::string& db, const InitArgs& args);
 int RunIngest(const std::string& db, const IngestArgs& args);
 int RunStats(const std::string& db, bool json);
+
+// After an ingest or a sync: trains Who Knows Whom's ranker (rapport train) when it is missing or
+// stale and identifiable consent is in force. nullopt when nothing was due; otherwise what
+// happened, as JSON ("trained", and "reason" when it could not).
+std::optional<nlohmann::ordered_json> TrainIfStale(store::Store& store);
+// One line saying what TrainIfStale did.
+void PrintTraining(const nlohmann::ordered_json& trained);
 int RunSample(const SampleArgs& args);
 int RunAccountsImport(const std::string& db, const std::string& file);
 int RunAccountsList(const std::string& db, bool json);

@@ -1,5 +1,5 @@
 // The insight sub-commands and their options: who-knows, introduce, relationship, accounts
-// overview, me, enrichment, budget, eval wkw.
+// overview, me, enrichment, budget, eval wkw, train.
 #include "cli/insight_commands.h"
 
 #include <memory>
@@ -101,7 +101,12 @@ std::function<int()> AddInsightCommands(CLI::App& app, const std::string& db) {
       ->check(CLI::Range(1, 3650));
   wkw->add_flag("--json", args->json, "print as JSON");
 
+  auto* train = app.add_subcommand(
+      "train", "learn Who Knows Whom's ranker and chances from this store's own history");
+  train->add_flag("--json", args->json, "print as JSON");
+
   return [=, &db]() -> int {
+    if (*train) return RunTrain(db, args->json);
     if (*who) return RunWhoKnows(db, *args);
     if (*intro) return RunIntroduce(db, *args);
     if (*wkw) return RunEvalWkw(db, *args);

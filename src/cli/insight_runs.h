@@ -55,5 +55,6 @@ int RunMe(const std::string& db, const InsightArgs& args);
 int RunAccountsOverview(const std::string& db, const InsightArgs& args);
 int RunEnrichment(const std::string& db, const InsightArgs& args);
 int RunBudget(const std::string& db, bool json);
+int RunTrain(const std::string& db, bool json);
 
 }  // namespace rapport::cli

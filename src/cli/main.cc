@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   ingest_cmd->add_flag("--json", ingest.json, "print the summary as JSON");
   ingest_cmd->add_option("--batch", ingest.batch, "messages per transaction")
       ->check(CLI::Range(1, 1'000'000));
+  ingest_cmd->add_flag("--train,!--no-train", ingest.train,
+                       "train Who Knows Whom's ranker when stale (default) or not");
 
   bool stats_json = false;
   auto* stats_cmd = app.add_subcommand("stats", "what the store holds");

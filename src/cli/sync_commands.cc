@@ -7,6 +7,7 @@
 #include <csignal>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.h"
@@ -281,13 +282,20 @@ int SyncOnce(const std::string& db, const SyncArgs& args,
   }
   // Who is who, from what this pass learned (aliases, X.500 names); accounts follow. A pass
   // that changed nothing (most passes of --watch) leaves it as it is.
+  std::optional<ordered_json> trained;
   if (changed) {
     auto people = (*store)->ResolvePeople();
     if (!people.ok()) return Fail(people.status().message());
     auto refreshed = insights::RefreshTieIndex(**store);  // what Who Knows Whom reads
     if (!refreshed.ok()) return Fail(refreshed.status().message());
+    trained = TrainIfStale(**store);
+    if (trained && !args.json) PrintTraining(*trained);
   }
-  if (args.json) fmt::print("{}\n", ordered_json{{"sources", report}}.dump(args.watch ? -1 : 2));
+  if (args.json) {
+    ordered_json out{{"sources", report}};
+    if (trained) out["ranker"] = *trained;
+    fmt::print("{}\n", out.dump(args.watch ? -1 : 2));
+  }
   std::fflush(stdout);
   return exit_code;
 }

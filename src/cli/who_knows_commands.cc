@@ -27,18 +27,27 @@ void PrintTable(const insights::WhoKnowsWhomAnswer& a) {
     width = std::max(width, DisplayWidth(who));
     names.push_back(std::move(who));
   }
-  fmt::print("{:>2}  {:<{}} {:>8}  {:<8} {:>9} {:>8}  {:<10}  {}\n", "#", "colleague", width,
-             "strength", "label", "mails o/i", "meetings", "last", "why");
+  fmt::print("{:>2}  {:<{}} {:>8}  {:<8} {:>6} {:>9} {:>8}  {:<10}  {}\n", "#", "colleague", width,
+             "strength", "label", "chance", "mails o/i", "meetings", "last", "why");
   for (size_t i = 0; i < a.colleagues.size(); ++i) {
     const auto& c = a.colleagues[i];
     const auto& e = c.tie.explanation;
     std::string why;
     for (const auto& reason : insights::TieReasons(c.tie))
       why += (why.empty() ? "" : "; ") + reason;
-    fmt::print("{:>2}  {:<{}} {:>8}  {:<8} {:>9} {:>8}  {:<10}  {}\n", i + 1, names[i], width,
+    fmt::print("{:>2}  {:<{}} {:>8}  {:<8} {:>6} {:>9} {:>8}  {:<10}  {}\n", i + 1, names[i], width,
                api::ShownStrength(c.tie.strength), insights::TieLabelName(c.tie.label),
+               c.chance ? api::ShownChance(*c.chance) : "-",
                fmt::format("{}/{}", e.emails_to + e.replies_to, e.emails_from + e.replies_from),
                e.meetings, e.last ? IsoDate(*e.last) : "-", why);
+  }
+  if (a.chance_horizon_days) {
+    fmt::print(
+        "chance: of dealing with them within {} days, learned from this organisation's "
+        "mail; {}\n",
+        a.chance_horizon_days, a.ranker_note);
+  } else {
+    fmt::print("{}\n", a.ranker_note);
   }
 }
 

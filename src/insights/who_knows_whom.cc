@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "ingest/identity/mail_domains.h"
 #include "insights/decide.h"
 #include "rapport/insights/tie_index.h"
+#include "rapport/insights/wkw_ranker.h"
 
 namespace rapport::insights {
 
@@ -83,17 +85,88 @@ Status DescribeColleagues(store::Store& store, WhoKnowsWhomAnswer& answer) {
   return Describe(store, people);
 }
 
-// The other people at a contact's organisation (not free mail) whom the policy lets count.
-Result<std::set<int64_t>> PeopleAtAccountOf(store::Store& store,
-                                            consent::PolicyDecisionPoint& policy, int64_t contact) {
+// A contact's organisation when it forms an account (not free mail), and the other people there
+// whom the policy lets count.
+struct Organisation {
+  std::string domain;
+  std::set<int64_t> others;
+};
+
+Result<Organisation> OrganisationOf(store::Store& store, consent::PolicyDecisionPoint& policy,
+                                    int64_t contact) {
   auto summary = store.SummarizePeople({contact});
   if (!summary.ok()) return summary.status();
+  Organisation out;
   const std::string domain = summary->count(contact) ? summary->at(contact).org_domain : "";
-  if (domain.empty() || ingest::IsFreeMailDomain(domain)) return std::set<int64_t>();
+  if (domain.empty() || ingest::IsFreeMailDomain(domain)) return out;
   auto people = store.PeopleAtDomains({domain});
   if (!people.ok()) return people.status();
   std::erase(*people, contact);
-  return Countable(policy, kKind, *people);
+  auto others = Countable(policy, kKind, *people);
+  if (!others.ok()) return others.status();
+  out.domain = domain;
+  out.others = std::move(*others);
+  return out;
+}
+
+// Colleagues who know the contact's organisation but not the contact, strongest first.
+Result<std::vector<KnownColleague>> RankViaAccount(store::Store& store,
+                                                   const Organisation& organisation,
+                                                   const std::vector<KnownColleague>& direct,
+                                                   int64_t as_of) {
+  std::set<int64_t> listed;
+  for (const auto& c : direct) listed.insert(c.colleague.id);
+  return RankColleagues(store, organisation.others, listed, as_of, true);
+}
+
+// Orders each group by the learned model's chance (wkw_model.h), from the ties of the contact and
+// of the rest of its organisation, as the model was trained on.
+Status OrderByModel(store::Store& store, const WkwModel& model, int64_t contact,
+                    const Organisation& organisation, int64_t as_of,
+                    std::vector<KnownColleague>& direct, std::vector<KnownColleague>& via) {
+  std::vector<int64_t> people(organisation.others.begin(), organisation.others.end());
+  people.push_back(contact);
+  auto ties = ReadTies(store, people, as_of + 1);
+  if (!ties.ok()) return ties.status();
+  std::unordered_map<int64_t, std::string> organisation_of;
+  if (!organisation.domain.empty()) {
+    for (int64_t p : people) organisation_of.emplace(p, organisation.domain);
+  }
+  const WkwHistory history(std::move(ties->ties), organisation_of);
+  for (auto* group : {&direct, &via}) {
+    for (auto& c : *group) {
+      c.chance = model.Probability(
+          history.FeaturesAt(c.colleague.id, contact, organisation.domain, as_of + 1));
+    }
+    std::stable_sort(group->begin(), group->end(),
+                     [](const auto& a, const auto& b) { return *a.chance > *b.chance; });
+  }
+  return Status::Ok();
+}
+
+// What the answer says of its ranking, and each shown colleague's chance under the formula.
+void Explain(const std::optional<WkwRanker>& ranker, bool person, WhoKnowsWhomAnswer& answer) {
+  if (!person) {
+    answer.ranker_note =
+        "ranked by the formula; chances are shown for a contact, not for an "
+        "account or a domain";
+    return;
+  }
+  if (!ranker) {
+    answer.ranker_note =
+        "ranked by the formula; no chance is shown until rapport train has "
+        "learned from this organisation's history";
+    return;
+  }
+  answer.ranked_by = ranker->learned_ranks ? "learned" : "formula";
+  answer.chance_horizon_days = ranker->model.horizon_days;
+  answer.ranker_note = ranker->why;
+  if (ranker->learned_ranks) return;  // the model gave every chance
+  for (auto& c : answer.colleagues) {
+    const auto& curve =
+        c.via_account ? ranker->model.via_account_chance : ranker->model.direct_chance;
+    c.chance = curve.At(c.tie.raw);
+  }
 }
 
 // The colleagues who know the target, strongest first, then (when fewer than `top` know a
@@ -104,16 +177,34 @@ Status FindColleagues(store::Store& store, consent::PolicyDecisionPoint& policy,
   if (!contacts.ok()) return contacts.status();
   auto direct = RankColleagues(store, *contacts, {}, as_of, false);
   if (!direct.ok()) return direct.status();
-  RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
-  if (answer.target.kind == Target::Kind::kPerson && answer.colleagues.size() < top) {
-    auto others = PeopleAtAccountOf(store, policy, answer.target.people.front());
-    if (!others.ok()) return others.status();
-    std::set<int64_t> listed;
-    for (const auto& c : *direct) listed.insert(c.colleague.id);
-    auto via_account = RankColleagues(store, *others, listed, as_of, true);
-    if (!via_account.ok()) return via_account.status();
-    RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *via_account, top, answer.colleagues));
+  const bool person = answer.target.kind == Target::Kind::kPerson;
+  std::optional<WkwRanker> ranker;
+  if (person) {
+    auto loaded = LoadWkwRanker(store);
+    if (!loaded.ok()) return loaded.status();
+    ranker = std::move(*loaded);
   }
+  const int64_t contact = person ? answer.target.people.front() : 0;
+  if (ranker && ranker->learned_ranks) {
+    auto organisation = OrganisationOf(store, policy, contact);
+    if (!organisation.ok()) return organisation.status();
+    auto via = RankViaAccount(store, *organisation, *direct, as_of);
+    if (!via.ok()) return via.status();
+    RAPPORT_RETURN_IF_ERROR(
+        OrderByModel(store, ranker->model, contact, *organisation, as_of, *direct, *via));
+    RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
+    RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *via, top, answer.colleagues));
+  } else {
+    RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
+    if (person && answer.colleagues.size() < top) {
+      auto organisation = OrganisationOf(store, policy, contact);
+      if (!organisation.ok()) return organisation.status();
+      auto via = RankViaAccount(store, *organisation, *direct, as_of);
+      if (!via.ok()) return via.status();
+      RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *via, top, answer.colleagues));
+    }
+  }
+  Explain(ranker, person, answer);
   return DescribeColleagues(store, answer);
 }
 

@@ -201,21 +201,45 @@ void Add(EvidenceByUser& evidence, int64_t user, const Interaction& i) {
 WkwEvaluation EvaluateWhoKnowsWhom(const store::Activity& everything, int64_t split,
                                    int64_t horizon_seconds, const TieParameters& parameters,
                                    bool learned) {
+  std::unordered_map<int64_t, std::string> organisation_of;
+  std::vector<int64_t> users;
+  for (const auto& [id, p] : everything.people) {
+    if (p.kind == store::PersonKind::kInternal && !p.is_role) users.push_back(id);
+    if (!p.org_domain.empty() && !ingest::IsFreeMailDomain(p.org_domain)) {
+      organisation_of.emplace(id, p.org_domain);
+    }
+  }
+  return EvaluateTies(CollectTies(everything, split + horizon_seconds), organisation_of,
+                      std::move(users), split, horizon_seconds, parameters, learned);
+}
+
+WkwEvaluation EvaluateTies(std::vector<TieInteractions> ties,
+                           const std::unordered_map<int64_t, std::string>& organisation_of,
+                           std::vector<int64_t> users, int64_t split, int64_t horizon_seconds,
+                           const TieParameters& parameters, bool learned) {
   const int64_t end = split + horizon_seconds;
-  auto ties = CollectTies(everything, end);
+  for (auto& tie : ties) {
+    std::erase_if(tie.interactions, [&](const Interaction& i) { return i.at >= end; });
+  }
+  std::erase_if(ties, [](const TieInteractions& t) { return t.interactions.empty(); });
   struct Contact {
     EvidenceByUser before;
     std::set<int64_t> after;
   };
+  static const std::string kNone;
+  auto organisation = [&](int64_t contact) -> const std::string& {
+    auto it = organisation_of.find(contact);
+    return it == organisation_of.end() ? kNone : it->second;
+  };
   std::map<int64_t, Contact> by_contact;
-  std::unordered_map<std::string, EvidenceByUser> by_domain;  // before the split only
+  std::unordered_map<std::string, EvidenceByUser> by_organisation;  // before the split only
   for (const auto& tie : ties) {
     Contact& c = by_contact[tie.contact];
-    const std::string& domain = everything.people.at(tie.contact).org_domain;
+    const std::string& org = organisation(tie.contact);
     for (const auto& i : tie.interactions) {
       if (i.at < split) {
         Add(c.before, tie.user, i);
-        if (!domain.empty()) Add(by_domain[domain], tie.user, i);
+        if (!org.empty()) Add(by_organisation[org], tie.user, i);
       } else {
         c.after.insert(tie.user);
       }
@@ -224,33 +248,22 @@ WkwEvaluation EvaluateWhoKnowsWhom(const store::Activity& everything, int64_t sp
   std::vector<Query> known, fresh;
   for (auto& [contact, c] : by_contact) {
     if (c.after.empty()) continue;
-    const std::string& domain = everything.people.at(contact).org_domain;
-    auto at = by_domain.find(domain);
-    const EvidenceByUser* account =
-        domain.empty() || ingest::IsFreeMailDomain(domain) || at == by_domain.end() ? nullptr
-                                                                                    : &at->second;
-    const std::string organisation = account ? domain : std::string();
+    const std::string& org = organisation(contact);
+    auto at = org.empty() ? by_organisation.end() : by_organisation.find(org);
+    const EvidenceByUser* account = at == by_organisation.end() ? nullptr : &at->second;
+    const std::string shown = account ? org : std::string();
     if (!c.before.empty()) {
-      known.push_back({&c.before, account, std::move(c.after), contact, organisation});
+      known.push_back({&c.before, account, std::move(c.after), contact, shown});
     } else if (account) {
-      fresh.push_back({&c.before, account, std::move(c.after), contact, organisation});
+      fresh.push_back({&c.before, account, std::move(c.after), contact, shown});
     }
   }
-  std::vector<int64_t> users;
-  for (const auto& [id, p] : everything.people) {
-    if (p.kind == store::PersonKind::kInternal && !p.is_role) users.push_back(id);
-  }
   std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
   WkwEvaluation out;
   out.internal_users = static_cast<int>(users.size());
   std::optional<WkwHistory> history;
   if (learned) {
-    std::unordered_map<int64_t, std::string> organisation_of;
-    for (const auto& [id, p] : everything.people) {
-      if (!p.org_domain.empty() && !ingest::IsFreeMailDomain(p.org_domain)) {
-        organisation_of.emplace(id, p.org_domain);
-      }
-    }
     history.emplace(std::move(ties), organisation_of);
     out.model = TrainWkwModel(*history, organisation_of, split, {}, &out.no_model);
   }

@@ -25,16 +25,15 @@ enum Feature : size_t {
   kAccountOthers,
   kAccountPeople,
   kAccountRecency,
-  kActivity,
   kFormula,
   kAccountFormula,
 };
 
 constexpr std::string_view kNames[kWkwFeatures] = {
-    "contact_month", "contact_year",    "contact_years",  "wrote_to_contact", "heard_from_contact",
-    "replies",       "meetings",        "recency",        "tie_age",          "two_way",
-    "crowd",         "account_others",  "account_people", "account_recency",  "activity",
-    "formula",       "account_formula",
+    "contact_month",   "contact_year",   "contact_years",  "wrote_to_contact", "heard_from_contact",
+    "replies",         "meetings",       "recency",        "tie_age",          "two_way",
+    "crowd",           "account_others", "account_people", "account_recency",  "formula",
+    "account_formula",
 };
 
 double Decay(int64_t age_seconds, double half_life_days) {
@@ -97,6 +96,14 @@ bool DealtWithContact(const WkwFeatures& x) {
   return x[kYears] > 0;
 }
 
+double DirectFormula(const WkwFeatures& x) {
+  return x[kFormula];
+}
+
+double AccountFormula(const WkwFeatures& x) {
+  return x[kAccountFormula];
+}
+
 WkwHistory::WkwHistory(std::vector<TieInteractions> ties,
                        const std::unordered_map<int64_t, std::string>& organisation_of)
     : ties_(std::move(ties)) {
@@ -105,15 +112,12 @@ WkwHistory::WkwHistory(std::vector<TieInteractions> ties,
   });
   for (auto& t : ties_) SortInteractions(t.interactions);
   for (const auto& t : ties_) {
-    auto& times = user_times_[t.user];
-    for (const auto& i : t.interactions) times.push_back(i.at);
     auto org = organisation_of.find(t.contact);
     if (org == organisation_of.end() || org->second.empty()) continue;
     auto& touches = account_[{t.user, org->second}];
     if (touches.empty()) users_of_organisation_[org->second].push_back(t.user);
     for (const auto& i : t.interactions) touches.push_back({i.at, t.contact, i});
   }
-  for (auto& [user, times] : user_times_) std::sort(times.begin(), times.end());
   for (auto& [key, touches] : account_) {
     std::sort(touches.begin(), touches.end(), [](const Touch& a, const Touch& b) {
       return a.at != b.at ? a.at < b.at : a.contact < b.contact;
@@ -155,11 +159,6 @@ WkwFeatures WkwHistory::FeaturesAt(int64_t user, int64_t contact, const std::str
       x[kAccountPeople] = std::log1p(static_cast<double>(people.size()));
       if (last != 0) x[kAccountRecency] = Recency(at - last);
     }
-  }
-  if (auto times = user_times_.find(user); times != user_times_.end()) {
-    auto end = std::lower_bound(times->second.begin(), times->second.end(), at);
-    auto begin = std::lower_bound(times->second.begin(), end, at - 90 * 86400);
-    x[kActivity] = std::log1p(static_cast<double>(end - begin));
   }
   return x;
 }

@@ -201,7 +201,26 @@ void Calibrate(const Examples& e, WkwModel& m) {
   m.intercept = ab[1];
 }
 
+// The formula's raw score, calibrated the same way: one curve per group the formula ranks.
+ChanceCurve FitChance(const Examples& e, bool direct) {
+  std::vector<std::array<double, 2>> rows;
+  std::vector<double> y, w;
+  for (size_t i = 0; i < e.x.size(); ++i) {
+    if (DealtWithContact(e.x[i]) != direct) continue;
+    rows.push_back({direct ? DirectFormula(e.x[i]) : AccountFormula(e.x[i]), 1.0});
+    y.push_back(e.y[i]);
+    w.push_back(e.w[i]);
+  }
+  if (rows.empty()) return {};
+  const auto ab = Logistic<2>(rows, y, w, {1e-6, 0.0});
+  return {ab[0] > 1e-9 ? ab[0] : 1e-9, ab[1]};
+}
+
 }  // namespace
+
+double ChanceCurve::At(double raw) const {
+  return 1.0 / (1.0 + std::exp(-(intercept + slope * std::log1p(raw))));
+}
 
 WkwFeatures WkwModel::Contributions(const WkwFeatures& x) const {
   WkwFeatures c{};
@@ -263,6 +282,8 @@ std::optional<WkwModel> TrainWkwModel(const WkwHistory& history,
   Standardise(e, model);
   FitWeights(e, model);
   Calibrate(e, model);
+  model.direct_chance = FitChance(e, true);
+  model.via_account_chance = FitChance(e, false);
   return model;
 }
 

@@ -116,6 +116,14 @@ Result<bool> SqliteTieIndex::Fresh(std::span<const int64_t> contacts) {
   return fresh;
 }
 
+Result<std::vector<int64_t>> SqliteTieIndex::Contacts() {
+  std::vector<int64_t> out;
+  Status st = ForEachRow(db_, "SELECT DISTINCT contact FROM tie ORDER BY contact",
+                         [&](SqliteStatement& s) { out.push_back(s.ColumnInt(0)); });
+  if (!st.ok()) return st;
+  return out;
+}
+
 Result<std::vector<TieRow>> SqliteTieIndex::Read(std::span<const int64_t> contacts) {
   std::vector<TieRow> out;
   Status st = ForEachRow(

@@ -171,7 +171,16 @@ describe('rapport dashboard', () => {
     const whys = await page.locator(`${byId('wkw-row')} .why`).allTextContents();
     assert.deepEqual(whys, cs.map((c) => c.why.join('; ')), 'why, as the API says');
     assert.ok(whys[0].length > 0, `the best colleague's why is given: ${whys[0]}`);
+    // The chance, in whole percents of the document's value, as `rapport who-knows` prints it.
+    const chances = await page.locator(`${byId('wkw-row')} .chance`).allTextContents();
+    const percent = (p) => {
+      if (p === null) return '—';
+      const n = Math.floor((Math.round(p * 10000) + 50) / 100);
+      return n < 1 ? '<1 %' : n > 99 ? '>99 %' : `${n} %`;
+    };
+    assert.deepEqual(chances, cs.map((c) => percent(c.chance)), 'chances as the API says');
     const text = async (id) => (await page.textContent(byId(id))).trim();
+    assert.equal(await text('wkw-ranker-note'), doc.ranker_note, 'which ranker, and why');
     assert.equal(await text('wkw-best'), cs[0].name || cs[0].address);
     assert.equal(shown(await text('wkw-total-out')),
         cs.reduce((sum, c) => sum + c.explanation.emails_to, 0), 'e-mails the colleagues sent');

@@ -12,6 +12,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +31,9 @@ struct KnownColleague {
   // Knows other people at the contact's organisation, not the contact: listed after everyone
   // who knows the contact, when fewer than `top` do.
   bool via_account = false;
+  // For a contact, with a trained ranker (wkw_ranker.h): the chance that the colleague deals
+  // with the contact within the ranker's horizon (90 days), as the ranker learned it.
+  std::optional<double> chance = {};
 };
 
 struct WhoKnowsWhomAnswer {
@@ -36,6 +41,9 @@ struct WhoKnowsWhomAnswer {
   int64_t as_of = 0;
   std::vector<KnownColleague> colleagues;  // strongest first, at most `top`
   std::optional<int64_t> data_up_to = {};  // the request's
+  std::string ranked_by = "formula";       // or "learned" (wkw_ranker.h)
+  std::string ranker_note = {};            // why, and what the chance means or why there is none
+  int chance_horizon_days = 0;             // the chance's horizon; 0 when no chance is shown
 };
 
 struct InsightRequest {

@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "rapport/insights/tie_strength.h"
 #include "rapport/insights/wkw_model.h"
@@ -57,5 +59,13 @@ struct WkwEvaluation {
 WkwEvaluation EvaluateWhoKnowsWhom(const store::Activity& everything, int64_t split,
                                    int64_t horizon_seconds, const TieParameters& parameters = {},
                                    bool learned = false);
+
+// The same from ties already collected (CollectTies, or the tie index; interactions from
+// split + horizon on are ignored): `organisation_of` gives the organisation of each external
+// person whose organisation forms an account (not free mail), `users` every colleague ranked.
+WkwEvaluation EvaluateTies(std::vector<TieInteractions> ties,
+                           const std::unordered_map<int64_t, std::string>& organisation_of,
+                           std::vector<int64_t> users, int64_t split, int64_t horizon_seconds,
+                           const TieParameters& parameters = {}, bool learned = false);
 
 }  // namespace rapport::insights

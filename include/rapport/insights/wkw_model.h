@@ -5,9 +5,10 @@
 // Contract:
 // * Features (WkwFeatureName) are computed from interactions strictly before t: u's with c at
 //   three half-lives, each direction, replies, meetings, recency, the tie's age, crowding; u's
-//   with the other people at c's organisation (account familiarity); u's overall activity; and
-//   the formula's raw score (tie_strength.h). A colleague with none of them scores the model's
-//   floor, the same for all.
+//   with the other people at c's organisation (account familiarity); and the formula's raw score
+//   (tie_strength.h). Only the ties of c and of c's organisation, so that Who Knows Whom computes
+//   them from what it reads anyway (u's overall activity was tried: within noise on Enron). A
+//   colleague with none of them scores the model's floor, the same for all.
 // * The score is linear in standardised features, its weights fitted to rank: L2-regularised
 //   logistic regression (Newton's method) on the feature differences between a colleague who
 //   dealt with a contact within the horizon and one who did not, at the same cut-off (each
@@ -40,7 +41,7 @@
 
 namespace rapport::insights {
 
-inline constexpr size_t kWkwFeatures = 17;
+inline constexpr size_t kWkwFeatures = 16;
 using WkwFeatures = std::array<double, kWkwFeatures>;
 
 // A short name (the eval's JSON, docs).
@@ -48,6 +49,19 @@ std::string_view WkwFeatureName(size_t feature);
 
 // Whether the features show an interaction with the contact itself (not only its organisation).
 bool DealtWithContact(const WkwFeatures& x);
+
+// The formula's raw score (tie_strength.h), as log(1 + raw): of the colleague's tie to the
+// contact, and of their ties to the rest of the contact's organisation together.
+double DirectFormula(const WkwFeatures& x);
+double AccountFormula(const WkwFeatures& x);
+
+// What a raw score means: the chance of dealing with the contact within the horizon,
+// sigmoid(intercept + slope x log(1 + raw)). The slope is positive, so the chance orders as the
+// raw score does and never saturates while raw grows.
+struct ChanceCurve {
+  double slope = 0, intercept = 0;
+  double At(double raw) const;
+};
 
 // What the features are computed from: the ties of every colleague with every external person
 // (CollectTies) and each external person's organisation domain ("" when it forms no account:
@@ -83,7 +97,6 @@ class WkwHistory {
   std::unordered_map<std::string, std::vector<int64_t>> users_of_organisation_;
   // (user, organisation) -> every interaction with anyone there, by time.
   std::map<std::pair<int64_t, std::string>, std::vector<Touch>> account_;
-  std::unordered_map<int64_t, std::vector<int64_t>> user_times_;  // user -> times, sorted
 };
 
 struct WkwModel {
@@ -93,6 +106,10 @@ struct WkwModel {
   WkwFeatures mean{}, scale{};      // standardisation
   WkwFeatures weights{};            // the ranking score: weights . standardised features
   double slope = 1, intercept = 0;  // the score's calibration into a probability
+  // The formula's raw score calibrated on the same examples: for colleagues who dealt with the
+  // contact (the raw score of that tie), and for those who only dealt with others at its
+  // organisation (the raw score of those ties).
+  ChanceCurve direct_chance, via_account_chance;
 
   // The chance u deals with c within the horizon: sigmoid(intercept + sum of Contributions).
   double Probability(const WkwFeatures& x) const;

@@ -49,6 +49,9 @@ class TieIndex {
   // anyone whose change reaches every contact).
   virtual Result<bool> Fresh(std::span<const int64_t> contacts) = 0;
 
+  // Every contact with rows, by id: the whole history is Read(Contacts()).
+  virtual Result<std::vector<int64_t>> Contacts() = 0;
+
   // The rows of `contacts`, facts included, at any time; by contact, colleague, time.
   virtual Result<std::vector<TieRow>> Read(std::span<const int64_t> contacts) = 0;
 

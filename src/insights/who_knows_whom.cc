@@ -23,20 +23,17 @@ namespace {
 
 constexpr auto kKind = consent::InsightKind::kWhoKnowsWhom;
 
-// Every colleague with a two-way tie to any of `contacts` (one tie per colleague, over all of
-// them), strongest first, skipping `skip`.
-Result<std::vector<KnownColleague>> RankColleagues(store::Store& store,
-                                                   const std::set<int64_t>& contacts,
-                                                   const std::set<int64_t>& skip, int64_t as_of,
-                                                   bool via_account) {
+// Every colleague with a two-way tie to any of `contacts` in `ties` (one tie per colleague, over
+// all of them), strongest first, skipping `skip`.
+Result<std::vector<KnownColleague>> RankTies(store::Store& store,
+                                             const std::vector<TieInteractions>& ties,
+                                             const std::set<int64_t>& contacts,
+                                             const std::set<int64_t>& skip, int64_t as_of,
+                                             bool via_account) {
   std::vector<KnownColleague> ranked;
-  if (contacts.empty()) return ranked;
-  const std::vector<int64_t> people(contacts.begin(), contacts.end());
-  auto ties = ReadTies(store, people, as_of + 1);
-  if (!ties.ok()) return ties.status();
   std::map<int64_t, std::pair<std::vector<Interaction>, int>> by_user;
-  for (auto& tie : ties->ties) {
-    if (skip.count(tie.user)) continue;
+  for (auto& tie : ties) {
+    if (skip.count(tie.user) || !contacts.count(tie.contact)) continue;
     auto& [interactions, count] = by_user[tie.user];
     interactions.insert(interactions.end(), tie.interactions.begin(), tie.interactions.end());
     ++count;
@@ -65,6 +62,18 @@ Result<std::vector<KnownColleague>> RankColleagues(store::Store& store,
     return StrongerTie(a.tie, a.colleague, b.tie, b.colleague);
   });
   return ranked;
+}
+
+// The same, reading the ties of `contacts` first.
+Result<std::vector<KnownColleague>> RankColleagues(store::Store& store,
+                                                   const std::set<int64_t>& contacts,
+                                                   const std::set<int64_t>& skip, int64_t as_of,
+                                                   bool via_account) {
+  if (contacts.empty()) return std::vector<KnownColleague>();
+  const std::vector<int64_t> people(contacts.begin(), contacts.end());
+  auto ties = ReadTies(store, people, as_of + 1);
+  if (!ties.ok()) return ties.status();
+  return RankTies(store, ties->ties, contacts, skip, as_of, via_account);
 }
 
 // Appends to `out` the colleagues the policy lets appear, until it holds `top`.
@@ -109,39 +118,51 @@ Result<Organisation> OrganisationOf(store::Store& store, consent::PolicyDecision
   return out;
 }
 
-// Colleagues who know the contact's organisation but not the contact, strongest first.
-Result<std::vector<KnownColleague>> RankViaAccount(store::Store& store,
-                                                   const Organisation& organisation,
-                                                   const std::vector<KnownColleague>& direct,
-                                                   int64_t as_of) {
-  std::set<int64_t> listed;
-  for (const auto& c : direct) listed.insert(c.colleague.id);
-  return RankColleagues(store, organisation.others, listed, as_of, true);
-}
-
-// Orders each group by the learned model's chance (wkw_model.h), from the ties of the contact and
-// of the rest of its organisation, as the model was trained on.
-Status OrderByModel(store::Store& store, const WkwModel& model, int64_t contact,
-                    const Organisation& organisation, int64_t as_of,
-                    std::vector<KnownColleague>& direct, std::vector<KnownColleague>& via) {
-  std::vector<int64_t> people(organisation.others.begin(), organisation.others.end());
-  people.push_back(contact);
+// Who knows a contact, ranked by the learned model (wkw_model.h): the formula's two groups (those
+// who know the contact, then those who know only others at its organisation), each ordered by
+// the model's chance, computed from the same ties -- the contact's and its organisation's, read
+// once -- as the model was trained on.
+Status FindByModel(store::Store& store, consent::PolicyDecisionPoint& policy, const WkwModel& model,
+                   const std::set<int64_t>& contacts, int64_t as_of, size_t top,
+                   WhoKnowsWhomAnswer& answer) {
+  const int64_t contact = answer.target.people.front();
+  auto organisation = OrganisationOf(store, policy, contact);
+  if (!organisation.ok()) return organisation.status();
+  std::vector<int64_t> people(organisation->others.begin(), organisation->others.end());
+  people.insert(people.end(), contacts.begin(), contacts.end());
   auto ties = ReadTies(store, people, as_of + 1);
   if (!ties.ok()) return ties.status();
+  auto direct = RankTies(store, ties->ties, contacts, {}, as_of, false);
+  if (!direct.ok()) return direct.status();
   std::unordered_map<int64_t, std::string> organisation_of;
-  if (!organisation.domain.empty()) {
-    for (int64_t p : people) organisation_of.emplace(p, organisation.domain);
+  if (!organisation->domain.empty()) {
+    for (int64_t p : people) organisation_of.emplace(p, organisation->domain);
   }
-  const WkwHistory history(std::move(ties->ties), organisation_of);
-  for (auto* group : {&direct, &via}) {
-    for (auto& c : *group) {
-      c.chance = model.Probability(
-          history.FeaturesAt(c.colleague.id, contact, organisation.domain, as_of + 1));
+  // A colleague's features read only their own ties: each group is scored from its members'.
+  auto order = [&](std::vector<KnownColleague>& group) {
+    std::set<int64_t> users;
+    for (const auto& c : group) users.insert(c.colleague.id);
+    std::vector<TieInteractions> theirs;
+    for (const auto& t : ties->ties) {
+      if (users.count(t.user)) theirs.push_back(t);
     }
-    std::stable_sort(group->begin(), group->end(),
+    const WkwHistory history(std::move(theirs), organisation_of);
+    for (auto& c : group) {
+      c.chance = model.Probability(
+          history.FeaturesAt(c.colleague.id, contact, organisation->domain, as_of + 1));
+    }
+    std::stable_sort(group.begin(), group.end(),
                      [](const auto& a, const auto& b) { return *a.chance > *b.chance; });
-  }
-  return Status::Ok();
+  };
+  order(*direct);
+  RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
+  if (answer.colleagues.size() >= top) return Status::Ok();
+  std::set<int64_t> listed;
+  for (const auto& c : *direct) listed.insert(c.colleague.id);
+  auto via = RankTies(store, ties->ties, organisation->others, listed, as_of, true);
+  if (!via.ok()) return via.status();
+  order(*via);
+  return AppendVisible(policy, *via, top, answer.colleagues);
 }
 
 // What the answer says of its ranking, and each shown colleague's chance under the formula.
@@ -175,8 +196,6 @@ Status FindColleagues(store::Store& store, consent::PolicyDecisionPoint& policy,
                       size_t top, WhoKnowsWhomAnswer& answer) {
   auto contacts = Countable(policy, kKind, answer.target.people);
   if (!contacts.ok()) return contacts.status();
-  auto direct = RankColleagues(store, *contacts, {}, as_of, false);
-  if (!direct.ok()) return direct.status();
   const bool person = answer.target.kind == Target::Kind::kPerson;
   std::optional<WkwRanker> ranker;
   if (person) {
@@ -184,22 +203,19 @@ Status FindColleagues(store::Store& store, consent::PolicyDecisionPoint& policy,
     if (!loaded.ok()) return loaded.status();
     ranker = std::move(*loaded);
   }
-  const int64_t contact = person ? answer.target.people.front() : 0;
   if (ranker && ranker->learned_ranks) {
-    auto organisation = OrganisationOf(store, policy, contact);
-    if (!organisation.ok()) return organisation.status();
-    auto via = RankViaAccount(store, *organisation, *direct, as_of);
-    if (!via.ok()) return via.status();
     RAPPORT_RETURN_IF_ERROR(
-        OrderByModel(store, ranker->model, contact, *organisation, as_of, *direct, *via));
-    RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
-    RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *via, top, answer.colleagues));
+        FindByModel(store, policy, ranker->model, *contacts, as_of, top, answer));
   } else {
+    auto direct = RankColleagues(store, *contacts, {}, as_of, false);
+    if (!direct.ok()) return direct.status();
     RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
     if (person && answer.colleagues.size() < top) {
-      auto organisation = OrganisationOf(store, policy, contact);
+      auto organisation = OrganisationOf(store, policy, answer.target.people.front());
       if (!organisation.ok()) return organisation.status();
-      auto via = RankViaAccount(store, *organisation, *direct, as_of);
+      std::set<int64_t> listed;
+      for (const auto& c : *direct) listed.insert(c.colleague.id);
+      auto via = RankColleagues(store, organisation->others, listed, as_of, true);
       if (!via.ok()) return via.status();
       RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *via, top, answer.colleagues));
     }

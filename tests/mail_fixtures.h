@@ -42,4 +42,16 @@ inline CommandResult IngestFiles(const TempDir& dir, const std::string& db,
   return RunRapport("--db " + db + " ingest " + (dir / "mail") + " " + (dir / "cal"));
 }
 
+// A consented store at `db` holding one exchange: alice@northwind.example writes to
+// carol@fabrikam.example on 9 March 2026 and carol answers. The ingest's result.
+inline CommandResult IngestOneExchange(const TempDir& dir, const std::string& db) {
+  CommandResult init = InitConsented(db, "--tenant N --domain northwind.example");
+  if (init.exit_code != 0) return init;
+  WriteFile(dir / "mail/cur/1", Mail("a@northwind.example", "Mon, 9 Mar 2026 00:00:00 +0000",
+                                     "alice@northwind.example", "carol@fabrikam.example"));
+  WriteFile(dir / "mail/cur/2", Mail("b@fabrikam.example", "Mon, 9 Mar 2026 12:00:00 +0000",
+                                     "carol@fabrikam.example", "alice@northwind.example"));
+  return RunRapport("--db " + db + " ingest " + ShellQuote(dir / "mail"));
+}
+
 }  // namespace rapport::testing

@@ -33,6 +33,40 @@ TEST(SqliteStore, NewStoreIsMigratedToTheLatestVersionInWalMode) {
   EXPECT_TRUE(OpenSqliteStore(dir / "s.db").ok());
 }
 
+// An upgrade: a store of every earlier schema version, holding its tenant, opens with
+// this rapport, migrated forward, after keeping the store as it was beside it (PATH.vN.bak).
+TEST(SqliteStore, AStoreFromEveryEarlierVersionOpensAfterItIsKept) {
+  for (int version = 1; version < LatestSchemaVersion(); ++version) {
+    SCOPED_TRACE("schema version " + std::to_string(version));
+    TempDir dir;
+    const std::string path = dir / "s.db";
+    {
+      auto db = SqliteDb::Open(path);
+      ASSERT_TRUE(db.ok());
+      ASSERT_TRUE(MigrateSchema(*db, version).ok());
+      ASSERT_TRUE(db->Exec("INSERT INTO tenant (id, name, created_at) VALUES (1, 'T', 0); "
+                           "INSERT INTO tenant_domain VALUES (1, 'northwind.example')")
+                      .ok());
+      ASSERT_EQ(*db->QueryInt("PRAGMA user_version"), version);
+    }
+    auto store = OpenSqliteStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    auto stats = (*store)->Stats();
+    ASSERT_TRUE(stats.ok()) << stats.status().message();
+    auto tenant = (*store)->Tenant();
+    ASSERT_TRUE(tenant.ok()) << tenant.status().message();
+    EXPECT_EQ(tenant->name, "T");
+    store->reset();
+    auto migrated = SqliteDb::Open(path);
+    EXPECT_EQ(*migrated->QueryInt("PRAGMA user_version"), LatestSchemaVersion());
+    auto kept =
+        SqliteDb::Open(path + ".v" + std::to_string(version) + ".bak", SqliteDb::Mode::kReadOnly);
+    ASSERT_TRUE(kept.ok()) << kept.status().message();
+    EXPECT_EQ(*kept->QueryInt("PRAGMA user_version"), version);
+    EXPECT_EQ(*kept->QueryInt("SELECT count(*) FROM tenant"), 1);
+  }
+}
+
 TEST(SqliteStore, RefusesAStoreFromANewerRapport) {
   TempDir dir;
   { ASSERT_TRUE(CreateSqliteStore(dir / "s.db").ok()); }

@@ -150,12 +150,7 @@ TEST(WkwRanker, LearnsFromTheTenantsMailAndRanksByItOnlyWhenItDidBetter) {
 TEST(WkwRanker, TooLittleHistorySaysSoAndTheFormulaRanksWithoutAChance) {
   TempDir dir;
   const std::string db = dir / "store.db";
-  ASSERT_EQ(InitConsented(db, "--tenant N --domain northwind.example").exit_code, 0);
-  WriteFile(dir / "mail/cur/1", Mail("a@northwind.example", "Mon, 9 Mar 2026 00:00:00 +0000",
-                                     "alice@northwind.example", "carol@fabrikam.example"));
-  WriteFile(dir / "mail/cur/2", Mail("b@fabrikam.example", "Mon, 9 Mar 2026 12:00:00 +0000",
-                                     "carol@fabrikam.example", "alice@northwind.example"));
-  auto ingest = RunRapport("--db " + db + " ingest " + ShellQuote(dir / "mail"));
+  auto ingest = IngestOneExchange(dir, db);
   ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
   EXPECT_NE(ingest.out.find("ranker not trained"), std::string::npos) << ingest.out;
   auto train = RunRapport("--db " + db + " train");

@@ -109,6 +109,9 @@ int RunConsentReceipt(const std::string& db, const std::string& grant_id);
 int RunAccessCheck(const std::string& db, const AccessCheckArgs& args);
 int RunAuditList(const std::string& db, bool json, const api::AuditQuery& query);
 int RunAuditVerify(const std::string& db, const std::string& anchor);
+// A consistent copy of the store at `to` and of its key file at `to`.keys; and back.
+int RunBackup(const std::string& db, const std::string& to);
+int RunRestore(const std::string& db, const std::string& from);
 int RunAuditAnchor(const std::string& db, const std::string& out);
 int RunOptOut(const std::string& db, const OptOutArgs& args);
 int RunSettingsShow(const std::string& db, bool json);

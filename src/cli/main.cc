@@ -174,6 +174,16 @@ int main(int argc, char** argv) {
       audit_cmd->add_subcommand("anchor", "print the ledger's head, signed, to keep elsewhere");
   audit_anchor_cmd->add_option("--out", audit_anchor_out, "write it to this file");
 
+  std::string backup_to, restore_from;
+  auto* backup_cmd = app.add_subcommand(
+      "backup", "copy the store (one consistent state, while it is in use) and its key file");
+  backup_cmd->add_option("--to", backup_to, "the new backup file (FILE, and FILE.keys beside it)")
+      ->required();
+  auto* restore_cmd = app.add_subcommand(
+      "restore", "make the store at --db from a backup, checking both ledgers on arrival");
+  restore_cmd->add_option("--from", restore_from, "the backup file rapport backup wrote")
+      ->required();
+
   OptOutArgs optout;
   auto* optout_cmd = app.add_subcommand("optout", "people who asked to be left out of insights");
   optout_cmd->require_subcommand(1);
@@ -296,6 +306,8 @@ int main(int argc, char** argv) {
     return RunAuditList(db, audit_json, audit_query);
   }
   if (*audit_verify) return RunAuditVerify(db, audit_anchor);
+  if (*backup_cmd) return RunBackup(db, backup_to);
+  if (*restore_cmd) return RunRestore(db, restore_from);
   if (*audit_anchor_cmd) return RunAuditAnchor(db, audit_anchor_out);
   if (*optout_cmd) return RunOptOut(db, optout);
   if (*admin_cmd) return RunAdmin(db, admin);

@@ -1,5 +1,6 @@
 #include "store/sqlite_schema.h"
 
+#include <algorithm>
 #include <string>
 
 namespace rapport::store {
@@ -573,7 +574,8 @@ int LatestSchemaVersion() {
   return kLatest;
 }
 
-Status MigrateSchema(SqliteDb& db) {
+Status MigrateSchema(SqliteDb& db, int up_to) {
+  const int last = up_to < 0 ? kLatest : std::min(up_to, kLatest);
   auto version = db.QueryInt("PRAGMA user_version");
   if (!version.ok()) return version.status();
   if (*version > kLatest) {
@@ -581,7 +583,7 @@ Status MigrateSchema(SqliteDb& db) {
                                       " is newer than this rapport (" + std::to_string(kLatest) +
                                       "); upgrade rapport");
   }
-  for (int v = static_cast<int>(*version); v < kLatest; ++v) {
+  for (int v = static_cast<int>(*version); v < last; ++v) {
     RAPPORT_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
     Status st = db.Exec(kMigrations[v]);
     if (st.ok()) st = db.Exec("PRAGMA user_version = " + std::to_string(v + 1));

@@ -7,8 +7,9 @@
 
 namespace rapport::store {
 
-// Applies every migration newer than the store's version. Fails on a store from a newer rapport.
-Status MigrateSchema(SqliteDb& db);
+// Applies every migration newer than the store's version, up to `up_to` (default: all). Fails on a
+// store from a newer rapport. Tests make stores of every earlier version with `up_to`.
+Status MigrateSchema(SqliteDb& db, int up_to = -1);
 
 // The version a fully migrated store has.
 int LatestSchemaVersion();

@@ -8,6 +8,7 @@
 #include "store/sqlite_accounts.h"
 #include "store/sqlite_activity.h"
 #include "store/sqlite_admins.h"
+#include "store/sqlite_backup.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_directory.h"
 #include "store/sqlite_engagement.h"
@@ -30,7 +31,7 @@ class SqliteStore final : public Store {
   SqliteStore(SqliteDb db, std::string keys_path)
       : db_(std::move(db)), keys_path_(std::move(keys_path)) {}
 
-  Status Configure(PageReads reads) {
+  Status Configure(PageReads reads, const std::string& path) {
     // WAL lets readers run while an ingest writes; secure_delete overwrites freed pages so that
     // purged data is gone from the file, not just unlinked (SPEC §1).
     RAPPORT_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode = WAL"));
@@ -48,6 +49,12 @@ class SqliteStore final : public Store {
                                                                  : "PRAGMA mmap_size = 0"));
     auto before = db_.QueryInt("PRAGMA user_version");
     if (!before.ok()) return before.status();
+    // An upgrade keeps the store as it was before migrating it, once: PATH.vN.bak.
+    if (*before >= 1 && *before < LatestSchemaVersion()) {
+      const std::string kept = path + ".v" + std::to_string(*before) + ".bak";
+      Status backup = BackupSqlite(db_, kept);
+      if (!backup.ok() && !FileExists(kept)) return backup;
+    }
     RAPPORT_RETURN_IF_ERROR(MigrateSchema(db_));
     // A store from before accounts (migration 3) gets its addresses resolved once, here, so that
     // every command sees accounts without waiting for the next ingest.
@@ -90,6 +97,14 @@ class SqliteStore final : public Store {
   }
   std::optional<std::chrono::steady_clock::time_point> Deadline() const override {
     return db_.Deadline();
+  }
+
+  Status BackupTo(const std::string& path) override { return BackupSqlite(db_, path); }
+
+  Result<bool> SchemaCurrent() override {
+    auto version = db_.QueryInt("PRAGMA user_version");
+    if (!version.ok()) return version.status();
+    return *version == LatestSchemaVersion();
   }
 
   Status Atomically(const std::function<Status()>& body) override {
@@ -684,7 +699,7 @@ class SqliteStore final : public Store {
 Result<std::unique_ptr<Store>> ConfigureSqliteStore(SqliteDb db, const std::string& path,
                                                     std::string keys_path, PageReads reads) {
   auto store = std::make_unique<SqliteStore>(std::move(db), std::move(keys_path));
-  Status st = store->Configure(reads);
+  Status st = store->Configure(reads, path);
   if (!st.ok()) {
     if (st.code() == Status::Code::kFailedPrecondition) return st;
     return Status::IoError(st.message() + " (is " + path + " a rapport store? check --db)");

@@ -284,6 +284,16 @@ class Store {
   // leave the tenant without an admin, or when the audit ledger moved on meanwhile (retry).
   virtual Status ChangeAdmin(std::string_view address, bool add, const LedgerRow& audit_row) = 0;
 
+  // Whether the store's schema is still the one this rapport migrated it to: false once a newer
+  // rapport has migrated it further (this one should then stop being sent requests).
+  virtual Result<bool> SchemaCurrent() = 0;
+
+  // Copies the whole store, one consistent snapshot of it, into a new file at `path`, while other
+  // connections and processes go on reading and writing. The copy is written beside `path` and
+  // renamed into place when complete, so `path` never holds half a store. AlreadyExists-like
+  // FailedPrecondition when `path` exists. (The key file is the caller's to copy.)
+  virtual Status BackupTo(const std::string& path) = 0;
+
   // Tenant settings by name; nullopt when never set.
   virtual Result<std::optional<std::string>> Setting(std::string_view name) = 0;
   virtual Status SetSetting(std::string_view name, std::string_view value) = 0;
@@ -336,6 +346,10 @@ enum class PageReads { kMapped, kCopied };
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const std::string& keys_path = "",
                                                PageReads reads = PageReads::kMapped);
+
+// Copies the store file a backup wrote (Store::BackupTo) to a new file at `path`, which must not
+// exist, the same way: written beside it, renamed when complete. The key file is the caller's.
+Status CopySqliteBackup(const std::string& backup, const std::string& path);
 
 // Makes a new store at `path` (or opens the rapport store or empty file already there) for
 // `rapport init`, and for tests, the sample and benchmarks that make stores of their own. Refuses

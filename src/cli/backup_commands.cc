@@ -1,0 +1,124 @@
+// `rapport backup` and `rapport restore` (issue 22): a consistent copy of the store and its key
+// file, taken while `serve` and `sync` go on writing, and a restore that checks both hash-chained
+// ledgers before the store is used.
+#include <fcntl.h>
+#include <fmt/core.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "rapport/consent/ledger_anchor.h"
+
+namespace rapport::cli {
+namespace {
+
+bool Exists(const std::string& path) {
+  struct stat info;
+  return ::stat(path.c_str(), &info) == 0;
+}
+
+// Copies the key file `from` to a new file `to`, readable by its owner only.
+Status CopyKeyFile(const std::string& from, const std::string& to) {
+  std::ifstream in(from, std::ios::binary);
+  if (!in) {
+    return Status::NotFound("cannot read the key file " + from + ": " + std::strerror(errno) +
+                            " (name it with --keys PATH)");
+  }
+  std::stringstream data;
+  data << in.rdbuf();
+  const std::string bytes = data.str();
+  const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    return Status::IoError("cannot write the key file " + to + ": " + std::strerror(errno) +
+                           (errno == EEXIST ? " (a backup never overwrites a file)" : ""));
+  }
+  const bool written =
+      ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || !synced) {
+    ::unlink(to.c_str());
+    return Status::IoError("cannot write the key file " + to + " (check the disk space)");
+  }
+  return Status::Ok();
+}
+
+// Both ledgers' chains, under the store's key: one line each, or why not.
+Result<std::string> VerifyLedgers(store::Store& store) {
+  std::string out;
+  for (store::Ledger ledger : {store::Ledger::kConsent, store::Ledger::kAudit}) {
+    const std::string name(consent::LedgerName(ledger));
+    auto check = consent::VerifyLedger(store, ledger, nullptr);
+    if (!check.ok()) return check.status();
+    if (check->first_broken) {
+      return Status::Corruption(name + " ledger entry " + std::to_string(*check->first_broken) +
+                                " " + check->problem);
+    }
+    out += fmt::format("{} ledger: {} entries, hash chain intact\n", name, check->entries);
+  }
+  return out;
+}
+
+void RemoveStore(const std::string& db, const std::string& keys) {
+  for (const std::string& f : {db, db + "-wal", db + "-shm", keys}) ::unlink(f.c_str());
+}
+
+}  // namespace
+
+int RunBackup(const std::string& db, const std::string& to) {
+  const std::string keys_to = to + ".keys";
+  if (Exists(keys_to)) {
+    return Fail(keys_to + " already exists: a backup never overwrites a file (name a new one)");
+  }
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  auto stats = (*store)->Stats();
+  if (!stats.ok()) return Fail(stats.status().message());
+  if (Status st = (*store)->BackupTo(to); !st.ok()) return Fail(st.message());
+  if (Status st = CopyKeyFile(KeysPath(db), keys_to); !st.ok()) {
+    ::unlink(to.c_str());
+    return Fail(st.message());
+  }
+  fmt::print(
+      "backed up {} ({} messages, {} meetings) to {} and its key file to {}: keep both apart "
+      "from the store, the key file secret; rapport --db NEW.db restore --from {} brings them "
+      "back\n",
+      db, stats->messages, stats->meetings, to, keys_to, to);
+  return 0;
+}
+
+int RunRestore(const std::string& db, const std::string& from) {
+  const std::string keys = KeysPath(db);
+  for (const std::string& f : {db, keys}) {
+    if (Exists(f)) {
+      return Fail(f + " already exists: restore never overwrites a store (name a new --db, or " +
+                  "move the old one away first)");
+    }
+  }
+  if (Status st = store::CopySqliteBackup(from, db); !st.ok()) return Fail(st.message());
+  if (Status st = CopyKeyFile(from + ".keys", keys); !st.ok()) {
+    RemoveStore(db, keys);
+    return Fail(st.message() + "; nothing was restored");
+  }
+  // Opening migrates a backup from an older rapport forward; then both chains must hold.
+  auto store = OpenStore(db);
+  Result<std::string> ledgers = store.ok() ? VerifyLedgers(**store) : store.status();
+  if (!ledgers.ok()) {
+    if (store.ok()) store->reset();  // closed before its files go
+    RemoveStore(db, keys);
+    return Fail("the backup " + from + " does not verify: " + ledgers.status().message() +
+                "; nothing was restored (restore an earlier backup)");
+  }
+  auto stats = (*store)->Stats();
+  if (!stats.ok()) return Fail(stats.status().message());
+  fmt::print("restored {} into {}: {} messages, {} meetings\n{}", from, db, stats->messages,
+             stats->meetings, *ledgers);
+  return 0;
+}
+
+}  // namespace rapport::cli

@@ -128,7 +128,9 @@ TEST(HttpApi, TheOpenApiDocumentMatchesTheRoutes) {
     std::transform(method.begin(), method.end(), method.begin(), ::tolower);
     served_ops.insert({r.path, method});
   }
-  for (const char* p : {"/healthz", "/metrics", "/v1/openapi.json"}) served_ops.insert({p, "get"});
+  for (const char* p : {"/healthz", "/readyz", "/metrics", "/v1/openapi.json"}) {
+    served_ops.insert({p, "get"});
+  }
   for (const auto& [path, ops] : doc["paths"].items()) {
     for (const auto& [method, op] : ops.items()) {
       documented.insert({path, method});
@@ -271,6 +273,60 @@ TEST(HttpApi, ARequestPastItsTimeLimitIs503AndChangesNothing) {
   auto health = served.Get("/healthz", "");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
+}
+
+// /readyz: ready with no live mailbox; a source that has not synced for longer than allowed, or
+// whose last sync failed, makes the server not ready and is named; /metrics shows each source.
+TEST(HttpApi, ReadinessNamesWhatIsNotReady) {
+  server::ServerOptions options;
+  options.sync_within_seconds = 600;
+  ServedTenant served("all", options);
+  auto ready = served.Get("/readyz", "");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200) << ready->body;
+  EXPECT_EQ(Body(ready)["status"], "ready");
+  EXPECT_EQ(Body(ready)["sources"].size(), 0u);
+
+  auto& store = served.tenant().store();
+  const auto now = static_cast<int64_t>(std::time(nullptr));
+  store::SyncSource box;
+  box.name = "box";
+  box.kind = "imap";
+  box.config = "{}";
+  box.created_at = now - 3600;
+  auto id = store.AddSyncSource(box);
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  auto never = served.Get("/readyz", "");
+  ASSERT_TRUE(never);
+  EXPECT_EQ(never->status, 503) << never->body;
+  auto doc = Body(never);
+  EXPECT_EQ(doc["status"], "not ready");
+  ASSERT_EQ(doc["reasons"].size(), 1u) << doc.dump(2);
+  EXPECT_NE(doc["reasons"][0].get<std::string>().find("source box: never synced since connected"),
+            std::string::npos)
+      << doc["reasons"][0];
+  EXPECT_EQ(doc["sources"][0]["late"], true);
+
+  ASSERT_TRUE(store.RecordSync(*id, now - 10, "").ok());
+  auto synced = served.Get("/readyz", "");
+  ASSERT_TRUE(synced);
+  EXPECT_EQ(synced->status, 200) << synced->body;
+  const int64_t lag = Body(synced)["sources"][0]["lag_seconds"].get<int64_t>();
+  EXPECT_GE(lag, 10);
+  EXPECT_LT(lag, 600);
+
+  ASSERT_TRUE(store.RecordSync(*id, now, "authentication failed").ok());
+  auto failing = served.Get("/readyz", "");
+  ASSERT_TRUE(failing);
+  EXPECT_EQ(failing->status, 503);
+  EXPECT_NE(failing->body.find("source box: its last sync failed: authentication failed"),
+            std::string::npos)
+      << failing->body;
+  auto metrics = served.Get("/metrics", "");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("rapport_sync_lag_seconds{source=\"box\"}"), std::string::npos);
+  EXPECT_NE(metrics->body.find("rapport_sync_failing{source=\"box\"} 1"), std::string::npos)
+      << metrics->body;
 }
 
 // SQLite in WAL mode: the server keeps answering (and auditing) while `rapport ingest` writes.

@@ -142,6 +142,10 @@ std::function<int()> AddServeCommand(CLI::App& app, const std::string& db) {
   cmd->add_option("--max-body", options->max_body_bytes, "largest request body in bytes (64 KiB)")
       ->check(CLI::Range(size_t{1024}, size_t{16} << 20));
   cmd->add_option("--web-root", options->web_root, "serve the dashboard from this folder");
+  cmd->add_option("--ready-sync-within", options->sync_within_seconds,
+                  "/readyz fails when a live mailbox has not synced for this many seconds "
+                  "(default 900)")
+      ->check(CLI::Range(int64_t{1}, int64_t{365} * 86400));
   cmd->add_option_function<int>(
          "--request-timeout",
          [options](int seconds) { options->request_timeout = std::chrono::seconds(seconds); },

@@ -16,6 +16,7 @@
 #include "server/http_front.h"
 #include "server/metrics.h"
 #include "server/rate_limiter.h"
+#include "server/readiness.h"
 #include "server/route_match.h"
 #include "server/routes.h"
 #include "server/static_files.h"
@@ -217,6 +218,20 @@ std::string Server::Impl::Respond(HttpRequest& req, HttpResponse& res) {
     SetError(res, 405, "method_not_allowed", "this route does not take " + req.method);
     return "method_not_allowed";
   }
+  if (req.method == "GET" && req.path == "/readyz") {
+    auto lease = stores.Acquire();
+    Readiness ready;
+    if (lease.ok()) {
+      ready = CheckReadiness(**lease, Now(), options.sync_within_seconds);
+    } else {
+      ready.document = {{"status", "not ready"},
+                        {"reasons", {"the store does not answer: " + lease.status().message()}}};
+    }
+    res.status = ready.ready ? 200 : 503;
+    res.Set("Content-Type", "application/json");
+    res.body = Dump(ready.document);
+    return req.path;
+  }
   if (req.method == "GET" && req.path == "/metrics") {
     res.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     res.body = RenderMetrics();
@@ -363,6 +378,7 @@ void Server::Impl::Finish(const std::string& method, const std::string& label, H
 
 std::string Server::Impl::RenderMetrics() {
   std::map<std::string, int64_t> gauges;
+  std::string sync;
   if (auto lease = stores.Acquire(); lease.ok()) {
     if (auto stats = (**lease).Stats(); stats.ok()) {
       gauges = {{"messages", stats->messages},
@@ -370,8 +386,9 @@ std::string Server::Impl::RenderMetrics() {
                 {"people_internal", stats->people_internal},
                 {"people_external", stats->people_external}};
     }
+    sync = SyncMetrics(**lease, Now());
   }
-  return metrics.Render(gauges, front->OpenConnections());
+  return metrics.Render(gauges, front->OpenConnections()) + sync;
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -62,6 +62,9 @@ struct ServerOptions {
   std::optional<EntraOptions> entra;
   std::optional<OidcOptions> oidc;
   bool access_log = true;  // one line per request on stderr (never a token, path, query or body)
+  // /readyz: a live mailbox source that has not synced for longer (or whose last sync failed)
+  // makes the server not ready. Three passes of `rapport sync --watch`'s default interval.
+  int64_t sync_within_seconds = 900;
 };
 
 class Server {

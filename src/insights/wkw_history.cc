@@ -115,15 +115,15 @@ WkwHistory::WkwHistory(std::vector<TieInteractions> ties,
     auto org = organisation_of.find(t.contact);
     if (org == organisation_of.end() || org->second.empty()) continue;
     auto& touches = account_[{t.user, org->second}];
-    if (touches.empty()) users_of_organisation_[org->second].push_back(t.user);
     for (const auto& i : t.interactions) touches.push_back({i.at, t.contact, i});
   }
   for (auto& [key, touches] : account_) {
     std::sort(touches.begin(), touches.end(), [](const Touch& a, const Touch& b) {
       return a.at != b.at ? a.at < b.at : a.contact < b.contact;
     });
+    // account_ is ordered by user, so each organisation's list is too.
+    if (!touches.empty()) users_of_organisation_[key.second].push_back({key.first, touches[0].at});
   }
-  for (auto& [org, users] : users_of_organisation_) std::sort(users.begin(), users.end());
   for (size_t i = 0; i < ties_.size(); ++i) users_of_contact_[ties_[i].contact].push_back(i);
 }
 
@@ -174,9 +174,8 @@ std::vector<int64_t> WkwHistory::CandidatesAt(int64_t contact, const std::string
   }
   if (!organisation.empty()) {
     if (auto it = users_of_organisation_.find(organisation); it != users_of_organisation_.end()) {
-      for (int64_t user : it->second) {
-        const auto& touches = account_.at({user, organisation});
-        if (touches.front().at < at) out.push_back(user);
+      for (const auto& [user, first] : it->second) {
+        if (first < at) out.push_back(user);
       }
     }
   }

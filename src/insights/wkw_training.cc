@@ -251,10 +251,9 @@ std::optional<WkwModel> TrainWkwModel(const WkwHistory& history,
     if (cutoff - 30 * kDay < earliest) break;
     model.cutoffs.push_back(cutoff);
   }
-  const auto candidates = Candidates(history, org_of, model.cutoffs, horizon);
+  auto candidates = Candidates(history, org_of, model.cutoffs, horizon);
   const auto positives = static_cast<int64_t>(std::count_if(
       candidates.begin(), candidates.end(), [](const Candidate& c) { return c.label; }));
-  const auto negatives = static_cast<int64_t>(candidates.size()) - positives;
   if (positives < options.min_positives) {
     if (reason) {
       *reason = std::to_string(positives) + " colleague-contact pairs to learn from (" +
@@ -263,9 +262,22 @@ std::optional<WkwModel> TrainWkwModel(const WkwHistory& history,
     }
     return std::nullopt;
   }
-  const auto room = static_cast<double>(options.max_examples) - static_cast<double>(positives);
+  // Above max_examples, whole (cut-off, contact) groups are kept at random (by a hash, so the
+  // same history gives the same model): a group's positives and negatives stay together, which
+  // the pairwise fit needs. Without it a 5M-message store trained on 2.7M examples (98 s, 4.4 GB).
+  const double group_rate =
+      candidates.size() <= options.max_examples
+          ? 1.0
+          : static_cast<double>(options.max_examples) / static_cast<double>(candidates.size());
+  std::erase_if(candidates, [&](const Candidate& c) {
+    return group_rate < 1.0 && Uniform(c.cutoff, 0, c.contact) >= group_rate;
+  });
+  const auto kept_positives = static_cast<int64_t>(std::count_if(
+      candidates.begin(), candidates.end(), [](const Candidate& c) { return c.label; }));
+  const auto kept_negatives = static_cast<int64_t>(candidates.size()) - kept_positives;
+  const auto room = static_cast<double>(options.max_examples) - static_cast<double>(kept_positives);
   const double rate =
-      negatives == 0 ? 1.0 : std::clamp(room / static_cast<double>(negatives), 0.01, 1.0);
+      kept_negatives == 0 ? 1.0 : std::clamp(room / static_cast<double>(kept_negatives), 0.01, 1.0);
   Examples e;
   std::map<std::pair<int64_t, int64_t>, int64_t> groups;
   for (const Candidate& c : candidates) {

@@ -94,7 +94,8 @@ class WkwHistory {
   };
   std::vector<TieInteractions> ties_;                                  // by (user, contact)
   std::unordered_map<int64_t, std::vector<size_t>> users_of_contact_;  // contact -> ties_ indices
-  std::unordered_map<std::string, std::vector<int64_t>> users_of_organisation_;
+  // organisation -> (user, their first interaction with anyone there), by user.
+  std::unordered_map<std::string, std::vector<std::pair<int64_t, int64_t>>> users_of_organisation_;
   // (user, organisation) -> every interaction with anyone there, by time.
   std::map<std::pair<int64_t, std::string>, std::vector<Touch>> account_;
 };

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "mail_fixtures.h"
+#include "rapport/insights/wkw_ranker.h"
+#include "rapport/store/store.h"
 #include "test_support.h"
 
 namespace rapport::testing {
@@ -155,6 +157,44 @@ TEST_F(WhoKnowsTest, AContactNobodyKnowsFallsBackToTheirAccount) {
   EXPECT_EQ(c[0]["via_account"], false);
   EXPECT_EQ(c[1]["address"], "alice@northwind.example");
   EXPECT_EQ(c[1]["via_account"], true);
+}
+
+// The chance shown is the trained ranker's curve applied to the raw score derived above: bob knows
+// dave (direct curve), alice knows only carol, dave's colleague (via-account curve).
+TEST_F(WhoKnowsTest, TheChanceIsTheTrainedCurveOfTheHandComputedRawScore) {
+  {
+    auto store = store::OpenSqliteStore(db_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    insights::WkwRanker r;
+    r.why = "the formula ranks: a hand-made ranker";
+    r.model.direct_chance = {0.9, -1.5};
+    r.model.via_account_chance = {0.6, -2.5};
+    ASSERT_TRUE(insights::SaveWkwRanker(**store, r).ok());
+  }
+  const auto sigmoid = [](double x) { return 1 / (1 + std::exp(-x)); };
+  const double bob = sigmoid(-1.5 + 0.9 * std::log1p(kBobRaw));      // 0.2796
+  const double alice = sigmoid(-2.5 + 0.6 * std::log1p(kAliceRaw));  // 0.1566
+  auto r = Ask("dave@fabrikam.example");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json answer = json::parse(r.out);
+  EXPECT_EQ(answer["ranked_by"], "formula");
+  EXPECT_EQ(answer["chance_horizon_days"], 90);
+  EXPECT_EQ(answer["ranker_note"], "the formula ranks: a hand-made ranker");
+  const json& c = answer["colleagues"];
+  ASSERT_EQ(c.size(), 4u) << c.dump(2);
+  EXPECT_EQ(c[0]["address"], "bob@northwind.example");
+  EXPECT_NEAR(c[0]["chance"].get<double>(), bob, 1e-4);
+  EXPECT_EQ(c[1]["address"], "alice@northwind.example");
+  EXPECT_NEAR(c[1]["chance"].get<double>(), alice, 1e-4);
+  auto text =
+      RunRapport("--db " + db_ +
+                 " who-knows dave@fabrikam.example --as alice@northwind.example --as-of " + kAsOf);
+  EXPECT_NE(text.out.find(" 28 % "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(" 16 % "), std::string::npos) << text.out;
+  // An account gets no chance: the ranker learns about contacts.
+  json account = Colleagues("@fabrikam.example");
+  ASSERT_FALSE(account.empty());
+  EXPECT_TRUE(account[0]["chance"].is_null());
 }
 
 TEST_F(WhoKnowsTest, BulkSendersAndOneWayTrafficMakeNoRelationship) {

@@ -41,6 +41,14 @@ Result<Trained> Train(store::Store& store) {
   return Trained{std::move(*ranker), std::chrono::duration<double>(end - start).count()};
 }
 
+// Whether an ingest or a sync should train: identifiable consent in force (nothing is ranked
+// without it) and the ranker missing or stale.
+Result<bool> TrainingDue(store::Store& store) {
+  auto in_force = IdentifiableInForce(store);
+  if (!in_force.ok() || !*in_force) return in_force;
+  return insights::WkwRankerStale(store, Now());
+}
+
 }  // namespace
 
 int RunTrain(const std::string& db, bool json) {
@@ -75,11 +83,9 @@ int RunTrain(const std::string& db, bool json) {
 }
 
 std::optional<nlohmann::ordered_json> TrainIfStale(store::Store& store) {
-  auto in_force = IdentifiableInForce(store);
-  if (in_force.ok() && !*in_force) return std::nullopt;  // nothing to rank for yet
-  auto stale = in_force.ok() ? insights::WkwRankerStale(store, Now()) : in_force.status();
-  if (stale.ok() && !*stale) return std::nullopt;
-  auto trained = stale.ok() ? Train(store) : Result<Trained>(stale.status());
+  auto due = TrainingDue(store);
+  if (due.ok() && !*due) return std::nullopt;
+  auto trained = due.ok() ? Train(store) : Result<Trained>(due.status());
   if (!trained.ok()) {
     // The mail is stored either way: too little history is the usual reason, and the formula
     // ranks until there is enough.

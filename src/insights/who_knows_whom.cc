@@ -76,6 +76,13 @@ Result<std::vector<KnownColleague>> RankColleagues(store::Store& store,
   return RankTies(store, ties->ties, contacts, skip, as_of, via_account);
 }
 
+// The colleagues of a ranked list: those a second group (via the account) leaves out.
+std::set<int64_t> Listed(const std::vector<KnownColleague>& ranked) {
+  std::set<int64_t> out;
+  for (const auto& c : ranked) out.insert(c.colleague.id);
+  return out;
+}
+
 // Appends to `out` the colleagues the policy lets appear, until it holds `top`.
 Status AppendVisible(consent::PolicyDecisionPoint& policy, std::vector<KnownColleague>& ranked,
                      size_t top, std::vector<KnownColleague>& out) {
@@ -157,9 +164,7 @@ Status FindByModel(store::Store& store, consent::PolicyDecisionPoint& policy, co
   order(*direct);
   RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
   if (answer.colleagues.size() >= top) return Status::Ok();
-  std::set<int64_t> listed;
-  for (const auto& c : *direct) listed.insert(c.colleague.id);
-  auto via = RankTies(store, ties->ties, organisation->others, listed, as_of, true);
+  auto via = RankTies(store, ties->ties, organisation->others, Listed(*direct), as_of, true);
   if (!via.ok()) return via.status();
   order(*via);
   return AppendVisible(policy, *via, top, answer.colleagues);
@@ -213,9 +218,7 @@ Status FindColleagues(store::Store& store, consent::PolicyDecisionPoint& policy,
     if (person && answer.colleagues.size() < top) {
       auto organisation = OrganisationOf(store, policy, answer.target.people.front());
       if (!organisation.ok()) return organisation.status();
-      std::set<int64_t> listed;
-      for (const auto& c : *direct) listed.insert(c.colleague.id);
-      auto via = RankColleagues(store, organisation->others, listed, as_of, true);
+      auto via = RankColleagues(store, organisation->others, Listed(*direct), as_of, true);
       if (!via.ok()) return via.status();
       RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *via, top, answer.colleagues));
     }

@@ -216,7 +216,10 @@ Result<WkwRanker> TrainWkwRanker(store::Store& store, consent::PolicyDecisionPoi
   WkwRanker ranker;
   ranker.trained_at = now;
   ranker.data_up_to = DataEnd(*ties);
-  const WkwHistory history(*ties, *organisation_of);
+  ranker.model.horizon_days = WkwTrainingOptions{}.horizon_days;
+  // The check first: it copies the ties for its own fit, and the final fit can then take them.
+  Check(*ties, *organisation_of, ranker);
+  const WkwHistory history(std::move(*ties), *organisation_of);
   std::string reason;
   auto model = TrainWkwModel(history, *organisation_of, ranker.data_up_to + 1, {}, &reason);
   if (!model) {
@@ -226,7 +229,6 @@ Result<WkwRanker> TrainWkwRanker(store::Store& store, consent::PolicyDecisionPoi
         "shown)");
   }
   ranker.model = std::move(*model);
-  Check(*ties, *organisation_of, ranker);
   return ranker;
 }
 

@@ -1,6 +1,8 @@
 // The SQLite store through its interface: schema versions, tenant, de-duplication, provenance.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "ingest/mail/message_parser.h"
 #include "rapport/store/store.h"
 #include "store/sqlite_db.h"
@@ -65,6 +67,32 @@ TEST(SqliteStore, AStoreFromEveryEarlierVersionOpensAfterItIsKept) {
     EXPECT_EQ(*kept->QueryInt("PRAGMA user_version"), version);
     EXPECT_EQ(*kept->QueryInt("SELECT count(*) FROM tenant"), 1);
   }
+}
+
+// After a package upgrade serve and sync start together: both open the old store at once, one
+// migrates it, the other waits and finds it migrated (it must not run a migration twice).
+TEST(SqliteStore, ProcessesOpeningAnOldStoreAtOnceMigrateItOnce) {
+  TempDir dir;
+  const std::string path = dir / "s.db";
+  {
+    auto db = SqliteDb::Open(path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec("PRAGMA journal_mode = WAL").ok());  // as every rapport left its store
+    ASSERT_TRUE(MigrateSchema(*db, 1).ok());
+    ASSERT_TRUE(db->Exec("INSERT INTO tenant (id, name, created_at) VALUES (1, 'T', 0); "
+                         "INSERT INTO tenant_domain VALUES (1, 'northwind.example')")
+                    .ok());
+  }
+  std::vector<std::thread> openers;
+  std::vector<Status> opened(4);
+  for (size_t i = 0; i < opened.size(); ++i) {
+    openers.emplace_back([&, i] { opened[i] = OpenSqliteStore(path).status(); });
+  }
+  for (auto& t : openers) t.join();
+  for (const Status& st : opened) EXPECT_TRUE(st.ok()) << st.message();
+  auto db = SqliteDb::Open(path);
+  EXPECT_EQ(*db->QueryInt("PRAGMA user_version"), LatestSchemaVersion());
+  EXPECT_EQ(*db->QueryInt("SELECT count(*) FROM tenant"), 1);
 }
 
 TEST(SqliteStore, RefusesAStoreFromANewerRapport) {

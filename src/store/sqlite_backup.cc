@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -52,8 +53,10 @@ Status BackupSqlite(SqliteDb& db, const std::string& path) {
                                       " already exists: a backup never overwrites a file "
                                       "(name a new one)");
   }
-  // Its own name: two processes upgrading one store at once each write their own.
-  const std::string partial = path + ".partial-" + std::to_string(::getpid());
+  // Its own name: two processes (or threads) upgrading one store at once each write their own.
+  static std::atomic<int> backups{0};
+  const std::string partial =
+      path + ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(backups++);
   ::unlink(partial.c_str());  // what an interrupted backup of a process with this id left
   auto to = SqliteDb::Open(partial, SqliteDb::Mode::kCreate);
   if (!to.ok()) return to.status();
@@ -62,10 +65,16 @@ Status BackupSqlite(SqliteDb& db, const std::string& path) {
   // One file, no journal beside it: the backup is complete on its own.
   if (st.ok()) st = to->Exec("PRAGMA journal_mode = DELETE");
   *to = SqliteDb();  // closes it
-  if (st.ok() && ::rename(partial.c_str(), path.c_str()) != 0) {
-    st = Status::IoError("cannot name the backup " + path + ": " + std::strerror(errno));
+  // link, not rename: it fails when the name exists, so a backup that another process finished
+  // first is never replaced.
+  if (st.ok() && ::link(partial.c_str(), path.c_str()) != 0) {
+    st = errno == EEXIST
+             ? Status::FailedPrecondition(path +
+                                          " already exists: a backup never "
+                                          "overwrites a file (name a new one)")
+             : Status::IoError("cannot name the backup " + path + ": " + std::strerror(errno));
   }
-  if (!st.ok()) ::unlink(partial.c_str());
+  ::unlink(partial.c_str());
   return st;
 }
 

@@ -583,15 +583,23 @@ Status MigrateSchema(SqliteDb& db, int up_to) {
                                       " is newer than this rapport (" + std::to_string(kLatest) +
                                       "); upgrade rapport");
   }
-  for (int v = static_cast<int>(*version); v < last; ++v) {
+  while (*version < last) {
     RAPPORT_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-    Status st = db.Exec(kMigrations[v]);
-    if (st.ok()) st = db.Exec("PRAGMA user_version = " + std::to_string(v + 1));
+    // Read again under the write lock: after an upgrade, serve and sync start at once, and the
+    // one that waited must not run a migration the other has just made.
+    version = db.QueryInt("PRAGMA user_version");
+    Status st = version.status();
+    if (st.ok() && *version < last) {
+      st = db.Exec(kMigrations[*version]);
+      if (st.ok()) st = db.Exec("PRAGMA user_version = " + std::to_string(*version + 1));
+    }
     if (!st.ok()) {
       (void)db.Exec("ROLLBACK");
       return st;
     }
     RAPPORT_RETURN_IF_ERROR(db.Exec("COMMIT"));
+    version = db.QueryInt("PRAGMA user_version");
+    if (!version.ok()) return version.status();
   }
   return Status::Ok();
 }

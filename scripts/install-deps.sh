@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
   libsqlite3-dev libgmime-3.0-dev libglib2.0-dev libical-dev libpff-dev libpsl-dev
-  libidn2-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  libidn2-dev libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3
   libcpp-httplib-dev libboost-dev openssl curl chromium dovecot-imapd
 )

@@ -117,6 +117,24 @@ TEST_F(ServeCommand, SigtermLetsTheRequestInFlightFinish) {
   EXPECT_NE(serve.Stderr().find("rapport serve: stopped"), std::string::npos) << serve.Stderr();
 }
 
+// A [serve] section sets serve's options (here: no access log); a flag still wins over it.
+TEST_F(ServeCommand, TakesItsOptionsFromTheConfigurationFile) {
+  const std::string config = dir_ / "rapport.toml";
+  WriteFile(config, "[serve]\naccess_log = false\nthreads = 2\n");
+  auto served_lines = [&](const std::vector<std::string>& extra) {
+    ServeProcess serve(db_, extra, {"--config", config});
+    EXPECT_GT(serve.port(), 0) << serve.Stderr();
+    httplib::Client client("127.0.0.1", serve.port());
+    EXPECT_EQ(client.Get("/healthz")->status, 200);
+    EXPECT_EQ(serve.Terminate(), 0);
+    return serve.Stderr();
+  };
+  const std::string quiet = served_lines({});
+  EXPECT_EQ(quiet.find("GET /healthz"), std::string::npos) << quiet;
+  const std::string logged = served_lines({"--access-log"});
+  EXPECT_NE(logged.find("GET /healthz 200"), std::string::npos) << logged;
+}
+
 TEST_F(ServeCommand, ServesHttpsWithACertificate) {
   const std::string cert = dir_ / "cert.pem", key = dir_ / "key.pem";
   const std::string make =
@@ -203,10 +221,13 @@ TEST_F(ServeCommand, ServesAStoreWhoseKeyFileIsElsewhere) {
 }
 
 TEST_F(ServeCommand, BadOptionsAreUsageErrors) {
+  const std::string cert = dir_ / "only.pem";
+  WriteFile(cert, "not read: the key is missing first\n");
   const std::pair<std::string, std::string> cases[] = {
       {"serve --listen nowhere", "--listen wants HOST:PORT"},
       {"serve --listen 127.0.0.1:99999", "--listen wants HOST:PORT"},
-      {"serve --tls-cert only.pem", "--tls-cert and --tls-key go together"},
+      {"serve --tls-cert " + cert, "--tls-cert and --tls-key go together"},
+      {"serve --tls-cert none.pem", "--tls-cert: File does not exist: none.pem"},
       {"serve --entra-tenant t", "Entra ID sign-in needs --entra-tenant, --entra-audience"},
       {"serve --threads 0", "--threads"},
       {"serve --request-timeout 0", "--request-timeout"},

@@ -1,11 +1,11 @@
 // rapport: a thin command line over the library (SPEC §5).
 #include <CLI/CLI.hpp>
 
-#include <cstdlib>
-
 #include "cli/commands.h"
+#include "cli/config_command.h"
 #include "cli/format.h"
 #include "cli/insight_commands.h"
+#include "cli/man_page.h"
 #include "cli/serve_command.h"
 #include "cli/sync_commands.h"
 
@@ -14,12 +14,14 @@ int main(int argc, char** argv) {
   CLI::App app{"rapport: relationship insights from mail and meeting metadata, under consent"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "rapport " RAPPORT_VERSION);
+  // Through envname, so that an option set by its variable counts as given: the configuration
+  // file does not override it.
   std::string db = "rapport.db";
-  if (const char* env = std::getenv("RAPPORT_DB")) db = env;
-  app.add_option("--db", db, "store file (env RAPPORT_DB; default ./rapport.db)");
+  app.add_option("--db", db, "store file (env RAPPORT_DB; default ./rapport.db)")
+      ->envname("RAPPORT_DB");
   std::string keys;
-  if (const char* env = std::getenv("RAPPORT_KEYS")) keys = env;
-  app.add_option("--keys", keys, "the store's key file (env RAPPORT_KEYS; default <db>.keys)");
+  app.add_option("--keys", keys, "the store's key file (env RAPPORT_KEYS; default <db>.keys)")
+      ->envname("RAPPORT_KEYS");
 
   InitArgs init;
   auto* init_cmd = app.add_subcommand("init", "create the tenant in a new store");
@@ -249,8 +251,10 @@ int main(int argc, char** argv) {
       ->required();
 
   auto run_insight = AddInsightCommands(app, db);
-  auto run_serve = AddServeCommand(app, db);
+  auto serve = AddServeCommand(app, db);
   auto run_sync = AddSyncCommands(app, db);
+  auto config = AddConfigCommand(app, db, serve.check);
+  auto man_page = AddManPageCommand(app, RAPPORT_VERSION);
 
   try {
     app.parse(argc, argv);
@@ -269,9 +273,12 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (int code = man_page(); code >= 0) return code;
+  if (int code = config.apply(); code >= 0) return code;
   SetKeysPath(keys);
+  if (int code = config.run(); code >= 0) return code;
   if (int code = run_insight(); code >= 0) return code;
-  if (int code = run_serve(); code >= 0) return code;
+  if (int code = serve.run(); code >= 0) return code;
   if (int code = run_sync(); code >= 0) return code;
   if (*init_cmd) return RunInit(db, init);
   if (*ingest_cmd) return RunIngest(db, ingest);

@@ -18,7 +18,7 @@ namespace {
 
 struct ServeArgs {
   std::string listen = "127.0.0.1:8765";
-  bool quiet = false;
+  bool access_log = true;
   server::EntraOptions entra;
   server::OidcOptions oidc;
   std::string oidc_secret_file;
@@ -54,37 +54,54 @@ bool SplitListen(const std::string& listen, server::ServerOptions& options) {
   return options.port <= 65535;
 }
 
-int Serve(const std::string& db, server::ServerOptions options, const ServeArgs& args) {
+// Completes `options` from the arguments: InvalidArgument for options that do not go together,
+// IoError for a secret file that cannot be read.
+Status Prepare(const ServeArgs& args, server::ServerOptions& options) {
   if (!SplitListen(args.listen, options)) {
-    return Usage("--listen wants HOST:PORT, like 127.0.0.1:8765 (port 0: any free port)");
+    return Status::InvalidArgument(
+        "--listen wants HOST:PORT, like 127.0.0.1:8765 (port 0: any free port)");
   }
   const auto& e = args.entra;
   const bool entra = !e.tenant_id.empty() || !e.audience.empty() || !e.jwks.empty();
   if (entra && (e.tenant_id.empty() || e.audience.empty() || e.jwks.empty())) {
-    return Usage("Entra ID sign-in needs --entra-tenant, --entra-audience and --entra-jwks");
+    return Status::InvalidArgument(
+        "Entra ID sign-in needs --entra-tenant, --entra-audience and --entra-jwks");
   }
   if (entra) options.entra = e;
   const auto& o = args.oidc;
   if (o.issuer.empty() != o.client_id.empty()) {
-    return Usage("single sign-on needs both --oidc-issuer and --oidc-client-id");
+    return Status::InvalidArgument("single sign-on needs both --oidc-issuer and --oidc-client-id");
   }
   if (o.issuer.empty() && (!args.oidc_secret_file.empty() || !o.public_url.empty())) {
-    return Usage("--oidc-client-secret-file and --public-url go with --oidc-issuer");
+    return Status::InvalidArgument(
+        "--oidc-client-secret-file and --public-url go with --oidc-issuer");
   }
   if (!o.issuer.empty()) {
     options.oidc = o;
     if (!args.oidc_secret_file.empty()) {
       auto secret = ReadSecret(args.oidc_secret_file, "--oidc-client-secret-file");
-      if (!secret.ok()) return Fail(secret.status().message());
+      if (!secret.ok()) return secret.status();
       options.oidc->client_secret = std::move(*secret);
     }
     if (o.public_url.empty() && options.port == 0) {
-      return Usage("with --listen on port 0, give --public-url (the provider needs the address)");
+      return Status::InvalidArgument(
+          "with --listen on port 0, give --public-url (the provider needs the address)");
     }
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return Status::InvalidArgument("--tls-cert and --tls-key go together: give both or neither");
+  }
+  options.access_log = args.access_log;
+  return Status::Ok();
+}
+
+int Serve(const std::string& db, server::ServerOptions options, const ServeArgs& args) {
+  if (Status prepared = Prepare(args, options); !prepared.ok()) {
+    return prepared.code() == Status::Code::kInvalidArgument ? Usage(prepared.message())
+                                                             : Fail(prepared.message());
   }
   options.db = db;
   options.keys = KeysPath(db);
-  options.access_log = !args.quiet;
   // Each request's queries allocate and free SQLite's scratch pages; by default glibc hands the
   // freed top of each thread's heap back to the kernel, and the next request page-faults it in
   // again. A server keeps what it freed (up to 1 GiB): 850 -> 2,200 requests/s (BENCHMARKS.md).
@@ -120,13 +137,15 @@ int Serve(const std::string& db, server::ServerOptions options, const ServeArgs&
 
 }  // namespace
 
-std::function<int()> AddServeCommand(CLI::App& app, const std::string& db) {
+ServeCommand AddServeCommand(CLI::App& app, const std::string& db) {
   auto options = std::make_shared<server::ServerOptions>();
   auto args = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "the HTTP/JSON API and the web dashboard");
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8765)");
-  cmd->add_option("--tls-cert", options->tls_cert, "a PEM certificate: serve HTTPS");
-  cmd->add_option("--tls-key", options->tls_key, "the certificate's PEM private key");
+  cmd->add_option("--tls-cert", options->tls_cert, "a PEM certificate: serve HTTPS")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--tls-key", options->tls_key, "the certificate's PEM private key")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--threads", options->threads, "worker threads (default 8)")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--keep-alive", options->keep_alive_requests,
@@ -141,7 +160,9 @@ std::function<int()> AddServeCommand(CLI::App& app, const std::string& db) {
       ->each([options](const std::string&) { options->rate_burst = 2 * options->rate_per_second; });
   cmd->add_option("--max-body", options->max_body_bytes, "largest request body in bytes (64 KiB)")
       ->check(CLI::Range(size_t{1024}, size_t{16} << 20));
-  cmd->add_option("--web-root", options->web_root, "serve the dashboard from this folder");
+  cmd->add_option("--web-root", options->web_root,
+                  "serve the dashboard from this folder (default: the copy built in)")
+      ->check(CLI::ExistingDirectory);
   cmd->add_option("--ready-sync-within", options->sync_within_seconds,
                   "/readyz fails when a live mailbox has not synced for this many seconds "
                   "(default 900)")
@@ -161,17 +182,26 @@ std::function<int()> AddServeCommand(CLI::App& app, const std::string& db) {
       "single sign-on: the OpenID Connect issuer URL (Entra ID, Google, Keycloak, Okta)");
   cmd->add_option("--oidc-client-id", args->oidc.client_id, "rapport's client id at the issuer");
   cmd->add_option("--oidc-client-secret-file", args->oidc_secret_file,
-                  "a file holding the client secret (none: a public client, PKCE only)");
+                  "a file holding the client secret (none: a public client, PKCE only)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--oidc-ca-file", args->oidc.ca_file,
-                  "PEM CAs to trust for the issuer (default: the system's)");
+                  "PEM CAs to trust for the issuer (default: the system's)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--public-url", args->oidc.public_url,
                   "where browsers reach rapport (default from --listen); the redirect URI to "
                   "register is this + /auth/callback");
-  cmd->add_flag("--quiet", args->quiet, "no access log on stderr");
-  return [cmd, &db, options, args]() -> int {  // db: set by parsing, read when run
+  cmd->add_flag("--access-log,!--quiet", args->access_log,
+                "a line per request on stderr (the default; --quiet: errors and start/stop only)");
+  ServeCommand serve;
+  serve.run = [cmd, &db, options, args]() -> int {  // db: set by parsing, read when run
     if (!*cmd) return -1;
     return Serve(db, *options, *args);
   };
+  serve.check = [options, args]() -> Status {
+    server::ServerOptions completed = *options;
+    return Prepare(*args, completed);
+  };
+  return serve;
 }
 
 }  // namespace rapport::cli

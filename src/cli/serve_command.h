@@ -6,10 +6,19 @@
 #include <functional>
 #include <string>
 
+#include "rapport/status.h"
+
 namespace rapport::cli {
 
-// Adds `serve` to `app`. After parsing, the returned function runs it and returns its exit code,
-// or -1 when it was not chosen.
-std::function<int()> AddServeCommand(CLI::App& app, const std::string& db);
+struct ServeCommand {
+  // Runs serve and returns its exit code, or -1 when it was not chosen.
+  std::function<int()> run;
+  // Whether the options given (or configured) go together, without serving: what
+  // `rapport config check` asks of the [serve] section.
+  std::function<Status()> check;
+};
+
+// Adds `serve` to `app`; call the returned functions after parsing.
+ServeCommand AddServeCommand(CLI::App& app, const std::string& db);
 
 }  // namespace rapport::cli

@@ -367,8 +367,9 @@ std::function<int()> AddSyncCommands(CLI::App& app, const std::string& db) {
   test->add_option("name", *name, "the source")->required();
 
   auto* sync_cmd = app.add_subcommand("sync", "bring the store in step with the sources");
-  sync_cmd->add_option("names", sync_args->names, "sources to sync (default: all)");
-  sync_cmd->add_flag("--watch", sync_args->watch, "keep syncing until SIGTERM or Ctrl-C");
+  sync_cmd->add_option("sources", sync_args->names, "sources to sync (default: all)");
+  sync_cmd->add_flag("--watch,!--once", sync_args->watch,
+                     "keep syncing until SIGTERM or Ctrl-C (--once: one pass, the default)");
   sync_cmd
       ->add_option("--interval", sync_args->interval,
                    "with --watch: seconds between passes (default 300)")

@@ -18,8 +18,12 @@ cmake --build build/test -j "$(nproc)"
 # would otherwise first fail in front of a user running scripts/demo.sh.
 unset CC CXX
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAPPORT_TESTS=OFF >/dev/null
-cmake --build build/release -j "$(nproc)" --target rapport
+cmake --build build/release -j "$(nproc)" --target rapport rapport_man
+# ... and its Debian package (scripts/package-check.sh installs and purges it: CI runs that).
+(cd build/release && cpack -G DEB >/dev/null)
 
+# The tests name their stores; a configuration installed on this machine must not reach them.
+export RAPPORT_CONFIG=/dev/null
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"

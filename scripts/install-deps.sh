@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev libgmime-3.0-dev libglib2.0-dev libical-dev libpff-dev libpsl-dev
   libidn2-dev libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3
-  libcpp-httplib-dev libboost-dev openssl curl chromium dovecot-imapd
+  libcpp-httplib-dev libboost-dev openssl curl chromium dovecot-imapd adduser
 )
 if [[ "${1:-}" == "--bench" ]]; then packages+=(maildir-utils notmuch time wrk isync hyperfine); fi
 

@@ -1,6 +1,8 @@
 // The SQLite store through its interface: schema versions, tenant, de-duplication, provenance.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <thread>
 
 #include "ingest/mail/message_parser.h"
@@ -33,6 +35,22 @@ TEST(SqliteStore, NewStoreIsMigratedToTheLatestVersionInWalMode) {
   EXPECT_EQ(mode->ColumnText(0), "wal");
   // Reopening an up-to-date store changes nothing.
   EXPECT_TRUE(OpenSqliteStore(dir / "s.db").ok());
+}
+
+// A store holds the organisation's metadata: readable by its owner only, whatever the umask,
+// and so are the write-ahead log and its index beside it.
+TEST(SqliteStore, ANewStoreIsItsOwnersOnly) {
+  TempDir dir;
+  const mode_t before = ::umask(022);
+  auto store = CreateSqliteStore(dir / "s.db");
+  ::umask(before);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 0, false}).ok());
+  for (const char* name : {"s.db", "s.db-wal", "s.db-shm"}) {
+    struct stat info {};
+    ASSERT_EQ(::stat((dir / name).c_str(), &info), 0) << name;
+    EXPECT_EQ(info.st_mode & 0777, 0600u) << name;
+  }
 }
 
 // An upgrade: a store of every earlier schema version, holding its tenant, opens with

@@ -60,7 +60,6 @@ Status BackupSqlite(SqliteDb& db, const std::string& path) {
   ::unlink(partial.c_str());  // what an interrupted backup of a process with this id left
   auto to = SqliteDb::Open(partial, SqliteDb::Mode::kCreate);
   if (!to.ok()) return to.status();
-  ::chmod(partial.c_str(), 0600);  // a backup holds what the store holds: its owner's only
   Status st = CopyPages(db.handle(), to->handle(), path);
   // One file, no journal beside it: the backup is complete on its own.
   if (st.ok()) st = to->Exec("PRAGMA journal_mode = DELETE");

@@ -1,5 +1,8 @@
 #include "store/sqlite_db.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <string>
 #include <unordered_map>
 
@@ -133,6 +136,12 @@ Result<SqliteDb> SqliteDb::Open(const std::string& path, Mode mode) {
   if (mode == Mode::kReadOnly) flags |= SQLITE_OPEN_READONLY;
   if (mode != Mode::kReadOnly) flags |= SQLITE_OPEN_READWRITE;
   if (mode == Mode::kCreate) flags |= SQLITE_OPEN_CREATE;
+  // A store (or a backup) holds the organisation's metadata: a new one is its owner's only,
+  // whatever the umask. SQLite gives the -wal and -shm files the database file's mode.
+  if (mode == Mode::kCreate && path != ":memory:" && path.rfind("file:", 0) != 0) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);  // an empty file is an empty database; EEXIST: it was there
+  }
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   SqliteDb db;
   db.db_.reset(raw);

@@ -58,6 +58,14 @@ std::string Unavailable(const StoreKeys& expected, const Status& why) {
   return why.message();
 }
 
+// The keys are in their file: the store forgets its copies and pins which file is its own.
+Result<StoreKeys> Moved(Store& store, StoreKeys keys) {
+  RAPPORT_RETURN_IF_ERROR(
+      store.EraseSettings({std::string(kLegacyOptOutKey), std::string(kLegacyTokenKey)},
+                          kKeyFileIdSetting, keys.store_id));
+  return keys;
+}
+
 // A store from before key files keeps its keys as settings: writes them (and fresh keys for the
 // other purposes) to a new key file, pins where the ledgers' keyed chains start, then erases the
 // settings. Re-run after a crash between the two steps, it adopts the file it wrote.
@@ -77,33 +85,33 @@ Result<StoreKeys> MoveKeysOut(Store& store, const std::string& keys_path) {
     return a.seq == b.seq && a.base == b.base;
   };
   auto keys = ReadKeyFile(keys_path);
-  if (keys.ok()) {
-    // Adopted only when it is exactly what this move would have written.
-    auto& k = keys->keys;
-    const bool ours = (!*optout || **optout == k[size_t(KeyPurpose::kOptOut)]) &&
-                      (!*token || **token == k[size_t(KeyPurpose::kAccessToken)]) &&
-                      same(keys->audit, starts[0]) && same(keys->consent, starts[1]);
-    if (!ours) {
-      return Status::FailedPrecondition(
-          "cannot move this store's keys out of it: the key file " + keys_path +
-          " already exists and holds other keys; move that file away, or name a new one with "
-          "--keys PATH");
-    }
-  } else if (keys.status().code() == Status::Code::kNotFound) {
-    keys = NewStoreKeys(keys_path);
-    if (!keys.ok()) return keys.status();
-    if (*optout) keys->keys[size_t(KeyPurpose::kOptOut)] = **optout;
-    if (*token) keys->keys[size_t(KeyPurpose::kAccessToken)] = **token;
-    keys->audit = starts[0];
-    keys->consent = starts[1];
-    RAPPORT_RETURN_IF_ERROR(WriteNewKeyFile(*keys));
-  } else {
-    return keys.status();
+  if (keys.status().code() == Status::Code::kNotFound) {
+    auto fresh = NewStoreKeys(keys_path);
+    if (!fresh.ok()) return fresh.status();
+    if (*optout) fresh->keys[size_t(KeyPurpose::kOptOut)] = **optout;
+    if (*token) fresh->keys[size_t(KeyPurpose::kAccessToken)] = **token;
+    fresh->audit = starts[0];
+    fresh->consent = starts[1];
+    Status written = WriteNewKeyFile(*fresh);
+    if (written.ok()) return Moved(store, *fresh);
+    // Another process opening the old store at once (serve and sync after an upgrade) wrote it
+    // first: adopt theirs, if it is what this move would have written.
+    if (written.code() != Status::Code::kFailedPrecondition) return written;
+    keys = ReadKeyFile(keys_path);
   }
-  RAPPORT_RETURN_IF_ERROR(
-      store.EraseSettings({std::string(kLegacyOptOutKey), std::string(kLegacyTokenKey)},
-                          kKeyFileIdSetting, keys->store_id));
-  return keys;
+  if (!keys.ok()) return keys.status();
+  // Adopted only when it is exactly what this move would have written.
+  auto& k = keys->keys;
+  const bool ours = (!*optout || **optout == k[size_t(KeyPurpose::kOptOut)]) &&
+                    (!*token || **token == k[size_t(KeyPurpose::kAccessToken)]) &&
+                    same(keys->audit, starts[0]) && same(keys->consent, starts[1]);
+  if (!ours) {
+    return Status::FailedPrecondition(
+        "cannot move this store's keys out of it: the key file " + keys_path +
+        " already exists and holds other keys; move that file away, or name a new one with "
+        "--keys PATH");
+  }
+  return Moved(store, *keys);
 }
 
 // The keys the store at `store_path` was opened with (attached even when unavailable, so that

@@ -40,10 +40,12 @@ as_rapport() { $sudo setpriv --reuid=rapport --regid=rapport --init-groups -- "$
 step "config check on the shipped configuration, as the user rapport"
 as_rapport rapport config check
 step "a store in /var/lib/rapport, served by the shipped configuration"
-as_rapport rapport init --tenant Package --domain example.com --admin it@example.com >/dev/null
+# Its own store beside any other (a machine may keep an earlier run's data, as purge does).
+store=/var/lib/rapport/package-check-$$.db
+as_rapport rapport --db "$store" init --tenant Package --domain example.com --admin it@example.com >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 $sudo setpriv --reuid=rapport --regid=rapport --init-groups -- \
-  rapport serve --listen "127.0.0.1:$port" 2>"$work/serve.log" &
+  rapport --db "$store" serve --listen "127.0.0.1:$port" 2>"$work/serve.log" &
 serve_pid=$!
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "http://127.0.0.1:$port/readyz"
@@ -72,5 +74,6 @@ if [[ -n "$left" ]]; then
   echo "$left" >&2
   exit 1
 fi
-test -f /var/lib/rapport/rapport.db  # the data stays
+test -f "$store"  # the data stays
+$sudo rm -f "$store" "$store".keys "$store"-wal "$store"-shm
 step "ok: installed, configured, served, removed and purged cleanly"

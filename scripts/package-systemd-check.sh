@@ -29,6 +29,7 @@ if [[ ! -x $root/lib/systemd/systemd ]]; then
     cannot "debootstrap failed (see $root.log)"
 fi
 (cd "$build" && cpack -G DEB -D CPACK_PACKAGE_VERSION="$next" -B "$root/upgrade" >/dev/null)
+rm -rf "$root/var/lib/rapport"  # an earlier run's store, if it stopped half-way
 cp "$deb" "$root/rapport.deb"
 cp "$root"/upgrade/rapport_"$next"_amd64.deb "$root/rapport-next.deb"
 
@@ -69,7 +70,6 @@ inside dpkg -r rapport >/dev/null
 inside dpkg -P rapport >/dev/null
 inside test ! -e /etc/rapport
 inside test -f /var/lib/rapport/rapport.db
-inside rm -rf /var/lib/rapport  # the next run starts clean
 inside systemctl poweroff >/dev/null 2>&1 || true
 wait $nspawn || true
 trap - EXIT

@@ -64,6 +64,12 @@ inside dpkg -i /rapport-next.deb >/dev/null
 after=$(inside systemctl show -p MainPID --value rapport-serve)
 [[ $before != "$after" && $after != 0 ]] || { echo "rapport-serve did not restart" >&2; exit 1; }
 inside systemctl is-active rapport-serve
+step "systemctl stop: a stop asked for leaves neither unit failed"
+inside systemctl stop rapport-serve rapport-sync
+if inside systemctl is-failed --quiet rapport-serve rapport-sync; then
+  inside systemctl status rapport-serve rapport-sync --no-pager >&2 || true
+  exit 1
+fi
 step "dpkg -r and -P: the services stop, the configuration goes, the store stays"
 inside dpkg -r rapport >/dev/null
 ! inside systemctl is-active rapport-serve >/dev/null 2>&1

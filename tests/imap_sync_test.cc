@@ -448,6 +448,18 @@ TEST_F(ImapSync, WatchFollowsNewMailAndStopsOnSigterm) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
+// A watch whose passes fail (here: no source yet) keeps watching, and SIGTERM still ends it with
+// exit 0: a stop asked for is not a failure (systemd would mark rapport-sync failed).
+TEST_F(ImapSync, WatchWhosePassesFailStillStopsCleanly) {
+  pid_t pid = StartWatch();
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // one failed pass, then waiting
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, WNOHANG), 0) << "the watch ended by itself";
+  kill(pid, SIGTERM);
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
 // Two sources, each one folder: mail the server takes into a folder other than the inbox wakes
 // --watch at once (NOTIFY, RFC 5465, while the inbox is open in IDLE), whichever source it is.
 TEST_F(ImapSync, WatchWakesForMailInAnyFolderOfAnySource) {

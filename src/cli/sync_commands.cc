@@ -305,13 +305,15 @@ int RunSync(const std::string& db, const SyncArgs& args) {
   if (!args.watch) return SyncOnce(db, args, sources);
   std::signal(SIGTERM, OnStopSignal);
   std::signal(SIGINT, OnStopSignal);
-  int exit_code = 0;
+  // A pass that fails says so on stderr, in /readyz and in /metrics, and the next pass tries
+  // again; a watch stopped by SIGTERM or Ctrl-C has ended as asked, so it exits 0 (systemd
+  // would otherwise mark rapport-sync failed on every stop after a failed pass).
   while (!g_stop.load()) {
-    exit_code = SyncOnce(db, args, sources);
+    (void)SyncOnce(db, args, sources);
     if (g_stop.load()) break;
     sync::WaitForNextPass(sources, std::chrono::seconds(args.interval), g_stop);
   }
-  return exit_code;
+  return 0;
 }
 
 }  // namespace

@@ -11,8 +11,25 @@
 
 namespace rapport::cli {
 
+namespace {
+
+struct Entry {
+  std::string section;  // "" at the top level
+  std::string key;      // "" for a section's header
+  const toml::node* node;
+  int line;
+
+  // "db", "serve.listen"; a section's header: "serve".
+  std::string Name() const {
+    return key.empty() ? section : section.empty() ? key : section + "." + key;
+  }
+};
+
+}  // namespace
+
 struct ConfigFile::Table {
   toml::table root;
+  std::vector<Entry> entries;  // every key of `root` with its section, in file order
 };
 
 namespace {
@@ -102,13 +119,6 @@ std::string Apply(CLI::Option& option, const toml::node& node) {
   return "";
 }
 
-struct Entry {
-  std::string section;  // "" at the top level
-  std::string key;
-  const toml::node* node;
-  int line;
-};
-
 // Every key of the file with its section, in file order.
 std::vector<Entry> Entries(const toml::table& root) {
   std::vector<Entry> entries;
@@ -141,6 +151,7 @@ Result<ConfigFile> ConfigFile::Parse(std::string_view text, const std::string& p
   auto table = std::make_unique<Table>();
   try {
     table->root = toml::parse(text, path);
+    table->entries = Entries(table->root);
   } catch (const toml::parse_error& e) {
     return Status::InvalidArgument(fmt::format("{}:{}:{}: {} (the file is TOML: toml.io)", path,
                                                e.source().begin.line, e.source().begin.column,
@@ -165,13 +176,11 @@ std::vector<std::string> ConfigFile::ApplyTo(CLI::App& app,
                                              const std::vector<std::string>& skip) const {
   std::vector<std::string> problems;
   auto problem = [&](const Entry& e, const std::string& what) {
-    const std::string key = e.section.empty() ? e.key
-                            : e.key.empty()   ? "[" + e.section + "]"
-                                              : e.section + "." + e.key;
-    problems.push_back(fmt::format("{}:{}: {}: {}", path_, e.line, key, what));
+    const std::string name = e.key.empty() ? "[" + e.section + "]" : e.Name();
+    problems.push_back(fmt::format("{}:{}: {}: {}", path_, e.line, name, what));
   };
   const auto& known = ConfigSections();
-  for (const Entry& e : Entries(table_->root)) {
+  for (const Entry& e : table_->entries) {
     if (e.key.empty()) {  // a section's header
       if (std::find(known.begin(), known.end(), e.section) == known.end()) {
         problem(e,
@@ -193,9 +202,8 @@ std::vector<std::string> ConfigFile::ApplyTo(CLI::App& app,
       continue;
     }
     const bool applied = std::find(sections.begin(), sections.end(), e.section) != sections.end();
-    const std::string name = e.section.empty() ? e.key : e.section + "." + e.key;
     if (!applied || option->count() > 0) continue;  // the command line and environment win
-    if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+    if (std::find(skip.begin(), skip.end(), e.Name()) != skip.end()) continue;
     if (std::string what = Apply(*option, *e.node); !what.empty()) problem(e, what);
   }
   return problems;
@@ -203,18 +211,15 @@ std::vector<std::string> ConfigFile::ApplyTo(CLI::App& app,
 
 std::vector<std::string> ConfigFile::Keys() const {
   std::vector<std::string> keys;
-  for (const Entry& e : Entries(table_->root)) {
-    if (!e.key.empty()) keys.push_back(e.section.empty() ? e.key : e.section + "." + e.key);
+  for (const Entry& e : table_->entries) {
+    if (!e.key.empty()) keys.push_back(e.Name());
   }
   return keys;
 }
 
 int ConfigFile::LineOf(const std::string& key) const {
-  for (const Entry& e : Entries(table_->root)) {
-    const std::string name = e.key.empty()       ? e.section
-                             : e.section.empty() ? e.key
-                                                 : e.section + "." + e.key;
-    if (name == key) return e.line;
+  for (const Entry& e : table_->entries) {
+    if (e.Name() == key) return e.line;
   }
   return 0;
 }

@@ -1,12 +1,13 @@
 #include "store/key_file.h"
 
+#include "store/new_file.h"
+
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -146,13 +147,9 @@ Status WriteNewKeyFile(const StoreKeys& keys) {
   }
   text += StartLine("audit_chain_start", keys.audit);
   text += StartLine("consent_chain_start", keys.consent);
-  // Written beside its name, then linked to it: the name never shows a half-written file (a
-  // process that finds it reads it whole), and link, unlike rename, never replaces a key file,
-  // which may be the only copy of another store's keys.
-  static std::atomic<int> writes{0};
-  const std::string partial =
-      keys.path + ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(writes++);
-  ::unlink(partial.c_str());  // what an interrupted write of a process with this id left
+  // A new file (store/new_file.h): a process that finds it reads it whole, and it never
+  // replaces a key file, which may be the only copy of another store's keys.
+  const std::string partial = PartialPath(keys.path);
   const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     return Status::IoError("cannot create the key file " + keys.path + ": " + std::strerror(errno) +
@@ -167,27 +164,18 @@ Status WriteNewKeyFile(const StoreKeys& keys) {
     if (ok) done += static_cast<size_t>(n);
   }
   ok = ok && ::fsync(fd) == 0;
-  int saved = errno;
+  const int saved = errno;
   ok = ::close(fd) == 0 && ok;
   OPENSSL_cleanse(text.data(), text.size());
-  if (ok && ::link(partial.c_str(), keys.path.c_str()) != 0) {
-    saved = errno;
-    ::unlink(partial.c_str());
-    if (saved == EEXIST) {
-      return Status::FailedPrecondition(
-          "the key file " + keys.path +
-          " already exists (another store's keys?); move it away, or name a new one with --keys "
-          "PATH");
-    }
-    return Status::IoError("cannot create the key file " + keys.path + ": " + std::strerror(saved) +
-                           " (check the folder's permissions)");
-  }
-  ::unlink(partial.c_str());
   if (!ok) {
+    ::unlink(partial.c_str());
     return Status::IoError("cannot write the key file " + keys.path + ": " + std::strerror(saved) +
                            " (check the disk)");
   }
-  return Status::Ok();
+  return PublishNew(partial, keys.path,
+                    "the key file " + keys.path +
+                        " already exists (another store's keys?); move it away, or name a new "
+                        "one with --keys PATH");
 }
 
 }  // namespace rapport::store

@@ -1,15 +1,13 @@
 #include "store/sqlite_backup.h"
 
+#include "store/new_file.h"
+
 #include "rapport/store/store.h"
 
 #include <sqlite3.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 
 namespace rapport::store {
 namespace {
@@ -42,39 +40,22 @@ Status CopyPages(sqlite3* from, sqlite3* to, const std::string& path) {
 
 }  // namespace
 
-bool FileExists(const std::string& path) {
-  struct stat info;
-  return ::stat(path.c_str(), &info) == 0;
-}
-
 Status BackupSqlite(SqliteDb& db, const std::string& path) {
-  if (FileExists(path)) {
-    return Status::FailedPrecondition(path +
-                                      " already exists: a backup never overwrites a file "
-                                      "(name a new one)");
-  }
-  // Its own name: two processes (or threads) upgrading one store at once each write their own.
-  static std::atomic<int> backups{0};
-  const std::string partial =
-      path + ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(backups++);
-  ::unlink(partial.c_str());  // what an interrupted backup of a process with this id left
+  const std::string exists =
+      path + " already exists: a backup never overwrites a file (name a new one)";
+  if (FileExists(path)) return Status::FailedPrecondition(exists);  // before copying it all
+  const std::string partial = PartialPath(path);
   auto to = SqliteDb::Open(partial, SqliteDb::Mode::kCreate);
   if (!to.ok()) return to.status();
   Status st = CopyPages(db.handle(), to->handle(), path);
   // One file, no journal beside it: the backup is complete on its own.
   if (st.ok()) st = to->Exec("PRAGMA journal_mode = DELETE");
   *to = SqliteDb();  // closes it
-  // link, not rename: it fails when the name exists, so a backup that another process finished
-  // first is never replaced.
-  if (st.ok() && ::link(partial.c_str(), path.c_str()) != 0) {
-    st = errno == EEXIST
-             ? Status::FailedPrecondition(path +
-                                          " already exists: a backup never "
-                                          "overwrites a file (name a new one)")
-             : Status::IoError("cannot name the backup " + path + ": " + std::strerror(errno));
+  if (!st.ok()) {
+    ::unlink(partial.c_str());
+    return st;
   }
-  ::unlink(partial.c_str());
-  return st;
+  return PublishNew(partial, path, exists);
 }
 
 Status CopySqliteBackup(const std::string& backup, const std::string& path) {

@@ -5,14 +5,13 @@
 #include <string>
 
 #include "rapport/status.h"
+#include "store/new_file.h"
 #include "store/sqlite_db.h"
 
 namespace rapport::store {
 
-// Writes `db` to `path` (which must not exist) through a file beside it (`path`.partial-PID),
-// renamed when complete.
+// Writes `db` to `path`, which must not exist, as a new file (store/new_file.h): whole or not at
+// all, readable by its owner only.
 Status BackupSqlite(SqliteDb& db, const std::string& path);
-
-bool FileExists(const std::string& path);
 
 }  // namespace rapport::store

@@ -583,13 +583,15 @@ Status MigrateSchema(SqliteDb& db, int up_to) {
                                       " is newer than this rapport (" + std::to_string(kLatest) +
                                       "); upgrade rapport");
   }
-  while (*version < last) {
+  if (*version >= last) return Status::Ok();  // the usual open: no write lock taken
+  for (;;) {
     RAPPORT_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-    // Read again under the write lock: after an upgrade, serve and sync start at once, and the
-    // one that waited must not run a migration the other has just made.
+    // Read under the write lock: after an upgrade, serve and sync start at once, and the one
+    // that waited must not run a migration the other has just made.
     version = db.QueryInt("PRAGMA user_version");
     Status st = version.status();
-    if (st.ok() && *version < last) {
+    const bool done = st.ok() && *version >= last;
+    if (st.ok() && !done) {
       st = db.Exec(kMigrations[*version]);
       if (st.ok()) st = db.Exec("PRAGMA user_version = " + std::to_string(*version + 1));
     }
@@ -598,8 +600,7 @@ Status MigrateSchema(SqliteDb& db, int up_to) {
       return st;
     }
     RAPPORT_RETURN_IF_ERROR(db.Exec("COMMIT"));
-    version = db.QueryInt("PRAGMA user_version");
-    if (!version.ok()) return version.status();
+    if (done) break;
   }
   return Status::Ok();
 }

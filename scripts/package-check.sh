@@ -6,6 +6,9 @@
 # Needs root (sudo when not). Exit status 77: skipped, because rapport is installed here.
 # Usage: scripts/package-check.sh build/release/rapport_VERSION_ARCH.deb
 set -euo pipefail
+# What an operator sees: not the settings of the test run that calls this (test.sh points
+# RAPPORT_CONFIG at /dev/null).
+unset RAPPORT_CONFIG RAPPORT_DB RAPPORT_KEYS
 deb=$(realpath "$1")
 sudo=""
 if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi

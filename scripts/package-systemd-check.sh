@@ -8,6 +8,9 @@
 # Exit status 77: this machine cannot do it (no mirror, or no booting a container here).
 # Usage: [ROOT=/var/tmp/rapport-nspawn] scripts/package-systemd-check.sh build/release
 set -euo pipefail
+# What an operator sees: not the settings of the test run that calls this (test.sh points
+# RAPPORT_CONFIG at /dev/null).
+unset RAPPORT_CONFIG RAPPORT_DB RAPPORT_KEYS
 cannot() { echo "package-systemd-check: skipped: $*" >&2; exit 77; }
 build=$(realpath "$1")
 root=${ROOT:-/var/tmp/rapport-nspawn}
@@ -47,7 +50,7 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 [[ -n $leader ]] || { cat "$root/boot.log" >&2; cannot "the container did not boot"; }
-inside() { nsenter -t "$leader" -a "$@"; }
+inside() { nsenter -t "$leader" -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 
 inside dpkg -i /rapport.deb >/dev/null
 inside runuser -u rapport -- rapport config check

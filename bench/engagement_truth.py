@@ -6,7 +6,7 @@ Usage: engagement_truth.py STORE.db RELEASE.json LEVEL [LABEL]
   LEVEL month or year (UTC calendar periods: the benchmark's tenants keep time_zone UTC).
 Prints one Markdown table row per measure group; see engagement_utility.sh for the header.
 
-Truth follows the product's definitions (docs/privacy.md, src/store/sqlite_engagement.cc), without
+Truth follows the product's definitions (docs/privacy.md, src/store/sql/engagement.cc), without
 any bound: a colleague is an internal person who is a directory member (any internal person when
 there is no directory), never a role address; an account e-mail is a non-bulk message between
 colleagues and the people of one account; NoOfEmails_ToAccount counts each message a colleague

@@ -2,7 +2,7 @@
 // one still running then, leaving the database as it was; without one, nothing is cut short.
 #include <gtest/gtest.h>
 
-#include "store/sqlite_db.h"
+#include "store/sqlite/db.h"
 #include "test_support.h"
 
 namespace rapport::store {

@@ -8,7 +8,7 @@
 
 #include "mail_fixtures.h"
 #include "rapport/store/store.h"
-#include "store/sqlite_db.h"
+#include "store/sqlite/db.h"
 #include "test_support.h"
 
 namespace rapport::store {
@@ -114,7 +114,7 @@ class EngagementStoreTest : public ::testing::Test {
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(
         ForEachRow(*db, "SELECT id, message_id FROM message UNION ALL SELECT id, uid FROM meeting",
-                   [&](SqliteStatement& s) { items_[s.ColumnInt(0)].push_back(s.ColumnText(1)); })
+                   [&](SqlStatement& s) { items_[s.ColumnInt(0)].push_back(s.ColumnText(1)); })
             .ok());
   }
 
@@ -406,7 +406,11 @@ TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(
         db->Exec(
-              "PRAGMA user_version = 10; DROP TABLE privacy_charge; DROP TABLE "
+              "PRAGMA user_version = 10; ALTER TABLE directory_address RENAME COLUMN "
+              "directory_user TO user; ALTER TABLE group_member RENAME COLUMN member TO user; "
+              "ALTER TABLE access_token RENAME COLUMN owner TO user; ALTER TABLE message_copy "
+              "RENAME COLUMN source_offset TO offset; ALTER TABLE meeting_copy RENAME COLUMN "
+              "source_offset TO offset; DROP TABLE privacy_charge; DROP TABLE "
               "mailbox_item; DROP TABLE sync_cursor; DROP TABLE sync_source; "
               "DROP TABLE calendar_item; ALTER TABLE access_token DROP COLUMN kind; "
               "DROP INDEX message_sent; "

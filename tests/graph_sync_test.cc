@@ -600,7 +600,7 @@ TEST_F(GraphSync, TheDirectoryIsKeptInStepByUsersAndGroupsDelta) {
   EXPECT_EQ(Count("SELECT count(*) FROM directory_user"), 3);
   EXPECT_EQ(Count("SELECT count(*) FROM directory_user WHERE user_key = 'u-alice'"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM directory_address d JOIN directory_user u ON u.id = "
-                  "d.user WHERE u.user_key = 'u-alice'"),
+                  "d.directory_user WHERE u.user_key = 'u-alice'"),
             2);  // primary and alias
   const std::string members =
       "SELECT count(*) FROM group_member m JOIN directory_group g ON g.id = m.group_id WHERE "

@@ -21,9 +21,11 @@ using testing::TempDir;
 constexpr const char* kOracle =
     "SELECT p.id, p.kind, p.display_name, min(a.is_role), "
     "(SELECT d.display_name FROM address x JOIN directory_address y ON y.address = x.id "
-    " JOIN directory_user d ON d.id = y.user AND d.address = x.id WHERE x.person_id = p.id), "
+    " JOIN directory_user d ON d.id = y.directory_user AND d.address = x.id WHERE x.person_id = "
+    "p.id), "
     "(SELECT x.address FROM address x JOIN directory_address y ON y.address = x.id "
-    " JOIN directory_user d ON d.id = y.user AND d.address = x.id WHERE x.person_id = p.id), "
+    " JOIN directory_user d ON d.id = y.directory_user AND d.address = x.id WHERE x.person_id = "
+    "p.id), "
     "(SELECT x.address FROM address x LEFT JOIN address_name n ON n.address = x.id "
     " WHERE x.person_id = p.id AND instr(x.address, '@') > 0 AND x.address NOT LIKE 'imcea%' "
     " GROUP BY x.id ORDER BY coalesce(sum(n.seen), 0) DESC, x.address LIMIT 1), "
@@ -38,7 +40,8 @@ constexpr const char* kOracle =
     "(SELECT x.org_domain FROM address x WHERE x.person_id = p.id AND x.is_role = 0 "
     " AND x.org_domain NOT IN ('', '-') GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1), "
     "(SELECT d.department || char(31) || d.job_title FROM address x JOIN directory_address y "
-    " ON y.address = x.id JOIN directory_user d ON d.id = y.user WHERE x.person_id = p.id "
+    " ON y.address = x.id JOIN directory_user d ON d.id = y.directory_user WHERE x.person_id = "
+    "p.id "
     " ORDER BY d.id LIMIT 1) "
     "FROM person p JOIN address a ON a.person_id = p.id GROUP BY p.id ORDER BY p.id";
 

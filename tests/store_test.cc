@@ -7,8 +7,8 @@
 
 #include "ingest/mail/message_parser.h"
 #include "rapport/store/store.h"
-#include "store/sqlite_db.h"
-#include "store/sqlite_schema.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/schema.h"
 #include "test_support.h"
 
 namespace rapport::store {
@@ -188,6 +188,16 @@ TEST(SqliteStore, UncommittedBatchIsRolledBackWithTheWriter) {
   EXPECT_EQ((*store)->Stats()->messages, 0u);
 }
 
+// Migration 20 undone: the columns get back the names PostgreSQL reserves.
+constexpr const char* kUndoColumnRenames =
+    "ALTER TABLE directory_address RENAME COLUMN directory_user TO user; "
+    "ALTER TABLE group_member RENAME COLUMN member TO user; "
+    "ALTER TABLE access_token RENAME COLUMN owner TO user; "
+    "ALTER TABLE message_copy RENAME COLUMN source_offset TO offset; "
+    "ALTER TABLE meeting_copy RENAME COLUMN source_offset TO offset; "
+    "ALTER TABLE mailbox_item RENAME COLUMN source_offset TO offset; "
+    "ALTER TABLE calendar_item RENAME COLUMN source_offset TO offset";
+
 // Migration 17's objects, its triggers first (they belong to the tables they watch).
 constexpr const char* kDropTieIndex =
     "DROP TRIGGER tie_message_out; DROP TRIGGER tie_participant_late; DROP TRIGGER "
@@ -212,7 +222,8 @@ TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   }
   {  // Take the store back to schema version 2, as an older rapport left it.
     auto db = SqliteDb::Open(dir / "s.db");
-    for (const char* sql : {kDropTieIndex,
+    for (const char* sql : {kUndoColumnRenames,
+                            kDropTieIndex,
                             "DROP INDEX message_sent",
                             "DROP INDEX calendar_item_meeting",
                             "DROP TABLE calendar_item",

@@ -104,7 +104,8 @@ inline std::string SharedCorpus() {
   }
 
 // Every row each query gives, '|' after each value, "--" after each query; a query that fails
-// gives its error. (TEMP views may be made: the temp schema is writable on a read-only handle.)
+// gives its error and fails the test. (TEMP views may be made: the temp schema is writable on a
+// read-only handle.)
 template <size_t N>
 std::string DumpQueries(const std::string& db_path, const char* const (&queries)[N]) {
   sqlite3* db = nullptr;
@@ -113,6 +114,8 @@ std::string DumpQueries(const std::string& db_path, const char* const (&queries)
   for (const char* q : queries) {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(db, q, -1, &stmt, nullptr) != SQLITE_OK) {
+      // Two dumps that fail alike would compare equal and prove nothing.
+      ADD_FAILURE() << "query failed: " << q << ": " << sqlite3_errmsg(db);
       out += std::string("error: ") + sqlite3_errmsg(db) + "\n";
       continue;
     }
@@ -163,11 +166,11 @@ inline std::string DumpStore(const std::string& db_path) {
       "SELECT * FROM participant ORDER BY 1, 2, 3",
       ("SELECT id, tenant_id, location, kind, size, mtime_ns, finished_at IS NOT NULL "
        "FROM source_file ORDER BY id"),
-      "SELECT message, source, offset FROM message_copy ORDER BY 1, 2, 3",
+      "SELECT message, source, source_offset FROM message_copy ORDER BY 1, 2, 3",
       ("SELECT id, tenant_id, uid, occurrence_start, organizer_id, start_at, start_offset_min, "
        "end_at, all_day, cancelled, sequence, source, source_offset FROM meeting ORDER BY id"),
       "SELECT * FROM meeting_attendee ORDER BY 1, 2",
-      "SELECT meeting, source, offset FROM meeting_copy ORDER BY 1, 2, 3",
+      "SELECT meeting, source, source_offset FROM meeting_copy ORDER BY 1, 2, 3",
       "SELECT * FROM graph_item ORDER BY 1, 2",
       "SELECT * FROM address_link ORDER BY 1, 2",
       "SELECT * FROM address_name ORDER BY 1, 2",

@@ -67,7 +67,7 @@ struct IngestArgs {
   std::string format = "auto";
   bool rescan = false;
   bool json = false;
-  size_t batch = 500000;  // fewer, larger commits: see SqliteMessageWriter::Create
+  size_t batch = 500000;  // fewer, larger commits: see SqlMessageWriter::Create
   bool train = true;      // train Who Knows Whom's ranker afterwards when it is stale
 };
 

@@ -1,0 +1,41 @@
+// The few phrases SQLite and PostgreSQL spell differently, for SQL written against
+// SqlConnection (sql/connection.h). Everything else the store writes is common to both.
+#pragma once
+
+#include <string>
+
+#include "store/sql/connection.h"
+
+namespace rapport::store {
+
+// A parenthesised subquery whose one column, `value`, lists the integers of the JSON array bound
+// to ?n: `id IN <IntegersIn(d, 2)>`. A list travels as one JSON text, so that a statement's SQL
+// does not depend on the list's length.
+inline std::string IntegersIn(SqlDialect dialect, int n) {
+  const std::string p = "?" + std::to_string(n);
+  return dialect == SqlDialect::kSqlite
+             ? "(SELECT value FROM json_each(" + p + "))"
+             : "(SELECT CAST(value AS BIGINT) AS value FROM json_array_elements_text(CAST(" + p +
+                   " AS JSON)) AS j(value))";
+}
+
+// The same for a JSON array of strings.
+inline std::string TextsIn(SqlDialect dialect, int n) {
+  const std::string p = "?" + std::to_string(n);
+  return dialect == SqlDialect::kSqlite
+             ? "(SELECT value FROM json_each(" + p + "))"
+             : "(SELECT value FROM json_array_elements_text(CAST(" + p + " AS JSON)) AS j(value))";
+}
+
+// SQLite joins the tables of a CROSS JOIN in the order written (how the store pins a plan);
+// PostgreSQL plans any inner join itself, and allows no ON after CROSS JOIN.
+inline const char* CrossJoin(SqlDialect dialect) {
+  return dialect == SqlDialect::kSqlite ? " CROSS JOIN " : " JOIN ";
+}
+
+// A LIKE that ignores ASCII case, as SQLite's LIKE does.
+inline const char* LikeIgnoringCase(SqlDialect dialect) {
+  return dialect == SqlDialect::kSqlite ? " LIKE " : " ILIKE ";
+}
+
+}  // namespace rapport::store

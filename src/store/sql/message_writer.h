@@ -1,0 +1,132 @@
+// SqlMessageWriter: the SQLite MessageSink. Holds one write transaction open and commits every
+// `batch_size` messages, so a crash loses at most one uncommitted batch and never half a message.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "rapport/ingest/mailbox_sink.h"
+#include "rapport/store/store.h"
+#include "store/sql/address_table.h"
+#include "store/sql/connection.h"
+
+namespace rapport::store {
+
+class SqlMessageWriter final : public ingest::MailboxSink {
+ public:
+  struct ItemTables;  // where one kind of live item is kept (sql/mailbox_items.cc)
+  // `db` must outlive the writer.
+  static Result<std::unique_ptr<SqlMessageWriter>> Create(SqlConnection& db, int64_t tenant_id,
+                                                          const TenantConfig& tenant,
+                                                          size_t batch_size);
+  ~SqlMessageWriter() override;
+
+  Result<bool> AlreadyIngested(const ingest::SourceFile& file) override;
+  Result<ingest::SinkOutcome> Add(const model::MessageMeta& meta,
+                                  const ingest::Provenance& where) override;
+  Status FinishFile(const ingest::SourceFile& file, std::string_view source_kind) override;
+  Result<ingest::SinkOutcome> AddMeeting(const model::MeetingMeta& meeting,
+                                         const ingest::Provenance& where) override;
+  Result<bool> RemoveGraphItem(std::string_view graph_id) override;
+  Status Commit() override;
+  // sql/mailbox_items.cc (ingest::MailboxSink)
+  Result<std::map<std::string, std::string>> Cursors(int64_t source) override;
+  Status SetCursor(int64_t source, std::string_view folder, std::string_view cursor) override;
+  Status DropCursor(int64_t source, std::string_view folder) override;
+  Result<std::vector<uint64_t>> ItemsAt(std::string_view location) override;
+  Result<std::vector<uint64_t>> EventsAt(std::string_view location, int64_t from_utc,
+                                         int64_t to_utc) override;
+  Result<bool> RemoveItem(std::string_view location, uint64_t offset) override;
+  Result<std::vector<std::string>> LocationsUnder(std::string_view prefix) override;
+  Status ForgetLocation(std::string_view location) override;
+  Status ApplyDirectory(const model::Directory& changes) override;
+  Result<std::vector<std::string>> DirectoryUserKeys() override;
+
+ private:
+  Result<int64_t> LocationId(std::string_view location);
+  Status RememberMailboxItem(int64_t message, const ingest::Provenance& where);
+  Status RememberCalendarItem(int64_t meeting, const ingest::Provenance& where);
+  Result<bool> RemoveCopy(const ItemTables& t, int64_t source, int64_t offset);
+  Status LeaveMovedOccurrence(const model::MeetingMeta& meeting, const ingest::Provenance& where);
+  SqlMessageWriter(SqlConnection& db, int64_t tenant_id, const TenantConfig& tenant,
+                   size_t batch_size);
+  Status Prepare();
+  Status EnsureTransaction();
+  struct Existing {
+    int64_t row = 0;        // 0: a message not stored yet
+    bool id_known = false;  // its Message-ID is already recorded for that row
+  };
+  Result<Existing> FindExisting(const model::MessageMeta& meta);
+  Result<int64_t> AddressId(const model::Mailbox& mailbox);
+  Result<int64_t> SourceId(const ingest::Provenance& where);
+  Result<int64_t> InsertMessage(const model::MessageMeta& meta, int64_t sender_id,
+                                const ingest::Provenance& where);
+  Status AddParticipants(int64_t message, const model::MessageMeta& meta, bool bcc_only);
+  Status AddAlias(int64_t message, const model::MessageMeta& meta);
+  Status AddCopy(int64_t message, const ingest::Provenance& where);
+  void MaybeCrashForTest();
+  Status AfterItem();
+  Status PrepareMeetingStatements();
+  Status RememberGraphId(std::string_view kind, int64_t item, const ingest::Provenance& where);
+  // sql/meeting_writes.cc
+  struct StoredMeeting {
+    int64_t row = 0;
+    int32_t sequence = 0;
+  };
+  Result<StoredMeeting> FindMeeting(const model::MeetingMeta& meeting);
+  Result<int64_t> InsertMeeting(const model::MeetingMeta& meeting, const ingest::Provenance& where);
+  Status UpdateMeeting(int64_t row, const model::MeetingMeta& meeting);
+  Status MergeAttendees(int64_t row, const model::MeetingMeta& meeting, bool replace);
+  Status AddMeetingCopy(int64_t row, const ingest::Provenance& where);
+  Status DeleteItem(std::string_view kind, int64_t item);
+  // sql/identity_writes.cc
+  Status PrepareIdentityStatements();
+  Status RecordIdentity(const model::MessageMeta& meta);
+  Status NoteName(int64_t address, const std::string& name, const std::string& written_as);
+  Status FlushNames();
+
+  SqlConnection& db_;
+  int64_t tenant_id_;
+  TenantConfig tenant_;
+  size_t batch_size_;
+  size_t pending_ = 0;
+  bool in_transaction_ = false;
+  int64_t now_ = 0;
+  int64_t crash_after_ = -1;  // RAPPORT_TEST_KILL_AFTER_MESSAGES: see MaybeCrashForTest
+  int64_t added_ = 0;
+  AddressTable addresses_;
+
+  std::string source_location_;  // the file being read and its source_file id
+  int64_t source_id_ = 0;
+
+  SqlStatement find_message_, insert_message_, insert_alias_, insert_copy_, find_source_,
+      insert_source_, find_finished_, finish_source_;
+  std::array<SqlStatement, 9> insert_participants_;  // [n]: n rows per statement
+  SqlStatement find_meeting_, insert_meeting_, update_meeting_, cancel_meeting_, upsert_attendee_,
+      clear_attendees_, insert_meeting_copy_, insert_graph_item_, find_graph_item_;
+  SqlStatement insert_link_, upsert_name_;
+  // Display names seen in this transaction, counted in memory and written at commit (in key
+  // order): most mail repeats the same few names, so this saves a write per participant. Hashed,
+  // not a sorted map: string comparisons down a tree cost 5 % of a big ingest.
+  struct AddressName {
+    int64_t address;
+    std::string name;
+    bool operator==(const AddressName&) const = default;
+  };
+  struct AddressNameHash {
+    size_t operator()(const AddressName& k) const {
+      return std::hash<std::string>()(k.name) ^
+             (std::hash<int64_t>()(k.address) * 0x9e3779b97f4a7c15);
+    }
+  };
+  std::unordered_map<AddressName, int64_t, AddressNameHash> pending_names_;
+  std::set<std::pair<int64_t, int64_t>> links_written_;
+};
+
+}  // namespace rapport::store

@@ -1,0 +1,296 @@
+#include "store/sql/tie_index.h"
+
+#include "store/sql/dialect.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "store/sql/activity.h"
+
+namespace rapport::store {
+namespace {
+
+std::string JsonIds(std::span<const int64_t> ids) {
+  return nlohmann::json(std::vector<int64_t>(ids.begin(), ids.end())).dump();
+}
+
+// Marks the people of messages above the watermark as pending (their new mail starts after the
+// watermark; an earlier pending mark keeps its start) and raises it; turns every "whole" mark
+// into marks on each person who shared a message or a meeting with the marked person (and the
+// person), then clears it.
+constexpr const char* kExpandWholeMarks = R"sql(
+INSERT INTO tie_pending (person, since)
+  SELECT DISTINCT a.person_id, (SELECT message FROM tie_watermark) FROM participant t
+  JOIN address a ON a.id = t.address WHERE t.message > (SELECT message FROM tie_watermark)
+  ON CONFLICT DO NOTHING;
+UPDATE tie_watermark SET message = (SELECT coalesce(max(id), 0) FROM message);
+INSERT INTO tie_stale (person)
+WITH whole(address) AS (
+  SELECT a.id FROM tie_stale s JOIN address a ON a.person_id = s.person WHERE s.whole = 1),
+mail(message) AS (
+  SELECT DISTINCT message FROM participant WHERE address IN (SELECT address FROM whole)),
+meetings(meeting) AS (
+  SELECT meeting FROM meeting_attendee WHERE address IN (SELECT address FROM whole)
+  UNION SELECT id FROM meeting WHERE organizer_id IN (SELECT address FROM whole)),
+shared(address) AS (
+  SELECT address FROM participant WHERE message IN (SELECT message FROM mail)
+  UNION SELECT address FROM meeting_attendee WHERE meeting IN (SELECT meeting FROM meetings)
+  UNION SELECT organizer_id FROM meeting WHERE id IN (SELECT meeting FROM meetings)
+    AND organizer_id IS NOT NULL)
+SELECT DISTINCT person_id FROM address WHERE id IN (SELECT address FROM shared)
+ON CONFLICT DO NOTHING;
+UPDATE tie_stale SET whole = 0 WHERE whole = 1;
+)sql";
+
+// Stored mail that answers mail above the watermark (a parent that arrived after its reply; a
+// reply is matched to a parent sent no later than it) changes what it counts as: its people are
+// marked for recomputation, so that every other person with new mail can be extended with it.
+// Such a reply was sent no earlier than the new mail's first, so one range of message_sent holds
+// every candidate.
+Status MarkLateParents(SqlConnection& db) {
+  // Nothing was stored before the watermark's first move: nothing can answer the new mail.
+  auto first = db.Prepare(
+      "SELECT min(sent_at) FROM message, tie_watermark w WHERE id > w.message AND w.message > 0");
+  if (!first.ok()) return first.status();
+  Status st;
+  if (!first->Step(st) || first->ColumnIsNull(0)) return st;  // no new mail
+  const int64_t since = first->ColumnInt(0);
+  first->Reset();
+  struct Reply {
+    int64_t id, sent_at;
+    std::string parent;
+  };
+  std::vector<Reply> replies;  // stored mail sent since the first new mail, with a parent
+  RAPPORT_RETURN_IF_ERROR(ForEachRow(
+      db,
+      "SELECT id, coalesce(in_reply_to, ''), coalesce(references_ids, ''), sent_at FROM message "
+      "WHERE tenant_id IN (SELECT id FROM tenant) AND sent_at >= ?1 "
+      "AND id <= (SELECT message FROM tie_watermark) "
+      "AND (in_reply_to IS NOT NULL OR references_ids IS NOT NULL)",
+      [&](SqlStatement& s) {
+        std::string parent = s.ColumnText(1);
+        if (parent.empty()) parent = LastReference(s.ColumnText(2));
+        if (!parent.empty()) replies.push_back({s.ColumnInt(0), s.ColumnInt(3), parent});
+      },
+      since));
+  auto is_new = db.Prepare(
+      "SELECT 1 FROM message WHERE tenant_id IN (SELECT id FROM tenant) AND message_id = ?1 "
+      "AND id > (SELECT message FROM tie_watermark) AND sent_at <= ?2");
+  if (!is_new.ok()) return is_new.status();
+  std::vector<int64_t> late;
+  for (const Reply& r : replies) {
+    is_new->Bind(1, r.parent).Bind(2, r.sent_at);
+    if (is_new->Step(st)) late.push_back(r.id);
+    RAPPORT_RETURN_IF_ERROR(st);
+    is_new->Reset();
+  }
+  if (late.empty()) return Status::Ok();
+  auto mark = db.Prepare(
+      "INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM participant t "
+      "JOIN address a ON a.id = t.address WHERE t.message IN " +
+      IntegersIn(db.Dialect(), 1) + " ON CONFLICT DO NOTHING");
+  if (!mark.ok()) return mark.status();
+  const std::string ids = JsonIds(late);  // bound without a copy: must outlive Run
+  mark->Bind(1, ids);
+  return mark->Run();
+}
+
+// Everything the marks say, made explicit: late parents, new mail, whole marks.
+Status ExpandMarks(SqlConnection& db) {
+  RAPPORT_RETURN_IF_ERROR(MarkLateParents(db));
+  return db.Exec(kExpandWholeMarks);
+}
+
+}  // namespace
+
+Status DropStaleTieRows(SqlConnection& db) {
+  RAPPORT_RETURN_IF_ERROR(ExpandMarks(db));
+  return db.Exec("DELETE FROM tie WHERE contact IN (SELECT person FROM tie_stale)");
+}
+
+Result<bool> SqlTieIndex::Fresh(std::span<const int64_t> contacts) {
+  bool fresh = false;
+  Status st = ForEachRow(
+      db_,
+      "SELECT NOT (EXISTS (SELECT 1 FROM tie_stale WHERE whole = 1) OR EXISTS (SELECT 1 FROM "
+      "tie_stale WHERE person IN " +
+          IntegersIn(db_.Dialect(), 1) + ") OR EXISTS (SELECT 1 FROM tie_pending WHERE person IN " +
+          IntegersIn(db_.Dialect(), 1) +
+          ") OR (SELECT coalesce(max(id), 0) FROM message) > (SELECT message FROM tie_watermark))",
+      [&](SqlStatement& s) { fresh = s.ColumnInt(0) != 0; }, JsonIds(contacts));
+  if (!st.ok()) return st;
+  return fresh;
+}
+
+Result<std::vector<int64_t>> SqlTieIndex::Contacts() {
+  std::vector<int64_t> out;
+  Status st = ForEachRow(db_, "SELECT DISTINCT contact FROM tie ORDER BY contact",
+                         [&](SqlStatement& s) { out.push_back(s.ColumnInt(0)); });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<TieRow>> SqlTieIndex::Read(std::span<const int64_t> contacts) {
+  std::vector<TieRow> out;
+  Status st = ForEachRow(
+      db_,
+      "SELECT contact, colleague, at, fact, participants, n FROM tie "
+      "WHERE contact IN " +
+          IntegersIn(db_.Dialect(), 1) + " ORDER BY contact, colleague, at",
+      [&](SqlStatement& s) {
+        out.push_back({s.ColumnInt(0), s.ColumnInt(1), s.ColumnInt(2),
+                       static_cast<TieFact>(s.ColumnInt(3)), static_cast<int>(s.ColumnInt(4)),
+                       static_cast<int>(s.ColumnInt(5))});
+      },
+      JsonIds(contacts));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::unordered_map<int64_t, PersonSummary>> SqlTieIndex::Basics(
+    std::span<const int64_t> people) {
+  auto tenant = tenant_();
+  if (!tenant.ok()) return tenant.status();
+  std::unordered_map<int64_t, PersonSummary> out;
+  RAPPORT_RETURN_IF_ERROR(
+      BasicPeople(db_, *tenant, std::vector<int64_t>(people.begin(), people.end()), out));
+  return out;
+}
+
+Result<std::vector<int64_t>> SqlTieIndex::StaleChunk(size_t chunk, std::vector<int64_t>& external) {
+  std::vector<int64_t> out;
+  Status st = ForEachRow(
+      db_,
+      "SELECT s.person, coalesce(p.kind = 'external', 0) FROM tie_stale s "
+      "LEFT JOIN person p ON p.id = s.person ORDER BY s.person LIMIT ?1",
+      [&](SqlStatement& s) {
+        out.push_back(s.ColumnInt(0));
+        if (s.ColumnInt(1) != 0) external.push_back(s.ColumnInt(0));
+      },
+      static_cast<int64_t>(chunk));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<int64_t>> SqlTieIndex::PendingChunk(size_t chunk, std::vector<int64_t>& external,
+                                                       int64_t& since) {
+  std::vector<int64_t> out;
+  Status st = ForEachRow(
+      db_,
+      "SELECT s.person, coalesce(p.kind = 'external', 0), s.since FROM tie_pending s "
+      "LEFT JOIN person p ON p.id = s.person "
+      "WHERE s.since = (SELECT min(since) FROM tie_pending) ORDER BY s.person LIMIT ?1",
+      [&](SqlStatement& s) {
+        out.push_back(s.ColumnInt(0));
+        if (s.ColumnInt(1) != 0) external.push_back(s.ColumnInt(0));
+        since = s.ColumnInt(2);
+      },
+      static_cast<int64_t>(chunk));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SqlTieIndex::Extend(const std::vector<int64_t>& pending, const std::vector<TieRow>& rows) {
+  auto done =
+      db_.Prepare("DELETE FROM tie_pending WHERE person IN " + IntegersIn(db_.Dialect(), 1));
+  if (!done.ok()) return done.status();
+  const std::string ids = JsonIds(pending);  // bound without a copy: must outlive Run
+  done->Bind(1, ids);
+  RAPPORT_RETURN_IF_ERROR(done->Run());
+  auto add = db_.Prepare(
+      "INSERT INTO tie (contact, colleague, at, fact, participants, n) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+      "ON CONFLICT (contact, colleague, at, fact, participants) DO UPDATE SET n = n + excluded.n");
+  if (!add.ok()) return add.status();
+  // A fact (a first time) is replaced only by an earlier one.
+  auto drop_later = db_.Prepare(
+      "DELETE FROM tie WHERE contact = ?1 AND colleague = ?2 AND fact = ?4 AND at > ?3");
+  if (!drop_later.ok()) return drop_later.status();
+  auto add_first = db_.Prepare(
+      "INSERT INTO tie (contact, colleague, at, fact, participants, n) SELECT ?1, ?2, ?3, ?4, 0, 1 "
+      "WHERE NOT EXISTS (SELECT 1 FROM tie WHERE contact = ?1 AND colleague = ?2 AND fact = ?4)");
+  if (!add_first.ok()) return add_first.status();
+  for (const TieRow& r : rows) {
+    const auto fact = static_cast<int64_t>(r.fact);
+    if (r.fact <= TieFact::kMeeting) {
+      add->Bind(1, r.contact).Bind(2, r.colleague).Bind(3, r.at).Bind(4, fact);
+      add->Bind(5, static_cast<int64_t>(r.participants)).Bind(6, static_cast<int64_t>(r.count));
+      RAPPORT_RETURN_IF_ERROR(add->Run());
+      continue;
+    }
+    for (SqlStatement* s : {&*drop_later, &*add_first}) {
+      s->Bind(1, r.contact).Bind(2, r.colleague).Bind(3, r.at).Bind(4, fact);
+      RAPPORT_RETURN_IF_ERROR(s->Run());
+    }
+  }
+  return Status::Ok();
+}
+
+Status SqlTieIndex::Replace(const std::vector<int64_t>& contacts, const std::vector<TieRow>& rows) {
+  const std::string ids = JsonIds(contacts);
+  const std::string in = IntegersIn(db_.Dialect(), 1);
+  for (const std::string& sql :
+       {"DELETE FROM tie WHERE contact IN " + in, "DELETE FROM tie_stale WHERE person IN " + in,
+        "DELETE FROM tie_pending WHERE person IN " + in}) {
+    auto del = db_.Prepare(sql);
+    if (!del.ok()) return del.status();
+    del->Bind(1, ids);
+    RAPPORT_RETURN_IF_ERROR(del->Run());
+  }
+  auto insert = db_.Prepare(
+      "INSERT INTO tie (contact, colleague, at, fact, participants, n) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert.ok()) return insert.status();
+  for (const TieRow& r : rows) {
+    insert->Bind(1, r.contact)
+        .Bind(2, r.colleague)
+        .Bind(3, r.at)
+        .Bind(4, static_cast<int64_t>(r.fact))
+        .Bind(5, static_cast<int64_t>(r.participants))
+        .Bind(6, static_cast<int64_t>(r.count));
+    RAPPORT_RETURN_IF_ERROR(insert->Run());
+  }
+  return Status::Ok();
+}
+
+Result<TieIndex::Refreshed> SqlTieIndex::Refresh(const ComputeRows& compute,
+                                                 const ExtendRows& extend, size_t chunk) {
+  Refreshed refreshed;
+  chunk = chunk == 0 ? 1 : chunk;
+  for (;;) {
+    // One write transaction per chunk: a writer racing the refresh waits, so a mark it makes
+    // after `compute` or `extend` read the store cannot be cleared unseen.
+    bool done = false;
+    Status st = InTransaction(db_, [&]() -> Status {
+      RAPPORT_RETURN_IF_ERROR(ExpandMarks(db_));
+      std::vector<int64_t> external;  // only they can have rows: the others' marks just go
+      auto stale = StaleChunk(chunk, external);
+      if (!stale.ok()) return stale.status();
+      if (!stale->empty()) {
+        auto rows = external.empty() ? Result<std::vector<TieRow>>(std::vector<TieRow>())
+                                     : compute(external);
+        if (!rows.ok()) return rows.status();
+        refreshed.recomputed += static_cast<int64_t>(external.size());
+        return Replace(*stale, *rows);
+      }
+      int64_t since = 0;
+      auto pending = PendingChunk(chunk, external, since);
+      if (!pending.ok()) return pending.status();
+      if (pending->empty()) {
+        done = true;
+        return Status::Ok();
+      }
+      auto rows = external.empty() ? Result<std::vector<TieRow>>(std::vector<TieRow>())
+                                   : extend(external, since);
+      if (!rows.ok()) return rows.status();
+      refreshed.extended += static_cast<int64_t>(external.size());
+      return Extend(*pending, *rows);
+    });
+    RAPPORT_RETURN_IF_ERROR(st);
+    if (done) return refreshed;
+  }
+}
+
+}  // namespace rapport::store

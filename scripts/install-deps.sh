@@ -9,6 +9,7 @@ packages=(
   libidn2-dev libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3
   libcpp-httplib-dev libboost-dev openssl curl chromium dovecot-imapd adduser
+  libpq-dev postgresql
 )
 if [[ "${1:-}" == "--bench" ]]; then packages+=(maildir-utils notmuch time wrk isync hyperfine); fi
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "rapport/store/store.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::store {
@@ -13,14 +14,14 @@ using rapport::testing::TempDir;
 class Atomically : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = CreateSqliteStore(dir_ / "s.db");
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    store_ = std::move(*opened);
+    store_ = testing::CreateTestStore(place_);
+    ASSERT_TRUE(store_);
     ASSERT_TRUE(store_->InitTenant({"Northwind", {"northwind.example"}}).ok());
   }
   size_t OptOuts() { return store_->ListOptOuts()->size(); }
 
   TempDir dir_;
+  testing::TestStore place_ = testing::NewTestStore(dir_);
   std::unique_ptr<Store> store_;
 };
 
@@ -46,7 +47,7 @@ TEST_F(Atomically, SuccessKeepsEveryWrite) {
     return store_->SetOptOut("hash-b", "identifiable", 1);
   });
   ASSERT_TRUE(st.ok()) << st.message();
-  auto reopened = OpenSqliteStore(dir_ / "s.db");
+  auto reopened = OpenStore(place_.db, place_.keys);
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ((*reopened)->ListOptOuts()->size(), 2u);
 }
@@ -64,7 +65,7 @@ TEST_F(Atomically, AnEmptyPurgeInsideIsPartOfTheTransaction) {
 
 // ReadSnapshot: an insight's queries agree with each other while another connection writes.
 TEST_F(Atomically, ReadsInASnapshotDoNotSeeAWriteMadeMeanwhile) {
-  auto other = OpenSqliteStore(dir_ / "s.db");
+  auto other = OpenStore(place_.db, place_.keys);
   ASSERT_TRUE(other.ok());
   size_t before = 0, during = 0;
   Status st = store_->ReadSnapshot([&]() -> Status {

@@ -12,6 +12,7 @@
 
 #include "rapport/insights/tie_index.h"
 #include "rapport/store/store.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport {
@@ -48,10 +49,8 @@ std::string Text(store::Store& store, const insights::TieSet& set) {
 
 class RandomStore {
  public:
-  RandomStore(uint64_t seed, const std::string& path) : rng_(seed) {
-    auto created = store::CreateSqliteStore(path);
-    EXPECT_TRUE(created.ok()) << created.status().message();
-    store_ = std::move(*created);
+  RandomStore(uint64_t seed, const testing::TempDir& dir) : rng_(seed) {
+    store_ = testing::CreateTestStore(testing::NewTestStore(dir));
     store::TenantConfig config;
     config.name = "Northwind";
     config.domains = {"northwind.example"};
@@ -233,7 +232,7 @@ TEST(TieIndex, EqualsTheTiesReadFromTheMailOnRandomStores) {
   int64_t extended = 0, recomputed = 0;
   for (uint64_t seed = 1; seed <= 12; ++seed) {
     TempDir dir;
-    RandomStore world(seed, dir / "store.db");
+    RandomStore world(seed, dir);
     std::vector<std::string> steps;
     for (int step = 0; step < 40; ++step) {
       steps.push_back(world.Step());
@@ -267,14 +266,13 @@ TEST(TieIndex, EqualsTheTiesReadFromTheMailOnRandomStores) {
 }
 
 // An empty store of the tenant Northwind (northwind.example).
-std::unique_ptr<store::Store> NorthwindStore(const std::string& path) {
-  auto created = store::CreateSqliteStore(path);
-  EXPECT_TRUE(created.ok());
+std::unique_ptr<store::Store> NorthwindStore(const testing::TempDir& dir) {
+  auto created = testing::CreateTestStore(testing::NewTestStore(dir));
   store::TenantConfig config;
   config.name = "Northwind";
   config.domains = {"northwind.example"};
-  EXPECT_TRUE((*created)->InitTenant(config).ok());
-  return std::move(*created);
+  EXPECT_TRUE(created->InitTenant(config).ok());
+  return created;
 }
 
 // A message `id` (its first two characters make its fingerprint) sent at `at`.
@@ -293,7 +291,7 @@ model::MessageMeta Mail(const char* id, int64_t at, const char* from, const char
 
 TEST(TieIndex, AReplyIsToTheOtherSidesOwnMessage) {
   TempDir dir;
-  auto store = NorthwindStore(dir / "store.db");
+  auto store = NorthwindStore(dir);
   auto& s = *store;
   // Ann writes to Dave only; Carol (not on it) answers it, then Dave does.
   const auto ann = Mail("a@test", kStart, "ann@northwind.example", "dave@fabrikam.example", "");
@@ -333,7 +331,7 @@ TEST(TieIndex, AReplyIsToTheOtherSidesOwnMessage) {
 // makes a recomputation, which turns that older mail into the reply it is.
 TEST(TieIndex, NewerMailExtendsTheRowsAndALateParentRecomputesThem) {
   TempDir dir;
-  auto store = NorthwindStore(dir / "store.db");
+  auto store = NorthwindStore(dir);
   auto& s = *store;
   auto mail = [](const char* id, int64_t day, const char* from, const char* to,
                  const char* parent) { return Mail(id, kStart + day * kDay, from, to, parent); };
@@ -398,7 +396,7 @@ TEST(TieIndex, NewerMailExtendsTheRowsAndALateParentRecomputesThem) {
 // changed response marks everyone in it, who is then recomputed.
 TEST(TieIndex, AMeetingStoredAgainUnchangedRecomputesNobody) {
   TempDir dir;
-  auto store = NorthwindStore(dir / "store.db");
+  auto store = NorthwindStore(dir);
   auto& s = *store;
   model::MeetingMeta g;
   g.uid = "review@test";

@@ -114,11 +114,12 @@ void SetKeysPath(std::string path) {
 }
 
 std::string KeysPath(const std::string& db) {
-  return NamedKeysPath().empty() ? store::DefaultKeyFilePath(db) : NamedKeysPath();
+  if (!NamedKeysPath().empty() || store::IsPostgresUrl(db)) return NamedKeysPath();
+  return store::DefaultKeyFilePath(db);
 }
 
 Result<std::unique_ptr<store::Store>> OpenStore(const std::string& db) {
-  return store::OpenSqliteStore(db, KeysPath(db));
+  return store::OpenStore(db, KeysPath(db));
 }
 
 int Fail(const std::string& message) {
@@ -155,11 +156,12 @@ int RunInit(const std::string& db, const InitArgs& args) {
   const bool existed = std::filesystem::exists(db);
   Status st;
   {
-    auto store = store::CreateSqliteStore(db, KeysPath(db));
+    auto store = store::CreateStore(db, KeysPath(db));
     st = store.ok() ? (*store)->InitTenant(config) : store.status();
   }
   if (!st.ok()) {
-    if (!existed) RemoveStoreFiles(db);  // a failed init leaves nothing behind
+    // A failed init leaves no file behind (in a database, the empty tables wait for a retry).
+    if (!existed && !store::IsPostgresUrl(db)) RemoveStoreFiles(db);
     return Fail(st.message());
   }
   fmt::print(

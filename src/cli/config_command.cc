@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/config_file.h"
+#include "rapport/store/store.h"
 
 namespace rapport::cli {
 namespace {
@@ -38,9 +39,7 @@ Result<ConfigFile> Load(const std::string& path, bool named) {
 
 // What is wrong with the store setting beyond its form; "" when nothing.
 std::string StoreProblem(const std::string& db) {
-  if (db.rfind("postgresql:", 0) == 0 || db.rfind("postgres:", 0) == 0) {
-    return "this rapport keeps its store in a SQLite file: give the file's path";
-  }
+  if (store::IsPostgresUrl(db)) return "";  // the server is checked when rapport connects
   fs::path folder = fs::path(db).parent_path();
   if (folder.empty()) folder = ".";
   std::error_code error;

@@ -1,5 +1,5 @@
-// Store: rapport's persistence. SQLite is the first implementation (OpenSqliteStore); a
-// PostgreSQL one for multi-server deployments will implement the same interface, so nothing
+// Store: rapport's persistence, in a SQLite file (the embedded default) or a PostgreSQL database
+// (for several processes and hosts at once). Both run the same SQL (src/store/sql), so nothing
 // outside src/store knows which database is underneath.
 #pragma once
 
@@ -356,5 +356,28 @@ Status CopySqliteBackup(const std::string& backup, const std::string& path);
 // any other file. Its InitTenant makes the key file at `keys_path` ("" = <path>.keys).
 Result<std::unique_ptr<Store>> CreateSqliteStore(const std::string& path,
                                                  const std::string& keys_path = "");
+
+// Opens the rapport store in the PostgreSQL database at `url` (postgresql://user@host/db, a libpq
+// URL) and brings its schema up to date. NotFound when the database holds no store yet;
+// FailedPrecondition when it holds other tables. `keys_path` names the store's key file, which is
+// required: the keys never live in the database.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
+                                                 const std::string& keys_path);
+
+// Makes the store's tables in the database at `url`, which must be empty or hold a rapport store
+// already (then opened), for `rapport init`. Its InitTenant makes the key file at `keys_path`.
+Result<std::unique_ptr<Store>> CreatePostgresStore(const std::string& url,
+                                                   const std::string& keys_path);
+
+// Whether `location` (what --db names) is a PostgreSQL URL rather than a SQLite file.
+bool IsPostgresUrl(std::string_view location);
+
+// The store at `location` -- a SQLite file or a PostgreSQL URL -- opened or created as above.
+// For a file, "" names the key file beside it (<path>.keys); a database needs one named.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
+                                         const std::string& keys_path = "",
+                                         PageReads reads = PageReads::kMapped);
+Result<std::unique_ptr<Store>> CreateStore(const std::string& location,
+                                           const std::string& keys_path = "");
 
 }  // namespace rapport::store

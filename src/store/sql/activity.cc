@@ -57,7 +57,8 @@ Status ReadMail(SqlConnection& db, int64_t tenant, const ActivityQuery& q, const
       std::string(CrossJoin(db.Dialect())) + "message m ON m.id = items.id" +
       CrossJoin(db.Dialect()) +
       "participant t ON t.message = m.id JOIN address a ON a.id = t.address "
-      "WHERE m.sent_at >= ?3 AND m.sent_at < ?4";
+      "WHERE m.sent_at >= ?3 AND m.sent_at < ?4" +
+      KeyOrder(db.Dialect(), "m.id, t.role, t.address");
   return ForEachRow(
       db, sql,
       [&](SqlStatement& s) {
@@ -115,7 +116,8 @@ Status ReadMeetings(SqlConnection& db, int64_t tenant, const ActivityQuery& q,
       "meeting g ON g.id = items.id "
       "LEFT JOIN address o ON o.id = g.organizer_id "
       "LEFT JOIN meeting_attendee t ON t.meeting = g.id LEFT JOIN address a ON a.id = t.address "
-      "WHERE g.start_at >= ?3 AND g.start_at < ?4";
+      "WHERE g.start_at >= ?3 AND g.start_at < ?4" +
+      KeyOrder(db.Dialect(), "g.id, t.address");
   return ForEachRow(
       db, sql,
       [&](SqlStatement& s) {

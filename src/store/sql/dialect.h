@@ -33,6 +33,18 @@ inline const char* CrossJoin(SqlDialect dialect) {
   return dialect == SqlDialect::kSqlite ? " CROSS JOIN " : " JOIN ";
 }
 
+// " ORDER BY columns" where only PostgreSQL needs it: SQLite's plan for the store's scans
+// (nested loops along primary keys) yields their rows in that order already, without the
+// temporary B-tree an ORDER BY would cost it; PostgreSQL's plans promise no order.
+inline std::string KeyOrder(SqlDialect dialect, const char* columns) {
+  return dialect == SqlDialect::kSqlite ? "" : std::string(" ORDER BY ") + columns;
+}
+
+// SQLite's hint to scan a table rather than use an index; PostgreSQL has none.
+inline const char* NotIndexed(SqlDialect dialect) {
+  return dialect == SqlDialect::kSqlite ? " NOT INDEXED" : "";
+}
+
 // A LIKE that ignores ASCII case, as SQLite's LIKE does.
 inline const char* LikeIgnoringCase(SqlDialect dialect) {
   return dialect == SqlDialect::kSqlite ? " LIKE " : " ILIKE ";

@@ -29,7 +29,8 @@ class DirectoryWrite {
         "manager, role, job_title) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9) "
         "ON CONFLICT (tenant_id, user_key) "
         "DO UPDATE SET address = ?3, display_name = ?4, department = ?5, job_title = ?9, "
-        "manager = CASE WHEN ?8 THEN manager ELSE ?6 END, role = ?7 RETURNING id");
+        "manager = CASE WHEN ?8 = 1 THEN directory_user.manager ELSE ?6 END, role = ?7 "
+        "RETURNING id");
     if (!upsert.ok()) return upsert.status();
     std::vector<int64_t> ids;
     for (const auto& u : users) {
@@ -179,7 +180,7 @@ class DirectoryWrite {
     auto upsert = db_.Prepare(
         "INSERT INTO directory_group (tenant_id, group_key, name, address) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT (tenant_id, group_key) DO UPDATE SET name = ?3, "
-        "address = coalesce(?4, address) RETURNING id");
+        "address = coalesce(?4, directory_group.address) RETURNING id");
     if (!upsert.ok()) return upsert.status();
     upsert->Bind(1, tenant_).Bind(2, key).Bind(3, name.empty() ? key : name);
     if (mail.empty()) {

@@ -1,5 +1,7 @@
 #include "store/sql/engagement.h"
 
+#include "store/sql/dialect.h"
+
 #include <algorithm>
 #include <string>
 #include <string_view>
@@ -114,10 +116,11 @@ uint64_t IdHash(std::string_view message_id) {
 // Messages in id order, each with its participants: two sequential scans merged here, since a
 // join seeks the participant B-tree once per message (about twice as slow on millions of rows).
 // Bulk mail never counts; role senders are dropped through Parties.
-constexpr const char* kMessages =
-    "SELECT id, sent_at, sender_id, message_id, in_reply_to, references_ids "
-    "FROM message NOT INDEXED WHERE tenant_id = ?1 AND sent_at >= ?2 AND sent_at < ?3 "
-    "AND is_bulk = 0 ORDER BY id";
+std::string MessagesSql(SqlDialect d) {
+  return "SELECT id, sent_at, sender_id, message_id, in_reply_to, references_ids FROM message" +
+         std::string(NotIndexed(d)) +
+         " WHERE tenant_id = ?1 AND sent_at >= ?2 AND sent_at < ?3 AND is_bulk = 0 ORDER BY id";
+}
 // The sender is message.sender_id; role 0 rows are not needed.
 constexpr const char* kRecipients =
     "SELECT message, address FROM participant WHERE message >= ?1 AND role > 0 ORDER BY message";
@@ -135,7 +138,7 @@ class MailScan {
       : db_(db), tenant_(tenant), parties_(parties), emit_(emit) {}
 
   Status Run(int64_t from, int64_t to) {
-    auto messages = db_.Prepare(kMessages);
+    auto messages = db_.Prepare(MessagesSql(db_.Dialect()));
     if (!messages.ok()) return messages.status();
     auto recipients = db_.Prepare(kRecipients);
     if (!recipients.ok()) return recipients.status();
@@ -306,11 +309,14 @@ class MailScan {
 // outer loop. Read in table order: meetings are few beside mail, and a full scan costs less than
 // a row look-up per meeting through meeting_start. Response 4 is declined, role 3 a
 // non-participant (model::AttendeeResponse / AttendeeRole).
-constexpr const char* kMeetings =
-    "SELECT g.id, g.start_at, g.end_at, coalesce(g.organizer_id, 0), t.address, t.role, "
-    "t.response FROM meeting g NOT INDEXED LEFT JOIN meeting_attendee t ON t.meeting = g.id "
-    "WHERE g.tenant_id = ?1 AND g.start_at >= ?2 AND g.start_at < ?3 AND g.cancelled = 0 "
-    "AND g.all_day = 0";
+std::string MeetingsSql(SqlDialect d) {
+  return "SELECT g.id, g.start_at, g.end_at, coalesce(g.organizer_id, 0), t.address, t.role, "
+         "t.response FROM meeting g" +
+         std::string(NotIndexed(d)) +
+         " LEFT JOIN meeting_attendee t ON t.meeting = g.id WHERE g.tenant_id = ?1 AND "
+         "g.start_at >= ?2 AND g.start_at < ?3 AND g.cancelled = 0 AND g.all_day = 0" +
+         KeyOrder(d, "g.id, t.address");
+}
 
 class MeetingScan {
  public:
@@ -319,7 +325,7 @@ class MeetingScan {
 
   Status Run(SqlConnection& db, int64_t tenant, int64_t from, int64_t to) {
     Status st = ForEachRow(
-        db, kMeetings,
+        db, MeetingsSql(db.Dialect()),
         [&](SqlStatement& s) {
           const int64_t id = s.ColumnInt(0);
           if (item_.id != id) {

@@ -23,7 +23,7 @@ Status SqlMessageWriter::PrepareIdentityStatements() {
   insert_link_ = std::move(*link);
   auto name = db_.Prepare(
       "INSERT INTO address_name (address, name, name_key, seen) VALUES (?1, ?2, ?3, ?4) "
-      "ON CONFLICT (address, name) DO UPDATE SET seen = seen + excluded.seen");
+      "ON CONFLICT (address, name) DO UPDATE SET seen = address_name.seen + excluded.seen");
   if (!name.ok()) return name.status();
   upsert_name_ = std::move(*name);
   return Status::Ok();

@@ -231,9 +231,9 @@ class SqlStore final : public Store {
         db_,
         // each a walk back along its (tenant_id, time) index that stops at the first row
         "SELECT max(t) FROM (SELECT * FROM (SELECT sent_at AS t FROM message WHERE tenant_id = ?1 "
-        "AND sent_at <= ?2 ORDER BY sent_at DESC LIMIT 1) UNION ALL SELECT * FROM (SELECT "
+        "AND sent_at <= ?2 ORDER BY sent_at DESC LIMIT 1) AS m UNION ALL SELECT * FROM (SELECT "
         "start_at FROM meeting WHERE tenant_id = ?1 AND start_at <= ?2 AND cancelled = 0 ORDER BY "
-        "start_at DESC LIMIT 1))",
+        "start_at DESC LIMIT 1) AS g) AS latest",
         [&](SqlStatement& row) {
           if (!row.ColumnIsNull(0)) out = row.ColumnInt(0);
         },

@@ -1,0 +1,21 @@
+// The schema of a store in PostgreSQL: the same tables, columns and keys as the SQLite store's
+// (sqlite/schema.cc), so that one body of SQL (src/store/sql) runs on both; migrations are
+// numbered on their own. Internal to src/store.
+#pragma once
+
+#include "rapport/status.h"
+#include "store/sql/connection.h"
+
+namespace rapport::store {
+
+int LatestPostgresSchemaVersion();
+
+// Applies every migration the database lacks, each in its own transaction, under an advisory
+// lock (serve and sync may open a new database at once: one migrates, the other then finds it
+// done). FailedPrecondition when the database is newer than this rapport.
+Status MigratePostgresSchema(SqlConnection& db);
+
+// Whether the database's schema is still the one this rapport migrates to.
+Result<bool> PostgresSchemaCurrent(SqlConnection& db);
+
+}  // namespace rapport::store

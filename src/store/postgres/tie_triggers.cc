@@ -1,0 +1,174 @@
+#include "store/postgres/tie_triggers.h"
+
+namespace rapport::store {
+
+// Participants and attendees arrive many to a statement: those triggers run once per statement
+// over its transition table, set-based. The rest fire on single-row writes (an address, a
+// person, a meeting) and run per row, exactly as SQLite's do: an address's rule looks at the
+// person's other addresses as they stand when that row is written.
+// "Mark" inserts into tie_stale, ignoring people already marked; "mark whole" also sets whole.
+const char* const kTieTriggers = R"sql(
+CREATE FUNCTION tie_message_out() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  UPDATE tie_watermark SET message = (SELECT coalesce(max(id), 0) FROM message)
+    WHERE message > (SELECT coalesce(max(id), 0) FROM message);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_message_out AFTER DELETE ON message
+  FOR EACH STATEMENT EXECUTE FUNCTION tie_message_out();
+
+CREATE FUNCTION tie_participant_late() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM participant t
+    JOIN address a ON a.id = t.address
+    WHERE t.message IN (SELECT message FROM new_rows
+                        WHERE message <= (SELECT message FROM tie_watermark))
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_participant_late AFTER INSERT ON participant
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tie_participant_late();
+
+CREATE FUNCTION tie_participant_out() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM participant
+                     WHERE message IN (SELECT message FROM old_rows)
+                   UNION SELECT address FROM old_rows)
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_participant_out AFTER DELETE ON participant
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tie_participant_out();
+
+CREATE FUNCTION tie_attendee_in() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee
+                     WHERE meeting IN (SELECT meeting FROM new_rows)
+                   UNION SELECT organizer_id FROM meeting
+                     WHERE id IN (SELECT meeting FROM new_rows))
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_attendee_in AFTER INSERT ON meeting_attendee
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tie_attendee_in();
+
+CREATE FUNCTION tie_attendee_out() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee
+                     WHERE meeting IN (SELECT meeting FROM old_rows)
+                   UNION SELECT organizer_id FROM meeting
+                     WHERE id IN (SELECT meeting FROM old_rows)
+                   UNION SELECT address FROM old_rows)
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_attendee_out AFTER DELETE ON meeting_attendee
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tie_attendee_out();
+
+CREATE FUNCTION tie_attendee_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee
+                     WHERE meeting IN (OLD.meeting, NEW.meeting)
+                   UNION SELECT organizer_id FROM meeting WHERE id IN (OLD.meeting, NEW.meeting)
+                   UNION SELECT OLD.address)
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_attendee_changed AFTER UPDATE ON meeting_attendee FOR EACH ROW
+  WHEN (OLD.meeting IS DISTINCT FROM NEW.meeting OR OLD.address IS DISTINCT FROM NEW.address
+        OR OLD.role IS DISTINCT FROM NEW.role OR OLD.response IS DISTINCT FROM NEW.response)
+  EXECUTE FUNCTION tie_attendee_changed();
+
+CREATE FUNCTION tie_meeting_in() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  INSERT INTO tie_stale (person) SELECT person_id FROM address WHERE id = NEW.organizer_id
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_meeting_in AFTER INSERT ON meeting FOR EACH ROW
+  WHEN (NEW.organizer_id IS NOT NULL) EXECUTE FUNCTION tie_meeting_in();
+
+CREATE FUNCTION tie_meeting_out() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee WHERE meeting = OLD.id
+                   UNION SELECT OLD.organizer_id)
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_meeting_out AFTER DELETE ON meeting FOR EACH ROW
+  EXECUTE FUNCTION tie_meeting_out();
+
+CREATE FUNCTION tie_meeting_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM address a
+    WHERE a.id IN (SELECT address FROM meeting_attendee WHERE meeting = NEW.id
+                   UNION SELECT OLD.organizer_id UNION SELECT NEW.organizer_id)
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_meeting_changed AFTER UPDATE ON meeting FOR EACH ROW
+  WHEN (OLD.organizer_id IS DISTINCT FROM NEW.organizer_id
+        OR OLD.start_at IS DISTINCT FROM NEW.start_at OR OLD.end_at IS DISTINCT FROM NEW.end_at
+        OR OLD.all_day IS DISTINCT FROM NEW.all_day
+        OR OLD.cancelled IS DISTINCT FROM NEW.cancelled)
+  EXECUTE FUNCTION tie_meeting_changed();
+
+CREATE FUNCTION tie_message_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  INSERT INTO tie_stale (person) SELECT DISTINCT a.person_id FROM participant t
+    JOIN address a ON a.id = t.address WHERE t.message = NEW.id
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_message_changed AFTER UPDATE ON message FOR EACH ROW
+  WHEN (OLD.message_id IS DISTINCT FROM NEW.message_id OR OLD.sent_at IS DISTINCT FROM NEW.sent_at
+        OR OLD.is_bulk IS DISTINCT FROM NEW.is_bulk
+        OR OLD.in_reply_to IS DISTINCT FROM NEW.in_reply_to
+        OR OLD.references_ids IS DISTINCT FROM NEW.references_ids)
+  EXECUTE FUNCTION tie_message_changed();
+
+CREATE FUNCTION tie_mark_whole(who BIGINT) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO tie_stale (person, whole) VALUES (who, 1)
+    ON CONFLICT (person) DO UPDATE SET whole = 1;
+$$;
+
+CREATE FUNCTION tie_address_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  PERFORM tie_mark_whole(OLD.person_id);
+  PERFORM tie_mark_whole(NEW.person_id);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_address_changed AFTER UPDATE ON address FOR EACH ROW
+  WHEN (OLD.person_id IS DISTINCT FROM NEW.person_id OR OLD.is_role IS DISTINCT FROM NEW.is_role)
+  EXECUTE FUNCTION tie_address_changed();
+
+-- A first ordinary address joining a person who had only role addresses changes what the
+-- person is (a robot until now).
+CREATE FUNCTION tie_address_added() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  IF EXISTS (SELECT 1 FROM address WHERE person_id = NEW.person_id AND id <> NEW.id)
+     AND NOT EXISTS (SELECT 1 FROM address WHERE person_id = NEW.person_id AND id <> NEW.id
+                     AND is_role = 0) THEN
+    PERFORM tie_mark_whole(NEW.person_id);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_address_added AFTER INSERT ON address FOR EACH ROW
+  WHEN (NEW.is_role = 0) EXECUTE FUNCTION tie_address_added();
+
+CREATE FUNCTION tie_address_out() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  PERFORM tie_mark_whole(OLD.person_id);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_address_out AFTER DELETE ON address FOR EACH ROW
+  EXECUTE FUNCTION tie_address_out();
+
+CREATE FUNCTION tie_person_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  PERFORM tie_mark_whole(NEW.id);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_person_changed AFTER UPDATE ON person FOR EACH ROW
+  WHEN (OLD.kind IS DISTINCT FROM NEW.kind) EXECUTE FUNCTION tie_person_changed();
+
+CREATE FUNCTION tie_person_out() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  PERFORM tie_mark_whole(OLD.id);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tie_person_out AFTER DELETE ON person FOR EACH ROW
+  EXECUTE FUNCTION tie_person_out();
+)sql";
+
+}  // namespace rapport::store

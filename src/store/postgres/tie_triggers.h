@@ -1,0 +1,11 @@
+// The triggers that mark tie-index rows stale (tie_index.h) in a PostgreSQL store: the same
+// marks as the SQLite store's (sqlite/schema.cc, migrations 17 and 19). Internal to
+// src/store/postgres.
+#pragma once
+
+namespace rapport::store {
+
+// DDL run by the PostgreSQL schema's first migration, after its tables.
+extern const char* const kTieTriggers;
+
+}  // namespace rapport::store

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "consent/hash_chain.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::consent {
@@ -21,15 +22,17 @@ namespace {
 
 using testing::TempDir;
 
-std::unique_ptr<store::Store> MakeStore(const std::string& path) {
-  auto store = store::CreateSqliteStore(path);
-  EXPECT_TRUE(store.ok()) << store.status().message();
-  EXPECT_TRUE((*store)->InitTenant({"Northwind", {"northwind.example"}}).ok());
-  return std::move(*store);
+using testing::TestStore;
+
+std::unique_ptr<store::Store> MakeStore(const TestStore& place) {
+  auto store = testing::CreateTestStore(place);
+  EXPECT_TRUE(store->InitTenant({"Northwind", {"northwind.example"}}).ok());
+  return store;
 }
 
-std::unique_ptr<store::Store> Connect(const std::string& path) {
-  auto store = store::OpenSqliteStore(path, "", store::PageReads::kCopied);
+// Another connection to the store, as a server's worker opens one.
+std::unique_ptr<store::Store> Connect(const TestStore& place) {
+  auto store = store::OpenStore(place.db, place.keys, store::PageReads::kCopied);
   EXPECT_TRUE(store.ok()) << store.status().message();
   return std::move(*store);
 }
@@ -43,7 +46,7 @@ AuditWriter::Entry Named(const std::string& name) {
 
 TEST(AuditWriter, ConcurrentRequestsKeepOneChainAndEachReturnsOnlyOnceItsEntryIsStored) {
   TempDir dir;
-  const std::string path = dir / "s.db";
+  const TestStore path = testing::NewTestStore(dir);
   auto owner = MakeStore(path);
   AuditWriter writer;  // the server's, shared by its workers
   constexpr int kWorkers = 8, kEach = 40;
@@ -99,7 +102,7 @@ TEST(AuditWriter, ConcurrentRequestsKeepOneChainAndEachReturnsOnlyOnceItsEntryIs
 // the others whose entries it carries. Its limit is back in force afterwards.
 TEST(AuditWriter, ALateRequestStillWritesItsGroupAndKeepsItsTimeLimit) {
   TempDir dir;
-  auto store = MakeStore(dir / "s.db");
+  auto store = MakeStore(testing::NewTestStore(dir));
   const auto past = std::chrono::steady_clock::now() - std::chrono::seconds(1);
   store->SetDeadline(past);
   AuditWriter writer;
@@ -116,7 +119,7 @@ TEST(AuditWriter, ALateRequestStillWritesItsGroupAndKeepsItsTimeLimit) {
 // An entry that cannot be made fails its own request, and the writer is free for the next one.
 TEST(AuditWriter, AnEntryThatThrowsFailsItsRequestAndLeavesTheWriterFree) {
   TempDir dir;
-  auto store = MakeStore(dir / "s.db");
+  auto store = MakeStore(testing::NewTestStore(dir));
   AuditWriter writer;
   const Status failed = writer.Append(
       *store, [](int64_t) -> std::string { throw std::runtime_error("invalid UTF-8 byte"); });
@@ -132,7 +135,7 @@ TEST(AuditWriter, AnEntryThatThrowsFailsItsRequestAndLeavesTheWriterFree) {
 // A store append of several rows is one transaction: a row out of sequence keeps all of them out.
 TEST(AuditWriter, RowsAreAppendedAllOrNothing) {
   TempDir dir;
-  auto store = MakeStore(dir / "s.db");
+  auto store = MakeStore(testing::NewTestStore(dir));
   auto chain = ChainKeyOf(*store, store::Ledger::kAudit);
   ASSERT_TRUE(chain.ok());
   std::vector<store::LedgerRow> rows;

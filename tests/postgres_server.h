@@ -60,11 +60,11 @@ class PostgresServer {
     std::filesystem::permissions(data, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace);
     port_ = FreeLoopbackPort();
-    pid_ = Spawn({bin + "/postgres", "-D", data, "-p", std::to_string(port_), "-k",
-                  dir_.path().string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-                  "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
-                  "shared_buffers=32MB", "-c", "max_connections=100"},
-                 (dir_.path() / "log").string());
+    pid_ = Spawn(
+        {bin + "/postgres", "-D", data, "-p", std::to_string(port_), "-k", dir_.path().string(),
+         "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+         "-c", "full_page_writes=off", "-c", "shared_buffers=32MB", "-c", "max_connections=100"},
+        (dir_.path() / "log").string());
     const std::string url = Url("postgres");
     for (int i = 0; i < 300 && PQping(url.c_str()) != PQPING_OK; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));

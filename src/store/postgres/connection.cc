@@ -174,14 +174,13 @@ Result<PGresult*> PostgresConnection::Run(const std::string& name, std::string_v
   if (deadline_ && std::chrono::steady_clock::now() > *deadline_) {
     return Status::DeadlineExceeded(kPastDeadline);
   }
-  const int sent =
-      name.empty()
-          ? (p.count == 0 && p.values == nullptr
-                 ? PQsendQuery(conn_.get(), std::string(sql).c_str())
-                 : PQsendQueryParams(conn_.get(), std::string(sql).c_str(), p.count, nullptr,
-                                     p.values, p.lengths, p.formats, 0))
-          : PQsendQueryPrepared(conn_.get(), name.c_str(), p.count, p.values, p.lengths, p.formats,
-                                0);
+  const int sent = name.empty()
+                       ? (p.count == 0 && p.values == nullptr
+                              ? PQsendQuery(conn_.get(), std::string(sql).c_str())
+                              : PQsendQueryParams(conn_.get(), std::string(sql).c_str(), p.count,
+                                                  nullptr, p.values, p.lengths, p.formats, 0))
+                       : PQsendQueryPrepared(conn_.get(), name.c_str(), p.count, p.values,
+                                             p.lengths, p.formats, 0);
   if (!sent) return Status::IoError("database error: " + FirstLine(PQerrorMessage(conn_.get())));
   return Wait();
 }

@@ -50,8 +50,7 @@ Status NeedsKeyFile(const std::string& keys_path) {
 Result<std::unique_ptr<Store>> OpenIn(std::unique_ptr<PostgresConnection> db,
                                       const std::string& keys_path) {
   RAPPORT_RETURN_IF_ERROR(MigratePostgresSchema(*db));
-  auto store =
-      NewSqlStore(std::move(db), std::make_unique<PostgresUpkeep>(), keys_path);
+  auto store = NewSqlStore(std::move(db), std::make_unique<PostgresUpkeep>(), keys_path);
   RAPPORT_RETURN_IF_ERROR(AttachKeyFile(*store, keys_path));
   return store;
 }

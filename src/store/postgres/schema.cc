@@ -340,8 +340,8 @@ Status MigratePostgresSchema(SqlConnection& db) {
   Status st;
   if (*versioned && Current(db, st) == latest && st.ok()) return st;  // the usual open: no lock
   for (;;) {
-    RAPPORT_RETURN_IF_ERROR(db.Exec("BEGIN; SELECT pg_advisory_xact_lock(" +
-                                    std::to_string(kMigrationLock) + ")"));
+    RAPPORT_RETURN_IF_ERROR(
+        db.Exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")"));
     // Read under the lock: a process that waited must not redo what the other just did.
     auto versioned = Versioned(db);
     Status st = versioned.status();

@@ -179,7 +179,8 @@ Result<std::vector<int64_t>> SqlTieIndex::PendingChunk(size_t chunk, std::vector
   std::vector<int64_t> out;
   Status st = ForEachRow(
       db_,
-      "SELECT s.person, CASE WHEN p.kind = 'external' THEN 1 ELSE 0 END, s.since FROM tie_pending s "
+      "SELECT s.person, CASE WHEN p.kind = 'external' THEN 1 ELSE 0 END, s.since FROM tie_pending "
+      "s "
       "LEFT JOIN person p ON p.id = s.person "
       "WHERE s.since = (SELECT min(since) FROM tie_pending) ORDER BY s.person LIMIT ?1",
       [&](SqlStatement& s) {
@@ -202,7 +203,8 @@ Status SqlTieIndex::Extend(const std::vector<int64_t>& pending, const std::vecto
   auto add = db_.Prepare(
       "INSERT INTO tie (contact, colleague, at, fact, participants, n) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-      "ON CONFLICT (contact, colleague, at, fact, participants) DO UPDATE SET n = tie.n + excluded.n");
+      "ON CONFLICT (contact, colleague, at, fact, participants) DO UPDATE SET n = tie.n + "
+      "excluded.n");
   if (!add.ok()) return add.status();
   // A fact (a first time) is replaced only by an earlier one.
   auto drop_later = db_.Prepare(

@@ -93,6 +93,11 @@ int RunBackup(const std::string& db, const std::string& to) {
 }
 
 int RunRestore(const std::string& db, const std::string& from) {
+  if (store::IsPostgresUrl(db)) {
+    return Fail(
+        "restore makes a SQLite store from a backup file; a store in PostgreSQL is "
+        "restored with pg_restore (docs/deploy.md)");
+  }
   const std::string keys = KeysPath(db);
   for (const std::string& f : {db, keys}) {
     if (Exists(f)) {

@@ -144,9 +144,9 @@ Result<std::optional<Account>> FindAccount(SqlConnection& db, int64_t tenant,
       db,
       "SELECT c.id, c.name, c.origin, d.domain FROM account c "
       "JOIN account_domain d ON d.account = c.id "
-      "WHERE c.tenant_id = ?1 AND (c.name = ?2 COLLATE NOCASE OR c.id IN (SELECT account FROM "
+      "WHERE c.tenant_id = ?1 AND (lower(c.name) = lower(?2) OR c.id IN (SELECT account FROM "
       "account_domain WHERE tenant_id = ?1 AND domain = lower(?2))) "
-      "ORDER BY c.name = ?2 COLLATE NOCASE DESC, c.id, d.domain",
+      "ORDER BY lower(c.name) = lower(?2) DESC, c.id, d.domain",
       [&](SqlStatement& s) {
         if (!out) out = Account{s.ColumnInt(0), s.ColumnText(1), s.ColumnText(2), {}, 0};
         if (out->id == s.ColumnInt(0)) out->domains.push_back(s.ColumnText(3));

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Ingest of the same mail into SQLite and into PostgreSQL (issue 21's first target: PostgreSQL
+# at >= 50 % of SQLite's rate). Starts its own PostgreSQL 15 cluster in a temporary folder on a
+# free loopback port (as the user postgres when run as root), stops it at the end.
+#
+# Usage: bench/postgres_ingest.sh [MAIL...]   (default: the shared Enron mbox files)
+# Env:   RAPPORT (default build/release/rapport)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rapport=${RAPPORT:-build/release/rapport}
+mail=("$@")
+if [[ ${#mail[@]} -eq 0 ]]; then
+  mail=(../shared/corpus/jpvance123_Amdocs_ML_Email_Analytics/MailDir_to_MBOX/enron)
+fi
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+work=$(mktemp -d /tmp/rapport-pg-bench.XXXXXX)
+as=()
+if [[ $(id -u) -eq 0 ]]; then
+  chown postgres "$work"
+  as=(runuser -u postgres --)
+fi
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"${as[@]}" "$bin/initdb" -D "$work/data" -U rapport --auth=trust -E UTF8 --locale=C >/dev/null
+# Durable settings, as a deployment keeps them (the tests' server turns fsync off; this does not).
+"${as[@]}" "$bin/postgres" -D "$work/data" -p "$port" -k "$work" -c listen_addresses=127.0.0.1 \
+  >"$work/log" 2>&1 &
+server=$!
+trap 'kill -INT $server; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+until "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; do sleep 0.1; done
+psql -q "postgresql://rapport@127.0.0.1:$port/postgres" -c "CREATE DATABASE bench"
+
+export RAPPORT_CONFIG=/dev/null
+run() {  # run NAME FLAGS...: init, consent, then the timed ingest
+  local name=$1
+  shift
+  "$rapport" "$@" init --tenant Enron --domain enron.com --admin admin@enron.com >/dev/null
+  "$rapport" "$@" consent grant identifiable --by admin@enron.com >/dev/null
+  /usr/bin/time -f "$name: %e s wall, %U s user, %S s system, %M KB max RSS" \
+    "$rapport" "$@" ingest --no-train "${mail[@]}" | grep -E "^(stored|messages read)"
+}
+run sqlite --db "$work/store.db"
+run postgres --db "postgresql://rapport@127.0.0.1:$port/bench" --keys "$work/pg.keys"

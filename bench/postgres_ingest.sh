@@ -24,8 +24,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 # Durable settings, as a deployment keeps them (the tests' server turns fsync off; this does not).
 "${as[@]}" "$bin/postgres" -D "$work/data" -p "$port" -k "$work" -c listen_addresses=127.0.0.1 \
   >"$work/log" 2>&1 &
-server=$!
-trap 'kill -INT $server; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+trap '"${as[@]}" "$bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null; rm -rf "$work"' EXIT
 until "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; do sleep 0.1; done
 psql -q "postgresql://rapport@127.0.0.1:$port/postgres" -c "CREATE DATABASE bench"
 

@@ -3,9 +3,8 @@
 namespace rapport::store {
 
 // Participants and attendees arrive many to a statement: those triggers run once per statement
-// over its transition table, set-based. The rest fire on single-row writes (an address, a
-// person, a meeting) and run per row, exactly as SQLite's do: an address's rule looks at the
-// person's other addresses as they stand when that row is written.
+// over its transition table, set-based. The rest fire on single-row writes (a person, a meeting)
+// and run per row, as SQLite's do.
 // "Mark" inserts into tie_stale, ignoring people already marked; "mark whole" also sets whole.
 const char* const kTieTriggers = R"sql(
 CREATE FUNCTION tie_message_out() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
@@ -137,17 +136,24 @@ CREATE TRIGGER tie_address_changed AFTER UPDATE ON address FOR EACH ROW
   EXECUTE FUNCTION tie_address_changed();
 
 -- A first ordinary address joining a person who had only role addresses changes what the
--- person is (a robot until now).
+-- person is (a robot until now). Once per statement: PostgreSQL runs an AFTER row trigger only
+-- when its statement has finished, so a row trigger would see every address the statement
+-- inserted, where SQLite's sees those inserted before its own row. "Before" is a smaller id among
+-- the statement's rows (identities are drawn in insertion order, as SQLite's rowids are).
 CREATE FUNCTION tie_address_added() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-  IF EXISTS (SELECT 1 FROM address WHERE person_id = NEW.person_id AND id <> NEW.id)
-     AND NOT EXISTS (SELECT 1 FROM address WHERE person_id = NEW.person_id AND id <> NEW.id
-                     AND is_role = 0) THEN
-    PERFORM tie_mark_whole(NEW.person_id);
-  END IF;
+  INSERT INTO tie_stale (person, whole)
+    SELECT DISTINCT n.person_id, 1 FROM new_rows n
+     WHERE n.is_role = 0
+       AND EXISTS (SELECT 1 FROM address o WHERE o.person_id = n.person_id AND o.id <> n.id
+                     AND (o.id < n.id OR NOT EXISTS (SELECT 1 FROM new_rows r WHERE r.id = o.id)))
+       AND NOT EXISTS (SELECT 1 FROM address o WHERE o.person_id = n.person_id AND o.id <> n.id
+                         AND o.is_role = 0
+                         AND (o.id < n.id OR NOT EXISTS (SELECT 1 FROM new_rows r WHERE r.id = o.id)))
+    ON CONFLICT (person) DO UPDATE SET whole = 1;
   RETURN NULL;
 END $$;
-CREATE TRIGGER tie_address_added AFTER INSERT ON address FOR EACH ROW
-  WHEN (NEW.is_role = 0) EXECUTE FUNCTION tie_address_added();
+CREATE TRIGGER tie_address_added AFTER INSERT ON address
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tie_address_added();
 
 CREATE FUNCTION tie_address_out() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
   PERFORM tie_mark_whole(OLD.person_id);

@@ -12,7 +12,8 @@ namespace rapport::store {
 // to ?n: `id IN <IntegersIn(d, 2)>`. A list travels as one JSON text, so that a statement's SQL
 // does not depend on the list's length.
 inline std::string IntegersIn(SqlDialect dialect, int n) {
-  const std::string p = "?" + std::to_string(n);
+  std::string p = "?";  // appended, not "?" + ...: GCC 12 -O3 warns falsely (-Wrestrict)
+  p += std::to_string(n);
   return dialect == SqlDialect::kSqlite
              ? "(SELECT value FROM json_each(" + p + "))"
              : "(SELECT CAST(value AS BIGINT) AS value FROM json_array_elements_text(CAST(" + p +
@@ -21,7 +22,8 @@ inline std::string IntegersIn(SqlDialect dialect, int n) {
 
 // The same for a JSON array of strings.
 inline std::string TextsIn(SqlDialect dialect, int n) {
-  const std::string p = "?" + std::to_string(n);
+  std::string p = "?";  // appended, not "?" + ...: GCC 12 -O3 warns falsely (-Wrestrict)
+  p += std::to_string(n);
   return dialect == SqlDialect::kSqlite
              ? "(SELECT value FROM json_each(" + p + "))"
              : "(SELECT value FROM json_array_elements_text(CAST(" + p + " AS JSON)) AS j(value))";

@@ -1,4 +1,5 @@
 #include "store/sql/accounts.h"
+#include "store/sql/dialect.h"
 
 #include <map>
 
@@ -59,7 +60,8 @@ Result<int64_t> AccountNamed(SqlConnection& db, int64_t tenant, const std::strin
   if (find->Step(st)) return find->ColumnInt(0);
   RAPPORT_RETURN_IF_ERROR(st);
   auto insert =
-      db.Prepare("INSERT INTO account (tenant_id, name, origin) VALUES (?1, ?2, ?3) RETURNING id");
+      db.Prepare(std::string("INSERT INTO account (tenant_id, name, origin) VALUES (?1, ?2, ?3)") +
+                 ReturningId(db.Dialect()));
   if (!insert.ok()) return insert.status();
   insert->Bind(1, tenant).Bind(2, name).Bind(3, origin);
   return insert->RunForId();

@@ -1,4 +1,5 @@
 #include "store/sql/address_table.h"
+#include "store/sql/dialect.h"
 
 #include "ingest/identity/address_identity.h"
 #include "ingest/identity/mail_domains.h"
@@ -14,14 +15,16 @@ Result<AddressTable> AddressTable::Create(SqlConnection& db, int64_t tenant,
   t.internal_domains_ = std::move(internal_domains);
   struct {
     SqlStatement* stmt;
-    const char* sql;
+    std::string sql;
   } statements[] = {
       {&t.find_, "SELECT id, person_id FROM address WHERE tenant_id = ?1 AND address = ?2"},
       {&t.insert_person_,
-       "INSERT INTO person (tenant_id, kind, display_name) VALUES (?1, ?2, ?3) RETURNING id"},
+       std::string("INSERT INTO person (tenant_id, kind, display_name) VALUES (?1, ?2, ?3)") +
+           ReturningId(db.Dialect())},
       {&t.insert_address_,
        "INSERT INTO address (tenant_id, address, person_id, org_domain, is_role) "
-       "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id"},
+       "VALUES (?1, ?2, ?3, ?4, ?5)" +
+           std::string(ReturningId(db.Dialect()))},
   };
   for (auto& s : statements) {
     auto prepared = db.Prepare(s.sql);

@@ -43,6 +43,9 @@ class SqlStatement {
     virtual bool ColumnIsNull(int col) const = 0;
     // Text as stored; a blob's bytes.
     virtual std::string ColumnText(int col) const = 0;
+    // The id of the row the last INSERT without RETURNING made (SQLite's rowid); 0 when the
+    // database has no such thing.
+    virtual int64_t InsertedId() const { return 0; }
   };
 
   SqlStatement() = default;
@@ -73,13 +76,17 @@ class SqlStatement {
     Reset();
     return status;
   }
-  // Runs an INSERT ... RETURNING id, then resets; the new row's id.
+  // Runs an INSERT that gives its new row's id (sql/dialect.h: ReturningId), then resets; the id.
   Result<int64_t> RunForId() {
     Status status;
     int64_t id = 0;
     bool returned = Step(status);
     if (returned) id = ColumnInt(0);
     while (returned && Step(status)) {
+    }
+    if (!returned && status.ok()) {
+      id = cursor_->InsertedId();
+      returned = id != 0;
     }
     Reset();
     if (!status.ok()) return status;

@@ -1,4 +1,5 @@
 // SqlMessageWriter, continued: meetings and Graph deletions.
+#include "store/sql/dialect.h"
 #include "store/sql/message_writer.h"
 
 namespace rapport::store {
@@ -21,7 +22,7 @@ int Informativeness(model::AttendeeResponse r) {
 Status SqlMessageWriter::PrepareMeetingStatements() {
   struct {
     SqlStatement* stmt;
-    const char* sql;
+    std::string sql;
   } statements[] = {
       {&find_meeting_,
        "SELECT id, sequence FROM meeting WHERE tenant_id = ?1 AND uid = ?2 AND "
@@ -29,7 +30,8 @@ Status SqlMessageWriter::PrepareMeetingStatements() {
       {&insert_meeting_,
        "INSERT INTO meeting (tenant_id, uid, occurrence_start, organizer_id, start_at, "
        "start_offset_min, end_at, all_day, cancelled, sequence, source, source_offset, "
-       "ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id"},
+       "ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)" +
+           std::string(ReturningId(db_.Dialect()))},
       {&update_meeting_,
        "UPDATE meeting SET organizer_id = coalesce(?2, organizer_id), start_at = ?3, "
        "start_offset_min = ?4, end_at = ?5, all_day = ?6, cancelled = ?7, sequence = ?8 "

@@ -1,4 +1,5 @@
 #include "store/sql/people.h"
+#include "store/sql/dialect.h"
 
 #include <algorithm>
 #include <map>
@@ -253,7 +254,8 @@ class Resolution {
     auto update_person =
         db_.Prepare("UPDATE person SET kind = ?2, display_name = ?3 WHERE id = ?1");
     auto insert_person = db_.Prepare(
-        "INSERT INTO person (tenant_id, kind, display_name) VALUES (?1, ?2, ?3) RETURNING id");
+        std::string("INSERT INTO person (tenant_id, kind, display_name) VALUES (?1, ?2, ?3)") +
+        ReturningId(db_.Dialect()));
     auto delete_person = db_.Prepare("DELETE FROM person WHERE id = ?1");
     for (auto* s : {&move_address, &update_person, &insert_person, &delete_person}) {
       if (!s->ok()) return s->status();

@@ -1,4 +1,5 @@
 #include "store/sql/releases.h"
+#include "store/sql/dialect.h"
 
 #include <limits>
 #include <string>
@@ -135,7 +136,8 @@ Result<PrivacyRelease> AppendRelease(SqlConnection& db, int64_t tenant,
     }
     auto insert = db.Prepare(
         "INSERT INTO privacy_release (tenant_id, request_key, requested_by, released_at, "
-        "epsilon_micro, delta, rows, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
+        "epsilon_micro, delta, rows, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" +
+        std::string(ReturningId(db.Dialect())));
     if (!insert.ok()) return insert.status();
     insert->Bind(1, tenant).Bind(2, release.request_key).Bind(3, release.requested_by);
     insert->Bind(4, release.released_at).Bind(5, release.epsilon_micro).Bind(6, release.delta);

@@ -8,6 +8,7 @@
 #include "store/sql/accounts.h"
 #include "store/sql/activity.h"
 #include "store/sql/admins.h"
+#include "store/sql/dialect.h"
 #include "store/sql/directory.h"
 #include "store/sql/engagement.h"
 #include "store/sql/message_writer.h"
@@ -614,7 +615,8 @@ class SqlStore final : public Store {
   Status InsertTenant(const TenantConfig& config) {
     auto ins = db_.Prepare(
         "INSERT INTO tenant (name, retention_days, keep_subjects, created_at, "
-        "fold_plus_addresses) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id");
+        "fold_plus_addresses) VALUES (?1, ?2, ?3, ?4, ?5)" +
+        std::string(ReturningId(db_.Dialect())));
     if (!ins.ok()) return ins.status();
     ins->Bind(1, config.name)
         .Bind(2, config.retention_days)

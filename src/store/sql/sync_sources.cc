@@ -1,4 +1,5 @@
 #include "store/sql/sync_sources.h"
+#include "store/sql/dialect.h"
 
 #include <string>
 
@@ -17,7 +18,8 @@ Result<int64_t> AddSyncSource(SqlConnection& db, int64_t tenant, const SyncSourc
   }
   auto insert = db.Prepare(
       "INSERT INTO sync_source (tenant_id, name, kind, config, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id");
+      "VALUES (?1, ?2, ?3, ?4, ?5)" +
+      std::string(ReturningId(db.Dialect())));
   if (!insert.ok()) return insert.status();
   insert->Bind(1, tenant).Bind(2, source.name).Bind(3, source.kind).Bind(4, source.config);
   insert->Bind(5, source.created_at);

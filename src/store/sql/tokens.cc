@@ -1,4 +1,5 @@
 #include "store/sql/tokens.h"
+#include "store/sql/dialect.h"
 
 #include <string>
 
@@ -25,7 +26,8 @@ AccessToken ReadToken(const SqlStatement& s) {
 Result<int64_t> AddAccessToken(SqlConnection& db, int64_t tenant, const AccessToken& token) {
   auto insert = db.Prepare(
       "INSERT INTO access_token (tenant_id, token_hash, owner, created_at, expires_at, kind) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id");
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)" +
+      std::string(ReturningId(db.Dialect())));
   if (!insert.ok()) return insert.status();
   insert->Bind(1, tenant).Bind(2, token.token_hash).Bind(3, token.user);
   insert->Bind(4, token.created_at).Bind(6, token.kind);

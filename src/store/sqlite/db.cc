@@ -91,6 +91,9 @@ class SqliteCursor final : public SqlStatement::Cursor {
     sqlite3_clear_bindings(stmt_);
   }
   int64_t ColumnInt(int col) const override { return sqlite3_column_int64(stmt_, col); }
+  int64_t InsertedId() const override {
+    return sqlite3_last_insert_rowid(sqlite3_db_handle(stmt_));
+  }
   bool ColumnIsNull(int col) const override {
     return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
   }

@@ -123,6 +123,22 @@ TEST_F(ConfigFileTest, CheckJudgesOptionsThatGoTogether) {
       << missing_folder.err;
 }
 
+// A store in PostgreSQL has no key file beside it: the check asks for one; and its URL, which
+// may hold a password, is never printed.
+TEST_F(ConfigFileTest, CheckAsksADatabaseStoreForItsKeyFileAndNeverPrintsItsUrl) {
+  const std::string url = "postgresql://rapport:s3cret@127.0.0.1/rapport";
+  auto missing = RunRapport("config check " + ShellQuote(Config("db = \"" + url + "\"\n")));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("keys (not in the file): a store in PostgreSQL keeps its keys"),
+            std::string::npos)
+      << missing.err;
+  auto good = RunRapport("config check " +
+                         ShellQuote(Config("db = \"" + url + "\"\nkeys = \"/k.keys\"\n")));
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_NE(good.out.find("store: a PostgreSQL database"), std::string::npos) << good.out;
+  EXPECT_EQ((missing.out + missing.err + good.out + good.err).find("s3cret"), std::string::npos);
+}
+
 TEST_F(ConfigFileTest, AGoodFileIsSaidToBeGoodWithWhatItSets) {
   const std::string secret = dir_ / "oidc-secret";
   WriteFile(secret, "s3cret\n");

@@ -70,6 +70,11 @@ int Check(CLI::App& app, const std::string& path, bool named, const std::string&
   };
   if (problems.empty()) {  // options that go together are judged once each holds its value
     if (std::string p = StoreProblem(db); !p.empty()) problems.push_back(where("db") + ": " + p);
+    if (store::IsPostgresUrl(db) && app.get_option("--keys")->as<std::string>().empty()) {
+      problems.push_back(where("keys") +
+                         ": a store in PostgreSQL keeps its keys in a file on this host: set "
+                         "keys = \"/var/lib/rapport/rapport.keys\" (or where yours is)");
+    }
     if (Status s = serve_check(); !s.ok()) problems.push_back(where("serve") + ": " + s.message());
   }
   for (const std::string& p : problems) fmt::print(stderr, "{}\n", p);
@@ -84,8 +89,13 @@ int Check(CLI::App& app, const std::string& path, bool named, const std::string&
   std::string keys;
   for (const std::string& key : file->Keys()) keys += (keys.empty() ? "" : ", ") + key;
   std::error_code error;
-  fmt::print("{}: ok ({})\nstore: {} ({})\n", path, keys.empty() ? "sets nothing" : "sets " + keys,
-             db, fs::exists(db, error) ? "exists" : "not made yet: rapport init makes it");
+  // A database URL may hold a password: it is not printed.
+  const std::string store =
+      store::IsPostgresUrl(db)
+          ? "a PostgreSQL database (reached when rapport connects)"
+          : db + (fs::exists(db, error) ? " (exists)" : " (not made yet: rapport init makes it)");
+  fmt::print("{}: ok ({})\nstore: {}\n", path, keys.empty() ? "sets nothing" : "sets " + keys,
+             store);
   return 0;
 }
 

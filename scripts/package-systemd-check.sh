@@ -23,14 +23,24 @@ if ! command -v debootstrap >/dev/null || ! command -v systemd-nspawn >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap systemd-container \
     >/dev/null || cannot "apt-get could not install debootstrap and systemd-container"
 fi
+deps=$(dpkg-deb -f "$deb" Depends | sed 's/([^)]*)//g; s/ //g')
+# A tree kept from an earlier run may predate a new dependency (libpq5 came with the
+# PostgreSQL store): add what is missing rather than debootstrap again.
+if [[ -x $root/lib/systemd/systemd && $(cat "$root/.rapport-deps" 2>/dev/null) != "$deps" ]]; then
+  step "add the package's dependencies to $root"
+  missing=$(tr ',' ' ' <<<"$deps")
+  { chroot "$root" apt-get update -qq &&
+    chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing; } \
+    >>"$root.log" 2>&1 || rm -rf "$root"  # then build it afresh below
+fi
 if [[ ! -x $root/lib/systemd/systemd ]]; then
-  deps=$(dpkg-deb -f "$deb" Depends | sed 's/([^)]*)//g; s/ //g')
   step "debootstrap Debian 12 into $root"
   rm -rf "$root"
   debootstrap --variant=minbase --include="systemd,systemd-sysv,dbus,curl,$deps" bookworm \
     "$root" http://deb.debian.org/debian >"$root.log" 2>&1 ||
     cannot "debootstrap failed (see $root.log)"
 fi
+echo "$deps" >"$root/.rapport-deps"
 (cd "$build" && cpack -G DEB -D CPACK_PACKAGE_VERSION="$next" -B "$root/upgrade" >/dev/null)
 rm -rf "$root/var/lib/rapport"  # an earlier run's store, if it stopped half-way
 cp "$deb" "$root/rapport.deb"

@@ -14,7 +14,7 @@ class PostgresUpkeep final : public DatabaseUpkeep {
  public:
   Status RefreshStatistics(SqlConnection& db) override { return db.Exec("ANALYZE"); }
   // PostgreSQL has no secure_delete: a deleted row stays in its page until VACUUM (autovacuum)
-  // reuses the space, and in the WAL until the segment is recycled. docs/scale.md says so and
+  // reuses the space, and in the WAL until the segment is recycled. docs/deploy.md says so and
   // what to do (encrypted storage); nothing here can scrub it.
   Status ScrubDeleted(SqlConnection&) override { return Status::Ok(); }
   Status BackupTo(SqlConnection&, const std::string&) override {

@@ -134,5 +134,33 @@ TEST(BackendParity, EnronMailAnswersTheSameFromSqliteAndPostgres) {
            "eval wkw --split 2001-06-01 --horizon 180 --json"});
 }
 
+// rapport migrate: a SQLite store copied into PostgreSQL answers every question as its source
+// does, ledgers and ids included, under the source's key file; a second copy is refused.
+TEST(BackendParity, AMigratedStoreAnswersAsItsSource) {
+  RAPPORT_REQUIRE_POSTGRES();
+  TempDir dir;
+  const std::string org = dir / "org";
+  ASSERT_EQ(RunRapport("sample --out " + org + " --messages 1500 --users 30 --seed 3").exit_code,
+            0);
+  const std::string file = dir / "s.db";
+  Fill("--db " + file, org);
+  if (HasFatalFailure()) return;
+  const std::string as = " --as " + kAdmin;
+  ASSERT_EQ(RunRapport("--db " + file + " who-knows Coho" + as).exit_code, 0);  // an audit entry
+  const std::string url = testing::SharedPostgres().NewDatabase();
+  auto moved = RunRapport("migrate --from " + file + " --to " + url);
+  ASSERT_EQ(moved.exit_code, 0) << moved.err;
+  EXPECT_NE(moved.out.find("consent ledger: 3 entries, hash chain intact"), std::string::npos)
+      << moved.out;
+  EXPECT_NE(moved.out.find("audit ledger: "), std::string::npos) << moved.out;
+  Compare("--db " + file, "--db " + url + " --keys " + file + ".keys",
+          {"stats --json", "people show aaron.costa@northwind.example", "accounts list",
+           "who-knows Coho --json" + as, "relationship Coho --json" + as,
+           "me --json --as aaron.costa@northwind.example", "audit verify", "consent verify"});
+  auto again = RunRapport("migrate --from " + file + " --to " + url);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("holds a rapport store already"), std::string::npos) << again.err;
+}
+
 }  // namespace
 }  // namespace rapport

@@ -1,6 +1,7 @@
 // `rapport backup` and `rapport restore` (issue 22): a consistent copy of the store and its key
 // file, taken while `serve` and `sync` go on writing, and a restore that checks both hash-chained
-// ledgers before the store is used.
+// ledgers before the store is used. `rapport migrate` (issue 21) moves a SQLite store into
+// PostgreSQL, its ledgers checked on arrival against the heads they had at the source.
 #include <fcntl.h>
 #include <fmt/core.h>
 #include <sys/stat.h>
@@ -8,8 +9,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "cli/commands.h"
 #include "rapport/consent/ledger_anchor.h"
@@ -123,6 +126,72 @@ int RunRestore(const std::string& db, const std::string& from) {
   if (!stats.ok()) return Fail(stats.status().message());
   fmt::print("restored {} into {}: {} messages, {} meetings\n{}", from, db, stats->messages,
              stats->meetings, *ledgers);
+  return 0;
+}
+
+namespace {
+
+// Both ledgers at the copy hold at least the heads the source's had (the same key file signs the
+// anchors, so the copy must be that store's), and their chains are intact: one line each.
+Result<std::string> VerifyArrival(store::Store& copy, const std::vector<std::string>& anchors) {
+  std::string out;
+  size_t i = 0;
+  for (store::Ledger ledger : {store::Ledger::kConsent, store::Ledger::kAudit}) {
+    auto anchor = consent::ReadAnchor(copy, ledger, anchors[i++], "the source store");
+    if (!anchor.ok()) return anchor.status();
+    auto check = consent::VerifyLedger(copy, ledger, &*anchor);
+    if (!check.ok()) return check.status();
+    const std::string name(consent::LedgerName(ledger));
+    if (check->first_broken) {
+      return Status::Corruption(name + " ledger entry " + std::to_string(*check->first_broken) +
+                                " " + check->problem);
+    }
+    out += fmt::format("{} ledger: {} entries, hash chain intact, ending where the source's did\n",
+                       name, check->entries);
+  }
+  return out;
+}
+
+}  // namespace
+
+int RunMigrate(const std::string& from, const std::string& to) {
+  if (store::IsPostgresUrl(from) || !store::IsPostgresUrl(to)) {
+    return Usage(
+        "migrate moves a SQLite store into PostgreSQL: --from FILE.db --to postgresql://...");
+  }
+  if (!Exists(from)) return Fail("no store at " + from + " (check --from)");
+  const std::string keys = KeysPath(from);
+  std::vector<std::string> anchors;
+  {
+    auto source = OpenStore(from);  // brings its schema up to date
+    if (!source.ok()) return Fail(source.status().message());
+    if (auto ledgers = VerifyLedgers(**source); !ledgers.ok()) {
+      return Fail("the store " + from + " does not verify: " + ledgers.status().message() +
+                  "; nothing was copied (migrate a store whose ledgers hold)");
+    }
+    for (store::Ledger ledger : {store::Ledger::kConsent, store::Ledger::kAudit}) {
+      auto anchor = consent::TakeAnchor(**source, ledger, std::time(nullptr));
+      if (!anchor.ok()) return Fail(anchor.status().message());
+      anchors.push_back(*anchor);
+    }
+  }
+  const std::string where = store::PostgresWhere(to);
+  auto copied = store::CopySqliteStoreToPostgres(from, to);
+  if (!copied.ok()) return Fail(copied.status().message());
+  auto copy = store::OpenPostgresStore(to, keys);
+  Result<std::string> ledgers = copy.ok() ? VerifyArrival(**copy, anchors) : copy.status();
+  if (!ledgers.ok()) {
+    return Fail("the copy at " + where + " does not verify: " + ledgers.status().message() +
+                "; do not use it (drop that database, then migrate again)");
+  }
+  auto stats = (*copy)->Stats();
+  if (!stats.ok()) return Fail(stats.status().message());
+  int64_t rows = 0;
+  for (const auto& t : *copied) rows += t.rows;
+  fmt::print(
+      "migrated {} into PostgreSQL at {}: {} messages, {} meetings ({} rows in {} tables)\n{}"
+      "the copy uses the same key file: rapport --db <the URL> --keys {}\n",
+      from, where, stats->messages, stats->meetings, rows, copied->size(), *ledgers, keys);
   return 0;
 }
 

@@ -185,6 +185,13 @@ int main(int argc, char** argv) {
       "restore", "make the store at --db from a backup, checking both ledgers on arrival");
   restore_cmd->add_option("--from", restore_from, "the backup file rapport backup wrote")
       ->required();
+  std::string migrate_from, migrate_to;
+  auto* migrate_cmd = app.add_subcommand(
+      "migrate", "copy a SQLite store into PostgreSQL, checking both ledgers on arrival");
+  migrate_cmd->add_option("--from", migrate_from, "the SQLite store file (its key file: --keys)")
+      ->required();
+  migrate_cmd->add_option("--to", migrate_to, "an empty PostgreSQL database: postgresql://...")
+      ->required();
 
   OptOutArgs optout;
   auto* optout_cmd = app.add_subcommand("optout", "people who asked to be left out of insights");
@@ -315,6 +322,7 @@ int main(int argc, char** argv) {
   if (*audit_verify) return RunAuditVerify(db, audit_anchor);
   if (*backup_cmd) return RunBackup(db, backup_to);
   if (*restore_cmd) return RunRestore(db, restore_from);
+  if (*migrate_cmd) return RunMigrate(migrate_from, migrate_to);
   if (*audit_anchor_cmd) return RunAuditAnchor(db, audit_anchor_out);
   if (*optout_cmd) return RunOptOut(db, optout);
   if (*admin_cmd) return RunAdmin(db, admin);

@@ -369,6 +369,24 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
 Result<std::unique_ptr<Store>> CreatePostgresStore(const std::string& url,
                                                    const std::string& keys_path);
 
+// One table `rapport migrate` copied, and how many rows.
+struct TableCopy {
+  std::string table;
+  int64_t rows = 0;
+};
+
+// Copies every table of the SQLite store at `path` (its schema current: open it once first) into
+// the PostgreSQL database at `url`, which must be empty or hold an empty store, in one
+// transaction: all of it arrives or nothing does. Rows keep their ids, and encrypted columns and
+// both ledgers their bytes, so the store's key file serves the copy unchanged. The tables copied,
+// by name.
+Result<std::vector<TableCopy>> CopySqliteStoreToPostgres(const std::string& path,
+                                                         const std::string& url);
+
+// Where the PostgreSQL URL `url` points, for messages: "host:port/database as user", never the
+// password it may hold.
+std::string PostgresWhere(std::string_view url);
+
 // Whether `location` (what --db names) is a PostgreSQL URL rather than a SQLite file.
 bool IsPostgresUrl(std::string_view location);
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "rapport/store/store.h"
 #include "store/postgres/cursor.h"
 
 namespace rapport::store {
@@ -23,8 +24,9 @@ std::string FirstLine(const char* message) {
   return s;
 }
 
-// Where `url` points, for messages: host, port, database and user, never the password.
-std::string WhereOf(std::string_view url) {
+}  // namespace
+
+std::string PostgresWhere(std::string_view url) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(std::string(url).c_str(), &error);
   if (!options) {
@@ -44,8 +46,6 @@ std::string WhereOf(std::string_view url) {
   std::string where = host + ":" + port + "/" + (db.empty() ? user : db);
   return user.empty() ? where : where + " as " + user;
 }
-
-}  // namespace
 
 std::string PostgresPlaceholders(std::string_view sql) {
   std::string out;
@@ -96,7 +96,7 @@ PostgresConnection::PostgresConnection(PGconn* conn, std::string where)
 PostgresConnection::~PostgresConnection() = default;
 
 Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Connect(std::string_view url) {
-  const std::string where = WhereOf(url);
+  const std::string where = PostgresWhere(url);
   const std::string dbname(url);
   // Defaults first: what the URL says wins. Every statement is planned for its own values: a
   // store's tables start empty and grow inside one long ingest transaction, and a generic plan

@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,12 @@ class PostgresConnection final : public SqlConnection {
   std::optional<std::chrono::steady_clock::time_point> Deadline() const override {
     return deadline_;
   }
+
+  // Runs `copy_sql` (COPY ... FROM STDIN, text format) and streams what `next` puts in its
+  // (cleared) chunk until it leaves it empty: bulk loading without a round trip per row. The
+  // rows stored; an error from `next` aborts the COPY. No deadline applies.
+  Result<int64_t> CopyIn(std::string_view copy_sql,
+                         const std::function<Status(std::string&)>& next);
 
   // Sends a query (prepared statement `name` with `params`, or `sql` when name is empty) and
   // waits for its whole result, interrupting it when the deadline passes. For the cursors.

@@ -25,21 +25,6 @@ class PostgresUpkeep final : public DatabaseUpkeep {
   Result<bool> SchemaCurrent(SqlConnection& db) override { return PostgresSchemaCurrent(db); }
 };
 
-enum class DatabaseKind { kEmpty, kRapport, kForeign };
-
-// What the database holds: nothing yet, a rapport store, or tables of something else.
-Result<DatabaseKind> Probe(SqlConnection& db) {
-  auto tables = db.QueryInt(
-      "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()");
-  if (!tables.ok()) return tables.status();
-  if (*tables == 0) return DatabaseKind::kEmpty;
-  auto ours = db.QueryInt(
-      "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
-      "AND table_name IN ('schema_version', 'tenant')");
-  if (!ours.ok()) return ours.status();
-  return *ours == 2 ? DatabaseKind::kRapport : DatabaseKind::kForeign;
-}
-
 Status NeedsKeyFile(const std::string& keys_path) {
   if (!keys_path.empty()) return Status::Ok();
   return Status::InvalidArgument(
@@ -62,13 +47,13 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
   RAPPORT_RETURN_IF_ERROR(NeedsKeyFile(keys_path));
   auto db = PostgresConnection::Connect(url);
   if (!db.ok()) return db.status();
-  auto kind = Probe(**db);
+  auto kind = ProbePostgresDatabase(**db);
   if (!kind.ok()) return kind.status();
-  if (*kind == DatabaseKind::kEmpty) {
+  if (*kind == PostgresDatabase::kEmpty) {
     return Status::NotFound("the database at " + (*db)->Where() +
                             " holds no rapport store yet; make one with rapport init");
   }
-  if (*kind == DatabaseKind::kForeign) {
+  if (*kind == PostgresDatabase::kForeign) {
     return Status::FailedPrecondition("the database at " + (*db)->Where() +
                                       " holds tables that are not a rapport store, and rapport "
                                       "leaves them alone; point --db at a database of its own");
@@ -81,9 +66,9 @@ Result<std::unique_ptr<Store>> CreatePostgresStore(const std::string& url,
   RAPPORT_RETURN_IF_ERROR(NeedsKeyFile(keys_path));
   auto db = PostgresConnection::Connect(url);
   if (!db.ok()) return db.status();
-  auto kind = Probe(**db);
+  auto kind = ProbePostgresDatabase(**db);
   if (!kind.ok()) return kind.status();
-  if (*kind == DatabaseKind::kForeign) {
+  if (*kind == PostgresDatabase::kForeign) {
     return Status::FailedPrecondition(
         "the database at " + (*db)->Where() +
         " holds tables that are not a rapport store; rapport init needs an empty database "

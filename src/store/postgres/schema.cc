@@ -331,6 +331,18 @@ Result<bool> Versioned(SqlConnection& db) {
 
 }  // namespace
 
+Result<PostgresDatabase> ProbePostgresDatabase(SqlConnection& db) {
+  auto tables = db.QueryInt(
+      "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()");
+  if (!tables.ok()) return tables.status();
+  if (*tables == 0) return PostgresDatabase::kEmpty;
+  auto ours = db.QueryInt(
+      "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+      "AND table_name IN ('schema_version', 'tenant')");
+  if (!ours.ok()) return ours.status();
+  return *ours == 2 ? PostgresDatabase::kRapport : PostgresDatabase::kForeign;
+}
+
 int LatestPostgresSchemaVersion() {
   return 1;
 }

@@ -10,6 +10,11 @@ namespace rapport::store {
 
 int LatestPostgresSchemaVersion();
 
+// What a database holds: nothing yet, a rapport store, or tables of something else (which
+// rapport leaves alone).
+enum class PostgresDatabase { kEmpty, kRapport, kForeign };
+Result<PostgresDatabase> ProbePostgresDatabase(SqlConnection& db);
+
 // Applies every migration the database lacks, each in its own transaction, under an advisory
 // lock (serve and sync may open a new database at once: one migrates, the other then finds it
 // done). FailedPrecondition when the database is newer than this rapport.

@@ -1,0 +1,222 @@
+// CopySqliteStoreToPostgres (`rapport migrate`): every table of a SQLite store into a new store in
+// PostgreSQL, in one transaction, by COPY. The two schemas have the same tables and columns
+// (postgres/schema.cc), so the copy is by name, checked both ways: a table or column on one side
+// only stops it rather than leave something behind.
+#include <set>
+#include <vector>
+
+#include "rapport/store/store.h"
+#include "store/postgres/connection.h"
+#include "store/postgres/schema.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/schema.h"
+
+namespace rapport::store {
+namespace {
+
+constexpr size_t kChunkBytes = 1 << 20;
+
+struct Column {
+  std::string name;
+  bool bytea = false;
+  bool identity = false;
+};
+
+std::string Quoted(const std::string& identifier) {
+  return "\"" + identifier + "\"";
+}
+
+std::string ColumnList(const std::vector<Column>& columns) {
+  std::string out;
+  for (const Column& c : columns) out += (out.empty() ? "" : ", ") + Quoted(c.name);
+  return out;
+}
+
+// One value in COPY's text format: backslash escapes, bytea as \x hex.
+void AppendValue(std::string& out, const std::string& value, bool bytea) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  if (bytea) {
+    out += "\\\\x";
+    for (unsigned char c : value) {
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+    return;
+  }
+  for (char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+Result<std::set<std::string>> Names(SqlConnection& db, std::string_view sql,
+                                    const std::string& arg = "") {
+  std::set<std::string> names;
+  Status st = arg.empty()
+                  ? ForEachRow(db, sql, [&](SqlStatement& s) { names.insert(s.ColumnText(0)); })
+                  : ForEachRow(
+                        db, sql, [&](SqlStatement& s) { names.insert(s.ColumnText(0)); }, arg);
+  if (!st.ok()) return st;
+  return names;
+}
+
+Status Mismatch(const std::string& what) {
+  return Status::FailedPrecondition(
+      what + ": this rapport's two schemas differ, which is a bug (report it); nothing was copied");
+}
+
+// The table's columns in PostgreSQL, checked against the SQLite store's.
+Result<std::vector<Column>> ColumnsOf(PostgresConnection& pg, SqliteDb& lite,
+                                      const std::string& table) {
+  std::vector<Column> columns;
+  RAPPORT_RETURN_IF_ERROR(ForEachRow(
+      pg,
+      "SELECT column_name, data_type, is_identity FROM information_schema.columns "
+      "WHERE table_schema = current_schema() AND table_name = ?1 ORDER BY ordinal_position",
+      [&](SqlStatement& s) {
+        columns.push_back({s.ColumnText(0), s.ColumnText(1) == "bytea", s.ColumnText(2) == "YES"});
+      },
+      table));
+  auto in_sqlite = Names(lite, "SELECT name FROM pragma_table_info(?1)", table);
+  if (!in_sqlite.ok()) return in_sqlite.status();
+  std::set<std::string> in_postgres;
+  for (const Column& c : columns) in_postgres.insert(c.name);
+  if (in_postgres != *in_sqlite) return Mismatch("table " + table + " has other columns");
+  return columns;
+}
+
+// Copies one table's rows; the count stored.
+Result<int64_t> CopyTable(PostgresConnection& pg, SqliteDb& lite, const std::string& table) {
+  auto columns = ColumnsOf(pg, lite, table);
+  if (!columns.ok()) return columns.status();
+  const std::string list = ColumnList(*columns);
+  // The writes a trigger would make (the tie index's marks) are copied as they are.
+  RAPPORT_RETURN_IF_ERROR(pg.Exec("ALTER TABLE " + Quoted(table) + " DISABLE TRIGGER USER; " +
+                                  "DELETE FROM " + Quoted(table)));
+  auto rows = lite.Prepare("SELECT " + list + " FROM " + Quoted(table));
+  if (!rows.ok()) return rows.status();
+  bool done = false;  // SQLite's step after the last row would start the query again
+  auto stored =
+      pg.CopyIn("COPY " + Quoted(table) + " (" + list + ") FROM STDIN", [&](std::string& chunk) {
+        Status st;
+        while (!done && chunk.size() < kChunkBytes && !(done = !rows->Step(st))) {
+          for (size_t i = 0; i < columns->size(); ++i) {
+            if (i > 0) chunk += '\t';
+            if (rows->ColumnIsNull(static_cast<int>(i))) {
+              chunk += "\\N";
+            } else {
+              AppendValue(chunk, rows->ColumnText(static_cast<int>(i)), (*columns)[i].bytea);
+            }
+          }
+          chunk += '\n';
+        }
+        return st;
+      });
+  rows->Reset();
+  if (!stored.ok()) {
+    return Status::IoError("copying table " + table + ": " + stored.status().message() +
+                           "; nothing was copied");
+  }
+  for (const Column& c : *columns) {  // new rows continue after the copied ids
+    if (!c.identity) continue;
+    RAPPORT_RETURN_IF_ERROR(pg.Exec("SELECT setval(pg_get_serial_sequence('" + table + "', '" +
+                                    c.name + "'), coalesce(max(" + Quoted(c.name) + "), 1), max(" +
+                                    Quoted(c.name) + ") IS NOT NULL) FROM " + Quoted(table)));
+  }
+  auto expected = lite.QueryInt("SELECT count(*) FROM " + Quoted(table));
+  if (!expected.ok()) return expected.status();
+  if (*expected != *stored) {
+    return Status::IoError("table " + table + ": " + std::to_string(*stored) + " of " +
+                           std::to_string(*expected) + " rows arrived; nothing was copied");
+  }
+  RAPPORT_RETURN_IF_ERROR(pg.Exec("ALTER TABLE " + Quoted(table) + " ENABLE TRIGGER USER"));
+  return stored;
+}
+
+// The new store's tables, ready and empty: refuses a database that holds anything else.
+Status Prepare(PostgresConnection& pg) {
+  auto kind = ProbePostgresDatabase(pg);
+  if (!kind.ok()) return kind.status();
+  if (*kind == PostgresDatabase::kForeign) {
+    return Status::FailedPrecondition("the database at " + pg.Where() +
+                                      " holds tables that are not a rapport store; migrate into "
+                                      "an empty database (createdb one for rapport)");
+  }
+  if (*kind == PostgresDatabase::kRapport) {
+    auto tenants = pg.QueryInt("SELECT count(*) FROM tenant");
+    if (!tenants.ok()) return tenants.status();
+    if (*tenants > 0) {
+      return Status::FailedPrecondition(
+          "the database at " + pg.Where() +
+          " holds a rapport store already, and migrate never overwrites one (createdb a new "
+          "database for the copy)");
+    }
+  }
+  return MigratePostgresSchema(pg);
+}
+
+Result<std::vector<TableCopy>> CopyAll(PostgresConnection& pg, SqliteDb& lite) {
+  auto in_postgres =
+      Names(pg,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'");
+  if (!in_postgres.ok()) return in_postgres.status();
+  auto in_sqlite = Names(
+      lite, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  if (!in_sqlite.ok()) return in_sqlite.status();
+  if (*in_postgres != *in_sqlite) return Mismatch("the two stores have other tables");
+  std::vector<TableCopy> copied;
+  for (const std::string& table : *in_sqlite) {
+    auto rows = CopyTable(pg, lite, table);
+    if (!rows.ok()) return rows.status();
+    copied.push_back({table, *rows});
+  }
+  return copied;
+}
+
+}  // namespace
+
+Result<std::vector<TableCopy>> CopySqliteStoreToPostgres(const std::string& path,
+                                                         const std::string& url) {
+  auto lite = SqliteDb::Open(path, SqliteDb::Mode::kReadOnly);
+  if (!lite.ok()) return lite.status();
+  auto version = lite->QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*version != LatestSchemaVersion()) {
+    return Status::FailedPrecondition("the store " + path +
+                                      " has an older schema: open it once with this rapport "
+                                      "(rapport --db " +
+                                      path + " stats) and migrate again");
+  }
+  auto pg = PostgresConnection::Connect(url);
+  if (!pg.ok()) return pg.status();
+  RAPPORT_RETURN_IF_ERROR(Prepare(**pg));
+  // One snapshot of the source, one transaction at the target: all of it arrives, or none.
+  RAPPORT_RETURN_IF_ERROR(lite->BeginRead());
+  RAPPORT_RETURN_IF_ERROR((*pg)->BeginWrite());
+  auto copied = CopyAll(**pg, *lite);
+  Status done = copied.ok() ? (*pg)->Exec("COMMIT") : copied.status();
+  if (!done.ok()) {
+    (void)(*pg)->Exec("ROLLBACK");
+    return done;
+  }
+  (void)lite->Exec("COMMIT");
+  RAPPORT_RETURN_IF_ERROR((*pg)->Exec("ANALYZE"));
+  return copied;
+}
+
+}  // namespace rapport::store

@@ -4,10 +4,13 @@
 # free loopback port (as the user postgres when run as root), stops it at the end.
 #
 # Usage: bench/postgres_ingest.sh [MAIL...]   (default: the shared Enron mbox files)
-# Env:   RAPPORT (default build/release/rapport)
+# Env:   RAPPORT (default build/release/rapport); DOMAIN, the tenant's (default enron.com)
+#        e.g. a 1M-message sample: rapport sample --out S --messages 1000000 --users 2000 \
+#             --seed 3 --layout mbox; DOMAIN=northwind.example bench/postgres_ingest.sh S
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rapport=${RAPPORT:-build/release/rapport}
+domain=${DOMAIN:-enron.com}
 mail=("$@")
 if [[ ${#mail[@]} -eq 0 ]]; then
   mail=(../shared/corpus/jpvance123_Amdocs_ML_Email_Analytics/MailDir_to_MBOX/enron)
@@ -22,7 +25,7 @@ fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "${as[@]}" "$bin/initdb" -D "$work/data" -U rapport --auth=trust -E UTF8 --locale=C >/dev/null
 # Durable settings, as a deployment keeps them (the tests' server turns fsync off; this does not).
-"${as[@]}" "$bin/postgres" -D "$work/data" -p "$port" -k "$work" -c listen_addresses=127.0.0.1 \
+"${as[@]}" "$bin/postgres" -D "$work/data" -p "$port" -k "$work" -c listen_addresses=127.0.0.1 ${PG_OPTIONS:-} \
   >"$work/log" 2>&1 &
 trap '"${as[@]}" "$bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null; rm -rf "$work"' EXIT
 until "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; do sleep 0.1; done
@@ -32,8 +35,8 @@ export RAPPORT_CONFIG=/dev/null
 run() {  # run NAME FLAGS...: init, consent, then the timed ingest
   local name=$1
   shift
-  "$rapport" "$@" init --tenant Enron --domain enron.com --admin admin@enron.com >/dev/null
-  "$rapport" "$@" consent grant identifiable --by admin@enron.com >/dev/null
+  "$rapport" "$@" init --tenant Bench --domain "$domain" --admin "admin@$domain" >/dev/null
+  "$rapport" "$@" consent grant identifiable --by "admin@$domain" >/dev/null
   /usr/bin/time -f "$name: %e s wall, %U s user, %S s system, %M KB max RSS" \
     "$rapport" "$@" ingest --no-train "${mail[@]}" | grep -E "^(stored|messages read)"
 }

@@ -60,7 +60,13 @@ Result<IngestSummary> Ingestor::Run(const std::vector<std::string>& paths,
   FileParser parser(queue, options_.format, options_.window);
   std::thread parsing([&] { parser.Run(files, in_directory); });
   Status status;
+  std::vector<const model::MessageMeta*> expected;
   while (auto batch = queue.Pop()) {
+    expected.clear();
+    for (const ParsedItem& item : *batch) {
+      if (item.kind == ParsedItem::Kind::kMessage) expected.push_back(&item.message);
+    }
+    if (status.ok() && !expected.empty()) status = sink_.Expect(expected);
     for (ParsedItem& item : *batch) {
       if (status.ok()) status = Consume(item, files, summary);
     }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,12 @@ class MessageSink {
   virtual Result<bool> RemoveGraphItem(std::string_view graph_id) = 0;
   virtual Status FinishFile(const SourceFile& file, std::string_view source_kind) = 0;
   virtual Status Commit() = 0;
+  // A hint: these messages come next (some may be dropped by consent first). A sink whose
+  // look-ups are round trips to a server answers them for the whole batch at once.
+  virtual Status Expect(std::span<const model::MessageMeta* const> messages) {
+    (void)messages;
+    return Status::Ok();
+  }
 };
 
 }  // namespace rapport::ingest

@@ -53,6 +53,7 @@ class PostgresConnection final : public SqlConnection {
   // rows stored; an error from `next` aborts the COPY. No deadline applies.
   Result<int64_t> CopyIn(std::string_view copy_sql,
                          const std::function<Status(std::string&)>& next);
+  Status BulkLoad(std::string_view copy_sql, std::string_view rows) override;
 
   // Sends a query (prepared statement `name` with `params`, or `sql` when name is empty) and
   // waits for its whole result, interrupting it when the deadline passes. For the cursors.

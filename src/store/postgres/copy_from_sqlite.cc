@@ -8,6 +8,7 @@
 #include "rapport/store/store.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/schema.h"
+#include "store/sql/staged_rows.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/schema.h"
 
@@ -32,34 +33,12 @@ std::string ColumnList(const std::vector<Column>& columns) {
   return out;
 }
 
-// One value in COPY's text format: backslash escapes, bytea as \x hex.
+// One value in COPY's text format (sql/staged_rows.h).
 void AppendValue(std::string& out, const std::string& value, bool bytea) {
-  static constexpr char kHex[] = "0123456789abcdef";
   if (bytea) {
-    out += "\\\\x";
-    for (unsigned char c : value) {
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-    return;
-  }
-  for (char c : value) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
+    AppendCopyBytes(out, value.data(), value.size());
+  } else {
+    AppendCopyText(out, value);
   }
 }
 

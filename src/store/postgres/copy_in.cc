@@ -1,5 +1,6 @@
 // PostgresConnection::CopyIn: COPY FROM STDIN over libpq (blocking: the connection is in the
 // default blocking mode, so PQputCopyData waits while the server catches up).
+#include <algorithm>
 #include <cstdlib>
 
 #include "store/postgres/connection.h"
@@ -52,6 +53,17 @@ Result<int64_t> PostgresConnection::CopyIn(std::string_view copy_sql,
   if (!read.ok()) return read;
   if (!stored.ok()) return stored;
   return rows;
+}
+
+Status PostgresConnection::BulkLoad(std::string_view copy_sql, std::string_view rows) {
+  constexpr size_t kChunk = size_t{1} << 20;  // whole lines or not: COPY reads a stream
+  auto loaded = CopyIn(copy_sql, [&](std::string& chunk) {
+    const size_t n = std::min(kChunk, rows.size());
+    chunk.assign(rows.substr(0, n));
+    rows.remove_prefix(n);
+    return Status::Ok();
+  });
+  return loaded.ok() ? Status::Ok() : loaded.status();
 }
 
 }  // namespace rapport::store

@@ -344,7 +344,7 @@ Result<PostgresDatabase> ProbePostgresDatabase(SqlConnection& db) {
 }
 
 int LatestPostgresSchemaVersion() {
-  return 1;
+  return 2;
 }
 
 Status MigratePostgresSchema(SqlConnection& db) {
@@ -369,7 +369,11 @@ Status MigratePostgresSchema(SqlConnection& db) {
     const bool done = st.ok() && version >= latest;
     if (st.ok() && !done) {
       // Migration N + 1; each bumps the version in its own transaction.
-      if (version == 0) st = db.Exec(std::string(kTables) + kTieTriggers);
+      if (version == 0) {
+        st = db.Exec(std::string(kTables) + kTieTriggers + kTieAddressAdded + kTieTriggersAfter);
+      }
+      // 2: tie_address_added counts per person, no longer quadratic in a statement's rows.
+      if (version == 1) st = db.Exec(kTieAddressAdded);
       if (st.ok()) {
         st = db.Exec("UPDATE schema_version SET version = " + std::to_string(version + 1));
       }

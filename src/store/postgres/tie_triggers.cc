@@ -135,23 +135,36 @@ CREATE TRIGGER tie_address_changed AFTER UPDATE ON address FOR EACH ROW
   WHEN (OLD.person_id IS DISTINCT FROM NEW.person_id OR OLD.is_role IS DISTINCT FROM NEW.is_role)
   EXECUTE FUNCTION tie_address_changed();
 
--- A first ordinary address joining a person who had only role addresses changes what the
--- person is (a robot until now). Once per statement: PostgreSQL runs an AFTER row trigger only
--- when its statement has finished, so a row trigger would see every address the statement
--- inserted, where SQLite's sees those inserted before its own row. "Before" is a smaller id among
--- the statement's rows (identities are drawn in insertion order, as SQLite's rowids are).
-CREATE FUNCTION tie_address_added() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+)sql";
+
+// A first ordinary address joining a person who had only role addresses changes what the
+// person is (a robot until now). Once per statement: PostgreSQL runs an AFTER row trigger only
+// when its statement has finished, so a row trigger would see every address the statement
+// inserted, where SQLite's sees those inserted before its own row. "Before" is a smaller id among
+// the statement's rows (identities are drawn in insertion order, as SQLite's rowids are), and
+// every row stored before the statement.
+const char* const kTieAddressAdded = R"sql(
+CREATE OR REPLACE FUNCTION tie_address_added() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  -- Only a person's first new ordinary address can be the first one "before" which the person
+  -- had only role addresses: any later one has that one before it. Counted per person rather
+  -- than compared row with row, so that a COPY of thousands of addresses is not quadratic.
   INSERT INTO tie_stale (person, whole)
-    SELECT DISTINCT n.person_id, 1 FROM new_rows n
-     WHERE n.is_role = 0
-       AND EXISTS (SELECT 1 FROM address o WHERE o.person_id = n.person_id AND o.id <> n.id
-                     AND (o.id < n.id OR NOT EXISTS (SELECT 1 FROM new_rows r WHERE r.id = o.id)))
-       AND NOT EXISTS (SELECT 1 FROM address o WHERE o.person_id = n.person_id AND o.id <> n.id
-                         AND o.is_role = 0
-                         AND (o.id < n.id OR NOT EXISTS (SELECT 1 FROM new_rows r WHERE r.id = o.id)))
+    SELECT f.person_id, 1
+      FROM (SELECT person_id, min(id) FILTER (WHERE is_role = 0) AS first_ordinary,
+                   min(id) AS first_any, count(*) AS added,
+                   count(*) FILTER (WHERE is_role = 0) AS added_ordinary
+              FROM new_rows GROUP BY person_id
+            HAVING count(*) FILTER (WHERE is_role = 0) > 0) f,
+           LATERAL (SELECT count(*) AS total, count(*) FILTER (WHERE o.is_role = 0) AS ordinary
+                      FROM address o WHERE o.person_id = f.person_id) o
+     WHERE (f.first_any < f.first_ordinary OR o.total > f.added)
+       AND o.ordinary = f.added_ordinary
     ON CONFLICT (person) DO UPDATE SET whole = 1;
   RETURN NULL;
 END $$;
+)sql";
+
+const char* const kTieTriggersAfter = R"sql(
 CREATE TRIGGER tie_address_added AFTER INSERT ON address
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tie_address_added();
 

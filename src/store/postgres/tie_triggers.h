@@ -5,7 +5,9 @@
 
 namespace rapport::store {
 
-// DDL run by the PostgreSQL schema's first migration, after its tables.
+// DDL run by the PostgreSQL schema's first migration, after its tables, in this order.
 extern const char* const kTieTriggers;
+extern const char* const kTieAddressAdded;  // also migration 2, which replaces the function
+extern const char* const kTieTriggersAfter;
 
 }  // namespace rapport::store

@@ -9,9 +9,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "store/sql/connection.h"
+#include "store/sql/staged_rows.h"
 
 namespace rapport::store {
 
@@ -35,7 +37,17 @@ class AddressTable {
   // another spelling of that person's), so that people resolution has nothing to merge.
   Result<Row> Find(std::string_view address, std::string_view name, int64_t person);
 
+  // The server store's bulk path (sql/staged_rows.h). While `staged` is set, new rows are staged
+  // there instead of inserted; nullptr: inserted at once.
+  void StageInto(StagedRows* staged) { staged_ = staged; }
+  // Looks up, in one query, every address of `addresses` not known yet, remembering which are not
+  // stored: what is learnt holds while the caller keeps the write transaction open, until
+  // ForgetAbsent().
+  Status Expect(const std::vector<std::string_view>& addresses);
+  void ForgetAbsent() { absent_.clear(); }
+
  private:
+  Result<Row> Create(const std::string& key, std::string_view name, int64_t person);
   SqlConnection* db_ = nullptr;
   int64_t tenant_ = 0;
   std::vector<std::string> internal_domains_;
@@ -47,6 +59,8 @@ class AddressTable {
   };
   std::unordered_map<std::string, Row> ids_;
   std::unordered_map<std::string, Row, Hash, std::equal_to<>> as_written_;
+  std::unordered_set<std::string> absent_;  // keys Expect() found not stored
+  StagedRows* staged_ = nullptr;
 };
 
 }  // namespace rapport::store

@@ -129,6 +129,13 @@ class SqlConnection {
   // nullopt: no limit.
   virtual void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) = 0;
   virtual std::optional<std::chrono::steady_clock::time_point> Deadline() const = 0;
+  // Loads `rows`, in COPY's text format, with `copy_sql` (COPY ... FROM STDIN): a server
+  // database's bulk path (sql/staged_rows.h). An embedded database has none and refuses.
+  virtual Status BulkLoad(std::string_view copy_sql, std::string_view rows) {
+    (void)copy_sql;
+    (void)rows;
+    return Status::FailedPrecondition("this database has no bulk load");
+  }
 
   // Single-value query; `fallback` when there is no row or the value is NULL.
   Result<int64_t> QueryInt(std::string_view sql, int64_t fallback = 0) {

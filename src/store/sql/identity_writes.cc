@@ -66,6 +66,10 @@ Status SqlMessageWriter::RecordIdentity(const model::MessageMeta& meta) {
     if (alias == id) continue;
     std::pair<int64_t, int64_t> link{std::min(id, alias), std::max(id, alias)};
     if (!links_written_.insert(link).second) continue;
+    if (staged_) {
+      staged_->Append(StagedRows::Table::kLink).Int(link.first).Int(link.second).End();
+      continue;
+    }
     insert_link_.Bind(1, link.first).Bind(2, link.second);
     RAPPORT_RETURN_IF_ERROR(insert_link_.Run());
   }
@@ -81,6 +85,15 @@ Status SqlMessageWriter::FlushNames() {
   });
   for (const auto* entry : names) {
     const std::string key = ingest::NameKey(entry->first.name);
+    if (staged_) {
+      staged_->Append(StagedRows::Table::kName)
+          .Int(entry->first.address)
+          .Text(entry->first.name)
+          .Text(key)
+          .Int(entry->second)
+          .End();
+      continue;
+    }
     upsert_name_.Bind(1, entry->first.address)
         .Bind(2, entry->first.name)
         .Bind(3, key)

@@ -109,7 +109,7 @@ constexpr SqlMessageWriter::ItemTables kCalendarItems{"calendar_item", "meeting"
 }  // namespace
 
 Result<bool> SqlMessageWriter::RemoveItem(std::string_view location, uint64_t offset) {
-  RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  RAPPORT_RETURN_IF_ERROR(EnsureUnstaged());
   auto source = LocationId(location);
   if (!source.ok()) return source.status();
   if (*source == 0) return false;
@@ -191,7 +191,7 @@ Result<std::vector<std::string>> SqlMessageWriter::LocationsUnder(std::string_vi
 }
 
 Status SqlMessageWriter::ForgetLocation(std::string_view location) {
-  RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  RAPPORT_RETURN_IF_ERROR(EnsureUnstaged());
   auto source = LocationId(location);
   if (!source.ok()) return source.status();
   if (*source == 0) return Status::Ok();
@@ -207,7 +207,7 @@ Status SqlMessageWriter::ForgetLocation(std::string_view location) {
 }
 
 Status SqlMessageWriter::ApplyDirectory(const model::Directory& changes) {
-  RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  RAPPORT_RETURN_IF_ERROR(EnsureUnstaged());
   // A savepoint: a delta the directory refuses (an address given to two users) leaves no half
   // of itself in the transaction the sync goes on with.
   RAPPORT_RETURN_IF_ERROR(db_.Exec("SAVEPOINT directory_delta"));

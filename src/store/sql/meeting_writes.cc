@@ -149,7 +149,7 @@ Status SqlMessageWriter::AddMeetingCopy(int64_t row, const ingest::Provenance& w
 
 Result<ingest::SinkOutcome> SqlMessageWriter::AddMeeting(const model::MeetingMeta& m,
                                                          const ingest::Provenance& where) {
-  RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  RAPPORT_RETURN_IF_ERROR(EnsurePeopleStored());
   if (where.current_state) RAPPORT_RETURN_IF_ERROR(LeaveMovedOccurrence(m, where));
   auto stored = FindMeeting(m);
   if (!stored.ok()) return stored.status();
@@ -221,7 +221,7 @@ Status SqlMessageWriter::RememberGraphId(std::string_view kind, int64_t item,
 }
 
 Result<bool> SqlMessageWriter::RemoveGraphItem(std::string_view graph_id) {
-  RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  RAPPORT_RETURN_IF_ERROR(EnsureUnstaged());
   find_graph_item_.Bind(1, tenant_id_).Bind(2, graph_id);
   Status st;
   std::string kind;

@@ -28,6 +28,7 @@ Result<std::unique_ptr<SqlMessageWriter>> SqlMessageWriter::Create(SqlConnection
   std::unique_ptr<SqlMessageWriter> w(
       new SqlMessageWriter(db, tenant_id, tenant, batch_size == 0 ? 1 : batch_size));
   RAPPORT_RETURN_IF_ERROR(w->Prepare());
+  if (db.Dialect() == SqlDialect::kPostgres) w->staged_ = std::make_unique<StagedRows>(db);
   // A big ingest inserts into B-trees keyed by hashes (Message-ID, fingerprint, participants by
   // address), so each commit dirties pages all over the file. Checkpointing only every ~400 MiB
   // of WAL, instead of every 4 MiB, writes a page that many commits touched to the file once, and
@@ -42,6 +43,12 @@ Result<std::unique_ptr<SqlMessageWriter>> SqlMessageWriter::Create(SqlConnection
   // (ON CONFLICT DO NOTHING covers only uniqueness), keeps a statement journal: small, but
   // written to a temporary file when temp_store is a file. In memory, an Enron ingest makes
   // 1/30 of the page writes and takes 1.9-2.1 s instead of 2.4-2.9 (BENCHMARKS.md, issue 21).
+  // PostgreSQL plans the batch look-ups (Expect) in parallel once the tables are large, and
+  // starting the workers took longer than the look-up: 25 ms a batch at 1M messages, 200 s of
+  // a 1M ingest (BENCHMARKS.md, issue 21). The destructor restores the setting.
+  if (db.Dialect() == SqlDialect::kPostgres) {
+    RAPPORT_RETURN_IF_ERROR(db.Exec("SET max_parallel_workers_per_gather = 0"));
+  }
   if (db.Dialect() == SqlDialect::kSqlite) {
     RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA wal_autocheckpoint = 100000"));
     RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size = -1048576"));  // 1 GiB
@@ -63,7 +70,9 @@ SqlMessageWriter::SqlMessageWriter(SqlConnection& db, int64_t tenant_id, const T
 }
 
 SqlMessageWriter::~SqlMessageWriter() {
-  if (in_transaction_) (void)db_.Exec("ROLLBACK");
+  if (in_transaction_) (void)db_.Exec("ROLLBACK");  // and what is staged is dropped with it
+  if (db_.Dialect() == SqlDialect::kPostgres)
+    (void)db_.Exec("RESET max_parallel_workers_per_gather");
   if (db_.Dialect() != SqlDialect::kSqlite) return;
   (void)db_.Exec("PRAGMA wal_autocheckpoint = 1000");
   (void)db_.Exec("PRAGMA cache_size = -65536");  // the store's (sql/store.cc)
@@ -135,12 +144,24 @@ Status SqlMessageWriter::EnsureTransaction() {
   return Status::Ok();
 }
 
+Status SqlMessageWriter::EnsureUnstaged() {
+  RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  return FlushStaged();
+}
+
+Status SqlMessageWriter::EnsurePeopleStored() {
+  RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  return staged_ ? staged_->FlushPeople() : Status::Ok();
+}
+
 Status SqlMessageWriter::Commit() {
   if (!in_transaction_) return Status::Ok();
-  RAPPORT_RETURN_IF_ERROR(FlushNames());
+  RAPPORT_RETURN_IF_ERROR(staged_ ? FlushStaged() : FlushNames());
   RAPPORT_RETURN_IF_ERROR(db_.Exec("COMMIT"));
   in_transaction_ = false;
   pending_ = 0;
+  // Other writers may store anything now: what was learnt absent no longer holds.
+  addresses_.ForgetAbsent();
   return Status::Ok();
 }
 
@@ -194,6 +215,7 @@ Result<int64_t> SqlMessageWriter::AddressId(const model::Mailbox& mailbox) {
 }
 
 Result<SqlMessageWriter::Existing> SqlMessageWriter::FindExisting(const model::MessageMeta& meta) {
+  if (auto expected = FindExpected(meta)) return *expected;
   find_message_.Bind(1, tenant_id_);
   if (meta.message_id.empty()) {
     find_message_.BindNull(2);
@@ -209,6 +231,7 @@ Result<SqlMessageWriter::Existing> SqlMessageWriter::FindExisting(const model::M
   }
   find_message_.Reset();
   if (!st.ok()) return st;
+  if (found.row == 0) found.row = StagedWithContent(meta);
   return found;
 }
 
@@ -227,17 +250,41 @@ Result<int64_t> SqlMessageWriter::InsertMessage(const model::MessageMeta& meta, 
   const std::string id =
       meta.message_id.empty() ? HexFingerprint(meta.fingerprint) : meta.message_id;
   static const std::string kNone;
+  std::string references;
+  for (const auto& ref : meta.references) {
+    if (!references.empty()) references += ' ';
+    references += ref;
+  }
+  if (staged_) {
+    auto row = staged_->NextId(StagedRows::Table::kMessage);
+    if (!row.ok()) return row.status();
+    staged_->Append(StagedRows::Table::kMessage)
+        .Int(*row)
+        .Int(tenant_id_)
+        .Text(id)
+        .Bytes(meta.fingerprint.data(), meta.fingerprint.size())
+        .Int(meta.sent.utc_seconds)
+        .Int(meta.sent.offset_minutes)
+        .Int(sender_id)
+        .TextOrNull(meta.in_reply_to)
+        .TextOrNull(references)
+        .TextOrNull(meta.bulk.list_id)
+        .TextOrNull(meta.bulk.precedence)
+        .TextOrNull(meta.bulk.auto_submitted)
+        .Int(meta.bulk.IsBulk())
+        .TextOrNull(tenant_.keep_subjects ? meta.subject : kNone)
+        .Int(*source)
+        .Int(static_cast<int64_t>(where.offset))
+        .Int(now_)
+        .End();
+    return *row;
+  }
   insert_message_.Bind(1, tenant_id_)
       .Bind(2, id)
       .BindBlob(3, meta.fingerprint.data(), meta.fingerprint.size())
       .Bind(4, meta.sent.utc_seconds)
       .Bind(5, static_cast<int64_t>(meta.sent.offset_minutes))
       .Bind(6, sender_id);
-  std::string references;
-  for (const auto& ref : meta.references) {
-    if (!references.empty()) references += ' ';
-    references += ref;
-  }
   text_or_null(7, meta.in_reply_to);
   text_or_null(8, references);
   text_or_null(9, meta.bulk.list_id);
@@ -268,6 +315,15 @@ Status SqlMessageWriter::AddParticipants(int64_t message, const model::MessageMe
   }
   for (const auto& m : meta.bcc) RAPPORT_RETURN_IF_ERROR(collect(model::ParticipantRole::kBcc, m));
 
+  if (staged_) {
+    // A new message's rows cannot be stored yet; a copy's Bcc may be.
+    const auto table =
+        bcc_only ? StagedRows::Table::kLateParticipant : StagedRows::Table::kParticipant;
+    for (const auto& [role, address] : rows) {
+      staged_->Append(table).Int(message).Int(role).Int(address).End();
+    }
+    return Status::Ok();
+  }
   for (size_t i = 0; i < rows.size();) {
     size_t n = std::min(rows.size() - i, insert_participants_.size() - 1);
     SqlStatement& insert = insert_participants_[n];
@@ -282,6 +338,14 @@ Status SqlMessageWriter::AddParticipants(int64_t message, const model::MessageMe
 
 Status SqlMessageWriter::AddAlias(int64_t message, const model::MessageMeta& meta) {
   if (meta.message_id.empty()) return Status::Ok();
+  if (staged_) {
+    staged_->Append(StagedRows::Table::kAlias)
+        .Int(tenant_id_)
+        .Text(meta.message_id)
+        .Int(message)
+        .End();
+    return Status::Ok();
+  }
   insert_alias_.Bind(1, tenant_id_).Bind(2, meta.message_id).Bind(3, message);
   return insert_alias_.Run();
 }
@@ -289,6 +353,15 @@ Status SqlMessageWriter::AddAlias(int64_t message, const model::MessageMeta& met
 Status SqlMessageWriter::AddCopy(int64_t message, const ingest::Provenance& where) {
   auto source = SourceId(where);
   if (!source.ok()) return source.status();
+  if (staged_) {
+    staged_->Append(StagedRows::Table::kCopy)
+        .Int(message)
+        .Int(*source)
+        .Int(static_cast<int64_t>(where.offset))
+        .Int(now_)
+        .End();
+    return Status::Ok();
+  }
   insert_copy_.Bind(1, message).Bind(2, *source).Bind(3, static_cast<int64_t>(where.offset));
   insert_copy_.Bind(4, now_);
   return insert_copy_.Run();
@@ -301,6 +374,11 @@ void SqlMessageWriter::MaybeCrashForTest() {
 Result<ingest::SinkOutcome> SqlMessageWriter::Add(const model::MessageMeta& meta,
                                                   const ingest::Provenance& where) {
   RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  addresses_.StageInto(staged_.get());  // new addresses too, but only from here
+  struct StopStaging {
+    AddressTable& t;
+    ~StopStaging() { t.StageInto(nullptr); }
+  } stop_staging{addresses_};
   auto existing = FindExisting(meta);
   if (!existing.ok()) return existing.status();
   int64_t row = existing->row;
@@ -314,11 +392,15 @@ Result<ingest::SinkOutcome> SqlMessageWriter::Add(const model::MessageMeta& meta
     outcome = ingest::SinkOutcome::kStored;
     RAPPORT_RETURN_IF_ERROR(AddParticipants(row, meta, /*bcc_only=*/false));
     RAPPORT_RETURN_IF_ERROR(RecordIdentity(meta));
+    if (staged_) RememberStaged(meta, row, /*as_new=*/true);
   } else {
     // A copy has the same From/To/Cc (they are in the fingerprint); it adds only what it alone
     // carries: Bcc (the sender's copy) and, found by content, its own Message-ID.
     RAPPORT_RETURN_IF_ERROR(AddParticipants(row, meta, /*bcc_only=*/true));
-    if (!existing->id_known) RAPPORT_RETURN_IF_ERROR(AddAlias(row, meta));
+    if (!existing->id_known) {
+      RAPPORT_RETURN_IF_ERROR(AddAlias(row, meta));
+      if (staged_) RememberStaged(meta, row, /*as_new=*/false);
+    }
     RAPPORT_RETURN_IF_ERROR(AddCopy(row, where));
   }
   if (!where.graph_id.empty()) RAPPORT_RETURN_IF_ERROR(RememberGraphId("message", row, where));
@@ -331,6 +413,7 @@ Status SqlMessageWriter::AfterItem() {
   ++added_;
   MaybeCrashForTest();
   if (++pending_ >= batch_size_) return Commit();
+  if (staged_ && staged_->Full()) return FlushStaged(/*with_names=*/false);
   return Status::Ok();
 }
 

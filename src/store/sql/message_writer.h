@@ -1,12 +1,18 @@
-// SqlMessageWriter: the SQLite MessageSink. Holds one write transaction open and commits every
+// SqlMessageWriter: the store's MessageSink. Holds one write transaction open and commits every
 // `batch_size` messages, so a crash loses at most one uncommitted batch and never half a message.
+// On a server database (PostgreSQL) the rows of new messages are staged and sent in bulk
+// (sql/staged_rows.h), and Expect() looks up a batch of messages and addresses in two queries
+// (sql/message_staging.cc); on SQLite, where a statement is a function call, rows go one by one.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,6 +21,7 @@
 #include "rapport/store/store.h"
 #include "store/sql/address_table.h"
 #include "store/sql/connection.h"
+#include "store/sql/staged_rows.h"
 
 namespace rapport::store {
 
@@ -35,6 +42,7 @@ class SqlMessageWriter final : public ingest::MailboxSink {
                                          const ingest::Provenance& where) override;
   Result<bool> RemoveGraphItem(std::string_view graph_id) override;
   Status Commit() override;
+  Status Expect(std::span<const model::MessageMeta* const> messages) override;
   // sql/mailbox_items.cc (ingest::MailboxSink)
   Result<std::map<std::string, std::string>> Cursors(int64_t source) override;
   Status SetCursor(int64_t source, std::string_view folder, std::string_view cursor) override;
@@ -58,11 +66,25 @@ class SqlMessageWriter final : public ingest::MailboxSink {
                    size_t batch_size);
   Status Prepare();
   Status EnsureTransaction();
+  // EnsureTransaction, and what is staged sent: before what reads or joins the staged tables.
+  Status EnsureUnstaged();
+  // EnsureTransaction, and the staged people and addresses sent: before a meeting's writes,
+  // whose triggers join attendees' addresses to people.
+  Status EnsurePeopleStored();
   struct Existing {
     int64_t row = 0;        // 0: a message not stored yet
     bool id_known = false;  // its Message-ID is already recorded for that row
   };
   Result<Existing> FindExisting(const model::MessageMeta& meta);
+  // sql/message_staging.cc: what Expect() and this transaction's staged messages tell of `meta`;
+  // nullopt when only the database can say.
+  std::optional<Existing> FindExpected(const model::MessageMeta& meta) const;
+  // The staged message with `meta`'s content, which the database cannot find yet; 0: none.
+  int64_t StagedWithContent(const model::MessageMeta& meta) const;
+  void RememberStaged(const model::MessageMeta& meta, int64_t row, bool as_new);
+  // Sends what is staged (and, `with_names`, the names counted so far); forgets what Expect()
+  // learnt.
+  Status FlushStaged(bool with_names = true);
   Result<int64_t> AddressId(const model::Mailbox& mailbox);
   Result<int64_t> SourceId(const ingest::Provenance& where);
   Result<int64_t> InsertMessage(const model::MessageMeta& meta, int64_t sender_id,
@@ -92,6 +114,10 @@ class SqlMessageWriter final : public ingest::MailboxSink {
   Status FlushNames();
 
   SqlConnection& db_;
+  std::unique_ptr<StagedRows> staged_;  // PostgreSQL only
+  // Message-ID, and fingerprint in hex, -> the stored or staged message; 0: not stored (while
+  // this transaction holds the writer lock, nobody else can store it).
+  std::unordered_map<std::string, int64_t> expected_ids_, expected_fingerprints_;
   int64_t tenant_id_;
   TenantConfig tenant_;
   size_t batch_size_;

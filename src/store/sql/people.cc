@@ -1,6 +1,8 @@
 #include "store/sql/people.h"
 #include "store/sql/dialect.h"
 
+#include "store/sql/array_columns.h"
+
 #include <algorithm>
 #include <map>
 #include <numeric>
@@ -64,6 +66,109 @@ struct PersonRow {
 struct DirectoryUserRow {
   std::string role;
   std::string display_name;
+};
+
+// The writes a resolution decides. On SQLite a statement per row, a function call each; on
+// PostgreSQL each would be a round trip (30,000 for Enron), so they are kept as arrays (sql/
+// array_columns.h) and sent set-based by Finish(), new people numbered as SQLite numbers them
+// (one past the largest id). The writes are independent of one another except that a deleted
+// person is one no address keeps, so Finish() deletes last.
+class PersonWrites {
+ public:
+  static Result<PersonWrites> Prepare(SqlConnection& db, int64_t tenant) {
+    PersonWrites w(db, tenant);
+    if (w.in_arrays_) {
+      auto largest = db.QueryInt("SELECT max(id) FROM person");
+      if (!largest.ok()) return largest.status();
+      w.last_id_ = *largest;
+      return w;
+    }
+    struct {
+      SqlStatement* stmt;
+      std::string sql;
+    } statements[] = {
+        {&w.insert_, std::string("INSERT INTO person (tenant_id, kind, display_name) "
+                                 "VALUES (?1, ?2, ?3)") +
+                         ReturningId(db.Dialect())},
+        {&w.update_, "UPDATE person SET kind = ?2, display_name = ?3 WHERE id = ?1"},
+        {&w.move_, "UPDATE address SET person_id = ?2 WHERE id = ?1"},
+        {&w.delete_, "DELETE FROM person WHERE id = ?1"},
+    };
+    for (auto& st : statements) {
+      auto prepared = db.Prepare(st.sql);
+      if (!prepared.ok()) return prepared.status();
+      *st.stmt = std::move(*prepared);
+    }
+    return w;
+  }
+
+  Result<int64_t> Insert(const PersonRow& row) {
+    if (!in_arrays_) {
+      insert_.Bind(1, tenant_).Bind(2, row.kind).Bind(3, row.display_name);
+      return insert_.RunForId();
+    }
+    inserts_.Int(0, ++last_id_).Text(1, row.kind).Text(2, row.display_name).EndRow();
+    return last_id_;
+  }
+  Status Update(int64_t person, const PersonRow& row) {
+    if (in_arrays_) {
+      updates_.Int(0, person).Text(1, row.kind).Text(2, row.display_name).EndRow();
+      return Status::Ok();
+    }
+    return update_.Bind(1, person).Bind(2, row.kind).Bind(3, row.display_name).Run();
+  }
+  Status Move(int64_t address, int64_t person) {
+    if (in_arrays_) {
+      moves_.Int(0, address).Int(1, person).EndRow();
+      return Status::Ok();
+    }
+    return move_.Bind(1, address).Bind(2, person).Run();
+  }
+  Status Delete(int64_t person) {
+    if (in_arrays_) {
+      deletes_.Int(0, person).EndRow();
+      return Status::Ok();
+    }
+    return delete_.Bind(1, person).Run();
+  }
+
+  Status Finish() {
+    if (!in_arrays_) return Status::Ok();
+    const std::string tenant = std::to_string(tenant_);
+    RAPPORT_RETURN_IF_ERROR(
+        Send(inserts_,
+             "INSERT INTO person (id, tenant_id, kind, display_name) "
+             "SELECT id, " +
+                 tenant +
+                 ", kind, name FROM "
+                 "unnest(?1::bigint[], ?2::text[], ?3::text[]) AS v(id, kind, name)"));
+    if (inserts_.Rows() > 0) {
+      RAPPORT_RETURN_IF_ERROR(db_.Exec("SELECT setval(pg_get_serial_sequence('person', 'id'), " +
+                                       std::to_string(last_id_) + ")"));
+    }
+    RAPPORT_RETURN_IF_ERROR(Send(
+        updates_,
+        "UPDATE person p SET kind = v.kind, display_name = v.name FROM "
+        "unnest(?1::bigint[], ?2::text[], ?3::text[]) AS v(id, kind, name) WHERE p.id = v.id"));
+    RAPPORT_RETURN_IF_ERROR(Send(moves_,
+                                 "UPDATE address a SET person_id = v.person FROM "
+                                 "unnest(?1::bigint[], ?2::bigint[]) AS v(id, person) "
+                                 "WHERE a.id = v.id"));
+    return Send(deletes_, "DELETE FROM person WHERE id = ANY(?1::bigint[])");
+  }
+
+ private:
+  PersonWrites(SqlConnection& db, int64_t tenant)
+      : db_(db), tenant_(tenant), in_arrays_(db.Dialect() == SqlDialect::kPostgres) {}
+
+  Status Send(const ArrayColumns& rows, const std::string& sql) { return rows.Run(db_, sql); }
+
+  SqlConnection& db_;
+  int64_t tenant_;
+  bool in_arrays_;
+  int64_t last_id_ = 0;
+  SqlStatement insert_, update_, move_, delete_;
+  ArrayColumns inserts_{3}, updates_{3}, moves_{2}, deletes_{1};
 };
 
 class Resolution {
@@ -250,16 +355,8 @@ class Resolution {
   Result<PeopleResolution> Apply(Components& components) {
     std::map<size_t, std::vector<size_t>> members;  // root -> addresses, oldest first
     for (size_t i = 0; i < rows_.size(); ++i) members[components.Find(i)].push_back(i);
-    auto move_address = db_.Prepare("UPDATE address SET person_id = ?2 WHERE id = ?1");
-    auto update_person =
-        db_.Prepare("UPDATE person SET kind = ?2, display_name = ?3 WHERE id = ?1");
-    auto insert_person = db_.Prepare(
-        std::string("INSERT INTO person (tenant_id, kind, display_name) VALUES (?1, ?2, ?3)") +
-        ReturningId(db_.Dialect()));
-    auto delete_person = db_.Prepare("DELETE FROM person WHERE id = ?1");
-    for (auto* s : {&move_address, &update_person, &insert_person, &delete_person}) {
-      if (!s->ok()) return s->status();
-    }
+    auto writes = PersonWrites::Prepare(db_, tenant_);
+    if (!writes.ok()) return writes.status();
     PeopleResolution out;
     std::set<int64_t> taken;
     for (const auto& [root, addresses] : members) {
@@ -275,30 +372,27 @@ class Resolution {
       }
       PersonRow want = Desired(components, root, addresses, person);
       if (person == 0) {
-        insert_person->Bind(1, tenant_).Bind(2, want.kind).Bind(3, want.display_name);
-        auto new_id = insert_person->RunForId();
+        auto new_id = writes->Insert(want);
         if (!new_id.ok()) return new_id.status();
         person = *new_id;
         ++out.people_split;
       } else if (const PersonRow& have = people_[person];
                  have.kind != want.kind || have.display_name != want.display_name) {
-        update_person->Bind(1, person).Bind(2, want.kind).Bind(3, want.display_name);
-        RAPPORT_RETURN_IF_ERROR(update_person->Run());
+        RAPPORT_RETURN_IF_ERROR(writes->Update(person, want));
       }
       taken.insert(person);
       for (size_t m : addresses) {
         if (rows_[m].person == person) continue;
-        move_address->Bind(1, rows_[m].id).Bind(2, person);
-        RAPPORT_RETURN_IF_ERROR(move_address->Run());
+        RAPPORT_RETURN_IF_ERROR(writes->Move(rows_[m].id, person));
         ++out.addresses_moved;
       }
     }
     for (const auto& [id, row] : people_) {
       if (taken.count(id)) continue;
-      delete_person->Bind(1, id);
-      RAPPORT_RETURN_IF_ERROR(delete_person->Run());
+      RAPPORT_RETURN_IF_ERROR(writes->Delete(id));
       ++out.people_merged;
     }
+    RAPPORT_RETURN_IF_ERROR(writes->Finish());
     return out;
   }
 

@@ -1,0 +1,104 @@
+// The message writer's bulk path on a server database: a batch of messages and their addresses
+// looked up in two queries (Expect), what that and the staged rows say about a message
+// (FindExpected), and sending what is staged (FlushStaged). See sql/staged_rows.h for why.
+#include "store/sql/message_writer.h"
+
+#include "store/sql/array_columns.h"
+
+namespace rapport::store {
+namespace {
+
+std::string Hex(const model::Fingerprint& fp) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(fp.size() * 2);
+  for (uint8_t b : fp) {
+    s.push_back(kHex[b >> 4]);
+    s.push_back(kHex[b & 15]);
+  }
+  return s;
+}
+
+}  // namespace
+
+Status SqlMessageWriter::Expect(std::span<const model::MessageMeta* const> messages) {
+  if (!staged_) return Status::Ok();
+  // What is learnt must hold until it is used: so under the writer lock, from now on.
+  RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  std::vector<std::string> ids, fingerprints;
+  std::vector<std::string_view> addresses;
+  auto add_address = [&](const model::Mailbox& m) { addresses.push_back(m.address); };
+  for (const model::MessageMeta* meta : messages) {
+    if (!meta->message_id.empty() && expected_ids_.emplace(meta->message_id, 0).second) {
+      ids.push_back(meta->message_id);
+    }
+    std::string fp = Hex(meta->fingerprint);
+    if (expected_fingerprints_.emplace(fp, 0).second) fingerprints.push_back("\\x" + fp);
+    add_address(meta->from);
+    for (const auto* list : {&meta->to, &meta->cc, &meta->bcc}) {
+      for (const model::Mailbox& m : *list) add_address(m);
+    }
+    for (const model::IdentityHint& hint : meta->identity_hints) {
+      addresses.push_back(hint.address);
+      addresses.push_back(hint.alias);
+    }
+  }
+  if (!ids.empty() || !fingerprints.empty()) {
+    // As FindExisting: a Message-ID of a stored message first, then an alias, then content.
+    Status st = ForEachRow(
+        db_,
+        "SELECT 0, message_id, id FROM message WHERE tenant_id = ?1 AND "
+        "message_id = ANY(?2::text[]) "
+        "UNION ALL SELECT 1, message_id, message FROM message_alias WHERE tenant_id = ?1 AND "
+        "message_id = ANY(?2::text[]) "
+        "UNION ALL SELECT 2, encode(fingerprint, 'hex'), id FROM message WHERE tenant_id = ?1 "
+        "AND fingerprint = ANY(?3::bytea[])",
+        [&](SqlStatement& s) {
+          const int64_t kind = s.ColumnInt(0);
+          int64_t& row = (kind == 2 ? expected_fingerprints_ : expected_ids_)[s.ColumnText(1)];
+          if (kind == 0 || row == 0) row = s.ColumnInt(2);
+        },
+        tenant_id_, ArrayLiteral(ids), ArrayLiteral(fingerprints));
+    if (!st.ok()) return st;
+  }
+  return addresses_.Expect(addresses);
+}
+
+std::optional<SqlMessageWriter::Existing> SqlMessageWriter::FindExpected(
+    const model::MessageMeta& meta) const {
+  if (!staged_) return std::nullopt;
+  if (!meta.message_id.empty()) {
+    auto it = expected_ids_.find(meta.message_id);
+    if (it == expected_ids_.end()) return std::nullopt;  // the Message-ID comes first
+    if (it->second != 0) return Existing{it->second, true};
+  }
+  auto it = expected_fingerprints_.find(Hex(meta.fingerprint));
+  if (it == expected_fingerprints_.end()) return std::nullopt;
+  return Existing{it->second, false};  // row 0: neither is stored
+}
+
+int64_t SqlMessageWriter::StagedWithContent(const model::MessageMeta& meta) const {
+  if (!staged_) return 0;
+  auto it = expected_fingerprints_.find(Hex(meta.fingerprint));
+  return it == expected_fingerprints_.end() ? 0 : it->second;
+}
+
+void SqlMessageWriter::RememberStaged(const model::MessageMeta& meta, int64_t row, bool as_new) {
+  if (!meta.message_id.empty()) expected_ids_[meta.message_id] = row;
+  if (as_new) expected_fingerprints_[Hex(meta.fingerprint)] = row;
+}
+
+Status SqlMessageWriter::FlushStaged(bool with_names) {
+  if (!staged_) return Status::Ok();
+  // Names are counted in memory until the transaction ends, or something reads them: sent at
+  // every flush, each would be upserted again and again (a 1M-message ingest flushes 30 times).
+  if (with_names) RAPPORT_RETURN_IF_ERROR(FlushNames());  // staged too
+  RAPPORT_RETURN_IF_ERROR(staged_->Flush());
+  // Everything staged is in the tables now, where the usual look-ups find it; what Expect()
+  // learnt would only grow with a long transaction.
+  expected_ids_.clear();
+  expected_fingerprints_.clear();
+  return Status::Ok();
+}
+
+}  // namespace rapport::store

@@ -1,0 +1,226 @@
+#include "store/sql/staged_rows.h"
+
+#include <algorithm>
+#include <string>
+
+namespace rapport::store {
+namespace {
+
+struct TableSpec {
+  const char* copy;   // COPY ... FROM STDIN: straight into the table, or into its stage
+  const char* stage;  // the temporary table it is staged in; nullptr: copied straight in
+  const char* stage_columns;
+  const char* merge;  // from the stage into the table
+};
+
+// In StagedRows::Table order.
+constexpr TableSpec kSpecs[StagedRows::kTables] = {
+    {"COPY person (id, tenant_id, kind, display_name) FROM STDIN", nullptr, nullptr, nullptr},
+    {"COPY address (id, tenant_id, address, person_id, org_domain, is_role) FROM STDIN", nullptr,
+     nullptr, nullptr},
+    {"COPY message (id, tenant_id, message_id, fingerprint, sent_at, utc_offset_min, sender_id, "
+     "in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, subject, source, "
+     "source_offset, ingested_at) FROM STDIN",
+     nullptr, nullptr, nullptr},
+    {"COPY participant (message, role, address) FROM STDIN", nullptr, nullptr, nullptr},
+    {"COPY rapport_stage_participant FROM STDIN", "rapport_stage_participant",
+     "(message BIGINT, role BIGINT, address BIGINT)",
+     "INSERT INTO participant SELECT * FROM rapport_stage_participant ON CONFLICT DO NOTHING"},
+    {"COPY rapport_stage_alias FROM STDIN", "rapport_stage_alias",
+     "(tenant_id BIGINT, message_id TEXT COLLATE \"C\", message BIGINT)",
+     "INSERT INTO message_alias SELECT * FROM rapport_stage_alias ON CONFLICT DO NOTHING"},
+    // A further copy, unless it is the very copy the message was first stored from.
+    {"COPY rapport_stage_copy FROM STDIN", "rapport_stage_copy",
+     "(message BIGINT, source BIGINT, source_offset BIGINT, ingested_at BIGINT)",
+     "INSERT INTO message_copy SELECT s.* FROM rapport_stage_copy s WHERE NOT EXISTS "
+     "(SELECT 1 FROM message m WHERE m.id = s.message AND m.source = s.source AND "
+     "m.source_offset = s.source_offset) ON CONFLICT DO NOTHING"},
+    {"COPY rapport_stage_link FROM STDIN", "rapport_stage_link", "(low BIGINT, high BIGINT)",
+     "INSERT INTO address_link SELECT * FROM rapport_stage_link ON CONFLICT DO NOTHING"},
+    // The writer stages each (address, name) once per flush, so no row is updated twice.
+    {"COPY rapport_stage_name FROM STDIN", "rapport_stage_name",
+     "(address BIGINT, name TEXT COLLATE \"C\", name_key TEXT COLLATE \"C\", seen BIGINT)",
+     "INSERT INTO address_name SELECT * FROM rapport_stage_name ORDER BY address, name "
+     "ON CONFLICT (address, name) DO UPDATE SET seen = address_name.seen + excluded.seen"},
+};
+
+constexpr const char* kNumberedTable[] = {"person", "address", "message"};
+
+}  // namespace
+
+void StagedRows::Row::Separate() {
+  if (!first_) out_ += '\t';
+  first_ = false;
+}
+
+StagedRows::Row& StagedRows::Row::Int(int64_t v) {
+  Separate();
+  out_ += std::to_string(v);
+  return *this;
+}
+
+void AppendCopyText(std::string& out, std::string_view v) {
+  for (char c : v) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+void AppendCopyBytes(std::string& out, const void* data, size_t size) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += "\\\\x";  // bytea's hex input, its backslash escaped for COPY
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < size; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 15];
+  }
+}
+
+StagedRows::Row& StagedRows::Row::Text(std::string_view v) {
+  Separate();
+  AppendCopyText(out_, v);
+  return *this;
+}
+
+StagedRows::Row& StagedRows::Row::Bytes(const void* data, size_t size) {
+  Separate();
+  AppendCopyBytes(out_, data, size);
+  return *this;
+}
+
+StagedRows::Row& StagedRows::Row::Null() {
+  Separate();
+  out_ += "\\N";
+  return *this;
+}
+
+void StagedRows::Row::End() {
+  out_ += '\n';
+}
+
+StagedRows::Row StagedRows::Append(Table table) {
+  return Row(rows_[static_cast<size_t>(table)]);
+}
+
+size_t StagedRows::Bytes() const {
+  size_t n = 0;
+  for (const std::string& rows : rows_) n += rows.size();
+  return n;
+}
+
+Result<int64_t> StagedRows::NextId(Table table) {
+  const auto which = static_cast<size_t>(table);
+  if (which >= last_id_.size()) return Status::InvalidArgument("no ids are given in this table");
+  if (last_id_[which] == 0) {
+    auto largest = db_.QueryInt(std::string("SELECT max(id) FROM ") + kNumberedTable[which]);
+    if (!largest.ok()) return largest.status();
+    last_id_[which] = *largest;
+  }
+  return ++last_id_[which];
+}
+
+Status StagedRows::Load(Table table) {
+  std::string& rows = rows_[static_cast<size_t>(table)];
+  if (rows.empty()) return Status::Ok();
+  if (static_cast<size_t>(table) < sent_since_analyze_.size()) {
+    sent_since_analyze_[static_cast<size_t>(table)] += std::count(rows.begin(), rows.end(), '\n');
+  }
+  Status st = db_.BulkLoad(kSpecs[static_cast<size_t>(table)].copy, rows);
+  rows.clear();
+  return st;
+}
+
+void StagedRows::Clear() {
+  for (std::string& rows : rows_) rows.clear();
+  last_id_.fill(0);
+}
+
+Status StagedRows::Flush() {
+  return Send(kTables);
+}
+
+Status StagedRows::FlushPeople() {
+  return Send(static_cast<size_t>(Table::kAddress) + 1);
+}
+
+Status StagedRows::Send(size_t tables) {
+  bool any = false;
+  for (size_t t = 0; t < tables; ++t) any = any || !rows_[t].empty();
+  if (!any) return Status::Ok();
+  // Temporary tables live as long as the connection, unless the transaction that made them
+  // rolled back: so they are made where missing at each flush (client_min_messages keeps the
+  // server's "already exists" notices away).
+  std::string make, merge, stages;
+  for (size_t t = 0; t < tables; ++t) {
+    if (kSpecs[t].stage == nullptr || rows_[t].empty()) continue;
+    make += std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kSpecs[t].stage +
+            kSpecs[t].stage_columns + ";\n";
+    merge += std::string(kSpecs[t].merge) + ";\n";
+    stages += std::string(stages.empty() ? "" : ", ") + kSpecs[t].stage;
+  }
+  if (!make.empty()) RAPPORT_RETURN_IF_ERROR(db_.Exec(make));
+  for (size_t t = 0; t < tables; ++t) {
+    Status loaded = Load(static_cast<Table>(t));
+    if (!loaded.ok()) {
+      Clear();
+      return loaded;
+    }
+  }
+  std::string sequences;
+  for (size_t i = 0; i < std::min(tables, last_id_.size()); ++i) {
+    if (last_id_[i] == 0) continue;
+    // Sequences are not transactional: after a rollback this leaves a gap, as nextval does.
+    sequences += std::string(sequences.empty() ? "SELECT " : ", ") + "setval(" +
+                 "pg_get_serial_sequence('" + kNumberedTable[i] + "', 'id'), " +
+                 std::to_string(last_id_[i]) + ")";
+    last_id_[i] = 0;
+  }
+  if (!sequences.empty()) RAPPORT_RETURN_IF_ERROR(db_.Exec(sequences));
+  RAPPORT_RETURN_IF_ERROR(KeepStatisticsCurrent());
+  if (merge.empty()) return Status::Ok();
+  return db_.Exec(merge + "TRUNCATE " + stages);
+}
+
+// The planner sizes tables by their statistics, which autovacuum cannot refresh while an ingest
+// holds its rows uncommitted: planned as if the message table were still empty, the batch
+// look-up read every message of the tenant through another index (15 ms a batch at 50,000
+// messages, growing with the table: 200 s of a 1M-message ingest). So a table that has doubled
+// since its statistics were taken is analyzed again, inside the transaction (ANALYZE counts the
+// transaction's own rows): a handful of times in a whole ingest.
+Status StagedRows::KeepStatisticsCurrent() {
+  constexpr const char* kTables[] = {"person", "address", "message", "participant"};
+  constexpr int64_t kMinRows = 10000;
+  if (analyzed_rows_[0] < 0) {
+    for (size_t t = 0; t < analyzed_rows_.size(); ++t) {
+      auto rows = db_.QueryInt(std::string("SELECT greatest(reltuples, 0)::bigint FROM pg_class "
+                                           "WHERE oid = '") +
+                               kTables[t] + "'::regclass");
+      if (!rows.ok()) return rows.status();
+      analyzed_rows_[t] = *rows;
+    }
+  }
+  std::string stale;
+  for (size_t t = 0; t < analyzed_rows_.size(); ++t) {
+    if (sent_since_analyze_[t] < std::max(kMinRows, analyzed_rows_[t])) continue;
+    stale += std::string(stale.empty() ? "ANALYZE " : ", ") + kTables[t];
+    analyzed_rows_[t] += sent_since_analyze_[t];
+    sent_since_analyze_[t] = 0;
+  }
+  return stale.empty() ? Status::Ok() : db_.Exec(stale);
+}
+
+}  // namespace rapport::store

@@ -5,6 +5,7 @@
 // reports means.
 //
 // Usage: RAPPORT_BENCH_DB=bench.db build/release/bench/insights_bench
+//        (a copy in PostgreSQL: also RAPPORT_BENCH_STORE=postgresql://... RAPPORT_BENCH_KEYS=FILE)
 // bench/insights_bench.sh builds such a store from a generated organisation and runs this.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
@@ -111,7 +112,13 @@ Status Load(const std::string& path, BenchStore& b) {
   if (admin->empty() || tenant->empty() || last->empty() || last->front().empty()) {
     return Status::FailedPrecondition("the store has no tenant admin or no mail");
   }
-  auto store = rapport::store::OpenSqliteStore(path);
+  // The work items come from the SQLite file; the store measured may be a copy of it elsewhere
+  // (`rapport migrate` keeps ids): RAPPORT_BENCH_STORE=postgresql://... with RAPPORT_BENCH_KEYS.
+  const char* copy = std::getenv("RAPPORT_BENCH_STORE");
+  const char* keys = std::getenv("RAPPORT_BENCH_KEYS");
+  auto store = copy != nullptr && *copy != '\0'
+                   ? rapport::store::OpenStore(copy, keys != nullptr ? keys : "")
+                   : rapport::store::OpenSqliteStore(path);
   if (!store.ok()) return store.status();
   b.store = std::move(*store);
   b.request = {{admin->front(), tenant->front()}, std::stoll(last->front()), std::time(nullptr)};

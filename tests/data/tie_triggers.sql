@@ -212,6 +212,17 @@ INSERT INTO address (id, tenant_id, address, person_id, org_domain, is_role) VAL
 SELECT 'address ignored', message FROM tie_watermark;
 SELECT person, whole FROM tie_stale ORDER BY person;
 
+-- A stored address came before a new one whatever their ids (PostgreSQL's ingest numbers rows
+-- itself): a robot's stored role address with a larger id, then an ordinary one, marks it; and
+-- in one statement, a role address with a larger id than the ordinary one does not.
+DELETE FROM tie_stale;
+INSERT INTO person (id, tenant_id, kind, display_name) VALUES (14, 1, 'external', ''), (15, 1, 'external', '');
+INSERT INTO address (id, tenant_id, address, person_id, org_domain, is_role) VALUES (41, 1, 'alerts@k.com', 14, 'k.com', 1);
+INSERT INTO address (id, tenant_id, address, person_id, org_domain, is_role) VALUES (40, 1, 'kim@k.com', 14, 'k.com', 0);
+INSERT INTO address (id, tenant_id, address, person_id, org_domain, is_role) VALUES (42, 1, 'lee@l.com', 15, 'l.com', 0), (43, 1, 'info@l.com', 15, 'l.com', 1);
+SELECT 'stored address before', message FROM tie_watermark;
+SELECT person, whole FROM tie_stale ORDER BY person;
+
 -- An address removed marks its person whole.
 DELETE FROM tie_stale;
 DELETE FROM address WHERE id = 10;

@@ -88,11 +88,10 @@ Result<int64_t> CopyTable(PostgresConnection& pg, SqliteDb& lite, const std::str
                                   "DELETE FROM " + Quoted(table)));
   auto rows = lite.Prepare("SELECT " + list + " FROM " + Quoted(table));
   if (!rows.ok()) return rows.status();
-  bool done = false;  // SQLite's step after the last row would start the query again
   auto stored =
       pg.CopyIn("COPY " + Quoted(table) + " (" + list + ") FROM STDIN", [&](std::string& chunk) {
-        Status st;
-        while (!done && chunk.size() < kChunkBytes && !(done = !rows->Step(st))) {
+        Status st;  // past the last row, Step stays false: the chunk stays empty and COPY ends
+        while (chunk.size() < kChunkBytes && rows->Step(st)) {
           for (size_t i = 0; i < columns->size(); ++i) {
             if (i > 0) chunk += '\t';
             if (rows->ColumnIsNull(static_cast<int>(i))) {

@@ -34,7 +34,8 @@ class SqlStatement {
     virtual void Bind(int index, std::string_view text) = 0;
     virtual void BindBlob(int index, const void* data, size_t size) = 0;
     virtual void BindNull(int index) = 0;
-    // Steps once: true when a row is available, false when done. Errors go to `status`.
+    // Steps once: true when a row is available, false when done; after false, false again
+    // until Reset() (never the statement run anew). Errors go to `status`.
     virtual bool Step(Status& status) = 0;
     // Forgets the rows and the bindings: the statement can be bound and run again.
     virtual void Reset() = 0;

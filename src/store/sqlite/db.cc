@@ -76,8 +76,10 @@ class SqliteCursor final : public SqlStatement::Cursor {
   void BindNull(int index) override { sqlite3_bind_null(stmt_, index); }
 
   bool Step(Status& status) override {
+    if (done_) return false;  // sqlite3_step after the end would run the statement again
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
+    done_ = true;
     if ((rc & 0xff) == SQLITE_INTERRUPT) {
       status = Status::DeadlineExceeded(kPastDeadline);
     } else if (rc != SQLITE_DONE) {
@@ -89,6 +91,7 @@ class SqliteCursor final : public SqlStatement::Cursor {
   void Reset() override {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
+    done_ = false;
   }
   int64_t ColumnInt(int col) const override { return sqlite3_column_int64(stmt_, col); }
   int64_t InsertedId() const override {
@@ -106,6 +109,7 @@ class SqliteCursor final : public SqlStatement::Cursor {
  private:
   sqlite3_stmt* stmt_;
   StatementCache* cache_;
+  bool done_ = false;
 };
 
 }  // namespace

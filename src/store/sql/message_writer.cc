@@ -43,11 +43,14 @@ Result<std::unique_ptr<SqlMessageWriter>> SqlMessageWriter::Create(SqlConnection
   // (ON CONFLICT DO NOTHING covers only uniqueness), keeps a statement journal: small, but
   // written to a temporary file when temp_store is a file. In memory, an Enron ingest makes
   // 1/30 of the page writes and takes 1.9-2.1 s instead of 2.4-2.9 (BENCHMARKS.md, issue 21).
-  // PostgreSQL plans the batch look-ups (Expect) in parallel once the tables are large, and
-  // starting the workers took longer than the look-up: 25 ms a batch at 1M messages, 200 s of
-  // a 1M ingest (BENCHMARKS.md, issue 21). The destructor restores the setting.
+  // On PostgreSQL the writer's statements are planned for their own values: the tables grow
+  // inside one long transaction, and a generic plan cached while they were empty (a sequential
+  // scan) made each look-up cost the table's size (an Enron ingest 214 s instead of 29). And no
+  // parallel workers: starting them took longer than a batch look-up (BENCHMARKS.md, issue 21).
+  // The destructor restores both.
   if (db.Dialect() == SqlDialect::kPostgres) {
-    RAPPORT_RETURN_IF_ERROR(db.Exec("SET max_parallel_workers_per_gather = 0"));
+    RAPPORT_RETURN_IF_ERROR(db.Exec(
+        "SET plan_cache_mode = force_custom_plan; SET max_parallel_workers_per_gather = 0"));
   }
   if (db.Dialect() == SqlDialect::kSqlite) {
     RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA wal_autocheckpoint = 100000"));
@@ -71,8 +74,9 @@ SqlMessageWriter::SqlMessageWriter(SqlConnection& db, int64_t tenant_id, const T
 
 SqlMessageWriter::~SqlMessageWriter() {
   if (in_transaction_) (void)db_.Exec("ROLLBACK");  // and what is staged is dropped with it
-  if (db_.Dialect() == SqlDialect::kPostgres)
-    (void)db_.Exec("RESET max_parallel_workers_per_gather");
+  if (db_.Dialect() == SqlDialect::kPostgres) {
+    (void)db_.Exec("RESET plan_cache_mode; RESET max_parallel_workers_per_gather");
+  }
   if (db_.Dialect() != SqlDialect::kSqlite) return;
   (void)db_.Exec("PRAGMA wal_autocheckpoint = 1000");
   (void)db_.Exec("PRAGMA cache_size = -65536");  // the store's (sql/store.cc)

@@ -34,25 +34,31 @@ Result<IngestSummary> Ingestor::Run(const std::vector<std::string>& paths,
   summary.files_total = listed->size();
 
   // Decide here, on the sink's thread, which files need reading at all.
-  std::vector<SourceFile> files;
-  std::vector<bool> in_directory;
+  std::vector<SourceFile> candidates, files;
+  std::vector<bool> candidate_in_directory, in_directory;
   for (const auto& f : *listed) {
     summary.bytes_total += static_cast<uint64_t>(f.file.size);
     if (options_.format == MailFormat::kMaildir && !f.in_directory) {
       ++summary.skipped_files_by_reason["not inside a Maildir folder (--format maildir)"];
       continue;
     }
-    if (!options_.rescan) {
-      auto seen = sink_.AlreadyIngested(f.file);
-      if (!seen.ok()) return seen.status();
-      if (*seen) {
-        ++summary.files_unchanged;
-        summary.bytes_done += static_cast<uint64_t>(f.file.size);
-        continue;
-      }
+    candidates.push_back(f.file);
+    candidate_in_directory.push_back(f.in_directory);
+  }
+  std::vector<bool> seen(candidates.size(), false);
+  if (!options_.rescan) {
+    auto read_before = sink_.AlreadyIngestedFiles(candidates);
+    if (!read_before.ok()) return read_before.status();
+    seen = std::move(*read_before);
+  }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (seen[i]) {
+      ++summary.files_unchanged;
+      summary.bytes_done += static_cast<uint64_t>(candidates[i].size);
+      continue;
     }
-    files.push_back(f.file);
-    in_directory.push_back(f.in_directory);
+    files.push_back(std::move(candidates[i]));
+    in_directory.push_back(candidate_in_directory[i]);
   }
   if (progress) progress(summary);
 

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rapport/model/meeting.h"
 #include "rapport/model/message.h"
@@ -48,6 +49,17 @@ class MessageSink {
  public:
   virtual ~MessageSink() = default;
   virtual Result<bool> AlreadyIngested(const SourceFile& file) = 0;
+  // The same for many files at once: a sink whose look-ups are round trips to a server answers
+  // them in a few (a Maildir has a file per message).
+  virtual Result<std::vector<bool>> AlreadyIngestedFiles(std::span<const SourceFile> files) {
+    std::vector<bool> out;
+    for (const SourceFile& f : files) {
+      auto seen = AlreadyIngested(f);
+      if (!seen.ok()) return seen.status();
+      out.push_back(*seen);
+    }
+    return out;
+  }
   virtual Result<SinkOutcome> Add(const model::MessageMeta& meta, const Provenance& where) = 0;
   // Stores a meeting occurrence or merges it into the stored one with the same uid and
   // occurrence_start: a higher SEQUENCE replaces, a REPLY updates its attendees' responses, a

@@ -36,6 +36,7 @@ Status SqlMessageWriter::DropCursor(int64_t source, std::string_view folder) {
 }
 
 Result<int64_t> SqlMessageWriter::LocationId(std::string_view location) {
+  RAPPORT_RETURN_IF_ERROR(FlushStaged());  // staged source files too
   int64_t id = 0;
   Status st = ForEachRow(
       db_, "SELECT id FROM source_file WHERE tenant_id = ?1 AND location = ?2",
@@ -172,6 +173,7 @@ Result<bool> SqlMessageWriter::RemoveCopy(const ItemTables& t, int64_t source, i
 }
 
 Result<std::vector<std::string>> SqlMessageWriter::LocationsUnder(std::string_view prefix) {
+  RAPPORT_RETURN_IF_ERROR(FlushStaged());  // staged source files too
   std::vector<std::string> out;
   if (prefix.empty() || static_cast<unsigned char>(prefix.back()) == 0xFF) {
     return Status::InvalidArgument("a location prefix must end in a byte below 0xFF");

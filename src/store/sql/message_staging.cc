@@ -3,6 +3,8 @@
 // (FindExpected), and sending what is staged (FlushStaged). See sql/staged_rows.h for why.
 #include "store/sql/message_writer.h"
 
+#include <algorithm>
+
 #include "store/sql/array_columns.h"
 
 namespace rapport::store {
@@ -88,8 +90,87 @@ void SqlMessageWriter::RememberStaged(const model::MessageMeta& meta, int64_t ro
   if (as_new) expected_fingerprints_[Hex(meta.fingerprint)] = row;
 }
 
+Result<std::vector<bool>> SqlMessageWriter::AlreadyIngestedFiles(
+    std::span<const ingest::SourceFile> files) {
+  if (!staged_) return MailboxSink::AlreadyIngestedFiles(files);
+  // What is learnt of new files must hold until they are staged: so under the writer lock.
+  RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  struct Stored {
+    int64_t id, size, mtime_ns;
+    bool finished;
+  };
+  std::unordered_map<std::string, Stored> stored;
+  constexpr size_t kPerQuery = 5000;
+  for (size_t from = 0; from < files.size(); from += kPerQuery) {
+    std::vector<std::string> locations;
+    for (size_t i = from; i < std::min(files.size(), from + kPerQuery); ++i) {
+      locations.push_back(files[i].location);
+    }
+    Status st = ForEachRow(
+        db_,
+        "SELECT location, id, coalesce(size, -1), coalesce(mtime_ns, -1), "
+        "finished_at IS NOT NULL FROM source_file WHERE tenant_id = ?1 AND "
+        "location = ANY(?2::text[])",
+        [&](SqlStatement& s) {
+          stored[s.ColumnText(0)] = {s.ColumnInt(1), s.ColumnInt(2), s.ColumnInt(3),
+                                     s.ColumnInt(4) != 0};
+        },
+        tenant_id_, ArrayLiteral(locations));
+    if (!st.ok()) return st;
+  }
+  std::vector<bool> out;
+  for (const ingest::SourceFile& f : files) {
+    auto it = stored.find(f.location);
+    known_sources_[f.location] = it == stored.end() ? 0 : it->second.id;
+    out.push_back(it != stored.end() && it->second.finished && it->second.size == f.size &&
+                  it->second.mtime_ns == f.mtime_ns);
+  }
+  return out;
+}
+
+Result<int64_t> SqlMessageWriter::StagedSourceId(std::string_view location, std::string_view kind,
+                                                 const ingest::SourceFile* finished) {
+  const std::string key(location);
+  if (auto it = staged_sources_.find(key); it != staged_sources_.end()) {
+    if (finished) it->second.finished = *finished;
+    return it->second.id;
+  }
+  int64_t id = 0;
+  if (auto it = known_sources_.find(key); it != known_sources_.end()) {
+    id = it->second;
+  } else {
+    find_source_.Bind(1, tenant_id_).Bind(2, location);
+    Status st;
+    if (find_source_.Step(st)) id = find_source_.ColumnInt(0);
+    find_source_.Reset();
+    if (!st.ok()) return st;
+  }
+  if (id != 0 && finished == nullptr) return id;  // stored, and nothing to record
+  if (id == 0) {
+    auto new_id = staged_->NextId(StagedRows::Table::kSource);
+    if (!new_id.ok()) return new_id.status();
+    id = *new_id;
+  }
+  SourceRow row{id, std::string(kind), std::nullopt};
+  if (finished) row.finished = *finished;
+  staged_sources_[key] = std::move(row);
+  known_sources_[key] = id;
+  return id;
+}
+
 Status SqlMessageWriter::FlushStaged(bool with_names) {
   if (!staged_) return Status::Ok();
+  for (const auto& [location, row] : staged_sources_) {
+    auto out = staged_->Append(StagedRows::Table::kSource);
+    out.Int(row.id).Int(tenant_id_).Text(location).Text(row.kind);
+    if (row.finished) {
+      out.Int(row.finished->size).Int(row.finished->mtime_ns).Int(now_);
+    } else {
+      out.Null().Null().Null();
+    }
+    out.End();
+  }
+  staged_sources_.clear();
   // Names are counted in memory until the transaction ends, or something reads them: sent at
   // every flush, each would be upserted again and again (a 1M-message ingest flushes 30 times).
   if (with_names) RAPPORT_RETURN_IF_ERROR(FlushNames());  // staged too

@@ -150,6 +150,7 @@ Status SqlMessageWriter::EnsureTransaction() {
 
 Status SqlMessageWriter::EnsureUnstaged() {
   RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  known_sources_.clear();  // what follows may remove source files
   return FlushStaged();
 }
 
@@ -166,6 +167,7 @@ Status SqlMessageWriter::Commit() {
   pending_ = 0;
   // Other writers may store anything now: what was learnt absent no longer holds.
   addresses_.ForgetAbsent();
+  known_sources_.clear();
   return Status::Ok();
 }
 
@@ -181,6 +183,13 @@ Result<bool> SqlMessageWriter::AlreadyIngested(const ingest::SourceFile& file) {
 
 Status SqlMessageWriter::FinishFile(const ingest::SourceFile& file, std::string_view source_kind) {
   RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
+  if (staged_) {  // a Maildir has a file per message: no round trip per file
+    auto id = StagedSourceId(file.location, source_kind, &file);
+    if (!id.ok()) return id.status();
+    source_location_ = file.location;
+    source_id_ = *id;
+    return Status::Ok();
+  }
   finish_source_.Bind(1, tenant_id_)
       .Bind(2, file.location)
       .Bind(3, source_kind)
@@ -198,6 +207,13 @@ Status SqlMessageWriter::FinishFile(const ingest::SourceFile& file, std::string_
 
 Result<int64_t> SqlMessageWriter::SourceId(const ingest::Provenance& where) {
   if (source_id_ != 0 && where.location == source_location_) return source_id_;
+  if (staged_) {
+    auto id = StagedSourceId(where.location, where.source_kind, nullptr);
+    if (!id.ok()) return id.status();
+    source_location_.assign(where.location);
+    source_id_ = *id;
+    return *id;
+  }
   find_source_.Bind(1, tenant_id_).Bind(2, where.location);
   Status st;
   int64_t id = find_source_.Step(st) ? find_source_.ColumnInt(0) : 0;

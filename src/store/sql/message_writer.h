@@ -35,6 +35,8 @@ class SqlMessageWriter final : public ingest::MailboxSink {
   ~SqlMessageWriter() override;
 
   Result<bool> AlreadyIngested(const ingest::SourceFile& file) override;
+  Result<std::vector<bool>> AlreadyIngestedFiles(
+      std::span<const ingest::SourceFile> files) override;
   Result<ingest::SinkOutcome> Add(const model::MessageMeta& meta,
                                   const ingest::Provenance& where) override;
   Status FinishFile(const ingest::SourceFile& file, std::string_view source_kind) override;
@@ -82,6 +84,9 @@ class SqlMessageWriter final : public ingest::MailboxSink {
   // The staged message with `meta`'s content, which the database cannot find yet; 0: none.
   int64_t StagedWithContent(const model::MessageMeta& meta) const;
   void RememberStaged(const model::MessageMeta& meta, int64_t row, bool as_new);
+  // The source file's id, staged when new (sql/message_staging.cc); `finished` records it read.
+  Result<int64_t> StagedSourceId(std::string_view location, std::string_view kind,
+                                 const ingest::SourceFile* finished);
   // Sends what is staged (and, `with_names`, the names counted so far); forgets what Expect()
   // learnt.
   Status FlushStaged(bool with_names = true);
@@ -118,6 +123,15 @@ class SqlMessageWriter final : public ingest::MailboxSink {
   // Message-ID, and fingerprint in hex, -> the stored or staged message; 0: not stored (while
   // this transaction holds the writer lock, nobody else can store it).
   std::unordered_map<std::string, int64_t> expected_ids_, expected_fingerprints_;
+  // Source files by location: what AlreadyIngestedFiles() read (id, or 0: not stored), and the
+  // rows staged since the last flush, one per file.
+  std::unordered_map<std::string, int64_t> known_sources_;
+  struct SourceRow {
+    int64_t id = 0;
+    std::string kind;
+    std::optional<ingest::SourceFile> finished;
+  };
+  std::unordered_map<std::string, SourceRow> staged_sources_;
   int64_t tenant_id_;
   TenantConfig tenant_;
   size_t batch_size_;

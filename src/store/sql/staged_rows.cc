@@ -42,9 +42,21 @@ constexpr TableSpec kSpecs[StagedRows::kTables] = {
      "(address BIGINT, name TEXT COLLATE \"C\", name_key TEXT COLLATE \"C\", seen BIGINT)",
      "INSERT INTO address_name SELECT * FROM rapport_stage_name ORDER BY address, name "
      "ON CONFLICT (address, name) DO UPDATE SET seen = address_name.seen + excluded.seen"},
+    {"COPY rapport_stage_source FROM STDIN", "rapport_stage_source",
+     "(id BIGINT, tenant_id BIGINT, location TEXT COLLATE \"C\", kind TEXT COLLATE \"C\", "
+     "size BIGINT, mtime_ns BIGINT, finished_at BIGINT)",
+     "INSERT INTO source_file (id, tenant_id, location, kind, size, mtime_ns, finished_at) "
+     "SELECT * FROM rapport_stage_source ORDER BY id ON CONFLICT (tenant_id, location) DO UPDATE "
+     "SET size = coalesce(excluded.size, source_file.size), "
+     "mtime_ns = coalesce(excluded.mtime_ns, source_file.mtime_ns), "
+     "finished_at = coalesce(excluded.finished_at, source_file.finished_at)"},
 };
 
-constexpr const char* kNumberedTable[] = {"person", "address", "message"};
+// The tables whose ids the writer gives, in last_id_ order, and the Table each is staged as.
+constexpr const char* kNumberedTable[] = {"person", "address", "message", "source_file"};
+constexpr StagedRows::Table kNumberedAs[] = {
+    StagedRows::Table::kPerson, StagedRows::Table::kAddress, StagedRows::Table::kMessage,
+    StagedRows::Table::kSource};
 
 }  // namespace
 
@@ -123,8 +135,9 @@ size_t StagedRows::Bytes() const {
 }
 
 Result<int64_t> StagedRows::NextId(Table table) {
-  const auto which = static_cast<size_t>(table);
-  if (which >= last_id_.size()) return Status::InvalidArgument("no ids are given in this table");
+  size_t which = 0;
+  while (which < last_id_.size() && kNumberedAs[which] != table) ++which;
+  if (which == last_id_.size()) return Status::InvalidArgument("no ids are given in this table");
   if (last_id_[which] == 0) {
     auto largest = db_.QueryInt(std::string("SELECT max(id) FROM ") + kNumberedTable[which]);
     if (!largest.ok()) return largest.status();
@@ -181,8 +194,8 @@ Status StagedRows::Send(size_t tables) {
     }
   }
   std::string sequences;
-  for (size_t i = 0; i < std::min(tables, last_id_.size()); ++i) {
-    if (last_id_[i] == 0) continue;
+  for (size_t i = 0; i < last_id_.size(); ++i) {
+    if (last_id_[i] == 0 || static_cast<size_t>(kNumberedAs[i]) >= tables) continue;
     // Sequences are not transactional: after a rollback this leaves a gap, as nextval does.
     sequences += std::string(sequences.empty() ? "SELECT " : ", ") + "setval(" +
                  "pg_get_serial_sequence('" + kNumberedTable[i] + "', 'id'), " +

@@ -39,8 +39,10 @@ class StagedRows {
     kCopy,             // message, source, source_offset, ingested_at
     kLink,             // low, high
     kName,             // address, name, name_key, seen: seen is added to a stored count
+    kSource,  // id, tenant_id, location, kind, size, mtime_ns, finished_at: one row per file,
+              // which may be stored already (then its size, mtime and finish are set)
   };
-  static constexpr size_t kTables = 9;
+  static constexpr size_t kTables = 10;
 
   // One row being appended: values in the table's column order, then End().
   class Row {
@@ -62,7 +64,8 @@ class StagedRows {
 
   explicit StagedRows(SqlConnection& db) : db_(db) {}
 
-  // A new row's id for person, address or message: one more than the largest stored or staged.
+  // A new row's id for person, address, message or source: one more than the largest stored or
+  // staged.
   Result<int64_t> NextId(Table table);
   Row Append(Table table);
   // Whether enough is held back that it should be sent now (a few MiB).
@@ -84,9 +87,9 @@ class StagedRows {
 
   SqlConnection& db_;
   std::array<std::string, kTables> rows_;
-  // Person, address, message: the last id given; 0 when the table's largest must be read again
-  // (after a flush, when inserts may take ids from the sequence).
-  std::array<int64_t, 3> last_id_{};
+  // Person, address, message, source_file: the last id given; 0 when the table's largest must be
+  // read again (after a flush, when inserts may take ids from the sequence).
+  std::array<int64_t, 4> last_id_{};
   // Person, address, message, participant: rows sent since the table's statistics were taken,
   // and how many rows those statistics saw (-1: not read yet).
   std::array<int64_t, 4> sent_since_analyze_{};

@@ -8,21 +8,6 @@
 #include "store/sql/array_columns.h"
 
 namespace rapport::store {
-namespace {
-
-std::string Hex(const model::Fingerprint& fp) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(fp.size() * 2);
-  for (uint8_t b : fp) {
-    s.push_back(kHex[b >> 4]);
-    s.push_back(kHex[b & 15]);
-  }
-  return s;
-}
-
-}  // namespace
-
 Status SqlMessageWriter::Expect(std::span<const model::MessageMeta* const> messages) {
   if (!staged_) return Status::Ok();
   // What is learnt must hold until it is used: so under the writer lock, from now on.
@@ -34,7 +19,7 @@ Status SqlMessageWriter::Expect(std::span<const model::MessageMeta* const> messa
     if (!meta->message_id.empty() && expected_ids_.emplace(meta->message_id, 0).second) {
       ids.push_back(meta->message_id);
     }
-    std::string fp = Hex(meta->fingerprint);
+    std::string fp = FingerprintHex(meta->fingerprint);
     if (expected_fingerprints_.emplace(fp, 0).second) fingerprints.push_back("\\x" + fp);
     add_address(meta->from);
     for (const auto* list : {&meta->to, &meta->cc, &meta->bcc}) {
@@ -74,20 +59,20 @@ std::optional<SqlMessageWriter::Existing> SqlMessageWriter::FindExpected(
     if (it == expected_ids_.end()) return std::nullopt;  // the Message-ID comes first
     if (it->second != 0) return Existing{it->second, true};
   }
-  auto it = expected_fingerprints_.find(Hex(meta.fingerprint));
+  auto it = expected_fingerprints_.find(FingerprintHex(meta.fingerprint));
   if (it == expected_fingerprints_.end()) return std::nullopt;
   return Existing{it->second, false};  // row 0: neither is stored
 }
 
 int64_t SqlMessageWriter::StagedWithContent(const model::MessageMeta& meta) const {
   if (!staged_) return 0;
-  auto it = expected_fingerprints_.find(Hex(meta.fingerprint));
+  auto it = expected_fingerprints_.find(FingerprintHex(meta.fingerprint));
   return it == expected_fingerprints_.end() ? 0 : it->second;
 }
 
 void SqlMessageWriter::RememberStaged(const model::MessageMeta& meta, int64_t row, bool as_new) {
   if (!meta.message_id.empty()) expected_ids_[meta.message_id] = row;
-  if (as_new) expected_fingerprints_[Hex(meta.fingerprint)] = row;
+  if (as_new) expected_fingerprints_[FingerprintHex(meta.fingerprint)] = row;
 }
 
 Result<std::vector<bool>> SqlMessageWriter::AlreadyIngestedFiles(

@@ -7,19 +7,17 @@
 #include <ctime>
 
 namespace rapport::store {
-namespace {
 
-std::string HexFingerprint(const model::Fingerprint& fp) {
+std::string FingerprintHex(const model::Fingerprint& fp) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string s = "sha256:";
+  std::string s;
+  s.reserve(fp.size() * 2);
   for (uint8_t b : fp) {
     s.push_back(kHex[b >> 4]);
     s.push_back(kHex[b & 15]);
   }
   return s;
 }
-
-}  // namespace
 
 Result<std::unique_ptr<SqlMessageWriter>> SqlMessageWriter::Create(SqlConnection& db,
                                                                    int64_t tenant_id,
@@ -268,7 +266,7 @@ Result<int64_t> SqlMessageWriter::InsertMessage(const model::MessageMeta& meta, 
   };
   // Bound text is not copied (SQLITE_STATIC), so every bound string must outlive Run().
   const std::string id =
-      meta.message_id.empty() ? HexFingerprint(meta.fingerprint) : meta.message_id;
+      meta.message_id.empty() ? "sha256:" + FingerprintHex(meta.fingerprint) : meta.message_id;
   static const std::string kNone;
   std::string references;
   for (const auto& ref : meta.references) {

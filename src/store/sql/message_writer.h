@@ -25,6 +25,10 @@
 
 namespace rapport::store {
 
+// A fingerprint's bytes in lower-case hex: how a message without a Message-ID is named
+// ("sha256:" + this) and how the batch look-up keys fingerprints (sql/message_staging.cc).
+std::string FingerprintHex(const model::Fingerprint& fp);
+
 class SqlMessageWriter final : public ingest::MailboxSink {
  public:
   struct ItemTables;  // where one kind of live item is kept (sql/mailbox_items.cc)

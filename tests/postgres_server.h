@@ -1,5 +1,6 @@
 // PostgresServer: a real PostgreSQL (Debian's postgresql) for the tests, started on a free
-// loopback port in a temporary folder and stopped when the object goes. The cluster is made once
+// loopback port in a temporary folder and stopped when the object goes; Standby() makes a
+// streaming standby of one. The cluster is made once
 // per machine and user with initdb and copied for each server (a copy and a start take a fraction
 // of initdb's second). The server is the test process's child and dies with it.
 //
@@ -47,7 +48,40 @@ inline std::string PostgresBinDir() {
 
 class PostgresServer {
  public:
-  PostgresServer() {
+  PostgresServer() : PostgresServer(nullptr) {}
+
+  // A hot standby of this server: a copy made with pg_basebackup that streams its WAL and
+  // answers read-only queries, on a port of its own.
+  std::unique_ptr<PostgresServer> Standby() const {
+    return std::unique_ptr<PostgresServer>(new PostgresServer(this));
+  }
+
+  // Waits (up to 30 s) until this standby has replayed everything `primary` wrote so far.
+  bool CaughtUpWith(const PostgresServer& primary) const {
+    const std::string lsn = Query(primary.Url("postgres"), "SELECT pg_current_wal_lsn()");
+    for (int i = 0; i < 1500; ++i) {
+      if (Query(Url("postgres"), "SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'") == "t") {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
+  // The first value `sql` returns at `url` ("" on error).
+  static std::string Query(const std::string& url, const std::string& sql) {
+    PGconn* c = PQconnectdb(url.c_str());
+    PGresult* r = PQexec(c, sql.c_str());
+    std::string out = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0)
+                                                                               : std::string();
+    PQclear(r);
+    PQfinish(c);
+    return out;
+  }
+
+ private:
+  // A new server, from the template cluster or, with `primary`, as its standby.
+  explicit PostgresServer(const PostgresServer* primary) {
     const std::string bin = PostgresBinDir();
     if (bin.empty()) {
       ADD_FAILURE() << "PostgreSQL not installed: scripts/install-deps.sh installs postgresql";
@@ -55,7 +89,21 @@ class PostgresServer {
     }
     RunAs();
     const std::string data = (dir_.path() / "data").string();
-    std::filesystem::copy(Template(bin), data, std::filesystem::copy_options::recursive);
+    if (primary) {
+      Own(dir_.path());
+      const pid_t copy = Spawn({bin + "/pg_basebackup", "-D", data, "-h", "127.0.0.1", "-p",
+                                std::to_string(primary->port_), "-U", "rapport", "-R", "-X",
+                                "stream", "-c", "fast", "--no-sync"},
+                               (dir_.path() / "basebackup.log").string());
+      int status = 0;
+      ::waitpid(copy, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        ADD_FAILURE() << "pg_basebackup failed: " << ReadFile(dir_ / "basebackup.log");
+        return;
+      }
+    } else {
+      std::filesystem::copy(Template(bin), data, std::filesystem::copy_options::recursive);
+    }
     Own(dir_.path());
     std::filesystem::permissions(data, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace);
@@ -73,6 +121,8 @@ class PostgresServer {
       ADD_FAILURE() << "PostgreSQL did not start: " << ReadFile(dir_ / "log");
     }
   }
+
+ public:
   ~PostgresServer() {
     if (pid_ > 0) {
       ::kill(pid_, SIGINT);  // fast shutdown

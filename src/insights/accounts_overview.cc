@@ -70,11 +70,9 @@ bool Newer(const AccountStanding& a, const AccountStanding& b) {
   return a.account_id < b.account_id;
 }
 
-}  // namespace
-
-Result<AccountsOverview> ReviewAccounts(store::Store& store, consent::PolicyDecisionPoint& policy,
-                                        const InsightRequest& request, int days) {
-  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, "", "all accounts"));
+// The answer, whose decision is made.
+Result<AccountsOverview> Review(store::Store& store, consent::PolicyDecisionPoint& policy,
+                                const InsightRequest& request, int days) {
   auto settings = LoadInsightSettings(store);
   if (!settings.ok()) return settings.status();
   auto weeks = WeekCalendar::For(settings->time_zone);
@@ -132,6 +130,14 @@ Result<AccountsOverview> ReviewAccounts(store::Store& store, consent::PolicyDeci
   }
   std::sort(out.accounts.begin(), out.accounts.end(), Newer);
   return out;
+}
+
+}  // namespace
+
+Result<AccountsOverview> ReviewAccounts(store::Store& store, consent::PolicyDecisionPoint& policy,
+                                        const InsightRequest& request, int days) {
+  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, "", "all accounts"));
+  return InOneSnapshot(store, [&] { return Review(store, policy, request, days); });
 }
 
 }  // namespace rapport::insights

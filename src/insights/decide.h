@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_set>
@@ -27,6 +28,20 @@ Result<std::set<int64_t>> Countable(consent::PolicyDecisionPoint& policy, consen
 Result<std::unordered_set<int64_t>> Excluded(consent::PolicyDecisionPoint& policy,
                                              consent::InsightKind kind,
                                              const store::Activity& activity);
+
+// What `read()` (a Result) returns, read in one snapshot of the store: its queries agree with
+// each other, and `serve --db-read` answers them from the standby when it may. Call it after
+// the decision, which writes the audit.
+template <typename Read>
+auto InOneSnapshot(store::Store& store, Read read) -> decltype(read()) {
+  std::optional<decltype(read())> out;
+  Status st = store.ReadSnapshot([&] {
+    out.emplace(read());
+    return out->ok() ? Status::Ok() : out->status();
+  });
+  if (!out) return st;
+  return std::move(*out);
+}
 
 // Fills in the name, shown address and account of each person (ranking read only their kind).
 Status Describe(store::Store& store, const std::vector<store::PersonSummary*>& people);

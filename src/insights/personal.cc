@@ -138,11 +138,9 @@ Status DescribeEveryone(store::Store& store, PersonalAnswer& out) {
   return Describe(store, people);
 }
 
-}  // namespace
-
-Result<PersonalAnswer> PersonalInsights(store::Store& store, consent::PolicyDecisionPoint& policy,
-                                        const InsightRequest& request, int days) {
-  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, request.caller.address));
+// The answer, whose decision is made.
+Result<PersonalAnswer> Personal(store::Store& store, consent::PolicyDecisionPoint& policy,
+                                const InsightRequest& request, int days) {
   auto me = store.IdentifyPerson(request.caller.address);
   if (!me.ok()) return me.status();
   auto settings = LoadInsightSettings(store);
@@ -176,6 +174,14 @@ Result<PersonalAnswer> PersonalInsights(store::Store& store, consent::PolicyDeci
   RAPPORT_RETURN_IF_ERROR(Meetings(policy, *activity, me->id, from, request.as_of, out));
   RAPPORT_RETURN_IF_ERROR(DescribeEveryone(store, out));
   return out;
+}
+
+}  // namespace
+
+Result<PersonalAnswer> PersonalInsights(store::Store& store, consent::PolicyDecisionPoint& policy,
+                                        const InsightRequest& request, int days) {
+  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, request.caller.address));
+  return InOneSnapshot(store, [&] { return Personal(store, policy, request, days); });
 }
 
 }  // namespace rapport::insights

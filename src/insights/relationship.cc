@@ -75,20 +75,10 @@ Result<std::optional<int64_t>> LastBefore(store::Store& store, consent::PolicyDe
   return Count(sides, weeks, std::numeric_limits<int64_t>::min(), before).last;
 }
 
-}  // namespace
-
-Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
-                                               consent::PolicyDecisionPoint& policy,
-                                               const InsightRequest& request, std::string_view text,
-                                               int days) {
-  auto target = ResolveTarget(store, text);
-  if (!target.ok()) {
-    RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, std::string(text)));
-    return target.status();
-  }
-  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, target->address,
-                                 target->address.empty() ? target->label : std::string()));
-  auto them = Countable(policy, kKind, target->people);
+// The answer about `target`, whose decision is made.
+Result<RelationshipAnswer> Analyse(store::Store& store, consent::PolicyDecisionPoint& policy,
+                                   const InsightRequest& request, Target target, int days) {
+  auto them = Countable(policy, kKind, target.people);
   if (!them.ok()) return them.status();
   auto settings = LoadInsightSettings(store);
   if (!settings.ok()) return settings.status();
@@ -137,8 +127,25 @@ Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
   a.health = std::move(standing.health);
   a.previous_score = standing.previous_score;
   a.trend = std::move(standing.trend);
-  a.target = std::move(*target);
+  a.target = std::move(target);
   return a;
+}
+
+}  // namespace
+
+Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
+                                               consent::PolicyDecisionPoint& policy,
+                                               const InsightRequest& request, std::string_view text,
+                                               int days) {
+  auto target = ResolveTarget(store, text);
+  if (!target.ok()) {
+    RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, std::string(text)));
+    return target.status();
+  }
+  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, target->address,
+                                 target->address.empty() ? target->label : std::string()));
+  return InOneSnapshot(store,
+                       [&] { return Analyse(store, policy, request, std::move(*target), days); });
 }
 
 }  // namespace rapport::insights

@@ -40,7 +40,7 @@ struct Server::Impl {
 
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
-        stores(options.db, options.keys),
+        stores(options.db, options.keys, options.db_read),
         limiter(options.rate_per_second, options.rate_burst) {}
 
   // A worker's answer to one request; never throws.
@@ -400,6 +400,14 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   }
   if (options.threads == 0 || options.keep_alive_requests == 0 || options.max_connections == 0) {
     return Status::InvalidArgument("--threads, --keep-alive and --max-connections must be >= 1");
+  }
+  if (!options.db_read.empty()) {
+    if (!store::IsPostgresUrl(options.db) || !store::IsPostgresUrl(options.db_read)) {
+      return Status::InvalidArgument(
+          "--db-read names a PostgreSQL standby of a store in PostgreSQL: both --db and "
+          "--db-read must be postgresql:// URLs");
+    }
+    RAPPORT_RETURN_IF_ERROR(store::CheckPostgresStandby(options.db, options.db_read));
   }
   auto impl = std::make_unique<Impl>(std::move(options));
   {

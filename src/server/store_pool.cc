@@ -15,7 +15,7 @@ Result<StorePool::Lease> StorePool::Acquire() {
       return Lease(this, std::move(store));
     }
   }
-  auto store = store::OpenStore(path_, keys_, store::PageReads::kCopied);
+  auto store = store::OpenStore(path_, keys_, store::PageReads::kCopied, read_);
   if (!store.ok()) return store.status();
   return Lease(this, std::move(*store));
 }

@@ -15,9 +15,10 @@ namespace rapport::server {
 
 class StorePool {
  public:
-  // `keys`: the store's key file ("" = <path>.keys). Opens only: never creates a store.
-  explicit StorePool(std::string path, std::string keys = "")
-      : path_(std::move(path)), keys_(std::move(keys)) {}
+  // `keys`: the store's key file ("" = <path>.keys); `read`: a standby to read from ("" for
+  // none). Opens only: never creates a store.
+  explicit StorePool(std::string path, std::string keys = "", std::string read = "")
+      : path_(std::move(path)), keys_(std::move(keys)), read_(std::move(read)) {}
 
   // A connection, returned to the pool when the lease goes out of scope.
   class Lease {
@@ -45,6 +46,7 @@ class StorePool {
 
   const std::string path_;
   const std::string keys_;
+  const std::string read_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<store::Store>> idle_;
 };

@@ -8,8 +8,13 @@ bool IsPostgresUrl(std::string_view location) {
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location, const std::string& keys_path,
-                                         PageReads reads) {
-  if (IsPostgresUrl(location)) return OpenPostgresStore(location, keys_path);
+                                         PageReads reads, const std::string& read_location) {
+  if (!read_location.empty() && (!IsPostgresUrl(location) || !IsPostgresUrl(read_location))) {
+    return Status::InvalidArgument(
+        "--db-read names a PostgreSQL standby of a store in PostgreSQL: both --db and --db-read "
+        "must be postgresql:// URLs");
+  }
+  if (IsPostgresUrl(location)) return OpenPostgresStore(location, keys_path, read_location);
   return OpenSqliteStore(location, keys_path, reads);
 }
 

@@ -41,6 +41,9 @@ struct OidcOptions {
 struct ServerOptions {
   std::string db;    // the store
   std::string keys;  // its key file ("" = <db>.keys)
+  // A streaming standby of a PostgreSQL `db`: insight reads go there while it has replayed every
+  // erasure (store.h, OpenPostgresStore); "" for none.
+  std::string db_read;
   std::string host = "127.0.0.1";
   int port = 8765;                   // 0: any free port (Bind says which)
   std::string tls_cert, tls_key;     // PEM files; both or neither

@@ -360,9 +360,16 @@ Result<std::unique_ptr<Store>> CreateSqliteStore(const std::string& path,
 // Opens the rapport store in the PostgreSQL database at `url` (postgresql://user@host/db, a libpq
 // URL) and brings its schema up to date. NotFound when the database holds no store yet;
 // FailedPrecondition when it holds other tables. `keys_path` names the store's key file, which is
-// required: the keys never live in the database.
+// required: the keys never live in the database. `read_url`: a streaming standby of it, where
+// read snapshots (ReadSnapshot) read insight data whenever the standby holds every erasure the
+// primary does, and the primary otherwise (docs/deploy.md, "A read standby"); "" for none.
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
-                                                 const std::string& keys_path);
+                                                 const std::string& keys_path,
+                                                 const std::string& read_url = "");
+
+// Whether the database at `read_url` can serve the store at `url`'s reads now: reachable, a
+// copy of that store, at this rapport's schema. What `serve --db-read` checks before it starts.
+Status CheckPostgresStandby(const std::string& url, const std::string& read_url);
 
 // Makes the store's tables in the database at `url`, which must be empty or hold a rapport store
 // already (then opened), for `rapport init`. Its InitTenant makes the key file at `keys_path`.
@@ -392,9 +399,11 @@ bool IsPostgresUrl(std::string_view location);
 
 // The store at `location` -- a SQLite file or a PostgreSQL URL -- opened or created as above.
 // For a file, "" names the key file beside it (<path>.keys); a database needs one named.
+// `read_location`: a standby to read from, as OpenPostgresStore's read_url (a database only).
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
                                          const std::string& keys_path = "",
-                                         PageReads reads = PageReads::kMapped);
+                                         PageReads reads = PageReads::kMapped,
+                                         const std::string& read_location = "");
 Result<std::unique_ptr<Store>> CreateStore(const std::string& location,
                                            const std::string& keys_path = "");
 

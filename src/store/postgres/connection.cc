@@ -95,22 +95,24 @@ PostgresConnection::PostgresConnection(PGconn* conn, std::string where)
 
 PostgresConnection::~PostgresConnection() = default;
 
-Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Connect(std::string_view url) {
+Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Connect(
+    std::string_view url, std::string_view flag, int connect_timeout_seconds) {
   const std::string where = PostgresWhere(url);
   const std::string dbname(url);
   // Defaults first: what the URL says wins. (The message writer plans its statements for their
   // own values: sql/message_writer.cc says why. Elsewhere a prepared statement's generic plan
   // saves planning each time: 1 ms of a Who Knows Whom request's 8 went to planning.)
   const char* keywords[] = {"connect_timeout", "client_encoding", "options", "dbname", nullptr};
-  const char* values[] = {"10", "UTF8", "-c TimeZone=UTC -c client_min_messages=warning",
+  const std::string timeout = std::to_string(connect_timeout_seconds);
+  const char* values[] = {timeout.c_str(), "UTF8", "-c TimeZone=UTC -c client_min_messages=warning",
                           dbname.c_str(), nullptr};
   PGconn* raw = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   auto conn = std::make_unique<PostgresConnection>(raw, where);
   if (!raw || PQstatus(raw) != CONNECTION_OK) {
     return Status::IoError("cannot connect to PostgreSQL at " + where + ": " +
-                           FirstLine(raw ? PQerrorMessage(raw) : "out of memory") +
-                           " (check the --db URL, that the server runs and that this user may "
-                           "connect)");
+                           FirstLine(raw ? PQerrorMessage(raw) : "out of memory") + " (check the " +
+                           std::string(flag) +
+                           " URL, that the server runs and that this user may connect)");
   }
   return conn;
 }

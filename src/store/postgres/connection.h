@@ -24,8 +24,11 @@ std::string PostgresPlaceholders(std::string_view sql);
 
 class PostgresConnection final : public SqlConnection {
  public:
-  // `url`: a libpq connection URL (postgresql://user@host:port/db?...) or key=value string.
-  static Result<std::unique_ptr<PostgresConnection>> Connect(std::string_view url);
+  // `url`: a libpq connection URL (postgresql://user@host:port/db?...) or key=value string;
+  // `flag` names where it came from in messages; a connect_timeout in the URL wins.
+  static Result<std::unique_ptr<PostgresConnection>> Connect(std::string_view url,
+                                                             std::string_view flag = "--db",
+                                                             int connect_timeout_seconds = 10);
   // Takes `conn` (made by Connect); `where` is what messages call it.
   PostgresConnection(PGconn* conn, std::string where);
   ~PostgresConnection() override;

@@ -3,6 +3,7 @@
 // the host like a SQLite store's (the database never holds the keys).
 #include "rapport/store/store.h"
 #include "store/attach_keys.h"
+#include "store/key_file.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/schema.h"
 #include "store/sql/store.h"
@@ -32,10 +33,54 @@ Status NeedsKeyFile(const std::string& keys_path) {
       "(or RAPPORT_KEYS, or keys = in the configuration file)");
 }
 
+// The store's key file id, as the database records it ("" before init).
+Result<std::string> StoreIdIn(SqlConnection& db) {
+  std::string id;
+  RAPPORT_RETURN_IF_ERROR(ForEachRow(
+      db, "SELECT value FROM tenant_setting WHERE name = ?1 ORDER BY tenant_id LIMIT 1",
+      [&](SqlStatement& row) { id = row.ColumnText(0); }, std::string(kKeyFileIdSetting)));
+  return id;
+}
+
+// A connection to the standby at `read_url`, checked to hold a copy of the store whose key
+// file id is `store_id`, at the schema this rapport knows. A standby that cannot be reached
+// gives up after 2 s: the request then reads the primary.
+Result<std::unique_ptr<SqlConnection>> ConnectStandby(const std::string& read_url,
+                                                      const std::string& store_id) {
+  auto db = PostgresConnection::Connect(read_url, "--db-read", 2);
+  if (!db.ok()) return db.status();
+  const std::string where = "the database at " + (*db)->Where() + " (--db-read)";
+  auto kind = ProbePostgresDatabase(**db);
+  if (!kind.ok()) return kind.status();
+  auto id = *kind == PostgresDatabase::kRapport ? StoreIdIn(**db) : Result<std::string>("");
+  if (!id.ok()) return id.status();
+  if (*id != store_id) {
+    return Status::FailedPrecondition(where +
+                                      " is not a copy of the store at --db; point --db-read "
+                                      "at a streaming standby of --db's database");
+  }
+  auto current = PostgresSchemaCurrent(**db);
+  if (!current.ok()) return current.status();
+  if (!*current) {
+    return Status::FailedPrecondition(where +
+                                      " has not replayed the schema this rapport uses yet; "
+                                      "check that it streams from --db");
+  }
+  return std::unique_ptr<SqlConnection>(std::move(*db));
+}
+
 Result<std::unique_ptr<Store>> OpenIn(std::unique_ptr<PostgresConnection> db,
-                                      const std::string& keys_path) {
+                                      const std::string& keys_path, const std::string& read_url) {
   RAPPORT_RETURN_IF_ERROR(MigratePostgresSchema(*db));
-  auto store = NewSqlStore(std::move(db), std::make_unique<PostgresUpkeep>(), keys_path);
+  std::unique_ptr<StandbyReads> standby;
+  if (!read_url.empty()) {
+    auto store_id = StoreIdIn(*db);
+    if (!store_id.ok()) return store_id.status();
+    standby = std::make_unique<StandbyReads>(
+        [read_url, id = *store_id] { return ConnectStandby(read_url, id); });
+  }
+  auto store =
+      NewSqlStore(std::move(db), std::make_unique<PostgresUpkeep>(), keys_path, std::move(standby));
   RAPPORT_RETURN_IF_ERROR(AttachKeyFile(*store, keys_path));
   return store;
 }
@@ -43,7 +88,8 @@ Result<std::unique_ptr<Store>> OpenIn(std::unique_ptr<PostgresConnection> db,
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
-                                                 const std::string& keys_path) {
+                                                 const std::string& keys_path,
+                                                 const std::string& read_url) {
   RAPPORT_RETURN_IF_ERROR(NeedsKeyFile(keys_path));
   auto db = PostgresConnection::Connect(url);
   if (!db.ok()) return db.status();
@@ -58,7 +104,16 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
                                       " holds tables that are not a rapport store, and rapport "
                                       "leaves them alone; point --db at a database of its own");
   }
-  return OpenIn(std::move(*db), keys_path);
+  return OpenIn(std::move(*db), keys_path, read_url);
+}
+
+Status CheckPostgresStandby(const std::string& url, const std::string& read_url) {
+  auto db = PostgresConnection::Connect(url);
+  if (!db.ok()) return db.status();
+  auto store_id = StoreIdIn(**db);
+  if (!store_id.ok()) return store_id.status();
+  auto standby = ConnectStandby(read_url, *store_id);
+  return standby.ok() ? Status::Ok() : standby.status();
 }
 
 Result<std::unique_ptr<Store>> CreatePostgresStore(const std::string& url,
@@ -74,7 +129,7 @@ Result<std::unique_ptr<Store>> CreatePostgresStore(const std::string& url,
         " holds tables that are not a rapport store; rapport init needs an empty database "
         "(createdb one for rapport)");
   }
-  return OpenIn(std::move(*db), keys_path);
+  return OpenIn(std::move(*db), keys_path, "");
 }
 
 }  // namespace rapport::store

@@ -16,6 +16,7 @@
 #include "store/sql/person_details.h"
 #include "store/sql/purge.h"
 #include "store/sql/releases.h"
+#include "store/sql/standby_reads.h"
 #include "store/sql/store.h"
 #include "store/sql/sync_sources.h"
 #include "store/sql/tie_index.h"
@@ -27,11 +28,12 @@ namespace {
 class SqlStore final : public Store {
  public:
   SqlStore(std::unique_ptr<SqlConnection> db, std::unique_ptr<DatabaseUpkeep> upkeep,
-           std::string keys_path)
+           std::string keys_path, std::unique_ptr<StandbyReads> standby)
       : connection_(std::move(db)),
         db_(*connection_),
         upkeep_(std::move(upkeep)),
-        keys_path_(std::move(keys_path)) {}
+        keys_path_(std::move(keys_path)),
+        standby_(std::move(standby)) {}
 
   Status InitTenant(const TenantConfig& config) override {
     auto count = db_.QueryInt("SELECT count(*) FROM tenant");
@@ -65,6 +67,7 @@ class SqlStore final : public Store {
 
   void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) override {
     db_.SetDeadline(deadline);
+    if (standby_) standby_->SetDeadline(deadline);
   }
   std::optional<std::chrono::steady_clock::time_point> Deadline() const override {
     return db_.Deadline();
@@ -88,7 +91,12 @@ class SqlStore final : public Store {
   }
 
   Status ReadSnapshot(const std::function<Status()>& body) override {
-    if (db_.InTransaction()) return body();
+    if (db_.InTransaction() || Standby()) return body();
+    if (standby_ && LoadTenantId().ok() && standby_->Begin(db_, tenant_id_)) {
+      Status st = body();
+      standby_->End();
+      return st;
+    }
     RAPPORT_RETURN_IF_ERROR(db_.BeginRead());
     Status st = body();
     // A read-only transaction has nothing to keep; a query interrupted by the deadline has
@@ -139,7 +147,7 @@ class SqlStore final : public Store {
     if (!tenant.ok()) return tenant.status();
     StoreStats s;
     // People are humans: a person with only role addresses (a robot, a group) is not one.
-    auto stmt = db_.Prepare(R"sql(
+    auto stmt = Reads().Prepare(R"sql(
       WITH human AS (SELECT kind FROM person p WHERE tenant_id = ?1 AND EXISTS
                        (SELECT 1 FROM address a WHERE a.person_id = p.id AND a.is_role = 0))
       SELECT (SELECT count(*) FROM message WHERE tenant_id = ?1),
@@ -184,12 +192,12 @@ class SqlStore final : public Store {
 
   Result<std::vector<Account>> ListAccounts() override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::ListAccounts(db_, tenant_id_);
+    return store::ListAccounts(Reads(), tenant_id_);
   }
 
   Result<std::optional<Account>> FindAccount(std::string_view name) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::FindAccount(db_, tenant_id_, name);
+    return store::FindAccount(Reads(), tenant_id_, name);
   }
 
   Result<PeopleResolution> ResolvePeople() override {
@@ -229,7 +237,7 @@ class SqlStore final : public Store {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     std::optional<int64_t> out;
     RAPPORT_RETURN_IF_ERROR(ForEachRow(
-        db_,
+        Reads(),
         // each a walk back along its (tenant_id, time) index that stops at the first row
         "SELECT max(t) FROM (SELECT * FROM (SELECT sent_at AS t FROM message WHERE tenant_id = ?1 "
         "AND sent_at <= ?2 ORDER BY sent_at DESC LIMIT 1) AS m UNION ALL SELECT * FROM (SELECT "
@@ -246,7 +254,7 @@ class SqlStore final : public Store {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     std::optional<std::string> out;
     RAPPORT_RETURN_IF_ERROR(ForEachRow(
-        db_,
+        Reads(),
         "SELECT a.address FROM directory_user u JOIN address a ON a.id = u.address "
         "WHERE u.tenant_id = ?1 AND lower(u.user_key) = lower(?2) AND ?2 <> ''",
         [&](SqlStatement& row) { out = row.ColumnText(0); }, tenant_id_, key));
@@ -255,62 +263,70 @@ class SqlStore final : public Store {
 
   Result<std::vector<DirectoryEntry>> ListDirectory() override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::ListDirectory(db_, tenant_id_);
+    return store::ListDirectory(Reads(), tenant_id_);
   }
 
   Result<PersonDetails> FindPerson(std::string_view address_or_name) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::FindPerson(db_, tenant_id_, address_or_name, PersonDepth::kActivity);
+    return store::FindPerson(Reads(), tenant_id_, address_or_name, PersonDepth::kActivity);
   }
 
   Result<PersonDetails> IdentifyPerson(std::string_view address_or_name) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::FindPerson(db_, tenant_id_, address_or_name, PersonDepth::kIdentity);
+    return store::FindPerson(Reads(), tenant_id_, address_or_name, PersonDepth::kIdentity);
   }
 
   Result<PersonDetails> LocatePerson(std::string_view address_or_name) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::FindPerson(db_, tenant_id_, address_or_name, PersonDepth::kAddresses);
+    return store::FindPerson(Reads(), tenant_id_, address_or_name, PersonDepth::kAddresses);
   }
 
-  TieIndex& Ties() override { return ties_; }
+  TieIndex& Ties() override {
+    SqlConnection* standby = Standby();
+    if (!standby) return ties_;
+    if (!standby_ties_ || standby_ties_generation_ != standby_->Generation()) {
+      standby_ties_ = std::make_unique<SqlTieIndex>(*standby, [this] { return TenantId(); });
+      standby_ties_generation_ = standby_->Generation();
+    }
+    return *standby_ties_;
+  }
 
   Result<Activity> ReadActivity(const ActivityQuery& query) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::ReadActivity(db_, tenant_id_, query);
+    return store::ReadActivity(Reads(), tenant_id_, query);
   }
 
   Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(
       const std::vector<int64_t>& ids) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::SummarizePeople(db_, tenant_id_, ids);
+    return store::SummarizePeople(Reads(), tenant_id_, ids);
   }
 
   Result<std::vector<int64_t>> PeopleAtDomains(const std::vector<std::string>& domains) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::PeopleAtDomains(db_, tenant_id_, domains);
+    return store::PeopleAtDomains(Reads(), tenant_id_, domains);
   }
 
   Result<std::vector<int64_t>> PeopleMatching(std::string_view text, size_t limit) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::PeopleMatching(db_, tenant_id_, text, limit);
+    return store::PeopleMatching(Reads(), tenant_id_, text, limit);
   }
 
   Result<std::vector<std::pair<int64_t, int64_t>>> AccountMembers() override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::AccountMembers(db_, tenant_id_);
+    return store::AccountMembers(Reads(), tenant_id_);
   }
 
   Result<std::vector<std::string>> AddressesOf(int64_t person) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::AddressesOf(db_, tenant_id_, person);
+    return store::AddressesOf(Reads(), tenant_id_, person);
   }
 
   Status ScanAccountActivity(int64_t from, int64_t to,
                              const std::function<void(const AccountMail&)>& mail,
                              const std::function<void(const AccountMeeting&)>& meeting) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::ScanAccountActivity(db_, tenant_id_, from, to, mail, meeting);
+    return store::ScanAccountActivity(Reads(), tenant_id_, from, to, mail, meeting);
   }
 
   Result<std::optional<PrivacyRelease>> FindRelease(std::string_view request_key) override {
@@ -341,13 +357,13 @@ class SqlStore final : public Store {
 
   Result<std::vector<std::string>> ListGroups() override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::ListGroups(db_, tenant_id_);
+    return store::ListGroups(Reads(), tenant_id_);
   }
 
   Result<std::vector<std::string>> GroupMemberAddresses(
       const std::vector<std::string>& groups) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-    return store::GroupMemberAddresses(db_, tenant_id_, groups);
+    return store::GroupMemberAddresses(Reads(), tenant_id_, groups);
   }
 
   Status AppendLedgerRows(Ledger ledger, const std::vector<LedgerRow>& rows) override {
@@ -391,6 +407,7 @@ class SqlStore final : public Store {
     PurgeCounts counts;
     RAPPORT_RETURN_IF_ERROR(InTransaction(db_, [&]() -> Status {
       if (consent_row) RAPPORT_RETURN_IF_ERROR(AppendRow(Ledger::kConsent, *consent_row));
+      if (!plan.empty()) RAPPORT_RETURN_IF_ERROR(RecordErasure(db_, tenant_id_));
       auto purged = PurgeCollected(db_, tenant_id_, plan);
       if (!purged.ok()) return purged.status();
       counts = *purged;
@@ -556,6 +573,19 @@ class SqlStore final : public Store {
   }
 
  private:
+  // Where insight reads go: the standby inside a read snapshot it serves, else the primary.
+  // Only reads of what mail and the directory say go there, never consent, ledgers or settings.
+  SqlConnection& Reads() {
+    SqlConnection* standby = Standby();
+    return standby ? *standby : db_;
+  }
+  SqlConnection* Standby() const { return standby_ ? standby_->Active() : nullptr; }
+
+  Result<int64_t> TenantId() {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return tenant_id_;
+  }
+
   // Appends inside the caller's transaction; refuses a row that is not the ledger's next.
   Status AppendRow(Ledger ledger, const LedgerRow& row) {
     auto last = db_.Prepare(
@@ -590,7 +620,7 @@ class SqlStore final : public Store {
   }
 
   Status MeetingStats(StoreStats& s) {
-    auto stmt = db_.Prepare(R"sql(
+    auto stmt = Reads().Prepare(R"sql(
       SELECT count(*) FILTER (WHERE cancelled = 0 AND all_day = 0),
              coalesce(sum(end_at - start_at) FILTER (WHERE cancelled = 0 AND all_day = 0), 0),
              count(*) FILTER (WHERE cancelled = 1),
@@ -651,17 +681,19 @@ class SqlStore final : public Store {
   const std::string keys_path_;
   int64_t tenant_id_ = 0;
   bool scrub_after_commit_ = false;  // a purge ran inside Atomically
-  SqlTieIndex ties_{db_, [this]() -> Result<int64_t> {
-                      RAPPORT_RETURN_IF_ERROR(LoadTenantId());
-                      return tenant_id_;
-                    }};
+  SqlTieIndex ties_{db_, [this] { return TenantId(); }};
+  std::unique_ptr<StandbyReads> standby_;  // none without --db-read
+  std::unique_ptr<SqlTieIndex> standby_ties_;
+  uint64_t standby_ties_generation_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<Store> NewSqlStore(std::unique_ptr<SqlConnection> db,
-                                   std::unique_ptr<DatabaseUpkeep> upkeep, std::string keys_path) {
-  return std::make_unique<SqlStore>(std::move(db), std::move(upkeep), std::move(keys_path));
+                                   std::unique_ptr<DatabaseUpkeep> upkeep, std::string keys_path,
+                                   std::unique_ptr<StandbyReads> standby) {
+  return std::make_unique<SqlStore>(std::move(db), std::move(upkeep), std::move(keys_path),
+                                    std::move(standby));
 }
 
 }  // namespace rapport::store

@@ -8,6 +8,7 @@
 
 #include "rapport/store/store.h"
 #include "store/sql/connection.h"
+#include "store/sql/standby_reads.h"
 
 namespace rapport::store {
 
@@ -26,8 +27,10 @@ class DatabaseUpkeep {
 };
 
 // The store over `db`, whose schema is up to date; InitTenant writes its key file at
-// `keys_path`. No keys are attached yet.
+// `keys_path`. No keys are attached yet. With `standby`, read snapshots read insight data from
+// it when they may (sql/standby_reads.h).
 std::unique_ptr<Store> NewSqlStore(std::unique_ptr<SqlConnection> db,
-                                   std::unique_ptr<DatabaseUpkeep> upkeep, std::string keys_path);
+                                   std::unique_ptr<DatabaseUpkeep> upkeep, std::string keys_path,
+                                   std::unique_ptr<StandbyReads> standby = nullptr);
 
 }  // namespace rapport::store

@@ -85,16 +85,17 @@ std::string_view RoleName(Role role) {
   return "none";
 }
 
+namespace {
+
 // Admins are named at init; members are internal people (in the directory or at an internal
 // domain); guests are the directory's guests. Anyone else is nobody here.
-Result<Role> PolicyDecisionPoint::RoleOf(const std::string& address) {
-  auto tenant = store_.Tenant();
-  if (!tenant.ok()) return tenant.status();
+Result<Role> RoleIn(store::Store& store, const store::TenantConfig& tenant,
+                    const std::string& address) {
   const std::string key = ingest::AddressKey(address);
-  if (std::find(tenant->admins.begin(), tenant->admins.end(), key) != tenant->admins.end()) {
+  if (std::find(tenant.admins.begin(), tenant.admins.end(), key) != tenant.admins.end()) {
     return Role::kAdmin;
   }
-  auto person = store_.LocatePerson(key);
+  auto person = store.LocatePerson(key);
   if (!person.ok()) {
     if (person.status().code() == Status::Code::kNotFound) return Role::kNone;
     return person.status();
@@ -102,6 +103,14 @@ Result<Role> PolicyDecisionPoint::RoleOf(const std::string& address) {
   if (person->kind == "internal") return Role::kMember;
   if (person->kind == "guest") return Role::kGuest;
   return Role::kNone;
+}
+
+}  // namespace
+
+Result<Role> PolicyDecisionPoint::RoleOf(const std::string& address) {
+  auto tenant = store_.Tenant();
+  if (!tenant.ok()) return tenant.status();
+  return RoleIn(store_, *tenant, address);
 }
 
 Result<bool> PolicyDecisionPoint::GuestAuthorised(const std::string& address) {
@@ -216,7 +225,7 @@ Result<PolicyDecision> PolicyDecisionPoint::Evaluate(const Principal& principal,
   auto tenant = store_.Tenant();
   if (!tenant.ok()) return tenant.status();
   if (principal.tenant != tenant->name) return Deny("wrong tenant", Role::kNone);
-  auto role = RoleOf(principal.address);
+  auto role = RoleIn(store_, *tenant, principal.address);
   if (!role.ok()) return role.status();
   if (*role == Role::kNone) return Deny("caller is not a user of this tenant", *role);
   auto state = State();

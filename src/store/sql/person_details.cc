@@ -1,5 +1,6 @@
 #include "store/sql/person_details.h"
 
+#include <functional>
 #include <set>
 #include <string>
 
@@ -22,16 +23,9 @@ bool LooksLikeAddress(std::string_view s) {
          ingest::StartsWithIgnoreCase(s, "imcea");
 }
 
-Result<int64_t> PersonByAddress(SqlConnection& db, int64_t tenant, std::string_view address) {
-  auto find = db.Prepare("SELECT person_id FROM address WHERE tenant_id = ?1 AND address = ?2");
-  if (!find.ok()) return find.status();
-  const std::string key = ingest::AddressKey(address);
-  find->Bind(1, tenant).Bind(2, key);
-  Status st;
-  if (find->Step(st)) return find->ColumnInt(0);
-  RAPPORT_RETURN_IF_ERROR(st);
-  return Status::NotFound("nobody with the address " + std::string(address) +
-                          " is in this store (check the spelling, or ingest mail that has it)");
+std::string NobodyAt(std::string_view address) {
+  return "nobody with the address " + std::string(address) +
+         " is in this store (check the spelling, or ingest mail that has it)";
 }
 
 // A name as written ("Phillip K Allen") finds whoever was written so; only when nobody was does
@@ -71,22 +65,33 @@ Result<int64_t> PersonByName(SqlConnection& db, int64_t tenant, std::string_view
   return *people.begin();
 }
 
-Status FillAddresses(SqlConnection& db, int64_t tenant, PersonDetails& p) {
-  RAPPORT_RETURN_IF_ERROR(ForEachRow(
-      db, "SELECT kind, display_name FROM person WHERE tenant_id = ?1 AND id = ?2",
-      [&](SqlStatement& s) {
-        p.kind = s.ColumnText(0);
-        p.display_name = s.ColumnText(1);
-      },
-      tenant, p.id));
-  RAPPORT_RETURN_IF_ERROR(ForEachRow(
-      db, "SELECT address, is_role FROM address WHERE tenant_id = ?1 AND person_id = ?2 ORDER BY 1",
-      [&](SqlStatement& s) {
-        p.addresses.push_back(s.ColumnText(0));
-        p.is_role = p.is_role || s.ColumnInt(1) != 0;
-      },
-      tenant, p.id));
-  return Status::Ok();
+// The person `who` selects (an id, or a subquery bound to ?2), with kind, display name and
+// addresses, in one statement: a policy decision asks twice per request, and on a server
+// database each statement is a round trip. NotFound (`missing`) when nobody.
+Status FillAddresses(SqlConnection& db, int64_t tenant, std::string_view who,
+                     const std::function<void(SqlStatement&)>& bind, const std::string& missing,
+                     PersonDetails& p) {
+  auto stmt = db.Prepare(
+      "SELECT p.id, p.kind, p.display_name, a.address, a.is_role FROM person p "
+      "LEFT JOIN address a ON a.tenant_id = ?1 AND a.person_id = p.id "
+      "WHERE p.tenant_id = ?1 AND p.id = " +
+      std::string(who) + " ORDER BY 4");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, tenant);
+  bind(*stmt);
+  Status st;
+  bool found = false;
+  while (stmt->Step(st)) {
+    found = true;
+    p.id = stmt->ColumnInt(0);
+    p.kind = stmt->ColumnText(1);
+    p.display_name = stmt->ColumnText(2);
+    if (stmt->ColumnIsNull(3)) continue;
+    p.addresses.push_back(stmt->ColumnText(3));
+    p.is_role = p.is_role || stmt->ColumnInt(4) != 0;
+  }
+  RAPPORT_RETURN_IF_ERROR(st);
+  return found ? Status::Ok() : Status::NotFound(missing);
 }
 
 Status FillNames(SqlConnection& db, int64_t tenant, PersonDetails& p) {
@@ -172,12 +177,18 @@ Status FillActivity(SqlConnection& db, int64_t tenant, PersonDetails& p) {
 Result<PersonDetails> FindPerson(SqlConnection& db, int64_t tenant, std::string_view query,
                                  PersonDepth depth) {
   query = ingest::TrimSpaces(query);
-  auto id = LooksLikeAddress(query) ? PersonByAddress(db, tenant, query)
-                                    : PersonByName(db, tenant, query);
-  if (!id.ok()) return id.status();
   PersonDetails p;
-  p.id = *id;
-  RAPPORT_RETURN_IF_ERROR(FillAddresses(db, tenant, p));
+  if (LooksLikeAddress(query)) {
+    const std::string key = ingest::AddressKey(query);
+    RAPPORT_RETURN_IF_ERROR(FillAddresses(
+        db, tenant, "(SELECT person_id FROM address WHERE tenant_id = ?1 AND address = ?2)",
+        [&](SqlStatement& s) { s.Bind(2, key); }, NobodyAt(query), p));
+  } else {
+    auto id = PersonByName(db, tenant, query);
+    if (!id.ok()) return id.status();
+    RAPPORT_RETURN_IF_ERROR(FillAddresses(
+        db, tenant, "?2", [&](SqlStatement& s) { s.Bind(2, *id); }, NobodyAt(query), p));
+  }
   if (depth == PersonDepth::kAddresses) return p;
   RAPPORT_RETURN_IF_ERROR(FillNames(db, tenant, p));
   RAPPORT_RETURN_IF_ERROR(FillDirectory(db, tenant, p));

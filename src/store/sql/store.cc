@@ -106,32 +106,38 @@ class SqlStore final : public Store {
   }
 
   Result<TenantConfig> Tenant() override {
-    auto stmt = db_.Prepare(
-        "SELECT id, name, retention_days, keep_subjects, fold_plus_addresses FROM tenant LIMIT 1");
+    // One statement, not three: every request asks (the policy point, sign-in), and on a
+    // server database each statement is a round trip.
+    auto stmt = db_.Prepare(R"sql(
+      SELECT 0, id, name, retention_days, keep_subjects, fold_plus_addresses FROM tenant
+       WHERE id = (SELECT min(id) FROM tenant)
+      UNION ALL SELECT 1, 0, domain, 0, 0, 0 FROM tenant_domain
+       WHERE tenant_id = (SELECT min(id) FROM tenant)
+      UNION ALL SELECT 2, 0, address, 0, 0, 0 FROM tenant_admin
+       WHERE tenant_id = (SELECT min(id) FROM tenant)
+      ORDER BY 1, 3)sql");
     if (!stmt.ok()) return stmt.status();
     Status st;
-    if (!stmt->Step(st)) {
-      if (!st.ok()) return st;
+    std::optional<TenantConfig> t;
+    while (stmt->Step(st)) {
+      const int64_t part = stmt->ColumnInt(0);
+      if (part == 0) {
+        tenant_id_ = stmt->ColumnInt(1);
+        t.emplace();
+        t->name = stmt->ColumnText(2);
+        t->retention_days = stmt->ColumnInt(3);
+        t->keep_subjects = stmt->ColumnInt(4) != 0;
+        t->fold_plus_addresses = stmt->ColumnInt(5) != 0;
+      } else if (t) {
+        (part == 1 ? t->domains : t->admins).push_back(stmt->ColumnText(2));
+      }
+    }
+    if (!st.ok()) return st;
+    if (!t) {
       return Status::FailedPrecondition(
           "the store has no tenant yet; run `rapport init --tenant NAME --domain DOMAIN` first");
     }
-    TenantConfig t;
-    tenant_id_ = stmt->ColumnInt(0);
-    t.name = stmt->ColumnText(1);
-    t.retention_days = stmt->ColumnInt(2);
-    t.keep_subjects = stmt->ColumnInt(3) != 0;
-    t.fold_plus_addresses = stmt->ColumnInt(4) != 0;
-    auto domains = db_.Prepare("SELECT domain FROM tenant_domain WHERE tenant_id = ?1 ORDER BY 1");
-    if (!domains.ok()) return domains.status();
-    domains->Bind(1, tenant_id_);
-    while (domains->Step(st)) t.domains.push_back(domains->ColumnText(0));
-    if (!st.ok()) return st;
-    auto admins = db_.Prepare("SELECT address FROM tenant_admin WHERE tenant_id = ?1 ORDER BY 1");
-    if (!admins.ok()) return admins.status();
-    admins->Bind(1, tenant_id_);
-    while (admins->Step(st)) t.admins.push_back(admins->ColumnText(0));
-    if (!st.ok()) return st;
-    return t;
+    return std::move(*t);
   }
 
   Result<std::unique_ptr<ingest::MailboxSink>> OpenMessageWriter(size_t batch_size) override {
@@ -586,26 +592,26 @@ class SqlStore final : public Store {
     return tenant_id_;
   }
 
-  // Appends inside the caller's transaction; refuses a row that is not the ledger's next.
+  // Appends inside the caller's transaction; refuses a row that is not the ledger's next. One
+  // statement: the check is the insert's condition (every request appends to the audit).
   Status AppendRow(Ledger ledger, const LedgerRow& row) {
-    auto last = db_.Prepare(
-        "SELECT coalesce(max(seq), 0) FROM ledger_entry WHERE tenant_id = ?1 AND ledger = ?2");
-    if (!last.ok()) return last.status();
-    last->Bind(1, tenant_id_).Bind(2, LedgerName(ledger));
-    Status st;
-    int64_t next = last->Step(st) ? last->ColumnInt(0) + 1 : 1;
-    RAPPORT_RETURN_IF_ERROR(st);
-    if (row.seq != next) {
-      return Status::FailedPrecondition("the " + std::string(LedgerName(ledger)) +
-                                        " ledger changed meanwhile; try again");
-    }
     auto insert = db_.Prepare(
         "INSERT INTO ledger_entry (tenant_id, ledger, seq, entry, prev_hash, hash) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "SELECT CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS BIGINT), CAST(?4 AS TEXT), "
+        "CAST(?5 AS TEXT), CAST(?6 AS TEXT) WHERE (SELECT coalesce(max(seq), 0) FROM "
+        "ledger_entry WHERE tenant_id = ?1 AND ledger = ?2) = CAST(?3 AS BIGINT) - 1 "
+        "RETURNING seq");
     if (!insert.ok()) return insert.status();
     insert->Bind(1, tenant_id_).Bind(2, LedgerName(ledger)).Bind(3, row.seq);
     insert->Bind(4, row.entry).Bind(5, row.prev_hash).Bind(6, row.hash);
-    return insert->Run();
+    Status st;
+    const bool appended = insert->Step(st);
+    RAPPORT_RETURN_IF_ERROR(st);
+    if (!appended) {
+      return Status::FailedPrecondition("the " + std::string(LedgerName(ledger)) +
+                                        " ledger changed meanwhile; try again");
+    }
+    return Status::Ok();
   }
 
   static std::string_view LedgerName(Ledger ledger) {

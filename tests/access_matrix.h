@@ -12,6 +12,7 @@
 #include "rapport/consent/consent_ledger.h"
 #include "rapport/consent/optout.h"
 #include "rapport/consent/policy.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::testing {
@@ -64,7 +65,7 @@ inline std::string Reason(char code, InsightKind kind) {
 class Tenant {
  public:
   explicit Tenant(const std::string& consent) {
-    store_ = std::move(*store::CreateSqliteStore(dir_ / "s.db"));
+    store_ = std::move(*CreateTestStoreAt(dir_ / "s.db"));
     store::TenantConfig config{"Northwind", {"northwind.example"}};
     config.admins = {"ada@northwind.example"};
     EXPECT_TRUE(store_->InitTenant(config).ok());

@@ -8,6 +8,7 @@
 
 #include "rapport/consent/access_tokens.h"
 #include "rapport/store/store.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport {
@@ -53,7 +54,7 @@ class AccessTokenTest : public ::testing::Test {
   }
 
   std::unique_ptr<store::Store> Open() {
-    auto store = store::OpenSqliteStore(db_);
+    auto store = testing::OpenTestStore(db_);
     EXPECT_TRUE(store.ok()) << store.status().message();
     return std::move(*store);
   }

@@ -6,6 +6,7 @@
 
 #include "ingest/directory/accounts_csv.h"
 #include "ingest/identity/mail_domains.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::testing {

@@ -7,6 +7,7 @@
 
 #include "rapport/consent/admin_roster.h"
 #include "rapport/store/store.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport {
@@ -96,7 +97,7 @@ TEST_F(AdminCommand, AdminsAddAndRemoveAdminsButNeverTheLast) {
 TEST(AdminRoster, AStoreWithoutAnAdminTakesItsFirstOnceOnly) {
   TempDir dir;
   {
-    auto store = store::CreateSqliteStore(dir / "s.db", dir / "s.db.keys");
+    auto store = testing::CreateTestStoreAt(dir / "s.db");
     ASSERT_TRUE(store.ok()) << store.status().message();
     ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}}).ok());  // as versions before 0.18 did
   }
@@ -104,7 +105,7 @@ TEST(AdminRoster, AStoreWithoutAnAdminTakesItsFirstOnceOnly) {
   EXPECT_EQ(r.out, "no admin yet: name the first with rapport admin add EMAIL\n");
   r = RunRapport("--db " + ShellQuote(dir / "s.db") + " admin add ann@t.example");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto store = store::OpenSqliteStore(dir / "s.db");
+  auto store = testing::OpenTestStore(dir / "s.db");
   ASSERT_TRUE(store.ok());
   consent::AdminRoster roster(**store);
   EXPECT_EQ(*roster.List(), std::vector<std::string>{"ann@t.example"});

@@ -11,6 +11,7 @@
 #include "rapport/insights/engagement.h"
 #include "rapport/insights/zcdp.h"
 #include "seeded_random.h"
+#include "test_store.h"
 
 namespace rapport::testing {
 namespace {
@@ -44,7 +45,7 @@ class EngagementBudget : public ::testing::Test {
         RunRapport("--db " + db_ + " settings set member_releases_per_month 1000 --by " + kAdmin)
             .exit_code,
         0);
-    auto store = store::OpenSqliteStore(db_);
+    auto store = testing::OpenTestStore(db_);
     ASSERT_TRUE(store.ok());
     store_ = std::move(*store);
     policy_ = std::make_unique<consent::PolicyDecisionPoint>(*store_);

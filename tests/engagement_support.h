@@ -12,6 +12,7 @@
 #include "rapport/consent/policy.h"
 #include "rapport/insights/insight_settings.h"
 #include "rapport/store/store.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::testing {
@@ -30,7 +31,7 @@ inline std::map<std::string, insights::RowTotals> TotalsByAccount(
     const std::string& db, const std::string& from, const std::string& to,
     insights::PeriodLevel level, bool by_period = false, int64_t skip = 0) {
   std::map<std::string, insights::RowTotals> out;
-  auto store = store::OpenSqliteStore(db);
+  auto store = OpenTestStore(db);
   EXPECT_TRUE(store.ok());
   if (!store.ok()) return out;
   consent::PolicyDecisionPoint policy(**store);

@@ -7,6 +7,7 @@
 
 #include "engagement_support.h"
 #include "mail_fixtures.h"
+#include "test_store.h"
 
 namespace rapport::testing {
 namespace {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mail_fixtures.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::testing {

@@ -17,6 +17,7 @@
 #include "sample/directory_export.h"
 #include "sample/organisation.h"
 #include "sample/population.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::testing {

@@ -34,7 +34,8 @@ class ServedTenant {
       if (created.ok()) tokens_[c.name] = created->token;
     }
     tenant_.Narrow(consent);
-    options.db = tenant_.path();
+    options.db = TestStoreLocation(tenant_.path());
+    options.keys = tenant_.path() + ".keys";
     options.port = 0;
     options.access_log = false;
     auto server = server::Server::Create(options);

@@ -1,11 +1,16 @@
 // Where the tests' stores live. ctest runs every store test twice: as is, in a SQLite file, and
 // with RAPPORT_TEST_STORE=postgres, in a fresh database on a PostgreSQL server of the test
 // process's own (postgres_server.h). A test names its store through NewTestStore and passes
-// StoreFlags to the rapport binary; what it checks is the same for both.
+// Flags() to the rapport binary, or names a store file as ever: under RAPPORT_TEST_STORE=postgres
+// each file named by `--db FILE` (RunRapport) or opened with OpenTestStore is a database of its
+// own instead, with FILE.keys its key file. What a test checks is the same for both.
 #pragma once
 
+#include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "postgres_server.h"
@@ -32,6 +37,66 @@ inline TestStore NewTestStore(const TempDir& dir, const std::string& name = "s.d
   TestStore store{dir / name, dir / (name + ".keys")};
   if (StoreInPostgres()) store.db = SharedPostgres().NewDatabase();
   return store;
+}
+
+// The database that stands for the store file `file` (the same for the same file).
+inline std::string DatabaseFor(const std::string& file) {
+  static std::mutex mutex;
+  static std::map<std::string, std::string> databases;
+  std::lock_guard lock(mutex);
+  auto [it, added] = databases.try_emplace(file);
+  if (added) it->second = SharedPostgres().NewDatabase();
+  return it->second;
+}
+
+// rapport's arguments with each `--db FILE` (quoted or not) naming FILE's database instead, and
+// its key file, unless the arguments name one.
+inline std::string StoresInPostgres(const std::string& args) {
+  const bool keys = args.find("--keys") != std::string::npos;
+  std::string out;
+  size_t at = 0;
+  for (size_t db; (db = args.find("--db ", at)) != std::string::npos;) {
+    size_t start = db + 5, end = 0;
+    std::string file;
+    if (start < args.size() && args[start] == '\'') {
+      end = args.find('\'', start + 1);
+      if (end == std::string::npos) break;
+      file = args.substr(start + 1, end - start - 1);
+      ++end;
+    } else {
+      end = std::min(args.find(' ', start), args.size());
+      file = args.substr(start, end - start);
+    }
+    out += args.substr(at, start - at);
+    if (store::IsPostgresUrl(file) || file.find('\'') != std::string::npos) {
+      out += args.substr(start, end - start);
+    } else {
+      out += DatabaseFor(file) + (keys ? "" : " --keys " + ShellQuote(file + ".keys"));
+    }
+    at = end;
+  }
+  return out + args.substr(at);
+}
+
+inline const bool kStoresFollowRapportTestStore = [] {
+  if (StoreInPostgres()) RapportArgsFilter() = StoresInPostgres;
+  return true;
+}();
+
+// Where the store file `file` is: itself, or its database under RAPPORT_TEST_STORE=postgres.
+inline std::string TestStoreLocation(const std::string& file) {
+  return StoreInPostgres() ? DatabaseFor(file) : file;
+}
+
+// A new store at the file `file` (key file FILE.keys), or in its database, made in-process.
+inline Result<std::unique_ptr<store::Store>> CreateTestStoreAt(const std::string& file) {
+  return store::CreateStore(TestStoreLocation(file), file + ".keys");
+}
+
+// The store at the file `file` (its key file FILE.keys), or its database under
+// RAPPORT_TEST_STORE=postgres: what a test opens in-process after making it with RunRapport.
+inline Result<std::unique_ptr<store::Store>> OpenTestStore(const std::string& file) {
+  return store::OpenStore(TestStoreLocation(file), file + ".keys");
 }
 
 // The store made (CreateStore) at `place`.

@@ -10,6 +10,7 @@
 #include "mail_fixtures.h"
 #include "rapport/insights/wkw_ranker.h"
 #include "rapport/store/store.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::testing {
@@ -163,7 +164,7 @@ TEST_F(WhoKnowsTest, AContactNobodyKnowsFallsBackToTheirAccount) {
 // dave (direct curve), alice knows only carol, dave's colleague (via-account curve).
 TEST_F(WhoKnowsTest, TheChanceIsTheTrainedCurveOfTheHandComputedRawScore) {
   {
-    auto store = store::OpenSqliteStore(db_);
+    auto store = testing::OpenTestStore(db_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     insights::WkwRanker r;
     r.why = "the formula ranks: a hand-made ranker";

@@ -12,6 +12,7 @@
 #include "mail_fixtures.h"
 #include "rapport/api/rounding.h"
 #include "rapport/store/store.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::testing {
@@ -174,7 +175,7 @@ TEST(WkwRanker, IsKeptInTheStoreBitForBitAndARankerFromAnotherBuildIsStale) {
   TempDir dir;
   const std::string db = dir / "store.db";
   ASSERT_EQ(InitConsented(db, "--tenant N --domain northwind.example").exit_code, 0);
-  auto store = store::OpenSqliteStore(db);
+  auto store = testing::OpenTestStore(db);
   ASSERT_TRUE(store.ok()) << store.status().message();
   auto none = insights::LoadWkwRanker(**store);
   ASSERT_TRUE(none.ok());

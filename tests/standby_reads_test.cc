@@ -101,6 +101,16 @@ class StandbyReads : public ::testing::Test {
     return names;
   }
 
+  // /metrics' count of insight reads that went where `read` says.
+  int64_t Reads(const std::string& read) {
+    httplib::Client client("127.0.0.1", port_);
+    auto res = client.Get("/metrics");
+    if (!res) return -1;
+    const std::string key = "rapport_standby_reads_total{read=\"" + read + "\"} ";
+    const size_t at = res->body.find(key);
+    return at == std::string::npos ? -1 : std::stoll(res->body.substr(at + key.size()));
+  }
+
   void Replay(bool on) {
     const std::string sql = on ? "SELECT pg_wal_replay_resume()" : "SELECT pg_wal_replay_pause()";
     PostgresServer::Query(standby_->Url("postgres"), sql);
@@ -117,7 +127,9 @@ class StandbyReads : public ::testing::Test {
 
 TEST_F(StandbyReads, ServeReadsTheStandbyButDecidesAndAuditsOnThePrimary) {
   Serve();
+  const int64_t on_standby = Reads("standby");
   EXPECT_EQ(WhoKnows("carol@fabrikam.example"), "alice@northwind.example");
+  EXPECT_EQ(Reads("standby"), on_standby + 1);
   Replay(false);
   // bob's mail reaches the primary only: the answer still comes from the standby.
   Exchange("2", "bob", "carol@fabrikam.example", 10);
@@ -145,13 +157,17 @@ TEST_F(StandbyReads, WhatThePrimaryErasedIsNeverReadFromALaggingStandby) {
   // alice's mail with carol (100 days old) expires: purged on the primary, not yet on the
   // standby. The server must not answer from the standby until it has replayed the purge.
   Run("purge --expired");
+  const int64_t behind = Reads("primary_standby_behind");
   EXPECT_EQ(WhoKnows("carol@fabrikam.example"), "bob@northwind.example");
+  EXPECT_EQ(Reads("primary_standby_behind"), behind + 1);
   Replay(true);
   ASSERT_TRUE(standby_->CaughtUpWith(primary_));
   EXPECT_EQ(WhoKnows("carol@fabrikam.example"), "bob@northwind.example");
   // A standby that stops answering is passed by: the primary answers.
   standby_.reset();
+  const int64_t unreachable = Reads("primary_standby_unreachable");
   EXPECT_EQ(WhoKnows("carol@fabrikam.example"), "bob@northwind.example");
+  EXPECT_EQ(Reads("primary_standby_unreachable"), unreachable + 1);
 }
 
 TEST_F(StandbyReads, ServeRefusesAStandbyThatIsNotACopyOfItsStore) {

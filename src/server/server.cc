@@ -10,6 +10,7 @@
 #include "consent/keyed_hash.h"
 #include "rapport/api/iso_time.h"
 #include "rapport/consent/access_tokens.h"
+#include "rapport/store/standby_counts.h"
 #include "server/bearer_auth.h"
 #include "server/browser_sessions.h"
 #include "server/http_errors.h"
@@ -65,6 +66,7 @@ struct Server::Impl {
   void Finish(const std::string& method, const std::string& label, HttpResponse& res,
               Clock::time_point start);
   std::string RenderMetrics();
+  std::string StandbyMetrics() const;
 };
 
 namespace {
@@ -376,6 +378,20 @@ void Server::Impl::Finish(const std::string& method, const std::string& label, H
   }
 }
 
+// With --db-read: where insight reads went, so that a standby that is passed by shows.
+std::string Server::Impl::StandbyMetrics() const {
+  if (options.db_read.empty()) return "";
+  const store::StandbyReadCounts n = store::StandbyReadTotals();
+  return fmt::format(
+      "# HELP rapport_standby_reads_total Insight reads by where they ran: the standby, or the "
+      "primary because the standby had not replayed the latest erasure or could not be "
+      "reached.\n# TYPE rapport_standby_reads_total counter\n"
+      "rapport_standby_reads_total{{read=\"standby\"}} {}\n"
+      "rapport_standby_reads_total{{read=\"primary_standby_behind\"}} {}\n"
+      "rapport_standby_reads_total{{read=\"primary_standby_unreachable\"}} {}\n",
+      n.on_standby, n.behind, n.unreachable);
+}
+
 std::string Server::Impl::RenderMetrics() {
   std::map<std::string, int64_t> gauges;
   std::string sync;
@@ -388,7 +404,7 @@ std::string Server::Impl::RenderMetrics() {
     }
     sync = SyncMetrics(**lease, Now());
   }
-  return metrics.Render(gauges, front->OpenConnections()) + sync;
+  return metrics.Render(gauges, front->OpenConnections()) + sync + StandbyMetrics();
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

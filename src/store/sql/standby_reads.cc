@@ -1,11 +1,22 @@
 #include "store/sql/standby_reads.h"
 
+#include <atomic>
+
+#include "rapport/store/standby_counts.h"
+
 namespace rapport::store {
 namespace {
 
 constexpr std::string_view kErasures = "erasures";
 
+// Process-wide: a server's connections each have their own StandbyReads.
+std::atomic<uint64_t> on_standby{0}, behind{0}, unreachable{0};
+
 }  // namespace
+
+StandbyReadCounts StandbyReadTotals() {
+  return {on_standby.load(), behind.load(), unreachable.load()};
+}
 
 Status RecordErasure(SqlConnection& db, int64_t tenant) {
   auto bump = db.Prepare(
@@ -52,7 +63,7 @@ void StandbyReads::Drop() {
 
 SqlConnection* StandbyReads::Begin(SqlConnection& primary, int64_t tenant) {
   if (!Connected()) {
-    ++counts_.unreachable;
+    ++unreachable;
     return nullptr;
   }
   // The primary first: a purge that commits after this read may still be seen on the standby,
@@ -63,16 +74,16 @@ SqlConnection* StandbyReads::Begin(SqlConnection& primary, int64_t tenant) {
   auto held = begun.ok() ? ErasuresIn(*connection_, tenant) : Result<int64_t>(begun);
   if (!held.ok()) {
     Drop();
-    ++counts_.unreachable;
+    ++unreachable;
     return nullptr;
   }
   if (*held < *wanted) {
     (void)connection_->Exec("ROLLBACK");
-    ++counts_.behind;
+    ++behind;
     return nullptr;
   }
   active_ = true;
-  ++counts_.on_standby;
+  ++on_standby;
   return connection_.get();
 }
 

@@ -4,8 +4,9 @@
 // transaction (RecordErasure) -- so that nothing purged is ever read back from a copy that lags.
 // Otherwise, or while the standby cannot be reached, the snapshot reads the primary. Consent,
 // opt-outs, the ledgers, tokens, releases and settings are never routed here: what decides
-// whether an insight may be shown is always read where it was written. docs/deploy.md says
-// what a lagging standby means for answers.
+// whether an insight may be shown is always read where it was written. docs/scale.md says
+// what a lagging standby means for answers; StandbyReadTotals (standby_counts.h) counts what
+// every snapshot did.
 #pragma once
 
 #include <chrono>
@@ -45,14 +46,6 @@ class StandbyReads {
   uint64_t Generation() const { return generation_; }
   void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline);
 
-  // What the snapshots did, for the server's metrics.
-  struct Counts {
-    uint64_t on_standby = 0;
-    uint64_t behind = 0;       // the standby had not replayed the latest erasure
-    uint64_t unreachable = 0;  // no connection, or it failed
-  };
-  const Counts& counts() const { return counts_; }
-
  private:
   bool Connected();
   void Drop();
@@ -64,7 +57,6 @@ class StandbyReads {
   std::optional<std::chrono::steady_clock::time_point> deadline_;
   uint64_t generation_ = 0;
   bool active_ = false;
-  Counts counts_;
 };
 
 }  // namespace rapport::store

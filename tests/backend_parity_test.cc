@@ -213,5 +213,28 @@ TEST(BackendParity, AMigratedStoreAnswersAsItsSource) {
   EXPECT_NE(again.err.find("holds a rapport store already"), std::string::npos) << again.err;
 }
 
+// The tests' IntegrityCheck of a store in PostgreSQL (test_store.h), which declares no foreign
+// keys, finds a row whose parent is gone.
+TEST(BackendParity, TheTestsIntegrityCheckFindsAnOrphanInPostgres) {
+  RAPPORT_REQUIRE_POSTGRES();
+  TempDir dir;
+  const std::string file = dir / "s.db";
+  const std::string flags =
+      "--db " + testing::DatabaseFor(file) + " --keys " + testing::ShellQuote(file + ".keys");
+  RunAll(flags, {"init --tenant N --domain northwind.example --admin " + kAdmin,
+                 "consent grant identifiable --by " + kAdmin});
+  testing::WriteFile(dir / "mail/cur/1",
+                     "Message-ID: <a@x>\r\nDate: Mon, 9 Mar 2026 09:00:00 +0000\r\nFrom: "
+                     "alice@northwind.example\r\nTo: carol@fabrikam.example\r\n\r\nbody\r\n");
+  ASSERT_EQ(RunRapport(flags + " ingest " + (dir / "mail")).exit_code, 0);
+  EXPECT_EQ(testing::IntegrityInPostgres(file), "ok");
+  testing::StoreRows rows;
+  std::string error;
+  ASSERT_TRUE(testing::RowsInPostgres(file, "DELETE FROM message RETURNING id", rows, error))
+      << error;
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(testing::IntegrityInPostgres(file), "foreign key violation in participant");
+}
+
 }  // namespace
 }  // namespace rapport

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dovecot_server.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::testing {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::testing {

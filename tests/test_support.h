@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace rapport::testing {
 
@@ -115,8 +116,42 @@ inline std::string SharedCorpus() {
 // Every row each query gives, '|' after each value, "--" after each query; a query that fails
 // gives its error and fails the test. (TEMP views may be made: the temp schema is writable on a
 // read-only handle.)
+// Where the tests read a store's tables when the store is not a SQLite file (test_store.h puts
+// them in PostgreSQL): the rows of `sql` at the store standing for `path`, each value as text
+// ("NULL" for null); false with `error` when the query fails. Unset: the file is read.
+using StoreRows = std::vector<std::vector<std::string>>;
+inline std::function<bool(const std::string& path, const std::string& sql, StoreRows& rows,
+                          std::string& error)>&
+StoreSql() {
+  static std::function<bool(const std::string&, const std::string&, StoreRows&, std::string&)> sql;
+  return sql;
+}
+// IntegrityCheck for such a store ("ok", or what is wrong).
+inline std::function<std::string(const std::string& path)>& StoreIntegrity() {
+  static std::function<std::string(const std::string&)> check;
+  return check;
+}
+
 template <size_t N>
 std::string DumpQueries(const std::string& db_path, const char* const (&queries)[N]) {
+  if (StoreSql()) {
+    std::string out;
+    for (const char* q : queries) {
+      StoreRows rows;
+      std::string error;
+      if (!StoreSql()(db_path, q, rows, error)) {
+        ADD_FAILURE() << "query failed: " << q << ": " << error;
+        out += "error: " + error + "\n";
+        continue;
+      }
+      for (const auto& row : rows) {
+        for (const auto& value : row) out += value + '|';
+        out += '\n';
+      }
+      out += "--\n";
+    }
+    return out;
+  }
   sqlite3* db = nullptr;
   sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   std::string out;
@@ -145,6 +180,12 @@ std::string DumpQueries(const std::string& db_path, const char* const (&queries)
 
 // The first column of the first row `sql` gives, -1 when it gives none (or fails).
 inline int64_t CountRows(const std::string& db_path, const std::string& sql) {
+  if (StoreSql()) {
+    StoreRows rows;
+    std::string error;
+    if (!StoreSql()(db_path, sql, rows, error) || rows.empty() || rows[0].empty()) return -1;
+    return std::stoll(rows[0][0]);
+  }
   sqlite3* db = nullptr;
   sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_busy_timeout(db, 10000);  // a sync or server writing at the same moment
@@ -195,6 +236,7 @@ inline std::string DumpStore(const std::string& db_path) {
 
 // "ok" when SQLite finds the file sound and no row points at a missing parent.
 inline std::string IntegrityCheck(const std::string& db_path) {
+  if (StoreIntegrity()) return StoreIntegrity()(db_path);
   sqlite3* db = nullptr;
   sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* stmt = nullptr;

@@ -144,7 +144,7 @@ ServeCommand AddServeCommand(CLI::App& app, const std::string& db) {
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8765)");
   cmd->add_option("--db-read", options->db_read,
                   "a streaming standby of --db's PostgreSQL database: insight reads go there "
-                  "(docs/deploy.md)");
+                  "(docs/scale.md)");
   cmd->add_option("--tls-cert", options->tls_cert, "a PEM certificate: serve HTTPS")
       ->check(CLI::ExistingFile);
   cmd->add_option("--tls-key", options->tls_key, "the certificate's PEM private key")

@@ -10,6 +10,19 @@ Status Decide(consent::PolicyDecisionPoint& policy, const InsightRequest& reques
   return Status::Ok();
 }
 
+Result<Target> DecideOnTarget(store::Store& store, consent::PolicyDecisionPoint& policy,
+                              const InsightRequest& request, consent::InsightKind kind,
+                              std::string_view text) {
+  auto target = ResolveTarget(store, text);
+  if (!target.ok()) {
+    RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kind, std::string(text)));
+    return target.status();
+  }
+  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kind, target->address,
+                                 target->address.empty() ? target->label : std::string()));
+  return target;
+}
+
 Result<std::set<int64_t>> Countable(consent::PolicyDecisionPoint& policy, consent::InsightKind kind,
                                     const std::vector<int64_t>& people) {
   std::set<int64_t> out;

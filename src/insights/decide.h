@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rapport/consent/policy.h"
+#include "rapport/insights/target.h"
 #include "rapport/insights/who_knows_whom.h"
 
 namespace rapport::insights {
@@ -19,6 +20,12 @@ namespace rapport::insights {
 Status Decide(consent::PolicyDecisionPoint& policy, const InsightRequest& request,
               consent::InsightKind kind, const std::string& subject,
               const std::string& account = "");
+
+// The target `text` names, once the policy allows the caller to ask about it. When nothing
+// matches, the decision is still made (and audited) on the text as asked, then NotFound.
+Result<Target> DecideOnTarget(store::Store& store, consent::PolicyDecisionPoint& policy,
+                              const InsightRequest& request, consent::InsightKind kind,
+                              std::string_view text);
 
 // Of `people`, those who may appear in (or be counted by) an insight of `kind`.
 Result<std::set<int64_t>> Countable(consent::PolicyDecisionPoint& policy, consent::InsightKind kind,

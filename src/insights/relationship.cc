@@ -137,13 +137,8 @@ Result<RelationshipAnswer> AnalyseRelationship(store::Store& store,
                                                consent::PolicyDecisionPoint& policy,
                                                const InsightRequest& request, std::string_view text,
                                                int days) {
-  auto target = ResolveTarget(store, text);
-  if (!target.ok()) {
-    RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, std::string(text)));
-    return target.status();
-  }
-  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, target->address,
-                                 target->address.empty() ? target->label : std::string()));
+  auto target = DecideOnTarget(store, policy, request, kKind, text);
+  if (!target.ok()) return target.status();
   return InOneSnapshot(store,
                        [&] { return Analyse(store, policy, request, std::move(*target), days); });
 }

@@ -232,13 +232,8 @@ Status FindColleagues(store::Store& store, consent::PolicyDecisionPoint& policy,
 Result<WhoKnowsWhomAnswer> WhoKnowsWhom(store::Store& store, consent::PolicyDecisionPoint& policy,
                                         const InsightRequest& request, std::string_view text,
                                         size_t top) {
-  auto target = ResolveTarget(store, text);
-  if (!target.ok()) {
-    RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, std::string(text)));
-    return target.status();
-  }
-  RAPPORT_RETURN_IF_ERROR(Decide(policy, request, kKind, target->address,
-                                 target->address.empty() ? target->label : std::string()));
+  auto target = DecideOnTarget(store, policy, request, kKind, text);
+  if (!target.ok()) return target.status();
   WhoKnowsWhomAnswer answer{std::move(*target), request.as_of, {}, request.data_up_to};
   RAPPORT_RETURN_IF_ERROR(store.ReadSnapshot(
       [&] { return FindColleagues(store, policy, request.as_of, top, answer); }));

@@ -417,21 +417,17 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   if (options.threads == 0 || options.keep_alive_requests == 0 || options.max_connections == 0) {
     return Status::InvalidArgument("--threads, --keep-alive and --max-connections must be >= 1");
   }
-  if (!options.db_read.empty()) {
-    if (!store::IsPostgresUrl(options.db) || !store::IsPostgresUrl(options.db_read)) {
-      return Status::InvalidArgument(
-          "--db-read names a PostgreSQL standby of a store in PostgreSQL: both --db and "
-          "--db-read must be postgresql:// URLs");
-    }
-    RAPPORT_RETURN_IF_ERROR(store::CheckPostgresStandby(options.db, options.db_read));
-  }
   auto impl = std::make_unique<Impl>(std::move(options));
   {
-    auto lease = impl->stores.Acquire();
+    auto lease = impl->stores.Acquire();  // checks that --db and --db-read go together
     if (!lease.ok()) return lease.status();
     auto tenant = (**lease).Tenant();
     if (!tenant.ok()) return tenant.status();
     impl->tenant = tenant->name;
+  }
+  // Opening passes by a standby that is down; starting refuses one that is not usable.
+  if (const auto& read = impl->options.db_read; !read.empty()) {
+    RAPPORT_RETURN_IF_ERROR(store::CheckPostgresStandby(impl->options.db, read));
   }
   auto auth = BearerAuth::Create(impl->options.entra);
   if (!auth.ok()) return auth.status();

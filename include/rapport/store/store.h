@@ -362,7 +362,7 @@ Result<std::unique_ptr<Store>> CreateSqliteStore(const std::string& path,
 // FailedPrecondition when it holds other tables. `keys_path` names the store's key file, which is
 // required: the keys never live in the database. `read_url`: a streaming standby of it, where
 // read snapshots (ReadSnapshot) read insight data whenever the standby holds every erasure the
-// primary does, and the primary otherwise (docs/deploy.md, "A read standby"); "" for none.
+// primary does, and the primary otherwise (docs/scale.md, "Reads from a standby"); "" for none.
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
                                                  const std::string& keys_path,
                                                  const std::string& read_url = "");

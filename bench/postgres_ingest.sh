@@ -29,7 +29,9 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
   >"$work/log" 2>&1 &
 trap '"${as[@]}" "$bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null; rm -rf "$work"' EXIT
 until "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; do sleep 0.1; done
-psql -q "postgresql://rapport@127.0.0.1:$port/postgres" -c "CREATE DATABASE bench"
+# rapport refuses the superuser (it bypasses row-level security): the store belongs to `app`.
+psql -q "postgresql://rapport@127.0.0.1:$port/postgres" -c "CREATE ROLE app LOGIN" \
+  -c "CREATE DATABASE bench OWNER app"
 
 export RAPPORT_CONFIG=/dev/null
 run() {  # run NAME FLAGS...: init, consent, then the timed ingest
@@ -41,4 +43,4 @@ run() {  # run NAME FLAGS...: init, consent, then the timed ingest
     "$rapport" "$@" ingest --no-train "${mail[@]}" | grep -E "^(stored|messages read)"
 }
 run sqlite --db "$work/store.db"
-run postgres --db "postgresql://rapport@127.0.0.1:$port/bench" --keys "$work/pg.keys"
+run postgres --db "postgresql://app@127.0.0.1:$port/bench" --keys "$work/pg.keys"

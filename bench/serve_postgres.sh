@@ -45,8 +45,10 @@ cleanup() {
 }
 trap cleanup EXIT
 until "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$primary_port"; do sleep 0.1; done
-"$pgbin/createdb" -h 127.0.0.1 -p "$primary_port" -U rapport rapport
-url="postgresql://rapport@127.0.0.1:$primary_port/rapport"
+# rapport refuses the superuser (it bypasses row-level security): the store belongs to `app`.
+"$pgbin/createuser" -h 127.0.0.1 -p "$primary_port" -U rapport app
+"$pgbin/createdb" -h 127.0.0.1 -p "$primary_port" -U rapport -O app rapport
+url="postgresql://app@127.0.0.1:$primary_port/rapport"
 $rapport migrate --from "$dir/bench.db" --to "$url" >/dev/null
 standby_port=$(free_port)
 as_pg "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U rapport -D "$dir/pg/standby" -R \
@@ -54,7 +56,7 @@ as_pg "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U rapport -D "$dir
 as_pg "$pgbin/pg_ctl" -D "$dir/pg/standby" -l "$dir/pg/standby.log" -o \
   "-p $standby_port -k $dir/pg -c listen_addresses=127.0.0.1 $pg_options" start >/dev/null
 until "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$standby_port"; do sleep 0.1; done
-standby="postgresql://rapport@127.0.0.1:$standby_port/rapport"
+standby="postgresql://app@127.0.0.1:$standby_port/rapport"
 
 # Starts a server on the store named by its arguments; its port in $port.
 start() {

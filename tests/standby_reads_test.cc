@@ -72,7 +72,7 @@ class StandbyReads : public ::testing::Test {
     server::ServerOptions options;
     options.db = url_;
     options.keys = dir_ / "s.keys";
-    options.db_read = standby_->Url(url_.substr(url_.rfind('/') + 1));
+    options.db_read = standby_->AppUrl(url_.substr(url_.rfind('/') + 1));
     options.port = 0;
     options.access_log = false;
     auto server = server::Server::Create(options);

@@ -1,13 +1,17 @@
 // CopySqliteStoreToPostgres (`rapport migrate`): every table of a SQLite store into a new store in
 // PostgreSQL, in one transaction, by COPY. The two schemas have the same tables and columns
 // (postgres/schema.cc), so the copy is by name, checked both ways: a table or column on one side
-// only stops it rather than leave something behind.
+// only stops it rather than leave something behind. The one exception is tenant_id, which every
+// PostgreSQL table has (postgres/tenant_rows.h): where SQLite's lacks it, its default (the
+// session's tenant, the store's) fills it. Rows go through a temporary table each, since
+// PostgreSQL refuses COPY FROM into a table under row-level security.
 #include <set>
 #include <vector>
 
 #include "rapport/store/store.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/schema.h"
+#include "store/postgres/tenant_rows.h"
 #include "store/sql/staged_rows.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/schema.h"
@@ -72,6 +76,9 @@ Result<std::vector<Column>> ColumnsOf(PostgresConnection& pg, SqliteDb& lite,
       table));
   auto in_sqlite = Names(lite, "SELECT name FROM pragma_table_info(?1)", table);
   if (!in_sqlite.ok()) return in_sqlite.status();
+  if (!in_sqlite->count("tenant_id")) {
+    std::erase_if(columns, [](const Column& c) { return c.name == "tenant_id"; });
+  }
   std::set<std::string> in_postgres;
   for (const Column& c : columns) in_postgres.insert(c.name);
   if (in_postgres != *in_sqlite) return Mismatch("table " + table + " has other columns");
@@ -84,27 +91,34 @@ Result<int64_t> CopyTable(PostgresConnection& pg, SqliteDb& lite, const std::str
   if (!columns.ok()) return columns.status();
   const std::string list = ColumnList(*columns);
   // The writes a trigger would make (the tie index's marks) are copied as they are.
+  const std::string stage = Quoted("rapport_migrate_" + table);
   RAPPORT_RETURN_IF_ERROR(pg.Exec("ALTER TABLE " + Quoted(table) + " DISABLE TRIGGER USER; " +
-                                  "DELETE FROM " + Quoted(table)));
+                                  "DELETE FROM " + Quoted(table) + "; CREATE TEMP TABLE " + stage +
+                                  " ON COMMIT DROP AS SELECT " + list + " FROM " + Quoted(table) +
+                                  " WITH NO DATA"));
   auto rows = lite.Prepare("SELECT " + list + " FROM " + Quoted(table));
   if (!rows.ok()) return rows.status();
-  auto stored =
-      pg.CopyIn("COPY " + Quoted(table) + " (" + list + ") FROM STDIN", [&](std::string& chunk) {
-        Status st;  // past the last row, Step stays false: the chunk stays empty and COPY ends
-        while (chunk.size() < kChunkBytes && rows->Step(st)) {
-          for (size_t i = 0; i < columns->size(); ++i) {
-            if (i > 0) chunk += '\t';
-            if (rows->ColumnIsNull(static_cast<int>(i))) {
-              chunk += "\\N";
-            } else {
-              AppendValue(chunk, rows->ColumnText(static_cast<int>(i)), (*columns)[i].bytea);
-            }
-          }
-          chunk += '\n';
+  auto stored = pg.CopyIn("COPY " + stage + " (" + list + ") FROM STDIN", [&](std::string& chunk) {
+    Status st;  // past the last row, Step stays false: the chunk stays empty and COPY ends
+    while (chunk.size() < kChunkBytes && rows->Step(st)) {
+      for (size_t i = 0; i < columns->size(); ++i) {
+        if (i > 0) chunk += '\t';
+        if (rows->ColumnIsNull(static_cast<int>(i))) {
+          chunk += "\\N";
+        } else {
+          AppendValue(chunk, rows->ColumnText(static_cast<int>(i)), (*columns)[i].bytea);
         }
-        return st;
-      });
+      }
+      chunk += '\n';
+    }
+    return st;
+  });
   rows->Reset();
+  if (stored.ok()) {
+    Status moved = pg.Exec("INSERT INTO " + Quoted(table) + " (" + list + ") SELECT " + list +
+                           " FROM " + stage + "; TRUNCATE " + stage);
+    if (!moved.ok()) stored = moved;
+  }
   if (!stored.ok()) {
     return Status::IoError("copying table " + table + ": " + stored.status().message() +
                            "; nothing was copied");
@@ -134,7 +148,12 @@ Status Prepare(PostgresConnection& pg) {
                                       " holds tables that are not a rapport store; migrate into "
                                       "an empty database (createdb one for rapport)");
   }
+  RAPPORT_RETURN_IF_ERROR(CheckSubjectToRowSecurity(pg, pg.Where()));
   if (*kind == PostgresDatabase::kRapport) {
+    // Every tenant counts, whatever tenant the URL names: the copy keeps the file's ids.
+    RAPPORT_RETURN_IF_ERROR(pg.Exec(
+        "SELECT set_config('rapport.tenant', '', false), set_config('rapport.tenant_id', '', "
+        "false)"));
     auto tenants = pg.QueryInt("SELECT count(*) FROM tenant");
     if (!tenants.ok()) return tenants.status();
     if (*tenants > 0) {
@@ -183,6 +202,11 @@ Result<std::vector<TableCopy>> CopySqliteStoreToPostgres(const std::string& path
   auto pg = PostgresConnection::Connect(url);
   if (!pg.ok()) return pg.status();
   RAPPORT_RETURN_IF_ERROR(Prepare(**pg));
+  // The copy's rows are its tenant's: the session chooses it before the first row.
+  auto tenant = lite->QueryInt("SELECT coalesce(min(id), 0) FROM tenant");
+  if (!tenant.ok()) return tenant.status();
+  RAPPORT_RETURN_IF_ERROR((*pg)->Exec("SELECT set_config('rapport.tenant_id', '" +
+                                      std::to_string(*tenant) + "', false)"));
   // One snapshot of the source, one transaction at the target: all of it arrives, or none.
   RAPPORT_RETURN_IF_ERROR(lite->BeginRead());
   RAPPORT_RETURN_IF_ERROR((*pg)->BeginWrite());
@@ -193,7 +217,7 @@ Result<std::vector<TableCopy>> CopySqliteStoreToPostgres(const std::string& path
     return done;
   }
   (void)lite->Exec("COMMIT");
-  RAPPORT_RETURN_IF_ERROR((*pg)->Exec("ANALYZE"));
+  RAPPORT_RETURN_IF_ERROR(AnalyzeStoreTables(**pg));
   return copied;
 }
 

@@ -6,6 +6,7 @@
 #include "store/key_file.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/schema.h"
+#include "store/postgres/tenant_rows.h"
 #include "store/sql/store.h"
 
 namespace rapport::store {
@@ -13,7 +14,7 @@ namespace {
 
 class PostgresUpkeep final : public DatabaseUpkeep {
  public:
-  Status RefreshStatistics(SqlConnection& db) override { return db.Exec("ANALYZE"); }
+  Status RefreshStatistics(SqlConnection& db) override { return AnalyzeStoreTables(db); }
   // PostgreSQL has no secure_delete: a deleted row stays in its page until VACUUM (autovacuum)
   // reuses the space, and in the WAL until the segment is recycled. docs/deploy.md says so and
   // what to do (encrypted storage); nothing here can scrub it.
@@ -24,6 +25,12 @@ class PostgresUpkeep final : public DatabaseUpkeep {
         "(docs/deploy.md)");
   }
   Result<bool> SchemaCurrent(SqlConnection& db) override { return PostgresSchemaCurrent(db); }
+  Status BeforeNewTenant(SqlConnection& db, const std::string& name) override {
+    return CheckNewTenant(db, name);
+  }
+  Status AfterNewTenant(SqlConnection& db, int64_t tenant) override {
+    return TenantMade(db, tenant);
+  }
 };
 
 Status NeedsKeyFile(const std::string& keys_path) {
@@ -52,6 +59,10 @@ Result<std::unique_ptr<SqlConnection>> ConnectStandby(const std::string& read_ur
   const std::string where = "the database at " + (*db)->Where() + " (--db-read)";
   auto kind = ProbePostgresDatabase(**db);
   if (!kind.ok()) return kind.status();
+  if (*kind == PostgresDatabase::kRapport) {
+    RAPPORT_RETURN_IF_ERROR(CheckSubjectToRowSecurity(**db, (*db)->Where()));
+    RAPPORT_RETURN_IF_ERROR(ChooseTenant(**db, (*db)->Where()));
+  }
   auto id = *kind == PostgresDatabase::kRapport ? StoreIdIn(**db) : Result<std::string>("");
   if (!id.ok()) return id.status();
   if (*id != store_id) {
@@ -71,7 +82,9 @@ Result<std::unique_ptr<SqlConnection>> ConnectStandby(const std::string& read_ur
 
 Result<std::unique_ptr<Store>> OpenIn(std::unique_ptr<PostgresConnection> db,
                                       const std::string& keys_path, const std::string& read_url) {
+  RAPPORT_RETURN_IF_ERROR(CheckSubjectToRowSecurity(*db, db->Where()));
   RAPPORT_RETURN_IF_ERROR(MigratePostgresSchema(*db));
+  RAPPORT_RETURN_IF_ERROR(ChooseTenant(*db, db->Where()));
   std::unique_ptr<StandbyReads> standby;
   if (!read_url.empty()) {
     auto store_id = StoreIdIn(*db);
@@ -110,6 +123,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
 Status CheckPostgresStandby(const std::string& url, const std::string& read_url) {
   auto db = PostgresConnection::Connect(url);
   if (!db.ok()) return db.status();
+  RAPPORT_RETURN_IF_ERROR(ChooseTenant(**db, (*db)->Where()));
   auto store_id = StoreIdIn(**db);
   if (!store_id.ok()) return store_id.status();
   auto standby = ConnectStandby(read_url, *store_id);

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "store/postgres/tenant_rows.h"
 #include "store/postgres/tie_triggers.h"
 
 namespace rapport::store {
@@ -344,7 +345,7 @@ Result<PostgresDatabase> ProbePostgresDatabase(SqlConnection& db) {
 }
 
 int LatestPostgresSchemaVersion() {
-  return 2;
+  return 3;
 }
 
 Status MigratePostgresSchema(SqlConnection& db) {
@@ -370,10 +371,14 @@ Status MigratePostgresSchema(SqlConnection& db) {
     if (st.ok() && !done) {
       // Migration N + 1; each bumps the version in its own transaction.
       if (version == 0) {
-        st = db.Exec(std::string(kTables) + kTieTriggers + kTieAddressAdded + kTieTriggersAfter);
+        st = db.Exec(std::string(kTables) + kTieTriggers + TieAddressAdded("person") +
+                     kTieTriggersAfter);
       }
       // 2: tie_address_added counts per person, no longer quadratic in a statement's rows.
-      if (version == 1) st = db.Exec(kTieAddressAdded);
+      if (version == 1) st = db.Exec(TieAddressAdded("person"));
+      // 3: many tenants in one database: tenant_id leads every key, under row-level security.
+      if (version == 2)
+        st = db.Exec(std::string(kTenantRows) + TieAddressAdded("tenant_id, person"));
       if (st.ok()) {
         st = db.Exec("UPDATE schema_version SET version = " + std::to_string(version + 1));
       }
@@ -385,6 +390,13 @@ Status MigratePostgresSchema(SqlConnection& db) {
     RAPPORT_RETURN_IF_ERROR(db.Exec("COMMIT"));
     if (done) return Status::Ok();
   }
+}
+
+Status AnalyzeStoreTables(SqlConnection& db) {
+  return db.Exec(
+      "DO $$ DECLARE t TEXT; BEGIN FOR t IN SELECT tablename FROM pg_tables "
+      "WHERE schemaname = current_schema() LOOP EXECUTE format('ANALYZE %I', t); END LOOP; "
+      "END $$");
 }
 
 Result<bool> PostgresSchemaCurrent(SqlConnection& db) {

@@ -20,6 +20,10 @@ Result<PostgresDatabase> ProbePostgresDatabase(SqlConnection& db);
 // done). FailedPrecondition when the database is newer than this rapport.
 Status MigratePostgresSchema(SqlConnection& db);
 
+// ANALYZE of the store's tables, and no others: a whole-database ANALYZE would reach the shared
+// catalogs, which only a superuser may analyze (and the store's role is none: tenant_rows.h).
+Status AnalyzeStoreTables(SqlConnection& db);
+
 // Whether the database's schema is still the one this rapport migrates to.
 Result<bool> PostgresSchemaCurrent(SqlConnection& db);
 

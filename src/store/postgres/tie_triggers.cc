@@ -1,5 +1,7 @@
 #include "store/postgres/tie_triggers.h"
 
+#include <string>
+
 namespace rapport::store {
 
 // Participants and attendees arrive many to a statement: those triggers run once per statement
@@ -143,7 +145,8 @@ CREATE TRIGGER tie_address_changed AFTER UPDATE ON address FOR EACH ROW
 // inserted, where SQLite's sees those inserted before its own row. "Before" is a smaller id among
 // the statement's rows (identities are drawn in insertion order, as SQLite's rowids are), and
 // every row stored before the statement.
-const char* const kTieAddressAdded = R"sql(
+std::string TieAddressAdded(const std::string& stale_key) {
+  return R"sql(
 CREATE OR REPLACE FUNCTION tie_address_added() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
   -- Only a person's first new ordinary address can be the first one "before" which the person
   -- had only role addresses: any later one has that one before it. Counted per person rather
@@ -159,10 +162,12 @@ CREATE OR REPLACE FUNCTION tie_address_added() RETURNS trigger LANGUAGE plpgsql 
                       FROM address o WHERE o.person_id = f.person_id) o
      WHERE (f.first_any < f.first_ordinary OR o.total > f.added)
        AND o.ordinary = f.added_ordinary
-    ON CONFLICT (person) DO UPDATE SET whole = 1;
+    ON CONFLICT ()sql" +
+         stale_key + R"sql() DO UPDATE SET whole = 1;
   RETURN NULL;
 END $$;
 )sql";
+}
 
 const char* const kTieTriggersAfter = R"sql(
 CREATE TRIGGER tie_address_added AFTER INSERT ON address

@@ -3,11 +3,15 @@
 // src/store/postgres.
 #pragma once
 
+#include <string>
+
 namespace rapport::store {
 
 // DDL run by the PostgreSQL schema's first migration, after its tables, in this order.
 extern const char* const kTieTriggers;
-extern const char* const kTieAddressAdded;  // also migration 2, which replaces the function
+// Also migrations 2 (which replaces the function) and 3 (tie_stale's key led by the tenant):
+// `stale_key` is tie_stale's key.
+std::string TieAddressAdded(const std::string& stale_key);
 extern const char* const kTieTriggersAfter;
 
 }  // namespace rapport::store

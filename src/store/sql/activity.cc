@@ -187,7 +187,7 @@ Status BasicPeople(SqlConnection& db, int64_t tenant, const std::vector<int64_t>
       "min(CASE WHEN a.is_role = 0 AND a.org_domain NOT IN ('', '-') THEN a.org_domain END) "
       "FROM person p JOIN address a ON a.tenant_id = p.tenant_id AND a.person_id = p.id "
       "WHERE p.tenant_id = ?1 AND p.id IN " +
-          IntegersIn(db.Dialect(), 2) + " GROUP BY p.id",
+          IntegersIn(db.Dialect(), 2) + " GROUP BY p.id, p.kind",
       [&](SqlStatement& s) {
         PersonSummary p;
         p.id = s.ColumnInt(0);

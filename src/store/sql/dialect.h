@@ -49,6 +49,13 @@ inline std::string KeyOrder(SqlDialect dialect, const char* columns) {
   return dialect == SqlDialect::kSqlite ? "" : std::string(" ORDER BY ") + columns;
 }
 
+// The key of a table that SQLite keys by `columns` alone, as ON CONFLICT names it: in PostgreSQL
+// every key leads with tenant_id (postgres/tenant_rows.h), filled in by the column's default.
+inline std::string TenantKey(SqlDialect dialect, const char* columns) {
+  return dialect == SqlDialect::kSqlite ? std::string("(") + columns + ")"
+                                        : std::string("(tenant_id, ") + columns + ")";
+}
+
 // SQLite's hint to scan a table rather than use an index; PostgreSQL has none.
 inline const char* NotIndexed(SqlDialect dialect) {
   return dialect == SqlDialect::kSqlite ? " NOT INDEXED" : "";

@@ -6,6 +6,7 @@
 
 #include "ingest/identity/address_identity.h"
 #include "ingest/mail/header_block.h"
+#include "store/sql/dialect.h"
 #include "store/sql/message_writer.h"
 
 namespace rapport::store {
@@ -23,7 +24,9 @@ Status SqlMessageWriter::PrepareIdentityStatements() {
   insert_link_ = std::move(*link);
   auto name = db_.Prepare(
       "INSERT INTO address_name (address, name, name_key, seen) VALUES (?1, ?2, ?3, ?4) "
-      "ON CONFLICT (address, name) DO UPDATE SET seen = address_name.seen + excluded.seen");
+      "ON CONFLICT " +
+      TenantKey(db_.Dialect(), "address, name") +
+      " DO UPDATE SET seen = address_name.seen + excluded.seen");
   if (!name.ok()) return name.status();
   upsert_name_ = std::move(*name);
   return Status::Ok();

@@ -2,6 +2,7 @@
 // stored message each folder item is, so that an expunge removes the right copy.
 #include <string>
 
+#include "store/sql/dialect.h"
 #include "store/sql/directory.h"
 #include "store/sql/message_writer.h"
 
@@ -21,7 +22,8 @@ Status SqlMessageWriter::SetCursor(int64_t source, std::string_view folder,
   RAPPORT_RETURN_IF_ERROR(EnsureTransaction());
   auto upsert = db_.Prepare(
       "INSERT INTO sync_cursor (source, folder, cursor) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT (source, folder) DO UPDATE SET cursor = ?3");
+      "ON CONFLICT " +
+      TenantKey(db_.Dialect(), "source, folder") + " DO UPDATE SET cursor = ?3");
   if (!upsert.ok()) return upsert.status();
   upsert->Bind(1, source).Bind(2, folder).Bind(3, cursor);
   return upsert->Run();
@@ -87,7 +89,8 @@ Status SqlMessageWriter::RememberCalendarItem(int64_t meeting, const ingest::Pro
   if (!source.ok()) return source.status();
   auto upsert = db_.Prepare(
       "INSERT INTO calendar_item (source, source_offset, meeting) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT (source, source_offset) DO UPDATE SET meeting = ?3");
+      "ON CONFLICT " +
+      TenantKey(db_.Dialect(), "source, source_offset") + " DO UPDATE SET meeting = ?3");
   if (!upsert.ok()) return upsert.status();
   upsert->Bind(1, *source).Bind(2, static_cast<int64_t>(where.offset)).Bind(3, meeting);
   return upsert->Run();

@@ -40,9 +40,11 @@ Status SqlMessageWriter::PrepareMeetingStatements() {
       // A known response is never overwritten by "none" or "needs action".
       {&upsert_attendee_,
        "INSERT INTO meeting_attendee (meeting, address, role, response) VALUES (?1, ?2, ?3, ?4) "
-       "ON CONFLICT (meeting, address) DO UPDATE SET role = ?3, response = CASE "
-       "WHEN ?5 >= (CASE WHEN meeting_attendee.response >= 2 THEN 2 ELSE "
-       "meeting_attendee.response END) THEN ?4 ELSE meeting_attendee.response END"},
+       "ON CONFLICT " +
+           TenantKey(db_.Dialect(), "meeting, address") +
+           " DO UPDATE SET role = ?3, response = CASE "
+           "WHEN ?5 >= (CASE WHEN meeting_attendee.response >= 2 THEN 2 ELSE "
+           "meeting_attendee.response END) THEN ?4 ELSE meeting_attendee.response END"},
       {&clear_attendees_, "DELETE FROM meeting_attendee WHERE meeting = ?1"},
       {&insert_meeting_copy_,
        "INSERT INTO meeting_copy (meeting, source, source_offset, ingested_at) "

@@ -2,6 +2,7 @@
 #include "store/sql/dialect.h"
 
 #include "store/sql/array_columns.h"
+#include "store/sql/staged_rows.h"
 
 #include <algorithm>
 #include <map>
@@ -78,7 +79,7 @@ class PersonWrites {
   static Result<PersonWrites> Prepare(SqlConnection& db, int64_t tenant) {
     PersonWrites w(db, tenant);
     if (w.in_arrays_) {
-      auto largest = db.QueryInt("SELECT max(id) FROM person");
+      auto largest = db.QueryInt(LargestId("person"));
       if (!largest.ok()) return largest.status();
       w.last_id_ = *largest;
       return w;

@@ -7,41 +7,62 @@ namespace rapport::store {
 namespace {
 
 struct TableSpec {
-  const char* copy;   // COPY ... FROM STDIN: straight into the table, or into its stage
-  const char* stage;  // the temporary table it is staged in; nullptr: copied straight in
+  const char* copy;   // COPY ... FROM STDIN into its stage
+  const char* stage;  // the temporary table it is staged in
   const char* stage_columns;
   const char* merge;  // from the stage into the table
 };
 
-// In StagedRows::Table order.
+// In StagedRows::Table order. Every table is staged, even those whose rows are all new:
+// PostgreSQL refuses COPY FROM into a table under row-level security (postgres/tenant_rows.h).
 constexpr TableSpec kSpecs[StagedRows::kTables] = {
-    {"COPY person (id, tenant_id, kind, display_name) FROM STDIN", nullptr, nullptr, nullptr},
-    {"COPY address (id, tenant_id, address, person_id, org_domain, is_role) FROM STDIN", nullptr,
-     nullptr, nullptr},
-    {"COPY message (id, tenant_id, message_id, fingerprint, sent_at, utc_offset_min, sender_id, "
-     "in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, subject, source, "
-     "source_offset, ingested_at) FROM STDIN",
-     nullptr, nullptr, nullptr},
-    {"COPY participant (message, role, address) FROM STDIN", nullptr, nullptr, nullptr},
+    {"COPY rapport_stage_person FROM STDIN", "rapport_stage_person",
+     "(id BIGINT, tenant_id BIGINT, kind TEXT COLLATE \"C\", display_name TEXT COLLATE \"C\")",
+     "INSERT INTO person (id, tenant_id, kind, display_name) SELECT * FROM rapport_stage_person"},
+    {"COPY rapport_stage_address FROM STDIN", "rapport_stage_address",
+     "(id BIGINT, tenant_id BIGINT, address TEXT COLLATE \"C\", person_id BIGINT, "
+     "org_domain TEXT COLLATE \"C\", is_role BIGINT)",
+     "INSERT INTO address (id, tenant_id, address, person_id, org_domain, is_role) "
+     "SELECT * FROM rapport_stage_address"},
+    {"COPY rapport_stage_message FROM STDIN", "rapport_stage_message",
+     "(id BIGINT, tenant_id BIGINT, message_id TEXT COLLATE \"C\", fingerprint BYTEA, "
+     "sent_at BIGINT, utc_offset_min BIGINT, sender_id BIGINT, in_reply_to TEXT COLLATE \"C\", "
+     "references_ids TEXT COLLATE \"C\", list_id TEXT COLLATE \"C\", precedence TEXT COLLATE "
+     "\"C\", "
+     "auto_submitted TEXT COLLATE \"C\", is_bulk BIGINT, subject TEXT COLLATE \"C\", "
+     "source BIGINT, source_offset BIGINT, ingested_at BIGINT)",
+     "INSERT INTO message (id, tenant_id, message_id, fingerprint, sent_at, utc_offset_min, "
+     "sender_id, in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, "
+     "subject, source, source_offset, ingested_at) SELECT * FROM rapport_stage_message"},
+    {"COPY rapport_stage_new_participant FROM STDIN", "rapport_stage_new_participant",
+     "(message BIGINT, role BIGINT, address BIGINT)",
+     "INSERT INTO participant (message, role, address) "
+     "SELECT * FROM rapport_stage_new_participant"},
     {"COPY rapport_stage_participant FROM STDIN", "rapport_stage_participant",
      "(message BIGINT, role BIGINT, address BIGINT)",
-     "INSERT INTO participant SELECT * FROM rapport_stage_participant ON CONFLICT DO NOTHING"},
+     "INSERT INTO participant (message, role, address) SELECT * FROM rapport_stage_participant "
+     "ON CONFLICT DO NOTHING"},
     {"COPY rapport_stage_alias FROM STDIN", "rapport_stage_alias",
      "(tenant_id BIGINT, message_id TEXT COLLATE \"C\", message BIGINT)",
-     "INSERT INTO message_alias SELECT * FROM rapport_stage_alias ON CONFLICT DO NOTHING"},
+     "INSERT INTO message_alias (tenant_id, message_id, message) "
+     "SELECT * FROM rapport_stage_alias ON CONFLICT DO NOTHING"},
     // A further copy, unless it is the very copy the message was first stored from.
     {"COPY rapport_stage_copy FROM STDIN", "rapport_stage_copy",
      "(message BIGINT, source BIGINT, source_offset BIGINT, ingested_at BIGINT)",
-     "INSERT INTO message_copy SELECT s.* FROM rapport_stage_copy s WHERE NOT EXISTS "
+     "INSERT INTO message_copy (message, source, source_offset, ingested_at) "
+     "SELECT s.* FROM rapport_stage_copy s WHERE NOT EXISTS "
      "(SELECT 1 FROM message m WHERE m.id = s.message AND m.source = s.source AND "
      "m.source_offset = s.source_offset) ON CONFLICT DO NOTHING"},
     {"COPY rapport_stage_link FROM STDIN", "rapport_stage_link", "(low BIGINT, high BIGINT)",
-     "INSERT INTO address_link SELECT * FROM rapport_stage_link ON CONFLICT DO NOTHING"},
+     "INSERT INTO address_link (low, high) SELECT * FROM rapport_stage_link "
+     "ON CONFLICT DO NOTHING"},
     // The writer stages each (address, name) once per flush, so no row is updated twice.
     {"COPY rapport_stage_name FROM STDIN", "rapport_stage_name",
      "(address BIGINT, name TEXT COLLATE \"C\", name_key TEXT COLLATE \"C\", seen BIGINT)",
-     "INSERT INTO address_name SELECT * FROM rapport_stage_name ORDER BY address, name "
-     "ON CONFLICT (address, name) DO UPDATE SET seen = address_name.seen + excluded.seen"},
+     "INSERT INTO address_name (address, name, name_key, seen) "
+     "SELECT * FROM rapport_stage_name ORDER BY address, name "
+     "ON CONFLICT (tenant_id, address, name) DO UPDATE SET seen = address_name.seen + "
+     "excluded.seen"},
     {"COPY rapport_stage_source FROM STDIN", "rapport_stage_source",
      "(id BIGINT, tenant_id BIGINT, location TEXT COLLATE \"C\", kind TEXT COLLATE \"C\", "
      "size BIGINT, mtime_ns BIGINT, finished_at BIGINT)",
@@ -59,6 +80,12 @@ constexpr StagedRows::Table kNumberedAs[] = {
     StagedRows::Table::kSource};
 
 }  // namespace
+
+std::string LargestId(const std::string& table) {
+  return "SELECT greatest(coalesce(max(id), 0), coalesce(pg_sequence_last_value("
+         "pg_get_serial_sequence('" +
+         table + "', 'id')), 0)) FROM " + table;
+}
 
 void StagedRows::Row::Separate() {
   if (!first_) out_ += '\t';
@@ -139,7 +166,7 @@ Result<int64_t> StagedRows::NextId(Table table) {
   while (which < last_id_.size() && kNumberedAs[which] != table) ++which;
   if (which == last_id_.size()) return Status::InvalidArgument("no ids are given in this table");
   if (last_id_[which] == 0) {
-    auto largest = db_.QueryInt(std::string("SELECT max(id) FROM ") + kNumberedTable[which]);
+    auto largest = db_.QueryInt(LargestId(kNumberedTable[which]));
     if (!largest.ok()) return largest.status();
     last_id_[which] = *largest;
   }
@@ -177,12 +204,15 @@ Status StagedRows::Send(size_t tables) {
   // Temporary tables live as long as the connection, unless the transaction that made them
   // rolled back: so they are made where missing at each flush (client_min_messages keeps the
   // server's "already exists" notices away).
-  std::string make, merge, stages;
+  // The rows that are all new (people, addresses, messages and their participants) go in
+  // first, and the statistics are kept current before the merges that look them up.
+  std::string make, new_rows, merge, stages;
   for (size_t t = 0; t < tables; ++t) {
-    if (kSpecs[t].stage == nullptr || rows_[t].empty()) continue;
+    if (rows_[t].empty()) continue;
     make += std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kSpecs[t].stage +
             kSpecs[t].stage_columns + ";\n";
-    merge += std::string(kSpecs[t].merge) + ";\n";
+    (t <= static_cast<size_t>(Table::kParticipant) ? new_rows : merge) +=
+        std::string(kSpecs[t].merge) + ";\n";
     stages += std::string(stages.empty() ? "" : ", ") + kSpecs[t].stage;
   }
   if (!make.empty()) RAPPORT_RETURN_IF_ERROR(db_.Exec(make));
@@ -203,8 +233,8 @@ Status StagedRows::Send(size_t tables) {
     last_id_[i] = 0;
   }
   if (!sequences.empty()) RAPPORT_RETURN_IF_ERROR(db_.Exec(sequences));
+  if (!new_rows.empty()) RAPPORT_RETURN_IF_ERROR(db_.Exec(new_rows));
   RAPPORT_RETURN_IF_ERROR(KeepStatisticsCurrent());
-  if (merge.empty()) return Status::Ok();
   return db_.Exec(merge + "TRUNCATE " + stages);
 }
 

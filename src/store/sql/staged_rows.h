@@ -99,6 +99,11 @@ class StagedRows {
 // One value in COPY's text format, appended to `out`: text with its backslashes, tabs, newlines
 // and carriage returns escaped; bytes as bytea's hex input.
 void AppendCopyText(std::string& out, std::string_view v);
+
+// A query for the largest id `table` has used in any tenant: its rows this session may see,
+// and its identity sequence, which every writer moves past the ids it gives (writers take
+// turns: postgres/connection.h). New ids continue from it, unique across tenants.
+std::string LargestId(const std::string& table);
 void AppendCopyBytes(std::string& out, const void* data, size_t size);
 
 }  // namespace rapport::store

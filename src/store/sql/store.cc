@@ -40,8 +40,10 @@ class SqlStore final : public Store {
     if (!count.ok()) return count.status();
     if (*count > 0) {
       return Status::FailedPrecondition(
-          "this store already has a tenant; use another --db to start a new one");
+          "this store already has a tenant; use another --db to start a new one (in PostgreSQL, "
+          "or name a new tenant in the URL: docs/deploy.md)");
     }
+    RAPPORT_RETURN_IF_ERROR(upkeep_->BeforeNewTenant(db_, config.name));
     auto keys = NewStoreKeys(keys_path_);
     if (!keys.ok()) return keys.status();
     // The key file is written inside the tenant's transaction: a store never has a tenant
@@ -662,6 +664,7 @@ class SqlStore final : public Store {
     auto new_id = ins->RunForId();
     if (!new_id.ok()) return new_id.status();
     int64_t tenant = *new_id;
+    RAPPORT_RETURN_IF_ERROR(upkeep_->AfterNewTenant(db_, tenant));
     auto dom = db_.Prepare(
         "INSERT INTO tenant_domain (tenant_id, domain) VALUES (?1, ?2) "
         "ON CONFLICT DO NOTHING");

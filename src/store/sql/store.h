@@ -24,6 +24,12 @@ class DatabaseUpkeep {
   virtual Status BackupTo(SqlConnection& db, const std::string& path) = 0;
   // Whether the schema is still the one this rapport migrated it to.
   virtual Result<bool> SchemaCurrent(SqlConnection& db) = 0;
+  // InitTenant: a check before it makes tenant `name`, and what follows the tenant's row, in
+  // the same transaction (postgres/tenant_rows.h: the session chooses the new tenant).
+  virtual Status BeforeNewTenant(SqlConnection&, const std::string& /*name*/) {
+    return Status::Ok();
+  }
+  virtual Status AfterNewTenant(SqlConnection&, int64_t /*tenant*/) { return Status::Ok(); }
 };
 
 // The store over `db`, whose schema is up to date; InitTenant writes its key file at

@@ -158,7 +158,8 @@ Status ExtendInArrays(SqlConnection& db, const std::vector<TieRow>& rows) {
   RAPPORT_RETURN_IF_ERROR(RunInArrays(
       db,
       std::string(kUnnestTies) +
-          " ON CONFLICT (contact, colleague, at, fact, participants) DO UPDATE SET n = tie.n + "
+          " ON CONFLICT (tenant_id, contact, colleague, at, fact, participants) DO UPDATE SET n = "
+          "tie.n + "
           "excluded.n",
       adds, 6, FillTie));
   auto fill_fact = [](ArrayColumns& a, const TieRow& r) {

@@ -8,6 +8,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <chrono>
 
 #include <condition_variable>
 #include <mutex>
@@ -110,6 +111,11 @@ class JwksEndpoint {
   void WaitUntilBusy(int n) {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return requests_ >= n && busy_ > 0; });
+  }
+  // The same, giving up after `limit`: whether it got there.
+  bool WaitUntilBusyFor(int n, std::chrono::milliseconds limit) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, limit, [&] { return requests_ >= n && busy_ > 0; });
   }
 
  private:

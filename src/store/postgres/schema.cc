@@ -378,7 +378,8 @@ Status MigratePostgresSchema(SqlConnection& db) {
       if (version == 1) st = db.Exec(TieAddressAdded("person"));
       // 3: many tenants in one database: tenant_id leads every key, under row-level security.
       if (version == 2)
-        st = db.Exec(std::string(kTenantRows) + TieAddressAdded("tenant_id, person"));
+        st = db.Exec(std::string(kTenantRows) + TieAddressAdded("tenant_id, person") +
+                     kTieMarksPerStatement);
       if (st.ok()) {
         st = db.Exec("UPDATE schema_version SET version = " + std::to_string(version + 1));
       }

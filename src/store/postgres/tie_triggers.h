@@ -13,5 +13,7 @@ extern const char* const kTieTriggers;
 // `stale_key` is tie_stale's key.
 std::string TieAddressAdded(const std::string& stale_key);
 extern const char* const kTieTriggersAfter;
+// Migration 3, after the keys that lead with the tenant.
+extern const char* const kTieMarksPerStatement;
 
 }  // namespace rapport::store

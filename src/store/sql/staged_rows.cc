@@ -15,6 +15,8 @@ struct TableSpec {
 
 // In StagedRows::Table order. Every table is staged, even those whose rows are all new:
 // PostgreSQL refuses COPY FROM into a table under row-level security (postgres/tenant_rows.h).
+// Rows that SQLite's schema gives no tenant take the session's, read once a statement rather
+// than by the column's default, once a row.
 constexpr TableSpec kSpecs[StagedRows::kTables] = {
     {"COPY rapport_stage_person FROM STDIN", "rapport_stage_person",
      "(id BIGINT, tenant_id BIGINT, kind TEXT COLLATE \"C\", display_name TEXT COLLATE \"C\")",
@@ -36,11 +38,12 @@ constexpr TableSpec kSpecs[StagedRows::kTables] = {
      "subject, source, source_offset, ingested_at) SELECT * FROM rapport_stage_message"},
     {"COPY rapport_stage_new_participant FROM STDIN", "rapport_stage_new_participant",
      "(message BIGINT, role BIGINT, address BIGINT)",
-     "INSERT INTO participant (message, role, address) "
-     "SELECT * FROM rapport_stage_new_participant"},
+     "INSERT INTO participant (tenant_id, message, role, address) "
+     "SELECT (SELECT rapport_tenant()), s.* FROM rapport_stage_new_participant s"},
     {"COPY rapport_stage_participant FROM STDIN", "rapport_stage_participant",
      "(message BIGINT, role BIGINT, address BIGINT)",
-     "INSERT INTO participant (message, role, address) SELECT * FROM rapport_stage_participant "
+     "INSERT INTO participant (tenant_id, message, role, address) "
+     "SELECT (SELECT rapport_tenant()), s.* FROM rapport_stage_participant s "
      "ON CONFLICT DO NOTHING"},
     {"COPY rapport_stage_alias FROM STDIN", "rapport_stage_alias",
      "(tenant_id BIGINT, message_id TEXT COLLATE \"C\", message BIGINT)",
@@ -49,18 +52,19 @@ constexpr TableSpec kSpecs[StagedRows::kTables] = {
     // A further copy, unless it is the very copy the message was first stored from.
     {"COPY rapport_stage_copy FROM STDIN", "rapport_stage_copy",
      "(message BIGINT, source BIGINT, source_offset BIGINT, ingested_at BIGINT)",
-     "INSERT INTO message_copy (message, source, source_offset, ingested_at) "
-     "SELECT s.* FROM rapport_stage_copy s WHERE NOT EXISTS "
+     "INSERT INTO message_copy (tenant_id, message, source, source_offset, ingested_at) "
+     "SELECT (SELECT rapport_tenant()), s.* FROM rapport_stage_copy s WHERE NOT EXISTS "
      "(SELECT 1 FROM message m WHERE m.id = s.message AND m.source = s.source AND "
      "m.source_offset = s.source_offset) ON CONFLICT DO NOTHING"},
     {"COPY rapport_stage_link FROM STDIN", "rapport_stage_link", "(low BIGINT, high BIGINT)",
-     "INSERT INTO address_link (low, high) SELECT * FROM rapport_stage_link "
+     "INSERT INTO address_link (tenant_id, low, high) "
+     "SELECT (SELECT rapport_tenant()), s.* FROM rapport_stage_link s "
      "ON CONFLICT DO NOTHING"},
     // The writer stages each (address, name) once per flush, so no row is updated twice.
     {"COPY rapport_stage_name FROM STDIN", "rapport_stage_name",
      "(address BIGINT, name TEXT COLLATE \"C\", name_key TEXT COLLATE \"C\", seen BIGINT)",
-     "INSERT INTO address_name (address, name, name_key, seen) "
-     "SELECT * FROM rapport_stage_name ORDER BY address, name "
+     "INSERT INTO address_name (tenant_id, address, name, name_key, seen) "
+     "SELECT (SELECT rapport_tenant()), s.* FROM rapport_stage_name s ORDER BY address, name "
      "ON CONFLICT (tenant_id, address, name) DO UPDATE SET seen = address_name.seen + "
      "excluded.seen"},
     {"COPY rapport_stage_source FROM STDIN", "rapport_stage_source",

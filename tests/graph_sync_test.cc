@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "dovecot_server.h"  // FreeLoopbackPort, PortAccepts
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::testing {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "dovecot_server.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace rapport::testing {
@@ -100,13 +101,16 @@ class ImapSync : public ::testing::Test {
 
   // `rapport sync --watch --interval 600` in the background; stop it with SIGTERM.
   pid_t StartWatch() {
+    // Its store as every other command's: a file, or its database (test_store.h).
+    std::string args = "--db " + testing::ShellQuote(db_) + " sync --watch --interval 600";
+    if (testing::RapportArgsFilter()) args = testing::RapportArgsFilter()(args);
+    const std::string command = std::string("exec ") + RAPPORT_BINARY + " " + args;
     pid_t pid = fork();
     if (pid == 0) {
       int null = open("/dev/null", O_WRONLY);
       dup2(null, STDOUT_FILENO);
       dup2(null, STDERR_FILENO);
-      execl(RAPPORT_BINARY, "rapport", "--db", db_.c_str(), "sync", "--watch", "--interval", "600",
-            static_cast<char*>(nullptr));
+      execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     return pid;
@@ -128,13 +132,19 @@ class ImapSync : public ::testing::Test {
 // What a store knows of its mail, independent of row ids and reading order.
 std::string MailContent(const std::string& db_path) {
   // A message is named by the least of its Message-IDs: which copy is read first (and so gives
-  // message_id, the others becoming aliases) depends on reading order.
+  // message_id, the others becoming aliases) depends on reading order. In the SQL both databases
+  // speak: test_store.h runs it on PostgreSQL too.
   static const char* const queries[] = {
-      "CREATE TEMP VIEW IF NOT EXISTS named AS SELECT m.id, min(m.message_id, coalesce((SELECT "
-      "min(x.message_id) FROM message_alias x WHERE x.message = m.id), m.message_id)) AS name, "
-      "(SELECT count(*) FROM message_alias x WHERE x.message = m.id) AS aliases FROM message m",
+      "WITH named AS (SELECT m.id, CASE WHEN (SELECT min(x.message_id) FROM message_alias x "
+      "WHERE x.message = m.id) < m.message_id THEN (SELECT min(x.message_id) FROM message_alias "
+      "x WHERE x.message = m.id) ELSE m.message_id END AS name, (SELECT count(*) FROM "
+      "message_alias x WHERE x.message = m.id) AS aliases FROM message m) "
       "SELECT n.name, n.aliases, hex(m.fingerprint), m.sent_at, a.address FROM message m "
       "JOIN named n ON n.id = m.id JOIN address a ON a.id = m.sender_id ORDER BY 1",
+      "WITH named AS (SELECT m.id, CASE WHEN (SELECT min(x.message_id) FROM message_alias x "
+      "WHERE x.message = m.id) < m.message_id THEN (SELECT min(x.message_id) FROM message_alias "
+      "x WHERE x.message = m.id) ELSE m.message_id END AS name, (SELECT count(*) FROM "
+      "message_alias x WHERE x.message = m.id) AS aliases FROM message m) "
       "SELECT n.name, p.role, a.address FROM participant p JOIN named n ON n.id = p.message "
       "JOIN address a ON a.id = p.address ORDER BY 1, 2, 3",
       "SELECT uid, occurrence_start, start_at, end_at, cancelled FROM meeting ORDER BY 1, 2",

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <string>
 
 #include "postgres_server.h"
@@ -82,11 +83,8 @@ inline std::string StoresInPostgres(const std::string& args) {
 // a blob is spelled the PostgreSQL way here.
 inline bool RowsInPostgres(const std::string& path, const std::string& sql, StoreRows& rows,
                            std::string& error) {
-  std::string query = sql;
-  const std::string hex = "hex(fingerprint)";
-  for (size_t at; (at = query.find(hex)) != std::string::npos;) {
-    query.replace(at, hex.size(), "upper(encode(fingerprint, 'hex'))");
-  }
+  const std::string query = std::regex_replace(sql, std::regex(R"(hex\(([a-z_]+\.)?fingerprint\))"),
+                                               "upper(encode($1fingerprint, 'hex'))");
   // As the superuser, whom row-level security does not restrict: the tests' stores hold one
   // tenant.
   PGconn* c = PQconnectdb(PostgresServer::AsSuperuser(DatabaseFor(path)).c_str());

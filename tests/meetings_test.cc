@@ -90,6 +90,47 @@ TEST_F(MeetingsTest, InvitationAndCalendarExportAreOneMeeting) {
   EXPECT_EQ(IntegrityCheck(db_), "ok");
 }
 
+// A meeting's attendees are stored in one statement: an address listed twice is folded as the
+// copies would be one after another (the later role; the later response unless it says less),
+// and a later copy merges in by the same rule.
+TEST_F(MeetingsTest, AnAttendeeListedTwiceIsOneAttendee) {
+  auto calendar = [](const char* attendees) {
+    return std::string(
+               "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+               "BEGIN:VEVENT\r\nUID:twice-1@northwind.example\r\nSEQUENCE:0\r\n"
+               "DTSTAMP:20260220T090000Z\r\nDTSTART:20260302T150000Z\r\n"
+               "DTEND:20260302T160000Z\r\n"
+               "ORGANIZER:mailto:alice@northwind.example\r\n") +
+           attendees + "END:VEVENT\r\nEND:VCALENDAR\r\n";
+  };
+  WriteFile(
+      dir_ / "a.ics",
+      calendar("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:bob@fabrikam.example\r\n"
+               "ATTENDEE;ROLE=OPT-PARTICIPANT;PARTSTAT=NEEDS-ACTION:"
+               "mailto:bob@fabrikam.example\r\n"
+               "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:"
+               "mailto:carol@fabrikam.example\r\n"
+               "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=TENTATIVE:"
+               "mailto:carol@fabrikam.example\r\n"));
+  EXPECT_EQ(Ingest(dir_ / "a.ics")["meetings"]["stored"], 1);
+  constexpr const char* kAttendees[] = {
+      "SELECT a.address, x.role, x.response FROM meeting_attendee x "
+      "JOIN address a ON a.id = x.address ORDER BY a.address"};
+  // Bob: optional (the later role), accepted (2; "needs action" says less). Carol: tentative (3).
+  EXPECT_EQ(DumpQueries(db_, kAttendees),
+            "bob@fabrikam.example|1|2|\ncarol@fabrikam.example|0|3|\n--\n");
+
+  // Another copy of the same revision, where Bob has declined: the answer replaces.
+  WriteFile(
+      dir_ / "b.ics",
+      calendar("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=DECLINED:mailto:bob@fabrikam.example\r\n"
+               "ATTENDEE;ROLE=REQ-PARTICIPANT:mailto:carol@fabrikam.example\r\n"));
+  EXPECT_EQ(Ingest(dir_ / "b.ics")["meetings"]["duplicates"], 1);
+  EXPECT_EQ(DumpQueries(db_, kAttendees),
+            "bob@fabrikam.example|0|4|\ncarol@fabrikam.example|0|3|\n--\n");
+  EXPECT_EQ(IntegrityCheck(db_), "ok");
+}
+
 TEST_F(MeetingsTest, GraphCopyOfAMaildirMessageIsOneMessageAndDeltaRemovesIt) {
   WriteFile(
       dir_ / "mail/cur/1",

@@ -15,5 +15,7 @@ std::string TieAddressAdded(const std::string& stale_key);
 extern const char* const kTieTriggersAfter;
 // Migration 3, after the keys that lead with the tenant.
 extern const char* const kTieMarksPerStatement;
+// Migration 4: statement triggers planned as look-ups, whatever the statistics.
+extern const char* const kTieMarksByLookup;
 
 }  // namespace rapport::store

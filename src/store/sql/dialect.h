@@ -31,6 +31,25 @@ inline std::string TextsIn(SqlDialect dialect, int n) {
              : "(SELECT value FROM json_array_elements_text(CAST(" + p + " AS JSON)) AS j(value))";
 }
 
+// A parenthesised subquery of the rows of the JSON array of integer arrays bound to ?n, each
+// `width` long, as columns c0, c1, ...: `FROM <IntegerRowsIn(d, 2, 3)> AS rows`. Many rows in one
+// statement: to PostgreSQL, one round trip instead of one per row.
+inline std::string IntegerRowsIn(SqlDialect dialect, int n, int width) {
+  std::string p = "?";
+  p += std::to_string(n);
+  std::string columns;
+  for (int i = 0; i < width; ++i) {
+    const std::string at = std::to_string(i);
+    if (i > 0) columns += ", ";
+    columns += dialect == SqlDialect::kSqlite ? "json_extract(value, '$[" + at + "]')"
+                                              : "CAST(v->>" + at + " AS BIGINT)";
+    columns += " AS c" + at;
+  }
+  return dialect == SqlDialect::kSqlite
+             ? "(SELECT " + columns + " FROM json_each(" + p + "))"
+             : "(SELECT " + columns + " FROM json_array_elements(CAST(" + p + " AS JSON)) AS j(v))";
+}
+
 // SQLite joins the tables of a CROSS JOIN in the order written (how the store pins a plan);
 // PostgreSQL plans any inner join itself, and allows no ON after CROSS JOIN.
 inline const char* CrossJoin(SqlDialect dialect) {

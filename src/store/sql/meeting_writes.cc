@@ -1,4 +1,8 @@
 // SqlMessageWriter, continued: meetings and Graph deletions.
+#include <string>
+#include <unordered_map>
+#include <vector>
+
 #include "store/sql/dialect.h"
 #include "store/sql/message_writer.h"
 
@@ -37,14 +41,18 @@ Status SqlMessageWriter::PrepareMeetingStatements() {
        "start_offset_min = ?4, end_at = ?5, all_day = ?6, cancelled = ?7, sequence = ?8 "
        "WHERE id = ?1"},
       {&cancel_meeting_, "UPDATE meeting SET cancelled = 1 WHERE id = ?1"},
-      // A known response is never overwritten by "none" or "needs action".
-      {&upsert_attendee_,
-       "INSERT INTO meeting_attendee (meeting, address, role, response) VALUES (?1, ?2, ?3, ?4) "
-       "ON CONFLICT " +
+      // A meeting's attendees in one statement (one round trip to PostgreSQL, not one each),
+      // from a JSON array of [address, role, response]. A known response is never overwritten
+      // by "none" or "needs action" (Informativeness, in SQL).
+      {&upsert_attendees_,
+       "INSERT INTO meeting_attendee (meeting, address, role, response) SELECT ?1, c0, c1, c2 "
+       "FROM " +
+           IntegerRowsIn(db_.Dialect(), 2, 3) + " AS listed WHERE true ON CONFLICT " +
            TenantKey(db_.Dialect(), "meeting, address") +
-           " DO UPDATE SET role = ?3, response = CASE "
-           "WHEN ?5 >= (CASE WHEN meeting_attendee.response >= 2 THEN 2 ELSE "
-           "meeting_attendee.response END) THEN ?4 ELSE meeting_attendee.response END"},
+           " DO UPDATE SET role = excluded.role, response = CASE "
+           "WHEN (CASE WHEN excluded.response >= 2 THEN 2 ELSE excluded.response END) >= "
+           "(CASE WHEN meeting_attendee.response >= 2 THEN 2 ELSE meeting_attendee.response END) "
+           "THEN excluded.response ELSE meeting_attendee.response END"},
       {&clear_attendees_, "DELETE FROM meeting_attendee WHERE meeting = ?1"},
       {&insert_meeting_copy_,
        "INSERT INTO meeting_copy (meeting, source, source_offset, ingested_at) "
@@ -127,18 +135,39 @@ Status SqlMessageWriter::MergeAttendees(int64_t row, const model::MeetingMeta& m
     clear_attendees_.Bind(1, row);
     RAPPORT_RETURN_IF_ERROR(clear_attendees_.Run());
   }
+  // An address listed twice is folded here as the statement's upsert would fold it row by row
+  // (PostgreSQL refuses to update one row twice in a statement): the later role, and the later
+  // response unless it says less.
+  struct Row {
+    int64_t address;
+    model::Attendee attendee;
+  };
+  std::vector<Row> rows;
+  std::unordered_map<int64_t, size_t> row_of;  // an all-hands lists thousands
   for (const auto& a : m.attendees) {
     if (a.who.address.empty()) continue;
     auto id = AddressId(a.who);
     if (!id.ok()) return id.status();
-    upsert_attendee_.Bind(1, row)
-        .Bind(2, *id)
-        .Bind(3, static_cast<int64_t>(a.role))
-        .Bind(4, static_cast<int64_t>(a.response))
-        .Bind(5, static_cast<int64_t>(Informativeness(a.response)));
-    RAPPORT_RETURN_IF_ERROR(upsert_attendee_.Run());
+    auto [at, added] = row_of.try_emplace(*id, rows.size());
+    if (added) {
+      rows.push_back({*id, a});
+      continue;
+    }
+    model::Attendee& same = rows[at->second].attendee;
+    same.role = a.role;
+    if (Informativeness(a.response) >= Informativeness(same.response)) same.response = a.response;
   }
-  return Status::Ok();
+  if (rows.empty()) return Status::Ok();
+  std::string json = "[";
+  for (const auto& r : rows) {
+    if (json.size() > 1) json += ',';
+    json += '[' + std::to_string(r.address) + ',' +
+            std::to_string(static_cast<int>(r.attendee.role)) + ',' +
+            std::to_string(static_cast<int>(r.attendee.response)) + ']';
+  }
+  json += ']';
+  upsert_attendees_.Bind(1, row).Bind(2, json);
+  return upsert_attendees_.Run();
 }
 
 Status SqlMessageWriter::AddMeetingCopy(int64_t row, const ingest::Provenance& where) {

@@ -152,7 +152,7 @@ class SqlMessageWriter final : public ingest::MailboxSink {
   SqlStatement find_message_, insert_message_, insert_alias_, insert_copy_, find_source_,
       insert_source_, find_finished_, finish_source_;
   std::array<SqlStatement, 9> insert_participants_;  // [n]: n rows per statement
-  SqlStatement find_meeting_, insert_meeting_, update_meeting_, cancel_meeting_, upsert_attendee_,
+  SqlStatement find_meeting_, insert_meeting_, update_meeting_, cancel_meeting_, upsert_attendees_,
       clear_attendees_, insert_meeting_copy_, insert_graph_item_, find_graph_item_;
   SqlStatement insert_link_, upsert_name_;
   // Display names seen in this transaction, counted in memory and written at commit (in key

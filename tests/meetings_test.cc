@@ -131,6 +131,29 @@ TEST_F(MeetingsTest, AnAttendeeListedTwiceIsOneAttendee) {
   EXPECT_EQ(IntegrityCheck(db_), "ok");
 }
 
+// A calendar names people the mail did not: its names count whichever came first (they were
+// noted only for an address the calendar was the first to mention).
+TEST_F(MeetingsTest, ACalendarNamesPeopleTheMailLeftUnnamed) {
+  WriteFile(dir_ / "mail/cur/1",
+            "Message-ID: <m1@northwind.example>\r\nDate: Fri, 20 Feb 2026 09:00:00 +0000\r\n"
+            "From: Alice Liddell <alice@northwind.example>\r\nTo: bob@fabrikam.example\r\n"
+            "Subject: Hello\r\n\r\nHi.\r\n");
+  EXPECT_EQ(Ingest(dir_ / "mail")["messages"]["stored"], 1);
+  WriteFile(dir_ / "bob.ics",
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+            "UID:named-1@northwind.example\r\nDTSTAMP:20260220T090000Z\r\n"
+            "DTSTART:20260302T150000Z\r\nDTEND:20260302T160000Z\r\n"
+            "ORGANIZER;CN=Alice Liddell:mailto:alice@northwind.example\r\n"
+            "ATTENDEE;CN=Bob Builder;PARTSTAT=ACCEPTED:mailto:bob@fabrikam.example\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n");
+  EXPECT_EQ(Ingest(dir_ / "bob.ics")["meetings"]["stored"], 1);
+  constexpr const char* kNames[] = {
+      "SELECT a.address, n.name, n.seen FROM address_name n JOIN address a ON a.id = n.address "
+      "ORDER BY a.address, n.name"};
+  EXPECT_EQ(DumpQueries(db_, kNames),
+            "alice@northwind.example|Alice Liddell|2|\nbob@fabrikam.example|Bob Builder|1|\n--\n");
+}
+
 TEST_F(MeetingsTest, GraphCopyOfAMaildirMessageIsOneMessageAndDeltaRemovesIt) {
   WriteFile(
       dir_ / "mail/cur/1",

@@ -170,6 +170,21 @@ Status SqlMessageWriter::MergeAttendees(int64_t row, const model::MeetingMeta& m
   return upsert_attendees_.Run();
 }
 
+// The names a meeting's copy gives its organiser and attendees (an .ics export's CN, which the
+// invitation e-mail may lack), from every copy: noted only from the first, a colleague's name
+// depended on whether mail or calendars were ingested first.
+Status SqlMessageWriter::NoteMeetingNames(const model::MeetingMeta& m) {
+  auto note = [&](const model::Mailbox& who) -> Status {
+    if (who.name.empty() || who.address.empty()) return Status::Ok();
+    auto id = AddressId(who);
+    if (!id.ok()) return id.status();
+    return NoteName(*id, who.name, who.address);
+  };
+  RAPPORT_RETURN_IF_ERROR(note(m.organizer));
+  for (const auto& a : m.attendees) RAPPORT_RETURN_IF_ERROR(note(a.who));
+  return Status::Ok();
+}
+
 Status SqlMessageWriter::AddMeetingCopy(int64_t row, const ingest::Provenance& where) {
   auto source = SourceId(where);
   if (!source.ok()) return source.status();
@@ -222,6 +237,7 @@ Result<ingest::SinkOutcome> SqlMessageWriter::AddMeeting(const model::MeetingMet
   }
   if (!where.graph_id.empty()) RAPPORT_RETURN_IF_ERROR(RememberGraphId("meeting", row, where));
   if (where.current_state) RAPPORT_RETURN_IF_ERROR(RememberCalendarItem(row, where));
+  RAPPORT_RETURN_IF_ERROR(NoteMeetingNames(m));
   RAPPORT_RETURN_IF_ERROR(AfterItem());
   return outcome;
 }

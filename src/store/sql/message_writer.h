@@ -114,6 +114,7 @@ class SqlMessageWriter final : public ingest::MailboxSink {
   Result<int64_t> InsertMeeting(const model::MeetingMeta& meeting, const ingest::Provenance& where);
   Status UpdateMeeting(int64_t row, const model::MeetingMeta& meeting);
   Status MergeAttendees(int64_t row, const model::MeetingMeta& meeting, bool replace);
+  Status NoteMeetingNames(const model::MeetingMeta& meeting);
   Status AddMeetingCopy(int64_t row, const ingest::Provenance& where);
   Status DeleteItem(std::string_view kind, int64_t item);
   // sql/identity_writes.cc

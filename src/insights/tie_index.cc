@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -125,10 +126,13 @@ Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, 
 
 namespace {
 
-// The rows of `contacts` from their mail above message `after` (0: all their mail and meetings;
-// otherwise that mail with the parents it answers), as the tie index stores them.
+// The rows of `contacts` from all their mail and meetings, or (`after` set) from their mail
+// above message `after` with the parents it answers, as the tie index stores them. An extension
+// from 0 (no mail indexed yet) is still mail only: the meetings are in the rows already, and
+// were counted twice when 0 meant "everything" (calendars ingested before mail).
 Result<std::vector<store::TieRow>> RowsFromMail(store::Store& store,
-                                                std::span<const int64_t> contacts, int64_t after) {
+                                                std::span<const int64_t> contacts,
+                                                std::optional<int64_t> after) {
   store::ActivityQuery query;
   query.people.assign(contacts.begin(), contacts.end());
   query.after_message = after;
@@ -141,7 +145,9 @@ Result<std::vector<store::TieRow>> RowsFromMail(store::Store& store,
 
 Result<store::TieIndex::Refreshed> RefreshTieIndex(store::Store& store) {
   return store.Ties().Refresh(
-      [&](std::span<const int64_t> contacts) { return RowsFromMail(store, contacts, 0); },
+      [&](std::span<const int64_t> contacts) {
+        return RowsFromMail(store, contacts, std::nullopt);
+      },
       [&](std::span<const int64_t> contacts, int64_t since) {
         return RowsFromMail(store, contacts, since);
       });

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -61,10 +62,10 @@ struct ActivityQuery {
   bool everyone = false;        // the whole store (evaluation)
   int64_t from = std::numeric_limits<int64_t>::min();
   int64_t to = std::numeric_limits<int64_t>::max();
-  // When set: only mail stored after this message id (ids grow as mail is stored), and no
-  // meetings; each such message's parent is read too, marked `context`, so that a reply to
-  // older mail is still a reply (the tie index's refresh extends rows with what is new).
-  int64_t after_message = 0;
+  // When set: only mail stored after this message id (ids grow as mail is stored; 0 is all of
+  // it), and no meetings; each such message's parent is read too, marked `context`, so that a
+  // reply to older mail is still a reply (the tie index's refresh extends rows with what is new).
+  std::optional<int64_t> after_message;
 };
 
 struct Activity {

@@ -84,7 +84,7 @@ Status ReadMail(SqlConnection& db, int64_t tenant, const ActivityQuery& q, const
           AddDistinct(item.recipients, person);
         }
       },
-      tenant, ids, q.from, q.to, q.after_message);
+      tenant, ids, q.from, q.to, q.after_message.value_or(0));
 }
 
 // Adds, marked as context, the parents of the mail read that are not among it.
@@ -207,12 +207,12 @@ Result<Activity> ReadActivity(SqlConnection& db, int64_t tenant, const ActivityQ
   RAPPORT_RETURN_IF_ERROR(
       ReadMail(db, tenant, query,
                query.everyone ? EveryoneMail(db.Dialect()) : FocusMail(db.Dialect()), ids, out));
-  if (query.after_message > 0) RAPPORT_RETURN_IF_ERROR(ReadParents(db, tenant, out));
+  if (query.after_message) RAPPORT_RETURN_IF_ERROR(ReadParents(db, tenant, out));
   std::sort(out.mail.begin(), out.mail.end(), [](const MailItem& a, const MailItem& b) {
     return a.sent_at != b.sent_at ? a.sent_at < b.sent_at : a.id < b.id;
   });
   LinkReplies(out.mail);
-  if (query.after_message == 0) RAPPORT_RETURN_IF_ERROR(ReadMeetings(db, tenant, query, ids, out));
+  if (!query.after_message) RAPPORT_RETURN_IF_ERROR(ReadMeetings(db, tenant, query, ids, out));
   std::sort(out.meetings.begin(), out.meetings.end(),
             [](const MeetingItem& a, const MeetingItem& b) {
               return a.start != b.start ? a.start < b.start : a.id < b.id;

@@ -32,7 +32,7 @@ inline std::string TextsIn(SqlDialect dialect, int n) {
 }
 
 // A parenthesised subquery of the rows of the JSON array of integer arrays bound to ?n, each
-// `width` long, as columns c0, c1, ...: `FROM <IntegerRowsIn(d, 2, 3)> AS rows`. Many rows in one
+// `width` long, as columns c0, c1, ...: `FROM <IntegerRowsIn(d, 2, 3)> AS listed`. Many rows in one
 // statement: to PostgreSQL, one round trip instead of one per row.
 inline std::string IntegerRowsIn(SqlDialect dialect, int n, int width) {
   std::string p = "?";

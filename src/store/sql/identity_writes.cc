@@ -45,16 +45,17 @@ Status SqlMessageWriter::NoteName(int64_t address, const std::string& name,
   return Status::Ok();
 }
 
+Status SqlMessageWriter::NoteMailboxName(const model::Mailbox& who) {
+  if (who.name.empty() || who.address.empty()) return Status::Ok();
+  auto id = AddressId(who);
+  if (!id.ok()) return id.status();
+  return NoteName(*id, who.name, who.address);
+}
+
 Status SqlMessageWriter::RecordIdentity(const model::MessageMeta& meta) {
-  auto note_names = [&](const model::Mailbox& m) -> Status {
-    if (m.name.empty() || m.address.empty()) return Status::Ok();
-    auto id = AddressId(m);
-    if (!id.ok()) return id.status();
-    return NoteName(*id, m.name, m.address);
-  };
-  RAPPORT_RETURN_IF_ERROR(note_names(meta.from));
+  RAPPORT_RETURN_IF_ERROR(NoteMailboxName(meta.from));
   for (const auto* list : {&meta.to, &meta.cc, &meta.bcc}) {
-    for (const auto& m : *list) RAPPORT_RETURN_IF_ERROR(note_names(m));
+    for (const auto& m : *list) RAPPORT_RETURN_IF_ERROR(NoteMailboxName(m));
   }
   for (const model::IdentityHint& hint : meta.identity_hints) {
     if (hint.address.empty()) continue;

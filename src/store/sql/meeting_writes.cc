@@ -174,14 +174,8 @@ Status SqlMessageWriter::MergeAttendees(int64_t row, const model::MeetingMeta& m
 // invitation e-mail may lack), from every copy: noted only from the first, a colleague's name
 // depended on whether mail or calendars were ingested first.
 Status SqlMessageWriter::NoteMeetingNames(const model::MeetingMeta& m) {
-  auto note = [&](const model::Mailbox& who) -> Status {
-    if (who.name.empty() || who.address.empty()) return Status::Ok();
-    auto id = AddressId(who);
-    if (!id.ok()) return id.status();
-    return NoteName(*id, who.name, who.address);
-  };
-  RAPPORT_RETURN_IF_ERROR(note(m.organizer));
-  for (const auto& a : m.attendees) RAPPORT_RETURN_IF_ERROR(note(a.who));
+  RAPPORT_RETURN_IF_ERROR(NoteMailboxName(m.organizer));
+  for (const auto& a : m.attendees) RAPPORT_RETURN_IF_ERROR(NoteMailboxName(a.who));
   return Status::Ok();
 }
 

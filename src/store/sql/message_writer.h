@@ -121,6 +121,8 @@ class SqlMessageWriter final : public ingest::MailboxSink {
   Status PrepareIdentityStatements();
   Status RecordIdentity(const model::MessageMeta& meta);
   Status NoteName(int64_t address, const std::string& name, const std::string& written_as);
+  // The name a mailbox gives its address (none when either is empty).
+  Status NoteMailboxName(const model::Mailbox& who);
   Status FlushNames();
 
   SqlConnection& db_;

@@ -147,6 +147,23 @@ inline std::string IntegrityInPostgres(const std::string& path) {
       return "cannot check " + std::string(child) + ": " + error;
     if (rows[0][0] != "0") return std::string("foreign key violation in ") + child;
   }
+  // What the monthly partitions copy (postgres/partitions.h) must agree with its source.
+  static const char* const kCopies[][2] = {
+      {"message_key",
+       "SELECT count(*) FROM message m FULL JOIN message_key k "
+       "ON k.tenant_id = m.tenant_id AND k.id = m.id WHERE m.id IS NULL OR "
+       "k.id IS NULL OR k.message_id <> m.message_id OR "
+       "k.fingerprint <> m.fingerprint OR k.sent_at <> m.sent_at"},
+      {"participant.sent_at",
+       "SELECT count(*) FROM participant p JOIN message m "
+       "ON m.id = p.message WHERE m.sent_at <> p.sent_at"},
+  };
+  for (const auto& [what, sql] : kCopies) {
+    StoreRows rows;
+    std::string error;
+    if (!RowsInPostgres(path, sql, rows, error)) return "cannot check " + std::string(what);
+    if (rows[0][0] != "0") return std::string(what) + " differs from message";
+  }
   return "ok";
 }
 

@@ -4,7 +4,10 @@
 // only stops it rather than leave something behind. The one exception is tenant_id, which every
 // PostgreSQL table has (postgres/tenant_rows.h): where SQLite's lacks it, its default (the
 // session's tenant, the store's) fills it. Rows go through a temporary table each, since
-// PostgreSQL refuses COPY FROM into a table under row-level security.
+// PostgreSQL refuses COPY FROM into a table under row-level security. The monthly partitions
+// (postgres/partitions.h) add what SQLite has no need of: each month's partitions are made
+// before its messages arrive, message_key is filled from message, and participant rows take
+// their message's sent_at.
 #include <set>
 #include <vector>
 
@@ -68,21 +71,44 @@ Result<std::vector<Column>> ColumnsOf(PostgresConnection& pg, SqliteDb& lite,
   std::vector<Column> columns;
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
       pg,
-      "SELECT column_name, data_type, is_identity FROM information_schema.columns "
+      "SELECT column_name, data_type, (is_identity = 'YES' OR column_default LIKE 'nextval(%')"
+      "::int FROM information_schema.columns "
       "WHERE table_schema = current_schema() AND table_name = ?1 ORDER BY ordinal_position",
       [&](SqlStatement& s) {
-        columns.push_back({s.ColumnText(0), s.ColumnText(1) == "bytea", s.ColumnText(2) == "YES"});
+        columns.push_back({s.ColumnText(0), s.ColumnText(1) == "bytea", s.ColumnInt(2) != 0});
       },
       table));
   auto in_sqlite = Names(lite, "SELECT name FROM pragma_table_info(?1)", table);
   if (!in_sqlite.ok()) return in_sqlite.status();
-  if (!in_sqlite->count("tenant_id")) {
-    std::erase_if(columns, [](const Column& c) { return c.name == "tenant_id"; });
+  for (const char* filled : {"tenant_id", "sent_at"}) {  // filled in on arrival (MoveSql)
+    if (in_sqlite->count(filled)) continue;
+    std::erase_if(columns, [&](const Column& c) { return c.name == filled; });
   }
   std::set<std::string> in_postgres;
   for (const Column& c : columns) in_postgres.insert(c.name);
   if (in_postgres != *in_sqlite) return Mismatch("table " + table + " has other columns");
   return columns;
+}
+
+// What moves the staged rows of `table` into it: for message, with its months' partitions made
+// first and its keys after (user triggers are off during the copy); for participant, with the
+// message's sent_at, which a missing message leaves NULL and the column refuses.
+std::string MoveSql(const std::string& table, const std::string& list, const std::string& stage) {
+  const std::string insert = "INSERT INTO " + Quoted(table) + " (" + list;
+  if (table == "message") {
+    return "SELECT rapport_month_partition(tenant_id, month) FROM (SELECT DISTINCT tenant_id, "
+           "rapport_month_start(sent_at) AS month FROM " +
+           stage + ") months; " + insert + ") SELECT " + list + " FROM " + stage +
+           "; INSERT INTO message_key (tenant_id, id, message_id, fingerprint, sent_at) "
+           "SELECT tenant_id, id, message_id, fingerprint, sent_at FROM " +
+           stage;
+  }
+  if (table == "participant") {
+    return insert + ", sent_at) SELECT s.*, k.sent_at FROM " + stage +
+           " s LEFT JOIN message_key k ON k.tenant_id = (SELECT rapport_tenant()) AND "
+           "k.id = s.message";
+  }
+  return insert + ") SELECT " + list + " FROM " + stage;
 }
 
 // Copies one table's rows; the count stored.
@@ -115,8 +141,7 @@ Result<int64_t> CopyTable(PostgresConnection& pg, SqliteDb& lite, const std::str
   });
   rows->Reset();
   if (stored.ok()) {
-    Status moved = pg.Exec("INSERT INTO " + Quoted(table) + " (" + list + ") SELECT " + list +
-                           " FROM " + stage + "; TRUNCATE " + stage);
+    Status moved = pg.Exec(MoveSql(table, list, stage) + "; TRUNCATE " + stage);
     if (!moved.ok()) stored = moved;
   }
   if (!stored.ok()) {
@@ -167,10 +192,12 @@ Status Prepare(PostgresConnection& pg) {
 }
 
 Result<std::vector<TableCopy>> CopyAll(PostgresConnection& pg, SqliteDb& lite) {
+  // Partitions and message_key are filled through message and participant (MoveSql).
   auto in_postgres =
       Names(pg,
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
-            "current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'");
+            "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+            "AND relkind IN ('r', 'p') AND NOT relispartition "
+            "AND relname NOT IN ('schema_version', 'message_key')");
   if (!in_postgres.ok()) return in_postgres.status();
   auto in_sqlite = Names(
       lite, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "store/postgres/partitions.h"
 #include "store/postgres/tenant_rows.h"
 #include "store/postgres/tie_triggers.h"
 
@@ -345,15 +346,14 @@ Result<PostgresDatabase> ProbePostgresDatabase(SqlConnection& db) {
 }
 
 int LatestPostgresSchemaVersion() {
-  return 4;
+  return 5;
 }
 
-Status MigratePostgresSchema(SqlConnection& db) {
-  const int latest = LatestPostgresSchemaVersion();
+Status MigratePostgresSchema(SqlConnection& db, int up_to) {
   auto versioned = Versioned(db);
   if (!versioned.ok()) return versioned.status();
   Status st;
-  if (*versioned && Current(db, st) == latest && st.ok()) return st;  // the usual open: no lock
+  if (*versioned && Current(db, st) == up_to && st.ok()) return st;  // the usual open: no lock
   for (;;) {
     RAPPORT_RETURN_IF_ERROR(
         db.Exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")"));
@@ -362,12 +362,12 @@ Status MigratePostgresSchema(SqlConnection& db) {
     Status st = versioned.status();
     int version = 0;
     if (st.ok() && *versioned) version = Current(db, st);
-    if (st.ok() && version > latest) {
-      st = Status::FailedPrecondition("store schema version " + std::to_string(version) +
-                                      " is newer than this rapport (" + std::to_string(latest) +
-                                      "); upgrade rapport");
+    if (st.ok() && version > LatestPostgresSchemaVersion()) {
+      st = Status::FailedPrecondition(
+          "store schema version " + std::to_string(version) + " is newer than this rapport (" +
+          std::to_string(LatestPostgresSchemaVersion()) + "); upgrade rapport");
     }
-    const bool done = st.ok() && version >= latest;
+    const bool done = st.ok() && version >= up_to;
     if (st.ok() && !done) {
       // Migration N + 1; each bumps the version in its own transaction.
       if (version == 0) {
@@ -382,6 +382,8 @@ Status MigratePostgresSchema(SqlConnection& db) {
                      kTieMarksPerStatement);
       // 4: the tie-index triggers look a statement's meetings and messages up, row by row.
       if (version == 3) st = db.Exec(kTieMarksByLookup);
+      // 5: message and participant partitioned by tenant and month (postgres/partitions.h).
+      if (version == 4) st = db.Exec(kMonthPartitions);
       if (st.ok()) {
         st = db.Exec("UPDATE schema_version SET version = " + std::to_string(version + 1));
       }

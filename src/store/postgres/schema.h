@@ -17,8 +17,9 @@ Result<PostgresDatabase> ProbePostgresDatabase(SqlConnection& db);
 
 // Applies every migration the database lacks, each in its own transaction, under an advisory
 // lock (serve and sync may open a new database at once: one migrates, the other then finds it
-// done). FailedPrecondition when the database is newer than this rapport.
-Status MigratePostgresSchema(SqlConnection& db);
+// done). FailedPrecondition when the database is newer than this rapport. `up_to` stops at an
+// older version: for tests of a migration, which need a store as an older rapport left it.
+Status MigratePostgresSchema(SqlConnection& db, int up_to = LatestPostgresSchemaVersion());
 
 // ANALYZE of the store's tables, and no others: a whole-database ANALYZE would reach the shared
 // catalogs, which only a superuser may analyze (and the store's role is none: tenant_rows.h).

@@ -22,8 +22,9 @@ std::string EveryoneMail(SqlDialect) {
 }
 // The messages whose Message-ID is in ?2 (parents of new mail; ?5 is unused).
 std::string ParentMail(SqlDialect d) {
-  return "WITH items(id) AS (SELECT id FROM message WHERE tenant_id = ?1 AND message_id IN " +
-         TextsIn(d, 2) + " AND CAST(?5 AS BIGINT) IS NOT NULL) ";
+  return "WITH items(id) AS (SELECT id FROM " + std::string(MessageKeys(d)) +
+         " WHERE tenant_id = ?1 AND message_id IN " + TextsIn(d, 2) +
+         " AND CAST(?5 AS BIGINT) IS NOT NULL) ";
 }
 
 std::string FocusMeetings(SqlDialect d) {
@@ -55,9 +56,9 @@ Status ReadMail(SqlConnection& db, int64_t tenant, const ActivityQuery& q, const
       "m.sent_at, m.utc_offset_min, m.is_bulk, t.role, a.person_id, a.is_role "
       "FROM items" +
       std::string(CrossJoin(db.Dialect())) + "message m ON m.id = items.id" +
-      CrossJoin(db.Dialect()) +
-      "participant t ON t.message = m.id JOIN address a ON a.id = t.address "
-      "WHERE m.sent_at >= ?3 AND m.sent_at < ?4" +
+      CrossJoin(db.Dialect()) + "participant t ON t.message = m.id" +
+      SameMonth(db.Dialect(), "m", "t") +
+      " JOIN address a ON a.id = t.address WHERE m.sent_at >= ?3 AND m.sent_at < ?4" +
       KeyOrder(db.Dialect(), "m.id, t.role, t.address");
   return ForEachRow(
       db, sql,

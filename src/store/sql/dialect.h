@@ -87,4 +87,19 @@ inline const char* LikeIgnoringCase(SqlDialect dialect) {
   return dialect == SqlDialect::kSqlite ? " LIKE " : " ILIKE ";
 }
 
+// The table that finds a message by Message-ID or fingerprint, with columns id, tenant_id,
+// message_id, fingerprint and sent_at. SQLite's message holds those keys; PostgreSQL's is
+// partitioned by month, and its unique keys are in message_key (postgres/partitions.h).
+inline const char* MessageKeys(SqlDialect dialect) {
+  return dialect == SqlDialect::kSqlite ? "message" : "message_key";
+}
+
+// " AND m.sent_at = p.sent_at" where PostgreSQL's participant rows carry their message's time:
+// joining message `m` with participant `p` by the message's month reads one partition of each
+// (postgres/partitions.h) instead of probing every month.
+inline std::string SameMonth(SqlDialect dialect, const char* m, const char* p) {
+  if (dialect == SqlDialect::kSqlite) return "";
+  return std::string(" AND ") + m + ".sent_at = " + p + ".sent_at";
+}
+
 }  // namespace rapport::store

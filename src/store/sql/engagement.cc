@@ -126,10 +126,13 @@ constexpr const char* kRecipients =
     "SELECT message, address FROM participant WHERE message >= ?1 AND role > 0 ORDER BY message";
 // For replies whose parent is not among the messages scanned (rare).
 constexpr const char* kReplyTo = "SELECT in_reply_to, references_ids FROM message WHERE id = ?1";
-constexpr const char* kParent =
-    "SELECT sent_at, sender_id FROM message WHERE tenant_id = ?1 AND message_id = ?2 "
-    "UNION ALL SELECT m.sent_at, m.sender_id FROM message_alias a JOIN message m "
-    "ON m.id = a.message WHERE a.tenant_id = ?1 AND a.message_id = ?2 LIMIT 1";
+std::string ParentSql(SqlDialect d) {
+  return "SELECT m.sent_at, m.sender_id FROM " + std::string(MessageKeys(d)) +
+         " k JOIN message m ON m.id = k.id" + SameMonth(d, "m", "k") +
+         " WHERE k.tenant_id = ?1 AND k.message_id = ?2 "
+         "UNION ALL SELECT m.sent_at, m.sender_id FROM message_alias a JOIN message m "
+         "ON m.id = a.message WHERE a.tenant_id = ?1 AND a.message_id = ?2 LIMIT 1";
+}
 
 class MailScan {
  public:
@@ -284,7 +287,7 @@ class MailScan {
     Status st;
     if (!reply_to->Step(st)) return st;
     const std::string parent = ParentId(*reply_to, 0);
-    auto find = db_.Prepare(kParent);
+    auto find = db_.Prepare(ParentSql(db_.Dialect()));
     if (!find.ok()) return find.status();
     find->Bind(1, tenant_).Bind(2, parent);
     if (find->Step(st)) {

@@ -34,11 +34,11 @@ Status SqlMessageWriter::Expect(std::span<const model::MessageMeta* const> messa
     // As FindExisting: a Message-ID of a stored message first, then an alias, then content.
     Status st = ForEachRow(
         db_,
-        "SELECT 0, message_id, id FROM message WHERE tenant_id = ?1 AND "
+        "SELECT 0, message_id, id FROM message_key WHERE tenant_id = ?1 AND "
         "message_id = ANY(?2::text[]) "
         "UNION ALL SELECT 1, message_id, message FROM message_alias WHERE tenant_id = ?1 AND "
         "message_id = ANY(?2::text[]) "
-        "UNION ALL SELECT 2, encode(fingerprint, 'hex'), id FROM message WHERE tenant_id = ?1 "
+        "UNION ALL SELECT 2, encode(fingerprint, 'hex'), id FROM message_key WHERE tenant_id = ?1 "
         "AND fingerprint = ANY(?3::bytea[])",
         [&](SqlStatement& s) {
           const int64_t kind = s.ColumnInt(0);

@@ -87,10 +87,13 @@ Status SqlMessageWriter::Prepare() {
     std::string sql;
   } statements[] = {
       // Which stored message this is, and whether its Message-ID is already known (1) or not (0).
-      {&find_message_,
-       "SELECT id, 1 FROM message WHERE tenant_id = ?1 AND message_id = ?2 "
-       "UNION ALL SELECT message, 1 FROM message_alias WHERE tenant_id = ?1 AND message_id = ?2 "
-       "UNION ALL SELECT id, 0 FROM message WHERE tenant_id = ?1 AND fingerprint = ?3 LIMIT 1"},
+      {&find_message_, std::string("SELECT id, 1 FROM ") + MessageKeys(db_.Dialect()) +
+                           " WHERE tenant_id = ?1 AND message_id = ?2 "
+                           "UNION ALL SELECT message, 1 FROM message_alias WHERE tenant_id = ?1 "
+                           "AND message_id = ?2 "
+                           "UNION ALL SELECT id, 0 FROM " +
+                           MessageKeys(db_.Dialect()) +
+                           " WHERE tenant_id = ?1 AND fingerprint = ?3 LIMIT 1"},
       {&insert_message_,
        "INSERT INTO message (tenant_id, message_id, fingerprint, sent_at, utc_offset_min, "
        "sender_id, in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, "

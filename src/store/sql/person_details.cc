@@ -1,5 +1,7 @@
 #include "store/sql/person_details.h"
 
+#include "store/sql/dialect.h"
+
 #include <functional>
 #include <set>
 #include <string>
@@ -151,8 +153,8 @@ Status FillActivity(SqlConnection& db, int64_t tenant, PersonDetails& p) {
       "SELECT count(DISTINCT t.message) FILTER (WHERE t.role = 0), "
       "count(DISTINCT t.message) FILTER (WHERE t.role > 0), min(m.sent_at), max(m.sent_at), "
       "count(DISTINCT t.message) FILTER (WHERE t.role = 0 AND m.is_bulk = 1) "
-      "FROM participant t JOIN address a ON a.id = t.address JOIN message m ON m.id = t.message "
-      "WHERE a.tenant_id = ?1 AND a.person_id = ?2",
+      "FROM participant t JOIN address a ON a.id = t.address JOIN message m ON m.id = t.message" +
+          SameMonth(db.Dialect(), "m", "t") + " WHERE a.tenant_id = ?1 AND a.person_id = ?2",
       [&](SqlStatement& s) {
         p.messages_sent = static_cast<uint64_t>(s.ColumnInt(0));
         p.messages_received = static_cast<uint64_t>(s.ColumnInt(1));

@@ -69,6 +69,12 @@ Result<PurgeCounts> PurgeCollected(SqlConnection& db, int64_t tenant, const Purg
   if (!meetings.ok()) return meetings.status();
   counts.messages = static_cast<uint64_t>(*messages);
   counts.meetings = static_cast<uint64_t>(*meetings);
+  if (plan.older_than && db.Dialect() == SqlDialect::kPostgres) {
+    // Whole months go as partitions (postgres/partitions.h); the month the cut-off falls in goes
+    // row by row below, with the rows that hang off every expired message.
+    RAPPORT_RETURN_IF_ERROR(
+        Run(db, "SELECT rapport_drop_months(" + t + ", " + std::to_string(*plan.older_than) + ")"));
+  }
   // Children first: foreign keys are declared but not enforced (see sql/store.cc).
   RAPPORT_RETURN_IF_ERROR(
       Run(db,

@@ -13,6 +13,13 @@ struct TableSpec {
   const char* merge;  // from the stage into the table
 };
 
+// A participant's copy of its message's time (postgres/partitions.h): from the messages staged
+// with it, else from the stored message. Neither (a message that does not exist) leaves it NULL,
+// which the column refuses: an error, never a row silently dropped.
+#define MESSAGE_MONTH                                                             \
+  "coalesce(m.sent_at, (SELECT k.sent_at FROM message_key k WHERE k.tenant_id = " \
+  "(SELECT rapport_tenant()) AND k.id = s.message))"
+
 // In StagedRows::Table order. Every table is staged, even those whose rows are all new:
 // PostgreSQL refuses COPY FROM into a table under row-level security (postgres/tenant_rows.h).
 // Rows that SQLite's schema gives no tenant take the session's, read once a statement rather
@@ -33,17 +40,22 @@ constexpr TableSpec kSpecs[StagedRows::kTables] = {
      "\"C\", "
      "auto_submitted TEXT COLLATE \"C\", is_bulk BIGINT, subject TEXT COLLATE \"C\", "
      "source BIGINT, source_offset BIGINT, ingested_at BIGINT)",
+     // Each month's partitions first: without one, a month's rows are refused.
+     "SELECT rapport_month_partition(tenant_id, month) FROM (SELECT DISTINCT tenant_id, "
+     "rapport_month_start(sent_at) AS month FROM rapport_stage_message) months;"
      "INSERT INTO message (id, tenant_id, message_id, fingerprint, sent_at, utc_offset_min, "
      "sender_id, in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, "
      "subject, source, source_offset, ingested_at) SELECT * FROM rapport_stage_message"},
     {"COPY rapport_stage_new_participant FROM STDIN", "rapport_stage_new_participant",
      "(message BIGINT, role BIGINT, address BIGINT)",
-     "INSERT INTO participant (tenant_id, message, role, address) "
-     "SELECT (SELECT rapport_tenant()), s.* FROM rapport_stage_new_participant s"},
+     "INSERT INTO participant (tenant_id, message, role, address, sent_at) "
+     "SELECT (SELECT rapport_tenant()), s.*, " MESSAGE_MONTH
+     " FROM rapport_stage_new_participant s LEFT JOIN rapport_stage_message m ON m.id = s.message"},
     {"COPY rapport_stage_participant FROM STDIN", "rapport_stage_participant",
      "(message BIGINT, role BIGINT, address BIGINT)",
-     "INSERT INTO participant (tenant_id, message, role, address) "
-     "SELECT (SELECT rapport_tenant()), s.* FROM rapport_stage_participant s "
+     "INSERT INTO participant (tenant_id, message, role, address, sent_at) "
+     "SELECT (SELECT rapport_tenant()), s.*, " MESSAGE_MONTH
+     " FROM rapport_stage_participant s LEFT JOIN rapport_stage_message m ON m.id = s.message "
      "ON CONFLICT DO NOTHING"},
     {"COPY rapport_stage_alias FROM STDIN", "rapport_stage_alias",
      "(tenant_id BIGINT, message_id TEXT COLLATE \"C\", message BIGINT)",
@@ -54,8 +66,10 @@ constexpr TableSpec kSpecs[StagedRows::kTables] = {
      "(message BIGINT, source BIGINT, source_offset BIGINT, ingested_at BIGINT)",
      "INSERT INTO message_copy (tenant_id, message, source, source_offset, ingested_at) "
      "SELECT (SELECT rapport_tenant()), s.* FROM rapport_stage_copy s WHERE NOT EXISTS "
-     "(SELECT 1 FROM message m WHERE m.id = s.message AND m.source = s.source AND "
-     "m.source_offset = s.source_offset) ON CONFLICT DO NOTHING"},
+     "(SELECT 1 FROM message_key k JOIN message m ON m.tenant_id = k.tenant_id AND m.id = k.id "
+     "AND m.sent_at = k.sent_at WHERE k.tenant_id = (SELECT rapport_tenant()) AND "
+     "k.id = s.message AND m.source = s.source AND m.source_offset = s.source_offset) "
+     "ON CONFLICT DO NOTHING"},
     {"COPY rapport_stage_link FROM STDIN", "rapport_stage_link", "(low BIGINT, high BIGINT)",
      "INSERT INTO address_link (tenant_id, low, high) "
      "SELECT (SELECT rapport_tenant()), s.* FROM rapport_stage_link s "
@@ -82,6 +96,8 @@ constexpr const char* kNumberedTable[] = {"person", "address", "message", "sourc
 constexpr StagedRows::Table kNumberedAs[] = {
     StagedRows::Table::kPerson, StagedRows::Table::kAddress, StagedRows::Table::kMessage,
     StagedRows::Table::kSource};
+
+#undef MESSAGE_MONTH
 
 }  // namespace
 
@@ -219,6 +235,12 @@ Status StagedRows::Send(size_t tables) {
         std::string(kSpecs[t].merge) + ";\n";
     stages += std::string(stages.empty() ? "" : ", ") + kSpecs[t].stage;
   }
+  // Participants look their message's time up in the messages staged with them, if any.
+  const auto message = static_cast<size_t>(Table::kMessage);
+  if (rows_[message].empty() && message < tables && !make.empty()) {
+    make += std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kSpecs[message].stage +
+            kSpecs[message].stage_columns + ";\n";
+  }
   if (!make.empty()) RAPPORT_RETURN_IF_ERROR(db_.Exec(make));
   for (size_t t = 0; t < tables; ++t) {
     Status loaded = Load(static_cast<Table>(t));
@@ -250,6 +272,8 @@ Status StagedRows::Send(size_t tables) {
 // transaction's own rows): a handful of times in a whole ingest.
 Status StagedRows::KeepStatisticsCurrent() {
   constexpr const char* kTables[] = {"person", "address", "message", "participant"};
+  // message_key (postgres/partitions.h) grows with message, and is where it is looked up.
+  constexpr const char* kAnalyzed[] = {"person", "address", "message, message_key", "participant"};
   constexpr int64_t kMinRows = 10000;
   if (analyzed_rows_[0] < 0) {
     for (size_t t = 0; t < analyzed_rows_.size(); ++t) {
@@ -263,7 +287,7 @@ Status StagedRows::KeepStatisticsCurrent() {
   std::string stale;
   for (size_t t = 0; t < analyzed_rows_.size(); ++t) {
     if (sent_since_analyze_[t] < std::max(kMinRows, analyzed_rows_[t])) continue;
-    stale += std::string(stale.empty() ? "ANALYZE " : ", ") + kTables[t];
+    stale += std::string(stale.empty() ? "ANALYZE " : ", ") + kAnalyzed[t];
     analyzed_rows_[t] += sent_since_analyze_[t];
     sent_since_analyze_[t] = 0;
   }

@@ -79,9 +79,9 @@ Status MarkLateParents(SqlConnection& db) {
         if (!parent.empty()) replies.push_back({s.ColumnInt(0), s.ColumnInt(3), parent});
       },
       since));
-  auto is_new = db.Prepare(
-      "SELECT 1 FROM message WHERE tenant_id IN (SELECT id FROM tenant) AND message_id = ?1 "
-      "AND id > (SELECT message FROM tie_watermark) AND sent_at <= ?2");
+  auto is_new = db.Prepare(std::string("SELECT 1 FROM ") + MessageKeys(db.Dialect()) +
+                           " WHERE tenant_id IN (SELECT id FROM tenant) AND message_id = ?1 "
+                           "AND id > (SELECT message FROM tie_watermark) AND sent_at <= ?2");
   if (!is_new.ok()) return is_new.status();
   std::vector<int64_t> late;
   for (const Reply& r : replies) {

@@ -341,7 +341,10 @@ Status SqlMessageWriter::AddParticipants(int64_t message, const model::MessageMe
     const auto table =
         bcc_only ? StagedRows::Table::kLateParticipant : StagedRows::Table::kParticipant;
     for (const auto& [role, address] : rows) {
-      staged_->Append(table).Int(message).Int(role).Int(address).End();
+      auto row = staged_->Append(table);
+      row.Int(message).Int(role).Int(address);
+      if (!bcc_only) row.Int(meta.sent.utc_seconds);  // the message's, staged with it
+      row.End();
     }
     return Status::Ok();
   }

@@ -13,13 +13,6 @@ struct TableSpec {
   const char* merge;  // from the stage into the table
 };
 
-// A participant's copy of its message's time (postgres/partitions.h): from the messages staged
-// with it, else from the stored message. Neither (a message that does not exist) leaves it NULL,
-// which the column refuses: an error, never a row silently dropped.
-#define MESSAGE_MONTH                                                             \
-  "coalesce(m.sent_at, (SELECT k.sent_at FROM message_key k WHERE k.tenant_id = " \
-  "(SELECT rapport_tenant()) AND k.id = s.message))"
-
 // In StagedRows::Table order. Every table is staged, even those whose rows are all new:
 // PostgreSQL refuses COPY FROM into a table under row-level security (postgres/tenant_rows.h).
 // Rows that SQLite's schema gives no tenant take the session's, read once a statement rather
@@ -47,16 +40,15 @@ constexpr TableSpec kSpecs[StagedRows::kTables] = {
      "sender_id, in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, "
      "subject, source, source_offset, ingested_at) SELECT * FROM rapport_stage_message"},
     {"COPY rapport_stage_new_participant FROM STDIN", "rapport_stage_new_participant",
-     "(message BIGINT, role BIGINT, address BIGINT)",
+     "(message BIGINT, role BIGINT, address BIGINT, sent_at BIGINT)",
      "INSERT INTO participant (tenant_id, message, role, address, sent_at) "
-     "SELECT (SELECT rapport_tenant()), s.*, " MESSAGE_MONTH
-     " FROM rapport_stage_new_participant s LEFT JOIN rapport_stage_message m ON m.id = s.message"},
+     "SELECT (SELECT rapport_tenant()), s.* FROM rapport_stage_new_participant s"},
     {"COPY rapport_stage_participant FROM STDIN", "rapport_stage_participant",
      "(message BIGINT, role BIGINT, address BIGINT)",
      "INSERT INTO participant (tenant_id, message, role, address, sent_at) "
-     "SELECT (SELECT rapport_tenant()), s.*, " MESSAGE_MONTH
-     " FROM rapport_stage_participant s LEFT JOIN rapport_stage_message m ON m.id = s.message "
-     "ON CONFLICT DO NOTHING"},
+     "SELECT (SELECT rapport_tenant()), s.*, (SELECT k.sent_at FROM message_key k "
+     "WHERE k.tenant_id = (SELECT rapport_tenant()) AND k.id = s.message) "
+     "FROM rapport_stage_participant s ON CONFLICT DO NOTHING"},
     {"COPY rapport_stage_alias FROM STDIN", "rapport_stage_alias",
      "(tenant_id BIGINT, message_id TEXT COLLATE \"C\", message BIGINT)",
      "INSERT INTO message_alias (tenant_id, message_id, message) "
@@ -96,8 +88,6 @@ constexpr const char* kNumberedTable[] = {"person", "address", "message", "sourc
 constexpr StagedRows::Table kNumberedAs[] = {
     StagedRows::Table::kPerson, StagedRows::Table::kAddress, StagedRows::Table::kMessage,
     StagedRows::Table::kSource};
-
-#undef MESSAGE_MONTH
 
 }  // namespace
 
@@ -234,12 +224,6 @@ Status StagedRows::Send(size_t tables) {
     (t <= static_cast<size_t>(Table::kParticipant) ? new_rows : merge) +=
         std::string(kSpecs[t].merge) + ";\n";
     stages += std::string(stages.empty() ? "" : ", ") + kSpecs[t].stage;
-  }
-  // Participants look their message's time up in the messages staged with them, if any.
-  const auto message = static_cast<size_t>(Table::kMessage);
-  if (rows_[message].empty() && message < tables && !make.empty()) {
-    make += std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kSpecs[message].stage +
-            kSpecs[message].stage_columns + ";\n";
   }
   if (!make.empty()) RAPPORT_RETURN_IF_ERROR(db_.Exec(make));
   for (size_t t = 0; t < tables; ++t) {

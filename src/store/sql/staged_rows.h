@@ -33,7 +33,7 @@ class StagedRows {
     kPerson,           // id, tenant_id, kind, display_name
     kAddress,          // id, tenant_id, address, person_id, org_domain, is_role
     kMessage,          // id and every column of message (sql/message_writer.cc)
-    kParticipant,      // message, role, address: a new message's, never stored before
+    kParticipant,      // message, role, address, sent_at: a new message's, never stored before
     kLateParticipant,  // message, role, address: may be stored already (a copy's Bcc)
     kAlias,            // tenant_id, message_id, message
     kCopy,             // message, source, source_offset, ingested_at

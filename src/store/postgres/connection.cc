@@ -115,8 +115,11 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Connect(
   // own values: sql/message_writer.cc says why. Elsewhere a prepared statement's generic plan
   // saves planning each time: 1 ms of a Who Knows Whom request's 8 went to planning.) The
   // URL's own options (rapport.tenant: postgres/tenant_rows.h) are added to the store's, which
-  // it would otherwise replace.
-  const std::string options = "-c TimeZone=UTC -c client_min_messages=warning " + OptionsIn(dbname);
+  // it would otherwise replace. JIT is off: rapport's statements are short or run once, and
+  // a probe per row over dozens of month partitions is costed high enough to be compiled, for
+  // 0.7 s a statement (BENCHMARKS.md, "What JIT cost").
+  const std::string options =
+      "-c TimeZone=UTC -c client_min_messages=warning -c jit=off " + OptionsIn(dbname);
   const char* keywords[] = {"connect_timeout", "client_encoding", "dbname", "options", nullptr};
   const std::string timeout = std::to_string(connect_timeout_seconds);
   const char* values[] = {timeout.c_str(), "UTF8", dbname.c_str(), options.c_str(), nullptr};

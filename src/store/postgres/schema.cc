@@ -397,11 +397,12 @@ Status MigratePostgresSchema(SqlConnection& db, int up_to) {
   }
 }
 
+// A partitioned table's ANALYZE also analyzes each of its partitions: they are not named twice.
 Status AnalyzeStoreTables(SqlConnection& db) {
   return db.Exec(
-      "DO $$ DECLARE t TEXT; BEGIN FOR t IN SELECT tablename FROM pg_tables "
-      "WHERE schemaname = current_schema() LOOP EXECUTE format('ANALYZE %I', t); END LOOP; "
-      "END $$");
+      "DO $$ DECLARE t TEXT; BEGIN FOR t IN SELECT relname FROM pg_class "
+      "WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'p') "
+      "AND NOT relispartition LOOP EXECUTE format('ANALYZE %I', t); END LOOP; END $$");
 }
 
 Result<bool> PostgresSchemaCurrent(SqlConnection& db) {

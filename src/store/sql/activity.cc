@@ -8,21 +8,23 @@
 namespace rapport::store {
 namespace {
 
-// The messages (or meetings) of the focus people, as a CTE named `items`.
+// The messages (or meetings) of the focus people, as a CTE named `items`. Mail items carry
+// their time where PostgreSQL keeps it with participants: a message is then read from its own
+// month (SameMonth) rather than by joining every month of messages with every participant.
 std::string FocusMail(SqlDialect d) {
   return "WITH focus(id) AS (SELECT id FROM address WHERE tenant_id = ?1 AND person_id IN " +
-         IntegersIn(d, 2) +
-         "), items(id) AS (SELECT DISTINCT message FROM participant WHERE address IN "
-         "(SELECT id FROM focus) AND message > ?5) ";
+         IntegersIn(d, 2) + "), items(id, sent_at) AS (SELECT DISTINCT message, " +
+         (d == SqlDialect::kSqlite ? "0" : "sent_at") +
+         " FROM participant WHERE address IN (SELECT id FROM focus) AND message > ?5) ";
 }
 // ?2 and ?5 are unused but for their types; each kind of list names every parameter.
 std::string EveryoneMail(SqlDialect) {
-  return "WITH items(id) AS (SELECT id FROM message WHERE tenant_id = ?1 AND "
+  return "WITH items(id, sent_at) AS (SELECT id, sent_at FROM message WHERE tenant_id = ?1 AND "
          "CAST(?2 AS TEXT) IS NOT NULL AND id > ?5) ";
 }
 // The messages whose Message-ID is in ?2 (parents of new mail; ?5 is unused).
 std::string ParentMail(SqlDialect d) {
-  return "WITH items(id) AS (SELECT id FROM " + std::string(MessageKeys(d)) +
+  return "WITH items(id, sent_at) AS (SELECT id, sent_at FROM " + std::string(MessageKeys(d)) +
          " WHERE tenant_id = ?1 AND message_id IN " + TextsIn(d, 2) +
          " AND CAST(?5 AS BIGINT) IS NOT NULL) ";
 }
@@ -56,8 +58,8 @@ Status ReadMail(SqlConnection& db, int64_t tenant, const ActivityQuery& q, const
       "m.sent_at, m.utc_offset_min, m.is_bulk, t.role, a.person_id, a.is_role "
       "FROM items" +
       std::string(CrossJoin(db.Dialect())) + "message m ON m.id = items.id" +
-      CrossJoin(db.Dialect()) + "participant t ON t.message = m.id" +
-      SameMonth(db.Dialect(), "m", "t") +
+      SameMonth(db.Dialect(), "items", "m") + CrossJoin(db.Dialect()) +
+      "participant t ON t.message = m.id" + SameMonth(db.Dialect(), "m", "t") +
       " JOIN address a ON a.id = t.address WHERE m.sent_at >= ?3 AND m.sent_at < ?4" +
       KeyOrder(db.Dialect(), "m.id, t.role, t.address");
   return ForEachRow(

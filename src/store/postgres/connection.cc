@@ -117,9 +117,11 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Connect(
   // URL's own options (rapport.tenant: postgres/tenant_rows.h) are added to the store's, which
   // it would otherwise replace. JIT is off: rapport's statements are short or run once, and
   // a probe per row over dozens of month partitions is costed high enough to be compiled, for
-  // 0.7 s a statement (BENCHMARKS.md, "What JIT cost").
+  // 0.7 s a statement. work_mem is 32 MB, not 4: the tie index's refresh sorts a million
+  // participant rows of a 1M-message store, which spilled 120 MB to disk (BENCHMARKS.md).
   const std::string options =
-      "-c TimeZone=UTC -c client_min_messages=warning -c jit=off " + OptionsIn(dbname);
+      "-c TimeZone=UTC -c client_min_messages=warning -c jit=off -c work_mem=32MB " +
+      OptionsIn(dbname);
   const char* keywords[] = {"connect_timeout", "client_encoding", "dbname", "options", nullptr};
   const std::string timeout = std::to_string(connect_timeout_seconds);
   const char* values[] = {timeout.c_str(), "UTF8", dbname.c_str(), options.c_str(), nullptr};

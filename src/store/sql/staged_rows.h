@@ -92,8 +92,9 @@ class StagedRows {
   std::array<int64_t, 4> last_id_{};
   // Person, address, message, participant: rows sent since the table's statistics were taken,
   // and how many rows those statistics saw (-1: not read yet).
-  std::array<int64_t, 4> sent_since_analyze_{};
-  std::array<int64_t, 4> analyzed_rows_{-1, -1, -1, -1};
+  // Person, address, message (looked up in message_key): rows sent since the last ANALYZE.
+  std::array<int64_t, 3> sent_since_analyze_{};
+  std::array<int64_t, 3> analyzed_rows_{-1, -1, -1};
 };
 
 // One value in COPY's text format, appended to `out`: text with its backslashes, tabs, newlines

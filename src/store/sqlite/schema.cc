@@ -1,5 +1,7 @@
 #include "store/sqlite/schema.h"
 
+#include "store/sqlite/tie_marks.h"
+
 #include <algorithm>
 #include <string>
 
@@ -7,7 +9,7 @@ namespace rapport::store {
 namespace {
 
 // Never edit a migration that has shipped; add a new one.
-constexpr const char* kMigrations[] = {
+const char* const kMigrations[] = {
     // 1: tenants, people, messages (metadata only) with provenance, source files. (Not shipped
     // before meetings were added, so its source_file.kind was widened in place.)
     R"sql(
@@ -575,6 +577,8 @@ ALTER TABLE meeting_copy RENAME COLUMN offset TO source_offset;
 ALTER TABLE mailbox_item RENAME COLUMN offset TO source_offset;
 ALTER TABLE calendar_item RENAME COLUMN offset TO source_offset;
 )sql",
+    // 21: the tie index's marks, each an upsert (sqlite/tie_marks.h says why).
+    kTieMarksAsUpserts,
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

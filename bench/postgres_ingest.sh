@@ -4,7 +4,9 @@
 # free loopback port (as the user postgres when run as root), stops it at the end.
 #
 # Usage: bench/postgres_ingest.sh [MAIL...]   (default: the shared Enron mbox files)
-# Env:   RAPPORT (default build/release/rapport); DOMAIN, the tenant's (default enron.com)
+# Env:   RAPPORT (default build/release/rapport); DOMAIN, the tenant's (default enron.com);
+#        RETENTION_DAYS: then set retention_days and time `purge --expired` on each store (what
+#        the monthly partitions are for: PostgreSQL drops whole months, SQLite deletes rows)
 #        e.g. a 1M-message sample: rapport sample --out S --messages 1000000 --users 2000 \
 #             --seed 3 --layout mbox; DOMAIN=northwind.example bench/postgres_ingest.sh S
 set -euo pipefail
@@ -41,6 +43,11 @@ run() {  # run NAME FLAGS...: init, consent, then the timed ingest
   "$rapport" "$@" consent grant identifiable --by "admin@$domain" >/dev/null
   /usr/bin/time -f "$name: %e s wall, %U s user, %S s system, %M KB max RSS" \
     "$rapport" "$@" ingest --no-train "${mail[@]}" | grep -E "^(stored|messages read)"
+  [[ -n ${RETENTION_DAYS:-} ]] || return 0
+  "$rapport" "$@" settings set retention_days "$RETENTION_DAYS" --by "admin@$domain" >/dev/null
+  /usr/bin/time -f "$name purge: %e s wall, %U s user, %S s system, %M KB max RSS" \
+    "$rapport" "$@" purge --expired
+  "$rapport" "$@" stats | grep -E "^messages"
 }
 run sqlite --db "$work/store.db"
 run postgres --db "postgresql://app@127.0.0.1:$port/bench" --keys "$work/pg.keys"

@@ -90,9 +90,8 @@ class StagedRows {
   // Person, address, message, source_file: the last id given; 0 when the table's largest must be
   // read again (after a flush, when inserts may take ids from the sequence).
   std::array<int64_t, 4> last_id_{};
-  // Person, address, message, participant: rows sent since the table's statistics were taken,
-  // and how many rows those statistics saw (-1: not read yet).
-  // Person, address, message (looked up in message_key): rows sent since the last ANALYZE.
+  // Person, address, message (looked up in message_key): rows sent since the table's statistics
+  // were taken, and how many rows those statistics saw (-1: not read yet).
   std::array<int64_t, 3> sent_since_analyze_{};
   std::array<int64_t, 3> analyzed_rows_{-1, -1, -1};
 };

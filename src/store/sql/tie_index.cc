@@ -23,7 +23,9 @@ std::string JsonIds(std::span<const int64_t> ids) {
 // Marks the people of messages above the watermark as pending (their new mail starts after the
 // watermark; an earlier pending mark keeps its start) and raises it; turns every "whole" mark
 // into marks on each person who shared a message or a meeting with the marked person (and the
-// person), then clears it.
+// person), then clears it. `whole` is not materialized: PostgreSQL plans a materialized CTE as
+// 200 rows, and so probed every month partition's address index once per address (0.68 s on
+// Enron against 0.25 s; SQLite's plan is the same either way).
 constexpr const char* kExpandWholeMarks = R"sql(
 INSERT INTO tie_pending (person, since)
   SELECT DISTINCT a.person_id, (SELECT message FROM tie_watermark) FROM participant t
@@ -31,7 +33,7 @@ INSERT INTO tie_pending (person, since)
   ON CONFLICT DO NOTHING;
 UPDATE tie_watermark SET message = (SELECT coalesce(max(id), 0) FROM message);
 INSERT INTO tie_stale (person)
-WITH whole(address) AS (
+WITH whole(address) AS NOT MATERIALIZED (
   SELECT a.id FROM tie_stale s JOIN address a ON a.person_id = s.person WHERE s.whole = 1),
 mail(message) AS (
   SELECT DISTINCT message FROM participant WHERE address IN (SELECT address FROM whole)),

@@ -193,11 +193,8 @@ Status Prepare(PostgresConnection& pg) {
 
 Result<std::vector<TableCopy>> CopyAll(PostgresConnection& pg, SqliteDb& lite) {
   // Partitions and message_key are filled through message and participant (MoveSql).
-  auto in_postgres =
-      Names(pg,
-            "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
-            "AND relkind IN ('r', 'p') AND NOT relispartition "
-            "AND relname NOT IN ('schema_version', 'message_key')");
+  auto in_postgres = Names(
+      pg, std::string(kStoreTables) + " AND relname NOT IN ('schema_version', 'message_key')");
   if (!in_postgres.ok()) return in_postgres.status();
   auto in_sqlite = Names(
       lite, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");

@@ -397,12 +397,14 @@ Status MigratePostgresSchema(SqlConnection& db, int up_to) {
   }
 }
 
+const char* const kStoreTables =
+    "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+    "AND relkind IN ('r', 'p') AND NOT relispartition";
+
 // A partitioned table's ANALYZE also analyzes each of its partitions: they are not named twice.
 Status AnalyzeStoreTables(SqlConnection& db) {
-  return db.Exec(
-      "DO $$ DECLARE t TEXT; BEGIN FOR t IN SELECT relname FROM pg_class "
-      "WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'p') "
-      "AND NOT relispartition LOOP EXECUTE format('ANALYZE %I', t); END LOOP; END $$");
+  return db.Exec(std::string("DO $$ DECLARE t TEXT; BEGIN FOR t IN ") + kStoreTables +
+                 " LOOP EXECUTE format('ANALYZE %I', t); END LOOP; END $$");
 }
 
 Result<bool> PostgresSchemaCurrent(SqlConnection& db) {

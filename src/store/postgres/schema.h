@@ -21,6 +21,10 @@ Result<PostgresDatabase> ProbePostgresDatabase(SqlConnection& db);
 // older version: for tests of a migration, which need a store as an older rapport left it.
 Status MigratePostgresSchema(SqlConnection& db, int up_to = LatestPostgresSchemaVersion());
 
+// The names of the store's tables (a column `relname`), each partitioned table once and none of
+// its partitions (postgres/partitions.h): what ANALYZE and `rapport migrate` go through.
+extern const char* const kStoreTables;
+
 // ANALYZE of the store's tables, and no others: a whole-database ANALYZE would reach the shared
 // catalogs, which only a superuser may analyze (and the store's role is none: tenant_rows.h).
 Status AnalyzeStoreTables(SqlConnection& db);

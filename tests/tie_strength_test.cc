@@ -152,5 +152,23 @@ TEST(TieStrength, MoreOrNewerInteractionsNeverLowerItAndOrderDoesNotMatter) {
   }
 }
 
+// The ranker's features take the raw score alone (TieRawScore): it must be the very same double,
+// whatever the order, with future interactions ignored alike.
+TEST(TieStrength, TheRawScoreAloneIsExactlyTheStrengthsRawScore) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> kind(0, 4), days(-30, 3000), people(2, 40);
+  for (int round = 0; round < 500; ++round) {
+    std::vector<Interaction> v(static_cast<size_t>(round % 40 + 1));
+    std::generate(v.begin(), v.end(), [&] {
+      return At(static_cast<InteractionKind>(kind(rng)), days(rng), people(rng));
+    });
+    const double raw = ComputeTieStrength(v, kNow).raw;
+    EXPECT_EQ(TieRawScore(v, kNow), raw);  // exactly, not nearly
+    std::shuffle(v.begin(), v.end(), rng);
+    EXPECT_EQ(TieRawScore(v, kNow), raw);
+  }
+  EXPECT_EQ(TieRawScore({}, kNow), 0.0);
+}
+
 }  // namespace
 }  // namespace rapport::insights

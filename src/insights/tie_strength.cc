@@ -43,6 +43,17 @@ void Count(InteractionKind kind, TieExplanation& e) {
   }
 }
 
+// What one interaction adds to the raw score.
+double Term(const Interaction& i, int64_t as_of, const TieParameters& p) {
+  const double age_days = static_cast<double>(as_of - i.at) / 86400.0;
+  const double decay = std::exp2(-age_days / p.half_life_days);
+  // A message to 10 people or a meeting of 10 says less about each pair than a one-to-one.
+  // pow(1, x) is 1 exactly: a one-to-one skips it.
+  const int others = std::max(1, i.participants - 1);
+  const double crowd = others == 1 ? 1.0 : std::pow(others, p.participant_exponent);
+  return WeightOf(i.kind, p) * decay / crowd;
+}
+
 }  // namespace
 
 std::string_view TieLabelName(TieLabel label) {
@@ -74,12 +85,7 @@ TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_
     Count(i.kind, e);
     e.first = std::min(e.first.value_or(i.at), i.at);
     e.last = std::max(e.last.value_or(i.at), i.at);
-    const double age_days = static_cast<double>(as_of - i.at) / 86400.0;
-    const double decay = std::exp2(-age_days / p.half_life_days);
-    // A message to 10 people or a meeting of 10 says less about each pair than a one-to-one.
-    const double others = std::max(1, i.participants - 1);
-    terms.emplace_back(WeightOf(i.kind, p) * decay / std::pow(others, p.participant_exponent),
-                       static_cast<size_t>(i.kind));
+    terms.emplace_back(Term(i, as_of, p), static_cast<size_t>(i.kind));
   }
   // Summed in a fixed order (ascending), so the result is bit-for-bit the same whatever order
   // the mail was ingested in; small terms first also loses the least precision.
@@ -94,6 +100,21 @@ TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_
   t.strength = two_way ? 1.0 - std::exp(-t.raw / p.saturation) : 0.0;
   t.label = LabelFor(t.strength);
   return t;
+}
+
+// The same sum as ComputeTieStrength's: equal terms are interchangeable, so ordering the values
+// alone gives the same ascending sum.
+double TieRawScore(std::span<const Interaction> interactions, int64_t as_of,
+                   const TieParameters& p) {
+  std::vector<double> terms;
+  terms.reserve(interactions.size());
+  for (const Interaction& i : interactions) {
+    if (i.at <= as_of) terms.push_back(Term(i, as_of, p));
+  }
+  std::sort(terms.begin(), terms.end());
+  double raw = 0;
+  for (double term : terms) raw += term;
+  return raw;
 }
 
 std::vector<std::string> TieReasons(const TieStrength& tie, size_t most) {

@@ -109,9 +109,13 @@ std::vector<TieInteractions> CollectTies(const store::Activity& activity, int64_
 }
 
 void SortInteractions(std::vector<Interaction>& list) {
-  std::sort(list.begin(), list.end(), [](const Interaction& x, const Interaction& y) {
+  auto before = [](const Interaction& x, const Interaction& y) {
     return std::tie(x.at, x.kind, x.participants) < std::tie(y.at, y.kind, y.participants);
-  });
+  };
+  // Lists are often sorted already (a request's ranker sorts what TiesFromRows sorted): checking
+  // is linear, sorting is not.
+  if (!std::is_sorted(list.begin(), list.end(), before))
+    std::sort(list.begin(), list.end(), before);
 }
 
 }  // namespace rapport::insights

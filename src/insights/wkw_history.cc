@@ -83,7 +83,7 @@ void DirectFeatures(std::span<const Interaction> before, int64_t at, WkwFeatures
   x[kTieAge] = std::min(10.0, static_cast<double>(at - before.front().at) / kDay / 365.0);
   x[kTwoWay] = out && in ? 1.0 : 0.0;
   x[kCrowd] = crowd / static_cast<double>(before.size());
-  x[kFormula] = std::log1p(ComputeTieStrength(before, at).raw);
+  x[kFormula] = std::log1p(TieRawScore(before, at));
 }
 
 }  // namespace
@@ -154,7 +154,7 @@ WkwFeatures WkwHistory::FeaturesAt(int64_t user, int64_t contact, const std::str
         last = t.at;
         others.push_back(t.interaction);
       }
-      x[kAccountFormula] = std::log1p(ComputeTieStrength(others, at).raw);
+      x[kAccountFormula] = std::log1p(TieRawScore(others, at));
       x[kAccountOthers] = std::log1p(x[kAccountOthers]);
       x[kAccountPeople] = std::log1p(static_cast<double>(people.size()));
       if (last != 0) x[kAccountRecency] = Recency(at - last);

@@ -67,6 +67,11 @@ struct TieStrength {
 TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_t as_of,
                                const TieParameters& parameters = {});
 
+// ComputeTieStrength(...).raw alone, bit for bit, without the explanation: the learned ranker's
+// features need only the score, for every candidate of a request (wkw_history.cc).
+double TieRawScore(std::span<const Interaction> interactions, int64_t as_of,
+                   const TieParameters& parameters = {});
+
 // Why a tie is as strong as it is: the kinds of interaction that weighed most, largest first (at
 // most `most`, each at least 5 % of the raw score), as phrases with their count and share:
 // "wrote to them 43 times (81 %)", "met them once (19 %)". Shares are rounded half away from

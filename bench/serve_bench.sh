@@ -34,9 +34,13 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 # One request by hand: the answer must be a real ranking, not an error.
 first=$(head -1 "$dir/targets")
-curl -sf -H "Authorization: Bearer $token" \
-  "http://127.0.0.1:$port/v1/who-knows?as_of=2026-06-28&top=5&target=$first" | head -c 300
-echo
+answer=$(curl -sf -H "Authorization: Bearer $token" \
+  "http://127.0.0.1:$port/v1/who-knows?as_of=2026-06-28&top=5&target=$first")
+echo "${answer:0:300}"
+# The learned model reads the tie rows of the contact's whole organisation on every request, the
+# formula only the contact's: the two differ about twofold here (BENCHMARKS.md, 2026-12-06).
+echo "ranked by: $(python3 -c 'import json,sys; print(json.load(sys.stdin).get("ranked_by", "?"))' \
+  <<< "$answer")"
 echo "wrk -t2 -c$connections -d${duration}s --latency ($threads server threads, $(nproc) cores)"
 WKW_TOKEN=$token WKW_TARGETS=$dir/targets \
   wrk -t2 "-c$connections" "-d${duration}s" --timeout 10s --latency -s bench/wkw_load.lua \

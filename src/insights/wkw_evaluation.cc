@@ -40,21 +40,19 @@ void RankGroup(const EvidenceByUser& evidence, const std::set<int64_t>& skip, in
                Ranker ranker, const TieParameters& parameters, std::vector<int64_t>& out) {
   struct Scored {
     int64_t user;
-    TieStrength tie;
+    double raw;  // the formula's raw score: what orders its ranking
     size_t count;
     int64_t latest;
   };
   std::vector<Scored> scored;
   for (const auto& [user, e] : evidence) {
     if (skip.count(user)) continue;
-    scored.push_back({user,
-                      ranker == Ranker::kRapport
-                          ? ComputeTieStrength(e.interactions, split, parameters)
-                          : TieStrength{},
-                      e.interactions.size(), e.latest});
+    scored.push_back(
+        {user, ranker == Ranker::kRapport ? TieRawScore(e.interactions, split, parameters) : 0.0,
+         e.interactions.size(), e.latest});
   }
   std::sort(scored.begin(), scored.end(), [&](const Scored& a, const Scored& b) {
-    if (ranker == Ranker::kRapport && a.tie.raw != b.tie.raw) return a.tie.raw > b.tie.raw;
+    if (ranker == Ranker::kRapport && a.raw != b.raw) return a.raw > b.raw;
     if (ranker == Ranker::kFrequency && a.count != b.count) return a.count > b.count;
     if (ranker == Ranker::kRecency && a.latest != b.latest) return a.latest > b.latest;
     return a.user < b.user;

@@ -41,8 +41,8 @@ TEST(EngagementPeriods, ARangeIsWidenedToWholePeriods) {
 
 TEST(EngagementNoise, VarianceIsRowsTimesBoundSquaredOverTwiceTheMeasuresRho) {
   // rho 0.15, three rows per colleague-month: the colleague count (bound 1, weight 0.35) has
-  // sigma^2 = 3 / (2 x 0.0525) = 28.57..., the e-mail counts (bound 5, weight 0.20)
-  // 75 / 0.06 = 1250; every variance is rounded up, never down, and only a little.
+  // sigma^2 = 3 / (2 x 0.0525) = 28.57..., the e-mail counts (bound 4, weight 0.25)
+  // 48 / 0.075 = 640; every variance is rounded up, never down, and only a little.
   const ContributionBounds bounds;
   auto v = Calibrate(bounds, 0.15, 3);
   ASSERT_TRUE(v.ok()) << v.status().message();
@@ -57,7 +57,7 @@ TEST(EngagementNoise, VarianceIsRowsTimesBoundSquaredOverTwiceTheMeasuresRho) {
     rho += 3.0 * measures[i].bound * measures[i].bound / (2 * (*v)[i].value());
   }
   EXPECT_NEAR((*v)[0].value(), 3 / 0.105, 0.001);
-  EXPECT_NEAR((*v)[3].value(), 1250, 0.01);
+  EXPECT_NEAR((*v)[3].value(), 640, 0.01);
   EXPECT_LE(rho, 0.15);  // the measures' rhos add up to at most the release's
   EXPECT_GT(rho, 0.1499);
   double weights = 0;
@@ -118,24 +118,29 @@ TEST(EngagementRows, AveragesDaysSinceAndScoreComeFromReleasedNumbersOnly) {
   const std::vector<int64_t> noisy = {7, 9, 0, 30, -4, 2, 1, 55, 3, 2, 100, 2, 150};
   EngagementRow r = RowFrom(t, noisy, bounds, 1, 100);
   EXPECT_EQ(r.colleagues_emails, 7);  // never more than the colleagues
-  EXPECT_EQ(r.emails_to, 30);
-  EXPECT_EQ(r.emails_from, 0);       // never below 0
-  EXPECT_EQ(r.meetings_to, 0);       // no colleague met them: nothing about meetings
-  EXPECT_EQ(r.contacts_emails, 35);  // at most 7 colleagues x 5 contacts each
+  EXPECT_EQ(r.emails_to, 28);         // at most 4 a colleague on average: 7 x 4
+  EXPECT_EQ(r.emails_from, 0);        // never below 0
+  EXPECT_EQ(r.meetings_to, 0);        // no colleague met them: nothing about meetings
+  EXPECT_EQ(r.contacts_emails, 35);   // at most 7 colleagues x 5 contacts each
   EXPECT_FALSE(r.meeting_minutes.has_value());
   ASSERT_TRUE(r.reply_minutes.has_value());
   EXPECT_EQ(*r.reply_minutes, 4320);  // 150 hours / 2, clamped to the bound
   // A year row: a colleague may have 12 pieces, so 30 e-mails of 1 colleague are possible.
   const std::vector<int64_t> one = {1, 1, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-  EXPECT_EQ(RowFrom(t, one, bounds, 1, 0).emails_to, 5);
+  EXPECT_EQ(RowFrom(t, one, bounds, 1, 0).emails_to, 4);
   EXPECT_EQ(RowFrom(t, one, bounds, 12, 0).emails_to, 30);
+  // One colleague-month reaching 5 rows shares an L2 bound of 4 x sqrt(5) among them: one row may
+  // take up to floor(4 x sqrt(5)) = 8 of its e-mails (PieceMaximum); shown rows keep to the
+  // average of 4 a piece.
+  EXPECT_EQ(PieceMaximum(4, 5), 8);
+  EXPECT_EQ(PieceMaximum(5, 30), 27);
   // The count by e-mail is far noisier than the colleague count: when it says 0 for 30
-  // colleagues, the 40 e-mails stand (capped by 30 x 5, not by 0) and need at least 8 of them.
+  // colleagues, the 40 e-mails stand (capped by 30 x 4, not by 0) and need at least 10 of them.
   const std::vector<int64_t> noisy_by_email = {30, -3, 0, 40, 12, 0, 0, 0, 0, 0, 0, 0, 0};
   const EngagementRow big = RowFrom(t, noisy_by_email, bounds, 1, 0);
   EXPECT_EQ(big.emails_to, 40);
   EXPECT_EQ(big.emails_from, 12);
-  EXPECT_EQ(big.colleagues_emails, 8);
+  EXPECT_EQ(big.colleagues_emails, 10);
 
   // Three months: account 4 has mail in January and none in February or March (meetings in
   // February); account 5 only in March. As of 10 March.

@@ -419,7 +419,7 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
         plan->periods.begin() + static_cast<ptrdiff_t>(plan->reused.periods), plan->periods.end());
     auto totals =
         BoundedTotals(store, periods, plan->months, plan->p.cutoff, plan->civil, plan->bounds,
-                      [&](int64_t person) {
+                      plan->p.rows_per_month, [&](int64_t person) {
                         return policy.MayAppear(consent::InsightKind::kEngagement, person);
                       });
     if (!totals.ok()) return totals.status();

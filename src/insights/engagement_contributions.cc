@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -213,10 +214,55 @@ class PartCollector {
 
 using Piece = std::pair<PartKey, UserPart>;
 
+// The largest cap c with the sum of min(v, c)^2 over `values` at most bound^2 x rows: the pieces
+// of one colleague-month share the L2 bound bound x sqrt(rows) the noise is calibrated to. A
+// colleague busy with one account keeps far more of it than a cap of `bound` on every piece would
+// leave, and one spread over `rows` pieces keeps `bound` on each.
+int64_t SharedCap(const std::vector<int64_t>& values, int64_t bound, int64_t rows) {
+  const int64_t budget = bound * bound * rows;
+  auto fits = [&](int64_t c) {
+    int64_t sum = 0;
+    for (int64_t v : values) sum += std::min(v, c) * std::min(v, c);
+    return sum <= budget;
+  };
+  int64_t lo = 0, hi = PieceMaximum(bound, rows);  // 0 always fits
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo + 1) / 2;
+    if (fits(mid)) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+// Bounds the counts of one colleague-month's kept pieces [begin, end) in place, each count to its
+// SharedCap: a choice made from that colleague-month's data alone.
+void BoundCounts(Piece* const* begin, Piece* const* end, const ContributionBounds& bounds,
+                 int64_t rows) {
+  std::vector<int64_t> values;
+  auto bound = [&](int64_t UserPart::*count, int64_t per_piece) {
+    values.clear();
+    for (auto p = begin; p != end; ++p) values.push_back((*p)->second.*count);
+    const int64_t cap = SharedCap(values, per_piece, rows);
+    for (auto p = begin; p != end; ++p) {
+      (*p)->second.*count = std::min((*p)->second.*count, cap);
+    }
+  };
+  bound(&UserPart::emails_to, bounds.emails);
+  bound(&UserPart::emails_from, bounds.emails);
+  bound(&UserPart::meetings_to, bounds.meetings);
+  bound(&UserPart::meetings_from, bounds.meetings);
+}
+
 // Keeps, for each colleague and month, only the pieces of their `n` busiest accounts that month
-// (their own e-mails, meetings and replies; ties by account id): a choice made from that
-// colleague's data in that month alone.
-std::vector<Piece*> BusiestAccounts(std::vector<Piece>& parts, int n) {
+// (their own e-mails, meetings and replies; ties by account id), n = accounts_per_month: a choice
+// made from that colleague's data in that month alone. Then bounds each colleague-month's counts
+// (BoundCounts).
+std::vector<Piece*> BusiestAccounts(std::vector<Piece>& parts, const ContributionBounds& bounds,
+                                    int64_t rows) {
+  const auto n = static_cast<size_t>(std::max(0, bounds.accounts_per_month));
   std::vector<Piece*> order;
   order.reserve(parts.size());
   for (auto& p : parts) order.push_back(&p);
@@ -234,10 +280,12 @@ std::vector<Piece*> BusiestAccounts(std::vector<Piece>& parts, int n) {
     std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
       return a.activity != b.activity ? a.activity > b.activity : a.account < b.account;
     });
-    for (size_t g = 0; g < groups.size() && g < static_cast<size_t>(n); ++g) {
+    const size_t first = kept.size();
+    for (size_t g = 0; g < groups.size() && g < n; ++g) {
       kept.insert(kept.end(), order.begin() + static_cast<ptrdiff_t>(groups[g].begin),
                   order.begin() + static_cast<ptrdiff_t>(groups[g].end));
     }
+    BoundCounts(kept.data() + first, kept.data() + kept.size(), bounds, rows);
     groups.clear();
   };
   for (size_t i = 0; i < order.size(); ++i) {
@@ -255,12 +303,12 @@ std::vector<Piece*> BusiestAccounts(std::vector<Piece>& parts, int n) {
   return kept;
 }
 
-// Adds one kept piece to its row's totals, clamped to the bounds.
+// Adds one kept piece, its counts already bounded, to its row's totals.
 void AddPiece(RowTotals& t, const UserPart& part, const ContributionBounds& bounds) {
-  t.emails_to += std::min<int64_t>(part.emails_to, bounds.emails);
-  t.emails_from += std::min<int64_t>(part.emails_from, bounds.emails);
-  t.meetings_to += std::min<int64_t>(part.meetings_to, bounds.meetings);
-  t.meetings_from += std::min<int64_t>(part.meetings_from, bounds.meetings);
+  t.emails_to += part.emails_to;
+  t.emails_from += part.emails_from;
+  t.meetings_to += part.meetings_to;
+  t.meetings_from += part.meetings_from;
   if (part.meetings > 0) {
     ++t.meeting_pieces;
     t.meeting_units += std::min<int64_t>(part.meeting_seconds / part.meetings / 60 / kMeetingUnit,
@@ -280,12 +328,20 @@ int64_t Distinct(std::vector<int64_t>& ids) {
 
 }  // namespace
 
+int64_t PieceMaximum(int64_t bound, int64_t rows_per_month) {
+  const int64_t square = bound * bound * rows_per_month;
+  auto c = static_cast<int64_t>(std::sqrt(static_cast<double>(square)));
+  while (c * c > square) --c;
+  while ((c + 1) * (c + 1) <= square) ++c;
+  return c;
+}
+
 Result<std::vector<RowTotals>> BoundedTotals(store::Store& store,
                                              const std::vector<Period>& periods,
                                              const std::vector<Period>& months, int64_t cutoff,
                                              const std::function<int64_t(int64_t)>& civil,
                                              const ContributionBounds& bounds,
-                                             const MayCount& countable) {
+                                             int64_t rows_per_month, const MayCount& countable) {
   if (periods.empty() || months.empty()) return std::vector<RowTotals>{};
   if (bounds.contacts < 1 || bounds.contacts > kMaxContacts) {
     return Status::InvalidArgument("the bound on an account's people per colleague is 1 to 8");
@@ -301,7 +357,7 @@ Result<std::vector<RowTotals>> BoundedTotals(store::Store& store,
   if (!collector.status().ok()) return collector.status();
 
   // Row by row: the kept pieces sorted by period, account and colleague.
-  auto kept = BusiestAccounts(collector.parts(), bounds.accounts_per_month);
+  auto kept = BusiestAccounts(collector.parts(), bounds, rows_per_month);
   std::sort(kept.begin(), kept.end(), [](const Piece* a, const Piece* b) {
     return std::tie(a->first.period, a->first.account, a->first.user) <
            std::tie(b->first.period, b->first.account, b->first.user);

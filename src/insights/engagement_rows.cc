@@ -78,7 +78,7 @@ EngagementRow RowFrom(const RowTotals& totals, const std::vector<int64_t>& n,
                       const ContributionBounds& bounds, int64_t pieces, int64_t period_start) {
   // Post-processing keeps the noisy columns consistent with each other and with the public
   // bounds: no more colleagues by e-mail than colleagues, no more e-mails than those colleagues'
-  // pieces may carry, nothing about meetings without a colleague who met the account.
+  // pieces carry on average, nothing about meetings without a colleague who met the account.
   EngagementRow row;
   row.account_id = totals.account;
   row.period_start = period_start;
@@ -86,7 +86,10 @@ EngagementRow RowFrom(const RowTotals& totals, const std::vector<int64_t>& n,
   row.colleagues_meetings = std::min(AtLeastZero(n[2]), colleagues);
   // E-mail counts are capped by the colleague count, the least noisy column (the count by e-mail
   // has several times its noise, and capping by it would zero large rows now and then); then
-  // the count by e-mail is at least what those e-mails need (bounds.emails each way a piece).
+  // the count by e-mail is at least what those e-mails need. The cap is the pieces' average bound
+  // (bounds.emails each way), not the most one piece may carry (PieceMaximum): measured on the
+  // 1,000-user sample (BENCHMARKS.md, issue 16), it takes more noise off small rows than it
+  // takes truth off big ones.
   const int64_t mail_pieces = colleagues * pieces;
   const int64_t meeting_pieces = row.colleagues_meetings * pieces;
   row.emails_to = std::min(AtLeastZero(n[3]), mail_pieces * bounds.emails);

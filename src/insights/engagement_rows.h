@@ -13,8 +13,8 @@
 namespace rapport::insights {
 
 // A released row from its noisy measures (in Measures() order): counts never below 0 and
-// consistent with the noisy colleague counts and the public bounds (`pieces`: the most pieces one
-// colleague has in a row: 1 a month, 2 a week, 12 a year), averages only over a positive noisy
+// consistent with the noisy colleague counts and the bounds' averages (`pieces`: the most pieces
+// one colleague has in a row: 1 a month, 2 a week, 12 a year), averages only over a positive noisy
 // count and clamped to their bounds.
 EngagementRow RowFrom(const RowTotals& totals, const std::vector<int64_t>& noisy,
                       const ContributionBounds& bounds, int64_t pieces, int64_t period_start);

@@ -36,7 +36,7 @@ def parties(db):
     """address id -> (person, account name or None, is colleague)."""
     members = {r[0] for r in db.execute(
         "SELECT DISTINCT a.person_id FROM directory_user u JOIN directory_address d "
-        "ON d.user = u.id JOIN address a ON a.id = d.address WHERE u.role = 'member'")}
+        "ON d.directory_user = u.id JOIN address a ON a.id = d.address WHERE u.role = 'member'")}
     out = {}
     for aid, person, kind, role, account in db.execute(
             "SELECT a.id, a.person_id, p.kind, a.is_role, c.name FROM address a "

@@ -67,6 +67,7 @@ release() {  # release NAME LEVEL AS_OF [FROM TO]: one fresh release, its row, i
   for seed in $(seq "$seeds"); do
     cp "$at/pristine.db" "$at/run.db"
     [[ -f $at/pristine.db.keys ]] && cp "$at/pristine.db.keys" "$at/run.db.keys"
+    sync  # the copy's write-back would otherwise run during the timed release
     local range=()
     [[ $# -ge 5 ]] && range=(--from "$4" --to "$5")
     RAPPORT_DB=$at/run.db /usr/bin/time -f "%e %M" -o "$at/time" "$rapport" enrichment \

@@ -141,6 +141,13 @@ TEST(EngagementRows, AveragesDaysSinceAndScoreComeFromReleasedNumbersOnly) {
   EXPECT_EQ(big.emails_to, 40);
   EXPECT_EQ(big.emails_from, 12);
   EXPECT_EQ(big.colleagues_emails, 10);
+  // People of the account reached by e-mail need colleagues who e-mailed them: none here (noisy
+  // count by e-mail below 0, no e-mails), so none shown, though the colleague count is 6.
+  const std::vector<int64_t> no_mail = {6, -2, 3, 0, -1, 0, 0, 45, 4, 0, 0, 0, 0};
+  const EngagementRow quiet = RowFrom(t, no_mail, bounds, 1, 0);
+  EXPECT_EQ(quiet.colleagues_emails, 0);
+  EXPECT_EQ(quiet.contacts_emails, 0);
+  EXPECT_EQ(quiet.contacts_meetings, 4);  // 3 colleagues met them: up to 15
 
   // Three months: account 4 has mail in January and none in February or March (meetings in
   // February); account 5 only in March. As of 10 March.

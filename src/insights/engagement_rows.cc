@@ -100,7 +100,10 @@ EngagementRow RowFrom(const RowTotals& totals, const std::vector<int64_t>& n,
   row.colleagues_emails = std::clamp(AtLeastZero(n[1]), needed, colleagues);
   row.meetings_to = std::min(AtLeastZero(n[5]), meeting_pieces * bounds.meetings);
   row.meetings_from = std::min(AtLeastZero(n[6]), meeting_pieces * bounds.meetings);
-  row.contacts_emails = std::min(AtLeastZero(n[7]), mail_pieces * bounds.contacts);
+  // The account's people reached by e-mail come with the colleagues who e-mailed them: a row
+  // with no colleague by e-mail shows none (the demo showed 45 people and 0 e-mails).
+  row.contacts_emails =
+      std::min(AtLeastZero(n[7]), row.colleagues_emails * pieces * bounds.contacts);
   row.contacts_meetings = std::min(AtLeastZero(n[8]), meeting_pieces * bounds.contacts);
   if (row.colleagues_meetings > 0) {
     row.meeting_minutes = Average(n[10] * kMeetingUnit, n[9], bounds.meeting_minutes);

@@ -231,6 +231,34 @@ TEST(ICalendarRecurrence, OldRuleAndHugeCountAreBoundedByTheWindow) {
   EXPECT_EQ(ParseOk(minutely, {k2020, k2030}).meetings.size(), kMaxOccurrencesPerSeries);
 }
 
+// Rules libical would scan for years without finding an occurrence (recurrence_rule.h). The
+// first took 13 s before (a fuzzer found it); each now takes milliseconds, and a regression
+// would time the test out.
+TEST(ICalendarRecurrence, RulesThatMatchNothingEndAtTheWindow) {
+  auto count = [](std::string_view rule, ExpansionWindow window) {
+    std::string ics = Calendar(
+        Ics({"BEGIN:VEVENT", "UID:r", "DTSTART:20200101T000000Z", rule, "END:VEVENT"}));
+    return ParseOk(ics, window).meetings.size();
+  };
+  // RFC 5545 forbids a numbered BYDAY unless FREQ is MONTHLY or YEARLY: the rule is ignored and
+  // DTSTART alone is the meeting.
+  EXPECT_EQ(count("RRULE:FREQ=HOURLY;BYMONTH=10;BYDAY=-1SU", {k2020, k2030}), 1u);
+  EXPECT_EQ(count("RRULE:FREQ=DAILY;BYDAY=-1SU", {k2020, k2030}), 1u);
+  // No 30 February: nothing but DTSTART, found by the window's end, not libical's last year.
+  EXPECT_EQ(count("RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", {k2020, k2030}), 1u);
+  EXPECT_EQ(count("RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", {k2020, k2030}), 1u);
+  // Every minute of some days is not a meeting rule rapport expands.
+  EXPECT_EQ(count("RRULE:FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30;COUNT=3", {k2020, k2030}), 1u);
+  EXPECT_EQ(count("RRULE:FREQ=SECONDLY;BYDAY=MO", {k2020, k2030}), 1u);
+  // A rule that does match still does: every hour of October 2020's Sundays (4, 11, 18, 25),
+  // and DTSTART.
+  constexpr int64_t k2021 = 1609459200;
+  EXPECT_EQ(count("RRULE:FREQ=HOURLY;BYMONTH=10;BYDAY=SU", {k2020, k2021}), 1u + 4 * 24);
+  // An UNTIL before the window's end is kept; a COUNT that ends in the window is counted.
+  EXPECT_EQ(count("RRULE:FREQ=DAILY;UNTIL=20200104T000000Z", {k2020, k2030}), 4u);
+  EXPECT_EQ(count("RRULE:FREQ=WEEKLY;COUNT=3", {k2020, k2030}), 3u);
+}
+
 TEST(ICalendarRecurrence, SmallCountFromBeforeTheWindow) {
   // COUNT=5 from 2019-12-30: only 2020-01-01..03 lie in the window.
   std::string ics = Calendar(Ics({"BEGIN:VEVENT", "UID:c", "DTSTART:20191230T120000Z",

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ingest/calendar/icalendar_zones.h"
+#include "ingest/calendar/recurrence_rule.h"
 #include "ingest/mail/date_time.h"
 #include "ingest/mail/encoded_word.h"
 #include "ingest/mail/header_block.h"
@@ -391,12 +392,18 @@ bool CountCannotEndBefore(const icalrecurrencetype& r, int64_t start_utc, int64_
 
 void ExpandRule(const Series& s, icalrecurrencetype rule, const ExpansionWindow& w,
                 std::vector<Instance>& out) {
+  if (!ExpandableRule(rule)) return;
   if (rule.count > 0 && CountCannotEndBefore(rule, s.start_utc, w.end_utc)) rule.count = 0;
+  // A COUNT that may end in the window is counted here rather than by libical, so that the rule
+  // can also end at the window (EndingBy): the same occurrences, in the same order.
+  size_t left = rule.count > 0 ? static_cast<size_t>(rule.count) : SIZE_MAX;
+  rule.count = 0;
   icaltimetype dtstart = s.start.local;
   dtstart.zone = s.start.zone;
+  rule = EndingBy(rule, dtstart, w.end_utc);
   IteratorPtr it(icalrecur_iterator_new(rule, dtstart));
   if (it == nullptr) return;
-  if (rule.count == 0 && w.start_utc - kDay > s.start_utc) {
+  if (left == SIZE_MAX && w.start_utc - kDay > s.start_utc) {
     // A day early: the window start read in the series' zone may be a date or shifted by DST.
     icaltimetype from = icaltime_from_timet_with_zone(static_cast<time_t>(w.start_utc - kDay),
                                                       dtstart.is_date, s.start.zone);
@@ -404,7 +411,8 @@ void ExpandRule(const Series& s, icalrecurrencetype rule, const ExpansionWindow&
   }
   // One more than the limit: DTSTART itself is usually also the rule's first occurrence.
   size_t limit = out.size() + kMaxOccurrencesPerSeries + 1;
-  for (size_t steps = 0; steps < kMaxStepsPerRule && out.size() < limit; ++steps) {
+  for (size_t steps = 0; steps < kMaxStepsPerRule && out.size() < limit && left > 0;
+       ++steps, --left) {
     icaltimetype t = icalrecur_iterator_next(it.get());
     if (icaltime_is_null_time(t) || !IsValidTime(t)) break;
     t.is_date = dtstart.is_date;

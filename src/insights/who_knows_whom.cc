@@ -145,15 +145,10 @@ Status FindByModel(store::Store& store, consent::PolicyDecisionPoint& policy, co
   if (!organisation->domain.empty()) {
     for (int64_t p : people) organisation_of.emplace(p, organisation->domain);
   }
-  // A colleague's features read only their own ties: each group is scored from its members'.
+  // A colleague's features read only their own ties, so one history of every tie read scores
+  // both groups, as it would each alone (the ties move into it: no copy per group).
+  const WkwHistory history(std::move(ties->ties), organisation_of);
   auto order = [&](std::vector<KnownColleague>& group) {
-    std::set<int64_t> users;
-    for (const auto& c : group) users.insert(c.colleague.id);
-    std::vector<TieInteractions> theirs;
-    for (const auto& t : ties->ties) {
-      if (users.count(t.user)) theirs.push_back(t);
-    }
-    const WkwHistory history(std::move(theirs), organisation_of);
     for (auto& c : group) {
       c.chance = model.Probability(
           history.FeaturesAt(c.colleague.id, contact, organisation->domain, as_of + 1));
@@ -164,7 +159,7 @@ Status FindByModel(store::Store& store, consent::PolicyDecisionPoint& policy, co
   order(*direct);
   RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
   if (answer.colleagues.size() >= top) return Status::Ok();
-  auto via = RankTies(store, ties->ties, organisation->others, Listed(*direct), as_of, true);
+  auto via = RankTies(store, history.ties(), organisation->others, Listed(*direct), as_of, true);
   if (!via.ok()) return via.status();
   order(*via);
   return AppendVisible(policy, *via, top, answer.colleagues);

@@ -44,8 +44,7 @@ inline std::map<std::string, insights::RowTotals> TotalsByAccount(
   }
   auto totals = insights::BoundedTotals(
       **store, periods, months, t, [](int64_t utc) { return utc; }, bounds,
-      static_cast<int64_t>(bounds.accounts_per_month) *
-          (level == insights::PeriodLevel::kWeek ? 6 : 1),
+      bounds.accounts_per_month * insights::PiecesPerMonth(level),
       [&](int64_t person) -> Result<bool> {
         if (person == skip) return false;
         return policy.MayAppear(consent::InsightKind::kEngagement, person);

@@ -46,11 +46,6 @@ int64_t UtcMonthStart(int64_t t) {
          kDay;
 }
 
-// A week's pieces: a colleague-month's data reaches at most 6 weeks (31 days from a Sunday).
-int64_t PiecesPerMonth(PeriodLevel level) {
-  return level == PeriodLevel::kWeek ? 6 : 1;
-}
-
 // The most pieces one colleague has in one row: the months a period touches.
 int64_t PiecesPerRow(PeriodLevel level) {
   return level == PeriodLevel::kYear ? 12 : level == PeriodLevel::kWeek ? 2 : 1;

@@ -69,4 +69,8 @@ int DefaultPeriodCount(PeriodLevel level) {
   return level == PeriodLevel::kYear ? 1 : 12;
 }
 
+int64_t PiecesPerMonth(PeriodLevel level) {
+  return level == PeriodLevel::kWeek ? 6 : 1;
+}
+
 }  // namespace rapport::insights

@@ -22,6 +22,11 @@ int64_t NextPeriodStart(PeriodLevel level, int64_t start);
 // The periods covering [from, to): from rounded down, to rounded up to period boundaries.
 std::vector<Period> PeriodsCovering(PeriodLevel level, int64_t from, int64_t to);
 
+// The most periods of `level` one calendar month's data reaches: 1 for months and years; 6 for
+// weeks (31 days from a Sunday). A colleague-month's pieces reach at most accounts per month x
+// this many rows, the count the noise is calibrated to.
+int64_t PiecesPerMonth(PeriodLevel level);
+
 // How many periods a request covers when it names no range, ending with the one holding as-of.
 int DefaultPeriodCount(PeriodLevel level);
 

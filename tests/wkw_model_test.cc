@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <random>
 
 namespace rapport::insights {
@@ -63,6 +64,50 @@ TEST(WkwHistory, FeaturesReadOnlyWhatHappenedBefore) {
   EXPECT_EQ(before.CandidatesAt(100, "fabrikam.example", at),
             (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(before.CandidatesAt(100, "", kT0 + 50 * kDay), (std::vector<int64_t>{1}));
+}
+
+// A history prepared at a time (what a kept organisation's history is) gives, at that time, the
+// features computed from the interactions themselves, bit for bit, and at any other time too.
+TEST(WkwHistory, PreparedFeaturesAreTheComputedOnesBitForBit) {
+  std::mt19937_64 random(11);
+  for (int round = 0; round < 20; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    std::vector<TieInteractions> ties;
+    std::unordered_map<int64_t, std::string> organisation_of;
+    for (int64_t contact = 100; contact < 112; ++contact) {
+      organisation_of[contact] = contact % 3 == 0   ? ""
+                                 : contact % 3 == 1 ? "a.example"
+                                                    : "b.example";
+      for (int64_t user = 1; user <= 6; ++user) {
+        if (random() % 3 == 0) continue;
+        TieInteractions tie{user, contact, {}};
+        for (int n = static_cast<int>(random() % 12); n > 0; --n) {
+          // Whole days and repeated times, so that equal terms and equal times occur.
+          tie.interactions.push_back({static_cast<InteractionKind>(random() % 5),
+                                      kT0 + static_cast<int64_t>(random() % 900) * kDay / 2,
+                                      2 + static_cast<int>(random() % 4)});
+        }
+        ties.push_back(std::move(tie));
+      }
+    }
+    const WkwHistory computed(ties, organisation_of);
+    WkwHistory prepared(ties, organisation_of);
+    const int64_t at = kT0 + static_cast<int64_t>(random() % 500) * kDay;
+    prepared.PrepareAt(at);
+    for (int64_t user = 1; user <= 6; ++user) {
+      for (int64_t contact = 99; contact < 112; ++contact) {  // 99: a contact with no ties
+        const std::string organisation = contact == 99 ? "a.example" : organisation_of[contact];
+        for (int64_t when : {at, at + 40 * kDay}) {
+          const WkwFeatures a = computed.FeaturesAt(user, contact, organisation, when);
+          const WkwFeatures b = prepared.FeaturesAt(user, contact, organisation, when);
+          for (size_t f = 0; f < kWkwFeatures; ++f) {
+            EXPECT_EQ(std::bit_cast<uint64_t>(a[f]), std::bit_cast<uint64_t>(b[f]))
+                << WkwFeatureName(f) << " of user " << user << ", contact " << contact;
+          }
+        }
+      }
+    }
+  }
 }
 
 TEST(WkwModel, LearnsThatWhoWroteRecentlyKeepsDealingWithAContact) {

@@ -6,11 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "insights/wkw_history_cache.h"
 #include "mail_fixtures.h"
 #include "rapport/api/rounding.h"
+#include "rapport/consent/policy.h"
+#include "rapport/insights/who_knows_whom.h"
 #include "rapport/store/store.h"
 #include "test_store.h"
 #include "test_support.h"
@@ -146,6 +150,72 @@ TEST(WkwRanker, LearnsFromTheTenantsMailAndRanksByItOnlyWhenItDidBetter) {
   auto again = RunRapport("--db " + db + " ingest --json " + ShellQuote(dir / "mail.mbox"));
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_FALSE(json::parse(again.out).contains("ranker")) << again.out;
+}
+
+// What the learned ranker answers for `contact`, to the last bit of each chance.
+std::string LearnedAnswer(store::Store& store, const std::string& contact) {
+  consent::PolicyDecisionPoint policy(store);
+  const insights::InsightRequest request{
+      {"admin@rapport-tests.example", "N"}, kStart + 602 * kDay, std::time(nullptr)};
+  auto answer = insights::WhoKnowsWhom(store, policy, request, contact);
+  if (!answer.ok()) return "error: " + answer.status().message();
+  std::string out = answer->ranked_by;
+  for (const auto& c : answer->colleagues) {
+    char chance[32];
+    std::snprintf(chance, sizeof chance, "%a", c.chance.value_or(-1));
+    out += " " + c.colleague.address + "=" + chance;
+  }
+  return out;
+}
+
+// A server keeps each organisation's history between requests (wkw_history_cache.h): the
+// contacts at one account share it, it answers as a history built afresh would, and an ingest
+// that changes the ties is seen by the next request.
+TEST(WkwRanker, AKeptHistoryAnswersAsANewOneAndNeverOutlivesTheIndex) {
+  TempDir dir;
+  const std::string db = dir / "store.db";
+  ASSERT_EQ(InitConsented(db, "--tenant N --domain northwind.example").exit_code, 0);
+  WriteFile(dir / "mail.mbox", Mbox());
+  auto ingest = RunRapport("--db " + db + " ingest " + ShellQuote(dir / "mail.mbox"));
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  auto store = OpenTestStore(db);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto& kept = insights::WkwHistoryCache::Shared();
+  kept.Clear();
+
+  const std::string c0 = LearnedAnswer(**store, "c0@fabrikam.example");
+  ASSERT_EQ(c0.rfind("learned now0@northwind.example=", 0), 0u) << c0;
+  EXPECT_EQ(kept.size(), 1u);
+  const std::string c1 = LearnedAnswer(**store, "c1@fabrikam.example");
+  EXPECT_EQ(kept.size(), 1u);  // fabrikam.example's history, shared
+  kept.Clear();
+  EXPECT_EQ(LearnedAnswer(**store, "c1@fabrikam.example"), c1);
+  EXPECT_EQ(LearnedAnswer(**store, "c0@fabrikam.example"), c0);
+
+  // c0's old colleague writes again, and is answered, in the last ten days.
+  auto version = (*store)->Ties().Version();
+  ASSERT_TRUE(version.ok());
+  std::string more;
+  for (int day = 590; day < 600; ++day) {
+    for (auto [from, to] : {std::pair{"old0@northwind.example", "c0@fabrikam.example"},
+                            std::pair{"c0@fabrikam.example", "old0@northwind.example"}}) {
+      const int64_t at = kStart + day * kDay + (from[0] == 'c' ? 3600 : 0);
+      more += std::string("From ") + from + " Mon Jan  1 00:00:00 2024\n" +
+              Mail("late" + std::to_string(day) + from + "@test", RfcDate(at), from, to) + "\n";
+    }
+  }
+  WriteFile(dir / "more.mbox", more);
+  ingest = RunRapport("--db " + db + " ingest --no-train " + ShellQuote(dir / "more.mbox"));
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  auto changed = (*store)->Ties().Version();
+  ASSERT_TRUE(changed.ok());
+  EXPECT_NE(*changed, *version);
+  const std::string after = LearnedAnswer(**store, "c0@fabrikam.example");
+  EXPECT_NE(after, c0);
+  kept.Clear();
+  EXPECT_EQ(LearnedAnswer(**store, "c0@fabrikam.example"), after);
+  // Answering changes no tie: the version holds.
+  EXPECT_EQ(*(*store)->Ties().Version(), *changed);
 }
 
 TEST(WkwRanker, TooLittleHistorySaysSoAndTheFormulaRanksWithoutAChance) {

@@ -43,8 +43,10 @@ void Count(InteractionKind kind, TieExplanation& e) {
   }
 }
 
+}  // namespace
+
 // What one interaction adds to the raw score.
-double Term(const Interaction& i, int64_t as_of, const TieParameters& p) {
+double TieTerm(const Interaction& i, int64_t as_of, const TieParameters& p) {
   const double age_days = static_cast<double>(as_of - i.at) / 86400.0;
   const double decay = std::exp2(-age_days / p.half_life_days);
   // A message to 10 people or a meeting of 10 says less about each pair than a one-to-one.
@@ -53,8 +55,6 @@ double Term(const Interaction& i, int64_t as_of, const TieParameters& p) {
   const double crowd = others == 1 ? 1.0 : std::pow(others, p.participant_exponent);
   return WeightOf(i.kind, p) * decay / crowd;
 }
-
-}  // namespace
 
 std::string_view TieLabelName(TieLabel label) {
   switch (label) {
@@ -85,7 +85,7 @@ TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_
     Count(i.kind, e);
     e.first = std::min(e.first.value_or(i.at), i.at);
     e.last = std::max(e.last.value_or(i.at), i.at);
-    terms.emplace_back(Term(i, as_of, p), static_cast<size_t>(i.kind));
+    terms.emplace_back(TieTerm(i, as_of, p), static_cast<size_t>(i.kind));
   }
   // Summed in a fixed order (ascending), so the result is bit-for-bit the same whatever order
   // the mail was ingested in; small terms first also loses the least precision.
@@ -109,7 +109,7 @@ double TieRawScore(std::span<const Interaction> interactions, int64_t as_of,
   std::vector<double> terms;
   terms.reserve(interactions.size());
   for (const Interaction& i : interactions) {
-    if (i.at <= as_of) terms.push_back(Term(i, as_of, p));
+    if (i.at <= as_of) terms.push_back(TieTerm(i, as_of, p));
   }
   std::sort(terms.begin(), terms.end());
   double raw = 0;

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <unordered_map>
 
 #include "ingest/identity/mail_domains.h"
 #include "insights/decide.h"
+#include "insights/wkw_history_cache.h"
 #include "rapport/insights/tie_index.h"
 #include "rapport/insights/wkw_ranker.h"
 
@@ -128,7 +128,8 @@ Result<Organisation> OrganisationOf(store::Store& store, consent::PolicyDecision
 // Who knows a contact, ranked by the learned model (wkw_model.h): the formula's two groups (those
 // who know the contact, then those who know only others at its organisation), each ordered by
 // the model's chance, computed from the same ties -- the contact's and its organisation's, read
-// once -- as the model was trained on.
+// once, or kept from an earlier request while the index has not changed -- as the model was
+// trained on.
 Status FindByModel(store::Store& store, consent::PolicyDecisionPoint& policy, const WkwModel& model,
                    const std::set<int64_t>& contacts, int64_t as_of, size_t top,
                    WhoKnowsWhomAnswer& answer) {
@@ -137,17 +138,14 @@ Status FindByModel(store::Store& store, consent::PolicyDecisionPoint& policy, co
   if (!organisation.ok()) return organisation.status();
   std::vector<int64_t> people(organisation->others.begin(), organisation->others.end());
   people.insert(people.end(), contacts.begin(), contacts.end());
-  auto ties = ReadTies(store, people, as_of + 1);
-  if (!ties.ok()) return ties.status();
-  auto direct = RankTies(store, ties->ties, contacts, {}, as_of, false);
-  if (!direct.ok()) return direct.status();
-  std::unordered_map<int64_t, std::string> organisation_of;
-  if (!organisation->domain.empty()) {
-    for (int64_t p : people) organisation_of.emplace(p, organisation->domain);
-  }
   // A colleague's features read only their own ties, so one history of every tie read scores
-  // both groups, as it would each alone (the ties move into it: no copy per group).
-  const WkwHistory history(std::move(ties->ties), organisation_of);
+  // both groups, as it would each alone; the organisation's other contacts share it.
+  auto shared = OrganisationHistory(store, WkwHistoryCache::Shared(), std::move(people),
+                                    organisation->domain, as_of + 1);
+  if (!shared.ok()) return shared.status();
+  const WkwHistory& history = **shared;
+  auto direct = RankTies(store, history.ties(), contacts, {}, as_of, false);
+  if (!direct.ok()) return direct.status();
   auto order = [&](std::vector<KnownColleague>& group) {
     for (auto& c : group) {
       c.chance = model.Probability(

@@ -9,6 +9,7 @@ namespace rapport::insights {
 namespace {
 
 constexpr double kDay = 86400.0;
+constexpr int64_t kYearSeconds = 365 * 86400;
 
 enum Feature : size_t {
   kRecentMonth,
@@ -140,27 +141,77 @@ WkwFeatures WkwHistory::FeaturesAt(int64_t user, int64_t contact, const std::str
                                    int64_t at) const {
   WkwFeatures x{};
   DirectFeatures(Before(Pair(user, contact), at), at, x);
-  if (!organisation.empty()) {
-    auto it = account_.find({user, organisation});
-    if (it != account_.end()) {
-      std::set<int64_t> people;
-      std::vector<Interaction> others;
-      int64_t last = 0;
-      for (const Touch& t : it->second) {
-        if (t.at >= at) break;
-        if (t.contact == contact) continue;
-        x[kAccountOthers] += Decay(at - t.at, 365);
-        if (at - t.at <= 365 * 86400) people.insert(t.contact);
-        last = t.at;
-        others.push_back(t.interaction);
-      }
-      x[kAccountFormula] = std::log1p(TieRawScore(others, at));
-      x[kAccountOthers] = std::log1p(x[kAccountOthers]);
-      x[kAccountPeople] = std::log1p(static_cast<double>(people.size()));
-      if (last != 0) x[kAccountRecency] = Recency(at - last);
-    }
+  if (organisation.empty()) return x;
+  if (prepared_at_ == at) {
+    auto it = prepared_.find({user, organisation});
+    if (it != prepared_.end()) PreparedFeatures(it->second, contact, at, x);
+    return x;
   }
+  auto it = account_.find({user, organisation});
+  if (it != account_.end()) AccountFeatures(it->second, contact, at, x);
   return x;
+}
+
+void WkwHistory::AccountFeatures(const std::vector<Touch>& touches, int64_t contact, int64_t at,
+                                 WkwFeatures& x) const {
+  std::set<int64_t> people;
+  std::vector<Interaction> others;
+  int64_t last = 0;
+  for (const Touch& t : touches) {
+    if (t.at >= at) break;
+    if (t.contact == contact) continue;
+    x[kAccountOthers] += Decay(at - t.at, 365);
+    if (at - t.at <= kYearSeconds) people.insert(t.contact);
+    last = t.at;
+    others.push_back(t.interaction);
+  }
+  x[kAccountFormula] = std::log1p(TieRawScore(others, at));
+  x[kAccountOthers] = std::log1p(x[kAccountOthers]);
+  x[kAccountPeople] = std::log1p(static_cast<double>(people.size()));
+  if (last != 0) x[kAccountRecency] = Recency(at - last);
+}
+
+// AccountFeatures from prepared numbers: the same sums in the same order. The formula's terms
+// were sorted once; leaving out the contact's keeps the others sorted, so they add up as
+// TieRawScore adds the others' (equal terms in any order give the same sum).
+void WkwHistory::PreparedFeatures(const Prepared& prepared, int64_t contact, int64_t at,
+                                  WkwFeatures& x) const {
+  int64_t last = 0;
+  for (const auto& step : prepared.steps) {
+    if (step.contact == contact) continue;
+    x[kAccountOthers] += step.year;
+    last = step.at;
+  }
+  double raw = 0;
+  for (const auto& [term, of] : prepared.terms) {
+    if (of != contact) raw += term;
+  }
+  const auto& year = prepared.year_people;
+  const size_t people =
+      year.size() - (std::binary_search(year.begin(), year.end(), contact) ? 1 : 0);
+  x[kAccountFormula] = std::log1p(raw);
+  x[kAccountOthers] = std::log1p(x[kAccountOthers]);
+  x[kAccountPeople] = std::log1p(static_cast<double>(people));
+  if (last != 0) x[kAccountRecency] = Recency(at - last);
+}
+
+void WkwHistory::PrepareAt(int64_t at) {
+  prepared_.clear();
+  for (const auto& [key, touches] : account_) {
+    Prepared& p = prepared_[key];
+    for (const Touch& t : touches) {
+      if (t.at >= at) break;
+      p.steps.push_back({t.at, t.contact, Decay(at - t.at, 365)});
+      p.terms.emplace_back(TieTerm(t.interaction, at), t.contact);
+      if (at - t.at <= kYearSeconds) p.year_people.push_back(t.contact);
+    }
+    std::sort(p.terms.begin(), p.terms.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(p.year_people.begin(), p.year_people.end());
+    p.year_people.erase(std::unique(p.year_people.begin(), p.year_people.end()),
+                        p.year_people.end());
+  }
+  prepared_at_ = at;
 }
 
 std::vector<int64_t> WkwHistory::CandidatesAt(int64_t contact, const std::string& organisation,

@@ -67,6 +67,10 @@ struct TieStrength {
 TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_t as_of,
                                const TieParameters& parameters = {});
 
+// What one interaction (at or before `as_of`) adds to the raw score: the raw score is the sum of
+// its interactions' terms, smallest first.
+double TieTerm(const Interaction& interaction, int64_t as_of, const TieParameters& parameters = {});
+
 // ComputeTieStrength(...).raw alone, bit for bit, without the explanation: the learned ranker's
 // features need only the score, for every candidate of a request (wkw_history.cc).
 double TieRawScore(std::span<const Interaction> interactions, int64_t as_of,

@@ -82,6 +82,12 @@ class WkwHistory {
   std::vector<int64_t> CandidatesAt(int64_t contact, const std::string& organisation,
                                     int64_t at) const;
 
+  // Computes once what the account features at `at` need of every colleague's interactions at
+  // each organisation (their decays and formula terms), so that FeaturesAt(..., at) for many
+  // contacts -- a cached organisation's requests -- is a pass over numbers: the same features,
+  // bit for bit. Other times are computed as before.
+  void PrepareAt(int64_t at);
+
   const std::vector<TieInteractions>& ties() const { return ties_; }
   // The interactions of (user, contact), empty when none.
   std::span<const Interaction> Pair(int64_t user, int64_t contact) const;
@@ -92,12 +98,29 @@ class WkwHistory {
     int64_t contact;
     Interaction interaction;
   };
+  // One colleague's interactions at one organisation before the prepared time.
+  struct Prepared {
+    struct Step {
+      int64_t at, contact;
+      double year;  // the decay over a year's half-life
+    };
+    std::vector<Step> steps;                        // by time, as the touches
+    std::vector<std::pair<double, int64_t>> terms;  // (formula term, contact), smallest first
+    std::vector<int64_t> year_people;               // contacts within a year, sorted
+  };
+  void AccountFeatures(const std::vector<Touch>& touches, int64_t contact, int64_t at,
+                       WkwFeatures& x) const;
+  void PreparedFeatures(const Prepared& prepared, int64_t contact, int64_t at,
+                        WkwFeatures& x) const;
+
   std::vector<TieInteractions> ties_;                                  // by (user, contact)
   std::unordered_map<int64_t, std::vector<size_t>> users_of_contact_;  // contact -> ties_ indices
   // organisation -> (user, their first interaction with anyone there), by user.
   std::unordered_map<std::string, std::vector<std::pair<int64_t, int64_t>>> users_of_organisation_;
   // (user, organisation) -> every interaction with anyone there, by time.
   std::map<std::pair<int64_t, std::string>, std::vector<Touch>> account_;
+  std::optional<int64_t> prepared_at_;
+  std::map<std::pair<int64_t, std::string>, Prepared> prepared_;  // keyed as account_
 };
 
 struct WkwModel {

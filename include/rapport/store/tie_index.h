@@ -49,6 +49,11 @@ class TieIndex {
   // anyone whose change reaches every contact).
   virtual Result<bool> Fresh(std::span<const int64_t> contacts) = 0;
 
+  // A token that changes in every transaction that writes rows (a refresh's chunk). Within one
+  // read snapshot, rows of fresh contacts read under the same token are the same rows: what is
+  // derived from them may be kept while the token and their freshness hold.
+  virtual Result<int64_t> Version() = 0;
+
   // Every contact with rows, by id: the whole history is Read(Contacts()).
   virtual Result<std::vector<int64_t>> Contacts() = 0;
 

@@ -346,7 +346,7 @@ Result<PostgresDatabase> ProbePostgresDatabase(SqlConnection& db) {
 }
 
 int LatestPostgresSchemaVersion() {
-  return 5;
+  return 6;
 }
 
 Status MigratePostgresSchema(SqlConnection& db, int up_to) {
@@ -384,6 +384,12 @@ Status MigratePostgresSchema(SqlConnection& db, int up_to) {
       if (version == 3) st = db.Exec(kTieMarksByLookup);
       // 5: message and participant partitioned by tenant and month (postgres/partitions.h).
       if (version == 4) st = db.Exec(kMonthPartitions);
+      // 6: the tie index's version token (SQLite's migration 22); a new tenant's row draws its own.
+      if (version == 5) {
+        st = db.Exec(
+            "ALTER TABLE tie_watermark ADD COLUMN version BIGINT NOT NULL "
+            "DEFAULT (floor(random() * 9.0e18 - 4.5e18))::bigint");
+      }
       if (st.ok()) {
         st = db.Exec("UPDATE schema_version SET version = " + std::to_string(version + 1));
       }

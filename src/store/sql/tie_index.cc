@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -18,6 +19,17 @@ namespace {
 
 std::string JsonIds(std::span<const int64_t> ids) {
   return nlohmann::json(std::vector<int64_t>(ids.begin(), ids.end())).dump();
+}
+
+// A new version token for the rows about to change (TieIndex::Version): random, so that a token
+// seen once never names other rows, in this store or another.
+Status NewVersion(SqlConnection& db) {
+  std::random_device random;
+  const uint64_t token = (static_cast<uint64_t>(random()) << 32) ^ random();
+  auto update = db.Prepare("UPDATE tie_watermark SET version = ?1");
+  if (!update.ok()) return update.status();
+  update->Bind(1, static_cast<int64_t>(token));
+  return update->Run();
 }
 
 // Marks the people of messages above the watermark as pending (their new mail starts after the
@@ -204,6 +216,10 @@ Result<bool> SqlTieIndex::Fresh(std::span<const int64_t> contacts) {
   return fresh;
 }
 
+Result<int64_t> SqlTieIndex::Version() {
+  return db_.QueryInt("SELECT version FROM tie_watermark");
+}
+
 Result<std::vector<int64_t>> SqlTieIndex::Contacts() {
   std::vector<int64_t> out;
   Status st = ForEachRow(db_, "SELECT DISTINCT contact FROM tie ORDER BY contact",
@@ -274,6 +290,7 @@ Result<std::vector<int64_t>> SqlTieIndex::PendingChunk(size_t chunk, std::vector
 }
 
 Status SqlTieIndex::Extend(const std::vector<int64_t>& pending, const std::vector<TieRow>& rows) {
+  RAPPORT_RETURN_IF_ERROR(NewVersion(db_));
   auto done =
       db_.Prepare("DELETE FROM tie_pending WHERE person IN " + IntegersIn(db_.Dialect(), 1));
   if (!done.ok()) return done.status();
@@ -312,6 +329,7 @@ Status SqlTieIndex::Extend(const std::vector<int64_t>& pending, const std::vecto
 }
 
 Status SqlTieIndex::Replace(const std::vector<int64_t>& contacts, const std::vector<TieRow>& rows) {
+  RAPPORT_RETURN_IF_ERROR(NewVersion(db_));
   const std::string ids = JsonIds(contacts);
   const std::string in = IntegersIn(db_.Dialect(), 1);
   for (const std::string& sql :

@@ -579,6 +579,13 @@ ALTER TABLE calendar_item RENAME COLUMN offset TO source_offset;
 )sql",
     // 21: the tie index's marks, each an upsert (sqlite/tie_marks.h says why).
     kTieMarksAsUpserts,
+    // 22: a token that changes whenever a refresh writes tie rows, so that what is derived from
+    // rows can be kept between requests while it holds (insights/wkw_history_cache.h). Random,
+    // so that two stores never share one.
+    R"sql(
+ALTER TABLE tie_watermark ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+UPDATE tie_watermark SET version = random();
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

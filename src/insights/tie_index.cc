@@ -101,8 +101,9 @@ Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, 
                         TieSource source) {
   TieSet set;
   if (contacts.empty()) return set;
-  if (source == TieSource::kIndexWhenFresh) {
-    auto fresh = store.Ties().Fresh(contacts);
+  if (source != TieSource::kMessages) {
+    auto fresh =
+        source == TieSource::kIndexFresh ? Result<bool>(true) : store.Ties().Fresh(contacts);
     if (!fresh.ok()) return fresh.status();
     if (*fresh) {
       auto rows = store.Ties().Read(contacts);

@@ -142,18 +142,20 @@ WkwFeatures WkwHistory::FeaturesAt(int64_t user, int64_t contact, const std::str
   WkwFeatures x{};
   DirectFeatures(Before(Pair(user, contact), at), at, x);
   if (organisation.empty()) return x;
-  if (prepared_at_ == at) {
-    auto it = prepared_.find({user, organisation});
-    if (it != prepared_.end()) PreparedFeatures(it->second, contact, at, x);
+  auto it = account_.find({user, organisation});
+  if (it == account_.end()) return x;
+  if (prepared_at_ != at) {
+    AccountFeatures(it->second, contact, at, x);
     return x;
   }
-  auto it = account_.find({user, organisation});
-  if (it != account_.end()) AccountFeatures(it->second, contact, at, x);
+  Prepared& prepared = prepared_.at(it->first);
+  std::call_once(prepared.filled, [&] { Fill(it->second, at, prepared); });
+  PreparedFeatures(prepared, contact, at, x);
   return x;
 }
 
 void WkwHistory::AccountFeatures(const std::vector<Touch>& touches, int64_t contact, int64_t at,
-                                 WkwFeatures& x) const {
+                                 WkwFeatures& x) {
   std::set<int64_t> people;
   std::vector<Interaction> others;
   int64_t last = 0;
@@ -175,7 +177,7 @@ void WkwHistory::AccountFeatures(const std::vector<Touch>& touches, int64_t cont
 // were sorted once; leaving out the contact's keeps the others sorted, so they add up as
 // TieRawScore adds the others' (equal terms in any order give the same sum).
 void WkwHistory::PreparedFeatures(const Prepared& prepared, int64_t contact, int64_t at,
-                                  WkwFeatures& x) const {
+                                  WkwFeatures& x) {
   int64_t last = 0;
   for (const auto& step : prepared.steps) {
     if (step.contact == contact) continue;
@@ -195,22 +197,22 @@ void WkwHistory::PreparedFeatures(const Prepared& prepared, int64_t contact, int
   if (last != 0) x[kAccountRecency] = Recency(at - last);
 }
 
+void WkwHistory::Fill(const std::vector<Touch>& touches, int64_t at, Prepared& p) {
+  for (const Touch& t : touches) {
+    if (t.at >= at) break;
+    p.steps.push_back({t.at, t.contact, Decay(at - t.at, 365)});
+    p.terms.emplace_back(TieTerm(t.interaction, at), t.contact);
+    if (at - t.at <= kYearSeconds) p.year_people.push_back(t.contact);
+  }
+  std::sort(p.terms.begin(), p.terms.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(p.year_people.begin(), p.year_people.end());
+  p.year_people.erase(std::unique(p.year_people.begin(), p.year_people.end()), p.year_people.end());
+}
+
 void WkwHistory::PrepareAt(int64_t at) {
   prepared_.clear();
-  for (const auto& [key, touches] : account_) {
-    Prepared& p = prepared_[key];
-    for (const Touch& t : touches) {
-      if (t.at >= at) break;
-      p.steps.push_back({t.at, t.contact, Decay(at - t.at, 365)});
-      p.terms.emplace_back(TieTerm(t.interaction, at), t.contact);
-      if (at - t.at <= kYearSeconds) p.year_people.push_back(t.contact);
-    }
-    std::sort(p.terms.begin(), p.terms.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::sort(p.year_people.begin(), p.year_people.end());
-    p.year_people.erase(std::unique(p.year_people.begin(), p.year_people.end()),
-                        p.year_people.end());
-  }
+  for (const auto& [key, touches] : account_) prepared_.try_emplace(key);
   prepared_at_ = at;
 }
 

@@ -68,7 +68,8 @@ Result<std::shared_ptr<const WkwHistory>> OrganisationHistory(store::Store& stor
     key = {*version, until, organisation, people};
     if (auto kept = cache.Find(key)) return kept;
   }
-  auto ties = ReadTies(store, people, until);
+  auto ties =
+      ReadTies(store, people, until, *fresh ? TieSource::kIndexFresh : TieSource::kMessages);
   if (!ties.ok()) return ties.status();
   std::unordered_map<int64_t, std::string> organisation_of;
   if (!organisation.empty()) {

@@ -32,7 +32,9 @@ struct TieSet {
   bool from_index = false;
 };
 
-enum class TieSource { kIndexWhenFresh, kMessages };
+// kIndexFresh: the caller found the contacts Fresh in the same read snapshot, so the index is
+// read without asking again.
+enum class TieSource { kIndexWhenFresh, kIndexFresh, kMessages };
 
 // The ties between colleagues and `contacts` before `until`.
 Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, int64_t until,

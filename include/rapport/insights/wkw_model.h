@@ -29,6 +29,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -82,10 +83,11 @@ class WkwHistory {
   std::vector<int64_t> CandidatesAt(int64_t contact, const std::string& organisation,
                                     int64_t at) const;
 
-  // Computes once what the account features at `at` need of every colleague's interactions at
-  // each organisation (their decays and formula terms), so that FeaturesAt(..., at) for many
-  // contacts -- a cached organisation's requests -- is a pass over numbers: the same features,
-  // bit for bit. Other times are computed as before.
+  // From now on, FeaturesAt(..., at) computes what the account features at `at` need of a
+  // colleague's interactions at an organisation (their decays and formula terms) once, the first
+  // time it is asked (safely from many threads), so that later calls for other contacts there
+  // -- a kept organisation's requests -- are a pass over numbers: the same features, bit for
+  // bit. Other times are computed as before.
   void PrepareAt(int64_t at);
 
   const std::vector<TieInteractions>& ties() const { return ties_; }
@@ -98,20 +100,22 @@ class WkwHistory {
     int64_t contact;
     Interaction interaction;
   };
-  // One colleague's interactions at one organisation before the prepared time.
+  // One colleague's interactions at one organisation before the prepared time, filled once.
   struct Prepared {
     struct Step {
       int64_t at, contact;
       double year;  // the decay over a year's half-life
     };
+    std::once_flag filled;
     std::vector<Step> steps;                        // by time, as the touches
     std::vector<std::pair<double, int64_t>> terms;  // (formula term, contact), smallest first
     std::vector<int64_t> year_people;               // contacts within a year, sorted
   };
-  void AccountFeatures(const std::vector<Touch>& touches, int64_t contact, int64_t at,
-                       WkwFeatures& x) const;
-  void PreparedFeatures(const Prepared& prepared, int64_t contact, int64_t at,
-                        WkwFeatures& x) const;
+  static void AccountFeatures(const std::vector<Touch>& touches, int64_t contact, int64_t at,
+                              WkwFeatures& x);
+  static void Fill(const std::vector<Touch>& touches, int64_t at, Prepared& prepared);
+  static void PreparedFeatures(const Prepared& prepared, int64_t contact, int64_t at,
+                               WkwFeatures& x);
 
   std::vector<TieInteractions> ties_;                                  // by (user, contact)
   std::unordered_map<int64_t, std::vector<size_t>> users_of_contact_;  // contact -> ties_ indices
@@ -120,7 +124,8 @@ class WkwHistory {
   // (user, organisation) -> every interaction with anyone there, by time.
   std::map<std::pair<int64_t, std::string>, std::vector<Touch>> account_;
   std::optional<int64_t> prepared_at_;
-  std::map<std::pair<int64_t, std::string>, Prepared> prepared_;  // keyed as account_
+  // Keyed as account_; its keys are fixed by PrepareAt, each value filled by its first reader.
+  mutable std::map<std::pair<int64_t, std::string>, Prepared> prepared_;
 };
 
 struct WkwModel {

@@ -236,10 +236,21 @@ TEST(ICalendarRecurrence, OldRuleAndHugeCountAreBoundedByTheWindow) {
 // would time the test out.
 TEST(ICalendarRecurrence, RulesThatMatchNothingEndAtTheWindow) {
   auto count = [](std::string_view rule, ExpansionWindow window) {
-    std::string ics = Calendar(
-        Ics({"BEGIN:VEVENT", "UID:r", "DTSTART:20200101T000000Z", rule, "END:VEVENT"}));
+    std::string ics =
+        Calendar(Ics({"BEGIN:VEVENT", "UID:r", "DTSTART:20200101T000000Z", rule, "END:VEVENT"}));
     return ParseOk(ics, window).meetings.size();
   };
+  auto not_expanded = [](std::string_view rule) {
+    std::string ics =
+        Calendar(Ics({"BEGIN:VEVENT", "UID:r", "DTSTART:20200101T000000Z", rule, "END:VEVENT"}));
+    return ParseOk(ics, {k2020, k2030}).rules_not_expanded;
+  };
+  // A rule left unexpanded is counted, so that ingest can say so; one that matches nothing in
+  // the window was still expanded.
+  EXPECT_EQ(not_expanded("RRULE:FREQ=HOURLY;BYMONTH=10;BYDAY=-1SU"), 1u);
+  EXPECT_EQ(not_expanded("RRULE:FREQ=SECONDLY;BYDAY=MO"), 1u);
+  EXPECT_EQ(not_expanded("RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"), 0u);
+  EXPECT_EQ(not_expanded("RRULE:FREQ=WEEKLY;COUNT=3"), 0u);
   // RFC 5545 forbids a numbered BYDAY unless FREQ is MONTHLY or YEARLY: the rule is ignored and
   // DTSTART alone is the meeting.
   EXPECT_EQ(count("RRULE:FREQ=HOURLY;BYMONTH=10;BYDAY=-1SU", {k2020, k2030}), 1u);

@@ -131,6 +131,25 @@ TEST_F(MeetingsTest, AnAttendeeListedTwiceIsOneAttendee) {
   EXPECT_EQ(IntegrityCheck(db_), "ok");
 }
 
+// A recurrence rule rapport does not expand (RFC 5545 forbids a numbered BYDAY in an hourly
+// rule; libical would scan years for it) keeps its event's first occurrence, and the summary
+// says a rule was left out rather than dropping it in silence.
+TEST_F(MeetingsTest, ARuleNotExpandedIsCountedAndItsEventKept) {
+  WriteFile(dir_ / "r.ics",
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+            "BEGIN:VEVENT\r\nUID:rule-1@northwind.example\r\n"
+            "DTSTAMP:20260220T090000Z\r\nDTSTART:20260302T150000Z\r\n"
+            "DTEND:20260302T160000Z\r\nRRULE:FREQ=HOURLY;BYMONTH=10;BYDAY=-1SU\r\n"
+            "ORGANIZER:mailto:alice@northwind.example\r\n"
+            "ATTENDEE:mailto:bob@fabrikam.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+  json summary = Ingest(dir_ / "r.ics");
+  EXPECT_EQ(summary["meetings"]["stored"], 1);
+  ASSERT_EQ(summary["items_skipped"].size(), 1u) << summary.dump(2);
+  EXPECT_NE(summary["items_skipped"].begin().key().find("recurrence rule not expanded"),
+            std::string::npos);
+  EXPECT_EQ(summary["items_skipped"].begin().value(), 1);
+}
+
 // A calendar names people the mail did not: its names count whichever came first (they were
 // noted only for an address the calendar was the first to mention).
 TEST_F(MeetingsTest, ACalendarNamesPeopleTheMailLeftUnnamed) {

@@ -104,6 +104,10 @@ void FileParser::ParseOne(std::string_view raw, size_t index, uint64_t offset,
       for (const auto& reason : calendar->rejected) {
         EmitSimple(ParsedItem::Kind::kMeetingRejected, index, reason, source_kind, offset);
       }
+      for (size_t i = 0; i < calendar->rules_not_expanded; ++i) {
+        EmitSimple(ParsedItem::Kind::kSkippedItem, index, std::string(kSkipRuleNotExpanded),
+                   source_kind, offset);
+      }
       EmitMeetings(std::move(calendar->meetings), index, offset, source_kind);
     }
   }
@@ -117,6 +121,9 @@ void FileParser::ParseCalendarFile(size_t index, std::string_view data) {
   }
   for (const auto& reason : calendar->rejected) {
     EmitSimple(ParsedItem::Kind::kMeetingRejected, index, reason, "ics");
+  }
+  for (size_t i = 0; i < calendar->rules_not_expanded; ++i) {
+    EmitSimple(ParsedItem::Kind::kSkippedItem, index, std::string(kSkipRuleNotExpanded), "ics");
   }
   EmitMeetings(std::move(calendar->meetings), index, 0, "ics");
   EmitSimple(ParsedItem::Kind::kFileDone, index, {}, "ics");

@@ -390,9 +390,10 @@ bool CountCannotEndBefore(const icalrecurrencetype& r, int64_t start_utc, int64_
   return r.count > (span / unit + 1) * per_unit;
 }
 
-void ExpandRule(const Series& s, icalrecurrencetype rule, const ExpansionWindow& w,
+// False when the rule is not expanded at all (ExpandableRule).
+bool ExpandRule(const Series& s, icalrecurrencetype rule, const ExpansionWindow& w,
                 std::vector<Instance>& out) {
-  if (!ExpandableRule(rule)) return;
+  if (!ExpandableRule(rule)) return false;
   if (rule.count > 0 && CountCannotEndBefore(rule, s.start_utc, w.end_utc)) rule.count = 0;
   // A COUNT that may end in the window is counted here rather than by libical, so that the rule
   // can also end at the window (EndingBy): the same occurrences, in the same order.
@@ -402,7 +403,7 @@ void ExpandRule(const Series& s, icalrecurrencetype rule, const ExpansionWindow&
   dtstart.zone = s.start.zone;
   rule = EndingBy(rule, dtstart, w.end_utc);
   IteratorPtr it(icalrecur_iterator_new(rule, dtstart));
-  if (it == nullptr) return;
+  if (it == nullptr) return false;  // libical refused it
   if (left == SIZE_MAX && w.start_utc - kDay > s.start_utc) {
     // A day early: the window start read in the series' zone may be a date or shifted by DST.
     icaltimetype from = icaltime_from_timet_with_zone(static_cast<time_t>(w.start_utc - kDay),
@@ -420,6 +421,7 @@ void ExpandRule(const Series& s, icalrecurrencetype rule, const ExpansionWindow&
     if (i.utc >= w.end_utc) break;  // occurrences come in order
     if (i.utc >= w.start_utc) out.push_back(i);
   }
+  return true;
 }
 
 // Times listed in RDATE or EXDATE properties; a TZID nothing resolves is read in the series' zone.
@@ -464,8 +466,9 @@ void RemoveExcluded(const Series& s, std::vector<Instance>& instances) {
   instances.erase(std::remove_if(instances.begin(), instances.end(), excluded), instances.end());
 }
 
-// The occurrences of a recurring master whose original start lies in the window.
-std::vector<Instance> Expand(const Series& s, const ExpansionWindow& w) {
+// The occurrences of a recurring master whose original start lies in the window; the rules left
+// unexpanded are added to `not_expanded`.
+std::vector<Instance> Expand(const Series& s, const ExpansionWindow& w, size_t& not_expanded) {
   std::vector<Instance> out;
   Instance first = MakeInstance(s.start);  // DTSTART is always the first occurrence
   if (first.utc >= w.start_utc && first.utc < w.end_utc) out.push_back(first);
@@ -473,7 +476,7 @@ std::vector<Instance> Expand(const Series& s, const ExpansionWindow& w) {
   for (icalproperty* p = icalcomponent_get_first_property(s.event, ICAL_RRULE_PROPERTY);
        p != nullptr && rules < kMaxRulesPerEvent;
        p = icalcomponent_get_next_property(s.event, ICAL_RRULE_PROPERTY), ++rules) {
-    ExpandRule(s, icalproperty_get_rrule(p), w, out);
+    if (!ExpandRule(s, icalproperty_get_rrule(p), w, out)) ++not_expanded;
   }
   for (const When& when : ListedTimes(s, ICAL_RDATE_PROPERTY)) {
     Instance i = MakeInstance(when);
@@ -532,7 +535,7 @@ void ParseCalendar(icalcomponent* calendar, const ExpansionWindow& window, ICale
       if (replaced.count(s.start_utc) == 0) out.meetings.push_back(Single(s));
       continue;
     }
-    for (const Instance& i : Expand(s, window)) {
+    for (const Instance& i : Expand(s, window, out.rules_not_expanded)) {
       if (replaced.count(i.utc) == 0) out.meetings.push_back(Occurrence(s, i));
     }
   }

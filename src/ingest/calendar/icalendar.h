@@ -13,6 +13,7 @@
 //   [window.start_utc, window.end_utc); RECURRENCE-ID overrides replace their occurrence. The
 //   work is linear in the occurrences visited and stops at the window end, so COUNT=10^9 or an
 //   endless rule cannot run away; at most kMaxOccurrencesPerSeries are produced per series.
+//   A rule rapport does not expand (recurrence_rule.h) is counted in `rules_not_expanded`.
 // * METHOD (REQUEST/REPLY/CANCEL, else PUBLISH) is copied to each occurrence; STATUS:CANCELLED
 //   marks an occurrence cancelled. SEQUENCE is copied.
 // * A VEVENT that cannot be used (no UID, no or bad DTSTART, end before start, unknown TZID that
@@ -40,10 +41,16 @@ inline constexpr std::string_view kRejectEventNoUid = "event without UID";
 inline constexpr std::string_view kRejectEventNoStart = "event without a valid DTSTART";
 inline constexpr std::string_view kRejectEventBadEnd = "event ends before it starts";
 inline constexpr std::string_view kRejectEventUnknownZone = "event in an unknown time zone";
+// What ingest reports for each RRULE it does not expand (recurrence_rule.h: rules RFC 5545
+// forbids, and every-minute or every-second rules limited to some days).
+inline constexpr std::string_view kSkipRuleNotExpanded =
+    "recurrence rule not expanded (RFC 5545 forbids it, or it repeats every minute or second "
+    "on some days): its event kept DTSTART and RDATEs only";
 
 struct ICalendarResult {
   std::vector<model::MeetingMeta> meetings;
   std::vector<std::string> rejected;  // one reason per VEVENT that was skipped
+  size_t rules_not_expanded = 0;      // RRULEs of kept events left unexpanded
 };
 
 Result<ICalendarResult> ParseICalendar(std::string_view data, const ExpansionWindow& window);

@@ -91,9 +91,8 @@ TEST(WkwHistory, PreparedFeaturesAreTheComputedOnesBitForBit) {
       }
     }
     const WkwHistory computed(ties, organisation_of);
-    WkwHistory prepared(ties, organisation_of);
     const int64_t at = kT0 + static_cast<int64_t>(random() % 500) * kDay;
-    prepared.PrepareAt(at);
+    const WkwHistory prepared(ties, organisation_of, at);
     for (int64_t user = 1; user <= 6; ++user) {
       for (int64_t contact = 99; contact < 112; ++contact) {  // 99: a contact with no ties
         const std::string organisation = contact == 99 ? "a.example" : organisation_of[contact];

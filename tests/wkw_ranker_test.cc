@@ -94,13 +94,20 @@ TEST(WkwRanker, AChanceIsShownInWholePercentsOfTheDocumentsValue) {
   EXPECT_EQ(api::DocumentChance(0.123456), 0.1235);
 }
 
+// A new store at `db` (consented) holding Mbox(), ingested with `ingest_flags`.
+CommandResult IngestHistory(const TempDir& dir, const std::string& db,
+                            const std::string& ingest_flags) {
+  CommandResult init = InitConsented(db, "--tenant N --domain northwind.example");
+  if (init.exit_code != 0) return init;
+  WriteFile(dir / "mail.mbox", Mbox());
+  return RunRapport("--db " + db + " ingest " + ingest_flags + " " + ShellQuote(dir / "mail.mbox"));
+}
+
 TEST(WkwRanker, LearnsFromTheTenantsMailAndRanksByItOnlyWhenItDidBetter) {
   TempDir dir;
   const std::string db = dir / "store.db";
-  ASSERT_EQ(InitConsented(db, "--tenant N --domain northwind.example").exit_code, 0);
-  WriteFile(dir / "mail.mbox", Mbox());
   // The ingest trains the ranker: there was none.
-  auto ingest = RunRapport("--db " + db + " ingest --json " + ShellQuote(dir / "mail.mbox"));
+  auto ingest = IngestHistory(dir, db, "--json");
   ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
   const json ranker = json::parse(ingest.out)["ranker"];
   ASSERT_EQ(ranker["trained"], true) << ranker.dump(2);
@@ -174,9 +181,7 @@ std::string LearnedAnswer(store::Store& store, const std::string& contact) {
 TEST(WkwRanker, AKeptHistoryAnswersAsANewOneAndNeverOutlivesTheIndex) {
   TempDir dir;
   const std::string db = dir / "store.db";
-  ASSERT_EQ(InitConsented(db, "--tenant N --domain northwind.example").exit_code, 0);
-  WriteFile(dir / "mail.mbox", Mbox());
-  auto ingest = RunRapport("--db " + db + " ingest " + ShellQuote(dir / "mail.mbox"));
+  auto ingest = IngestHistory(dir, db, "");
   ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
   auto store = OpenTestStore(db);
   ASSERT_TRUE(store.ok()) << store.status().message();

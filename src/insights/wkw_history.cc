@@ -106,8 +106,9 @@ double AccountFormula(const WkwFeatures& x) {
 }
 
 WkwHistory::WkwHistory(std::vector<TieInteractions> ties,
-                       const std::unordered_map<int64_t, std::string>& organisation_of)
-    : ties_(std::move(ties)) {
+                       const std::unordered_map<int64_t, std::string>& organisation_of,
+                       std::optional<int64_t> prepared_at)
+    : ties_(std::move(ties)), prepared_at_(prepared_at) {
   std::sort(ties_.begin(), ties_.end(), [](const TieInteractions& a, const TieInteractions& b) {
     return a.user != b.user ? a.user < b.user : a.contact < b.contact;
   });
@@ -115,10 +116,11 @@ WkwHistory::WkwHistory(std::vector<TieInteractions> ties,
   for (const auto& t : ties_) {
     auto org = organisation_of.find(t.contact);
     if (org == organisation_of.end() || org->second.empty()) continue;
-    auto& touches = account_[{t.user, org->second}];
+    auto& touches = account_[{t.user, org->second}].touches;
     for (const auto& i : t.interactions) touches.push_back({i.at, t.contact, i});
   }
-  for (auto& [key, touches] : account_) {
+  for (auto& [key, account] : account_) {
+    auto& touches = account.touches;
     std::sort(touches.begin(), touches.end(), [](const Touch& a, const Touch& b) {
       return a.at != b.at ? a.at < b.at : a.contact < b.contact;
     });
@@ -144,13 +146,13 @@ WkwFeatures WkwHistory::FeaturesAt(int64_t user, int64_t contact, const std::str
   if (organisation.empty()) return x;
   auto it = account_.find({user, organisation});
   if (it == account_.end()) return x;
+  const Account& account = it->second;
   if (prepared_at_ != at) {
-    AccountFeatures(it->second, contact, at, x);
+    AccountFeatures(account.touches, contact, at, x);
     return x;
   }
-  Prepared& prepared = prepared_.at(it->first);
-  std::call_once(prepared.filled, [&] { Fill(it->second, at, prepared); });
-  PreparedFeatures(prepared, contact, at, x);
+  std::call_once(account.prepared.filled, [&] { Fill(account.touches, at, account.prepared); });
+  PreparedFeatures(account.prepared, contact, at, x);
   return x;
 }
 
@@ -208,12 +210,6 @@ void WkwHistory::Fill(const std::vector<Touch>& touches, int64_t at, Prepared& p
             [](const auto& a, const auto& b) { return a.first < b.first; });
   std::sort(p.year_people.begin(), p.year_people.end());
   p.year_people.erase(std::unique(p.year_people.begin(), p.year_people.end()), p.year_people.end());
-}
-
-void WkwHistory::PrepareAt(int64_t at) {
-  prepared_.clear();
-  for (const auto& [key, touches] : account_) prepared_.try_emplace(key);
-  prepared_at_ = at;
 }
 
 std::vector<int64_t> WkwHistory::CandidatesAt(int64_t contact, const std::string& organisation,

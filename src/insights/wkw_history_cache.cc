@@ -75,9 +75,8 @@ Result<std::shared_ptr<const WkwHistory>> OrganisationHistory(store::Store& stor
   if (!organisation.empty()) {
     for (int64_t p : people) organisation_of.emplace(p, organisation);
   }
-  auto built = std::make_shared<WkwHistory>(std::move(ties->ties), organisation_of);
-  built->PrepareAt(until);  // every request about the organisation asks at `until`
-  std::shared_ptr<const WkwHistory> history = std::move(built);
+  // Prepared at `until`: every request that finds it kept asks at `until`.
+  auto history = std::make_shared<const WkwHistory>(std::move(ties->ties), organisation_of, until);
   // Read in the same snapshot as the check: fresh then is fresh now, and from the index.
   if (*fresh && ties->from_index) cache.Keep(std::move(key), history);
   return history;

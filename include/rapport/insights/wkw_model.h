@@ -70,8 +70,14 @@ struct ChanceCurve {
 // cheap.
 class WkwHistory {
  public:
+  // With `prepared_at`, FeaturesAt(..., *prepared_at) computes what the account features need of
+  // a colleague's interactions at an organisation (their decays and formula terms) once, the
+  // first time it is asked (safely from many threads), so that later calls for other contacts
+  // there -- a kept organisation's requests -- are a pass over numbers: the same features, bit
+  // for bit. Other times are computed as without it.
   WkwHistory(std::vector<TieInteractions> ties,
-             const std::unordered_map<int64_t, std::string>& organisation_of);
+             const std::unordered_map<int64_t, std::string>& organisation_of,
+             std::optional<int64_t> prepared_at = std::nullopt);
 
   // The features of (user, contact) at `at`. `contact` may have no ties yet (a new contact at a
   // known account); `organisation` is the contact's.
@@ -83,13 +89,6 @@ class WkwHistory {
   std::vector<int64_t> CandidatesAt(int64_t contact, const std::string& organisation,
                                     int64_t at) const;
 
-  // From now on, FeaturesAt(..., at) computes what the account features at `at` need of a
-  // colleague's interactions at an organisation (their decays and formula terms) once, the first
-  // time it is asked (safely from many threads), so that later calls for other contacts there
-  // -- a kept organisation's requests -- are a pass over numbers: the same features, bit for
-  // bit. Other times are computed as before.
-  void PrepareAt(int64_t at);
-
   const std::vector<TieInteractions>& ties() const { return ties_; }
   // The interactions of (user, contact), empty when none.
   std::span<const Interaction> Pair(int64_t user, int64_t contact) const;
@@ -100,7 +99,8 @@ class WkwHistory {
     int64_t contact;
     Interaction interaction;
   };
-  // One colleague's interactions at one organisation before the prepared time, filled once.
+  // One colleague's interactions at one organisation before the prepared time, filled once by
+  // the first reader.
   struct Prepared {
     struct Step {
       int64_t at, contact;
@@ -121,11 +121,14 @@ class WkwHistory {
   std::unordered_map<int64_t, std::vector<size_t>> users_of_contact_;  // contact -> ties_ indices
   // organisation -> (user, their first interaction with anyone there), by user.
   std::unordered_map<std::string, std::vector<std::pair<int64_t, int64_t>>> users_of_organisation_;
-  // (user, organisation) -> every interaction with anyone there, by time.
-  std::map<std::pair<int64_t, std::string>, std::vector<Touch>> account_;
+  // (user, organisation) -> every interaction with anyone there, by time; what of it the prepared
+  // time needs.
+  struct Account {
+    std::vector<Touch> touches;
+    mutable Prepared prepared;
+  };
+  std::map<std::pair<int64_t, std::string>, Account> account_;
   std::optional<int64_t> prepared_at_;
-  // Keyed as account_; its keys are fixed by PrepareAt, each value filled by its first reader.
-  mutable std::map<std::pair<int64_t, std::string>, Prepared> prepared_;
 };
 
 struct WkwModel {

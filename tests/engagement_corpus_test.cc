@@ -20,6 +20,7 @@ namespace {
 using nlohmann::json;
 
 const std::string kAdmin = "admin@rapport-tests.example";
+const int kDefaultAccounts = insights::InsightSettings{}.accounts_per_user;
 
 // Every address of the store's internal people (lower-case keys as stored).
 std::vector<std::string> InternalAddresses(const std::string& db) {
@@ -156,9 +157,9 @@ TEST(EngagementEnron, TheCsvComesOutAndHoldsItsPromises) {
                               "--as-of 2002-01-01 --epsilon 4",
                               "2000-01-01", "2002-01-01", 5);
   EXPECT_GE(release["rows"].size(), 1u);
-  EXPECT_EQ(release["privacy"]["rows_per_colleague_month"], 5);
+  EXPECT_EQ(release["privacy"]["rows_per_colleague_month"], kDefaultAccounts);
   EXPECT_EQ(release["privacy"]["months"].size(), 24u);  // every month read pays
-  CheckNeighbour(db, "2001-01-01", "2001-07-01", 5, BusiestColleague(db));
+  CheckNeighbour(db, "2001-01-01", "2001-07-01", kDefaultAccounts, BusiestColleague(db));
 }
 
 TEST(EngagementSample, TheCsvComesOutAndHoldsItsPromises) {
@@ -232,7 +233,7 @@ TEST(EngagementRandom, RemovingAnyColleagueMovesEachMonthByAtMostTheBound) {
     ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
     const auto people = InternalPeople(db);
     ASSERT_EQ(people.size(), 8u);
-    for (int64_t id : people) CheckNeighbour(db, "2026-01-01", "2026-04-01", 5, id);
+    for (int64_t id : people) CheckNeighbour(db, "2026-01-01", "2026-04-01", kDefaultAccounts, id);
   }
 }
 

@@ -212,6 +212,7 @@ TEST(EngagementRows, AStoredReleaseReadsBackTheSame) {
   r.days_since_meeting = 4;
   r.engagement_score = 77;
   release.rows = {r};
+  release.measured[3][10] = {7, -2, 0, 31};  // kept for later releases, never shown
   auto back = ParseReleaseBody(ReleaseBody(release));
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(ReleaseBody(*back), ReleaseBody(release));
@@ -219,6 +220,7 @@ TEST(EngagementRows, AStoredReleaseReadsBackTheSame) {
   EXPECT_TRUE(back->rows[0].listed);
   EXPECT_EQ(back->parameters.cutoff, 15);
   EXPECT_FALSE(back->rows[0].days_since_email.has_value());
+  EXPECT_EQ(back->measured, release.measured);
   EXPECT_FALSE(ParseReleaseBody("{\"level\": \"Week\"}").ok());
 }
 

@@ -3,9 +3,12 @@
 // the budget and the policy point in front.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "engagement_support.h"
+#include "insights/engagement_rows.h"
 #include "mail_fixtures.h"
 #include "test_store.h"
 
@@ -444,6 +447,67 @@ TEST_F(EngagementTest, TheDefaultRangeIsTheCompletePeriodsBeforeTheCutOff) {
   ASSERT_EQ(year.exit_code, 0) << year.err;
   EXPECT_EQ(json::parse(year.out)["privacy"]["from"], "2025-01-01");
   EXPECT_EQ(json::parse(year.out)["rows"].size(), 0u);
+}
+
+// Issue 16: a listed account's months are estimated together (docs/privacy.md, "Estimates across
+// periods"). With next to no noise the estimate is what was measured, month by month; and a view
+// that rolls on estimates its new month after the months it reuses, whose measurements the ledger
+// kept, in order.
+TEST(EngagementAcrossPeriods, NoiseFreeMonthsStayAsMeasuredAndARolledViewKeepsTheMeasurements) {
+  TempDir dir;
+  const std::string db = dir / "store.db";
+  // Colleagues writing to Fabrikam, January to June 2026: 3, 2, 4, 3, 2 and 5 of them.
+  const int writers[] = {3, 2, 4, 3, 2, 5};
+  const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun"};
+  std::vector<std::pair<std::string, std::string>> files;
+  for (int month = 0; month < 6; ++month) {
+    for (int c = 0; c < writers[month]; ++c) {
+      const std::string id = Numbered(months[month], c);
+      files.push_back({"mail/cur/" + id,
+                       Mail(id + "@n", std::string("10 ") + months[month] + " 2026 09:00:00 +0000",
+                            Numbered("c", c) + "@northwind.example", kF1)});
+    }
+  }
+  std::filesystem::create_directories(dir / "cal");
+  auto ingest = IngestFiles(dir, db, files);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  WriteFile(dir / "accounts.csv", "name,domains\nFabrikam,fabrikam.example\n");
+  ASSERT_EQ(RunRapport("--db " + db + " accounts import " + (dir / "accounts.csv")).exit_code, 0);
+  ASSERT_EQ(RunRapport("--db " + db + " settings set privacy_epsilon_per_month 1000 --by " + kAdmin)
+                .exit_code,
+            0);
+  auto release = [&](const std::string& to) {
+    auto r = RunRapport("--db " + db + " enrichment --as " + kAdmin +
+                        " --period month --from 2026-01-01 --to " + to + " --as-of " + to +
+                        " --epsilon 1000 --k 2 --format json");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<int> colleagues;
+    json j = json::parse(r.out);
+    for (const auto& row : j["rows"]) colleagues.push_back(row["NoOfContactsInvolved_Emails"]);
+    return std::make_pair(j, colleagues);
+  };
+  auto [five, five_counts] = release("2026-06-01");
+  EXPECT_EQ(five_counts, (std::vector<int>{3, 2, 4, 3, 2}));
+  auto [six, six_counts] = release("2026-07-01");
+  EXPECT_EQ(six["privacy"]["reused_periods"], 5);
+  EXPECT_EQ(six_counts, (std::vector<int>{3, 2, 4, 3, 2, 5}));
+  // The ledger holds each release's measurements: the rolled one all six months, the first five
+  // as the first release measured them.
+  auto store = OpenTestStore(db);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto stored = (*store)->ListReleases(0);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 2u);
+  auto first = insights::ParseReleaseBody((*stored)[0].body);
+  auto rolled = insights::ParseReleaseBody((*stored)[1].body);
+  ASSERT_TRUE(first.ok() && rolled.ok());
+  ASSERT_EQ(first->measured.size(), 1u);  // Fabrikam, the one listed account
+  const auto& kept = first->measured.begin()->second;
+  const auto& all = rolled->measured.begin()->second;
+  ASSERT_EQ(kept.size(), 5u);
+  ASSERT_EQ(all.size(), 6u);
+  EXPECT_TRUE(std::equal(kept.begin(), kept.end(), all.begin()));
+  EXPECT_EQ(all.rbegin()->second[1], 5);  // June's colleagues by e-mail, as measured
 }
 
 }  // namespace

@@ -175,7 +175,10 @@ function privacyPanel(p) {
           item('Threshold, unlisted accounts', fmtNumber(p.threshold_unlisted), 'eng-p-threshold'),
           item('Accounts per colleague per month', fmtNumber(p.accounts_per_colleague_per_month),
               'eng-p-accounts'),
-          item('Released', fmtDateTime(p.released_at), 'eng-p-released')),
+          item('Released', fmtDateTime(p.released_at), 'eng-p-released'),
+          item('Listed accounts estimated over', p.estimated_periods ?
+            `${fmtNumber(p.estimated_periods)} periods together` : 'each period alone',
+          'eng-p-estimated')),
       h('div', {class: 'budget', testid: 'eng-budget'},
           h('span', {text: `Lifetime budget of each month read (${first} to ${last}): at most ` +
             `${fmtNumber(most, 3)} of ${fmtNumber(budget, 3)} ε spent after this release`}),

@@ -138,6 +138,7 @@ Document PrivacyJson(const insights::EngagementRelease& release) {
   return {{"release", release.id},
           {"repeated", release.repeated},
           {"reused_periods", release.reused_periods},
+          {"estimated_periods", release.estimated_periods},
           {"released_at", release.released_at ? Document(IsoTime(release.released_at)) : nullptr},
           {"level", insights::PeriodLevelName(p.level)},
           {"time_zone", p.time_zone},

@@ -56,6 +56,12 @@ void Summarise(const insights::EngagementRelease& release) {
              insights::PeriodLevelName(p.level), IsoDate(p.from), IsoDate(p.to), IsoDate(p.cutoff),
              p.time_zone, Epsilon(p.epsilon), p.k);
   PrintReused(stderr, release);
+  if (release.estimated_periods > 0) {
+    fmt::print(stderr,
+               "listed accounts: each period estimated together with the account's other {} "
+               "(less noise; see docs/privacy.md)\n",
+               release.estimated_periods - 1);
+  }
   if (release.repeated) {
     fmt::print(stderr,
                "the same request was released at {}: these are its rows, nothing more spent; "

@@ -15,6 +15,7 @@
 #include "insights/engagement_periods.h"
 #include "insights/engagement_reuse.h"
 #include "insights/engagement_rows.h"
+#include "insights/engagement_smoothing.h"
 #include "insights/weeks.h"
 #include "rapport/insights/insight_settings.h"
 #include "rapport/insights/zcdp.h"
@@ -284,21 +285,26 @@ Result<EngagementRelease> Repeated(const store::PrivacyRelease& stored) {
 }
 
 // The noisy rows. Accounts on the imported list are public: each gets a row in every period
-// read, shown when its noisy colleague count reaches k. Other accounts are selected: a row needs
-// k true colleagues and a noisy count of at least the threshold.
+// read, shown when its noisy colleague count reaches k; the whole periods' values are first
+// estimated together, after the reused periods' where kept (TowardsTheTrend: post-processing of
+// public outputs); this release's measurements and how many periods were estimated together go
+// into `release`. Other accounts are selected: a row needs k true colleagues and a noisy count
+// of at least the threshold, and keeps its own measurements (a domain's rows in other periods
+// are not public).
 Result<std::vector<EngagementRow>> NoisyRows(store::Store& store, const Plan& plan,
                                              const std::vector<Period>& periods,
                                              const std::vector<RowTotals>& totals,
-                                             RandomSource& random) {
+                                             RandomSource& random, EngagementRelease& release) {
   auto accounts = store.ListAccounts();
   if (!accounts.ok()) return accounts.status();
-  const auto& variances = plan.variances;
   std::map<std::pair<size_t, int64_t>, const RowTotals*> by_row;
   for (const RowTotals& t : totals) by_row[{t.period, t.account}] = &t;
+  size_t read = 0, whole = 0;  // periods begun before the cut-off; those ended by it
+  while (read < periods.size() && periods[read].start < plan.p.cutoff) ++read;
+  while (whole < read && periods[whole].end <= plan.p.cutoff) ++whole;
   std::vector<EngagementRow> rows;
-  auto add = [&](const RowTotals& t, const store::Account& account) {
-    const auto noisy = Noisy(t, variances, random);
-    const bool listed = account.origin == "import";
+  auto add = [&](const RowTotals& t, const store::Account& account,
+                 const std::vector<int64_t>& noisy, bool listed) {
     if (listed ? noisy[0] < plan.p.k : t.colleagues < plan.p.k || noisy[0] < plan.p.threshold) {
       return;
     }
@@ -309,18 +315,36 @@ Result<std::vector<EngagementRow>> NoisyRows(store::Store& store, const Plan& pl
     rows.push_back(std::move(row));
   };
   for (const store::Account& account : *accounts) {
-    for (size_t period = 0; period < periods.size(); ++period) {
-      if (periods[period].start >= plan.p.cutoff) break;
+    const bool listed = account.origin == "import";
+    std::vector<RowTotals> own;  // a listed account's row in every period read
+    for (size_t period = 0; period < read; ++period) {
       auto it = by_row.find({period, account.id});
       if (it != by_row.end()) {
-        add(*it->second, account);
-      } else if (account.origin == "import") {
-        RowTotals none;
-        none.account = account.id;
-        none.period = period;
-        add(none, account);
+        own.push_back(*it->second);
+      } else if (listed) {
+        own.emplace_back();
+        own.back().account = account.id;
+        own.back().period = period;
       }
     }
+    std::vector<std::vector<int64_t>> noisy;
+    for (const RowTotals& t : own) noisy.push_back(Noisy(t, plan.variances, random));
+    if (listed) {
+      std::vector<std::vector<int64_t>> series =
+          KeptMeasures(plan.reused, account.id, plan.variances.size());
+      const size_t lead = series.size();
+      for (size_t t = 0; t < whole; ++t) {
+        release.measured[account.id][periods[t].start] = noisy[t];
+        series.push_back(noisy[t]);
+      }
+      if (series.size() >= kFewestPeriodsToSmooth) {
+        release.estimated_periods =
+            std::max(release.estimated_periods, static_cast<int64_t>(series.size()));
+      }
+      series = TowardsTheTrend(series, plan.variances);
+      std::copy(series.begin() + static_cast<ptrdiff_t>(lead), series.end(), noisy.begin());
+    }
+    for (size_t i = 0; i < own.size(); ++i) add(own[i], account, noisy[i], listed);
   }
   return rows;
 }
@@ -408,6 +432,7 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
   if (!plan->verdict.ok()) return plan->verdict;
 
   EngagementRelease release = Shell(*plan);
+  release.measured = plan->reused.measured;
   std::vector<EngagementRow> computed;
   if (!plan->months.empty()) {  // the periods after the reused ones, up to the cut-off
     const std::vector<Period> periods(
@@ -418,7 +443,7 @@ Result<EngagementRelease> ReleaseEngagement(store::Store& store,
                         return policy.MayAppear(consent::InsightKind::kEngagement, person);
                       });
     if (!totals.ok()) return totals.status();
-    auto rows = NoisyRows(store, *plan, periods, *totals, random);
+    auto rows = NoisyRows(store, *plan, periods, *totals, random, release);
     if (!rows.ok()) return rows.status();
     computed = std::move(*rows);
   }

@@ -18,7 +18,7 @@ namespace rapport::insights {
 // one period; a piece is a colleague's part of a row from one month (a week across two months
 // has two pieces per colleague).
 struct ContributionBounds {
-  int accounts_per_month = 5;  // a colleague counts for their busiest accounts of each month only
+  int accounts_per_month = 7;  // a colleague counts for their busiest accounts of each month only
   // E-mails and meetings each way, per piece on average: a colleague-month's pieces share the L2
   // bound emails x sqrt(rows a colleague-month reaches), so one busy piece may carry more
   // (SharedCap in the .cc, docs/privacy.md "Bounds and weights").

@@ -47,7 +47,23 @@ Result<ReusedPeriods> ReusablePeriods(store::Store& store, const ReleaseParamete
     for (const EngagementRow& row : from->rows) {
       if (row.period_start == period.start) out.rows.push_back(row);
     }
+    for (const auto& [account, measures] : from->measured) {
+      auto it = measures.find(period.start);
+      if (it != measures.end()) out.measured[account][period.start] = it->second;
+    }
     ++out.periods;
+  }
+  return out;
+}
+
+std::vector<std::vector<int64_t>> KeptMeasures(const ReusedPeriods& reused, int64_t account,
+                                               size_t measures) {
+  auto kept = reused.measured.find(account);
+  if (kept == reused.measured.end() || kept->second.size() != reused.periods) return {};
+  std::vector<std::vector<int64_t>> out;
+  for (const auto& [start, values] : kept->second) {
+    if (values.size() != measures) return {};
+    out.push_back(values);
   }
   return out;
 }

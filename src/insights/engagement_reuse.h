@@ -6,6 +6,8 @@
 // Internal to src/insights.
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <vector>
 
 #include "insights/engagement_periods.h"
@@ -18,6 +20,8 @@ namespace rapport::insights {
 struct ReusedPeriods {
   size_t periods = 0;               // the leading periods taken from earlier releases
   std::vector<EngagementRow> rows;  // their rows, as released
+  // The listed accounts' noisy measures of those periods, where the releases kept them.
+  std::map<int64_t, std::map<int64_t, std::vector<int64_t>>> measured;
 };
 
 // The longest run of leading `periods` (whole, before p.cutoff) each of which an earlier release
@@ -26,5 +30,11 @@ struct ReusedPeriods {
 // one contiguous span. Stored releases whose body does not parse (older versions) are ignored.
 Result<ReusedPeriods> ReusablePeriods(store::Store& store, const ReleaseParameters& p,
                                       const std::vector<Period>& periods);
+
+// A listed account's noisy measures (`measures` of them) of the reused periods, in order, when
+// every one of those periods kept them; else none (releases before the estimate across periods
+// kept none).
+std::vector<std::vector<int64_t>> KeptMeasures(const ReusedPeriods& reused, int64_t account,
+                                               size_t measures);
 
 }  // namespace rapport::insights

@@ -169,6 +169,14 @@ std::string ReleaseBody(const EngagementRelease& release) {
                       {"rho_after", m.rho_after},
                       {"rho_budget", m.rho_budget}});
   }
+  ordered_json measured = ordered_json::array();  // [account, period start, measures...]
+  for (const auto& [account, periods] : release.measured) {
+    for (const auto& [start, values] : periods) {
+      ordered_json entry{account, start};
+      for (int64_t v : values) entry.push_back(v);
+      measured.push_back(std::move(entry));
+    }
+  }
   return ordered_json{{"level", PeriodLevelName(p.level)},
                       {"time_zone", p.time_zone},
                       {"from", p.from},
@@ -188,7 +196,9 @@ std::string ReleaseBody(const EngagementRelease& release) {
                       {"delta_budget", release.delta_budget},
                       {"months", months},
                       {"reused_periods", release.reused_periods},
-                      {"rows", rows}}
+                      {"estimated_periods", release.estimated_periods},
+                      {"rows", rows},
+                      {"measured", measured}}
       .dump();
 }
 
@@ -219,6 +229,7 @@ Result<EngagementRelease> ParseReleaseBody(const std::string& body) {
     out.epsilon_budget = Number(j.at("epsilon_budget"));
     out.delta_budget = Number(j.at("delta_budget"));
     out.reused_periods = j.contains("reused_periods") ? Int(j, "reused_periods") : 0;
+    out.estimated_periods = j.contains("estimated_periods") ? Int(j, "estimated_periods") : 0;
     for (const auto& m : j.at("months")) {
       out.months.push_back({Int(m, "month"), Number(m.at("epsilon_before")),
                             Number(m.at("epsilon_after")), Number(m.at("delta_before")),
@@ -239,6 +250,17 @@ Result<EngagementRelease> ParseReleaseBody(const std::string& body) {
       }
       row.engagement_score = static_cast<int>(Int(r, "EngagementScore"));
       out.rows.push_back(std::move(row));
+    }
+    if (j.contains("measured")) {  // releases before the estimate across periods have none
+      for (const auto& entry : j.at("measured")) {
+        std::vector<int64_t> values;
+        for (const auto& v : entry) {
+          if (!v.is_number_integer()) throw std::invalid_argument("a measure is not an integer");
+          values.push_back(v.get<int64_t>());
+        }
+        if (values.size() < 2) throw std::invalid_argument("a measured entry is short");
+        out.measured[values[0]][values[1]].assign(values.begin() + 2, values.end());
+      }
     }
   } catch (const std::exception& e) {
     std::string msg = "a stored engagement release is damaged or from an older version (";

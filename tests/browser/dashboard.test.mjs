@@ -331,7 +331,7 @@ describe('rapport dashboard', () => {
     const page = await newPage(t);
     await signIn(page, 'member');
     await page.click(byId('nav-engagement'));
-    await page.selectOption(byId('eng-period'), 'year');
+    await page.selectOption(byId('eng-period'), 'month');
     if (AS_OF) await page.fill(byId('eng-as-of'), AS_OF);
     await page.dispatchEvent(byId('eng-form'), 'change');
     // What the release would cost shows before it runs.
@@ -348,6 +348,8 @@ describe('rapport dashboard', () => {
     assert.match(await page.textContent(byId('eng-budget')), /of 4 ε spent after this release/);
     assert.match(await value('eng-p-cutoff'), /^\d{4}-\d\d-\d\d \(UTC\)$/);
     assert.match(await page.textContent(byId('eng-repeated')), /new release|repeated/);
+    // Twelve months of the CRM's accounts, each estimated from all twelve (docs/privacy.md).
+    assert.equal(await value('eng-p-estimated'), '12 periods together');
     const rows = await page.locator(byId('eng-row')).count();
     if (rows === 0) {
       const why = await page.textContent(byId('eng-zero-rows'));

@@ -77,6 +77,7 @@ run consent grant identifiable --by "$ceo" --terms-version 2026-11
 run consent grant aggregated --by "$ceo" --terms-version 2026-11
 run consent grant personal --by "$ceo" --terms-version 2026-11
 run ingest "$work/org"
+run accounts import "$work/org/directory/accounts.csv"   # the CRM's list, as demo.sh does
 
 # A member and a guest from the directory (role "member" and "guest"), then a token each.
 "$rapport" directory list --json >"$work/directory.json"

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -97,7 +98,15 @@ struct EngagementRelease {
   std::vector<EngagementRow> rows;  // by period, then account name
   std::vector<MonthCost> months;    // every month computed: spent before and after this release
   int64_t reused_periods = 0;       // leading periods whose rows earlier releases held (free)
+  // Whole periods whose values listed accounts' rows were estimated from together (reused ones
+  // included); 0 when too few to (docs/privacy.md, "Estimates across periods").
+  int64_t estimated_periods = 0;
   double epsilon_budget = 0, delta_budget = 0;  // per month, for life
+  // The listed accounts' noisy measures of each whole period read (by account id, then period
+  // start), before the estimate across periods: kept in the ledger, never shown, so that a later
+  // release reusing these periods estimates its new ones together with them (docs/privacy.md,
+  // "Estimates across periods"). Noisy outputs already paid for: keeping them costs nothing.
+  std::map<int64_t, std::map<int64_t, std::vector<int64_t>>> measured;
 };
 
 // The release this request would make, or the stored one it would return, and what it would

@@ -32,7 +32,7 @@ struct InsightSettings {
   std::string epsilon_per_month = "4";
   std::string delta_per_month = "1e-7";
   std::string release_epsilon = "3";
-  int accounts_per_user = 5;
+  int accounts_per_user = 7;
   int member_releases_per_month = 4;
 };
 

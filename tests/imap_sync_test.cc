@@ -292,6 +292,35 @@ TEST_F(ImapSync, InvitationsBecomeMeetingsAsIngestMakesThem) {
   EXPECT_EQ(FirstDifference(MailContent(db_), MailContent(ingested)), "");
 }
 
+// An invitation whose calendar holds an event without DTSTART and one whose rule rapport does not
+// expand: sync says so as a file ingest does (one rejected, one item skipped), and keeps the
+// second event's first occurrence.
+TEST_F(ImapSync, AnInvitationsRefusedEventsAndUnexpandedRulesAreReported) {
+  server_->Deliver("", "odd",
+                   "Message-ID: <inv3@contoso.example>\r\nDate: Mon, 2 Feb 2026 11:00:00 +0000\r\n"
+                   "From: alice@contoso.example\r\nTo: bob@fabrikam.example\r\n"
+                   "Content-Type: text/calendar; method=REQUEST\r\n\r\n"
+                   "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nMETHOD:REQUEST\r\n"
+                   "BEGIN:VEVENT\r\nUID:nostart@contoso.example\r\nDTSTAMP:20260201T000000Z\r\n"
+                   "ORGANIZER:mailto:alice@contoso.example\r\nEND:VEVENT\r\n"
+                   "BEGIN:VEVENT\r\nUID:rule@contoso.example\r\nDTSTAMP:20260201T000000Z\r\n"
+                   "DTSTART:20260302T150000Z\r\nDTEND:20260302T160000Z\r\n"
+                   "RRULE:FREQ=HOURLY;BYMONTH=10;BYDAY=-1SU\r\n"
+                   "ORGANIZER:mailto:alice@contoso.example\r\n"
+                   "ATTENDEE:mailto:bob@fabrikam.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+  server_->OwnMail();
+  ASSERT_EQ(Connect("box").exit_code, 0);
+  json s = Sync();
+  EXPECT_EQ(s["messages_stored"], 1);
+  EXPECT_EQ(s["meetings"], 1);
+  EXPECT_EQ(s["rejected"], 1);
+  EXPECT_EQ(s["rejected_by_reason"]["event without a valid DTSTART"], 1) << s.dump(2);
+  ASSERT_EQ(s["items_skipped"].size(), 1u) << s.dump(2);
+  EXPECT_NE(s["items_skipped"].begin().key().find("recurrence rule not expanded"),
+            std::string::npos);
+  EXPECT_EQ(s["items_skipped"].begin().value(), 1);
+}
+
 TEST_F(ImapSync, AUidValidityChangeResyncsTheFolderWithNoDuplicate) {
   for (int i = 0; i < 25; ++i) server_->Deliver("", "m" + std::to_string(i), Message(i));
   server_->OwnMail();

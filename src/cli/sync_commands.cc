@@ -199,6 +199,7 @@ ordered_json CountsJson(const store::SyncSource& s, const sync::SyncCounts& c) {
                  {"resyncs", c.resyncs},
                  {"errors", c.errors}};
   j["rejected_by_reason"] = c.rejected_by_reason;
+  j["items_skipped"] = c.skipped_by_reason;
   j["error_messages"] = c.error_messages;
   return j;
 }
@@ -213,6 +214,9 @@ void PrintCounts(const store::SyncSource& s, const sync::SyncCounts& c) {
       Counted(c.directory_changes, "directory change", "directory changes"),
       Counted(c.pages, "fetch", "fetches"), Counted(c.retries, "retry", "retries"),
       Counted(c.resyncs, "resync", "resyncs"), Counted(c.errors, "error", "errors"));
+  for (const auto& [reason, n] : c.skipped_by_reason) {
+    fmt::print("  items skipped: {} {}\n", n, reason);
+  }
   for (const auto& e : c.error_messages) fmt::print("  error: {}\n", e);
 }
 

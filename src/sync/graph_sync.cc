@@ -302,6 +302,7 @@ void AddCounts(SyncCounts& to, const SyncCounts& from) {
   to.dropped_by_consent += from.dropped_by_consent;
   to.rejected += from.rejected;
   for (const auto& [reason, n] : from.rejected_by_reason) to.rejected_by_reason[reason] += n;
+  for (const auto& [reason, n] : from.skipped_by_reason) to.skipped_by_reason[reason] += n;
   to.meetings += from.meetings;
   to.directory_changes += from.directory_changes;
   to.pages += from.pages;

@@ -209,6 +209,15 @@ Status FolderSync::ReadInvitations(ImapSession& session) {
 Status FolderSync::StoreMeetings(uint32_t uid, const std::string& calendar) {
   auto parsed = ingest::ParseICalendar(calendar, options_.window);
   if (!parsed.ok()) return Status::Ok();  // not a calendar after all: the message stays
+  // As a file ingest counts them: events refused, and rules kept unexpanded.
+  for (const std::string& reason : parsed->rejected) {
+    ++counts_.rejected;
+    ++counts_.rejected_by_reason[reason];
+  }
+  if (parsed->rules_not_expanded > 0) {
+    counts_.skipped_by_reason[std::string(ingest::kSkipRuleNotExpanded)] +=
+        parsed->rules_not_expanded;
+  }
   for (auto& meeting : parsed->meetings) {
     if (gate_.Filter(meeting) == ingest::GateVerdict::kDrop) continue;
     ingest::Provenance where{"imap", location_, uid, {}, /*live=*/true};

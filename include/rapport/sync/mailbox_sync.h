@@ -35,7 +35,10 @@ struct SyncCounts {
   uint64_t dropped_by_consent = 0;
   uint64_t rejected = 0;
   std::map<std::string, uint64_t> rejected_by_reason;
-  uint64_t meetings = 0;           // meeting occurrences stored or merged (invitations, calendars)
+  uint64_t meetings = 0;  // meeting occurrences stored or merged (invitations, calendars)
+  // Items kept with less than they hold, by reason: a recurrence rule not expanded (the event
+  // keeps its first occurrence).
+  std::map<std::string, uint64_t> skipped_by_reason;
   uint64_t directory_changes = 0;  // directory users and groups added, changed or removed
   uint64_t pages = 0;              // fetch commands (IMAP) or pages (Graph)
   uint64_t retries = 0;            // requests repeated after a dropped connection or throttling

@@ -241,12 +241,14 @@ Result<std::vector<int64_t>> PeopleAtDomains(SqlConnection& db, int64_t tenant,
   Status st = ForEachRow(
       db,
       // CROSS JOIN keeps the domains the outer loop: otherwise SQLite walks every address of the
-      // tenant to save sorting a handful of ids.
+      // tenant to save sorting a handful of ids. The person's kind is a look-up per address: as a
+      // join, SQLite built a Bloom filter over every person of the store on each call (0.9 ms a
+      // call on a 1M-message store, against 0.02 ms).
       "SELECT DISTINCT a.person_id FROM " + TextsIn(db.Dialect(), 2) + " d" +
           CrossJoin(db.Dialect()) +
-          "address a ON a.tenant_id = ?1 AND a.org_domain = d.value JOIN person p ON p.id = "
-          "a.person_id "
-          "WHERE a.is_role = 0 AND p.kind = 'external' ORDER BY 1",
+          "address a ON a.tenant_id = ?1 AND a.org_domain = d.value "
+          "WHERE a.is_role = 0 AND (SELECT p.kind FROM person p WHERE p.id = a.person_id) = "
+          "'external' ORDER BY 1",
       [&](SqlStatement& s) { out.push_back(s.ColumnInt(0)); }, tenant, JsonArray(org_domains));
   if (!st.ok()) return st;
   return out;

@@ -285,7 +285,7 @@ Result<EngagementRelease> Repeated(const store::PrivacyRelease& stored) {
 }
 
 // The noisy rows. Accounts on the imported list are public: each gets a row in every period
-// read, shown when its noisy colleague count reaches k; the whole periods' values are first
+// read, shown when its estimated colleague count reaches k; the whole periods' values are
 // estimated together, after the reused periods' where kept (TowardsTheTrend: post-processing of
 // public outputs); this release's measurements and how many periods were estimated together go
 // into `release`. Other accounts are selected: a row needs k true colleagues and a noisy count

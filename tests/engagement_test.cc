@@ -488,8 +488,10 @@ TEST(EngagementAcrossPeriods, NoiseFreeMonthsStayAsMeasuredAndARolledViewKeepsTh
   };
   auto [five, five_counts] = release("2026-06-01");
   EXPECT_EQ(five_counts, (std::vector<int>{3, 2, 4, 3, 2}));
+  EXPECT_EQ(five["privacy"]["estimated_periods"], 5);  // January to May, whole
   auto [six, six_counts] = release("2026-07-01");
   EXPECT_EQ(six["privacy"]["reused_periods"], 5);
+  EXPECT_EQ(six["privacy"]["estimated_periods"], 6);  // the five kept, and June
   EXPECT_EQ(six_counts, (std::vector<int>{3, 2, 4, 3, 2, 5}));
   // The ledger holds each release's measurements: the rolled one all six months, the first five
   // as the first release measured them.

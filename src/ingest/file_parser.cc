@@ -101,16 +101,23 @@ void FileParser::ParseOne(std::string_view raw, size_t index, uint64_t offset,
     for (const std::string& part : ExtractCalendarParts(raw)) {
       auto calendar = ParseICalendar(part, window_);
       if (!calendar.ok()) continue;
-      for (const auto& reason : calendar->rejected) {
-        EmitSimple(ParsedItem::Kind::kMeetingRejected, index, reason, source_kind, offset);
-      }
-      for (size_t i = 0; i < calendar->rules_not_expanded; ++i) {
-        EmitSimple(ParsedItem::Kind::kSkippedItem, index, std::string(kSkipRuleNotExpanded),
-                   source_kind, offset);
-      }
-      EmitMeetings(std::move(calendar->meetings), index, offset, source_kind);
+      EmitCalendar(std::move(*calendar), index, offset, source_kind);
     }
   }
+}
+
+// A parsed calendar's events refused, rules left unexpanded, and meetings, as one file's or
+// invitation's items.
+void FileParser::EmitCalendar(ICalendarResult calendar, size_t index, uint64_t offset,
+                              std::string_view source_kind) {
+  for (const auto& reason : calendar.rejected) {
+    EmitSimple(ParsedItem::Kind::kMeetingRejected, index, reason, source_kind, offset);
+  }
+  for (size_t i = 0; i < calendar.rules_not_expanded; ++i) {
+    EmitSimple(ParsedItem::Kind::kSkippedItem, index, std::string(kSkipRuleNotExpanded),
+               source_kind, offset);
+  }
+  EmitMeetings(std::move(calendar.meetings), index, offset, source_kind);
 }
 
 void FileParser::ParseCalendarFile(size_t index, std::string_view data) {
@@ -119,13 +126,7 @@ void FileParser::ParseCalendarFile(size_t index, std::string_view data) {
     return EmitSimple(ParsedItem::Kind::kFileSkipped, index,
                       "iCalendar: " + calendar.status().message());
   }
-  for (const auto& reason : calendar->rejected) {
-    EmitSimple(ParsedItem::Kind::kMeetingRejected, index, reason, "ics");
-  }
-  for (size_t i = 0; i < calendar->rules_not_expanded; ++i) {
-    EmitSimple(ParsedItem::Kind::kSkippedItem, index, std::string(kSkipRuleNotExpanded), "ics");
-  }
-  EmitMeetings(std::move(calendar->meetings), index, 0, "ics");
+  EmitCalendar(std::move(*calendar), index, 0, "ics");
   EmitSimple(ParsedItem::Kind::kFileDone, index, {}, "ics");
 }
 

@@ -54,6 +54,8 @@ class FileParser {
   void ParseGraphFile(size_t index, std::string_view data);
   void ParsePstFile(size_t index, const SourceFile& file);
   void ParseOne(std::string_view raw, size_t index, uint64_t offset, std::string_view source_kind);
+  void EmitCalendar(ICalendarResult calendar, size_t index, uint64_t offset,
+                    std::string_view source_kind);
   void EmitMeetings(std::vector<model::MeetingMeta> meetings, size_t index, uint64_t offset,
                     std::string_view source_kind, std::string_view graph_id = {},
                     std::string_view folder = {});

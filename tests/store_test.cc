@@ -169,7 +169,7 @@ TEST(SqliteStore, DuplicatesKeepEveryCopysProvenanceAndBcc) {
   // The sent copy's Message-ID is an alias of message 1; d, known only from that copy, is its
   // Bcc (role 3).
   EXPECT_NE(dump.find("--\n1|2@x|1|\n--"), std::string::npos) << dump;
-  EXPECT_NE(dump.find("\n1|3|4|\n"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("\n1|3|4|1767261600|\n"), std::string::npos) << dump;
   EXPECT_NE(dump.find("\n1|1|/m/inbox/1|maildir|NULL|NULL|0|\n2|1|/m/sent|mbox|NULL|NULL|0|\n"),
             std::string::npos)
       << dump;
@@ -208,6 +208,12 @@ constexpr const char* kDropTieIndex =
     "TRIGGER tie_person_changed; DROP TRIGGER tie_person_out; DROP TABLE tie; DROP TABLE "
     "tie_stale; DROP TABLE tie_watermark; DROP TABLE tie_pending";
 
+// Migrations 23 and 24 undone.
+constexpr const char* kUndoParticipantTimes =
+    "DROP INDEX tie_colleague; DROP TRIGGER participant_sent_at; DROP INDEX participant_address; "
+    "ALTER TABLE participant DROP COLUMN sent_at; "
+    "CREATE INDEX participant_address ON participant (address)";
+
 TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   TempDir dir;
   {
@@ -222,7 +228,8 @@ TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   }
   {  // Take the store back to schema version 2, as an older rapport left it.
     auto db = SqliteDb::Open(dir / "s.db");
-    for (const char* sql : {kUndoColumnRenames,
+    for (const char* sql : {kUndoParticipantTimes,
+                            kUndoColumnRenames,
                             kDropTieIndex,
                             "DROP INDEX message_sent",
                             "DROP INDEX calendar_item_meeting",
@@ -266,6 +273,16 @@ TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   ASSERT_EQ(accounts->size(), 1u);  // fabrikam.com; gmail.com never forms one
   EXPECT_EQ((*accounts)[0].name, "fabrikam.com");
   EXPECT_EQ((*accounts)[0].people, 1u);
+  // Migration 23 gave each stored participant its message's time: a window finds the mail.
+  store::ActivityQuery window;
+  window.people = {1};
+  window.from = 1767261600 - 60;
+  window.to = 1767261600 + 60;
+  auto activity = (*store)->ReadActivity(window);
+  ASSERT_TRUE(activity.ok());
+  EXPECT_EQ(activity->mail.size(), 1u);
+  window.to = 1767261600;
+  EXPECT_TRUE((*store)->ReadActivity(window)->mail.empty());
 }
 
 }  // namespace

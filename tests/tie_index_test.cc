@@ -279,6 +279,58 @@ TEST(TieIndex, EqualsTheTiesReadFromTheMailOnRandomStores) {
   EXPECT_GT(recomputed, 0);
 }
 
+// A colleague's ties (`rapport me`) are, contact by contact, the pairs Who Knows Whom reads for
+// each contact -- from the index when it is wholly fresh, from the mail otherwise.
+TEST(TieIndex, AColleaguesTiesAreThePairsReadForEachContact) {
+  int from_index = 0, compared = 0;
+  for (uint64_t seed = 21; seed <= 28; ++seed) {
+    TempDir dir;
+    RandomStore world(seed, dir);
+    std::vector<std::string> steps;
+    if (seed % 2 == 0) steps.push_back(world.CalendarsFirst());
+    for (int step = 0; step < 30; ++step) {
+      steps.push_back(world.Step());
+      std::vector<int64_t> everyone;  // every person an address names
+      for (const auto& address : kAddresses) {
+        auto person = world.store().FindPerson(address);
+        if (person.ok()) everyone.push_back(person->id);
+      }
+      std::sort(everyone.begin(), everyone.end());
+      everyone.erase(std::unique(everyone.begin(), everyone.end()), everyone.end());
+      auto people = world.store().Ties().Basics(everyone);
+      ASSERT_TRUE(people.ok());
+      std::vector<int64_t> outside;  // the oracle reads every external person's mail
+      for (int64_t id : everyone) {
+        const auto& p = people->at(id);
+        if (p.kind == store::PersonKind::kExternal && !p.is_role) outside.push_back(id);
+      }
+      for (int64_t until : {kStart + 90 * kDay, std::numeric_limits<int64_t>::max()}) {
+        auto all =
+            insights::ReadTies(world.store(), outside, until, insights::TieSource::kMessages);
+        ASSERT_TRUE(all.ok()) << all.status().message();
+        for (int64_t colleague : everyone) {
+          auto mine = insights::ReadColleagueTies(world.store(), colleague, until);
+          ASSERT_TRUE(mine.ok()) << mine.status().message();
+          insights::TieSet oracle;
+          for (const auto& t : all->ties) {
+            if (t.user == colleague) oracle.ties.push_back(t);
+          }
+          from_index += mine->from_index;
+          ++compared;
+          std::string history;
+          for (const auto& s : steps) history += s + "\n";
+          ASSERT_EQ(Text(world.store(), *mine), Text(world.store(), oracle))
+              << "seed " << seed << ", colleague " << colleague << ", until " << until
+              << ", after:\n"
+              << history;
+        }
+      }
+    }
+  }
+  EXPECT_GT(from_index, compared / 5) << from_index << " of " << compared;
+  EXPECT_LT(from_index, compared) << "the mail was never read";
+}
+
 // An empty store of the tenant Northwind (northwind.example).
 std::unique_ptr<store::Store> NorthwindStore(const testing::TempDir& dir) {
   auto created = testing::CreateTestStore(testing::NewTestStore(dir));

@@ -7,6 +7,7 @@
 #include "insights/decide.h"
 #include "rapport/insights/health_score.h"
 #include "rapport/insights/insight_settings.h"
+#include "rapport/insights/tie_index.h"
 #include "rapport/insights/ties.h"
 
 namespace rapport::insights {
@@ -25,14 +26,20 @@ bool Human(const store::Activity& a, int64_t person) {
          it->second.kind != store::PersonKind::kGuest;
 }
 
-// The caller's ties, strongest first, that the policy lets appear.
-Result<std::vector<ContactTie>> Ties(consent::PolicyDecisionPoint& policy, const store::Activity& a,
+// The caller's ties, strongest first, that the policy lets appear: the same ties Who Knows Whom
+// ranks (ReadColleagueTies), read from the tie index rather than from all the caller's mail.
+Result<std::vector<ContactTie>> Ties(store::Store& store, consent::PolicyDecisionPoint& policy,
                                      int64_t me, int64_t as_of) {
+  auto ties = ReadColleagueTies(store, me, as_of + 1);
+  if (!ties.ok()) return ties.status();
+  std::vector<int64_t> contacts;
+  for (const auto& tie : ties->ties) contacts.push_back(tie.contact);
+  auto people = store.Ties().Basics(contacts);
+  if (!people.ok()) return people.status();
   std::vector<ContactTie> out;
-  for (auto& tie : CollectTies(a, as_of + 1)) {
-    if (tie.user != me) continue;
+  for (auto& tie : ties->ties) {
     TieStrength s = ComputeTieStrength(tie.interactions, as_of);
-    if (s.strength > 0) out.push_back({a.people.at(tie.contact), s});
+    if (s.strength > 0) out.push_back({people->at(tie.contact), s});
   }
   std::sort(out.begin(), out.end(), [](const ContactTie& x, const ContactTie& y) {
     return StrongerTie(x.tie, x.contact, y.tie, y.contact);
@@ -55,29 +62,40 @@ void TopAndCold(std::vector<ContactTie> ties, int64_t as_of, int cold_days, Pers
   }
 }
 
-// Reply latencies both ways, and the mail still waiting for the caller, in (from, to].
+// Whether `m` involves the caller.
+bool Mine(const store::MailItem& m, int64_t me) {
+  return m.sender == me || Has(m.recipients, me);
+}
+
+// Reply latencies both ways, and the mail still waiting for the caller, in (from, to]. `a` holds
+// the caller's mail since `from` with the parents it answers; `wrote_before` those the caller
+// wrote to before `from`.
 void MailFacts(const store::Activity& a, int64_t me, const std::unordered_set<int64_t>& excluded,
-               int64_t from, int64_t to, std::vector<double>& mine, std::vector<double>& theirs,
+               const std::unordered_set<int64_t>& wrote_before, int64_t from, int64_t to,
+               std::vector<double>& mine, std::vector<double>& theirs,
                std::vector<const store::MailItem*>& waiting) {
-  const auto robots = BulkOnlySenders(a);
+  // A sender of bulk mail only (a robot) is never counted: every message below is not bulk.
   std::unordered_set<int64_t> answered;  // indexes of messages the caller replied to
   // person -> the last time the caller wrote to them. Only those the caller ever wrote to can be
   // owed a reply: a newsletter or a robot never is, even without bulk headers.
   std::unordered_map<int64_t, int64_t> last_written_to;
+  for (int64_t person : wrote_before) last_written_to[person] = from;
   for (const auto& m : a.mail) {
-    if (m.sender != me || m.sent_at > to) continue;
+    if (m.context || m.sender != me || m.sent_at > to) continue;
     if (m.parent >= 0) answered.insert(m.parent);
     for (int64_t r : m.recipients) last_written_to[r] = std::max(last_written_to[r], m.sent_at);
   }
   for (size_t i = 0; i < a.mail.size(); ++i) {
     const store::MailItem& m = a.mail[i];
-    if (m.bulk || robots.count(m.sender) || m.sent_at <= from || m.sent_at > to) continue;
-    if (m.parent >= 0) {
-      const store::MailItem& parent = a.mail[static_cast<size_t>(m.parent)];
-      const double hours = static_cast<double>(m.sent_at - parent.sent_at) / 3600.0;
-      if (m.sender == me && parent.sender != me) mine.push_back(hours);
+    if (m.context || m.bulk || m.sent_at <= from || m.sent_at > to) continue;
+    // A parent counts only when it is the caller's mail too, as when all of it was read.
+    const store::MailItem* parent =
+        m.parent >= 0 ? &a.mail[static_cast<size_t>(m.parent)] : nullptr;
+    if (parent != nullptr && Mine(*parent, me)) {
+      const double hours = static_cast<double>(m.sent_at - parent->sent_at) / 3600.0;
+      if (m.sender == me && parent->sender != me) mine.push_back(hours);
       const bool counted = !excluded.count(m.sender);  // the excluded are never counted
-      if (m.sender != me && parent.sender == me && counted) theirs.push_back(hours);
+      if (m.sender != me && parent->sender == me && counted) theirs.push_back(hours);
     }
     if (m.sender == me || !Has(m.recipients, me) || !Human(a, m.sender)) continue;
     auto wrote = last_written_to.find(m.sender);
@@ -86,6 +104,20 @@ void MailFacts(const store::Activity& a, int64_t me, const std::unordered_set<in
       waiting.push_back(&m);
     }
   }
+}
+
+// Those who wrote to the caller in (from, to] whom the caller had written to before `from`.
+Result<std::unordered_set<int64_t>> WroteToBefore(store::Store& store, const store::Activity& a,
+                                                  int64_t me, int64_t from) {
+  std::vector<int64_t> senders;
+  for (const auto& m : a.mail) {
+    if (!m.context && m.sender != me && m.sent_at > from) senders.push_back(m.sender);
+  }
+  std::sort(senders.begin(), senders.end());
+  senders.erase(std::unique(senders.begin(), senders.end()), senders.end());
+  auto wrote = store.WroteToBefore(me, senders, from + 1);
+  if (!wrote.ok()) return wrote.status();
+  return std::unordered_set<int64_t>(wrote->begin(), wrote->end());
 }
 
 Status Meetings(consent::PolicyDecisionPoint& policy, const store::Activity& a, int64_t me,
@@ -145,9 +177,14 @@ Result<PersonalAnswer> Personal(store::Store& store, consent::PolicyDecisionPoin
   if (!me.ok()) return me.status();
   auto settings = LoadInsightSettings(store);
   if (!settings.ok()) return settings.status();
+  // The window's mail and meetings and the next 14 days', with the parents replies answer: the
+  // ties come from the tie index, so nothing older is read.
+  const int64_t from = request.as_of - int64_t{days} * kDay;
   store::ActivityQuery query;
   query.people = {me->id};
+  query.from = from + 1;
   query.to = request.as_of + 14 * kDay + 1;
+  query.parents = true;
   auto activity = store.ReadActivity(query);
   if (!activity.ok()) return activity.status();
   auto summary = store.SummarizePeople({me->id});
@@ -159,15 +196,17 @@ Result<PersonalAnswer> Personal(store::Store& store, consent::PolicyDecisionPoin
   out.data_up_to = request.data_up_to;
   out.days = days;
   out.cold_after_days = settings->cold_after_days;
-  auto ties = Ties(policy, *activity, me->id, request.as_of);
+  auto ties = Ties(store, policy, me->id, request.as_of);
   if (!ties.ok()) return ties.status();
   TopAndCold(std::move(*ties), request.as_of, settings->cold_after_days, out);
-  const int64_t from = request.as_of - int64_t{days} * kDay;
   std::vector<double> mine, theirs;
   std::vector<const store::MailItem*> waiting;
   auto excluded = Excluded(policy, kKind, *activity);
   if (!excluded.ok()) return excluded.status();
-  MailFacts(*activity, me->id, *excluded, from, request.as_of, mine, theirs, waiting);
+  auto wrote_before = WroteToBefore(store, *activity, me->id, from);
+  if (!wrote_before.ok()) return wrote_before.status();
+  MailFacts(*activity, me->id, *excluded, *wrote_before, from, request.as_of, mine, theirs,
+            waiting);
   if (!mine.empty()) out.my_median_response_hours = Median(mine);
   if (!theirs.empty()) out.others_median_response_hours = Median(theirs);
   RAPPORT_RETURN_IF_ERROR(Awaiting(policy, *activity, waiting, out));

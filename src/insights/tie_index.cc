@@ -125,6 +125,37 @@ Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, 
   return set;
 }
 
+Result<TieSet> ReadColleagueTies(store::Store& store, int64_t colleague, int64_t until) {
+  auto fresh = store.Ties().AllFresh();
+  if (!fresh.ok()) return fresh.status();
+  if (*fresh) {
+    auto rows = store.Ties().ReadColleague(colleague);
+    if (!rows.ok()) return rows.status();
+    TieSet set;
+    set.ties = TiesFromRows(*rows, until);  // the colleague's pairs: the rest are facts
+    set.from_index = true;
+    return set;
+  }
+  store::ActivityQuery query;
+  query.people = {colleague};
+  query.to = until;
+  auto activity = store.ReadActivity(query);
+  if (!activity.ok()) return activity.status();
+  // Every external person in the colleague's mail and meetings, not only those of a pair: one
+  // the colleague sent only bulk mail to counts towards whether the colleague is a robot.
+  std::vector<int64_t> contacts;
+  for (const auto& [id, person] : activity->people) {
+    if (IsPersonOf(*activity, id, store::PersonKind::kExternal)) contacts.push_back(id);
+  }
+  auto set = ReadTies(store, contacts, until, TieSource::kMessages);
+  if (!set.ok()) return set.status();
+  std::erase_if(set->ties, [&](const TieInteractions& t) { return t.user != colleague; });
+  std::sort(
+      set->ties.begin(), set->ties.end(),
+      [](const TieInteractions& a, const TieInteractions& b) { return a.contact < b.contact; });
+  return set;
+}
+
 namespace {
 
 // The rows of `contacts` from all their mail and meetings, or (`after` set) from their mail

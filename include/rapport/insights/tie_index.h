@@ -40,6 +40,12 @@ enum class TieSource { kIndexWhenFresh, kIndexFresh, kMessages };
 Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, int64_t until,
                         TieSource source = TieSource::kIndexWhenFresh);
 
+// The ties of `colleague` with external people before `until`: for each contact, the pair
+// ReadTies gives for that contact (so the same strength Who Knows Whom shows), by contact. From
+// the index when all of it is fresh (store::TieIndex::AllFresh); otherwise the colleague's own
+// mail names the contacts and their mail gives the ties.
+Result<TieSet> ReadColleagueTies(store::Store& store, int64_t colleague, int64_t until);
+
 // Brings every marked contact's rows up to date (store::TieIndex::Refresh): contacts that only
 // received newer mail are extended with it, the others recomputed; says how many of each. Run
 // after anything that writes mail, meetings or people (ingest, sync, purge, retention, directory

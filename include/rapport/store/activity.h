@@ -40,8 +40,8 @@ struct MailItem {
   bool bulk = false;  // list, bulk or auto-submitted mail, or from a role address
   int64_t sender = 0;
   std::vector<int64_t> recipients;  // To, Cc, Bcc: distinct people, never the sender
-  // Read only as the parent of a message that is new (ActivityQuery::after_message): it counts
-  // as nothing itself. Always false otherwise.
+  // Read only as the parent of a message read (ActivityQuery::after_message or ::parents): it
+  // counts as nothing itself. Always false otherwise.
   bool context = false;
 };
 
@@ -66,6 +66,9 @@ struct ActivityQuery {
   // it), and no meetings; each such message's parent is read too, marked `context`, so that a
   // reply to older mail is still a reply (the tie index's refresh extends rows with what is new).
   std::optional<int64_t> after_message;
+  // Each message's parent, when not among the mail read, is read too and marked `context`: a
+  // window's replies to older mail keep their parents.
+  bool parents = false;
 };
 
 struct Activity {

@@ -215,6 +215,11 @@ class Store {
   // The mail and meetings these people took part in (or everyone's), with every participant
   // resolved to a person and summarised. Reads only: safe while an ingest writes.
   virtual Result<Activity> ReadActivity(const ActivityQuery& query) = 0;
+
+  // Those of `candidates` that `person` sent mail to (To, Cc or Bcc) before `before`, by id.
+  virtual Result<std::vector<int64_t>> WroteToBefore(int64_t person,
+                                                     const std::vector<int64_t>& candidates,
+                                                     int64_t before) = 0;
   // The tie index over the same data (tie_index.h): what Who Knows Whom reads when it is fresh.
   virtual TieIndex& Ties() = 0;
   virtual Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(

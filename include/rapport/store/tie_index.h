@@ -49,6 +49,11 @@ class TieIndex {
   // anyone whose change reaches every contact).
   virtual Result<bool> Fresh(std::span<const int64_t> contacts) = 0;
 
+  // Whether every row is current: nothing is marked or pending for anyone, and no mail is
+  // stored that the index has not seen. What a colleague's rows say about who their contacts
+  // are can be trusted only then: a contact marked stale may be about to gain them.
+  virtual Result<bool> AllFresh() = 0;
+
   // A token that changes in every transaction that writes rows (a refresh's chunk). Within one
   // read snapshot, rows of fresh contacts read under the same token are the same rows: what is
   // derived from them may be kept while the token and their freshness hold.
@@ -59,6 +64,10 @@ class TieIndex {
 
   // The rows of `contacts`, facts included, at any time; by contact, colleague, time.
   virtual Result<std::vector<TieRow>> Read(std::span<const int64_t> contacts) = 0;
+
+  // The rows of `colleague` with every contact, and each of those contacts' own facts
+  // (colleague 0): the colleague's ties, exactly as Read of those contacts gives them.
+  virtual Result<std::vector<TieRow>> ReadColleague(int64_t colleague) = 0;
 
   // What ranking needs of these people (kind, role flag, organisation domain, the lowest SMTP
   // address as a sort key), as in Activity::people.

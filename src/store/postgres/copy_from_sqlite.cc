@@ -91,8 +91,9 @@ Result<std::vector<Column>> ColumnsOf(PostgresConnection& pg, SqliteDb& lite,
 }
 
 // What moves the staged rows of `table` into it: for message, with its months' partitions made
-// first and its keys after (user triggers are off during the copy); for participant, with the
-// message's sent_at, which a missing message leaves NULL and the column refuses.
+// first and its keys after (user triggers are off during the copy); for participant from a store
+// older than SQLite's migration 23, with the message's sent_at, which a missing message leaves
+// NULL and the column refuses.
 std::string MoveSql(const std::string& table, const std::string& list, const std::string& stage) {
   const std::string insert = "INSERT INTO " + Quoted(table) + " (" + list;
   if (table == "message") {
@@ -103,7 +104,7 @@ std::string MoveSql(const std::string& table, const std::string& list, const std
            "SELECT tenant_id, id, message_id, fingerprint, sent_at FROM " +
            stage;
   }
-  if (table == "participant") {
+  if (table == "participant" && list.find("sent_at") == std::string::npos) {
     return insert + ", sent_at) SELECT s.*, k.sent_at FROM " + stage +
            " s LEFT JOIN message_key k ON k.tenant_id = (SELECT rapport_tenant()) AND "
            "k.id = s.message";

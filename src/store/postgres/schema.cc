@@ -346,7 +346,7 @@ Result<PostgresDatabase> ProbePostgresDatabase(SqlConnection& db) {
 }
 
 int LatestPostgresSchemaVersion() {
-  return 6;
+  return 7;
 }
 
 Status MigratePostgresSchema(SqlConnection& db, int up_to) {
@@ -390,6 +390,9 @@ Status MigratePostgresSchema(SqlConnection& db, int up_to) {
             "ALTER TABLE tie_watermark ADD COLUMN version BIGINT NOT NULL "
             "DEFAULT (floor(random() * 9.0e18 - 4.5e18))::bigint");
       }
+      // 7: a colleague's rows of the tie index (SQLite's migration 24).
+      if (version == 6)
+        st = db.Exec("CREATE INDEX tie_colleague ON tie (tenant_id, colleague, contact)");
       if (st.ok()) {
         st = db.Exec("UPDATE schema_version SET version = " + std::to_string(version + 1));
       }

@@ -8,14 +8,17 @@
 namespace rapport::store {
 namespace {
 
-// The messages (or meetings) of the focus people, as a CTE named `items`. Mail items carry
-// their time where PostgreSQL keeps it with participants: a message is then read from its own
-// month (SameMonth) rather than by joining every month of messages with every participant.
+// The messages (or meetings) of the focus people, as a CTE named `items`. Participants carry
+// their message's time, so only the focus people's mail in [?3, ?4) is read: a window of a long
+// history costs what the window holds (SQLite's participant index is by address and time;
+// PostgreSQL reads only the window's months), and a message is read from its own month
+// (SameMonth) rather than by joining every month of messages with every participant.
 std::string FocusMail(SqlDialect d) {
   return "WITH focus(id) AS (SELECT id FROM address WHERE tenant_id = ?1 AND person_id IN " +
-         IntegersIn(d, 2) + "), items(id, sent_at) AS (SELECT DISTINCT message, " +
-         (d == SqlDialect::kSqlite ? "0" : "sent_at") +
-         " FROM participant WHERE address IN (SELECT id FROM focus) AND message > ?5) ";
+         IntegersIn(d, 2) +
+         "), items(id, sent_at) AS (SELECT DISTINCT message, sent_at FROM participant WHERE "
+         "address IN (SELECT id FROM focus) AND sent_at >= ?3 AND sent_at < ?4 AND "
+         "message > ?5) ";
 }
 // ?2 and ?5 are unused but for their types; each kind of list names every parameter.
 std::string EveryoneMail(SqlDialect) {
@@ -210,7 +213,7 @@ Result<Activity> ReadActivity(SqlConnection& db, int64_t tenant, const ActivityQ
   RAPPORT_RETURN_IF_ERROR(
       ReadMail(db, tenant, query,
                query.everyone ? EveryoneMail(db.Dialect()) : FocusMail(db.Dialect()), ids, out));
-  if (query.after_message) RAPPORT_RETURN_IF_ERROR(ReadParents(db, tenant, out));
+  if (query.after_message || query.parents) RAPPORT_RETURN_IF_ERROR(ReadParents(db, tenant, out));
   std::sort(out.mail.begin(), out.mail.end(), [](const MailItem& a, const MailItem& b) {
     return a.sent_at != b.sent_at ? a.sent_at < b.sent_at : a.id < b.id;
   });
@@ -291,6 +294,25 @@ Result<std::vector<std::pair<int64_t, int64_t>>> AccountMembers(SqlConnection& d
       "WHERE d.tenant_id = ?1 AND a.is_role = 0 AND p.kind = 'external' ORDER BY 1, 2",
       [&](SqlStatement& s) { out.emplace_back(s.ColumnInt(0), s.ColumnInt(1)); }, tenant);
   if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<int64_t>> WroteToBefore(SqlConnection& db, int64_t tenant, int64_t person,
+                                           const std::vector<int64_t>& candidates, int64_t before) {
+  std::vector<int64_t> out;
+  if (candidates.empty()) return out;
+  // The person's sent mail by the participant index (address, time), then its recipients.
+  RAPPORT_RETURN_IF_ERROR(ForEachRow(
+      db,
+      "SELECT DISTINCT a.person_id FROM address me" + std::string(CrossJoin(db.Dialect())) +
+          "participant s ON s.address = me.id" + std::string(CrossJoin(db.Dialect())) +
+          "participant r ON r.message = s.message AND r.role > 0" +
+          SameMonth(db.Dialect(), "s", "r") +
+          " JOIN address a ON a.id = r.address WHERE me.tenant_id = ?1 AND me.person_id = ?2 "
+          "AND s.role = 0 AND s.sent_at < ?3 AND a.person_id IN " +
+          IntegersIn(db.Dialect(), 4) + " ORDER BY 1",
+      [&](SqlStatement& s) { out.push_back(s.ColumnInt(0)); }, tenant, person, before,
+      JsonArray(candidates)));
   return out;
 }
 

@@ -48,6 +48,10 @@ Result<std::vector<int64_t>> PeopleMatching(SqlConnection& db, int64_t tenant,
                                             std::string_view text, size_t limit);
 Result<std::vector<std::pair<int64_t, int64_t>>> AccountMembers(SqlConnection& db, int64_t tenant);
 
+// Store::WroteToBefore (store.h).
+Result<std::vector<int64_t>> WroteToBefore(SqlConnection& db, int64_t tenant, int64_t person,
+                                           const std::vector<int64_t>& candidates, int64_t before);
+
 // Every address key of a person, sorted.
 Result<std::vector<std::string>> AddressesOf(SqlConnection& db, int64_t tenant, int64_t person);
 

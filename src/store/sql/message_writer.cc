@@ -132,9 +132,9 @@ Status SqlMessageWriter::Prepare() {
   RAPPORT_RETURN_IF_ERROR(PrepareMeetingStatements());
   RAPPORT_RETURN_IF_ERROR(PrepareIdentityStatements());
   // One statement per row count: most of an INSERT's cost is per statement, not per row.
-  std::string sql = "INSERT INTO participant (message, role, address) VALUES (?, ?, ?)";
+  std::string sql = "INSERT INTO participant (message, role, address, sent_at) VALUES (?, ?, ?, ?)";
   for (size_t rows = 1; rows < insert_participants_.size(); ++rows) {
-    if (rows > 1) sql += ", (?, ?, ?)";
+    if (rows > 1) sql += ", (?, ?, ?, ?)";
     auto prepared = db_.Prepare(sql + " ON CONFLICT DO NOTHING");
     if (!prepared.ok()) return prepared.status();
     insert_participants_[rows] = std::move(*prepared);
@@ -348,12 +348,21 @@ Status SqlMessageWriter::AddParticipants(int64_t message, const model::MessageMe
     }
     return Status::Ok();
   }
+  // A participant carries its message's time, so that a person's mail in a window is found
+  // from the participant index alone; a copy's Bcc joins a message stored with its first copy's.
+  int64_t sent_at = meta.sent.utc_seconds;
+  if (bcc_only) {
+    auto stored = db_.QueryInt("SELECT sent_at FROM message WHERE id = " + std::to_string(message));
+    if (!stored.ok()) return stored.status();
+    sent_at = *stored;
+  }
   for (size_t i = 0; i < rows.size();) {
     size_t n = std::min(rows.size() - i, insert_participants_.size() - 1);
     SqlStatement& insert = insert_participants_[n];
     for (size_t k = 0; k < n; ++k, ++i) {
-      int base = static_cast<int>(k * 3);
+      int base = static_cast<int>(k * 4);
       insert.Bind(base + 1, message).Bind(base + 2, rows[i].first).Bind(base + 3, rows[i].second);
+      insert.Bind(base + 4, sent_at);
     }
     RAPPORT_RETURN_IF_ERROR(insert.Run());
   }

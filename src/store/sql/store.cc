@@ -310,6 +310,12 @@ class SqlStore final : public Store {
     return store::SummarizePeople(Reads(), tenant_id_, ids);
   }
 
+  Result<std::vector<int64_t>> WroteToBefore(int64_t person, const std::vector<int64_t>& candidates,
+                                             int64_t before) override {
+    RAPPORT_RETURN_IF_ERROR(LoadTenantId());
+    return store::WroteToBefore(Reads(), tenant_id_, person, candidates, before);
+  }
+
   Result<std::vector<int64_t>> PeopleAtDomains(const std::vector<std::string>& domains) override {
     RAPPORT_RETURN_IF_ERROR(LoadTenantId());
     return store::PeopleAtDomains(Reads(), tenant_id_, domains);

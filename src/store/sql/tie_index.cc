@@ -216,6 +216,14 @@ Result<bool> SqlTieIndex::Fresh(std::span<const int64_t> contacts) {
   return fresh;
 }
 
+Result<bool> SqlTieIndex::AllFresh() {
+  auto fresh = db_.QueryInt(
+      "SELECT NOT (EXISTS (SELECT 1 FROM tie_stale) OR EXISTS (SELECT 1 FROM tie_pending) OR "
+      "(SELECT coalesce(max(id), 0) FROM message) > (SELECT message FROM tie_watermark))");
+  if (!fresh.ok()) return fresh.status();
+  return *fresh != 0;
+}
+
 Result<int64_t> SqlTieIndex::Version() {
   return db_.QueryInt("SELECT version FROM tie_watermark");
 }
@@ -228,6 +236,19 @@ Result<std::vector<int64_t>> SqlTieIndex::Contacts() {
   return out;
 }
 
+namespace {
+
+TieRow RowOf(SqlStatement& s) {
+  return {s.ColumnInt(0),
+          s.ColumnInt(1),
+          s.ColumnInt(2),
+          static_cast<TieFact>(s.ColumnInt(3)),
+          static_cast<int>(s.ColumnInt(4)),
+          static_cast<int>(s.ColumnInt(5))};
+}
+
+}  // namespace
+
 Result<std::vector<TieRow>> SqlTieIndex::Read(std::span<const int64_t> contacts) {
   std::vector<TieRow> out;
   Status st = ForEachRow(
@@ -235,12 +256,22 @@ Result<std::vector<TieRow>> SqlTieIndex::Read(std::span<const int64_t> contacts)
       "SELECT contact, colleague, at, fact, participants, n FROM tie "
       "WHERE contact IN " +
           IntegersIn(db_.Dialect(), 1) + " ORDER BY contact, colleague, at",
-      [&](SqlStatement& s) {
-        out.push_back({s.ColumnInt(0), s.ColumnInt(1), s.ColumnInt(2),
-                       static_cast<TieFact>(s.ColumnInt(3)), static_cast<int>(s.ColumnInt(4)),
-                       static_cast<int>(s.ColumnInt(5))});
-      },
-      JsonIds(contacts));
+      [&](SqlStatement& s) { out.push_back(RowOf(s)); }, JsonIds(contacts));
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<TieRow>> SqlTieIndex::ReadColleague(int64_t colleague) {
+  // Found through tie_colleague (SQLite's migration 24, PostgreSQL's 7).
+  std::vector<TieRow> out;
+  Status st = ForEachRow(
+      db_,
+      "SELECT contact, colleague, at, fact, participants, n FROM tie WHERE colleague = ?1 "
+      "UNION ALL SELECT t.contact, t.colleague, t.at, t.fact, t.participants, t.n FROM "
+      "(SELECT DISTINCT contact FROM tie WHERE colleague = ?1) c" +
+          std::string(CrossJoin(db_.Dialect())) +
+          "tie t ON t.contact = c.contact AND t.colleague = 0",
+      [&](SqlStatement& s) { out.push_back(RowOf(s)); }, colleague);
   if (!st.ok()) return st;
   return out;
 }

@@ -22,9 +22,11 @@ class SqlTieIndex final : public TieIndex {
       : db_(db), tenant_(std::move(tenant)) {}
 
   Result<bool> Fresh(std::span<const int64_t> contacts) override;
+  Result<bool> AllFresh() override;
   Result<int64_t> Version() override;
   Result<std::vector<int64_t>> Contacts() override;
   Result<std::vector<TieRow>> Read(std::span<const int64_t> contacts) override;
+  Result<std::vector<TieRow>> ReadColleague(int64_t colleague) override;
   Result<std::unordered_map<int64_t, PersonSummary>> Basics(
       std::span<const int64_t> people) override;
   Result<Refreshed> Refresh(const ComputeRows& compute, const ExtendRows& extend,

@@ -586,6 +586,22 @@ ALTER TABLE calendar_item RENAME COLUMN offset TO source_offset;
 ALTER TABLE tie_watermark ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 UPDATE tie_watermark SET version = random();
 )sql",
+    // 23: a participant carries its message's time, and the index that finds a person's mail is
+    // by address and time, so that a window of a long history (`rapport me`, relationship
+    // analytics) reads only the window's messages. PostgreSQL's participants carry it already.
+    R"sql(
+ALTER TABLE participant ADD COLUMN sent_at INTEGER NOT NULL DEFAULT 0;
+UPDATE participant SET sent_at = (SELECT sent_at FROM message WHERE id = participant.message);
+DROP INDEX participant_address;
+CREATE INDEX participant_address ON participant (address, sent_at);
+CREATE TRIGGER participant_sent_at AFTER UPDATE OF sent_at ON message
+WHEN OLD.sent_at IS NOT NEW.sent_at BEGIN
+  UPDATE participant SET sent_at = NEW.sent_at WHERE message = NEW.id;
+END;
+)sql",
+    // 24: a colleague's rows of the tie index, found without a scan (`rapport me`: the caller's
+    // ties).
+    "CREATE INDEX tie_colleague ON tie (colleague, contact);",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

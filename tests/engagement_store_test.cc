@@ -406,7 +406,10 @@ TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(
         db->Exec(
-              "PRAGMA user_version = 10; ALTER TABLE directory_address RENAME COLUMN "
+              "PRAGMA user_version = 10; DROP TRIGGER participant_sent_at; DROP INDEX "
+              "participant_address; ALTER TABLE participant DROP COLUMN sent_at; CREATE INDEX "
+              "participant_address ON participant (address); "
+              "ALTER TABLE directory_address RENAME COLUMN "
               "directory_user TO user; ALTER TABLE group_member RENAME COLUMN member TO user; "
               "ALTER TABLE access_token RENAME COLUMN owner TO user; ALTER TABLE message_copy "
               "RENAME COLUMN source_offset TO offset; ALTER TABLE meeting_copy RENAME COLUMN "

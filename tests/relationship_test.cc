@@ -340,6 +340,22 @@ TEST_F(RelationshipTest, MeIsAboutTheCallerOnly) {
   EXPECT_NE(stranger.err.find("not allowed"), std::string::npos);
 }
 
+// A week's window (4 - 11 March) reads only its own mail, yet alice's r3 (4 March) still answers
+// carol's r2 (3 March, before the window) in 21 h, and bob's r8 still awaits alice's reply
+// because she wrote to bob on 1 February (r9), long before the window.
+TEST_F(RelationshipTest, MeOverAShortWindowKeepsRepliesAndWritersFromBeforeIt) {
+  auto r = RunRapport("--db " + db_ + " me --as " + kAlice + " --days 7 --as-of 2026-03-11 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json me = json::parse(r.out);
+  EXPECT_EQ(me["my_median_response_hours"], 21.0);
+  EXPECT_EQ(me["others_median_response_hours"], nullptr);  // r2 answered r1 before the window
+  ASSERT_EQ(me["awaiting_reply"].size(), 2u);
+  EXPECT_EQ(me["awaiting_reply"][0]["from"], "bob@northwind.example");
+  EXPECT_EQ(me["awaiting_reply"][1]["from"], kCarol);
+  // The ties are not the window's: zed, quiet since December, is still the strongest.
+  EXPECT_EQ(me["top_contacts"][0]["address"], "zed@contoso.example");
+}
+
 // The store's mail ends in March 2026; today is later. Without --as-of every insight is as of the
 // end of the last day with data (g3, 20 March: the latest message or meeting not cancelled), and
 // says so; a given --as-of is kept.

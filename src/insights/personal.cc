@@ -106,13 +106,24 @@ void MailFacts(const store::Activity& a, int64_t me, const std::unordered_set<in
   }
 }
 
-// Those who wrote to the caller in (from, to] whom the caller had written to before `from`.
+// Whom the caller had written to before `from`, among those whose mail in (from, to] could await
+// the caller's reply and whom the caller has not written to since: only for them does it matter.
 Result<std::unordered_set<int64_t>> WroteToBefore(store::Store& store, const store::Activity& a,
-                                                  int64_t me, int64_t from) {
+                                                  int64_t me, int64_t from, int64_t to) {
+  std::unordered_set<int64_t> written;  // in the window
+  for (const auto& m : a.mail) {
+    if (!m.context && m.sender == me && m.sent_at > from && m.sent_at <= to) {
+      written.insert(m.recipients.begin(), m.recipients.end());
+    }
+  }
   std::vector<int64_t> senders;
   for (const auto& m : a.mail) {
-    if (!m.context && m.sender != me && m.sent_at > from) senders.push_back(m.sender);
+    if (m.context || m.bulk || m.sent_at <= from || m.sent_at > to || m.sender == me) continue;
+    if (Has(m.recipients, me) && Human(a, m.sender) && !written.count(m.sender)) {
+      senders.push_back(m.sender);
+    }
   }
+  if (senders.empty()) return std::unordered_set<int64_t>{};
   std::sort(senders.begin(), senders.end());
   senders.erase(std::unique(senders.begin(), senders.end()), senders.end());
   auto wrote = store.WroteToBefore(me, senders, from + 1);
@@ -203,7 +214,7 @@ Result<PersonalAnswer> Personal(store::Store& store, consent::PolicyDecisionPoin
   std::vector<const store::MailItem*> waiting;
   auto excluded = Excluded(policy, kKind, *activity);
   if (!excluded.ok()) return excluded.status();
-  auto wrote_before = WroteToBefore(store, *activity, me->id, from);
+  auto wrote_before = WroteToBefore(store, *activity, me->id, from, request.as_of);
   if (!wrote_before.ok()) return wrote_before.status();
   MailFacts(*activity, me->id, *excluded, *wrote_before, from, request.as_of, mine, theirs,
             waiting);

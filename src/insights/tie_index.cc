@@ -125,37 +125,6 @@ Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, 
   return set;
 }
 
-Result<TieSet> ReadColleagueTies(store::Store& store, int64_t colleague, int64_t until) {
-  auto fresh = store.Ties().AllFresh();
-  if (!fresh.ok()) return fresh.status();
-  if (*fresh) {
-    auto rows = store.Ties().ReadColleague(colleague);
-    if (!rows.ok()) return rows.status();
-    TieSet set;
-    set.ties = TiesFromRows(*rows, until);  // the colleague's pairs: the rest are facts
-    set.from_index = true;
-    return set;
-  }
-  store::ActivityQuery query;
-  query.people = {colleague};
-  query.to = until;
-  auto activity = store.ReadActivity(query);
-  if (!activity.ok()) return activity.status();
-  // Every external person in the colleague's mail and meetings, not only those of a pair: one
-  // the colleague sent only bulk mail to counts towards whether the colleague is a robot.
-  std::vector<int64_t> contacts;
-  for (const auto& [id, person] : activity->people) {
-    if (IsPersonOf(*activity, id, store::PersonKind::kExternal)) contacts.push_back(id);
-  }
-  auto set = ReadTies(store, contacts, until, TieSource::kMessages);
-  if (!set.ok()) return set.status();
-  std::erase_if(set->ties, [&](const TieInteractions& t) { return t.user != colleague; });
-  std::sort(
-      set->ties.begin(), set->ties.end(),
-      [](const TieInteractions& a, const TieInteractions& b) { return a.contact < b.contact; });
-  return set;
-}
-
 namespace {
 
 // The rows of `contacts` from all their mail and meetings, or (`after` set) from their mail
@@ -174,6 +143,50 @@ Result<std::vector<store::TieRow>> RowsFromMail(store::Store& store,
 }
 
 }  // namespace
+
+Result<TieSet> ReadColleagueTies(store::Store& store, int64_t colleague, int64_t until) {
+  TieSet set;
+  auto fresh = store.Ties().AllFresh();
+  if (!fresh.ok()) return fresh.status();
+  auto rows = store.Ties().ReadColleague(colleague);
+  if (!rows.ok()) return rows.status();
+  if (*fresh) {
+    set.ties = TiesFromRows(*rows, until);  // the colleague's pairs: the rest are facts
+    set.from_index = true;
+    return set;
+  }
+  // Every external person in the colleague's mail and meetings, not only those of a pair: one
+  // the colleague sent only bulk mail to counts towards whether the colleague is a robot.
+  store::ActivityQuery query;
+  query.people = {colleague};
+  query.to = until;
+  auto activity = store.ReadActivity(query);
+  if (!activity.ok()) return activity.status();
+  std::vector<int64_t> contacts;
+  for (const auto& [id, person] : activity->people) {
+    if (IsPersonOf(*activity, id, store::PersonKind::kExternal)) contacts.push_back(id);
+  }
+  std::sort(contacts.begin(), contacts.end());
+  auto stale = store.Ties().StaleAmong(contacts);
+  if (!stale.ok()) return stale.status();
+  // Current rows of the contacts that are fresh; the others' rows as a refresh would write them.
+  const std::set<int64_t> current = [&] {
+    std::set<int64_t> out(contacts.begin(), contacts.end());
+    for (int64_t c : *stale) out.erase(c);
+    return out;
+  }();
+  std::erase_if(*rows, [&](const store::TieRow& r) { return !current.count(r.contact); });
+  if (!stale->empty()) {
+    auto computed = RowsFromMail(store, *stale, std::nullopt);
+    if (!computed.ok()) return computed.status();
+    for (const auto& r : *computed) {
+      if (r.colleague == colleague || r.colleague == 0) rows->push_back(r);
+    }
+  }
+  set.ties = TiesFromRows(*rows, until);
+  set.from_index = stale->empty();
+  return set;
+}
 
 Result<store::TieIndex::Refreshed> RefreshTieIndex(store::Store& store) {
   return store.Ties().Refresh(

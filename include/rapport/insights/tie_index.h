@@ -42,8 +42,8 @@ Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, 
 
 // The ties of `colleague` with external people before `until`: for each contact, the pair
 // ReadTies gives for that contact (so the same strength Who Knows Whom shows), by contact. From
-// the index when all of it is fresh (store::TieIndex::AllFresh); otherwise the colleague's own
-// mail names the contacts and their mail gives the ties.
+// the index alone when all of it is fresh (store::TieIndex::AllFresh); otherwise the colleague's
+// own mail names the contacts, and those whose rows are not current are read from their mail.
 Result<TieSet> ReadColleagueTies(store::Store& store, int64_t colleague, int64_t until);
 
 // Brings every marked contact's rows up to date (store::TieIndex::Refresh): contacts that only

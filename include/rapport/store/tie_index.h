@@ -54,6 +54,11 @@ class TieIndex {
   // are can be trusted only then: a contact marked stale may be about to gain them.
   virtual Result<bool> AllFresh() = 0;
 
+  // Those of `contacts` whose rows may not be current (marked, pending, or in mail the index has
+  // not seen yet), by id; all of them while a mark that reaches everyone a person dealt with is
+  // pending.
+  virtual Result<std::vector<int64_t>> StaleAmong(std::span<const int64_t> contacts) = 0;
+
   // A token that changes in every transaction that writes rows (a refresh's chunk). Within one
   // read snapshot, rows of fresh contacts read under the same token are the same rows: what is
   // derived from them may be kept while the token and their freshness hold.

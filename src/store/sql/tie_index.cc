@@ -224,6 +224,22 @@ Result<bool> SqlTieIndex::AllFresh() {
   return *fresh != 0;
 }
 
+Result<std::vector<int64_t>> SqlTieIndex::StaleAmong(std::span<const int64_t> contacts) {
+  std::vector<int64_t> out;
+  Status st = ForEachRow(
+      db_,
+      "SELECT p.id FROM person p WHERE p.id IN " + IntegersIn(db_.Dialect(), 1) +
+          " AND (EXISTS (SELECT 1 FROM tie_stale WHERE whole = 1) OR p.id IN (SELECT person FROM "
+          "tie_stale) OR p.id IN (SELECT person FROM tie_pending) OR p.id IN (SELECT a.person_id "
+          "FROM participant t" +
+          CrossJoin(db_.Dialect()) +  // new mail by its ids, not every address's
+          "address a ON a.id = t.address WHERE t.message > (SELECT message FROM tie_watermark))) "
+          "ORDER BY p.id",
+      [&](SqlStatement& s) { out.push_back(s.ColumnInt(0)); }, JsonIds(contacts));
+  if (!st.ok()) return st;
+  return out;
+}
+
 Result<int64_t> SqlTieIndex::Version() {
   return db_.QueryInt("SELECT version FROM tie_watermark");
 }

@@ -23,6 +23,7 @@ class SqlTieIndex final : public TieIndex {
 
   Result<bool> Fresh(std::span<const int64_t> contacts) override;
   Result<bool> AllFresh() override;
+  Result<std::vector<int64_t>> StaleAmong(std::span<const int64_t> contacts) override;
   Result<int64_t> Version() override;
   Result<std::vector<int64_t>> Contacts() override;
   Result<std::vector<TieRow>> Read(std::span<const int64_t> contacts) override;

@@ -184,7 +184,8 @@ Status DescribeEveryone(store::Store& store, PersonalAnswer& out) {
 // The answer, whose decision is made.
 Result<PersonalAnswer> Personal(store::Store& store, consent::PolicyDecisionPoint& policy,
                                 const InsightRequest& request, int days) {
-  auto me = store.IdentifyPerson(request.caller.address);
+  // The caller's id is all this needs: not their names, account or groups.
+  auto me = store.LocatePerson(request.caller.address);
   if (!me.ok()) return me.status();
   auto settings = LoadInsightSettings(store);
   if (!settings.ok()) return settings.status();

@@ -67,23 +67,48 @@ bool Mine(const store::MailItem& m, int64_t me) {
   return m.sender == me || Has(m.recipients, me);
 }
 
-// Reply latencies both ways, and the mail still waiting for the caller, in (from, to]. `a` holds
-// the caller's mail since `from` with the parents it answers; `wrote_before` those the caller
-// wrote to before `from`.
-void MailFacts(const store::Activity& a, int64_t me, const std::unordered_set<int64_t>& excluded,
-               const std::unordered_set<int64_t>& wrote_before, int64_t from, int64_t to,
-               std::vector<double>& mine, std::vector<double>& theirs,
-               std::vector<const store::MailItem*>& waiting) {
-  // A sender of bulk mail only (a robot) is never counted: every message below is not bulk.
-  std::unordered_set<int64_t> answered;  // indexes of messages the caller replied to
-  // person -> the last time the caller wrote to them. Only those the caller ever wrote to can be
-  // owed a reply: a newsletter or a robot never is, even without bulk headers.
-  std::unordered_map<int64_t, int64_t> last_written_to;
-  for (int64_t person : wrote_before) last_written_to[person] = from;
+// Mail in (from, to] that may await the caller's reply: not bulk (so never a robot's), to the
+// caller, from a person.
+bool MayAwait(const store::Activity& a, const store::MailItem& m, int64_t me, int64_t from,
+              int64_t to) {
+  return !m.context && !m.bulk && m.sent_at > from && m.sent_at <= to && m.sender != me &&
+         Has(m.recipients, me) && Human(a, m.sender);
+}
+
+// person -> the last time the caller wrote to them: in (from, to] from `a` (the caller's mail
+// since `from` with the parents it answers), else `from` for those the caller wrote to before
+// it. Only those the caller ever wrote to can be owed a reply: a newsletter or a robot never is,
+// even without bulk headers. Earlier mail is asked about only for senders it could matter for.
+Result<std::unordered_map<int64_t, int64_t>> LastWrittenTo(store::Store& store,
+                                                           const store::Activity& a, int64_t me,
+                                                           int64_t from, int64_t to) {
+  std::unordered_map<int64_t, int64_t> last;
   for (const auto& m : a.mail) {
-    if (m.context || m.sender != me || m.sent_at > to) continue;
-    if (m.parent >= 0) answered.insert(m.parent);
-    for (int64_t r : m.recipients) last_written_to[r] = std::max(last_written_to[r], m.sent_at);
+    if (m.context || m.sender != me || m.sent_at <= from || m.sent_at > to) continue;
+    for (int64_t r : m.recipients) last[r] = std::max(last[r], m.sent_at);
+  }
+  std::vector<int64_t> senders;
+  for (const auto& m : a.mail) {
+    if (MayAwait(a, m, me, from, to) && !last.count(m.sender)) senders.push_back(m.sender);
+  }
+  if (senders.empty()) return last;
+  std::sort(senders.begin(), senders.end());
+  senders.erase(std::unique(senders.begin(), senders.end()), senders.end());
+  auto wrote = store.WroteToBefore(me, senders, from + 1);
+  if (!wrote.ok()) return wrote.status();
+  for (int64_t person : *wrote) last.emplace(person, from);
+  return last;
+}
+
+// Reply latencies both ways, and the mail still waiting for the caller, in (from, to]; `a` and
+// `last_written_to` as LastWrittenTo has them.
+void MailFacts(const store::Activity& a, int64_t me, const std::unordered_set<int64_t>& excluded,
+               const std::unordered_map<int64_t, int64_t>& last_written_to, int64_t from,
+               int64_t to, std::vector<double>& mine, std::vector<double>& theirs,
+               std::vector<const store::MailItem*>& waiting) {
+  std::unordered_set<int64_t> answered;  // indexes of messages the caller replied to
+  for (const auto& m : a.mail) {
+    if (!m.context && m.sender == me && m.sent_at <= to && m.parent >= 0) answered.insert(m.parent);
   }
   for (size_t i = 0; i < a.mail.size(); ++i) {
     const store::MailItem& m = a.mail[i];
@@ -97,38 +122,13 @@ void MailFacts(const store::Activity& a, int64_t me, const std::unordered_set<in
       const bool counted = !excluded.count(m.sender);  // the excluded are never counted
       if (m.sender != me && parent->sender == me && counted) theirs.push_back(hours);
     }
-    if (m.sender == me || !Has(m.recipients, me) || !Human(a, m.sender)) continue;
+    if (!MayAwait(a, m, me, from, to)) continue;
     auto wrote = last_written_to.find(m.sender);
     if (wrote == last_written_to.end()) continue;  // a stranger to the caller
     if (!answered.count(static_cast<int64_t>(i)) && wrote->second < m.sent_at) {
       waiting.push_back(&m);
     }
   }
-}
-
-// Whom the caller had written to before `from`, among those whose mail in (from, to] could await
-// the caller's reply and whom the caller has not written to since: only for them does it matter.
-Result<std::unordered_set<int64_t>> WroteToBefore(store::Store& store, const store::Activity& a,
-                                                  int64_t me, int64_t from, int64_t to) {
-  std::unordered_set<int64_t> written;  // in the window
-  for (const auto& m : a.mail) {
-    if (!m.context && m.sender == me && m.sent_at > from && m.sent_at <= to) {
-      written.insert(m.recipients.begin(), m.recipients.end());
-    }
-  }
-  std::vector<int64_t> senders;
-  for (const auto& m : a.mail) {
-    if (m.context || m.bulk || m.sent_at <= from || m.sent_at > to || m.sender == me) continue;
-    if (Has(m.recipients, me) && Human(a, m.sender) && !written.count(m.sender)) {
-      senders.push_back(m.sender);
-    }
-  }
-  if (senders.empty()) return std::unordered_set<int64_t>{};
-  std::sort(senders.begin(), senders.end());
-  senders.erase(std::unique(senders.begin(), senders.end()), senders.end());
-  auto wrote = store.WroteToBefore(me, senders, from + 1);
-  if (!wrote.ok()) return wrote.status();
-  return std::unordered_set<int64_t>(wrote->begin(), wrote->end());
 }
 
 Status Meetings(consent::PolicyDecisionPoint& policy, const store::Activity& a, int64_t me,
@@ -215,9 +215,9 @@ Result<PersonalAnswer> Personal(store::Store& store, consent::PolicyDecisionPoin
   std::vector<const store::MailItem*> waiting;
   auto excluded = Excluded(policy, kKind, *activity);
   if (!excluded.ok()) return excluded.status();
-  auto wrote_before = WroteToBefore(store, *activity, me->id, from, request.as_of);
-  if (!wrote_before.ok()) return wrote_before.status();
-  MailFacts(*activity, me->id, *excluded, *wrote_before, from, request.as_of, mine, theirs,
+  auto last_written_to = LastWrittenTo(store, *activity, me->id, from, request.as_of);
+  if (!last_written_to.ok()) return last_written_to.status();
+  MailFacts(*activity, me->id, *excluded, *last_written_to, from, request.as_of, mine, theirs,
             waiting);
   if (!mine.empty()) out.my_median_response_hours = Median(mine);
   if (!theirs.empty()) out.others_median_response_hours = Median(theirs);

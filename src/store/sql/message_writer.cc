@@ -110,6 +110,7 @@ Status SqlMessageWriter::Prepare() {
        "(SELECT 1 FROM message WHERE id = ?1 AND source = ?2 AND source_offset = ?3) "
        "ON CONFLICT DO NOTHING"},
       {&find_source_, "SELECT id FROM source_file WHERE tenant_id = ?1 AND location = ?2"},
+      {&find_sent_at_, "SELECT sent_at FROM message WHERE id = ?1"},
       {&insert_source_,
        std::string("INSERT INTO source_file (tenant_id, location, kind) VALUES (?1, ?2, ?3)") +
            ReturningId(db_.Dialect())},
@@ -348,13 +349,16 @@ Status SqlMessageWriter::AddParticipants(int64_t message, const model::MessageMe
     }
     return Status::Ok();
   }
+  if (rows.empty()) return Status::Ok();  // most copies carry no Bcc
   // A participant carries its message's time, so that a person's mail in a window is found
   // from the participant index alone; a copy's Bcc joins a message stored with its first copy's.
   int64_t sent_at = meta.sent.utc_seconds;
   if (bcc_only) {
-    auto stored = db_.QueryInt("SELECT sent_at FROM message WHERE id = " + std::to_string(message));
-    if (!stored.ok()) return stored.status();
-    sent_at = *stored;
+    Status st;
+    find_sent_at_.Bind(1, message);
+    if (find_sent_at_.Step(st)) sent_at = find_sent_at_.ColumnInt(0);
+    find_sent_at_.Reset();
+    if (!st.ok()) return st;
   }
   for (size_t i = 0; i < rows.size();) {
     size_t n = std::min(rows.size() - i, insert_participants_.size() - 1);

@@ -153,7 +153,7 @@ class SqlMessageWriter final : public ingest::MailboxSink {
   int64_t source_id_ = 0;
 
   SqlStatement find_message_, insert_message_, insert_alias_, insert_copy_, find_source_,
-      insert_source_, find_finished_, finish_source_;
+      insert_source_, find_finished_, finish_source_, find_sent_at_;
   std::array<SqlStatement, 9> insert_participants_;  // [n]: n rows per statement
   SqlStatement find_meeting_, insert_meeting_, update_meeting_, cancel_meeting_, upsert_attendees_,
       clear_attendees_, insert_meeting_copy_, insert_graph_item_, find_graph_item_;

@@ -33,16 +33,23 @@ Status NewVersion(SqlConnection& db) {
 }
 
 // Marks the people of messages above the watermark as pending (their new mail starts after the
-// watermark; an earlier pending mark keeps its start) and raises it; turns every "whole" mark
-// into marks on each person who shared a message or a meeting with the marked person (and the
-// person), then clears it. `whole` is not materialized: PostgreSQL plans a materialized CTE as
-// 200 rows, and so probed every month partition's address index once per address (0.68 s on
-// Enron against 0.25 s; SQLite's plan is the same either way).
+// watermark; an earlier pending mark keeps its start). The new rows are found by message, the
+// participant key: led by the address, SQLite read every address's whole history once per chunk
+// of a refresh (2.2 s a chunk on a 10M store, most of the tenth million's 160 s).
+std::string MarkNewMail(SqlDialect d) {
+  return "INSERT INTO tie_pending (person, since) "
+         "SELECT DISTINCT a.person_id, (SELECT message FROM tie_watermark) FROM participant t" +
+         std::string(CrossJoin(d)) +
+         "address a ON a.id = t.address WHERE t.message > (SELECT message FROM tie_watermark) "
+         "ON CONFLICT DO NOTHING;";
+}
+
+// Raises the watermark; turns every "whole" mark into marks on each person who shared a message
+// or a meeting with the marked person (and the person), then clears it. `whole` is not
+// materialized: PostgreSQL plans a materialized CTE as 200 rows, and so probed every month
+// partition's address index once per address (0.68 s on Enron against 0.25 s; SQLite's plan is
+// the same either way).
 constexpr const char* kExpandWholeMarks = R"sql(
-INSERT INTO tie_pending (person, since)
-  SELECT DISTINCT a.person_id, (SELECT message FROM tie_watermark) FROM participant t
-  JOIN address a ON a.id = t.address WHERE t.message > (SELECT message FROM tie_watermark)
-  ON CONFLICT DO NOTHING;
 UPDATE tie_watermark SET message = (SELECT coalesce(max(id), 0) FROM message);
 INSERT INTO tie_stale (person)
 WITH whole(address) AS NOT MATERIALIZED (
@@ -118,7 +125,35 @@ Status MarkLateParents(SqlConnection& db) {
 // Everything the marks say, made explicit: late parents, new mail, whole marks.
 Status ExpandMarks(SqlConnection& db) {
   RAPPORT_RETURN_IF_ERROR(MarkLateParents(db));
-  return db.Exec(kExpandWholeMarks);
+  return db.Exec(MarkNewMail(db.Dialect()) + kExpandWholeMarks);
+}
+
+// The marked people who are not outside contacts (colleagues, guests, people since deleted).
+std::string MarkedNonContacts(const char* marks) {
+  return std::string("SELECT s.person FROM ") + marks +
+         " s LEFT JOIN person p ON p.id = s.person WHERE coalesce(p.kind, '') <> 'external'";
+}
+
+// Marks on people who are not outside contacts need no mail read: their rows go (a contact who
+// became a colleague had some) and so do their marks, in one pass. Chunks then hold only people
+// whose mail is read: on Enron's first ingest, 17,000 stale marks were 5,163 contacts.
+Status DropMarksOfNonContacts(SqlConnection& db) {
+  auto any = db.Prepare("SELECT EXISTS (" + MarkedNonContacts("tie_stale") + ") OR EXISTS (" +
+                        MarkedNonContacts("tie_pending") + ")");
+  if (!any.ok()) return any.status();
+  Status st;
+  const bool some = any->Step(st) && any->ColumnInt(0) != 0;
+  RAPPORT_RETURN_IF_ERROR(st);
+  any->Reset();
+  if (!some) return Status::Ok();
+  RAPPORT_RETURN_IF_ERROR(NewVersion(db));
+  for (const std::string& sql :
+       {"DELETE FROM tie WHERE contact IN (" + MarkedNonContacts("tie_stale") + ")",
+        "DELETE FROM tie_stale WHERE person IN (" + MarkedNonContacts("tie_stale") + ")",
+        "DELETE FROM tie_pending WHERE person IN (" + MarkedNonContacts("tie_pending") + ")"}) {
+    RAPPORT_RETURN_IF_ERROR(db.Exec(sql));
+  }
+  return Status::Ok();
 }
 
 // PostgreSQL writes tie rows set-based, an array per column (sql/array_columns.h): a refresh of
@@ -420,6 +455,7 @@ Result<TieIndex::Refreshed> SqlTieIndex::Refresh(const ComputeRows& compute,
     bool done = false;
     Status st = InTransaction(db_, [&]() -> Status {
       RAPPORT_RETURN_IF_ERROR(ExpandMarks(db_));
+      RAPPORT_RETURN_IF_ERROR(DropMarksOfNonContacts(db_));
       std::vector<int64_t> external;  // only they can have rows: the others' marks just go
       auto stale = StaleChunk(chunk, external);
       if (!stale.ok()) return stale.status();

@@ -237,6 +237,10 @@ Status DropStaleTieRows(SqlConnection& db) {
   return db.Exec("DELETE FROM tie WHERE contact IN (SELECT person FROM tie_stale)");
 }
 
+// Mail stored since the last refresh: every person in it is marked pending by the next one.
+constexpr const char* kMailAboveWatermark =
+    "(SELECT coalesce(max(id), 0) FROM message) > (SELECT message FROM tie_watermark)";
+
 Result<bool> SqlTieIndex::Fresh(std::span<const int64_t> contacts) {
   bool fresh = false;
   Status st = ForEachRow(
@@ -244,8 +248,7 @@ Result<bool> SqlTieIndex::Fresh(std::span<const int64_t> contacts) {
       "SELECT NOT (EXISTS (SELECT 1 FROM tie_stale WHERE whole = 1) OR EXISTS (SELECT 1 FROM "
       "tie_stale WHERE person IN " +
           IntegersIn(db_.Dialect(), 1) + ") OR EXISTS (SELECT 1 FROM tie_pending WHERE person IN " +
-          IntegersIn(db_.Dialect(), 1) +
-          ") OR (SELECT coalesce(max(id), 0) FROM message) > (SELECT message FROM tie_watermark))",
+          IntegersIn(db_.Dialect(), 1) + ") OR " + kMailAboveWatermark + ")",
       [&](SqlStatement& s) { fresh = s.ColumnInt(0) != 0; }, JsonIds(contacts));
   if (!st.ok()) return st;
   return fresh;
@@ -253,8 +256,9 @@ Result<bool> SqlTieIndex::Fresh(std::span<const int64_t> contacts) {
 
 Result<bool> SqlTieIndex::AllFresh() {
   auto fresh = db_.QueryInt(
-      "SELECT NOT (EXISTS (SELECT 1 FROM tie_stale) OR EXISTS (SELECT 1 FROM tie_pending) OR "
-      "(SELECT coalesce(max(id), 0) FROM message) > (SELECT message FROM tie_watermark))");
+      std::string("SELECT NOT (EXISTS (SELECT 1 FROM tie_stale) OR EXISTS (SELECT 1 FROM "
+                  "tie_pending) OR ") +
+      kMailAboveWatermark + ")");
   if (!fresh.ok()) return fresh.status();
   return *fresh != 0;
 }

@@ -341,34 +341,24 @@ Result<std::unordered_map<int64_t, PersonSummary>> SqlTieIndex::Basics(
   return out;
 }
 
-Result<std::vector<int64_t>> SqlTieIndex::StaleChunk(size_t chunk, std::vector<int64_t>& external) {
+Result<std::vector<int64_t>> SqlTieIndex::StaleChunk(size_t chunk) {
   std::vector<int64_t> out;
   Status st = ForEachRow(
-      db_,
-      "SELECT s.person, CASE WHEN p.kind = 'external' THEN 1 ELSE 0 END FROM tie_stale s "
-      "LEFT JOIN person p ON p.id = s.person ORDER BY s.person LIMIT ?1",
-      [&](SqlStatement& s) {
-        out.push_back(s.ColumnInt(0));
-        if (s.ColumnInt(1) != 0) external.push_back(s.ColumnInt(0));
-      },
-      static_cast<int64_t>(chunk));
+      db_, "SELECT person FROM tie_stale ORDER BY person LIMIT ?1",
+      [&](SqlStatement& s) { out.push_back(s.ColumnInt(0)); }, static_cast<int64_t>(chunk));
   if (!st.ok()) return st;
   return out;
 }
 
-Result<std::vector<int64_t>> SqlTieIndex::PendingChunk(size_t chunk, std::vector<int64_t>& external,
-                                                       int64_t& since) {
+Result<std::vector<int64_t>> SqlTieIndex::PendingChunk(size_t chunk, int64_t& since) {
   std::vector<int64_t> out;
   Status st = ForEachRow(
       db_,
-      "SELECT s.person, CASE WHEN p.kind = 'external' THEN 1 ELSE 0 END, s.since FROM tie_pending "
-      "s "
-      "LEFT JOIN person p ON p.id = s.person "
-      "WHERE s.since = (SELECT min(since) FROM tie_pending) ORDER BY s.person LIMIT ?1",
+      "SELECT person, since FROM tie_pending WHERE since = (SELECT min(since) FROM tie_pending) "
+      "ORDER BY person LIMIT ?1",
       [&](SqlStatement& s) {
         out.push_back(s.ColumnInt(0));
-        if (s.ColumnInt(1) != 0) external.push_back(s.ColumnInt(0));
-        since = s.ColumnInt(2);
+        since = s.ColumnInt(1);
       },
       static_cast<int64_t>(chunk));
   if (!st.ok()) return st;
@@ -460,27 +450,24 @@ Result<TieIndex::Refreshed> SqlTieIndex::Refresh(const ComputeRows& compute,
     Status st = InTransaction(db_, [&]() -> Status {
       RAPPORT_RETURN_IF_ERROR(ExpandMarks(db_));
       RAPPORT_RETURN_IF_ERROR(DropMarksOfNonContacts(db_));
-      std::vector<int64_t> external;  // only they can have rows: the others' marks just go
-      auto stale = StaleChunk(chunk, external);
+      auto stale = StaleChunk(chunk);  // contacts only: DropMarksOfNonContacts ran first
       if (!stale.ok()) return stale.status();
       if (!stale->empty()) {
-        auto rows = external.empty() ? Result<std::vector<TieRow>>(std::vector<TieRow>())
-                                     : compute(external);
+        auto rows = compute(*stale);
         if (!rows.ok()) return rows.status();
-        refreshed.recomputed += static_cast<int64_t>(external.size());
+        refreshed.recomputed += static_cast<int64_t>(stale->size());
         return Replace(*stale, *rows);
       }
       int64_t since = 0;
-      auto pending = PendingChunk(chunk, external, since);
+      auto pending = PendingChunk(chunk, since);
       if (!pending.ok()) return pending.status();
       if (pending->empty()) {
         done = true;
         return Status::Ok();
       }
-      auto rows = external.empty() ? Result<std::vector<TieRow>>(std::vector<TieRow>())
-                                   : extend(external, since);
+      auto rows = extend(*pending, since);
       if (!rows.ok()) return rows.status();
-      refreshed.extended += static_cast<int64_t>(external.size());
+      refreshed.extended += static_cast<int64_t>(pending->size());
       return Extend(*pending, *rows);
     });
     RAPPORT_RETURN_IF_ERROR(st);

@@ -34,11 +34,10 @@ class SqlTieIndex final : public TieIndex {
                             size_t chunk) override;
 
  private:
-  // Up to `chunk` stale people; those who are external people are also added to `external`.
-  Result<std::vector<int64_t>> StaleChunk(size_t chunk, std::vector<int64_t>& external);
+  // Up to `chunk` stale people, by id (within a refresh's transaction, contacts only).
+  Result<std::vector<int64_t>> StaleChunk(size_t chunk);
   // Up to `chunk` pending people with the earliest start, as StaleChunk; `since` is that start.
-  Result<std::vector<int64_t>> PendingChunk(size_t chunk, std::vector<int64_t>& external,
-                                            int64_t& since);
+  Result<std::vector<int64_t>> PendingChunk(size_t chunk, int64_t& since);
   // Sets the rows of `contacts` (marks cleared) or adds an extension's (pending marks cleared).
   Status Replace(const std::vector<int64_t>& contacts, const std::vector<TieRow>& rows);
   Status Extend(const std::vector<int64_t>& pending, const std::vector<TieRow>& rows);

@@ -97,10 +97,10 @@ bool Solve(std::array<std::array<double, N>, N> a, std::array<double, N>& b) {
 }
 
 // Weighted logistic regression by Newton's method; `ridge[j]` penalises coefficient j.
-template <size_t N>
-std::array<double, N> Logistic(const std::vector<std::array<double, N>>& rows,
-                               const std::vector<double>& y, const std::vector<double>& w,
-                               const std::array<double, N>& ridge) {
+// `for_each_row(visit)` calls visit(row, y, w) for every row, in the same order each time: rows
+// may be made as they are visited (FitWeights' pairs would not fit in memory at 10M messages).
+template <size_t N, typename ForEachRow>
+std::array<double, N> Logistic(const ForEachRow& for_each_row, const std::array<double, N>& ridge) {
   std::array<double, N> beta{};
   for (int iteration = 0; iteration < 50; ++iteration) {
     std::array<std::array<double, N>, N> hessian{};
@@ -109,16 +109,16 @@ std::array<double, N> Logistic(const std::vector<std::array<double, N>>& rows,
       hessian[j][j] = ridge[j];
       gradient[j] = -ridge[j] * beta[j];
     }
-    for (size_t i = 0; i < rows.size(); ++i) {
+    for_each_row([&](const std::array<double, N>& row, double y, double w) {
       double eta = 0;
-      for (size_t j = 0; j < N; ++j) eta += beta[j] * rows[i][j];
+      for (size_t j = 0; j < N; ++j) eta += beta[j] * row[j];
       const double p = 1.0 / (1.0 + std::exp(-eta));
-      const double r = w[i] * (y[i] - p), v = w[i] * p * (1 - p);
+      const double r = w * (y - p), v = w * p * (1 - p);
       for (size_t j = 0; j < N; ++j) {
-        gradient[j] += r * rows[i][j];
-        for (size_t k = 0; k <= j; ++k) hessian[j][k] += v * rows[i][j] * rows[i][k];
+        gradient[j] += r * row[j];
+        for (size_t k = 0; k <= j; ++k) hessian[j][k] += v * row[j] * row[k];
       }
-    }
+    });
     for (size_t j = 0; j < N; ++j) {
       for (size_t k = j + 1; k < N; ++k) hessian[j][k] = hessian[k][j];
     }
@@ -131,6 +131,18 @@ std::array<double, N> Logistic(const std::vector<std::array<double, N>>& rows,
     if (step < 1e-9) break;
   }
   return beta;
+}
+
+// Logistic over rows held in vectors.
+template <size_t N>
+std::array<double, N> Logistic(const std::vector<std::array<double, N>>& rows,
+                               const std::vector<double>& y, const std::vector<double>& w,
+                               const std::array<double, N>& ridge) {
+  return Logistic<N>(
+      [&](const auto& visit) {
+        for (size_t i = 0; i < rows.size(); ++i) visit(rows[i], y[i], w[i]);
+      },
+      ridge);
 }
 
 void Standardise(const Examples& e, WkwModel& m) {
@@ -156,34 +168,37 @@ WkwFeatures Standardised(const WkwModel& m, const WkwFeatures& x) {
 // The weights order colleagues within one contact's candidates: logistic regression on the
 // differences between a colleague who dealt with the contact and one who did not, at the same
 // cut-off (RankNet with a linear score). Each contact's pairs weigh 1 in all, so a contact with
-// many candidates does not drown the others; a pair's orientation is fixed by a hash.
+// many candidates does not drown the others; a pair's orientation is fixed by a hash. The pairs
+// are made afresh at each Newton step, not kept: at 10M messages there were tens of millions
+// (128 bytes each: most of `rapport train`'s 6.5 GB).
 void FitWeights(const Examples& e, WkwModel& m) {
   std::map<int64_t, std::pair<std::vector<size_t>, std::vector<size_t>>> groups;
   for (size_t i = 0; i < e.x.size(); ++i) {
     (e.y[i] > 0 ? groups[e.group[i]].first : groups[e.group[i]].second).push_back(i);
   }
-  std::vector<WkwFeatures> rows;
-  std::vector<double> y, w;
-  for (const auto& [group, members] : groups) {
-    const auto& [pos, neg] = members;
-    if (pos.empty() || neg.empty()) continue;
-    const double weight = 1.0 / static_cast<double>(pos.size() * neg.size());
-    for (size_t i : pos) {
-      const WkwFeatures zi = Standardised(m, e.x[i]);
-      for (size_t k : neg) {
-        const WkwFeatures zk = Standardised(m, e.x[k]);
-        const bool flip = Uniform(group, static_cast<int64_t>(i), static_cast<int64_t>(k)) < 0.5;
-        WkwFeatures d;
-        for (size_t j = 0; j < kWkwFeatures; ++j) d[j] = flip ? zk[j] - zi[j] : zi[j] - zk[j];
-        rows.push_back(d);
-        y.push_back(flip ? 0.0 : 1.0);
-        w.push_back(weight);
+  std::vector<WkwFeatures> z;
+  z.reserve(e.x.size());
+  for (const auto& x : e.x) z.push_back(Standardised(m, x));
+  const auto pairs = [&](const auto& visit) {
+    for (const auto& [group, members] : groups) {
+      const auto& [pos, neg] = members;
+      if (pos.empty() || neg.empty()) continue;
+      const double weight = 1.0 / static_cast<double>(pos.size() * neg.size());
+      for (size_t i : pos) {
+        for (size_t k : neg) {
+          const bool flip = Uniform(group, static_cast<int64_t>(i), static_cast<int64_t>(k)) < 0.5;
+          WkwFeatures d;
+          for (size_t j = 0; j < kWkwFeatures; ++j) {
+            d[j] = flip ? z[k][j] - z[i][j] : z[i][j] - z[k][j];
+          }
+          visit(d, flip ? 0.0 : 1.0, weight);
+        }
       }
     }
-  }
+  };
   WkwFeatures ridge;
   ridge.fill(kRidge);
-  m.weights = Logistic(rows, y, w, ridge);
+  m.weights = Logistic<kWkwFeatures>(pairs, ridge);
 }
 
 // The score's meaning: the chance of dealing with the contact, fitted on every example (Platt

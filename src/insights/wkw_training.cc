@@ -170,7 +170,7 @@ WkwFeatures Standardised(const WkwModel& m, const WkwFeatures& x) {
 // cut-off (RankNet with a linear score). Each contact's pairs weigh 1 in all, so a contact with
 // many candidates does not drown the others; a pair's orientation is fixed by a hash. The pairs
 // are made afresh at each Newton step, not kept: at 10M messages there were tens of millions
-// (128 bytes each: most of `rapport train`'s 6.5 GB).
+// (128 bytes each: most of `rapport train`'s 6.7 GB).
 void FitWeights(const Examples& e, WkwModel& m) {
   std::map<int64_t, std::pair<std::vector<size_t>, std::vector<size_t>>> groups;
   for (size_t i = 0; i < e.x.size(); ++i) {

@@ -135,6 +135,41 @@ TEST_F(WhoKnowsTest, RanksColleaguesByHandComputedStrength) {
   EXPECT_EQ(Colleagues("carol@fabrikam.example", "--top 2").size(), 2u);
 }
 
+// Equal scores are ordered by address, however few are shown: only the colleagues shown are
+// read in full (who_knows_whom.cc), so the cut must not fall between equals. zed is stored first
+// (the smaller person id), amy second, each with exactly the same exchange with carol.
+TEST(WhoKnowsEqualScores, AreOrderedByAddressWhateverTheTop) {
+  TempDir dir;
+  const std::string db = dir / "store.db";
+  ASSERT_EQ(InitConsented(db, "--tenant N --domain northwind.example").exit_code, 0);
+  const std::string carol = "carol@fabrikam.example";
+  int n = 0;
+  for (const std::string who : {"zed", "amy"}) {
+    const std::string id = who + "@northwind.example";
+    WriteFile(dir / ("mail/cur/" + std::to_string(++n)),
+              Mail("to-" + id, "Mon, 9 Mar 2026 00:00:00 +0000", id, carol));
+    WriteFile(dir / ("mail/cur/" + std::to_string(++n)),
+              Mail("re-" + id, "Mon, 9 Mar 2026 12:00:00 +0000", carol, id,
+                   "In-Reply-To: <to-" + id + ">\r\n"));
+    ASSERT_EQ(RunRapport("--db " + db + " ingest " + ShellQuote(dir / "mail")).exit_code, 0);
+  }
+  auto ask = [&](const std::string& extra) {
+    auto r = RunRapport("--db " + db + " who-knows " + carol +
+                        " --as zed@northwind.example --as-of " + kAsOf + " --json " + extra);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const json answer = json::parse(r.out, nullptr, false);
+    std::vector<std::string> out;
+    for (const auto& c : answer["colleagues"]) out.push_back(c["address"]);
+    return out;
+  };
+  const std::vector<std::string> both{"amy@northwind.example", "zed@northwind.example"};
+  EXPECT_EQ(ask(""), both);
+  EXPECT_EQ(ask("--top 1"), std::vector<std::string>{"amy@northwind.example"});
+  // With amy out of sight, the next in order is read on demand.
+  ASSERT_EQ(RunRapport("--db " + db + " optout add amy@northwind.example").exit_code, 0);
+  EXPECT_EQ(ask("--top 1"), std::vector<std::string>{"zed@northwind.example"});
+}
+
 TEST_F(WhoKnowsTest, AnAccountCountsEveryoneThereAsOneTie) {
   // bob's message reached carol and dave: two terms for the account. A domain is read as
   // addresses are (case does not matter), an account's name too.

@@ -1,6 +1,7 @@
 #include "rapport/insights/who_knows_whom.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -23,14 +24,49 @@ namespace {
 
 constexpr auto kKind = consent::InsightKind::kWhoKnowsWhom;
 
+// Colleagues strongest first. Only the first `ordered` are in their exact order (equal scores
+// by address) and carry who they are: an answer shows a handful of the hundreds a contact may
+// have, so the rest are ordered by score alone until OrderMore reaches them.
+struct Ranking {
+  std::vector<KnownColleague> colleagues;
+  size_t ordered = 0;
+};
+
+// Puts at least `count` more of `r` (and every colleague whose score equals the last of them's)
+// in their exact order, reading who they are.
+Status OrderMore(store::Store& store, Ranking& r, size_t count) {
+  auto& c = r.colleagues;
+  const size_t from = r.ordered;
+  if (from >= c.size()) return Status::Ok();
+  size_t end = count >= c.size() - from ? c.size() : from + std::max<size_t>(count, 1);
+  while (end < c.size() && c[end].tie.raw == c[end - 1].tie.raw) ++end;
+  std::vector<int64_t> users;
+  for (size_t i = from; i < end; ++i) users.push_back(c[i].colleague.id);
+  auto who = store.Ties().Basics(users);
+  if (!who.ok()) return who.status();
+  for (size_t i = from; i < end; ++i) {
+    auto it = who->find(c[i].colleague.id);
+    if (it == who->end()) {
+      return Status::Corruption("person " + std::to_string(c[i].colleague.id) +
+                                " has ties but no person row (run rapport ingest to refresh)");
+    }
+    c[i].colleague = it->second;
+  }
+  std::sort(c.begin() + static_cast<std::ptrdiff_t>(from),
+            c.begin() + static_cast<std::ptrdiff_t>(end),
+            [](const KnownColleague& a, const KnownColleague& b) {
+              return StrongerTie(a.tie, a.colleague, b.tie, b.colleague);
+            });
+  r.ordered = end;
+  return Status::Ok();
+}
+
 // Every colleague with a two-way tie to any of `contacts` in `ties` (one tie per colleague, over
-// all of them), strongest first, skipping `skip`.
-Result<std::vector<KnownColleague>> RankTies(store::Store& store,
-                                             const std::vector<TieInteractions>& ties,
-                                             const std::set<int64_t>& contacts,
-                                             const std::set<int64_t>& skip, int64_t as_of,
-                                             bool via_account) {
-  std::vector<KnownColleague> ranked;
+// all of them), strongest first, skipping `skip`; the first `ordered` of them in exact order.
+Result<Ranking> RankTies(store::Store& store, const std::vector<TieInteractions>& ties,
+                         const std::set<int64_t>& contacts, const std::set<int64_t>& skip,
+                         int64_t as_of, bool via_account, size_t ordered) {
+  Ranking ranked;
   std::map<int64_t, std::pair<std::vector<Interaction>, int>> by_user;
   for (auto& tie : ties) {
     if (skip.count(tie.user) || !contacts.count(tie.contact)) continue;
@@ -38,56 +74,45 @@ Result<std::vector<KnownColleague>> RankTies(store::Store& store,
     interactions.insert(interactions.end(), tie.interactions.begin(), tie.interactions.end());
     ++count;
   }
-  std::vector<int64_t> users;
   for (const auto& [user, entry] : by_user) {
     TieStrength tie = ComputeTieStrength(entry.first, as_of);
     if (tie.strength <= 0) continue;  // one-way traffic is no relationship
-    ranked.push_back({{}, tie, entry.second, via_account});
-    ranked.back().colleague.id = user;
-    users.push_back(user);
+    ranked.colleagues.push_back({{}, tie, entry.second, via_account});
+    ranked.colleagues.back().colleague.id = user;
   }
-  // Who they are (for the order among equals, and the answer), only for those with a tie: in a
-  // 5M-message store, 38 % of the colleagues in the rows only ever received mail from the contact.
-  auto who = store.Ties().Basics(users);
-  if (!who.ok()) return who.status();
-  for (auto& c : ranked) {
-    auto it = who->find(c.colleague.id);
-    if (it == who->end()) {
-      return Status::Corruption("person " + std::to_string(c.colleague.id) +
-                                " has ties but no person row (run rapport ingest to refresh)");
-    }
-    c.colleague = it->second;
-  }
-  std::sort(ranked.begin(), ranked.end(), [](const KnownColleague& a, const KnownColleague& b) {
-    return StrongerTie(a.tie, a.colleague, b.tie, b.colleague);
-  });
+  // Who they are (for the order among equals, and the answer) is read only for those shown: in a
+  // 5M-message store, 38 % of the colleagues in the rows only ever received mail from the
+  // contact, and reading every one with a tie was an eighth of a request.
+  std::sort(ranked.colleagues.begin(), ranked.colleagues.end(),
+            [](const KnownColleague& a, const KnownColleague& b) { return a.tie.raw > b.tie.raw; });
+  RAPPORT_RETURN_IF_ERROR(OrderMore(store, ranked, ordered));
   return ranked;
 }
 
 // The same, reading the ties of `contacts` first.
-Result<std::vector<KnownColleague>> RankColleagues(store::Store& store,
-                                                   const std::set<int64_t>& contacts,
-                                                   const std::set<int64_t>& skip, int64_t as_of,
-                                                   bool via_account) {
-  if (contacts.empty()) return std::vector<KnownColleague>();
+Result<Ranking> RankColleagues(store::Store& store, const std::set<int64_t>& contacts,
+                               const std::set<int64_t>& skip, int64_t as_of, bool via_account,
+                               size_t ordered) {
+  if (contacts.empty()) return Ranking();
   const std::vector<int64_t> people(contacts.begin(), contacts.end());
   auto ties = ReadTies(store, people, as_of + 1);
   if (!ties.ok()) return ties.status();
-  return RankTies(store, ties->ties, contacts, skip, as_of, via_account);
+  return RankTies(store, ties->ties, contacts, skip, as_of, via_account, ordered);
 }
 
-// The colleagues of a ranked list: those a second group (via the account) leaves out.
-std::set<int64_t> Listed(const std::vector<KnownColleague>& ranked) {
+// The colleagues of a ranking: those a second group (via the account) leaves out.
+std::set<int64_t> Listed(const Ranking& ranked) {
   std::set<int64_t> out;
-  for (const auto& c : ranked) out.insert(c.colleague.id);
+  for (const auto& c : ranked.colleagues) out.insert(c.colleague.id);
   return out;
 }
 
-// Appends to `out` the colleagues the policy lets appear, until it holds `top`.
-Status AppendVisible(consent::PolicyDecisionPoint& policy, std::vector<KnownColleague>& ranked,
+// Appends to `out` the colleagues the policy lets appear, in order, until it holds `top`.
+Status AppendVisible(store::Store& store, consent::PolicyDecisionPoint& policy, Ranking& ranked,
                      size_t top, std::vector<KnownColleague>& out) {
-  for (auto& colleague : ranked) {
-    if (out.size() >= top) break;
+  for (size_t i = 0; i < ranked.colleagues.size() && out.size() < top; ++i) {
+    if (i == ranked.ordered) RAPPORT_RETURN_IF_ERROR(OrderMore(store, ranked, top - out.size()));
+    KnownColleague& colleague = ranked.colleagues[i];
     auto may = policy.MayAppear(kKind, colleague.colleague.id);
     if (!may.ok()) return may.status();
     if (*may) out.push_back(std::move(colleague));
@@ -144,9 +169,12 @@ Status FindByModel(store::Store& store, consent::PolicyDecisionPoint& policy, co
                                     organisation->domain, as_of + 1);
   if (!shared.ok()) return shared.status();
   const WkwHistory& history = **shared;
-  auto direct = RankTies(store, history.ties(), contacts, {}, as_of, false);
+  // The model reorders each whole group (stably, so equal chances keep the formula's order).
+  constexpr size_t kAll = std::numeric_limits<size_t>::max();
+  auto direct = RankTies(store, history.ties(), contacts, {}, as_of, false, kAll);
   if (!direct.ok()) return direct.status();
-  auto order = [&](std::vector<KnownColleague>& group) {
+  auto order = [&](Ranking& ranking) {
+    auto& group = ranking.colleagues;
     for (auto& c : group) {
       c.chance = model.Probability(
           history.FeaturesAt(c.colleague.id, contact, organisation->domain, as_of + 1));
@@ -155,12 +183,13 @@ Status FindByModel(store::Store& store, consent::PolicyDecisionPoint& policy, co
                      [](const auto& a, const auto& b) { return *a.chance > *b.chance; });
   };
   order(*direct);
-  RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
+  RAPPORT_RETURN_IF_ERROR(AppendVisible(store, policy, *direct, top, answer.colleagues));
   if (answer.colleagues.size() >= top) return Status::Ok();
-  auto via = RankTies(store, history.ties(), organisation->others, Listed(*direct), as_of, true);
+  auto via =
+      RankTies(store, history.ties(), organisation->others, Listed(*direct), as_of, true, kAll);
   if (!via.ok()) return via.status();
   order(*via);
-  return AppendVisible(policy, *via, top, answer.colleagues);
+  return AppendVisible(store, policy, *via, top, answer.colleagues);
 }
 
 // What the answer says of its ranking, and each shown colleague's chance under the formula.
@@ -205,15 +234,15 @@ Status FindColleagues(store::Store& store, consent::PolicyDecisionPoint& policy,
     RAPPORT_RETURN_IF_ERROR(
         FindByModel(store, policy, ranker->model, *contacts, as_of, top, answer));
   } else {
-    auto direct = RankColleagues(store, *contacts, {}, as_of, false);
+    auto direct = RankColleagues(store, *contacts, {}, as_of, false, top);
     if (!direct.ok()) return direct.status();
-    RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *direct, top, answer.colleagues));
+    RAPPORT_RETURN_IF_ERROR(AppendVisible(store, policy, *direct, top, answer.colleagues));
     if (person && answer.colleagues.size() < top) {
       auto organisation = OrganisationOf(store, policy, answer.target.people.front());
       if (!organisation.ok()) return organisation.status();
-      auto via = RankColleagues(store, organisation->others, Listed(*direct), as_of, true);
+      auto via = RankColleagues(store, organisation->others, Listed(*direct), as_of, true, top);
       if (!via.ok()) return via.status();
-      RAPPORT_RETURN_IF_ERROR(AppendVisible(policy, *via, top, answer.colleagues));
+      RAPPORT_RETURN_IF_ERROR(AppendVisible(store, policy, *via, top, answer.colleagues));
     }
   }
   Explain(ranker, person, answer);

@@ -241,6 +241,17 @@ TEST(HashChain, RowsFromBeforeTheKeyFileArePinnedByIt) {
             "ledger's tail was cut)");
 }
 
+TEST(KeyedHash, IsHmacSha256WhateverKeyCameBefore) {
+  // RFC 4231 test case 2, then an empty key: each MAC uses its own key, not the last one given.
+  const std::string jefe = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  const std::string empty = "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad";
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(consent::HmacHex("Jefe", "what do ya want for nothing?"), jefe);
+    EXPECT_EQ(consent::HmacHex(std::string_view(), ""), empty);
+    EXPECT_EQ(consent::HmacHex("", ""), empty);
+  }
+}
+
 // --- Finding 6: keys beside what they protect ---------------------------------------------------
 
 TEST_F(StoreKeysTest, TheStoreHoldsNoKeyThatHashesAGuessedAddress) {

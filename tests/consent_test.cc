@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "consent/hash_chain.h"
+#include "rapport/consent/consent_ledger.h"
 #include "test_store.h"
 #include "test_support.h"
 
@@ -176,6 +177,32 @@ TEST_F(ConsentCli, ATamperedLedgerNamesItsFirstBadEntryAndGrantsNothing) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("consent ledger entry 2 was changed"), std::string::npos) << r.err;
   EXPECT_EQ(Rapport("consent grant personal --by " + std::string(kAdmin)).exit_code, 1);
+}
+
+// A long-running process (rapport serve) reads the ledger on every decision: a row changed in
+// the file after it was read and found intact is caught on the next read, not served from what
+// was read before.
+TEST_F(ConsentCli, AProcessThatReadTheLedgerCatchesARowChangedSinceThen) {
+  for (const char* type : {"personal", "identifiable"}) {
+    ASSERT_EQ(Rapport(std::string("consent grant ") + type + " --by " + kAdmin).exit_code, 0);
+  }
+  auto store = testing::OpenTestStore(db_);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  for (int read = 0; read < 2; ++read) {  // the second read is of rows already found intact
+    auto state = consent::ConsentLedger(**store).State();
+    ASSERT_TRUE(state.ok()) << state.status().message();
+    EXPECT_TRUE(state->of(consent::ConsentType::kIdentifiable).in_force);
+  }
+  Tamper(db_, "UPDATE ledger_entry SET entry = replace(entry, 'ada@', 'eve@') WHERE seq = 2");
+  auto state = consent::ConsentLedger(**store).State();
+  ASSERT_FALSE(state.ok());
+  EXPECT_EQ(
+      state.status().message().rfind("consent ledger entry 2 was changed after it was written", 0),
+      0u)
+      << state.status().message();
+  // Put back as it was, the ledger reads again.
+  Tamper(db_, "UPDATE ledger_entry SET entry = replace(entry, 'eve@', 'ada@') WHERE seq = 2");
+  EXPECT_TRUE(consent::ConsentLedger(**store).State().ok());
 }
 
 TEST_F(ConsentCli, EveryAccessDecisionIsAuditedAndATamperedAuditRowIsNamed) {

@@ -80,12 +80,19 @@ TieStrength ComputeTieStrength(std::span<const Interaction> interactions, int64_
   TieExplanation& e = t.explanation;
   std::vector<std::pair<double, size_t>> terms;  // (term, kind)
   terms.reserve(interactions.size());
+  const Interaction* previous = nullptr;  // the tie index gives n equal interactions in a row
+  double term = 0;
   for (const Interaction& i : interactions) {
     if (i.at > as_of) continue;  // the future is not evidence yet
     Count(i.kind, e);
     e.first = std::min(e.first.value_or(i.at), i.at);
     e.last = std::max(e.last.value_or(i.at), i.at);
-    terms.emplace_back(TieTerm(i, as_of, p), static_cast<size_t>(i.kind));
+    if (!previous || previous->at != i.at || previous->kind != i.kind ||
+        previous->participants != i.participants) {
+      term = TieTerm(i, as_of, p);
+      previous = &i;
+    }
+    terms.emplace_back(term, static_cast<size_t>(i.kind));
   }
   // Summed in a fixed order (ascending), so the result is bit-for-bit the same whatever order
   // the mail was ingested in; small terms first also loses the least precision.

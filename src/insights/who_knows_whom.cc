@@ -33,7 +33,9 @@ struct Ranking {
 };
 
 // Puts at least `count` more of `r` (and every colleague whose score equals the last of them's)
-// in their exact order, reading who they are.
+// in their exact order. Only colleagues with equal scores need who they are (their address
+// breaks the tie), so only they are read here; the answer reads those it shows
+// (DescribeColleagues).
 Status OrderMore(store::Store& store, Ranking& r, size_t count) {
   auto& c = r.colleagues;
   const size_t from = r.ordered;
@@ -41,23 +43,23 @@ Status OrderMore(store::Store& store, Ranking& r, size_t count) {
   size_t end = count >= c.size() - from ? c.size() : from + std::max<size_t>(count, 1);
   while (end < c.size() && c[end].tie.raw == c[end - 1].tie.raw) ++end;
   std::vector<int64_t> users;
-  for (size_t i = from; i < end; ++i) users.push_back(c[i].colleague.id);
+  for (size_t i = from; i < end; ++i) {
+    const bool equal = (i > from && c[i].tie.raw == c[i - 1].tie.raw) ||
+                       (i + 1 < end && c[i].tie.raw == c[i + 1].tie.raw);
+    if (equal) users.push_back(c[i].colleague.id);
+  }
+  r.ordered = end;
+  if (users.empty()) return Status::Ok();  // sorted by score, and no two scores are equal
   auto who = store.Ties().Basics(users);
   if (!who.ok()) return who.status();
   for (size_t i = from; i < end; ++i) {
-    auto it = who->find(c[i].colleague.id);
-    if (it == who->end()) {
-      return Status::Corruption("person " + std::to_string(c[i].colleague.id) +
-                                " has ties but no person row (run rapport ingest to refresh)");
-    }
-    c[i].colleague = it->second;
+    if (auto it = who->find(c[i].colleague.id); it != who->end()) c[i].colleague = it->second;
   }
   std::sort(c.begin() + static_cast<std::ptrdiff_t>(from),
             c.begin() + static_cast<std::ptrdiff_t>(end),
             [](const KnownColleague& a, const KnownColleague& b) {
               return StrongerTie(a.tie, a.colleague, b.tie, b.colleague);
             });
-  r.ordered = end;
   return Status::Ok();
 }
 
@@ -67,17 +69,25 @@ Result<Ranking> RankTies(store::Store& store, const std::vector<TieInteractions>
                          const std::set<int64_t>& contacts, const std::set<int64_t>& skip,
                          int64_t as_of, bool via_account, size_t ordered) {
   Ranking ranked;
-  std::map<int64_t, std::pair<std::vector<Interaction>, int>> by_user;
+  std::map<int64_t, std::vector<const TieInteractions*>> by_user;
   for (auto& tie : ties) {
     if (skip.count(tie.user) || !contacts.count(tie.contact)) continue;
-    auto& [interactions, count] = by_user[tie.user];
-    interactions.insert(interactions.end(), tie.interactions.begin(), tie.interactions.end());
-    ++count;
+    by_user[tie.user].push_back(&tie);
   }
-  for (const auto& [user, entry] : by_user) {
-    TieStrength tie = ComputeTieStrength(entry.first, as_of);
+  std::vector<Interaction> merged;
+  for (const auto& [user, own] : by_user) {
+    // One tie (always, for a contact) is scored where it is; several are scored together.
+    std::span<const Interaction> interactions = own.front()->interactions;
+    if (own.size() > 1) {
+      merged.clear();
+      for (const auto* t : own) {
+        merged.insert(merged.end(), t->interactions.begin(), t->interactions.end());
+      }
+      interactions = merged;
+    }
+    TieStrength tie = ComputeTieStrength(interactions, as_of);
     if (tie.strength <= 0) continue;  // one-way traffic is no relationship
-    ranked.colleagues.push_back({{}, tie, entry.second, via_account});
+    ranked.colleagues.push_back({{}, tie, static_cast<int>(own.size()), via_account});
     ranked.colleagues.back().colleague.id = user;
   }
   // Who they are (for the order among equals, and the answer) is read only for those shown: in a
@@ -120,10 +130,22 @@ Status AppendVisible(store::Store& store, consent::PolicyDecisionPoint& policy, 
   return Status::Ok();
 }
 
+// Who each shown colleague is. Every colleague has a person row: a tie without one is a store
+// the tie index has outrun.
 Status DescribeColleagues(store::Store& store, WhoKnowsWhomAnswer& answer) {
-  std::vector<store::PersonSummary*> people;
-  for (auto& c : answer.colleagues) people.push_back(&c.colleague);
-  return Describe(store, people);
+  std::vector<int64_t> ids;
+  for (const auto& c : answer.colleagues) ids.push_back(c.colleague.id);
+  auto who = store.SummarizePeople(ids);
+  if (!who.ok()) return who.status();
+  for (auto& c : answer.colleagues) {
+    auto it = who->find(c.colleague.id);
+    if (it == who->end()) {
+      return Status::Corruption("person " + std::to_string(c.colleague.id) +
+                                " has ties but no person row (run rapport ingest to refresh)");
+    }
+    c.colleague = std::move(it->second);
+  }
+  return Status::Ok();
 }
 
 // A contact's organisation when it forms an account (not free mail), and the other people there

@@ -11,7 +11,10 @@ namespace rapport::insights {
 namespace {
 
 Result<Target> PersonTarget(store::Store& store, std::string_view text) {
-  auto person = store.IdentifyPerson(text);
+  // Who it is and their addresses; the names written for them only when they have no display
+  // name (a sixteenth of a Who Knows Whom request went to reading what the label did not use).
+  auto person = store.LocatePerson(text);
+  if (person.ok() && person->display_name.empty()) person = store.IdentifyPerson(text);
   if (!person.ok()) return person.status();
   if (person->kind != "external") {
     std::string msg(text);

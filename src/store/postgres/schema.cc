@@ -346,7 +346,7 @@ Result<PostgresDatabase> ProbePostgresDatabase(SqlConnection& db) {
 }
 
 int LatestPostgresSchemaVersion() {
-  return 7;
+  return 8;
 }
 
 Status MigratePostgresSchema(SqlConnection& db, int up_to) {
@@ -393,6 +393,9 @@ Status MigratePostgresSchema(SqlConnection& db, int up_to) {
       // 7: a colleague's rows of the tie index (SQLite's migration 24).
       if (version == 6)
         st = db.Exec("CREATE INDEX tie_colleague ON tie (tenant_id, colleague, contact)");
+      // 8: an account by its name in any case (SQLite's migration 25).
+      if (version == 7)
+        st = db.Exec("CREATE INDEX account_name_key ON account (tenant_id, lower(name))");
       if (st.ok()) {
         st = db.Exec("UPDATE schema_version SET version = " + std::to_string(version + 1));
       }

@@ -158,11 +158,13 @@ Result<std::optional<Account>> FindAccount(SqlConnection& db, int64_t tenant,
   std::optional<Account> out;
   Status st = ForEachRow(
       db,
-      "SELECT c.id, c.name, c.origin, d.domain FROM account c "
-      "JOIN account_domain d ON d.account = c.id "
-      "WHERE c.tenant_id = ?1 AND (lower(c.name) = lower(?2) OR c.id IN (SELECT account FROM "
-      "account_domain WHERE tenant_id = ?1 AND domain = lower(?2))) "
-      "ORDER BY lower(c.name) = lower(?2) DESC, c.id, d.domain",
+      // The name (in any case, through account_name_key) and the domain are looked up apart and
+      // the matches joined: as one OR, both databases read every account of the tenant.
+      "SELECT c.id, c.name, c.origin, d.domain FROM (SELECT id, max(by_name) AS by_name FROM ("
+      "SELECT id, 1 AS by_name FROM account WHERE tenant_id = ?1 AND lower(name) = lower(?2) "
+      "UNION ALL SELECT account, 0 FROM account_domain WHERE tenant_id = ?1 AND domain = "
+      "lower(?2)) matched GROUP BY id) m JOIN account c ON c.id = m.id "
+      "JOIN account_domain d ON d.account = c.id ORDER BY m.by_name DESC, c.id, d.domain",
       [&](SqlStatement& s) {
         if (!out) out = Account{s.ColumnInt(0), s.ColumnText(1), s.ColumnText(2), {}, 0};
         if (out->id == s.ColumnInt(0)) out->domains.push_back(s.ColumnText(3));

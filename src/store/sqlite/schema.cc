@@ -602,6 +602,9 @@ END;
     // 24: a colleague's rows of the tie index, found without a scan (`rapport me`: the caller's
     // ties).
     "CREATE INDEX tie_colleague ON tie (colleague, contact);",
+    // 25: an account found by its name in any case (Store::FindAccount) without reading every
+    // account: a tenth of Who Knows Whom for an account among 3,000.
+    "CREATE INDEX account_name_key ON account (tenant_id, lower(name));",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

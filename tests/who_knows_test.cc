@@ -170,6 +170,31 @@ TEST(WhoKnowsEqualScores, AreOrderedByAddressWhateverTheTop) {
   EXPECT_EQ(ask("--top 1"), std::vector<std::string>{"zed@northwind.example"});
 }
 
+// `rapport me` ranks the caller's contacts the same way: equal scores by address, whichever
+// contact's mail came in first.
+TEST(WhoKnowsEqualScores, MeListsEqualContactsByAddress) {
+  TempDir dir;
+  const std::string db = dir / "store.db";
+  ASSERT_EQ(InitConsented(db, "--tenant N --domain northwind.example").exit_code, 0);
+  const std::string zed = "zed@northwind.example";
+  int n = 0;
+  for (const std::string contact : {"zoe@fabrikam.example", "amy@contoso.example"}) {
+    WriteFile(dir / ("mail/cur/" + std::to_string(++n)),
+              Mail("to-" + contact, "Mon, 9 Mar 2026 00:00:00 +0000", zed, contact));
+    WriteFile(dir / ("mail/cur/" + std::to_string(++n)),
+              Mail("re-" + contact, "Mon, 9 Mar 2026 12:00:00 +0000", contact, zed,
+                   "In-Reply-To: <to-" + contact + ">\r\n"));
+    ASSERT_EQ(RunRapport("--db " + db + " ingest " + ShellQuote(dir / "mail")).exit_code, 0);
+  }
+  auto r = RunRapport("--db " + db + " me --as " + zed + " --as-of " + kAsOf + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json me = json::parse(r.out, nullptr, false);
+  ASSERT_EQ(me["top_contacts"].size(), 2u) << r.out;
+  EXPECT_EQ(me["top_contacts"][0]["address"], "amy@contoso.example");
+  EXPECT_EQ(me["top_contacts"][1]["address"], "zoe@fabrikam.example");
+  EXPECT_EQ(me["top_contacts"][0]["strength"], me["top_contacts"][1]["strength"]);
+}
+
 TEST_F(WhoKnowsTest, AnAccountCountsEveryoneThereAsOneTie) {
   // bob's message reached carol and dave: two terms for the account. A domain is read as
   // addresses are (case does not matter), an account's name too.

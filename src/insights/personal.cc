@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "insights/decide.h"
+#include "insights/equal_scores.h"
 #include "rapport/insights/health_score.h"
 #include "rapport/insights/insight_settings.h"
 #include "rapport/insights/tie_index.h"
@@ -32,18 +33,17 @@ Result<std::vector<ContactTie>> Ties(store::Store& store, consent::PolicyDecisio
                                      int64_t me, int64_t as_of) {
   auto ties = ReadColleagueTies(store, me, as_of + 1);
   if (!ties.ok()) return ties.status();
-  std::vector<int64_t> contacts;
-  for (const auto& tie : ties->ties) contacts.push_back(tie.contact);
-  auto people = store.Ties().Basics(contacts);
-  if (!people.ok()) return people.status();
   std::vector<ContactTie> out;
   for (auto& tie : ties->ties) {
     TieStrength s = ComputeTieStrength(tie.interactions, as_of);
-    if (s.strength > 0) out.push_back({people->at(tie.contact), s});
+    if (s.strength <= 0) continue;
+    out.push_back({{}, s});
+    out.back().contact.id = tie.contact;
   }
-  std::sort(out.begin(), out.end(), [](const ContactTie& x, const ContactTie& y) {
-    return StrongerTie(x.tie, x.contact, y.tie, y.contact);
-  });
+  // Who they are is read for those shown (DescribeEveryone), and here only to break equal scores.
+  std::sort(out.begin(), out.end(),
+            [](const ContactTie& x, const ContactTie& y) { return x.tie.raw > y.tie.raw; });
+  RAPPORT_RETURN_IF_ERROR(BreakEqualScores(store, std::span(out), &ContactTie::contact));
   std::vector<ContactTie> visible;
   for (auto& t : out) {
     auto may = policy.MayAppear(kKind, t.contact.id);

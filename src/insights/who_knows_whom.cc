@@ -7,6 +7,7 @@
 
 #include "ingest/identity/mail_domains.h"
 #include "insights/decide.h"
+#include "insights/equal_scores.h"
 #include "insights/wkw_history_cache.h"
 #include "rapport/insights/tie_index.h"
 #include "rapport/insights/wkw_ranker.h"
@@ -33,34 +34,16 @@ struct Ranking {
 };
 
 // Puts at least `count` more of `r` (and every colleague whose score equals the last of them's)
-// in their exact order. Only colleagues with equal scores need who they are (their address
-// breaks the tie), so only they are read here; the answer reads those it shows
-// (DescribeColleagues).
+// in their exact order.
 Status OrderMore(store::Store& store, Ranking& r, size_t count) {
   auto& c = r.colleagues;
   const size_t from = r.ordered;
   if (from >= c.size()) return Status::Ok();
   size_t end = count >= c.size() - from ? c.size() : from + std::max<size_t>(count, 1);
   while (end < c.size() && c[end].tie.raw == c[end - 1].tie.raw) ++end;
-  std::vector<int64_t> users;
-  for (size_t i = from; i < end; ++i) {
-    const bool equal = (i > from && c[i].tie.raw == c[i - 1].tie.raw) ||
-                       (i + 1 < end && c[i].tie.raw == c[i + 1].tie.raw);
-    if (equal) users.push_back(c[i].colleague.id);
-  }
   r.ordered = end;
-  if (users.empty()) return Status::Ok();  // sorted by score, and no two scores are equal
-  auto who = store.Ties().Basics(users);
-  if (!who.ok()) return who.status();
-  for (size_t i = from; i < end; ++i) {
-    if (auto it = who->find(c[i].colleague.id); it != who->end()) c[i].colleague = it->second;
-  }
-  std::sort(c.begin() + static_cast<std::ptrdiff_t>(from),
-            c.begin() + static_cast<std::ptrdiff_t>(end),
-            [](const KnownColleague& a, const KnownColleague& b) {
-              return StrongerTie(a.tie, a.colleague, b.tie, b.colleague);
-            });
-  return Status::Ok();
+  return BreakEqualScores(store, std::span(c).subspan(from, end - from),
+                          &KnownColleague::colleague);
 }
 
 // Every colleague with a two-way tie to any of `contacts` in `ties` (one tie per colleague, over

@@ -25,7 +25,7 @@ struct MacContextFree {
 
 // This thread's HMAC-SHA256 context, its digest set once. OpenSSL's one-shot HMAC() looks up
 // both algorithms by name on every call: two thirds of the cost of a short MAC, and a request's
-// policy decision and audit take a dozen. Null when OpenSSL cannot make one.
+// policy decision and audit take over a dozen. Null when OpenSSL cannot make one.
 EVP_MAC_CTX* ThreadMac() {
   static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);  // shared, read-only
   thread_local const std::unique_ptr<EVP_MAC_CTX, MacContextFree> context = [] {

@@ -64,8 +64,8 @@ std::vector<store::TieRow> TieRowsOf(const store::Activity& activity,
 std::vector<TieInteractions> TiesFromRows(std::span<const store::TieRow> rows, int64_t until) {
   std::map<int64_t, Sending> contacts, colleagues;
   PairMap pairs;  // (colleague, contact)
-  // Rows come grouped by pair (the index's key order): the last pair's list is reused without a
-  // look-up, which was a third of this function on an account's thousands of rows.
+  // Rows come grouped by pair (the index's key order): the last pair's list is reused instead of
+  // a map look-up per row, which counts on an account's thousands of rows.
   std::vector<Interaction>* list = nullptr;
   Sending* sender = nullptr;  // the pair's colleague
   std::pair<int64_t, int64_t> key{0, 0};

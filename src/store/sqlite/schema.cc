@@ -603,7 +603,7 @@ END;
     // ties).
     "CREATE INDEX tie_colleague ON tie (colleague, contact);",
     // 25: an account found by its name in any case (Store::FindAccount) without reading every
-    // account: a tenth of Who Knows Whom for an account among 3,000.
+    // account: half of Who Knows Whom's time for an account among 3,000 (BENCHMARKS.md).
     "CREATE INDEX account_name_key ON account (tenant_id, lower(name));",
 };
 

@@ -406,7 +406,8 @@ TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(
         db->Exec(
-              "PRAGMA user_version = 10; DROP TRIGGER participant_sent_at; DROP INDEX "
+              "PRAGMA user_version = 10; DROP INDEX account_name_key; "
+              "DROP TRIGGER participant_sent_at; DROP INDEX "
               "participant_address; ALTER TABLE participant DROP COLUMN sent_at; CREATE INDEX "
               "participant_address ON participant (address); "
               "ALTER TABLE directory_address RENAME COLUMN "

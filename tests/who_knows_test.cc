@@ -135,26 +135,37 @@ TEST_F(WhoKnowsTest, RanksColleaguesByHandComputedStrength) {
   EXPECT_EQ(Colleagues("carol@fabrikam.example", "--top 2").size(), 2u);
 }
 
+// A store whose pairs each exchange exactly the same mail: one writes at midnight, the other
+// answers at noon (9 March 2026), one ingest per pair, so the first pair's people get the smaller
+// ids.
+class WhoKnowsEqualScores : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(InitConsented(db_, "--tenant N --domain northwind.example").exit_code, 0);
+  }
+  void Exchange(const std::string& writer, const std::string& answerer) {
+    const std::string pair = writer + "-" + answerer;  // the Message-IDs' tail
+    WriteFile(dir_ / ("mail/cur/" + std::to_string(++files_)),
+              Mail("to-" + pair, "Mon, 9 Mar 2026 00:00:00 +0000", writer, answerer));
+    WriteFile(dir_ / ("mail/cur/" + std::to_string(++files_)),
+              Mail("re-" + pair, "Mon, 9 Mar 2026 12:00:00 +0000", answerer, writer,
+                   "In-Reply-To: <to-" + pair + ">\r\n"));
+    ASSERT_EQ(RunRapport("--db " + db_ + " ingest " + ShellQuote(dir_ / "mail")).exit_code, 0);
+  }
+  TempDir dir_;
+  const std::string db_ = dir_ / "store.db";
+  int files_ = 0;
+};
+
 // Equal scores are ordered by address, however few are shown: only the colleagues shown are
 // read in full (who_knows_whom.cc), so the cut must not fall between equals. zed is stored first
 // (the smaller person id), amy second, each with exactly the same exchange with carol.
-TEST(WhoKnowsEqualScores, AreOrderedByAddressWhateverTheTop) {
-  TempDir dir;
-  const std::string db = dir / "store.db";
-  ASSERT_EQ(InitConsented(db, "--tenant N --domain northwind.example").exit_code, 0);
+TEST_F(WhoKnowsEqualScores, AreOrderedByAddressWhateverTheTop) {
   const std::string carol = "carol@fabrikam.example";
-  int n = 0;
-  for (const std::string who : {"zed", "amy"}) {
-    const std::string id = who + "@northwind.example";
-    WriteFile(dir / ("mail/cur/" + std::to_string(++n)),
-              Mail("to-" + id, "Mon, 9 Mar 2026 00:00:00 +0000", id, carol));
-    WriteFile(dir / ("mail/cur/" + std::to_string(++n)),
-              Mail("re-" + id, "Mon, 9 Mar 2026 12:00:00 +0000", carol, id,
-                   "In-Reply-To: <to-" + id + ">\r\n"));
-    ASSERT_EQ(RunRapport("--db " + db + " ingest " + ShellQuote(dir / "mail")).exit_code, 0);
-  }
+  Exchange("zed@northwind.example", carol);
+  Exchange("amy@northwind.example", carol);
   auto ask = [&](const std::string& extra) {
-    auto r = RunRapport("--db " + db + " who-knows " + carol +
+    auto r = RunRapport("--db " + db_ + " who-knows " + carol +
                         " --as zed@northwind.example --as-of " + kAsOf + " --json " + extra);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const json answer = json::parse(r.out, nullptr, false);
@@ -166,27 +177,17 @@ TEST(WhoKnowsEqualScores, AreOrderedByAddressWhateverTheTop) {
   EXPECT_EQ(ask(""), both);
   EXPECT_EQ(ask("--top 1"), std::vector<std::string>{"amy@northwind.example"});
   // With amy out of sight, the next in order is read on demand.
-  ASSERT_EQ(RunRapport("--db " + db + " optout add amy@northwind.example").exit_code, 0);
+  ASSERT_EQ(RunRapport("--db " + db_ + " optout add amy@northwind.example").exit_code, 0);
   EXPECT_EQ(ask("--top 1"), std::vector<std::string>{"zed@northwind.example"});
 }
 
 // `rapport me` ranks the caller's contacts the same way: equal scores by address, whichever
 // contact's mail came in first.
-TEST(WhoKnowsEqualScores, MeListsEqualContactsByAddress) {
-  TempDir dir;
-  const std::string db = dir / "store.db";
-  ASSERT_EQ(InitConsented(db, "--tenant N --domain northwind.example").exit_code, 0);
+TEST_F(WhoKnowsEqualScores, MeListsEqualContactsByAddress) {
   const std::string zed = "zed@northwind.example";
-  int n = 0;
-  for (const std::string contact : {"zoe@fabrikam.example", "amy@contoso.example"}) {
-    WriteFile(dir / ("mail/cur/" + std::to_string(++n)),
-              Mail("to-" + contact, "Mon, 9 Mar 2026 00:00:00 +0000", zed, contact));
-    WriteFile(dir / ("mail/cur/" + std::to_string(++n)),
-              Mail("re-" + contact, "Mon, 9 Mar 2026 12:00:00 +0000", contact, zed,
-                   "In-Reply-To: <to-" + contact + ">\r\n"));
-    ASSERT_EQ(RunRapport("--db " + db + " ingest " + ShellQuote(dir / "mail")).exit_code, 0);
-  }
-  auto r = RunRapport("--db " + db + " me --as " + zed + " --as-of " + kAsOf + " --json");
+  Exchange(zed, "zoe@fabrikam.example");
+  Exchange(zed, "amy@contoso.example");
+  auto r = RunRapport("--db " + db_ + " me --as " + zed + " --as-of " + kAsOf + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json me = json::parse(r.out, nullptr, false);
   ASSERT_EQ(me["top_contacts"].size(), 2u) << r.out;

@@ -52,7 +52,13 @@ Status Describe(store::Store& store, const std::vector<store::PersonSummary*>& p
   auto full = store.SummarizePeople(ids);
   if (!full.ok()) return full.status();
   for (auto* p : people) {
-    if (auto it = full->find(p->id); it != full->end()) *p = it->second;
+    auto it = full->find(p->id);
+    if (it == full->end()) {
+      return Status::Corruption("person " + std::to_string(p->id) +
+                                " is in the answer but has no person row (run rapport ingest to "
+                                "refresh the tie index)");
+    }
+    *p = it->second;
   }
   return Status::Ok();
 }

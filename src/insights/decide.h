@@ -50,7 +50,8 @@ auto InOneSnapshot(store::Store& store, Read read) -> decltype(read()) {
   return std::move(*out);
 }
 
-// Fills in the name, shown address and account of each person (ranking read only their kind).
+// Fills in the name, shown address and account of each person (a ranking reads only ids, and
+// addresses where scores are equal). Corruption when one has no person row.
 Status Describe(store::Store& store, const std::vector<store::PersonSummary*>& people);
 
 }  // namespace rapport::insights

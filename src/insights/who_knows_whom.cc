@@ -113,22 +113,10 @@ Status AppendVisible(store::Store& store, consent::PolicyDecisionPoint& policy, 
   return Status::Ok();
 }
 
-// Who each shown colleague is. Every colleague has a person row: a tie without one is a store
-// the tie index has outrun.
 Status DescribeColleagues(store::Store& store, WhoKnowsWhomAnswer& answer) {
-  std::vector<int64_t> ids;
-  for (const auto& c : answer.colleagues) ids.push_back(c.colleague.id);
-  auto who = store.SummarizePeople(ids);
-  if (!who.ok()) return who.status();
-  for (auto& c : answer.colleagues) {
-    auto it = who->find(c.colleague.id);
-    if (it == who->end()) {
-      return Status::Corruption("person " + std::to_string(c.colleague.id) +
-                                " has ties but no person row (run rapport ingest to refresh)");
-    }
-    c.colleague = std::move(it->second);
-  }
-  return Status::Ok();
+  std::vector<store::PersonSummary*> people;
+  for (auto& c : answer.colleagues) people.push_back(&c.colleague);
+  return Describe(store, people);
 }
 
 // A contact's organisation when it forms an account (not free mail), and the other people there

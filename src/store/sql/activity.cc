@@ -14,8 +14,8 @@ namespace {
 // PostgreSQL reads only the window's months), and a message is read from its own month
 // (SameMonth) rather than by joining every month of messages with every participant.
 std::string FocusMail(SqlDialect d) {
-  return "WITH focus(id) AS (SELECT id FROM address WHERE tenant_id = ?1 AND person_id IN " +
-         IntegersIn(d, 2) +
+  return "WITH focus(id) AS (SELECT id FROM address WHERE tenant_id = ?1 AND " +
+         IsOneOf(d, "person_id", 2) +
          "), items(id, sent_at) AS (SELECT DISTINCT message, sent_at FROM participant WHERE "
          "address IN (SELECT id FROM focus) AND sent_at >= ?3 AND sent_at < ?4 AND "
          "message > ?5) ";
@@ -33,8 +33,8 @@ std::string ParentMail(SqlDialect d) {
 }
 
 std::string FocusMeetings(SqlDialect d) {
-  return "WITH focus(id) AS (SELECT id FROM address WHERE tenant_id = ?1 AND person_id IN " +
-         IntegersIn(d, 2) +
+  return "WITH focus(id) AS (SELECT id FROM address WHERE tenant_id = ?1 AND " +
+         IsOneOf(d, "person_id", 2) +
          "), items(id) AS (SELECT meeting FROM meeting_attendee WHERE address IN "
          "(SELECT id FROM focus) UNION SELECT id FROM meeting WHERE organizer_id IN "
          "(SELECT id FROM focus)) ";
@@ -192,8 +192,8 @@ Status BasicPeople(SqlConnection& db, int64_t tenant, const std::vector<int64_t>
       "coalesce(min(CASE WHEN a.address LIKE '%@%' THEN a.address END), min(a.address)), "
       "min(CASE WHEN a.is_role = 0 AND a.org_domain NOT IN ('', '-') THEN a.org_domain END) "
       "FROM person p JOIN address a ON a.tenant_id = p.tenant_id AND a.person_id = p.id "
-      "WHERE p.tenant_id = ?1 AND p.id IN " +
-          IntegersIn(db.Dialect(), 2) + " GROUP BY p.id, p.kind",
+      "WHERE p.tenant_id = ?1 AND " +
+          IsOneOf(db.Dialect(), "p.id", 2) + " GROUP BY p.id, p.kind",
       [&](SqlStatement& s) {
         PersonSummary p;
         p.id = s.ColumnInt(0);
@@ -309,8 +309,8 @@ Result<std::vector<int64_t>> WroteToBefore(SqlConnection& db, int64_t tenant, in
           "participant r ON r.message = s.message AND r.role > 0" +
           SameMonth(db.Dialect(), "s", "r") +
           " JOIN address a ON a.id = r.address WHERE me.tenant_id = ?1 AND me.person_id = ?2 "
-          "AND s.role = 0 AND s.sent_at < ?3 AND a.person_id IN " +
-          IntegersIn(db.Dialect(), 4) + " ORDER BY 1",
+          "AND s.role = 0 AND s.sent_at < ?3 AND " +
+          IsOneOf(db.Dialect(), "a.person_id", 4) + " ORDER BY 1",
       [&](SqlStatement& s) { out.push_back(s.ColumnInt(0)); }, tenant, person, before,
       JsonArray(candidates)));
   return out;

@@ -143,8 +143,8 @@ Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(
       "LEFT JOIN directory_user d ON d.id = y.directory_user "
       "LEFT JOIN account_domain ad ON ad.tenant_id = a.tenant_id AND ad.domain = a.org_domain "
       "LEFT JOIN account c ON c.id = ad.account "
-      "WHERE p.tenant_id = ?1 AND p.id IN " +
-          IntegersIn(db.Dialect(), 2),
+      "WHERE p.tenant_id = ?1 AND " +
+          IsOneOf(db.Dialect(), "p.id", 2),
       [&](SqlStatement& s) {
         PersonRows& p = rows[s.ColumnInt(0)];
         p.summary.id = s.ColumnInt(0);
@@ -171,8 +171,8 @@ Result<std::unordered_map<int64_t, PersonSummary>> SummarizePeople(
       db,
       "SELECT a.person_id, a.id, n.name, n.seen FROM address a "
       "JOIN address_name n ON n.address = a.id "
-      "WHERE a.tenant_id = ?1 AND a.person_id IN " +
-          IntegersIn(db.Dialect(), 2),
+      "WHERE a.tenant_id = ?1 AND " +
+          IsOneOf(db.Dialect(), "a.person_id", 2),
       [&](SqlStatement& s) {
         auto it = rows.find(s.ColumnInt(0));
         if (it == rows.end()) return;

@@ -388,8 +388,7 @@ Result<std::vector<int64_t>> SqlTieIndex::PendingChunk(size_t chunk, int64_t& si
 
 Status SqlTieIndex::Extend(const std::vector<int64_t>& pending, const std::vector<TieRow>& rows) {
   RAPPORT_RETURN_IF_ERROR(NewVersion(db_));
-  auto done =
-      db_.Prepare("DELETE FROM tie_pending WHERE " + IsOneOf(db_.Dialect(), "person", 1));
+  auto done = db_.Prepare("DELETE FROM tie_pending WHERE " + IsOneOf(db_.Dialect(), "person", 1));
   if (!done.ok()) return done.status();
   const std::string ids = JsonIds(pending);  // bound without a copy: must outlive Run
   done->Bind(1, ids);

@@ -49,41 +49,68 @@ void AddDistinct(std::vector<int64_t>& list, int64_t person) {
   if (std::find(list.begin(), list.end(), person) == list.end()) list.push_back(person);
 }
 
-// A participant row as read: whose it is is looked up once per address (AddressOwners).
-struct ParticipantRow {
-  size_t item;  // index into Activity::mail
-  int64_t role;
-  int64_t address;
-};
+// While a message's participant rows are read, its `recipients` holds them as read, each its
+// role and address id in one integer; ResolveParticipants then turns them into people. No
+// address id comes near 2^56.
+constexpr int kRoleShift = 56;
+int64_t ParticipantRow(int64_t role, int64_t address) {
+  return role << kRoleShift | address;
+}
+int64_t RoleOf(int64_t row) {
+  return row >> kRoleShift;
+}
+int64_t AddressOf(int64_t row) {
+  return row & ((int64_t{1} << kRoleShift) - 1);
+}
 
 struct AddressOwner {
   int64_t person = 0;
   bool is_role = false;
 };
 
-// The person and role flag of each address, one look-up per distinct address: a window's mail
-// names the same few hundred addresses thousands of times, and each look-up joined per row was
-// a B-tree descent (a fifth of relationship analytics' mail read on the 5M store).
-Result<std::unordered_map<int64_t, AddressOwner>> AddressOwners(
-    SqlConnection& db, int64_t tenant, const std::vector<ParticipantRow>& rows) {
+// Gives mail[first...] their senders and recipients as people, looking each distinct address up
+// once: a window's mail names the same few hundred addresses thousands of times, and looking the
+// person up per row (a join with address) was a B-tree descent each (a fifth of relationship
+// analytics' mail read on the 5M store).
+Status ResolveParticipants(SqlConnection& db, int64_t tenant, std::vector<MailItem>& mail,
+                           size_t first) {
   std::vector<int64_t> addresses;
-  addresses.reserve(rows.size());
-  for (const auto& r : rows) addresses.push_back(r.address);
+  for (size_t i = first; i < mail.size(); ++i) {
+    for (int64_t row : mail[i].recipients) addresses.push_back(AddressOf(row));
+  }
   std::sort(addresses.begin(), addresses.end());
   addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
-  std::unordered_map<int64_t, AddressOwner> out;
-  out.reserve(addresses.size());
-  if (addresses.empty()) return out;
-  Status st = ForEachRow(
-      db,
-      "SELECT id, person_id, is_role FROM address WHERE tenant_id = ?1 AND " +
-          IsOneOf(db.Dialect(), "id", 2),
-      [&](SqlStatement& s) {
-        out[s.ColumnInt(0)] = {s.ColumnInt(1), s.ColumnInt(2) != 0};
-      },
-      tenant, JsonArray(addresses));
-  if (!st.ok()) return st;
-  return out;
+  std::unordered_map<int64_t, AddressOwner> owners;
+  owners.reserve(addresses.size());
+  if (!addresses.empty()) {
+    RAPPORT_RETURN_IF_ERROR(ForEachRow(
+        db,
+        "SELECT id, person_id, is_role FROM address WHERE tenant_id = ?1 AND " +
+            IsOneOf(db.Dialect(), "id", 2),
+        [&](SqlStatement& s) {
+          owners[s.ColumnInt(0)] = {s.ColumnInt(1), s.ColumnInt(2) != 0};
+        },
+        tenant, JsonArray(addresses)));
+  }
+  std::vector<int64_t> rows;
+  for (size_t i = first; i < mail.size(); ++i) {
+    MailItem& item = mail[i];
+    rows.swap(item.recipients);
+    item.recipients.clear();
+    for (int64_t row : rows) {
+      auto owner = owners.find(AddressOf(row));
+      if (owner == owners.end()) continue;  // no such address: as the join it replaces
+      const int64_t person = owner->second.person;
+      if (RoleOf(row) == 0) {
+        item.sender = person;
+        item.bulk = item.bulk || owner->second.is_role;
+        std::erase(item.recipients, person);
+      } else if (person != item.sender) {
+        AddDistinct(item.recipients, person);
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 // Appends the messages `items` (a CTE: FocusMail, EveryoneMail, ParentMail) names.
@@ -103,12 +130,12 @@ Status ReadMail(SqlConnection& db, int64_t tenant, const ActivityQuery& q, const
       "participant t ON t.message = m.id" + SameMonth(db.Dialect(), "m", "t") +
       " WHERE m.sent_at >= ?3 AND m.sent_at < ?4" +
       KeyOrder(db.Dialect(), "m.id, t.role, t.address");
-  std::vector<ParticipantRow> rows;
+  const size_t first = out.mail.size();
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
       db, sql,
       [&](SqlStatement& s) {
         const int64_t id = s.ColumnInt(0);
-        if (out.mail.empty() || out.mail.back().id != id) {
+        if (out.mail.size() == first || out.mail.back().id != id) {
           MailItem item;
           item.id = id;
           item.message_id = s.ColumnText(1);
@@ -119,25 +146,10 @@ Status ReadMail(SqlConnection& db, int64_t tenant, const ActivityQuery& q, const
           item.bulk = s.ColumnInt(6) != 0;
           out.mail.push_back(std::move(item));
         }
-        rows.push_back({out.mail.size() - 1, s.ColumnInt(7), s.ColumnInt(8)});
+        out.mail.back().recipients.push_back(ParticipantRow(s.ColumnInt(7), s.ColumnInt(8)));
       },
       tenant, ids, q.from, q.to, q.after_message.value_or(0)));
-  auto owners = AddressOwners(db, tenant, rows);
-  if (!owners.ok()) return owners.status();
-  for (const ParticipantRow& r : rows) {
-    auto owner = owners->find(r.address);
-    if (owner == owners->end()) continue;  // an address deleted meanwhile: not in this snapshot
-    MailItem& item = out.mail[r.item];
-    const int64_t person = owner->second.person;
-    if (r.role == 0) {
-      item.sender = person;
-      item.bulk = item.bulk || owner->second.is_role;
-      std::erase(item.recipients, person);
-    } else if (person != item.sender) {
-      AddDistinct(item.recipients, person);
-    }
-  }
-  return Status::Ok();
+  return ResolveParticipants(db, tenant, out.mail, first);
 }
 
 // Adds, marked as context, the parents of the mail read that are not among it.

@@ -362,7 +362,8 @@ Result<std::vector<int64_t>> WroteToBefore(SqlConnection& db, int64_t tenant, in
   if (candidates.empty()) return out;
   // The person's sent mail by the participant index (address, time), then its recipients, kept
   // when they are one of the candidates' addresses: a set look-up per recipient, where finding
-  // each recipient's person was a B-tree descent into address (half of `rapport me` at 5M).
+  // each recipient's person was a B-tree descent into address (this read is a third to a half
+  // of `rapport me` at 5M and 10M).
   RAPPORT_RETURN_IF_ERROR(ForEachRow(
       db,
       "WITH candidate(id, person) AS (SELECT id, person_id FROM address WHERE tenant_id = ?1 AND " +

@@ -17,7 +17,8 @@ namespace rapport::store {
 // PostgreSQL evaluates once per execution and cannot look into while planning: every plan then
 // assumes the same list length, so after five executions a prepared statement keeps one generic
 // plan instead of planning each execution again (0.6 ms of a Who Knows Whom request's 1.6 ms of
-// server time on the 5M store went to planning its description read).
+// server time on the 5M store went to planning its description read). The outer CAST makes the
+// sub-select one array value: `= ANY (SELECT ...)` would compare with each row instead.
 inline std::string IsOneOf(SqlDialect dialect, std::string_view column, int n) {
   std::string p = "?";  // appended, not "?" + ...: GCC 12 -O3 warns falsely (-Wrestrict)
   p += std::to_string(n);

@@ -267,6 +267,27 @@ TEST_F(RelationshipTest, AccountsOverviewByHandAndAsEachAccountsRelationship) {
             "contoso.example");  // falling
 }
 
+// A reply is a reply however old the mail it answers: alice answers, on 9 March, zed's last
+// e-mail of 12 December, 87 days before and older than both windows read for the trend.
+TEST_F(RelationshipTest, AReplyToMailOlderThanBothWindowsIsStillAReply) {
+  WriteFile(dir_ / "late/cur/z12", Mail("z12@n", "Mon, 9 Mar 2026 10:00:00 +0000", kAlice,
+                                        "zed@contoso.example", "In-Reply-To: <z11@x>\r\n"));
+  auto ingest = RunRapport("--db " + db_ + " ingest " + (dir_ / "late"));
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  json r = Relationship("contoso.example");
+  EXPECT_EQ(r["by_us"]["emails_sent"], 1);
+  EXPECT_EQ(r["by_us"]["replies"], 1);
+  EXPECT_EQ(r["by_us"]["median_response_hours"], 87 * 24.0);
+  EXPECT_EQ(r["by_them"]["emails_sent"], 0);  // zed's December mail is before both windows
+  json o = Run("accounts overview --as " + kAlice + " --days 14");
+  ASSERT_EQ(o["total"], 2) << o.dump();
+  for (const json& a : o["accounts"]) {
+    if (a["account"] != "contoso.example") continue;
+    EXPECT_EQ(a["score"], r["health"]["score"]);
+    EXPECT_EQ(a["previous_score"], r["health"]["previous_score"]);
+  }
+}
+
 TEST_F(RelationshipTest, AccountsOverviewMineIsTheCallersOwnAndSaysWhyWhenEmpty) {
   json bob = Run("accounts overview --as bob@northwind.example --days 14 --mine");
   ASSERT_EQ(bob["shown"], 1);

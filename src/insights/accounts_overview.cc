@@ -82,12 +82,14 @@ Result<AccountsOverview> Review(store::Store& store, consent::PolicyDecisionPoin
   auto accounts = store.ListAccounts();
   if (!accounts.ok()) return accounts.status();
 
-  // This window, the one before (for the trend) and a month before that for replies' originals.
+  // This window and the one before (for the trend), with the older mail replies answer: as
+  // relationship analytics reads each account.
   const int64_t window = int64_t{days} * 86400;
   store::ActivityQuery query;
   query.everyone = true;
-  query.from = request.as_of - 2 * window - 30 * 86400;
+  query.from = request.as_of - 2 * window;
   query.to = request.as_of + 1;
+  query.parents = true;
   auto activity = store.ReadActivity(query);
   if (!activity.ok()) return activity.status();
   auto excluded = Excluded(policy, kKind, *activity);

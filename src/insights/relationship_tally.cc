@@ -34,6 +34,7 @@ int Direction(const Sides& s, const store::MailItem& m) {
 
 void TallyMail(const Sides& s, const WeekCalendar& weeks, int64_t from, int64_t to, Tally& t) {
   ForEachItem(s.activity.mail, s.only ? &s.only->mail : nullptr, [&](const store::MailItem& m) {
+    if (m.context) return;  // read only as a reply's parent
     const int dir = Direction(s, m);
     if (dir == 0 || m.sent_at < from || m.sent_at > to) return;
     Seen(t, m.sent_at);
@@ -97,7 +98,7 @@ std::unordered_set<int64_t> RobotsAmong(const store::Activity& activity, const I
                                         int64_t as_of) {
   BulkOnlyTally tally;
   ForEachItem(activity.mail, only ? &only->mail : nullptr, [&](const store::MailItem& m) {
-    if (m.sent_at <= as_of) tally.Add(m);
+    if (!m.context && m.sent_at <= as_of) tally.Add(m);
   });
   return tally.Senders();
 }

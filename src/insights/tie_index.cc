@@ -136,15 +136,17 @@ Result<TieSet> ReadTies(store::Store& store, std::span<const int64_t> contacts, 
 namespace {
 
 // The rows of `contacts` from all their mail and meetings, or (`after` set) from their mail
-// above message `after` with the parents it answers, as the tie index stores them. An extension
+// above message `after`, none sent before `from`, with the parents it answers, as the tie index
+// stores them. An extension
 // from 0 (no mail indexed yet) is still mail only: the meetings are in the rows already, and
 // were counted twice when 0 meant "everything" (calendars ingested before mail).
-Result<std::vector<store::TieRow>> RowsFromMail(store::Store& store,
-                                                std::span<const int64_t> contacts,
-                                                std::optional<int64_t> after) {
+Result<std::vector<store::TieRow>> RowsFromMail(
+    store::Store& store, std::span<const int64_t> contacts, std::optional<int64_t> after,
+    int64_t from = std::numeric_limits<int64_t>::min()) {
   store::ActivityQuery query;
   query.people.assign(contacts.begin(), contacts.end());
   query.after_message = after;
+  query.from = from;
   auto activity = store.ReadActivity(query);
   if (!activity.ok()) return activity.status();
   return TieRowsOf(*activity, contacts);
@@ -201,8 +203,8 @@ Result<store::TieIndex::Refreshed> RefreshTieIndex(store::Store& store) {
       [&](std::span<const int64_t> contacts) {
         return RowsFromMail(store, contacts, std::nullopt);
       },
-      [&](std::span<const int64_t> contacts, int64_t since) {
-        return RowsFromMail(store, contacts, since);
+      [&](std::span<const int64_t> contacts, int64_t since, int64_t sent_from) {
+        return RowsFromMail(store, contacts, since, sent_from);
       });
 }
 

@@ -81,15 +81,17 @@ class TieIndex {
 
   // Brings every marked contact up to date, `chunk` marked people per write transaction, and
   // says how. A contact marked only because mail was stored since the last refresh is extended:
-  // `extend` is given such contacts and the id above which their mail is new, and returns the
-  // rows that mail adds (interactions add to `count`; a fact keeps the earliest time). Any other
-  // mark means a recomputation: `compute` is given the external people marked and returns all
-  // their rows. Stored mail that answers new mail (a parent that arrived after its reply) marks
-  // its people for recomputation, since what it counts as changes. Both read through the same
-  // store inside the chunk's transaction, so that a write racing the refresh cannot be lost.
+  // `extend` is given such contacts, the id above which their mail is new and a time no such
+  // mail was sent before (the earliest of any new mail's: mail arrives mostly in time order, so
+  // reading from it spares each contact's older history), and returns the rows that mail adds
+  // (interactions add to `count`; a fact keeps the earliest time). Any other mark means a
+  // recomputation: `compute` is given the external people marked and returns all their rows. Stored
+  // mail that answers new mail (a parent that arrived after its reply) marks its people for
+  // recomputation, since what it counts as changes. Both read through the same store inside the
+  // chunk's transaction, so that a write racing the refresh cannot be lost.
   using ComputeRows = std::function<Result<std::vector<TieRow>>(std::span<const int64_t>)>;
-  using ExtendRows =
-      std::function<Result<std::vector<TieRow>>(std::span<const int64_t> contacts, int64_t since)>;
+  using ExtendRows = std::function<Result<std::vector<TieRow>>(std::span<const int64_t> contacts,
+                                                               int64_t since, int64_t sent_from)>;
   struct Refreshed {
     int64_t recomputed = 0;  // contacts whose rows were computed from all their mail
     int64_t extended = 0;    // contacts whose rows had their new mail added

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <random>
 #include <string>
@@ -455,9 +456,27 @@ Status SqlTieIndex::Replace(const std::vector<int64_t>& contacts, const std::vec
   return Status::Ok();
 }
 
+Status SqlTieIndex::FoldNewMail(NewMail& mail) {
+  return ForEachRow(
+      db_,
+      std::string("SELECT min(sent_at), max(id) FROM ") + MessageKeys(db_.Dialect()) +
+          " WHERE id > ?1",
+      [&](SqlStatement& s) {
+        if (s.ColumnIsNull(1)) return;
+        mail.first_sent = std::min(mail.first_sent, s.ColumnInt(0));
+        mail.upto = s.ColumnInt(1);
+      },
+      mail.upto);
+}
+
 Result<TieIndex::Refreshed> SqlTieIndex::Refresh(const ComputeRows& compute,
                                                  const ExtendRows& extend, size_t chunk) {
   Refreshed refreshed;
+  // When the mail above each pending start was first sent: where each chunk's read would walk
+  // its contacts' whole history (a 512-contact chunk on the 10M store: 117 ms, against 63 ms
+  // from the new mail's first time), one scan of the new mail by id. Kept across chunks, and
+  // folded with only what was stored since, should another process store mail between them.
+  std::map<int64_t, NewMail> new_mail;
   chunk = chunk == 0 ? 1 : chunk;
   // Each chunk re-expands the marks and re-reads its people's activity: a function call each on
   // SQLite, but some 15 ms of round trips and planning on PostgreSQL, where Enron's refresh was
@@ -485,7 +504,9 @@ Result<TieIndex::Refreshed> SqlTieIndex::Refresh(const ComputeRows& compute,
         done = true;
         return Status::Ok();
       }
-      auto rows = extend(*pending, since);
+      NewMail& mail = new_mail.try_emplace(since, NewMail{since}).first->second;
+      RAPPORT_RETURN_IF_ERROR(FoldNewMail(mail));
+      auto rows = extend(*pending, since, mail.ReadFrom());
       if (!rows.ok()) return rows.status();
       refreshed.extended += static_cast<int64_t>(pending->size());
       return Extend(*pending, *rows);

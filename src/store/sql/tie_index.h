@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 
 #include "rapport/store/tie_index.h"
 #include "store/sql/connection.h"
@@ -36,6 +37,18 @@ class SqlTieIndex final : public TieIndex {
  private:
   // Up to `chunk` stale people, by id (within a refresh's transaction, contacts only).
   Result<std::vector<int64_t>> StaleChunk(size_t chunk);
+  // The mail stored above a pending start: when its earliest was sent, up to which message id.
+  struct NewMail {
+    int64_t upto = 0;
+    int64_t first_sent = std::numeric_limits<int64_t>::max();
+    // The time to read the new mail from: the lowest when there is none (nothing to bound by).
+    int64_t ReadFrom() const {
+      return first_sent == std::numeric_limits<int64_t>::max() ? std::numeric_limits<int64_t>::min()
+                                                               : first_sent;
+    }
+  };
+  // Folds the mail stored above mail.upto into `mail`.
+  Status FoldNewMail(NewMail& mail);
   // Up to `chunk` pending people with the earliest start, as StaleChunk; `since` is that start.
   Result<std::vector<int64_t>> PendingChunk(size_t chunk, int64_t& since);
   // Sets the rows of `contacts` (marks cleared) or adds an extension's (pending marks cleared).

@@ -176,6 +176,42 @@ TEST(SqliteStore, DuplicatesKeepEveryCopysProvenanceAndBcc) {
   EXPECT_NE(dump.find("--\n1|2|0|\n--"), std::string::npos) << dump;  // the second copy
 }
 
+// Participant rows are kept back until the commit (to be written in the index's order): a
+// message removed at its source in the same transaction must take them with it, or they would
+// be written for a message that is gone, and then belong to the next one to get its id.
+TEST(SqliteStore, AMessageRemovedInTheBatchThatStoredItLeavesNoParticipants) {
+  TempDir dir;
+  auto store = CreateSqliteStore(dir / "s.db");
+  ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 0, false}).ok());
+  auto writer = (*store)->OpenMessageWriter(100);
+  ASSERT_TRUE(writer.ok());
+  auto gone = Meta(
+      "Message-ID: <gone@x>\nDate: 1 Jan 2026 10:00:00 +0000\nFrom: a@t.example\n"
+      "To: b@other.example, c@other.example\n\n");
+  auto kept = Meta(
+      "Message-ID: <kept@x>\nDate: 2 Jan 2026 10:00:00 +0000\nFrom: a@t.example\n"
+      "To: d@other.example\n\n");
+  ingest::Provenance where{"imap", "imap://a@h/INBOX", 7, {}};
+  where.live = true;
+  auto w = writer->get();
+  EXPECT_EQ(*w->Add(gone, where), ingest::SinkOutcome::kStored);
+  auto removed = w->RemoveItem("imap://a@h/INBOX", 7);
+  ASSERT_TRUE(removed.ok()) << removed.status().message();
+  EXPECT_TRUE(*removed);
+  where.offset = 8;
+  EXPECT_EQ(*w->Add(kept, where), ingest::SinkOutcome::kStored);
+  ASSERT_TRUE(w->Commit().ok());
+
+  auto db = SqliteDb::Open(dir / "s.db");
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*db->QueryInt("SELECT count(*) FROM message"), 1);
+  EXPECT_EQ(*db->QueryInt("SELECT count(*) FROM participant WHERE message NOT IN "
+                          "(SELECT id FROM message)"),
+            0);
+  // The message kept has its sender and its one recipient, and nobody of the one removed.
+  EXPECT_EQ(*db->QueryInt("SELECT count(*) FROM participant"), 2);
+}
+
 TEST(SqliteStore, UncommittedBatchIsRolledBackWithTheWriter) {
   TempDir dir;
   auto store = CreateSqliteStore(dir / "s.db");

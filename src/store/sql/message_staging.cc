@@ -144,7 +144,7 @@ Result<int64_t> SqlMessageWriter::StagedSourceId(std::string_view location, std:
 }
 
 Status SqlMessageWriter::FlushStaged(bool with_names) {
-  if (!staged_) return Status::Ok();
+  if (!staged_) return WriteParticipants();
   for (const auto& [location, row] : staged_sources_) {
     auto out = staged_->Append(StagedRows::Table::kSource);
     out.Int(row.id).Int(tenant_id_).Text(location).Text(row.kind);

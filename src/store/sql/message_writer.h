@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -92,8 +93,10 @@ class SqlMessageWriter final : public ingest::MailboxSink {
   Result<int64_t> StagedSourceId(std::string_view location, std::string_view kind,
                                  const ingest::SourceFile* finished);
   // Sends what is staged (and, `with_names`, the names counted so far); forgets what Expect()
-  // learnt.
+  // learnt. On SQLite, writes the participant rows kept back (WriteParticipants).
   Status FlushStaged(bool with_names = true);
+  // SQLite: the participant rows kept back since the last write, written in index order.
+  Status WriteParticipants();
   Result<int64_t> AddressId(const model::Mailbox& mailbox);
   Result<int64_t> SourceId(const ingest::Provenance& where);
   Result<int64_t> InsertMessage(const model::MessageMeta& meta, int64_t sender_id,
@@ -155,6 +158,13 @@ class SqlMessageWriter final : public ingest::MailboxSink {
   SqlStatement find_message_, insert_message_, insert_alias_, insert_copy_, find_source_,
       insert_source_, find_finished_, finish_source_, find_sent_at_;
   std::array<SqlStatement, 9> insert_participants_;  // [n]: n rows per statement
+  // SQLite: participant rows of this transaction not written yet, kept for WriteParticipants
+  // (before the commit, or anything that reads the tables: wherever FlushStaged is called).
+  struct UnwrittenParticipant {
+    int64_t address, sent_at, message, role;  // participant_address's key order first
+    auto operator<=>(const UnwrittenParticipant&) const = default;
+  };
+  std::vector<UnwrittenParticipant> unwritten_participants_;
   SqlStatement find_meeting_, insert_meeting_, update_meeting_, cancel_meeting_, upsert_attendees_,
       clear_attendees_, insert_meeting_copy_, insert_graph_item_, find_graph_item_;
   SqlStatement insert_link_, upsert_name_;

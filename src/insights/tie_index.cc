@@ -137,9 +137,9 @@ namespace {
 
 // The rows of `contacts` from all their mail and meetings, or (`after` set) from their mail
 // above message `after`, none sent before `from`, with the parents it answers, as the tie index
-// stores them. An extension
-// from 0 (no mail indexed yet) is still mail only: the meetings are in the rows already, and
-// were counted twice when 0 meant "everything" (calendars ingested before mail).
+// stores them. An extension from 0 (no mail indexed yet) is still mail only: the meetings are in
+// the rows already, and were counted twice when 0 meant "everything" (calendars ingested before
+// mail).
 Result<std::vector<store::TieRow>> RowsFromMail(
     store::Store& store, std::span<const int64_t> contacts, std::optional<int64_t> after,
     int64_t from = std::numeric_limits<int64_t>::min()) {

@@ -169,8 +169,9 @@ void MeasureEach(benchmark::State& state, const std::vector<std::string>& items,
   }
   std::vector<double> micros;
   std::string failure;
+  const int rounds = Rounds();
   for (auto _ : state) {
-    for (int round = 0; round < Rounds() && failure.empty(); ++round) {
+    for (int round = 0; round < rounds && failure.empty(); ++round) {
       for (const std::string& item : items) {
         const auto start = std::chrono::steady_clock::now();
         const Status st = call(item);

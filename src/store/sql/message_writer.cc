@@ -1,4 +1,5 @@
 #include "store/sql/message_writer.h"
+#include "store/sql/bulk_writes.h"
 #include "store/sql/dialect.h"
 
 #include <algorithm>
@@ -50,11 +51,7 @@ Result<std::unique_ptr<SqlMessageWriter>> SqlMessageWriter::Create(SqlConnection
     RAPPORT_RETURN_IF_ERROR(db.Exec(
         "SET plan_cache_mode = force_custom_plan; SET max_parallel_workers_per_gather = 0"));
   }
-  if (db.Dialect() == SqlDialect::kSqlite) {
-    RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA wal_autocheckpoint = 100000"));
-    RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size = -1048576"));  // 1 GiB
-    RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA temp_store = MEMORY"));
-  }
+  RAPPORT_RETURN_IF_ERROR(BeginBulkWrites(db));
   return w;
 }
 
@@ -75,10 +72,7 @@ SqlMessageWriter::~SqlMessageWriter() {
   if (db_.Dialect() == SqlDialect::kPostgres) {
     (void)db_.Exec("RESET plan_cache_mode; RESET max_parallel_workers_per_gather");
   }
-  if (db_.Dialect() != SqlDialect::kSqlite) return;
-  (void)db_.Exec("PRAGMA wal_autocheckpoint = 1000");
-  (void)db_.Exec("PRAGMA cache_size = -65536");  // the store's (sql/store.cc)
-  (void)db_.Exec("PRAGMA temp_store = DEFAULT");
+  EndBulkWrites(db_);
 }
 
 Status SqlMessageWriter::Prepare() {

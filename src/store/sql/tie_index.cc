@@ -14,6 +14,7 @@
 
 #include "store/sql/activity.h"
 #include "store/sql/array_columns.h"
+#include "store/sql/bulk_writes.h"
 
 namespace rapport::store {
 namespace {
@@ -483,20 +484,12 @@ Result<TieIndex::Refreshed> SqlTieIndex::Refresh(const ComputeRows& compute,
   // 87 chunks. Larger chunks there (BENCHMARKS.md, issue 21).
   if (db_.Dialect() == SqlDialect::kPostgres) chunk *= 8;
   // Every chunk commits: at the store's default autocheckpoint each commit copied the log back
-  // into the file at random places (a sixth of a refresh on the 10M store). As the message
-  // writer does, a long log and a large cache until the refresh ends, then the store's own.
-  if (db_.Dialect() == SqlDialect::kSqlite) {
-    RAPPORT_RETURN_IF_ERROR(
-        db_.Exec("PRAGMA wal_autocheckpoint = 100000; PRAGMA cache_size = -1048576"));
-  }
-  struct RestoreDefaults {
+  // into the file at random places (a sixth of a refresh on the 10M store).
+  RAPPORT_RETURN_IF_ERROR(BeginBulkWrites(db_));
+  struct EndsBulkWrites {
     SqlConnection& db;
-    ~RestoreDefaults() {
-      if (db.Dialect() == SqlDialect::kSqlite) {
-        (void)db.Exec("PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -65536");
-      }
-    }
-  } restore{db_};
+    ~EndsBulkWrites() { EndBulkWrites(db); }
+  } end_bulk_writes{db_};
   for (;;) {
     // One write transaction per chunk: a writer racing the refresh waits, so a mark it makes
     // after `compute` or `extend` read the store cannot be cleared unseen.

@@ -8,6 +8,7 @@
 
 #include "mail_fixtures.h"
 #include "rapport/store/store.h"
+#include "schema_undo.h"
 #include "store/sqlite/db.h"
 #include "test_support.h"
 
@@ -404,6 +405,7 @@ TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
   {
     auto db = SqliteDb::Open(dir_ / "s.db");
     ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec(rapport::testing::kUndoMessageKeyedByTime).ok());
     ASSERT_TRUE(
         db->Exec(
               "PRAGMA user_version = 10; DROP INDEX account_name_key; "

@@ -7,6 +7,7 @@
 
 #include "ingest/mail/message_parser.h"
 #include "rapport/store/store.h"
+#include "schema_undo.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/schema.h"
 #include "test_support.h"
@@ -250,6 +251,51 @@ constexpr const char* kUndoParticipantTimes =
     "ALTER TABLE participant DROP COLUMN sent_at; "
     "CREATE INDEX participant_address ON participant (address)";
 
+// Migration 26 rebuilds `message` with its content key led by time: every message, participant
+// and trigger survives, and the rebuilt keys still recognise a copy, with a Message-ID or without.
+TEST(SqliteStore, MessagesKeyedByTimeAreKeptAndStillRecognisedAfterTheUpgrade) {
+  TempDir dir;
+  const std::string with_id =
+      "Message-ID: <1@t.example>\nDate: 1 Jan 2026 10:00:00 +0000\nFrom: a@t.example\n"
+      "To: b@fabrikam.com\n\n";
+  const std::string without_id =
+      "Date: 2 Jan 2026 10:00:00 +0000\nFrom: b@fabrikam.com\nTo: a@t.example\n\n";
+  {
+    auto store = CreateSqliteStore(dir / "s.db");
+    ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 0, false}).ok());
+    auto writer = (*store)->OpenMessageWriter(10);
+    ASSERT_TRUE((*writer)->Add(Meta(with_id), {"eml", "/1", 0, {}}).ok());
+    ASSERT_TRUE((*writer)->Add(Meta(without_id), {"eml", "/2", 0, {}}).ok());
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  {
+    auto db = SqliteDb::Open(dir / "s.db");
+    ASSERT_TRUE(db->Exec(rapport::testing::kUndoMessageKeyedByTime).ok());
+    ASSERT_TRUE(db->Exec("PRAGMA user_version = 25").ok());
+  }
+  auto store = OpenSqliteStore(dir / "s.db");
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ((*store)->Stats()->messages, 2u);
+  {
+    auto db = SqliteDb::Open(dir / "s.db", SqliteDb::Mode::kReadOnly);
+    EXPECT_EQ(*db->QueryInt("SELECT count(*) FROM participant"), 4);
+    EXPECT_EQ(*db->QueryInt("SELECT count(*) FROM sqlite_master WHERE name IN "
+                            "('message_sent', 'message_message_id', 'message_content', "
+                            "'tie_message_out', 'tie_message_changed', 'participant_sent_at')"),
+              5);
+  }
+  auto writer = (*store)->OpenMessageWriter(10);
+  EXPECT_EQ(*(*writer)->Add(Meta(with_id), {"eml", "/1b", 0, {}}), ingest::SinkOutcome::kDuplicate);
+  EXPECT_EQ(*(*writer)->Add(Meta(without_id), {"eml", "/2b", 0, {}}),
+            ingest::SinkOutcome::kDuplicate);
+  // The same headers an hour later are another message.
+  std::string later = without_id;
+  later.replace(later.find("10:00"), 5, "11:00");
+  EXPECT_EQ(*(*writer)->Add(Meta(later), {"eml", "/3", 0, {}}), ingest::SinkOutcome::kStored);
+  ASSERT_TRUE((*writer)->Commit().ok());
+  EXPECT_EQ((*store)->Stats()->messages, 3u);
+}
+
 TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   TempDir dir;
   {
@@ -264,7 +310,8 @@ TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   }
   {  // Take the store back to schema version 2, as an older rapport left it.
     auto db = SqliteDb::Open(dir / "s.db");
-    for (const char* sql : {kUndoParticipantTimes,
+    for (const char* sql : {rapport::testing::kUndoMessageKeyedByTime,
+                            kUndoParticipantTimes,
                             kUndoColumnRenames,
                             kDropTieIndex,
                             "DROP INDEX message_sent",

@@ -87,7 +87,7 @@ Status SqlMessageWriter::Prepare() {
                            "AND message_id = ?2 "
                            "UNION ALL SELECT id, 0 FROM " +
                            MessageKeys(db_.Dialect()) +
-                           " WHERE tenant_id = ?1 AND fingerprint = ?3 LIMIT 1"},
+                           " WHERE tenant_id = ?1 AND sent_at = ?4 AND fingerprint = ?3 LIMIT 1"},
       {&insert_message_,
        "INSERT INTO message (tenant_id, message_id, fingerprint, sent_at, utc_offset_min, "
        "sender_id, in_reply_to, references_ids, list_id, precedence, auto_submitted, is_bulk, "
@@ -240,6 +240,7 @@ Result<SqlMessageWriter::Existing> SqlMessageWriter::FindExisting(const model::M
     find_message_.Bind(2, meta.message_id);
   }
   find_message_.BindBlob(3, meta.fingerprint.data(), meta.fingerprint.size());
+  find_message_.Bind(4, meta.sent.utc_seconds);
   Status st;
   Existing found;
   if (find_message_.Step(st)) {

@@ -78,8 +78,8 @@ UPDATE tie_stale SET whole = 0 WHERE whole = 1;
 // Stored mail that answers mail above the watermark (a parent that arrived after its reply; a
 // reply is matched to a parent sent no later than it) changes what it counts as: its people are
 // marked for recomputation, so that every other person with new mail can be extended with it.
-// Such a reply was sent no earlier than the new mail's first, so one range of message_sent holds
-// every candidate.
+// Such a reply was sent no earlier than the new mail's first, so one range of the messages by time
+// holds every candidate.
 Status MarkLateParents(SqlConnection& db) {
   // Nothing was stored before the watermark's first move: nothing can answer the new mail.
   auto first = db.Prepare(

@@ -1,5 +1,6 @@
 #include "store/sqlite/schema.h"
 
+#include "store/sqlite/message_keys.h"
 #include "store/sqlite/tie_marks.h"
 
 #include <algorithm>
@@ -605,6 +606,8 @@ END;
     // 25: an account found by its name in any case (Store::FindAccount) without reading every
     // account: half of Who Knows Whom's time for an account among 3,000 (BENCHMARKS.md).
     "CREATE INDEX account_name_key ON account (tenant_id, lower(name));",
+    // 26: message's content key led by time, replacing message_sent (sqlite/message_keys.h).
+    kMessageKeyedByTime,
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -405,6 +405,7 @@ TEST_F(BudgetLedgerTest, ReleasesFromBeforeTheUpgradeAreChargedToTheirMonths) {
   {
     auto db = SqliteDb::Open(dir_ / "s.db");
     ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec(rapport::testing::kUndoWriterMarksLateParticipants).ok());
     ASSERT_TRUE(db->Exec(rapport::testing::kUndoMessageKeyedByTime).ok());
     ASSERT_TRUE(
         db->Exec(

@@ -4,6 +4,16 @@
 
 namespace rapport::testing {
 
+// Migration 27 undone: the row trigger that marked a stored message's people when it gained a
+// participant (migration 21's form).
+inline constexpr const char* kUndoWriterMarksLateParticipants = R"sql(
+CREATE TRIGGER tie_participant_late AFTER INSERT ON participant
+WHEN NEW.message <= (SELECT message FROM tie_watermark) BEGIN
+  INSERT INTO tie_stale (person) SELECT a.person_id FROM participant t
+    JOIN address a ON a.id = t.address WHERE t.message = NEW.message ON CONFLICT DO NOTHING;
+END;
+)sql";
+
 // Migration 26 undone: `message` with its two UNIQUE constraints again, message_sent, and the
 // three triggers on it.
 inline constexpr const char* kUndoMessageKeyedByTime = R"sql(

@@ -251,6 +251,45 @@ constexpr const char* kUndoParticipantTimes =
     "ALTER TABLE participant DROP COLUMN sent_at; "
     "CREATE INDEX participant_address ON participant (address)";
 
+// A Bcc seen only in a later copy of a message the tie index already covers changes that
+// message's ties: the writer marks everyone in it stale (a trigger did until migration 27). The
+// same copy read again adds no row and marks nobody; new mail marks nobody either.
+TEST(SqliteStore, ABccAddedToAnIndexedMessageMarksItsPeopleOnce) {
+  TempDir dir;
+  auto store = CreateSqliteStore(dir / "s.db");
+  ASSERT_TRUE((*store)->InitTenant({"T", {"t.example"}, 0, false}).ok());
+  const std::string base =
+      "Date: 1 Jan 2026 10:00:00 +0000\nFrom: a@t.example\nTo: b@other.example\nSubject: x\n";
+  auto add = [&](const std::string& raw, const std::string& where) {
+    auto writer = (*store)->OpenMessageWriter(10);
+    auto outcome = (*writer)->Add(Meta(raw), {"eml", where, 0, {}});
+    EXPECT_TRUE((*writer)->Commit().ok());
+    return *outcome;
+  };
+  auto db = SqliteDb::Open(dir / "s.db");
+  auto marked = [&] {
+    auto people = db->QueryInt(
+        "SELECT count(*) FROM tie_stale s JOIN address a ON a.person_id = s.person "
+        "WHERE a.address IN ('a@t.example', 'b@other.example', 'c@t.example')");
+    EXPECT_TRUE(db->Exec("DELETE FROM tie_stale; DELETE FROM tie_pending").ok());
+    return *people;
+  };
+  EXPECT_EQ(add("Message-ID: <1@x>\n" + base + "\n", "/1"), ingest::SinkOutcome::kStored);
+  ASSERT_TRUE(db->Exec("UPDATE tie_watermark SET message = (SELECT max(id) FROM message)").ok());
+  marked();
+  EXPECT_EQ(add("Message-ID: <2@x>\nBcc: c@t.example\n" + base + "\n", "/2"),
+            ingest::SinkOutcome::kDuplicate);
+  EXPECT_EQ(marked(), 3);  // a, b and the new c
+  EXPECT_EQ(add("Message-ID: <2@x>\nBcc: c@t.example\n" + base + "\n", "/3"),
+            ingest::SinkOutcome::kDuplicate);
+  EXPECT_EQ(marked(), 0);
+  EXPECT_EQ(add("Message-ID: <4@x>\nDate: 2 Jan 2026 10:00:00 +0000\nFrom: a@t.example\n"
+                "To: b@other.example\n\n",
+                "/4"),
+            ingest::SinkOutcome::kStored);
+  EXPECT_EQ(marked(), 0);
+}
+
 // Migration 26 rebuilds `message` with its content key led by time: every message, participant
 // and trigger survives, and the rebuilt keys still recognise a copy, with a Message-ID or without.
 TEST(SqliteStore, MessagesKeyedByTimeAreKeptAndStillRecognisedAfterTheUpgrade) {
@@ -270,6 +309,7 @@ TEST(SqliteStore, MessagesKeyedByTimeAreKeptAndStillRecognisedAfterTheUpgrade) {
   }
   {
     auto db = SqliteDb::Open(dir / "s.db");
+    ASSERT_TRUE(db->Exec(rapport::testing::kUndoWriterMarksLateParticipants).ok());
     ASSERT_TRUE(db->Exec(rapport::testing::kUndoMessageKeyedByTime).ok());
     ASSERT_TRUE(db->Exec("PRAGMA user_version = 25").ok());
   }
@@ -310,7 +350,8 @@ TEST(SqliteStore, AStoreFromBeforeAccountsGetsThemWhenOpened) {
   }
   {  // Take the store back to schema version 2, as an older rapport left it.
     auto db = SqliteDb::Open(dir / "s.db");
-    for (const char* sql : {rapport::testing::kUndoMessageKeyedByTime,
+    for (const char* sql : {rapport::testing::kUndoWriterMarksLateParticipants,
+                            rapport::testing::kUndoMessageKeyedByTime,
                             kUndoParticipantTimes,
                             kUndoColumnRenames,
                             kDropTieIndex,

@@ -126,6 +126,21 @@ Status SqlMessageWriter::Prepare() {
   addresses_ = std::move(*addresses);
   RAPPORT_RETURN_IF_ERROR(PrepareMeetingStatements());
   RAPPORT_RETURN_IF_ERROR(PrepareIdentityStatements());
+  if (db_.Dialect() == SqlDialect::kSqlite) {
+    auto watermark = db_.Prepare("SELECT message FROM tie_watermark");
+    if (!watermark.ok()) return watermark.status();
+    find_tie_watermark_ = std::move(*watermark);
+    auto late = db_.Prepare(
+        "INSERT INTO participant (message, role, address, sent_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT DO NOTHING RETURNING message");
+    if (!late.ok()) return late.status();
+    insert_late_participant_ = std::move(*late);
+    auto mark = db_.Prepare(
+        "INSERT INTO tie_stale (person) SELECT a.person_id FROM participant t "
+        "JOIN address a ON a.id = t.address WHERE t.message = ?1 ON CONFLICT DO NOTHING");
+    if (!mark.ok()) return mark.status();
+    mark_message_people_ = std::move(*mark);
+  }
   // One statement per row count: most of an INSERT's cost is per statement, not per row.
   std::string sql = "INSERT INTO participant (message, role, address, sent_at) VALUES (?, ?, ?, ?)";
   for (size_t rows = 1; rows < insert_participants_.size(); ++rows) {
@@ -368,6 +383,8 @@ Status SqlMessageWriter::WriteParticipants() {
   // index, instead of one descent into a different part of it per row. In message order, at
   // 10M messages those descents missed the cache on every level (BENCHMARKS.md, issue 19).
   std::sort(unwritten_participants_.begin(), unwritten_participants_.end());
+  auto late = SplitLateParticipants();
+  if (!late.ok()) return late.status();
   const auto& rows = unwritten_participants_;
   for (size_t i = 0; i < rows.size();) {
     size_t n = std::min(rows.size() - i, insert_participants_.size() - 1);
@@ -380,6 +397,50 @@ Status SqlMessageWriter::WriteParticipants() {
     RAPPORT_RETURN_IF_ERROR(insert.Run());
   }
   unwritten_participants_.clear();
+  return WriteLateParticipants(*late);
+}
+
+// Takes out of unwritten_participants_ the rows of messages the tie index already covers (at or
+// below its watermark: a later copy's Bcc), in their order.
+Result<std::vector<SqlMessageWriter::UnwrittenParticipant>>
+SqlMessageWriter::SplitLateParticipants() {
+  std::vector<UnwrittenParticipant> late;
+  if (unwritten_participants_.empty()) return late;
+  Status st;
+  int64_t watermark = 0;
+  if (find_tie_watermark_.Step(st)) watermark = find_tie_watermark_.ColumnInt(0);
+  find_tie_watermark_.Reset();
+  if (!st.ok()) return st;
+  auto is_new = [&](const UnwrittenParticipant& row) { return row.message > watermark; };
+  auto first_late =
+      std::stable_partition(unwritten_participants_.begin(), unwritten_participants_.end(), is_new);
+  late.assign(first_late, unwritten_participants_.end());
+  unwritten_participants_.erase(first_late, unwritten_participants_.end());
+  return late;
+}
+
+// A row for a message the tie index already covers changes that message's ties: once it is in,
+// everyone in the message is marked stale, as PostgreSQL's trigger does; a row already stored
+// marks nobody. A row trigger did this in SQLite until migration 27; evaluated for every
+// participant ingested, it cost 4-5 s of each million messages (BENCHMARKS.md). Rare: one row
+// at a time.
+Status SqlMessageWriter::WriteLateParticipants(const std::vector<UnwrittenParticipant>& rows) {
+  std::vector<int64_t> marked;
+  for (const auto& row : rows) {
+    Status st;
+    insert_late_participant_.Bind(1, row.message).Bind(2, row.role);
+    insert_late_participant_.Bind(3, row.address).Bind(4, row.sent_at);
+    const bool inserted = insert_late_participant_.Step(st);
+    insert_late_participant_.Reset();
+    if (!st.ok()) return st;
+    if (inserted) marked.push_back(row.message);
+  }
+  std::sort(marked.begin(), marked.end());
+  marked.erase(std::unique(marked.begin(), marked.end()), marked.end());
+  for (int64_t message : marked) {
+    mark_message_people_.Bind(1, message);
+    RAPPORT_RETURN_IF_ERROR(mark_message_people_.Run());
+  }
   return Status::Ok();
 }
 

@@ -165,6 +165,11 @@ class SqlMessageWriter final : public ingest::MailboxSink {
     auto operator<=>(const UnwrittenParticipant&) const = default;
   };
   std::vector<UnwrittenParticipant> unwritten_participants_;
+  Result<std::vector<UnwrittenParticipant>> SplitLateParticipants();
+  Status WriteLateParticipants(const std::vector<UnwrittenParticipant>& rows);
+  // SQLite: the tie index's watermark; a participant of a message at or below it, and the
+  // marking of that message's people as stale (WriteLateParticipants).
+  SqlStatement find_tie_watermark_, insert_late_participant_, mark_message_people_;
   SqlStatement find_meeting_, insert_meeting_, update_meeting_, cancel_meeting_, upsert_attendees_,
       clear_attendees_, insert_meeting_copy_, insert_graph_item_, find_graph_item_;
   SqlStatement insert_link_, upsert_name_;

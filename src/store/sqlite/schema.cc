@@ -608,6 +608,10 @@ END;
     "CREATE INDEX account_name_key ON account (tenant_id, lower(name));",
     // 26: message's content key led by time, replacing message_sent (sqlite/message_keys.h).
     kMessageKeyedByTime,
+    // 27: the writer marks the people of a stored message that gains participants (a later
+    // copy's Bcc) itself, once per flush (SqlMessageWriter::WriteParticipants): this trigger's
+    // WHEN ran for every participant row ingested, 4-5 s of each million messages.
+    "DROP TRIGGER tie_participant_late;",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -49,8 +49,10 @@ Status Configure(SqliteDb& db, PageReads reads) {
   RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = OFF"));
   RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size = -65536"));  // 64 MiB
   // A command's reads map the file instead of copying each page through read(): it starts with
-  // an empty page cache, and an insight touches thousands of pages (4 GiB of address space).
-  // A server's connections copy (PageReads in store.h says why).
+  // an empty page cache, and an insight touches thousands of pages. Debian's SQLite maps at most
+  // its compile-time limit (2 GiB, SQLITE_MAX_MMAP_SIZE), so the pages of a bigger file past it
+  // are still read; asking for 4 GiB takes whatever the library allows. A server's connections
+  // copy (PageReads in store.h says why).
   return db.Exec(reads == PageReads::kMapped ? "PRAGMA mmap_size = 4294967296"
                                              : "PRAGMA mmap_size = 0");
 }

@@ -486,13 +486,19 @@ TEST(EngagementAcrossPeriods, NoiseFreeMonthsStayAsMeasuredAndARolledViewKeepsTh
     for (const auto& row : j["rows"]) colleagues.push_back(row["NoOfContactsInvolved_Emails"]);
     return std::make_pair(j, colleagues);
   };
+  // Next to no noise is not none: at epsilon 1000 this column (5 % of a month's budget) gets a
+  // discrete Gaussian that is 0 almost always, not always (a CI run saw May at 1). So each month
+  // is within one of its truth, and the rolled view repeats the months it reuses exactly.
   auto [five, five_counts] = release("2026-06-01");
-  EXPECT_EQ(five_counts, (std::vector<int>{3, 2, 4, 3, 2}));
+  ASSERT_EQ(five_counts.size(), 5u);
+  for (size_t t = 0; t < 5; ++t) EXPECT_NEAR(five_counts[t], writers[t], 1) << months[t];
   EXPECT_EQ(five["privacy"]["estimated_periods"], 5);  // January to May, whole
   auto [six, six_counts] = release("2026-07-01");
   EXPECT_EQ(six["privacy"]["reused_periods"], 5);
   EXPECT_EQ(six["privacy"]["estimated_periods"], 6);  // the five kept, and June
-  EXPECT_EQ(six_counts, (std::vector<int>{3, 2, 4, 3, 2, 5}));
+  ASSERT_EQ(six_counts.size(), 6u);
+  EXPECT_TRUE(std::equal(five_counts.begin(), five_counts.end(), six_counts.begin()));
+  EXPECT_NEAR(six_counts[5], 5, 1);
   // The ledger holds each release's measurements: the rolled one all six months, the first five
   // as the first release measured them.
   auto store = OpenTestStore(db);
@@ -509,7 +515,7 @@ TEST(EngagementAcrossPeriods, NoiseFreeMonthsStayAsMeasuredAndARolledViewKeepsTh
   ASSERT_EQ(kept.size(), 5u);
   ASSERT_EQ(all.size(), 6u);
   EXPECT_TRUE(std::equal(kept.begin(), kept.end(), all.begin()));
-  EXPECT_EQ(all.rbegin()->second[1], 5);  // June's colleagues by e-mail, as measured
+  EXPECT_NEAR(all.rbegin()->second[1], 5, 1);  // June's colleagues by e-mail, as measured
 }
 
 }  // namespace

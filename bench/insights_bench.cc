@@ -6,12 +6,14 @@
 //
 // Usage: RAPPORT_BENCH_DB=bench.db build/release/bench/insights_bench
 //        (RAPPORT_BENCH_ROUNDS=N: every item N times, for steadier percentiles)
+//        (RAPPORT_BENCH_SLOW_US=N: each call slower than N microseconds named on stderr)
 //        (a copy in PostgreSQL: also RAPPORT_BENCH_STORE=postgresql://... RAPPORT_BENCH_KEYS=FILE)
 // bench/insights_bench.sh builds such a store from a generated organisation and runs this.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -158,6 +160,13 @@ int Rounds() {
   return rounds > 0 ? rounds : 1;
 }
 
+// RAPPORT_BENCH_SLOW_US=N: every call slower than N microseconds is named on stderr, to find
+// what makes a p99 (0: none).
+double SlowMicros() {
+  const char* text = std::getenv("RAPPORT_BENCH_SLOW_US");
+  return text ? std::atof(text) : 0;
+}
+
 // Calls `call` once per item (per round), times each call, and publishes calls, p50, p99 and max
 // (in microseconds). A new insight benchmark is a list of items and a call.
 void MeasureEach(benchmark::State& state, const std::vector<std::string>& items,
@@ -178,6 +187,10 @@ void MeasureEach(benchmark::State& state, const std::vector<std::string>& items,
         micros.push_back(
             std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
                 .count());
+        if (SlowMicros() > 0 && micros.back() > SlowMicros()) {
+          std::fprintf(stderr, "slow: %s %.0f us (round %d)\n", item.c_str(), micros.back(),
+                       round + 1);
+        }
         if (!st.ok()) {
           failure = item;
           failure += ": ";

@@ -179,6 +179,7 @@ void MeasureEach(benchmark::State& state, const std::vector<std::string>& items,
   std::vector<double> micros;
   std::string failure;
   const int rounds = Rounds();
+  const double slow = SlowMicros();
   for (auto _ : state) {
     for (int round = 0; round < rounds && failure.empty(); ++round) {
       for (const std::string& item : items) {
@@ -187,7 +188,7 @@ void MeasureEach(benchmark::State& state, const std::vector<std::string>& items,
         micros.push_back(
             std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
                 .count());
-        if (SlowMicros() > 0 && micros.back() > SlowMicros()) {
+        if (slow > 0 && micros.back() > slow) {
           std::fprintf(stderr, "slow: %s %.0f us (round %d)\n", item.c_str(), micros.back(),
                        round + 1);
         }

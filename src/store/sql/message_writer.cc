@@ -422,8 +422,8 @@ SqlMessageWriter::SplitLateParticipants() {
 // A row for a message the tie index already covers changes that message's ties: once it is in,
 // everyone in the message is marked stale, as PostgreSQL's trigger does; a row already stored
 // marks nobody. A row trigger did this in SQLite until migration 27; evaluated for every
-// participant ingested, it cost 4-5 s of each million messages (BENCHMARKS.md). Rare: one row
-// at a time.
+// participant ingested, it cost 6.7 s of the tenth million of a 10M ingest (BENCHMARKS.md). Rare:
+// one row at a time.
 Status SqlMessageWriter::WriteLateParticipants(const std::vector<UnwrittenParticipant>& rows) {
   std::vector<int64_t> marked;
   for (const auto& row : rows) {

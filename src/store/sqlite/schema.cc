@@ -610,7 +610,7 @@ END;
     kMessageKeyedByTime,
     // 27: the writer marks the people of a stored message that gains participants (a later
     // copy's Bcc) itself, once per flush (SqlMessageWriter::WriteParticipants): this trigger's
-    // WHEN ran for every participant row ingested, 4-5 s of each million messages.
+    // WHEN ran for every participant row ingested: 6.7 s of the tenth million of a 10M ingest.
     "DROP TRIGGER tie_participant_late;",
 };
 

@@ -2,12 +2,14 @@
 // file, taken while `serve` and `sync` go on writing, and a restore that checks both hash-chained
 // ledgers before the store is used. `rapport migrate` (issue 21) moves a SQLite store into
 // PostgreSQL, its ledgers checked on arrival against the heads they had at the source.
+// `rapport compact` gives a SQLite store's free pages back to the disk.
 #include <fcntl.h>
 #include <fmt/core.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -126,6 +128,21 @@ int RunRestore(const std::string& db, const std::string& from) {
   if (!stats.ok()) return Fail(stats.status().message());
   fmt::print("restored {} into {}: {} messages, {} meetings\n{}", from, db, stats->messages,
              stats->meetings, *ledgers);
+  return 0;
+}
+
+int RunCompact(const std::string& db) {
+  if (!store::IsPostgresUrl(db) && !Exists(db)) return Fail("no store at " + db + " (check --db)");
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status().message());
+  const auto start = std::chrono::steady_clock::now();
+  auto done = (*store)->Compact();
+  if (!done.ok()) return Fail(done.status().message());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto mb = [](int64_t bytes) { return (bytes + 500'000) / 1'000'000; };
+  fmt::print("compacted {}: {} MB, {} MB of it free pages, now {} MB, in {:.1f} s\n", db,
+             mb(done->bytes_before), mb(done->free_bytes_before), mb(done->bytes_after), seconds);
   return 0;
 }
 

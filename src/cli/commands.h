@@ -112,6 +112,8 @@ int RunAuditVerify(const std::string& db, const std::string& anchor);
 // A consistent copy of the store at `to` and of its key file at `to`.keys; and back.
 int RunBackup(const std::string& db, const std::string& to);
 int RunRestore(const std::string& db, const std::string& from);
+// Gives the SQLite store's free pages back to the disk (Store::Compact).
+int RunCompact(const std::string& db);
 // Copies the SQLite store at `from` (key file: --keys, or beside it) into the PostgreSQL database
 // at `to`, which must hold no store yet; both ledgers are checked on arrival.
 int RunMigrate(const std::string& from, const std::string& to);

@@ -185,6 +185,8 @@ int main(int argc, char** argv) {
       "restore", "make the store at --db from a backup, checking both ledgers on arrival");
   restore_cmd->add_option("--from", restore_from, "the backup file rapport backup wrote")
       ->required();
+  auto* compact_cmd = app.add_subcommand(
+      "compact", "give the store's free pages back to the disk (after a purge or an upgrade)");
   std::string migrate_from, migrate_to;
   auto* migrate_cmd = app.add_subcommand(
       "migrate", "copy a SQLite store into PostgreSQL, checking both ledgers on arrival");
@@ -322,6 +324,7 @@ int main(int argc, char** argv) {
   if (*audit_verify) return RunAuditVerify(db, audit_anchor);
   if (*backup_cmd) return RunBackup(db, backup_to);
   if (*restore_cmd) return RunRestore(db, restore_from);
+  if (*compact_cmd) return RunCompact(db);
   if (*migrate_cmd) return RunMigrate(migrate_from, migrate_to);
   if (*audit_anchor_cmd) return RunAuditAnchor(db, audit_anchor_out);
   if (*optout_cmd) return RunOptOut(db, optout);

@@ -67,6 +67,11 @@ struct StoreStats {
 };
 
 // A customer company: imported, or made from a company domain seen in mail.
+// What Store::Compact did: the file's bytes before (of them on the free list) and after.
+struct Compaction {
+  int64_t bytes_before = 0, free_bytes_before = 0, bytes_after = 0;
+};
+
 struct Account {
   int64_t id = 0;
   std::string name;
@@ -298,6 +303,14 @@ class Store {
   // renamed into place when complete, so `path` never holds half a store. AlreadyExists-like
   // FailedPrecondition when `path` exists. (The key file is the caller's to copy.)
   virtual Status BackupTo(const std::string& path) = 0;
+
+  // Rewrites the store into the least space, each table's pages together and in order, and
+  // empties the WAL: free pages (after a purge, or a migration that rebuilt a table) go back to
+  // the disk. Other processes may go on reading meanwhile; a writer makes it fail
+  // (FailedPrecondition, saying so), as does too little free disk (it needs room for two copies
+  // of the live data), both before anything is written. Nothing is lost when it fails.
+  // FailedPrecondition where the database reclaims space itself (PostgreSQL).
+  virtual Result<Compaction> Compact() = 0;
 
   // Tenant settings by name; nullopt when never set.
   virtual Result<std::optional<std::string>> Setting(std::string_view name) = 0;

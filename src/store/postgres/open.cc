@@ -24,6 +24,13 @@ class PostgresUpkeep final : public DatabaseUpkeep {
         "rapport backup copies SQLite stores; back up a PostgreSQL store with pg_dump "
         "(docs/deploy.md)");
   }
+  // Autovacuum reuses a table's free space as it goes; giving it back to the disk (VACUUM FULL)
+  // locks each table against reads, which a command of this kind should not do unannounced.
+  Result<Compaction> Compact(SqlConnection&) override {
+    return Status::FailedPrecondition(
+        "rapport compact rewrites SQLite stores; PostgreSQL's autovacuum reuses free space as it "
+        "goes (to give space back to the disk, see docs/deploy.md)");
+  }
   Result<bool> SchemaCurrent(SqlConnection& db) override { return PostgresSchemaCurrent(db); }
   Status BeforeNewTenant(SqlConnection& db, const std::string& name) override {
     return CheckNewTenant(db, name);

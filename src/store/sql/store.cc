@@ -76,6 +76,7 @@ class SqlStore final : public Store {
   }
 
   Status BackupTo(const std::string& path) override { return upkeep_->BackupTo(db_, path); }
+  Result<Compaction> Compact() override { return upkeep_->Compact(db_); }
 
   Result<bool> SchemaCurrent() override { return upkeep_->SchemaCurrent(db_); }
 

@@ -22,6 +22,8 @@ class DatabaseUpkeep {
   virtual Status ScrubDeleted(SqlConnection& db) = 0;
   // Store::BackupTo.
   virtual Status BackupTo(SqlConnection& db, const std::string& path) = 0;
+  // Store::Compact.
+  virtual Result<Compaction> Compact(SqlConnection& db) = 0;
   // Whether the schema is still the one this rapport migrated it to.
   virtual Result<bool> SchemaCurrent(SqlConnection& db) = 0;
   // InitTenant: a check before it makes tenant `name`, and what follows the tenant's row, in

@@ -4,6 +4,7 @@
 #include "store/new_file.h"
 #include "store/sql/store.h"
 #include "store/sqlite/backup.h"
+#include "store/sqlite/compaction.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/store.h"
@@ -26,6 +27,7 @@ class SqliteUpkeep final : public DatabaseUpkeep {
   Status BackupTo(SqlConnection& db, const std::string& path) override {
     return BackupSqlite(Sqlite(db), path);
   }
+  Result<Compaction> Compact(SqlConnection& db) override { return CompactSqlite(Sqlite(db)); }
   Result<bool> SchemaCurrent(SqlConnection& db) override {
     auto version = db.QueryInt("PRAGMA user_version");
     if (!version.ok()) return version.status();

@@ -2,9 +2,14 @@
 // the store's own to go back to. Why these values: SqlMessageWriter::Create. PostgreSQL: no-ops.
 #pragma once
 
+#include <string>
+
 #include "store/sql/connection.h"
 
 namespace rapport::store {
+
+// The page cache a store's connection keeps outside bulk writes: 64 MiB (sqlite/configure.cc).
+inline constexpr const char* kStoreCacheSize = "PRAGMA cache_size = -65536";
 
 // A 100,000-page log before a checkpoint, a 1 GiB cache, statement journals in memory.
 inline Status BeginBulkWrites(SqlConnection& db) {
@@ -14,11 +19,11 @@ inline Status BeginBulkWrites(SqlConnection& db) {
       "PRAGMA temp_store = MEMORY");
 }
 
-// The store's settings again (sql/store.cc opens it with a 64 MiB cache).
+// The store's settings again.
 inline void EndBulkWrites(SqlConnection& db) {
   if (db.Dialect() != SqlDialect::kSqlite) return;
-  (void)db.Exec(
-      "PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -65536; PRAGMA temp_store = DEFAULT");
+  (void)db.Exec(std::string("PRAGMA wal_autocheckpoint = 1000; PRAGMA temp_store = DEFAULT; ") +
+                kStoreCacheSize);
 }
 
 }  // namespace rapport::store

@@ -2,6 +2,7 @@
 // store first), and what SQLite does its own way beneath SqlStore.
 #include "rapport/store/store.h"
 #include "store/new_file.h"
+#include "store/sql/bulk_writes.h"
 #include "store/sql/store.h"
 #include "store/sqlite/backup.h"
 #include "store/sqlite/compaction.h"
@@ -49,7 +50,7 @@ Status Configure(SqliteDb& db, PageReads reads) {
   // enforced at run time: enforcement doubles the B-tree seeks of every ingest insert, and
   // the writer only ever inserts children after their parents. Deletes name their children.
   RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = OFF"));
-  RAPPORT_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size = -65536"));  // 64 MiB
+  RAPPORT_RETURN_IF_ERROR(db.Exec(kStoreCacheSize));
   // A command's reads map the file instead of copying each page through read(): it starts with
   // an empty page cache, and an insight touches thousands of pages. Debian's SQLite maps at most
   // its compile-time limit (2 GiB, SQLITE_MAX_MMAP_SIZE), so the pages of a bigger file past it

@@ -66,12 +66,12 @@ struct StoreStats {
   std::optional<int64_t> last_sent;
 };
 
-// A customer company: imported, or made from a company domain seen in mail.
 // What Store::Compact did: the file's bytes before (of them on the free list) and after.
 struct Compaction {
   int64_t bytes_before = 0, free_bytes_before = 0, bytes_after = 0;
 };
 
+// A customer company: imported, or made from a company domain seen in mail.
 struct Account {
   int64_t id = 0;
   std::string name;

@@ -21,6 +21,14 @@ TEST(MailDomains, OrganisationDomainRollsSubdomainsUp) {
   EXPECT_EQ(ingest::OrganisationDomain("co.uk"), "");  // a public suffix is nobody's
   EXPECT_EQ(ingest::OrganisationDomain("[10.0.0.1]"), "");
   EXPECT_EQ(ingest::OrganisationDomain("localhost"), "");
+  // Not a host name: control characters, spaces, punctuation (libpsl alone would accept them).
+  for (std::string_view bad :
+       {std::string_view("mgila.com\x01", 10), std::string_view("fabrikam.com\0\0#om", 17),
+        std::string_view("a#b.com"), std::string_view("fab rikam.com"),
+        std::string_view("x.c\xC2\x85om")}) {
+    EXPECT_EQ(ingest::OrganisationDomain(bad), "") << bad;
+  }
+  EXPECT_EQ(ingest::OrganisationDomain("m\xC3\xBCller.example"), "m\xC3\xBCller.example");
 }
 
 TEST(MailDomains, FreeMailAndRoleAddresses) {
@@ -63,6 +71,9 @@ TEST(AccountsCsv, ProblemsNameFileAndLine) {
   EXPECT_EQ(message("A,not a domain\n"),
             "a.csv:1: 'not a domain' is not a company domain (write it like fabrikam.com)");
   EXPECT_EQ(message("Caf\xE9,a.example\n"), "a.csv:1: text is not UTF-8 (save the file as UTF-8)");
+  // What fuzz/accounts_csv_fuzz found: a domain with control characters was taken.
+  EXPECT_EQ(message(std::string_view("A,mgila.com\x01\0\0\0#om\n", 20)),
+            "a.csv:1: 'mgila.com    #om' is not a company domain (write it like fabrikam.com)");
 }
 
 class AccountsCli : public ::testing::Test {

@@ -38,21 +38,20 @@ Result<std::vector<model::AccountRecord>> ParseAccountsCsv(std::string_view data
       if (given.empty()) continue;
       std::string org = given.find('@') == std::string::npos ? OrganisationDomain(given) : "";
       if (org.empty()) {
-        return CsvProblem(file, row.line,
-                          "'" + given +
-                              "' is not a company domain (write it like "
-                              "fabrikam.com)");
+        return CsvProblem(
+            file, row.line,
+            QuotedForMessage(given) + " is not a company domain (write it like fabrikam.com)");
       }
       if (IsFreeMailDomain(org)) {
-        return CsvProblem(file, row.line,
-                          "'" + org +
-                              "' is a free-mail domain; it cannot belong "
-                              "to an account");
+        return CsvProblem(
+            file, row.line,
+            QuotedForMessage(org) + " is a free-mail domain; it cannot belong to an account");
       }
       auto [it, fresh] = owner.emplace(org, std::make_pair(account.name, row.line));
       if (!fresh && it->second.first != account.name) {
         return CsvProblem(file, row.line,
-                          "'" + org + "' is already given to '" + it->second.first + "' on line " +
+                          QuotedForMessage(org) + " is already given to " +
+                              QuotedForMessage(it->second.first) + " on line " +
                               std::to_string(it->second.second));
       }
       account.domains.push_back(org);

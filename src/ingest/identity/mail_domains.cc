@@ -80,10 +80,30 @@ const psl_ctx_t* Psl() {
   return ctx;
 }
 
+// Letters, digits, '-', '.', '_' and UTF-8 beyond ASCII (an internationalised name), but no C1
+// control: libpsl finds a registrable domain in "mgila.com\x01" (an unknown suffix counts as
+// one), which would reach the store and terminals (found by fuzz/accounts_csv_fuzz).
+bool IsHostnameText(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+        return false;
+      }
+      continue;
+    }
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string OrganisationDomain(std::string_view domain) {
-  if (domain.empty() || domain.front() == '[' || domain.find('.') == std::string_view::npos) {
+  if (domain.empty() || domain.front() == '[' || domain.find('.') == std::string_view::npos ||
+      !IsHostnameText(domain)) {
     return {};
   }
   std::string d(domain);

@@ -56,8 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   auto result = ParseAccountsCsv(input, "fuzz");
   if (!result.ok()) {
-    Require(result.status().message().find('\n') == std::string::npos, "error is one line",
-            result.status().message());
+    rapport::fuzz::RequireOneLine(result.status().message());
     return 0;
   }
   CheckAccounts(*result);

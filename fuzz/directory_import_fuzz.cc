@@ -58,8 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   auto result = ParseDirectoryFile(input, "fuzz");
   if (!result.ok()) {
-    Require(result.status().message().find('\n') == std::string::npos, "error is one line",
-            result.status().message());
+    rapport::fuzz::RequireOneLine(result.status().message());
     return 0;
   }
   std::set<std::string> keys, addresses;

@@ -51,6 +51,14 @@ inline void Require(bool ok, const char* invariant, std::string_view value) {
   std::abort();
 }
 
+// A refusal's message: one line without control characters (the file's values quoted with
+// QuotedForMessage), as a terminal shows it.
+inline void RequireOneLine(std::string_view message) {
+  bool clean = true;
+  for (char c : message) clean = clean && static_cast<unsigned char>(c) >= 0x20;
+  Require(clean, "a refusal is one line without control characters", message);
+}
+
 inline void CheckMailbox(const model::Mailbox& m) {
   Require(IsCleanText(m.name), "mailbox name is clean UTF-8", m.name);
   Require(IsCleanText(m.address), "mailbox address is clean UTF-8", m.address);

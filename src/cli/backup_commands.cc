@@ -140,9 +140,11 @@ int RunCompact(const std::string& db) {
   if (!done.ok()) return Fail(done.status().message());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  auto mb = [](int64_t bytes) { return (bytes + 500'000) / 1'000'000; };
-  fmt::print("compacted {}: {} MB, {} MB of it free pages, now {} MB, in {:.1f} s\n", db,
-             mb(done->bytes_before), mb(done->free_bytes_before), mb(done->bytes_after), seconds);
+  // Tenths of a megabyte (10^6 bytes): a small store's whole MB would all read "0".
+  auto mb = [](int64_t bytes) { return static_cast<double>(bytes) / 1e6; };
+  fmt::print("compacted {}: {:.1f} MB, {:.1f} MB of it free pages, now {:.1f} MB, in {:.1f} s\n",
+             db, mb(done->bytes_before), mb(done->free_bytes_before), mb(done->bytes_after),
+             seconds);
   return 0;
 }
 
